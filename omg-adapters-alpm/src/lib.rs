@@ -1,0 +1,1 @@
+//! libalpm backend (being written).

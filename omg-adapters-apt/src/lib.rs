@@ -1,0 +1,1 @@
+//! libapt-pkg backend (being written).

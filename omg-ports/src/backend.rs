@@ -1,0 +1,76 @@
+//! The `PackageBackend` port: everything omg needs from a distribution's package library.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Fingerprint, Package, PackageSummary, Plan, ProgressSink, Result, Transaction,
+    TransactionOutcome,
+};
+
+/// How a backend's version strings are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VersionScheme {
+    /// pacman's `vercmp`: `epoch:pkgver-pkgrel`.
+    Alpm,
+    /// dpkg's ordering: `epoch:upstream-revision`, `~` before everything.
+    Dpkg,
+}
+
+/// Which configuration a backend serves; two equal descriptions give equal answers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BackendInfo {
+    /// Short name: `alpm`, `apt`, or a custom backend's.
+    pub name: String,
+    /// The root directory packages are installed into.
+    pub root: String,
+    /// The configuration file it read (pacman.conf, apt.conf), if any.
+    pub config: Option<String>,
+    /// How its versions are ordered.
+    pub version_scheme: VersionScheme,
+}
+
+/// A distribution's package database and package manager.
+///
+/// Implemented by `omg-adapters-alpm` (libalpm), `omg-adapters-apt` (libapt-pkg), and by
+/// embedders for other systems. Reads must be safe to call concurrently from many tasks; an
+/// adapter whose library is not thread-safe serialises calls internally.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait PackageBackend: Send + Sync {
+    /// Which backend and configuration this is.
+    fn info(&self) -> BackendInfo;
+
+    /// Every package the repositories offer, plus installed packages no repository has:
+    /// the input of the search index. One entry per name (the candidate version).
+    async fn packages(&self) -> Result<Vec<PackageSummary>>;
+
+    /// Installed packages.
+    async fn installed(&self) -> Result<Vec<PackageSummary>>;
+
+    /// The full record of `name`, or `None` when no repository and no installed package has
+    /// it. The available version is preferred; `installed` carries the installed version.
+    async fn package(&self, name: &str) -> Result<Option<Package>>;
+
+    /// Installed packages whose candidate version is newer than the installed one.
+    async fn upgradable(&self) -> Result<Vec<PackageSummary>>;
+
+    /// Packages installed as dependencies that no installed package needs any more.
+    async fn orphans(&self) -> Result<Vec<PackageSummary>>;
+
+    /// Stamps of the database files, to tell cheaply whether anything changed.
+    async fn fingerprint(&self) -> Result<Fingerprint>;
+
+    /// What `tx` would do, without changing anything. Backends without transactions return
+    /// [`crate::Error::Unsupported`].
+    async fn plan(&self, tx: &Transaction) -> Result<Plan>;
+
+    /// Carry out `tx`, reporting progress to `progress`. Backends without transactions return
+    /// [`crate::Error::Unsupported`].
+    async fn commit(
+        &self,
+        tx: &Transaction,
+        progress: std::sync::Arc<dyn ProgressSink>,
+    ) -> Result<TransactionOutcome>;
+}

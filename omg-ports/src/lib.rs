@@ -1,0 +1,26 @@
+//! The vocabulary of omg: the types every crate speaks and the ports (traits) that adapters
+//! implement.
+//!
+//! This crate has no I/O and no knowledge of any distribution library. The domain
+//! (`omg-domain`) depends on it for its inputs and outputs; adapters (`omg-adapters-alpm`,
+//! `omg-adapters-apt`, or your own) implement [`PackageBackend`] for a package database.
+
+#![warn(missing_docs)]
+
+mod backend;
+mod error;
+mod fingerprint;
+mod package;
+mod search;
+mod status;
+mod transaction;
+
+pub use backend::{BackendInfo, PackageBackend, VersionScheme};
+#[cfg(feature = "mock")]
+pub use backend::MockPackageBackend;
+pub use error::{Error, Result};
+pub use fingerprint::{FileStamp, Fingerprint};
+pub use package::{InstallReason, Installed, Package, PackageSummary};
+pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
+pub use status::{ListKind, Status};
+pub use transaction::{Plan, PlannedAction, ProgressEvent, ProgressSink, Transaction, TransactionOutcome};

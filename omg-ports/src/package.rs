@@ -1,0 +1,101 @@
+//! Packages: the full record shown by `info`, and the summary kept in the search index.
+
+use serde::{Deserialize, Serialize};
+
+/// Why a package is installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InstallReason {
+    /// The user asked for it (pacman: explicitly installed; apt: manually installed).
+    Explicit,
+    /// It was pulled in to satisfy another package (pacman: as a dependency; apt: automatic).
+    Dependency,
+}
+
+/// The installed state of a package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Installed {
+    /// The installed version (may differ from the version available in the repositories).
+    pub version: String,
+    /// Why it is installed.
+    pub reason: InstallReason,
+    /// When it was installed, in seconds since the Unix epoch, when the backend records it.
+    pub date: Option<i64>,
+}
+
+/// One line of the package index: what search needs and shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageSummary {
+    /// Package name.
+    pub name: String,
+    /// The version available from `repository` (for a package only installed locally, the
+    /// installed version).
+    pub version: String,
+    /// One-line description.
+    pub description: String,
+    /// Repository it comes from (`core`, `extra`, `bookworm/main`, ...; `local` when it is only
+    /// installed).
+    pub repository: String,
+    /// Architecture (`x86_64`, `amd64`, `any`, `all`, ...).
+    pub architecture: String,
+    /// Installed state, when installed.
+    pub installed: Option<Installed>,
+}
+
+/// The full record of one package, as `omg info` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Package {
+    /// Package name.
+    pub name: String,
+    /// The available version (or the installed one for a package found only locally).
+    pub version: String,
+    /// One-line description.
+    pub description: String,
+    /// Repository it comes from, `local` when it is only installed.
+    pub repository: String,
+    /// Architecture.
+    pub architecture: String,
+    /// Size of the package file to download, in bytes, when known.
+    pub download_size: Option<u64>,
+    /// Size on disk once installed, in bytes, when known.
+    pub installed_size: Option<u64>,
+    /// Upstream home page.
+    pub url: Option<String>,
+    /// Licenses.
+    pub licenses: Vec<String>,
+    /// Dependencies, in the backend's own syntax (`glibc>=2.38`, `libc6 (>= 2.34)`).
+    pub depends: Vec<String>,
+    /// Optional dependencies (pacman's optdepends; apt's Recommends and Suggests).
+    pub optdepends: Vec<String>,
+    /// Virtual packages and sonames this package provides.
+    pub provides: Vec<String>,
+    /// Packages it conflicts with.
+    pub conflicts: Vec<String>,
+    /// Packages it replaces.
+    pub replaces: Vec<String>,
+    /// Installed state, when installed.
+    pub installed: Option<Installed>,
+}
+
+impl Package {
+    /// The summary of this package, as the search index keeps it.
+    pub fn summary(&self) -> PackageSummary {
+        PackageSummary {
+            name: self.name.clone(),
+            version: self.version.clone(),
+            description: self.description.clone(),
+            repository: self.repository.clone(),
+            architecture: self.architecture.clone(),
+            installed: self.installed.clone(),
+        }
+    }
+}
+
+impl PackageSummary {
+    /// True when installed at a version other than the available one.
+    pub fn installed_differs(&self) -> bool {
+        self.installed
+            .as_ref()
+            .is_some_and(|i| i.version != self.version)
+    }
+}

@@ -1,0 +1,1 @@
+//! omg facade (filled in below).
