@@ -1,1 +1,15 @@
-//! domain (being written).
+//! omg's pure logic: version ordering, search ranking, suggestions and the [`Engine`].
+//!
+//! Nothing here does I/O: the world comes in through the ports of `omg-ports` (chiefly
+//! [`omg_ports::PackageBackend`]).
+
+#![warn(missing_docs)]
+
+pub mod engine;
+pub mod family;
+pub mod search;
+pub mod suggest;
+pub mod version;
+
+pub use engine::Engine;
+pub use search::Index;

@@ -15,12 +15,14 @@ mod search;
 mod status;
 mod transaction;
 
-pub use backend::{BackendInfo, PackageBackend, VersionScheme};
 #[cfg(feature = "mock")]
 pub use backend::MockPackageBackend;
+pub use backend::{BackendInfo, PackageBackend, VersionScheme};
 pub use error::{Error, Result};
 pub use fingerprint::{FileStamp, Fingerprint};
 pub use package::{InstallReason, Installed, Package, PackageSummary};
 pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
 pub use status::{ListKind, Status};
-pub use transaction::{Plan, PlannedAction, ProgressEvent, ProgressSink, Transaction, TransactionOutcome};
+pub use transaction::{
+    Plan, PlannedAction, ProgressEvent, ProgressSink, Transaction, TransactionOutcome,
+};
