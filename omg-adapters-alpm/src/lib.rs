@@ -1,1 +1,63 @@
-//! libalpm backend (being written).
+//! omg's [`PackageBackend`](omg_ports::PackageBackend) over libalpm 16 (pacman 7.1), through
+//! the `alpm` crate.
+//!
+//! ```no_run
+//! # async fn demo() -> omg_ports::Result<()> {
+//! use omg_adapters_alpm::{AlpmBackend, AlpmConfig};
+//! use omg_ports::PackageBackend;
+//!
+//! let backend = AlpmBackend::open(AlpmConfig::default())?; // /etc/pacman.conf
+//! for pkg in backend.upgradable().await? {
+//!     println!("{} -> {}", pkg.name, pkg.version);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! - [`pacman_conf`] reads `pacman.conf` (options, repositories in order, `Include`).
+//! - [`AlpmBackend::open`] starts one thread that owns the libalpm handle (`Alpm` is not
+//!   `Sync`, and `Db`/`Package` borrow from it); the async methods send it jobs and await the
+//!   answers. It registers the repositories in `pacman.conf` order and loads every database.
+//! - Transactions are not implemented yet ([`omg_ports::Error::Unsupported`]).
+//! - With the `fixtures` feature, `fixtures` builds real pacman roots for tests and
+//!   benchmarks.
+//!
+//! # Damaged databases
+//!
+//! libalpm does not fail on a sync database that is missing, truncated, not an archive or
+//! has a malformed entry: it logs (at most) and serves zero packages from it. So `open` checks
+//! every repository's `<dbpath>/sync/<repo>.db` and fails with an error naming the file (both
+//! messages tell the user to run `omg sync`):
+//!
+//! 1. absent: [`Error::MissingDatabase`](omg_ports::Error::MissingDatabase);
+//! 2. empty (0 bytes), or not starting with the signature of a format libalpm reads (gzip,
+//!    zstd, xz, bzip2, lz4, lzip, lzma, lzop, lrzip, compress, plain tar):
+//!    [`Error::CorruptDatabase`](omg_ports::Error::CorruptDatabase);
+//! 3. libalpm logs an error while loading it (truncated stream, an entry not named
+//!    `name-version/`, a `%NAME%` that disagrees with its entry, not a tar inside the
+//!    compression, ...): corrupt, with libalpm's message as the reason;
+//! 4. it loads cleanly with zero packages: a genuinely empty repository, accepted with a
+//!    warning, when the file is at most 16 KiB (an empty archive is a few dozen bytes
+//!    compressed, at most one 10 KiB tar record uncompressed); corrupt when larger;
+//! 5. an entry holds text that is not UTF-8 (the `alpm` crate cannot represent it): corrupt.
+//!
+//! Warnings, such as unknown `%KEYS%` a newer pacman may write, never fail a database. The
+//! local database is more forgiving, like pacman: its errors are logged, and only a local
+//! database that loads nothing while libalpm reports errors is corrupt.
+
+#![warn(missing_docs)]
+
+mod backend;
+mod config;
+mod convert;
+mod fingerprint;
+mod health;
+pub mod pacman_conf;
+mod queries;
+mod session;
+mod worker;
+
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
+
+pub use backend::AlpmBackend;
+pub use config::AlpmConfig;

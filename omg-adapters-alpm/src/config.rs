@@ -1,0 +1,163 @@
+//! Which pacman configuration to read, and the paths it resolves to.
+
+use std::path::{Path, PathBuf};
+
+use crate::pacman_conf::PacmanConf;
+use omg_ports::Result;
+
+/// What the alpm backend reads: a `pacman.conf`, optionally overridden like pacman's
+/// `--root` and `--dbpath`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlpmConfig {
+    /// The pacman configuration file. Default `/etc/pacman.conf`.
+    pub config: PathBuf,
+    /// Like `pacman --root`: overrides `RootDir`. When given and neither `dbpath` nor the
+    /// file sets `DBPath`, the databases are read from `<root>/var/lib/pacman/`.
+    pub root: Option<PathBuf>,
+    /// Like `pacman --dbpath`: overrides `DBPath`.
+    pub dbpath: Option<PathBuf>,
+}
+
+impl Default for AlpmConfig {
+    fn default() -> Self {
+        AlpmConfig {
+            config: PathBuf::from("/etc/pacman.conf"),
+            root: None,
+            dbpath: None,
+        }
+    }
+}
+
+impl AlpmConfig {
+    /// The configuration in `config` with no overrides.
+    pub fn new(config: impl Into<PathBuf>) -> Self {
+        AlpmConfig {
+            config: config.into(),
+            ..AlpmConfig::default()
+        }
+    }
+}
+
+/// The effective settings: `pacman.conf` with the overrides and pacman's defaults applied.
+#[derive(Debug, Clone)]
+pub(crate) struct Resolved {
+    /// The configuration file read.
+    pub config: PathBuf,
+    /// Root directory packages are installed into.
+    pub root: PathBuf,
+    /// Database directory (holds `local/` and `sync/`).
+    pub dbpath: PathBuf,
+    /// Package cache directories.
+    pub cache_dirs: Vec<PathBuf>,
+    /// Architectures, `auto` resolved.
+    pub architectures: Vec<String>,
+    /// Repository names in configuration order.
+    pub repos: Vec<String>,
+}
+
+impl Resolved {
+    /// Reads `config.config` and applies pacman's rules for root and database path.
+    pub fn load(config: &AlpmConfig) -> Result<Resolved> {
+        let conf = PacmanConf::load(&config.config)?;
+        Ok(Self::from_conf(config, conf))
+    }
+
+    pub(crate) fn from_conf(config: &AlpmConfig, conf: PacmanConf) -> Resolved {
+        let root = config.root.clone().or(conf.root_dir);
+        let dbpath = config
+            .dbpath
+            .clone()
+            .or(conf.db_path)
+            .unwrap_or_else(|| match &root {
+                Some(root) => root.join("var/lib/pacman/"),
+                None => PathBuf::from("/var/lib/pacman/"),
+            });
+        let root = root.unwrap_or_else(|| PathBuf::from("/"));
+        Resolved {
+            config: config.config.clone(),
+            root,
+            dbpath,
+            cache_dirs: conf.cache_dirs,
+            architectures: conf.architectures,
+            repos: conf.repos.into_iter().map(|r| r.name).collect(),
+        }
+    }
+
+    /// `<dbpath>/sync/<repo>.db`.
+    pub fn sync_db_path(&self, repo: &str) -> PathBuf {
+        sync_db_path(&self.dbpath, repo)
+    }
+
+    /// `<dbpath>/local/`.
+    pub fn local_db_path(&self) -> PathBuf {
+        self.dbpath.join("local")
+    }
+}
+
+/// `<dbpath>/sync/<repo>.db`: where libalpm reads a repository's database.
+pub(crate) fn sync_db_path(dbpath: &Path, repo: &str) -> PathBuf {
+    dbpath.join("sync").join(format!("{repo}.db"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conf(root: Option<&str>, db: Option<&str>) -> PacmanConf {
+        PacmanConf {
+            root_dir: root.map(PathBuf::from),
+            db_path: db.map(PathBuf::from),
+            ..PacmanConf::default()
+        }
+    }
+
+    fn resolve(cli_root: Option<&str>, cli_db: Option<&str>, c: PacmanConf) -> (PathBuf, PathBuf) {
+        let cfg = AlpmConfig {
+            root: cli_root.map(PathBuf::from),
+            dbpath: cli_db.map(PathBuf::from),
+            ..AlpmConfig::default()
+        };
+        let r = Resolved::from_conf(&cfg, c);
+        (r.root, r.dbpath)
+    }
+
+    #[test]
+    fn defaults_are_pacmans() {
+        assert_eq!(
+            resolve(None, None, conf(None, None)),
+            ("/".into(), "/var/lib/pacman/".into())
+        );
+    }
+
+    #[test]
+    fn root_moves_the_default_dbpath() {
+        assert_eq!(
+            resolve(Some("/mnt"), None, conf(None, None)),
+            ("/mnt".into(), "/mnt/var/lib/pacman/".into())
+        );
+        assert_eq!(
+            resolve(None, None, conf(Some("/r"), None)),
+            ("/r".into(), "/r/var/lib/pacman/".into())
+        );
+    }
+
+    #[test]
+    fn command_line_overrides_the_file() {
+        assert_eq!(
+            resolve(Some("/mnt"), None, conf(Some("/r"), Some("/db"))),
+            ("/mnt".into(), "/db".into())
+        );
+        assert_eq!(
+            resolve(Some("/mnt"), Some("/cli-db"), conf(Some("/r"), Some("/db"))),
+            ("/mnt".into(), "/cli-db".into())
+        );
+    }
+
+    #[test]
+    fn default_config_is_etc_pacman_conf() {
+        assert_eq!(
+            AlpmConfig::default().config,
+            PathBuf::from("/etc/pacman.conf")
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! Telling a damaged package database from a good one, by the rules in the crate
+//! documentation ("Damaged databases"): [`check_file`] applies rules 1 and 2 before libalpm
+//! reads the file, [`judge_loaded`] rules 3 and 4 after it has (with the errors a
+//! [`LogCapture`] collected meanwhile); the session applies rule 5.
+
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+use std::rc::Rc;
+
+use alpm::{Alpm, LogLevel};
+use omg_ports::{Error, Result};
+
+/// The largest file that may legitimately hold an empty repository. bsdtar pads an empty
+/// archive to one 10 KiB record; compressed it is a few dozen bytes.
+pub(crate) const EMPTY_ARCHIVE_MAX: u64 = 16 * 1024;
+
+/// Errors libalpm logged while a capture was running. The log callback also forwards every
+/// libalpm message to `tracing` (target `libalpm`): errors outside a capture at `error`,
+/// warnings at `warn`, debug output at `debug`, function traces at `trace`.
+#[derive(Clone, Default)]
+pub(crate) struct LogCapture(Rc<RefCell<Option<Vec<String>>>>);
+
+impl LogCapture {
+    /// Installs the log callback on `alpm` and returns the capture it feeds.
+    pub fn install(alpm: &Alpm) -> LogCapture {
+        let capture = LogCapture::default();
+        alpm.set_log_cb(
+            capture.clone(),
+            |level, message, capture: &mut LogCapture| {
+                let message = message.trim_end();
+                if level.contains(LogLevel::ERROR) {
+                    // While capturing, the error becomes omg's own error: only trace it.
+                    match capture.0.borrow_mut().as_mut() {
+                        Some(errors) => {
+                            tracing::debug!(target: "libalpm", "error: {message}");
+                            errors.push(message.to_string());
+                        }
+                        None => tracing::error!(target: "libalpm", "{message}"),
+                    }
+                } else if level.contains(LogLevel::WARNING) {
+                    tracing::warn!(target: "libalpm", "{message}");
+                } else if level.contains(LogLevel::DEBUG) {
+                    tracing::debug!(target: "libalpm", "{message}");
+                } else {
+                    tracing::trace!(target: "libalpm", "{message}");
+                }
+            },
+        );
+        capture
+    }
+
+    /// Starts collecting errors (discarding any collected before).
+    pub fn start(&self) {
+        *self.0.borrow_mut() = Some(Vec::new());
+    }
+
+    /// Stops collecting and returns the errors logged since [`LogCapture::start`].
+    pub fn finish(&self) -> Vec<String> {
+        self.0.borrow_mut().take().unwrap_or_default()
+    }
+}
+
+/// Rules 1 and 2: the file exists, is not empty and looks like an archive. Returns its size.
+pub(crate) fn check_file(path: &Path) -> Result<u64> {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(Error::MissingDatabase {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(source) => {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let io_err = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let len = file.metadata().map_err(io_err)?.len();
+    if len == 0 {
+        return Err(corrupt(path, "the file is empty"));
+    }
+    let mut head = Vec::with_capacity(512);
+    file.by_ref()
+        .take(512)
+        .read_to_end(&mut head)
+        .map_err(io_err)?;
+    if !has_archive_signature(&head) {
+        return Err(corrupt(
+            path,
+            "not a package database archive: unrecognised file signature",
+        ));
+    }
+    Ok(len)
+}
+
+/// Rules 3 and 4, once libalpm has loaded the database.
+pub(crate) fn judge_loaded(
+    path: &Path,
+    repo: &str,
+    len: u64,
+    packages: usize,
+    errors: &[String],
+) -> Result<()> {
+    if !errors.is_empty() {
+        return Err(corrupt(path, &errors.join("; ")));
+    }
+    if packages == 0 {
+        if len > EMPTY_ARCHIVE_MAX {
+            return Err(corrupt(
+                path,
+                &format!("it yields no packages although it is {len} bytes long"),
+            ));
+        }
+        tracing::warn!(repository = repo, path = %path.display(), "repository is empty");
+    }
+    Ok(())
+}
+
+/// A [`Error::CorruptDatabase`] for `path`.
+pub(crate) fn corrupt(path: &Path, reason: &str) -> Error {
+    Error::CorruptDatabase {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
+}
+
+/// True when `head` (the first bytes of a file) starts like a format libarchive reads.
+pub(crate) fn has_archive_signature(head: &[u8]) -> bool {
+    const MAGICS: &[&[u8]] = &[
+        &[0x1f, 0x8b],                         // gzip
+        &[0x28, 0xb5, 0x2f, 0xfd],             // zstd
+        &[0xfd, b'7', b'z', b'X', b'Z', 0x00], // xz
+        b"BZh",                                // bzip2
+        &[0x04, 0x22, 0x4d, 0x18],             // lz4
+        b"LZIP",                               // lzip
+        b"LRZI",                               // lrzip
+        &[0x89, b'L', b'Z', b'O'],             // lzop
+        &[0x1f, 0x9d],                         // compress (.Z)
+        &[0x5d, 0x00, 0x00],                   // lzma (legacy)
+    ];
+    MAGICS.iter().any(|m| head.starts_with(m)) || head.get(257..262) == Some(b"ustar")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures() {
+        assert!(has_archive_signature(&[0x1f, 0x8b, 8, 0]));
+        assert!(has_archive_signature(&[0x28, 0xb5, 0x2f, 0xfd, 1]));
+        let mut tar = vec![0u8; 512];
+        tar[257..262].copy_from_slice(b"ustar");
+        assert!(has_archive_signature(&tar));
+        assert!(!has_archive_signature(b"hello world"));
+        assert!(!has_archive_signature(&[0x1f]));
+        assert!(!has_archive_signature(&[]));
+    }
+
+    #[test]
+    fn zero_packages_is_fine_only_for_a_small_file() {
+        let p = Path::new("/x/sync/core.db");
+        assert!(judge_loaded(p, "core", 45, 0, &[]).is_ok());
+        let e = judge_loaded(p, "core", 1 << 20, 0, &[]).unwrap_err();
+        assert!(e.to_string().contains("yields no packages"), "{e}");
+        let e = judge_loaded(p, "core", 45, 3, &["boom".into()]).unwrap_err();
+        assert!(e.to_string().contains("(boom)"), "{e}");
+    }
+}

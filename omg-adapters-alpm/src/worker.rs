@@ -1,0 +1,164 @@
+//! The one thread that owns the libalpm handle.
+//!
+//! `Alpm` is not `Sync`, and `Db`/`Package` borrow from it, so every call into libalpm happens
+//! on a dedicated thread. Async callers send it a boxed job over a std channel and await the
+//! answer on a `tokio::sync::oneshot`. When the backend is dropped the channel closes, the
+//! thread leaves its loop and releases the handle.
+
+use std::any::Any;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::thread;
+
+use omg_ports::{Error, Result};
+use tokio::sync::oneshot;
+
+use crate::config::Resolved;
+use crate::session::Session;
+
+/// Work for the libalpm thread.
+type Job = Box<dyn FnOnce(&Session) + Send>;
+
+/// The name used in [`Error::BackendGone`].
+const BACKEND: &str = "alpm";
+
+/// A handle to the libalpm thread.
+#[derive(Debug)]
+pub(crate) struct Worker {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Worker {
+    /// Starts the thread, opens `cfg` on it and waits until the databases are loaded and
+    /// checked; their errors are returned here.
+    pub fn spawn(cfg: Resolved) -> Result<Worker> {
+        let (jobs, inbox) = mpsc::channel::<Job>();
+        let (ready_tx, ready_rx) = mpsc::sync_channel::<Result<()>>(1);
+        thread::Builder::new()
+            .name("omg-alpm".into())
+            .spawn(move || {
+                let session = match Session::open(&cfg) {
+                    Ok(session) => session,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                if ready_tx.send(Ok(())).is_err() {
+                    return;
+                }
+                drop(ready_tx);
+                while let Ok(job) = inbox.recv() {
+                    job(&session);
+                }
+                tracing::debug!("alpm worker: backend dropped, releasing libalpm");
+            })
+            .map_err(|e| Error::Library {
+                library: "libalpm".into(),
+                message: format!("cannot start the worker thread: {e}"),
+            })?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(Worker { jobs }),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(gone()),
+        }
+    }
+
+    /// Runs `f` on the libalpm thread and returns its answer. A panic inside `f` (the `alpm`
+    /// crate panics on text that is not UTF-8) becomes an error and the thread keeps serving.
+    pub async fn run<R, F>(&self, f: F) -> Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Session) -> R + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |session| {
+            let result = panic::catch_unwind(AssertUnwindSafe(|| f(session)))
+                .map_err(|payload| Error::Library {
+                    library: "libalpm".into(),
+                    message: format!(
+                        "reading the package databases failed ({}); run `omg sync` to download them again",
+                        panic_message(payload.as_ref())
+                    ),
+                });
+            let _ = reply.send(result);
+        });
+        self.jobs.send(job).map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
+    }
+}
+
+fn gone() -> Error {
+    Error::BackendGone(BACKEND.into())
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unexpected panic".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_gone(err: Error) {
+        assert!(
+            matches!(&err, Error::BackendGone(name) if name == "alpm"),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "the alpm backend is no longer running; restart omg"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_thread_that_is_gone_is_backend_gone() {
+        let (jobs, inbox) = mpsc::channel::<Job>();
+        drop(inbox);
+        let worker = Worker { jobs };
+        assert_gone(worker.run(|_| 1).await.unwrap_err());
+    }
+
+    #[tokio::test]
+    async fn a_job_dropped_unanswered_is_backend_gone() {
+        let (jobs, inbox) = mpsc::channel::<Job>();
+        let thread = thread::spawn(move || {
+            let job = inbox.recv();
+            drop(job);
+        });
+        let worker = Worker { jobs };
+        assert_gone(worker.run(|_| 1).await.unwrap_err());
+        thread.join().unwrap();
+    }
+
+    #[cfg(feature = "fixtures")]
+    #[tokio::test]
+    async fn a_panicking_job_is_an_error_and_the_thread_keeps_serving() {
+        use crate::fixtures::{FixturePackage, FixtureRoot};
+        let dir = tempfile::tempdir().unwrap();
+        let mut root = FixtureRoot::create(dir.path()).unwrap();
+        root.add_sync_db("core", &[FixturePackage::new("a", "1-1")])
+            .unwrap();
+        let worker = Worker::spawn(Resolved::load(&root.config()).unwrap()).unwrap();
+        let err = worker
+            .run(|_| -> usize { panic!("deliberate test panic") })
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Library { message, .. } if message.contains("deliberate test panic")),
+            "{err:?}"
+        );
+        assert_eq!(worker.run(|s| s.packages().len()).await.unwrap(), 1);
+    }
+
+    #[test]
+    fn panic_messages() {
+        assert_eq!(panic_message(&"boom"), "boom");
+        assert_eq!(panic_message(&String::from("bang")), "bang");
+        assert_eq!(panic_message(&42), "unexpected panic");
+    }
+}
