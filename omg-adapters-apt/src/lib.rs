@@ -1,1 +1,48 @@
-//! libapt-pkg backend (being written).
+//! omg's [`PackageBackend`](omg_ports::PackageBackend) over libapt-pkg (Debian, Ubuntu),
+//! through `rust-apt`.
+//!
+//! ```no_run
+//! use omg_adapters_apt::{AptBackend, AptConfig};
+//! use omg_ports::PackageBackend;
+//!
+//! # async fn run() -> omg_ports::Result<()> {
+//! let apt = AptBackend::open(AptConfig::host())?;
+//! let bash = apt.package("bash").await?;
+//! let index = apt.packages().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Threads
+//!
+//! libapt's configuration is process-wide, its cache is neither `Send` nor `Sync`, and two
+//! caches opened at once on two threads crash the process. Every libapt call of this crate
+//! therefore runs on one process-wide worker thread, started on first use; [`AptBackend`]
+//! values of any configuration, on any thread, send it jobs and await the answers. A job for
+//! another [`AptConfig`] than the last one reloads libapt's configuration, the values libapt
+//! derives from it once per process (architectures, languages, compressors), and the cache.
+//! A dead worker makes every call [`omg_ports::Error::BackendGone`].
+//!
+//! # Descriptions
+//!
+//! libapt reads descriptions one record at a time, which takes minutes for a whole
+//! archive whose lists are compressed (as in Debian's container images). The index reads
+//! them instead by streaming each list file libapt built its cache from once (`.lz4`,
+//! `.gz`, `.xz`, `.zst` or plain), on a separate thread while the worker walks the cache.
+
+#![warn(missing_docs)]
+
+mod backend;
+mod config;
+mod convert;
+mod deb822;
+mod error;
+mod fingerprint;
+mod lists;
+mod query;
+mod refresh;
+mod version;
+mod worker;
+
+pub use backend::AptBackend;
+pub use config::AptConfig;
+pub use version::compare_versions;

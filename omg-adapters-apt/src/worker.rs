@@ -1,0 +1,149 @@
+//! The one thread that owns libapt.
+//!
+//! libapt's configuration is process-wide, its `Cache` is neither `Send` nor `Sync`, and two
+//! caches opened at once on two threads crash the process. So every use of libapt in this
+//! crate is a job run on a single, lazily started thread, one job at a time; backends send
+//! jobs over a channel and get the answer back on a oneshot. The worker keeps the cache of
+//! the configuration it last served, and reloads libapt's configuration and cache when a job
+//! comes for another configuration or when the files the cache was built from changed.
+
+use std::sync::{mpsc, OnceLock};
+use std::time::Instant;
+
+use omg_ports::{Fingerprint, Result};
+use rust_apt::Cache;
+
+use crate::config::{self, AptConfig, Paths};
+use crate::error::{self, gone};
+use crate::fingerprint;
+
+type Job = Box<dyn FnOnce(&mut State) + Send + 'static>;
+
+/// The worker's queue; `None` when its thread could not be started.
+static WORKER: OnceLock<Option<mpsc::Sender<Job>>> = OnceLock::new();
+
+fn sender() -> Result<&'static mpsc::Sender<Job>> {
+    WORKER.get_or_init(start).as_ref().ok_or_else(gone)
+}
+
+fn start() -> Option<mpsc::Sender<Job>> {
+    let (tx, rx) = mpsc::channel::<Job>();
+    let spawned = std::thread::Builder::new()
+        .name("omg-apt".to_owned())
+        .spawn(move || {
+            let mut state = State::default();
+            while let Ok(job) = rx.recv() {
+                job(&mut state);
+            }
+        });
+    match spawned {
+        Ok(_) => Some(tx),
+        Err(e) => {
+            tracing::error!(error = %e, "could not start the libapt worker thread");
+            None
+        }
+    }
+}
+
+/// Queues `job` on the worker; the receiver yields its result.
+///
+/// A job that cannot be queued, or whose worker dies before answering, is
+/// [`omg_ports::Error::BackendGone`].
+pub(crate) fn submit<T: Send + 'static>(
+    job: impl FnOnce(&mut State) -> T + Send + 'static,
+) -> Result<tokio::sync::oneshot::Receiver<T>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    sender()?
+        .send(Box::new(move |state: &mut State| {
+            // The caller may have stopped waiting: nothing to do then.
+            let _ = tx.send(job(state));
+        }))
+        .map_err(|_| gone())?;
+    Ok(rx)
+}
+
+/// Runs `job` on the worker and waits for its result without blocking the caller's task.
+pub(crate) async fn call<T: Send + 'static>(
+    job: impl FnOnce(&mut State) -> T + Send + 'static,
+) -> Result<T> {
+    submit(job)?.await.map_err(|_| gone())
+}
+
+/// Runs `job` on the worker and blocks the calling thread until it answers.
+pub(crate) fn call_blocking<T: Send + 'static>(
+    job: impl FnOnce(&mut State) -> T + Send + 'static,
+) -> Result<T> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    sender()?
+        .send(Box::new(move |state: &mut State| {
+            let _ = tx.send(job(state));
+        }))
+        .map_err(|_| gone())?;
+    rx.recv().map_err(|_| gone())
+}
+
+/// What the worker holds between jobs: the configuration loaded into libapt and its cache.
+#[derive(Default)]
+pub(crate) struct State {
+    session: Option<Session>,
+}
+
+struct Session {
+    config: AptConfig,
+    paths: Paths,
+    cache: Option<OpenCache>,
+}
+
+struct OpenCache {
+    cache: Cache,
+    /// The stamps of the files it was built from, when it was opened.
+    stamp: Fingerprint,
+}
+
+impl State {
+    /// Loads `config` into libapt unless it is the one loaded, and returns its paths.
+    pub(crate) fn paths(&mut self, config: &AptConfig) -> Result<&Paths> {
+        Ok(&self.session(config)?.paths)
+    }
+
+    fn session(&mut self, config: &AptConfig) -> Result<&mut Session> {
+        if self.session.as_ref().is_none_or(|s| &s.config != config) {
+            // The old cache goes before the configuration it was built with.
+            self.session = None;
+            let paths = config::apply(config)?;
+            self.session = Some(Session {
+                config: config.clone(),
+                paths,
+                cache: None,
+            });
+        }
+        self.session.as_mut().ok_or_else(gone)
+    }
+
+    /// The cache for `config`, opened now unless the open one is for `config` and its
+    /// files have not changed since.
+    pub(crate) fn cache(&mut self, config: &AptConfig) -> Result<(&Cache, &Paths)> {
+        let session = self.session(config)?;
+        let stamp = fingerprint::stamps(&session.paths);
+        if session
+            .cache
+            .as_ref()
+            .is_none_or(|open| open.stamp != stamp)
+        {
+            session.cache = None;
+            error::take_messages();
+            let started = Instant::now();
+            let cache = Cache::new::<&str>(&[])
+                .map_err(|e| error::open_failed(&e, &session.paths.lists))?;
+            tracing::debug!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "opened the apt cache"
+            );
+            session.cache = Some(OpenCache { cache, stamp });
+        }
+        match &session.cache {
+            Some(open) => Ok((&open.cache, &session.paths)),
+            None => Err(gone()),
+        }
+    }
+}
