@@ -1,1 +1,33 @@
-//! omg facade (filled in below).
+//! omg: one fast SDK for the packages on a Linux machine.
+//!
+//! This facade re-exports the crates of the workspace and wires a backend to the domain's
+//! [`Engine`]:
+//!
+//! ```no_run
+//! # async fn demo() -> omg::Result<()> {
+//! let engine = omg::Omg::builder().build()?; // libalpm on Arch, libapt-pkg on Debian
+//! let results = engine.search(&omg::SearchQuery::new("firefox").with_limit(5)).await?;
+//! for hit in results.hits {
+//!     println!("{} {}", hit.package.name, hit.package.version);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Crates: [`ports`] (types and port traits, implement [`ports::PackageBackend`] for your own
+//! system), [`domain`] (version ordering, ranking, the Engine), [`alpm`] and [`apt`]
+//! (the backends).
+
+#![warn(missing_docs)]
+
+mod builder;
+
+pub use builder::{detect_backend, BackendChoice, Omg, OmgBuilder};
+pub use omg_adapters_alpm as alpm;
+pub use omg_adapters_apt as apt;
+pub use omg_domain as domain;
+pub use omg_domain::{Engine, Index};
+pub use omg_ports as ports;
+pub use omg_ports::{
+    Error, ListKind, Package, PackageBackend, PackageSummary, Result, SearchQuery, SearchResults,
+    Status,
+};

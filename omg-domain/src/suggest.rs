@@ -2,8 +2,9 @@
 
 use strsim::damerau_levenshtein;
 
-/// Up to `n` names from `names` close to `wanted`: names within an edit distance of about a
-/// third of its length, and names that start with it, closest first.
+/// Up to `n` names from `names` close to `wanted`: names (or their leading word, before the
+/// first `-`, `.` or `_`) within an edit distance of about a third of its length, then names
+/// that start with it; closest first.
 pub fn closest<'a>(wanted: &str, names: impl Iterator<Item = &'a str>, n: usize) -> Vec<String> {
     let wanted = wanted.to_lowercase();
     let max_distance = (wanted.chars().count() / 3).max(1);
@@ -18,6 +19,15 @@ pub fn closest<'a>(wanted: &str, names: impl Iterator<Item = &'a str>, n: usize)
                 let d = damerau_levenshtein(&wanted, &lower);
                 if d <= max_distance {
                     return Some((d, len_gap, name));
+                }
+            }
+            // `firefox` for `firefox-esr`: the name's leading word may be what was meant.
+            if let Some((head, _)) = lower.split_once(['-', '.', '_']) {
+                if head.len().abs_diff(wanted.len()) <= max_distance {
+                    let d = damerau_levenshtein(&wanted, head);
+                    if d <= max_distance {
+                        return Some((d, len_gap, name));
+                    }
                 }
             }
             // A longer name beginning with the request ranks after every close typo.
@@ -44,7 +54,7 @@ mod tests {
         let names = ["firefox", "firefox-esr", "fish", "thunderbird", "fire"];
         assert_eq!(
             closest("fierfox", names.iter().copied(), 3),
-            vec!["firefox"]
+            vec!["firefox", "firefox-esr"]
         );
         // Longer names that start with the request come after close typos.
         assert_eq!(
@@ -56,5 +66,11 @@ mod tests {
             vec!["thunderbird"]
         );
         assert!(closest("zzzzzz", names.iter().copied(), 3).is_empty());
+        // Only firefox-esr exists: its leading word is one transposition away.
+        let esr = ["firefox-esr", "firefox-esr-l10n-de", "fish"];
+        assert_eq!(
+            closest("fierfox", esr.iter().copied(), 3),
+            vec!["firefox-esr", "firefox-esr-l10n-de"]
+        );
     }
 }

@@ -178,6 +178,14 @@ struct FuzzyScorer {
     floor: u16,
 }
 
+/// nucleo tuned for package names: matches near the start of a name score higher (people
+/// type the beginning of what they want).
+fn matcher_config() -> Config {
+    let mut config = Config::DEFAULT;
+    config.prefer_prefix = true;
+    config
+}
+
 /// nucleo's score for one matched character.
 const POINTS_PER_CHAR: u16 = 16;
 
@@ -193,7 +201,7 @@ impl FuzzyScorer {
         let chars = u16::try_from(text.chars().count()).unwrap_or(u16::MAX);
         Self {
             atom,
-            matcher: Matcher::new(Config::DEFAULT),
+            matcher: Matcher::new(matcher_config()),
             buf: Vec::new(),
             floor: chars.saturating_mul(POINTS_PER_CHAR) / 2,
         }

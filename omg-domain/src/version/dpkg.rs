@@ -56,7 +56,8 @@ pub fn dpkg_compare(a: &str, b: &str) -> Ordering {
 /// Where the epoch starts and ends (at the first ':'). An all-zero epoch is dropped: both
 /// bounds move past the ':', as libapt does, so `0:1.0` equals `1.0`.
 fn epoch_bounds(s: &[u8]) -> (usize, usize) {
-    let Some(colon) = s.iter().position(|&c| c == b':') else {
+    // A ':' in first position is not an epoch separator for libapt: it stays in the upstream.
+    let Some(colon) = s.iter().position(|&c| c == b':').filter(|&c| c > 0) else {
         return (0, 0);
     };
     let mut start = 0;
@@ -182,6 +183,8 @@ mod tests {
             ("9.1p1-3", "9.10p1-1", Less),
             ("1.001", "1.1", Equal),
             ("0:1.0-1", "00:1.0-1", Equal),
+            // Found by the oracle test: a leading ':' belongs to the upstream version.
+            (":a", " ", Greater),
         ];
         for (a, b, want) in cases {
             assert_eq!(dpkg_compare(a, b), want, "{a} vs {b}");

@@ -1,0 +1,110 @@
+//! The command line, shared by `omg` and `omg-backend` so both parse it identically.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// One fast tool for the packages on this machine.
+#[derive(Debug, Parser)]
+#[command(name = "omg", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Options that apply to every command.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted before or after the subcommand.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print less: names only for search and list.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Log more to stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Package backend; `auto` reads /etc/os-release.
+    #[arg(long, global = true, value_enum, default_value_t = BackendArg::Auto)]
+    pub backend: BackendArg,
+    /// Backend configuration file (pacman.conf for alpm, an apt.conf for apt).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Operate on another root directory.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+/// The `--backend` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    /// Detect from /etc/os-release.
+    Auto,
+    /// libalpm (Arch).
+    Alpm,
+    /// libapt-pkg (Debian, Ubuntu).
+    Apt,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Search package names and descriptions.
+    #[command(visible_alias = "s")]
+    Search {
+        /// Words to look for (all must match).
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Show at most this many results.
+        #[arg(short, long, value_name = "N")]
+        limit: Option<usize>,
+        /// Only installed packages.
+        #[arg(long)]
+        installed: bool,
+    },
+    /// Show everything about packages.
+    Info {
+        /// Package names.
+        #[arg(required = true, num_args = 1..)]
+        packages: Vec<String>,
+    },
+    /// List installed packages.
+    List(ListArgs),
+    /// Counts: available, installed, explicit, orphans, upgradable.
+    Status,
+}
+
+/// Which list `omg list` prints.
+#[derive(Debug, Args, Clone, Copy)]
+#[group(multiple = false)]
+pub struct ListArgs {
+    /// Only packages installed explicitly.
+    #[arg(long)]
+    pub explicit: bool,
+    /// Only dependencies nothing needs any more.
+    #[arg(long)]
+    pub orphans: bool,
+    /// Only packages with an update available.
+    #[arg(long)]
+    pub upgradable: bool,
+}
+
+impl ListArgs {
+    /// The list kind these flags select.
+    pub fn kind(self) -> omg_ports::ListKind {
+        use omg_ports::ListKind;
+        if self.explicit {
+            ListKind::Explicit
+        } else if self.orphans {
+            ListKind::Orphans
+        } else if self.upgradable {
+            ListKind::Upgradable
+        } else {
+            ListKind::Installed
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! `omg-backend`: direct mode. Links libalpm and libapt-pkg, opens the host's package
+//! databases and answers one command. `omg` execs it; it can also be run by hand.
+
+mod run;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use omg_cli::args::Cli;
+use omg_cli::exit;
+use omg_cli::render::{self, Output};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.global.verbose);
+    let out = Output::from_env(&cli.global);
+    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("omg: error: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::FAILURE);
+        }
+    };
+    let result = runtime.block_on(run::run(&cli, &out));
+    let mut stdout = std::io::stdout().lock();
+    match result {
+        Ok(text) => {
+            // A closed pipe (`omg search x | head`) is not an error worth reporting.
+            let _ = stdout.write_all(text.as_bytes());
+            ExitCode::from(exit::OK)
+        }
+        Err(e) => {
+            let (to_stdout, to_stderr) = render::error(&out, &e);
+            let _ = stdout.write_all(to_stdout.as_bytes());
+            eprint!("{to_stderr}");
+            ExitCode::from(exit::code(&e))
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OMG_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -1,0 +1,43 @@
+//! One command against the backend, rendered.
+
+use omg::{BackendChoice, Omg};
+use omg_cli::args::{BackendArg, Cli, Command};
+use omg_cli::render::{self, Output};
+use omg_ports::{Result, SearchQuery};
+
+/// Open the backend the flags name and answer the command.
+pub async fn run(cli: &Cli, out: &Output) -> Result<String> {
+    let g = &cli.global;
+    let mut builder = Omg::builder().backend(match g.backend {
+        BackendArg::Auto => BackendChoice::Auto,
+        BackendArg::Alpm => BackendChoice::Alpm,
+        BackendArg::Apt => BackendChoice::Apt,
+    });
+    if let Some(c) = &g.config {
+        builder = builder.config(c);
+    }
+    if let Some(r) = &g.root {
+        builder = builder.root(r);
+    }
+    let engine = builder.build()?;
+    match &cli.command {
+        Command::Search {
+            query,
+            limit,
+            installed,
+        } => {
+            let q = SearchQuery {
+                text: query.join(" "),
+                limit: *limit,
+                installed_only: *installed,
+            };
+            Ok(render::search(out, &engine.search(&q).await?))
+        }
+        Command::Info { packages } => Ok(render::info(out, &engine.info(packages).await?)),
+        Command::List(list) => {
+            let kind = list.kind();
+            Ok(render::list(out, kind, &engine.list(kind).await?))
+        }
+        Command::Status => Ok(render::status(out, &engine.status().await?)),
+    }
+}

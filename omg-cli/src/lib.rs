@@ -1,0 +1,11 @@
+//! The pieces the `omg` binaries share: the command line, output rendering and exit codes.
+//!
+//! Two binaries come from this crate. `omg` is what users run: it links neither libalpm nor
+//! libapt-pkg, so it starts in about the time of an empty program, and it hands commands it
+//! cannot answer itself to `omg-backend`, the helper installed beside it that links the
+//! backends (it `exec`s it with the same arguments). This library depends on `omg-ports`
+//! only, so both binaries can use it.
+
+pub mod args;
+pub mod exit;
+pub mod render;

@@ -1,0 +1,55 @@
+//! `omg`: the thin client. Parses the command line, then hands the work to the
+//! backend-linked helper `omg-backend` installed beside it (direct mode).
+
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+use clap::Parser;
+use omg_cli::{args::Cli, exit};
+
+/// The helper's file name, looked up beside this executable.
+const HELPER: &str = "omg-backend";
+
+fn main() -> ExitCode {
+    // Validate the command line here so usage errors and --help cost no helper start.
+    let _cli = Cli::parse();
+    let helper = match helper_path() {
+        Ok(p) => p,
+        Err(message) => {
+            eprintln!("omg: error: {message}");
+            return ExitCode::from(exit::BACKEND);
+        }
+    };
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    // exec only returns on failure.
+    let err = Command::new(&helper).arg0("omg").args(args).exec();
+    eprintln!(
+        "omg: error: could not run {}: {err}; reinstall omg so that {HELPER} sits beside it",
+        helper.display()
+    );
+    ExitCode::from(exit::BACKEND)
+}
+
+/// `$OMG_BACKEND_BIN`, else `omg-backend` in the directory of this executable.
+fn helper_path() -> Result<PathBuf, String> {
+    if let Some(p) = std::env::var_os("OMG_BACKEND_BIN") {
+        return Ok(PathBuf::from(p));
+    }
+    let exe =
+        std::env::current_exe().map_err(|e| format!("cannot locate the omg executable: {e}"))?;
+    let dir = exe
+        .parent()
+        .ok_or_else(|| format!("{} has no parent directory", exe.display()))?;
+    let helper = dir.join(HELPER);
+    if helper.is_file() {
+        Ok(helper)
+    } else {
+        Err(format!(
+            "{} is missing; omg needs its helper {HELPER} installed beside it \
+             (or OMG_BACKEND_BIN pointing at it)",
+            helper.display()
+        ))
+    }
+}

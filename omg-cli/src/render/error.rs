@@ -1,0 +1,38 @@
+//! Errors: a line on stderr, or a JSON object on stdout with `--json`.
+
+use omg_ports::Error;
+use serde_json::json;
+
+use super::Output;
+
+/// What to print for `e`: `(stdout, stderr)`.
+pub fn error(out: &Output, e: &Error) -> (String, String) {
+    if out.json {
+        let suggestions = match e {
+            Error::NotFound { suggestions, .. } => suggestions.clone(),
+            _ => Vec::new(),
+        };
+        let value = json!({ "error": {
+            "kind": kind(e),
+            "message": e.to_string(),
+            "suggestions": suggestions,
+        }});
+        (format!("{value}\n"), String::new())
+    } else {
+        (String::new(), format!("omg: error: {e}\n"))
+    }
+}
+
+fn kind(e: &Error) -> &'static str {
+    match e {
+        Error::NotFound { .. } => "not_found",
+        Error::MissingDatabase { .. } => "missing_database",
+        Error::CorruptDatabase { .. } => "corrupt_database",
+        Error::Config { .. } => "config",
+        Error::InvalidRequest(_) => "invalid_request",
+        Error::Unsupported { .. } => "unsupported",
+        Error::Library { .. } => "library",
+        Error::BackendGone(_) => "backend_gone",
+        _ => "io",
+    }
+}

@@ -1,0 +1,55 @@
+//! `omg list`.
+
+use omg_ports::{ListKind, PackageSummary};
+
+use super::table::{Cell, Table};
+use super::{json, Output, Style};
+
+/// Installed packages: name and version, or name, installed and new version for upgrades.
+pub fn list(out: &Output, kind: ListKind, packages: &[PackageSummary]) -> String {
+    if out.json {
+        return json(&packages);
+    }
+    if out.quiet {
+        return packages.iter().map(|p| format!("{}\n", p.name)).collect();
+    }
+    if packages.is_empty() {
+        return match kind {
+            ListKind::Installed => "no packages installed\n",
+            ListKind::Explicit => "no explicitly installed packages\n",
+            ListKind::Orphans => "no orphans\n",
+            ListKind::Upgradable => "everything is up to date\n",
+        }
+        .into();
+    }
+    let name = |p: &PackageSummary| Cell::painted(&p.name, out.paint(Style::Bold, &p.name));
+    let table = if kind == ListKind::Upgradable {
+        Table {
+            header: vec!["NAME", "INSTALLED", "AVAILABLE", "REPOSITORY"],
+            rows: packages
+                .iter()
+                .map(|p| {
+                    let installed = p.installed.as_ref().map_or("", |i| i.version.as_str());
+                    vec![
+                        name(p),
+                        Cell::plain(installed),
+                        Cell::painted(&p.version, out.paint(Style::Green, &p.version)),
+                        Cell::plain(&p.repository),
+                    ]
+                })
+                .collect(),
+        }
+    } else {
+        Table {
+            header: vec!["NAME", "VERSION", "REPOSITORY"],
+            rows: packages
+                .iter()
+                .map(|p| {
+                    let version = p.installed.as_ref().map_or(&p.version, |i| &i.version);
+                    vec![name(p), Cell::plain(version), Cell::plain(&p.repository)]
+                })
+                .collect(),
+        }
+    };
+    table.render(out.width, |h| out.paint(Style::Dim, h))
+}

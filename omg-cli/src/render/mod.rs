@@ -1,0 +1,118 @@
+//! Output: every command's result rendered to a string, identically whichever process
+//! (the helper, or later the daemon client) produced the data.
+
+mod error;
+mod info;
+mod list;
+mod search;
+mod status;
+mod table;
+
+use std::io::IsTerminal;
+
+pub use error::error;
+pub use info::info;
+pub use list::list;
+pub use search::search;
+pub use status::status;
+
+use crate::args::Global;
+
+/// How to render: JSON or text, names only, colours, terminal width.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Output {
+    /// Machine-readable JSON.
+    pub json: bool,
+    /// Names only.
+    pub quiet: bool,
+    /// ANSI colours.
+    pub color: bool,
+    /// Width to fit tables into; `None` when not writing to a terminal.
+    pub width: Option<usize>,
+}
+
+impl Output {
+    /// From the global flags, stdout's terminal and `NO_COLOR`.
+    pub fn from_env(global: &Global) -> Self {
+        let tty = std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Self {
+            json: global.json,
+            quiet: global.quiet,
+            color: tty && !no_color && !global.json,
+            width: if tty {
+                terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
+            } else {
+                None
+            },
+        }
+    }
+
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{}m{text}\x1b[0m", style.code())
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// The few styles omg uses.
+#[derive(Debug, Clone, Copy)]
+enum Style {
+    Bold,
+    Green,
+    Yellow,
+    Dim,
+}
+
+impl Style {
+    fn code(self) -> &'static str {
+        match self {
+            Style::Bold => "1",
+            Style::Green => "32",
+            Style::Yellow => "33",
+            Style::Dim => "2",
+        }
+    }
+}
+
+/// JSON with a trailing newline.
+fn json<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_string_pretty(value) {
+        Ok(mut s) => {
+            s.push('\n');
+            s
+        }
+        Err(e) => format!("{{\"error\":{{\"message\":\"{e}\"}}}}\n"),
+    }
+}
+
+/// `1536` -> `1.50 KiB`.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.2} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(1536), "1.50 KiB");
+        assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.00 GiB");
+    }
+}

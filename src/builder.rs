@@ -1,0 +1,116 @@
+//! Choosing and opening a backend.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use omg_adapters_alpm::{AlpmBackend, AlpmConfig};
+use omg_adapters_apt::{AptBackend, AptConfig};
+use omg_domain::family::{family_from_os_release, Family};
+use omg_domain::Engine;
+use omg_ports::{Error, PackageBackend, Result};
+
+/// Which package backend to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BackendChoice {
+    /// Decide from `/etc/os-release`.
+    #[default]
+    Auto,
+    /// libalpm (Arch Linux and derivatives).
+    Alpm,
+    /// libapt-pkg (Debian, Ubuntu and derivatives).
+    Apt,
+}
+
+/// Entry point of the SDK.
+pub struct Omg;
+
+impl Omg {
+    /// A builder for an [`Engine`] over the host's package manager.
+    pub fn builder() -> OmgBuilder {
+        OmgBuilder::default()
+    }
+}
+
+/// Options for opening a backend; every option has a default that reads the host as is.
+#[derive(Debug, Clone, Default)]
+pub struct OmgBuilder {
+    backend: BackendChoice,
+    config: Option<PathBuf>,
+    root: Option<PathBuf>,
+    os_release: Option<PathBuf>,
+}
+
+impl OmgBuilder {
+    /// Use this backend instead of detecting one.
+    pub fn backend(mut self, choice: BackendChoice) -> Self {
+        self.backend = choice;
+        self
+    }
+
+    /// The backend's configuration file: pacman.conf for alpm, an apt.conf for apt.
+    pub fn config(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config = Some(path.into());
+        self
+    }
+
+    /// Operate on another root directory (pacman's `--root`, apt's `Dir`).
+    pub fn root(mut self, path: impl Into<PathBuf>) -> Self {
+        self.root = Some(path.into());
+        self
+    }
+
+    /// Read the distribution from this file instead of `/etc/os-release`.
+    pub fn os_release(mut self, path: impl Into<PathBuf>) -> Self {
+        self.os_release = Some(path.into());
+        self
+    }
+
+    /// Open the backend.
+    pub fn open_backend(self) -> Result<Arc<dyn PackageBackend>> {
+        let choice = match self.backend {
+            BackendChoice::Auto => detect_backend(
+                self.os_release
+                    .as_deref()
+                    .unwrap_or(Path::new("/etc/os-release")),
+            )?,
+            other => other,
+        };
+        Ok(match choice {
+            BackendChoice::Alpm => {
+                let mut config = AlpmConfig::default();
+                if let Some(c) = self.config {
+                    config.config = c;
+                }
+                config.root = self.root;
+                Arc::new(AlpmBackend::open(config)?)
+            }
+            BackendChoice::Apt | BackendChoice::Auto => Arc::new(AptBackend::open(AptConfig {
+                config: self.config,
+                root: self.root,
+            })?),
+        })
+    }
+
+    /// Open the backend and wrap it in an [`Engine`].
+    pub fn build(self) -> Result<Engine> {
+        Ok(Engine::new(self.open_backend()?))
+    }
+}
+
+/// The backend for the distribution described by an os-release file.
+pub fn detect_backend(os_release: &Path) -> Result<BackendChoice> {
+    let text = std::fs::read_to_string(os_release).map_err(|source| Error::Io {
+        path: os_release.to_path_buf(),
+        source,
+    })?;
+    match family_from_os_release(&text) {
+        Some(Family::Arch) => Ok(BackendChoice::Alpm),
+        Some(Family::Debian) => Ok(BackendChoice::Apt),
+        None => Err(Error::Config {
+            path: os_release.to_path_buf(),
+            reason: "this distribution is neither Arch- nor Debian-like; choose a backend \
+                     with --backend alpm or --backend apt"
+                .into(),
+        }),
+    }
+}
