@@ -3,12 +3,13 @@
 //! `Alpm` is not `Sync`, and `Db`/`Package` borrow from it, so every call into libalpm happens
 //! on a dedicated thread. Async callers send it a boxed job over a std channel and await the
 //! answer on a `tokio::sync::oneshot`. When the backend is dropped the channel closes, the
-//! thread leaves its loop and releases the handle.
+//! thread leaves its loop and releases the handle, and the drop waits for that: a thread still
+//! tearing libalpm down while the process runs its exit handlers corrupts the heap.
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc;
-use std::thread;
+use std::thread::{self, JoinHandle};
 
 use omg_ports::{Error, Result};
 use tokio::sync::oneshot;
@@ -25,7 +26,9 @@ const BACKEND: &str = "alpm";
 /// A handle to the libalpm thread.
 #[derive(Debug)]
 pub(crate) struct Worker {
-    jobs: mpsc::Sender<Job>,
+    /// `None` only while dropping.
+    jobs: Option<mpsc::Sender<Job>>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl Worker {
@@ -34,7 +37,7 @@ impl Worker {
     pub fn spawn(cfg: Resolved) -> Result<Worker> {
         let (jobs, inbox) = mpsc::channel::<Job>();
         let (ready_tx, ready_rx) = mpsc::sync_channel::<Result<()>>(1);
-        thread::Builder::new()
+        let thread = thread::Builder::new()
             .name("omg-alpm".into())
             .spawn(move || {
                 let session = match Session::open(&cfg) {
@@ -58,9 +61,19 @@ impl Worker {
                 message: format!("cannot start the worker thread: {e}"),
             })?;
         match ready_rx.recv() {
-            Ok(Ok(())) => Ok(Worker { jobs }),
-            Ok(Err(e)) => Err(e),
-            Err(_) => Err(gone()),
+            Ok(Ok(())) => Ok(Worker {
+                jobs: Some(jobs),
+                thread: Some(thread),
+            }),
+            Ok(Err(e)) => {
+                // The thread is leaving after a failed open: let it finish first.
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => {
+                let _ = thread.join();
+                Err(gone())
+            }
         }
     }
 
@@ -83,8 +96,24 @@ impl Worker {
                 });
             let _ = reply.send(result);
         });
-        self.jobs.send(job).map_err(|_| gone())?;
+        self.jobs
+            .as_ref()
+            .ok_or_else(gone)?
+            .send(job)
+            .map_err(|_| gone())?;
         answer.await.map_err(|_| gone())?
+    }
+}
+
+impl Drop for Worker {
+    /// Closes the channel and waits until the thread has released libalpm.
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        if let Some(thread) = self.thread.take() {
+            if thread.join().is_err() {
+                tracing::warn!("alpm worker thread panicked while shutting down");
+            }
+        }
     }
 }
 
@@ -119,7 +148,10 @@ mod tests {
     async fn a_thread_that_is_gone_is_backend_gone() {
         let (jobs, inbox) = mpsc::channel::<Job>();
         drop(inbox);
-        let worker = Worker { jobs };
+        let worker = Worker {
+            jobs: Some(jobs),
+            thread: None,
+        };
         assert_gone(worker.run(|_| 1).await.unwrap_err());
     }
 
@@ -130,7 +162,10 @@ mod tests {
             let job = inbox.recv();
             drop(job);
         });
-        let worker = Worker { jobs };
+        let worker = Worker {
+            jobs: Some(jobs),
+            thread: None,
+        };
         assert_gone(worker.run(|_| 1).await.unwrap_err());
         thread.join().unwrap();
     }
