@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         else {
             continue;
         };
-        let pkg = FixturePackage::new(name, version)
+        let pkg = FixturePackage::new(name, arch_version(version))
             .desc(desc.unwrap_or_default())
             .sizes(1024 * (i as u64 % 900 + 100), 4096 * (i as u64 % 900 + 100));
         if i % 50 == 0 {
@@ -46,4 +46,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("{}", root.config_path().display());
     Ok(())
+}
+
+/// An Arch `[epoch:]pkgver-pkgrel` from a Debian version: the pkgver may hold no `-` (nor
+/// `~`, which makepkg refuses), and the pkgrel is `1`.
+fn arch_version(debian: &str) -> String {
+    let (epoch, rest) = match debian.split_once(':') {
+        Some((e, r)) => (format!("{e}:"), r),
+        None => (String::new(), debian),
+    };
+    format!("{epoch}{}-1", rest.replace('-', ".").replace('~', "_"))
 }

@@ -20,8 +20,18 @@ pub(crate) fn installed(local: &Pkg) -> Installed {
 
 /// The index line for `pkg` as found in `repository`.
 pub(crate) fn summary(pkg: &Pkg, repository: &str, installed: Option<Installed>) -> PackageSummary {
+    summary_named(pkg.name(), pkg, repository, installed)
+}
+
+/// [`summary`] with the name already read (each read crosses into libalpm and re-checks it).
+pub(crate) fn summary_named(
+    name: &str,
+    pkg: &Pkg,
+    repository: &str,
+    installed: Option<Installed>,
+) -> PackageSummary {
     PackageSummary {
-        name: pkg.name().to_string(),
+        name: name.to_string(),
         version: pkg.version().as_str().to_string(),
         description: pkg.desc().unwrap_or_default().to_string(),
         repository: repository.to_string(),

@@ -109,7 +109,7 @@ pub(crate) fn judge_loaded(
     errors: &[String],
 ) -> Result<()> {
     if !errors.is_empty() {
-        return Err(corrupt(path, &errors.join("; ")));
+        return Err(corrupt(path, &summarize(errors)));
     }
     if packages == 0 {
         if len > EMPTY_ARCHIVE_MAX {
@@ -121,6 +121,18 @@ pub(crate) fn judge_loaded(
         tracing::warn!(repository = repo, path = %path.display(), "repository is empty");
     }
     Ok(())
+}
+
+/// How many of libalpm's messages a corrupt-database error quotes.
+const QUOTED_ERRORS: usize = 3;
+
+/// The first few of libalpm's messages, and how many more there were.
+fn summarize(errors: &[String]) -> String {
+    let mut reason = errors[..errors.len().min(QUOTED_ERRORS)].join("; ");
+    if errors.len() > QUOTED_ERRORS {
+        reason.push_str(&format!(" (and {} more)", errors.len() - QUOTED_ERRORS));
+    }
+    reason
 }
 
 /// A [`Error::CorruptDatabase`] for `path`.
@@ -151,6 +163,13 @@ pub(crate) fn has_archive_signature(head: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_error_lists_are_cut() {
+        let errors: Vec<String> = (1..=5).map(|i| format!("e{i}")).collect();
+        assert_eq!(summarize(&errors), "e1; e2; e3 (and 2 more)");
+        assert_eq!(summarize(&errors[..2]), "e1; e2");
+    }
 
     #[test]
     fn signatures() {

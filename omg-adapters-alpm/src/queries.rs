@@ -3,10 +3,9 @@
 //! Results come in database order: sync databases in `pacman.conf` order, each sorted by name
 //! as libalpm keeps it, then the local database (sorted by name).
 
-use std::collections::{HashMap, HashSet};
-
 use alpm::{Db, Package as AlpmPackage, PackageReason};
 use omg_ports::{Package, PackageSummary};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::convert::{self, LOCAL};
 use crate::session::Session;
@@ -15,25 +14,39 @@ impl Session {
     /// Every sync package (the first repository wins per name, like pacman), then installed
     /// packages no repository has.
     pub fn packages(&self) -> Vec<PackageSummary> {
-        let local: HashMap<&str, &AlpmPackage> = self
+        let local: FxHashMap<&str, &AlpmPackage> = self
             .alpm
             .localdb()
             .pkgs()
             .iter()
             .map(|p| (p.name(), p))
             .collect();
-        let mut seen: HashSet<&str> = HashSet::new();
+        let dbs = self.alpm.syncdbs();
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
         let mut out = Vec::new();
-        for db in self.alpm.syncdbs() {
+        for (i, db) in dbs.iter().enumerate() {
+            let repository = db.name();
             for pkg in db.pkgs() {
-                if seen.insert(pkg.name()) {
-                    let installed = local.get(pkg.name()).map(|l| convert::installed(l));
-                    out.push(convert::summary(pkg, db.name(), installed));
+                let name = pkg.name();
+                // With one repository every name is new; only later ones need the check.
+                if i > 0 && seen.contains(name) {
+                    continue;
                 }
+                if dbs.len() > 1 {
+                    seen.insert(name);
+                }
+                let installed = local.get(name).map(|l| convert::installed(l));
+                out.push(convert::summary_named(name, pkg, repository, installed));
             }
         }
         for pkg in self.alpm.localdb().pkgs() {
-            if !seen.contains(pkg.name()) {
+            let name = pkg.name();
+            let in_sync = if dbs.len() > 1 {
+                seen.contains(name)
+            } else {
+                dbs.iter().any(|db| db.pkg(name).is_ok())
+            };
+            if !in_sync {
                 out.push(convert::summary(pkg, LOCAL, Some(convert::installed(pkg))));
             }
         }

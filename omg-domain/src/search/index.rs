@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -9,17 +10,19 @@ use omg_ports::{Error, MatchKind, PackageSummary, Result, SearchHit, SearchQuery
 
 use super::charset;
 use super::classify::name_match;
+use super::column::Column;
 
-/// Every package, prepared for repeated queries: lower-cased names and descriptions, a
-/// character set per name, and each repository's rank.
+/// Every package, prepared for repeated queries: lower-cased names and descriptions stored
+/// contiguously, a character set per name, and each repository's rank. The name lookup
+/// table is built on first use of [`Index::get`].
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     packages: Vec<PackageSummary>,
-    names: Vec<String>,
-    descriptions: Vec<String>,
+    names: Column,
+    descriptions: Column,
     masks: Vec<u64>,
     repo_rank: Vec<u32>,
-    by_name: HashMap<String, usize>,
+    by_name: OnceLock<HashMap<String, usize>>,
 }
 
 /// A candidate before sorting: which package, how it matched, its fuzzy score.
@@ -38,15 +41,15 @@ impl Index {
             let next = u32::try_from(repos.len()).unwrap_or(u32::MAX);
             repo_rank.push(*repos.entry(p.repository.as_str()).or_insert(next));
         }
-        let names: Vec<String> = packages.iter().map(|p| p.name.to_lowercase()).collect();
-        let descriptions = packages
-            .iter()
-            .map(|p| p.description.to_lowercase())
-            .collect();
-        let masks = names.iter().map(|n| charset::mask(n)).collect();
-        let mut by_name = HashMap::with_capacity(packages.len());
+        let name_bytes = packages.iter().map(|p| p.name.len()).sum();
+        let desc_bytes = packages.iter().map(|p| p.description.len()).sum();
+        let mut names = Column::with_capacity(packages.len(), name_bytes);
+        let mut descriptions = Column::with_capacity(packages.len(), desc_bytes);
+        let mut masks = Vec::with_capacity(packages.len());
         for (i, p) in packages.iter().enumerate() {
-            by_name.entry(p.name.clone()).or_insert(i);
+            names.push_lower(&p.name);
+            descriptions.push_lower(&p.description);
+            masks.push(charset::mask(names.get(i)));
         }
         Self {
             packages,
@@ -54,7 +57,7 @@ impl Index {
             descriptions,
             masks,
             repo_rank,
-            by_name,
+            by_name: OnceLock::new(),
         }
     }
 
@@ -75,7 +78,14 @@ impl Index {
 
     /// The package named exactly `name`.
     pub fn get(&self, name: &str) -> Option<&PackageSummary> {
-        self.by_name.get(name).map(|&i| &self.packages[i])
+        let by_name = self.by_name.get_or_init(|| {
+            let mut map = HashMap::with_capacity(self.packages.len());
+            for (i, p) in self.packages.iter().enumerate() {
+                map.entry(p.name.clone()).or_insert(i);
+            }
+            map
+        });
+        by_name.get(name).map(|&i| &self.packages[i])
     }
 
     /// Run `query`: ranked hits (at most its limit) and the total number of matches.
@@ -120,8 +130,8 @@ impl Index {
         query_mask: u64,
         fuzzy: &mut FuzzyScorer,
     ) -> Option<Candidate> {
-        let name = &self.names[idx];
-        let desc = &self.descriptions[idx];
+        let name = self.names.get(idx);
+        let desc = self.descriptions.get(idx);
         if words.len() > 1 && !words.iter().all(|w| name.contains(w) || desc.contains(w)) {
             return None;
         }
@@ -157,9 +167,14 @@ impl Index {
         a.kind
             .cmp(&b.kind)
             .then_with(|| b.score.cmp(&a.score))
-            .then_with(|| self.names[a.idx].len().cmp(&self.names[b.idx].len()))
+            .then_with(|| {
+                self.names
+                    .get(a.idx)
+                    .len()
+                    .cmp(&self.names.get(b.idx).len())
+            })
             .then_with(|| self.repo_rank[a.idx].cmp(&self.repo_rank[b.idx]))
-            .then_with(|| self.names[a.idx].cmp(&self.names[b.idx]))
+            .then_with(|| self.names.get(a.idx).cmp(self.names.get(b.idx)))
             .then_with(|| a.idx.cmp(&b.idx))
     }
 

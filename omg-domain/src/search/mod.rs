@@ -8,6 +8,7 @@
 
 mod charset;
 mod classify;
+mod column;
 mod index;
 
 pub use index::Index;
