@@ -121,9 +121,11 @@ mod tests {
             t.render(None, |s| s.to_string()),
             "NAME         DESCRIPTION\na            short\nlonger-name  a description that is long\n"
         );
+        // 25 columns: 13 for the name column and its gap, 12 for the description, ellipsis
+        // included.
         assert_eq!(
             t.render(Some(25), |s| s.to_string()),
-            "NAME         DESCRIPTION\na            short\nlonger-name  a descript…\n"
+            "NAME         DESCRIPTION\na            short\nlonger-name  a descripti…\n"
         );
     }
 }

@@ -1,0 +1,93 @@
+//! `omg --backend apt` end to end, against this host's own apt and dpkg databases, checked
+//! with dpkg's own tool. Each run opens the whole apt cache (about a second), so there are few.
+//! Skipped, with a note, on hosts without dpkg.
+
+mod common;
+
+use common::{omg, tool_stdout};
+
+/// `dpkg-query args...`, or `None` (with a note) when this host has no dpkg.
+fn dpkg_query(args: &[&str]) -> Option<String> {
+    let out = tool_stdout("dpkg-query", args);
+    if out.is_none() {
+        println!("note: dpkg-query is not installed; skipping the apt checks");
+    }
+    out
+}
+
+#[test]
+fn info_bash_shows_dpkgs_installed_version() {
+    let Some(dpkg_version) = dpkg_query(&["-W", "-f=${Version}", "bash"]) else {
+        return;
+    };
+    let run = omg(&["--backend", "apt", "info", "bash"], &[]);
+    let out = run.ok();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("Repository        : "), "{out}");
+    assert_eq!(lines[1], "Name              : bash", "{out}");
+    let field = |key: &str| {
+        lines
+            .iter()
+            .find_map(|l| l.strip_prefix(&format!("{key:<17} : ")))
+    };
+    // "Installed Version" appears only when it differs from the candidate's.
+    let installed = field("Installed Version").or_else(|| field("Version"));
+    assert_eq!(installed, Some(dpkg_version.as_str()), "{out}");
+    assert!(
+        field("Install Reason").is_some(),
+        "bash is installed:\n{out}"
+    );
+    assert_eq!(
+        field("Description"),
+        Some("GNU Bourne Again SHell"),
+        "{out}"
+    );
+}
+
+#[test]
+fn search_dpkg_ranks_dpkg_first() {
+    if dpkg_query(&["-W", "dpkg"]).is_none() {
+        return;
+    }
+    let run = omg(&["--backend", "apt", "search", "dpkg", "--limit", "3"], &[]);
+    let out = run.ok();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 5, "header, 3 hits and the footer:\n{out}");
+    assert!(lines[0].starts_with("NAME "), "{out}");
+    assert!(lines[1].starts_with("dpkg "), "{out}");
+    // dpkg is installed, so its version cell says so.
+    assert!(lines[1].contains("[installed"), "{out}");
+    assert!(lines[4].starts_with("3 of "), "{out}");
+    assert!(
+        lines[4].ends_with(" matches shown; use --limit to see more"),
+        "{out}"
+    );
+}
+
+/// apt counts a package as installed when dpkg has a current version of it: every state but
+/// `not-installed` and `config-files` (removed, configuration kept), so half-installed and
+/// unpacked packages count too (libapt's `CurrentVer`).
+#[test]
+fn status_json_counts_what_dpkg_has_installed() {
+    let Some(states) = dpkg_query(&["-W", "-f=${db:Status-Status}\n"]) else {
+        return;
+    };
+    let expected = states
+        .lines()
+        .filter(|s| !matches!(*s, "not-installed" | "config-files" | ""))
+        .count();
+    let run = omg(&["status", "--json", "--backend", "apt"], &[]);
+    run.expect_code(0);
+    let json = run.json();
+    assert_eq!(json["backend"], "apt");
+    assert_eq!(json["installed"].as_u64(), Some(expected as u64), "{json}");
+    let count = |key: &str| {
+        json[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{key}: {json}"))
+    };
+    assert!(count("available") >= count("installed"), "{json}");
+    assert!(count("explicit") <= count("installed"), "{json}");
+    assert!(count("orphans") <= count("installed"), "{json}");
+    assert!(count("upgradable") <= count("installed"), "{json}");
+}

@@ -1,0 +1,94 @@
+//! Running the real `omg` binary (which execs the real `omg-backend` beside it).
+
+// Each test file uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::Command;
+
+/// What a finished `omg` process left behind.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit code (`None` when killed by a signal).
+    pub code: Option<i32>,
+    /// Everything written to stdout.
+    pub stdout: String,
+    /// Everything written to stderr.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Panics unless the process exited with `code`, showing both streams.
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Panics unless the process succeeded with nothing on stderr; returns stdout.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        self.expect_code(0);
+        assert_eq!(self.stderr, "", "stderr of a successful run");
+        &self.stdout
+    }
+
+    /// Stdout parsed as JSON.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// The `omg` binary cargo built for these tests.
+pub fn omg_bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_omg"))
+}
+
+/// The `omg-backend` binary cargo built for these tests.
+pub fn backend_bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_omg-backend"))
+}
+
+/// Runs `omg args...` with `env` added to a cleaned environment: no inherited
+/// `OMG_BACKEND_BIN`, `OMG_LOG` or `NO_COLOR`, so the outcome does not depend on the caller's
+/// shell. Stdout and stderr are pipes (not terminals).
+pub fn omg<S: AsRef<std::ffi::OsStr>>(args: &[S], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(omg_bin());
+    cmd.args(args)
+        .env_remove("OMG_BACKEND_BIN")
+        .env_remove("OMG_LOG")
+        .env_remove("NO_COLOR")
+        .envs(env.iter().copied());
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", omg_bin().display()));
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// `program args...`'s stdout when it exists and succeeds, `None` when it is not installed.
+pub fn tool_stdout(program: &str, args: &[&str]) -> Option<String> {
+    match Command::new(program).args(args).output() {
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "{program} {args:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Some(String::from_utf8(out.stdout).expect("UTF-8 output"))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => panic!("cannot run {program}: {e}"),
+    }
+}
