@@ -16,7 +16,7 @@ use crate::worker::Worker;
 ///
 /// One dedicated thread owns the libalpm handle; the async methods queue work for it, so the
 /// backend is `Send + Sync` and may be shared by many tasks (calls run one at a time).
-/// Every sync database is loaded and checked by [`AlpmBackend::open`]. Signature levels in
+/// Every sync database is read and checked by [`AlpmBackend::open`]. Signature levels in
 /// `pacman.conf` are ignored: omg reads the databases pacman verified when it downloaded them.
 /// Like pacman, libalpm creates an empty local database in a root that has none.
 ///
@@ -30,7 +30,7 @@ pub struct AlpmBackend {
 
 impl AlpmBackend {
     /// Reads the configuration, opens libalpm on its own thread, registers the repositories
-    /// in `pacman.conf` order and loads every database.
+    /// in `pacman.conf` order, reads and checks every sync database and loads the local one.
     ///
     /// # Errors
     ///
@@ -38,6 +38,10 @@ impl AlpmBackend {
     /// - [`Error::MissingDatabase`] when a repository's `<dbpath>/sync/<repo>.db` is absent;
     /// - [`Error::CorruptDatabase`] when it is damaged (the rules are in the crate docs);
     /// - [`Error::Library`] when libalpm cannot open the root.
+    ///
+    /// The queries other than [`PackageBackend::packages`] make libalpm load the sync
+    /// databases on first use, and fail with [`Error::CorruptDatabase`] if it finds one
+    /// damaged then.
     pub fn open(config: AlpmConfig) -> Result<AlpmBackend> {
         let resolved = Resolved::load(&config)?;
         tracing::debug!(
@@ -83,20 +87,20 @@ impl PackageBackend for AlpmBackend {
     }
 
     async fn installed(&self) -> Result<Vec<PackageSummary>> {
-        self.worker.run(|s| s.installed()).await
+        self.worker.run(|s| s.installed()).await?
     }
 
     async fn package(&self, name: &str) -> Result<Option<Package>> {
         let name = name.to_string();
-        self.worker.run(move |s| s.package(&name)).await
+        self.worker.run(move |s| s.package(&name)).await?
     }
 
     async fn upgradable(&self) -> Result<Vec<PackageSummary>> {
-        self.worker.run(|s| s.upgradable()).await
+        self.worker.run(|s| s.upgradable()).await?
     }
 
     async fn orphans(&self) -> Result<Vec<PackageSummary>> {
-        self.worker.run(|s| s.orphans()).await
+        self.worker.run(|s| s.orphans()).await?
     }
 
     /// Computed on the calling thread from file metadata; it does not wait for libalpm.

@@ -3,6 +3,8 @@
 use alpm::{AlpmList, Dep, PackageReason, Pkg};
 use omg_ports::{InstallReason, Installed, Package, PackageSummary};
 
+use crate::syncdb::IndexEntry;
+
 /// The repository name omg shows for a package no sync database has.
 pub(crate) const LOCAL: &str = "local";
 
@@ -20,22 +22,31 @@ pub(crate) fn installed(local: &Pkg) -> Installed {
 
 /// The index line for `pkg` as found in `repository`.
 pub(crate) fn summary(pkg: &Pkg, repository: &str, installed: Option<Installed>) -> PackageSummary {
-    summary_named(pkg.name(), pkg, repository, installed)
+    indexed(index_entry(pkg), repository, installed)
 }
 
-/// [`summary`] with the name already read (each read crosses into libalpm and re-checks it).
-pub(crate) fn summary_named(
-    name: &str,
-    pkg: &Pkg,
+/// The index fields of `pkg` (the `alpm` crate panics on text that is not UTF-8).
+pub(crate) fn index_entry(pkg: &Pkg) -> IndexEntry<'_> {
+    IndexEntry {
+        name: pkg.name(),
+        version: pkg.version().as_str(),
+        description: pkg.desc().unwrap_or_default(),
+        architecture: pkg.arch().unwrap_or_default(),
+    }
+}
+
+/// The index line for `entry`, a package of the sync database `repository`.
+pub(crate) fn indexed(
+    entry: IndexEntry<'_>,
     repository: &str,
     installed: Option<Installed>,
 ) -> PackageSummary {
     PackageSummary {
-        name: name.to_string(),
-        version: pkg.version().as_str().to_string(),
-        description: pkg.desc().unwrap_or_default().to_string(),
+        name: entry.name.to_string(),
+        version: entry.version.to_string(),
+        description: entry.description.to_string(),
         repository: repository.to_string(),
-        architecture: pkg.arch().unwrap_or_default().to_string(),
+        architecture: entry.architecture.to_string(),
         installed,
     }
 }

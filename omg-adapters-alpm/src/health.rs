@@ -1,11 +1,11 @@
 //! Telling a damaged package database from a good one, by the rules in the crate
-//! documentation ("Damaged databases"): [`check_file`] applies rules 1 and 2 before libalpm
-//! reads the file, [`judge_loaded`] rules 3 and 4 after it has (with the errors a
-//! [`LogCapture`] collected meanwhile); the session applies rule 5.
+//! documentation ("Damaged databases"): [`read_checked`] applies rules 1 and 2 before the
+//! file is parsed, [`judge_loaded`] rules 3 and 4 after it has been (with the errors the
+//! reader in [`crate::syncdb`] found, or a [`LogCapture`] collected while libalpm read it).
 
 use std::cell::RefCell;
-use std::fs::File;
-use std::io::{self, Read};
+use std::fs;
+use std::io;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -62,10 +62,10 @@ impl LogCapture {
     }
 }
 
-/// Rules 1 and 2: the file exists, is not empty and looks like an archive. Returns its size.
-pub(crate) fn check_file(path: &Path) -> Result<u64> {
-    let mut file = match File::open(path) {
-        Ok(f) => f,
+/// Rules 1 and 2: the file exists, is not empty and looks like an archive. Returns its bytes.
+pub(crate) fn read_checked(path: &Path) -> Result<Vec<u8>> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(Error::MissingDatabase {
                 path: path.to_path_buf(),
@@ -78,29 +78,20 @@ pub(crate) fn check_file(path: &Path) -> Result<u64> {
             });
         }
     };
-    let io_err = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let len = file.metadata().map_err(io_err)?.len();
-    if len == 0 {
+    if bytes.is_empty() {
         return Err(corrupt(path, "the file is empty"));
     }
-    let mut head = Vec::with_capacity(512);
-    file.by_ref()
-        .take(512)
-        .read_to_end(&mut head)
-        .map_err(io_err)?;
-    if !has_archive_signature(&head) {
+    if !has_archive_signature(&bytes) {
         return Err(corrupt(
             path,
             "not a package database archive: unrecognised file signature",
         ));
     }
-    Ok(len)
+    Ok(bytes)
 }
 
-/// Rules 3 and 4, once libalpm has loaded the database.
+/// Rules 3 and 4, once the database has been read: `errors` are the problems found, quoted
+/// in the reason (at most three).
 pub(crate) fn judge_loaded(
     path: &Path,
     repo: &str,
@@ -108,9 +99,7 @@ pub(crate) fn judge_loaded(
     packages: usize,
     errors: &[String],
 ) -> Result<()> {
-    if !errors.is_empty() {
-        return Err(corrupt(path, &summarize(errors)));
-    }
+    check_logged(path, errors)?;
     if packages == 0 {
         if len > EMPTY_ARCHIVE_MAX {
             return Err(corrupt(
@@ -123,10 +112,19 @@ pub(crate) fn judge_loaded(
     Ok(())
 }
 
-/// How many of libalpm's messages a corrupt-database error quotes.
+/// Rule 3 alone: any error makes the database corrupt.
+pub(crate) fn check_logged(path: &Path, errors: &[String]) -> Result<()> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(corrupt(path, &summarize(errors)))
+    }
+}
+
+/// How many messages a corrupt-database error quotes.
 const QUOTED_ERRORS: usize = 3;
 
-/// The first few of libalpm's messages, and how many more there were.
+/// The first few messages, and how many more there were.
 fn summarize(errors: &[String]) -> String {
     let mut reason = errors[..errors.len().min(QUOTED_ERRORS)].join("; ");
     if errors.len() > QUOTED_ERRORS {

@@ -16,7 +16,11 @@
 //! - [`pacman_conf`] reads `pacman.conf` (options, repositories in order, `Include`).
 //! - [`AlpmBackend::open`] starts one thread that owns the libalpm handle (`Alpm` is not
 //!   `Sync`, and `Db`/`Package` borrow from it); the async methods send it jobs and await the
-//!   answers. It registers the repositories in `pacman.conf` order and loads every database.
+//!   answers. It registers the repositories in `pacman.conf` order and reads every sync
+//!   database with a streaming reader of its own (one pass, in parallel, keeping the four
+//!   fields the package index needs), while libalpm loads the local database.
+//! - [`PackageBackend::packages`](omg_ports::PackageBackend::packages) is served from what
+//!   that reader kept; the other queries make libalpm load the sync databases, on first use.
 //! - Transactions are not implemented yet ([`omg_ports::Error::Unsupported`]).
 //! - With the `fixtures` feature, `fixtures` builds real pacman roots for tests and
 //!   benchmarks.
@@ -32,13 +36,20 @@
 //! 2. empty (0 bytes), or not starting with the signature of a format libalpm reads (gzip,
 //!    zstd, xz, bzip2, lz4, lzip, lzma, lzop, lrzip, compress, plain tar):
 //!    [`Error::CorruptDatabase`](omg_ports::Error::CorruptDatabase);
-//! 3. libalpm logs an error while loading it (truncated stream, an entry not named
+//! 3. reading it meets an error libalpm would log (truncated stream, an entry not named
 //!    `name-version/`, a `%NAME%` that disagrees with its entry, not a tar inside the
-//!    compression, ...): corrupt, with libalpm's message as the reason;
-//! 4. it loads cleanly with zero packages: a genuinely empty repository, accepted with a
+//!    compression, ...): corrupt, with libalpm's message as the reason. The streaming reader
+//!    mirrors libalpm's rules and messages for gzip, zstd, xz and plain tar; databases in the
+//!    other compressions are loaded by libalpm at open and its logged errors count;
+//! 4. it reads cleanly with zero packages: a genuinely empty repository, accepted with a
 //!    warning, when the file is at most 16 KiB (an empty archive is a few dozen bytes
 //!    compressed, at most one 10 KiB tar record uncompressed); corrupt when larger;
-//! 5. an entry holds text that is not UTF-8 (the `alpm` crate cannot represent it): corrupt.
+//! 5. a name, version, description or architecture is not UTF-8 (the `alpm` crate cannot
+//!    represent it): corrupt.
+//!
+//! When a later query makes libalpm load a sync database and libalpm logs errors (the file
+//! changed since `open`), that query and every later one needing libalpm's sync databases
+//! fail with [`Error::CorruptDatabase`](omg_ports::Error::CorruptDatabase) for it.
 //!
 //! Warnings, such as unknown `%KEYS%` a newer pacman may write, never fail a database. The
 //! local database is more forgiving, like pacman: its errors are logged, and only a local
@@ -54,6 +65,7 @@ mod health;
 pub mod pacman_conf;
 mod queries;
 mod session;
+mod syncdb;
 mod worker;
 
 #[cfg(feature = "fixtures")]

@@ -1,10 +1,12 @@
 //! The read operations of the backend, on the worker thread's [`Session`].
 //!
 //! Results come in database order: sync databases in `pacman.conf` order, each sorted by name
-//! as libalpm keeps it, then the local database (sorted by name).
+//! as libalpm keeps it, then the local database (sorted by name). Queries other than
+//! [`Session::packages`] read the sync databases through libalpm, and fail when libalpm
+//! finds one damaged.
 
 use alpm::{Db, Package as AlpmPackage, PackageReason};
-use omg_ports::{Package, PackageSummary};
+use omg_ports::{Package, PackageSummary, Result};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::convert::{self, LOCAL};
@@ -12,7 +14,8 @@ use crate::session::Session;
 
 impl Session {
     /// Every sync package (the first repository wins per name, like pacman), then installed
-    /// packages no repository has.
+    /// packages no repository has. Sync packages come from the indexes read at open; libalpm
+    /// does not load the sync databases for this.
     pub fn packages(&self) -> Vec<PackageSummary> {
         let local: FxHashMap<&str, &AlpmPackage> = self
             .alpm
@@ -21,30 +24,32 @@ impl Session {
             .iter()
             .map(|p| (p.name(), p))
             .collect();
-        let dbs = self.alpm.syncdbs();
-        let mut seen: FxHashSet<&str> = FxHashSet::default();
-        let mut out = Vec::new();
-        for (i, db) in dbs.iter().enumerate() {
-            let repository = db.name();
-            for pkg in db.pkgs() {
-                let name = pkg.name();
+        let repos = &self.repos;
+        let total = repos.iter().map(|r| r.index.len()).sum::<usize>() + local.len();
+        let mut seen: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(
+            if repos.len() > 1 { total } else { 0 },
+            Default::default(),
+        );
+        let mut out = Vec::with_capacity(total);
+        for (i, repo) in repos.iter().enumerate() {
+            for entry in repo.index.iter() {
                 // With one repository every name is new; only later ones need the check.
-                if i > 0 && seen.contains(name) {
+                if i > 0 && seen.contains(entry.name) {
                     continue;
                 }
-                if dbs.len() > 1 {
-                    seen.insert(name);
+                if repos.len() > 1 {
+                    seen.insert(entry.name);
                 }
-                let installed = local.get(name).map(|l| convert::installed(l));
-                out.push(convert::summary_named(name, pkg, repository, installed));
+                let installed = local.get(entry.name).map(|l| convert::installed(l));
+                out.push(convert::indexed(entry, &repo.name, installed));
             }
         }
         for pkg in self.alpm.localdb().pkgs() {
             let name = pkg.name();
-            let in_sync = if dbs.len() > 1 {
+            let in_sync = if repos.len() > 1 {
                 seen.contains(name)
             } else {
-                dbs.iter().any(|db| db.pkg(name).is_ok())
+                repos.iter().any(|r| r.index.contains(name))
             };
             if !in_sync {
                 out.push(convert::summary(pkg, LOCAL, Some(convert::installed(pkg))));
@@ -55,35 +60,38 @@ impl Session {
 
     /// Installed packages at their installed version; the repository is the first sync
     /// database with that name, else `local`.
-    pub fn installed(&self) -> Vec<PackageSummary> {
-        let dbs = self.sync_dbs();
-        self.alpm
+    pub fn installed(&self) -> Result<Vec<PackageSummary>> {
+        let dbs = self.sync_dbs()?;
+        Ok(self
+            .alpm
             .localdb()
             .pkgs()
             .iter()
-            .map(|pkg| self.installed_summary(&dbs, pkg))
-            .collect()
+            .map(|pkg| installed_summary(&dbs, pkg))
+            .collect())
     }
 
     /// The full record of exactly `name`: from the first sync database that has it, else
     /// from the local database.
-    pub fn package(&self, name: &str) -> Option<Package> {
+    pub fn package(&self, name: &str) -> Result<Option<Package>> {
         if name.is_empty() || name.contains('\0') {
-            return None;
+            return Ok(None);
         }
+        let dbs = self.sync_dbs()?;
         let local = self.alpm.localdb().pkg(name).ok();
         let installed = local.map(|l| convert::installed(l));
-        match first_sync(&self.sync_dbs(), name) {
+        Ok(match first_sync(&dbs, name) {
             Some((db, pkg)) => Some(convert::full(pkg, db.name(), installed)),
             None => local.map(|l| convert::full(l, LOCAL, installed)),
-        }
+        })
     }
 
     /// Installed packages whose version in the first sync database with their name is newer
     /// (by `vercmp`), like `pacman -Qu`: `version` is the new one, `installed` the old one.
-    pub fn upgradable(&self) -> Vec<PackageSummary> {
-        let dbs = self.sync_dbs();
-        self.alpm
+    pub fn upgradable(&self) -> Result<Vec<PackageSummary>> {
+        let dbs = self.sync_dbs()?;
+        Ok(self
+            .alpm
             .localdb()
             .pkgs()
             .iter()
@@ -92,14 +100,15 @@ impl Session {
                 (sync.version().vercmp(local.version()) == std::cmp::Ordering::Greater)
                     .then(|| convert::summary(sync, db.name(), Some(convert::installed(local))))
             })
-            .collect()
+            .collect())
     }
 
     /// Like `pacman -Qdt`: installed as a dependency, and neither required nor optionally
     /// required by any installed package. Entries are as in [`Session::installed`].
-    pub fn orphans(&self) -> Vec<PackageSummary> {
-        let dbs = self.sync_dbs();
-        self.alpm
+    pub fn orphans(&self) -> Result<Vec<PackageSummary>> {
+        let dbs = self.sync_dbs()?;
+        Ok(self
+            .alpm
             .localdb()
             .pkgs()
             .iter()
@@ -108,18 +117,15 @@ impl Session {
                     && pkg.required_by().is_empty()
                     && pkg.optional_for().is_empty()
             })
-            .map(|pkg| self.installed_summary(&dbs, pkg))
-            .collect()
+            .map(|pkg| installed_summary(&dbs, pkg))
+            .collect())
     }
+}
 
-    fn sync_dbs(&self) -> Vec<&Db> {
-        self.alpm.syncdbs().iter().collect()
-    }
-
-    fn installed_summary(&self, dbs: &[&Db], pkg: &AlpmPackage) -> PackageSummary {
-        let repository = first_sync(dbs, pkg.name()).map_or(LOCAL, |(db, _)| db.name());
-        convert::summary(pkg, repository, Some(convert::installed(pkg)))
-    }
+/// `pkg`, installed, as found in the first sync database that has its name (else `local`).
+fn installed_summary(dbs: &[&Db], pkg: &AlpmPackage) -> PackageSummary {
+    let repository = first_sync(dbs, pkg.name()).map_or(LOCAL, |(db, _)| db.name());
+    convert::summary(pkg, repository, Some(convert::installed(pkg)))
 }
 
 /// The first sync database that has a package called exactly `name`, and that package.

@@ -1,24 +1,49 @@
 //! The libalpm handle and its databases, opened and checked. Lives on the worker thread only.
+//!
+//! `open` registers the sync databases without letting libalpm load them: the streaming
+//! reader of [`crate::syncdb`] checks each file (in parallel, while libalpm loads the local
+//! database) and keeps what the package index needs. libalpm loads the sync databases on the
+//! first query that needs more ([`Session::sync_dbs`]).
 
+use std::cell::OnceCell;
 use std::os::unix::ffi::OsStrExt;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::thread;
 
 use alpm::{Alpm, Db, SigLevel};
 use omg_ports::{Error, Result};
 
 use crate::config::Resolved;
+use crate::convert;
 use crate::health::{self, LogCapture};
+use crate::syncdb::{self, Loaded, SyncIndex};
 
-/// An open libalpm handle whose sync databases are registered in `pacman.conf` order and
-/// loaded, each checked by the rules in [`crate::health`].
+/// An open libalpm handle with its sync databases registered in `pacman.conf` order, each
+/// checked and indexed, and its local database loaded.
 pub(crate) struct Session {
     pub(crate) alpm: Alpm,
-    _log: LogCapture,
+    /// One per sync database, in `pacman.conf` order (the order of `alpm.syncdbs()`).
+    pub(crate) repos: Vec<Repo>,
+    /// Once a query made libalpm load the sync databases: the first database it logged
+    /// errors for, with those errors.
+    loaded: OnceCell<Option<(PathBuf, Vec<String>)>>,
+    log: LogCapture,
+}
+
+/// A sync database as read at open.
+pub(crate) struct Repo {
+    /// The repository name.
+    pub name: String,
+    /// Its file, `<dbpath>/sync/<name>.db`.
+    pub path: PathBuf,
+    /// Its packages.
+    pub index: SyncIndex,
 }
 
 impl Session {
-    /// Opens `cfg`'s root and database path, registers every repository and loads it.
+    /// Opens `cfg`'s root and database path, registers every repository, reads and checks
+    /// its database, and loads the local database.
     pub fn open(cfg: &Resolved) -> Result<Session> {
         let root = c_bytes(
             cfg.root.as_os_str().as_bytes(),
@@ -44,59 +69,122 @@ impl Session {
             alpm.add_cachedir(dir).map_err(library)?;
         }
         for repo in &cfg.repos {
-            let path = cfg.sync_db_path(repo);
-            let len = health::check_file(&path)?;
             let name = c_bytes(repo.as_bytes(), &cfg.config, "repository name")?;
-            let db = alpm
-                .register_syncdb(name, SigLevel::NONE)
+            alpm.register_syncdb(name, SigLevel::NONE)
                 .map_err(|e| Error::Library {
                     library: "libalpm".into(),
                     message: format!("cannot register repository '{repo}': {e}"),
                 })?;
-            log.start();
-            let count = db.pkgs().len();
-            let errors = log.finish();
-            health::judge_loaded(&path, repo, len, count, &errors)?;
-            check_text(db, &path)?;
-            tracing::debug!(repository = %repo, packages = count, "loaded sync database");
         }
-        let local = cfg.local_db_path();
-        log.start();
-        let count = alpm.localdb().pkgs().len();
-        let errors = log.finish();
-        if count == 0 && !errors.is_empty() {
-            return Err(health::corrupt(&local, &errors.join("; ")));
+        let paths: Vec<PathBuf> = cfg.repos.iter().map(|r| cfg.sync_db_path(r)).collect();
+        let (reads, local) = thread::scope(|scope| {
+            // One reader thread per repository (read here if none can be started), while
+            // libalpm loads the local database on this thread.
+            let readers: Vec<_> = cfg
+                .repos
+                .iter()
+                .zip(&paths)
+                .map(|(repo, path)| {
+                    let reader = thread::Builder::new()
+                        .name("omg-syncdb".into())
+                        .spawn_scoped(scope, move || syncdb::read(path, repo));
+                    (repo, path, reader.ok())
+                })
+                .collect();
+            let local = load_local(&alpm, &log, &cfg.local_db_path());
+            let reads: Vec<Result<Loaded>> = readers
+                .into_iter()
+                .map(|(repo, path, reader)| match reader {
+                    Some(reader) => reader.join().unwrap_or_else(|_| Err(reader_panicked())),
+                    None => syncdb::read(path, repo),
+                })
+                .collect();
+            (reads, local)
+        });
+        let mut repos = Vec::with_capacity(reads.len());
+        for (((name, path), read), db) in cfg
+            .repos
+            .iter()
+            .zip(paths)
+            .zip(reads)
+            .zip(alpm.syncdbs().iter())
+        {
+            let index = match read? {
+                Loaded::Index(index) => index,
+                Loaded::Unsupported { len } => index_through_libalpm(db, &log, &path, name, len)?,
+            };
+            repos.push(Repo {
+                name: name.clone(),
+                path,
+                index,
+            });
         }
-        for error in &errors {
-            tracing::warn!(path = %local.display(), "local database: {error}");
+        local?;
+        Ok(Session {
+            alpm,
+            repos,
+            loaded: OnceCell::new(),
+            log,
+        })
+    }
+
+    /// The sync databases through libalpm, which loads them on the first call; the errors
+    /// it logs meanwhile make that database corrupt (rule 3 of [`crate::health`]), for this
+    /// call and every later one.
+    pub fn sync_dbs(&self) -> Result<Vec<&Db>> {
+        let failed = self.loaded.get_or_init(|| {
+            for (db, repo) in self.alpm.syncdbs().iter().zip(&self.repos) {
+                self.log.start();
+                let count = db.pkgs().len();
+                let errors = self.log.finish();
+                if !errors.is_empty() {
+                    return Some((repo.path.clone(), errors));
+                }
+                tracing::debug!(repository = %repo.name, packages = count, "libalpm loaded sync database");
+            }
+            None
+        });
+        if let Some((path, errors)) = failed {
+            health::check_logged(path, errors)?;
         }
-        tracing::debug!(packages = count, "loaded local database");
-        Ok(Session { alpm, _log: log })
+        Ok(self.alpm.syncdbs().iter().collect())
     }
 }
 
-/// Rule 5 of [`crate::health`]: reads every package's index fields once, so that text the
-/// `alpm` crate cannot represent (it panics on non-UTF-8) is reported now, naming the file.
-fn check_text(db: &Db, path: &Path) -> Result<()> {
-    let pass = panic::catch_unwind(AssertUnwindSafe(|| {
-        // Reading each field validates it; nothing is copied.
-        db.pkgs()
-            .iter()
-            .map(|p| {
-                p.name().len()
-                    + p.version().as_str().len()
-                    + p.desc().map_or(0, str::len)
-                    + p.arch().map_or(0, str::len)
-            })
-            .sum::<usize>()
-    }));
-    match pass {
-        Ok(_) => Ok(()),
-        Err(_) => Err(health::corrupt(
-            path,
-            "an entry holds text that is not valid UTF-8",
-        )),
+/// Loads the local database: like pacman, its errors are only logged, unless it then holds
+/// nothing.
+fn load_local(alpm: &Alpm, log: &LogCapture, path: &Path) -> Result<()> {
+    log.start();
+    let count = alpm.localdb().pkgs().len();
+    let errors = log.finish();
+    if count == 0 && !errors.is_empty() {
+        return Err(health::corrupt(path, &errors.join("; ")));
     }
+    for error in &errors {
+        tracing::warn!(path = %path.display(), "local database: {error}");
+    }
+    tracing::debug!(packages = count, "loaded local database");
+    Ok(())
+}
+
+/// The index of `db`, whose compression only libalpm reads: libalpm loads it now, judged by
+/// rules 3 and 4 of [`crate::health`]; rule 5 holds when every index field reads as text (the
+/// `alpm` crate panics on text that is not UTF-8).
+fn index_through_libalpm(
+    db: &Db,
+    log: &LogCapture,
+    path: &Path,
+    repo: &str,
+    len: u64,
+) -> Result<SyncIndex> {
+    log.start();
+    let count = db.pkgs().len();
+    let errors = log.finish();
+    health::judge_loaded(path, repo, len, count, &errors)?;
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        SyncIndex::collect(db.pkgs().iter().map(|p| convert::index_entry(p)))
+    }))
+    .map_err(|_| health::corrupt(path, "an entry holds text that is not valid UTF-8"))
 }
 
 /// `bytes` for libalpm, which takes C strings: a NUL inside is a configuration error.
@@ -114,5 +202,12 @@ fn library(e: alpm::Error) -> Error {
     Error::Library {
         library: "libalpm".into(),
         message: e.to_string(),
+    }
+}
+
+fn reader_panicked() -> Error {
+    Error::Library {
+        library: "libalpm".into(),
+        message: "the sync database reader thread panicked".into(),
     }
 }

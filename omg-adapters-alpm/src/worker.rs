@@ -32,7 +32,7 @@ pub(crate) struct Worker {
 }
 
 impl Worker {
-    /// Starts the thread, opens `cfg` on it and waits until the databases are loaded and
+    /// Starts the thread, opens `cfg` on it and waits until the databases are read and
     /// checked; their errors are returned here.
     pub fn spawn(cfg: Resolved) -> Result<Worker> {
         let (jobs, inbox) = mpsc::channel::<Job>();

@@ -262,3 +262,19 @@ async fn a_healthy_root_still_opens() {
     let b = AlpmBackend::open(root.config()).unwrap();
     assert_eq!(b.packages().await.unwrap().len(), 21);
 }
+
+#[tokio::test]
+async fn damage_met_when_libalpm_loads_a_database_later_is_corrupt_too() {
+    let (_dir, root) = small_root();
+    let b = AlpmBackend::open(root.config()).unwrap();
+    // Damaged after open: only libalpm's own (lazy) load of the file sees it.
+    let path = root.sync_db_path("core");
+    common::truncate_half(&path);
+    assert_corrupt(b.upgradable().await.unwrap_err(), &path, "truncated");
+    assert_corrupt(b.package("editor").await.unwrap_err(), &path, "truncated");
+    assert_eq!(
+        b.packages().await.unwrap().len(),
+        21,
+        "the index read at open still serves"
+    );
+}

@@ -2,7 +2,7 @@
 
 /// True when `name` matches `pattern`: `*`, `?` and `[...]` classes (with `!`/`^` negation
 /// and ranges); a `[` without a closing `]` matches itself.
-pub(super) fn wildcard_match(pattern: &str, name: &str) -> bool {
+pub(crate) fn wildcard_match(pattern: &str, name: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     match_from(&p, &n)

@@ -23,7 +23,7 @@ use omg_ports::{Error, Result};
 
 use glob::wildcard_match;
 
-mod glob;
+pub(crate) mod glob;
 #[cfg(test)]
 mod tests;
 
