@@ -1,6 +1,10 @@
 //! A sequential walk over a tar stream (ustar, GNU and pax headers), the subset libarchive
 //! reads in a sync database: entry paths (with GNU long names and pax `path`), sizes (octal,
 //! base-256 or pax `size`) and whether an entry is a directory.
+//!
+//! Why not the `tar` crate: on a 17,000-package `extra.db` it took 29 ms against 14.7 ms for
+//! this walk (which borrows buffered entry data instead of copying it), on the hottest path of
+//! index builds. Anything beyond reading a sync database should use the `tar` crate.
 
 use std::io::{self, BufRead};
 
