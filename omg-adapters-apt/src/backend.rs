@@ -9,6 +9,7 @@ use omg_ports::{
     Result, Transaction, TransactionOutcome, VersionScheme,
 };
 
+use crate::binary_cache::CacheDir;
 use crate::config::{AptConfig, Paths};
 use crate::error::{gone, BACKEND};
 use crate::lists::{self, Descriptions, ListFile};
@@ -21,13 +22,15 @@ use crate::{fingerprint, worker};
 /// process-wide libapt worker thread, which keeps the cache of the configuration it served
 /// last. Calls from any number of threads and tasks are safe; they are answered one at a
 /// time, and a call for another [`AptConfig`] than the previous one reloads libapt's
-/// configuration and cache first (about half a second to a second on a Debian host).
+/// configuration and cache first: milliseconds when libapt maps its binary cache (see
+/// [`CacheDir`]), about half a second for a Debian archive when it must parse the lists.
 ///
 /// Reads only: [`PackageBackend::plan`] and [`PackageBackend::commit`] return
 /// [`Error::Unsupported`] for now.
 #[derive(Debug, Clone)]
 pub struct AptBackend {
     config: AptConfig,
+    cache_dir: CacheDir,
     paths: Paths,
     info: BackendInfo,
 }
@@ -54,14 +57,27 @@ impl AptBackend {
         };
         Ok(AptBackend {
             config,
+            cache_dir: CacheDir::default(),
             paths,
             info,
         })
     }
 
+    /// The same backend, with libapt's binary cache kept in `cache_dir` from the next
+    /// time the cache is opened ([`CacheDir::User`] unless set).
+    pub fn with_cache_dir(mut self, cache_dir: CacheDir) -> AptBackend {
+        self.cache_dir = cache_dir;
+        self
+    }
+
     /// The configuration this backend reads.
     pub fn config(&self) -> &AptConfig {
         &self.config
+    }
+
+    /// Where libapt's binary cache is kept.
+    pub fn cache_dir(&self) -> &CacheDir {
+        &self.cache_dir
     }
 
     /// The packages `filter` selects, sorted by name, with descriptions streamed from the
@@ -71,17 +87,16 @@ impl AptBackend {
     /// streamed on another thread while the worker walks the cache.
     async fn summaries(&self, filter: Filter) -> Result<Vec<PackageSummary>> {
         let started = Instant::now();
-        let config = self.config.clone();
-        let native = self.paths.architecture.clone();
+        let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
         let (files_tx, files_rx) = tokio::sync::oneshot::channel::<Vec<ListFile>>();
         let entries_rx = worker::submit(move |state| -> Result<Vec<Entry>> {
-            let (cache, _) = state.cache(&config)?;
+            let (cache, paths) = state.cache(&config, &cache_dir)?;
             let files = match filter {
                 Filter::All => query::list_files(cache),
                 _ => query::status_files(cache),
             };
             let _ = files_tx.send(files);
-            Ok(query::collect(cache, &native, filter))
+            Ok(query::collect(cache, paths, filter))
         })?;
         let files = match files_rx.await {
             Ok(files) => files,
@@ -130,17 +145,17 @@ fn read_descriptions_elsewhere(
     }
 }
 
-/// Fills each entry's description and sorts by name.
+/// Fills each entry's description; the entries come sorted by name.
 fn describe(entries: Vec<Entry>, descriptions: &Descriptions) -> Vec<PackageSummary> {
     let mut key = String::new();
     let mut missing = 0usize;
-    let mut out: Vec<PackageSummary> = entries
+    let out: Vec<PackageSummary> = entries
         .into_iter()
         .map(|entry| {
-            let mut summary = entry.summary;
-            let found = entry.versions.iter().find_map(|(version, arch)| {
-                descriptions.summary(&mut key, &entry.list_name, version, arch)
+            let found = entry.versions().find_map(|(version, arch)| {
+                descriptions.summary(&mut key, entry.list_name(), version, arch)
             });
+            let mut summary = entry.summary;
             match found {
                 Some(text) => summary.description = text.to_owned(),
                 None => missing += 1,
@@ -155,7 +170,6 @@ fn describe(entries: Vec<Entry>, descriptions: &Descriptions) -> Vec<PackageSumm
             "packages without a description in the list files"
         );
     }
-    out.sort_unstable_by(|a, b| a.name.cmp(&b.name));
     out
 }
 
@@ -188,11 +202,11 @@ impl PackageBackend for AptBackend {
     /// `Recommends` then `Suggests`, `conflicts` is `Conflicts` then `Breaks`), sizes in
     /// bytes, no licenses (apt has none). `None` for an unknown or purely virtual name.
     async fn package(&self, name: &str) -> Result<Option<Package>> {
-        let config = self.config.clone();
+        let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
         let name = name.to_owned();
         worker::call(move |state| -> Result<Option<Package>> {
-            let (cache, _) = state.cache(&config)?;
-            Ok(query::package(cache, &name))
+            let (cache, paths) = state.cache(&config, &cache_dir)?;
+            Ok(query::package(cache, paths, &name))
         })
         .await?
     }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use omg_ports::{Error, Result};
 use rust_apt::raw::config as apt;
 
+use crate::binary_cache::CacheFiles;
 use crate::error;
 
 /// Which apt settings a backend reads. The default reads the host's, exactly as `apt` would
@@ -70,6 +71,12 @@ pub(crate) struct Paths {
     pub(crate) preferencesparts: PathBuf,
     /// The native architecture (`APT::Architecture`).
     pub(crate) architecture: String,
+    /// The architectures the configuration lists (`APT::Architectures`), if it does.
+    pub(crate) architectures: Vec<String>,
+    /// `Dir::Cache::pkgcache` as the configuration sets it (empty: no file).
+    pub(crate) pkgcache: String,
+    /// `Dir::Cache::srcpkgcache` as the configuration sets it (empty: no file).
+    pub(crate) srcpkgcache: String,
 }
 
 /// A value for `Dir::Etc::parts` no configuration uses: tells whether the file set it.
@@ -155,9 +162,27 @@ pub(crate) fn apply(config: &AptConfig) -> Result<Paths> {
             String::new(),
         )),
         architecture: find("APT::Architecture"),
+        architectures: apt::find_vector("APT::Architectures".to_owned()),
+        pkgcache: find(PKGCACHE),
+        srcpkgcache: find(SRCPKGCACHE),
     };
     tracing::debug!(?config, ?paths, "loaded apt configuration");
     Ok(paths)
+}
+
+const PKGCACHE: &str = "Dir::Cache::pkgcache";
+const SRCPKGCACHE: &str = "Dir::Cache::srcpkgcache";
+
+/// Points libapt's binary caches at `files`, or back at the configuration's own files.
+///
+/// Worker thread only, with the configuration of `paths` loaded.
+pub(crate) fn use_binary_caches(paths: &Paths, files: Option<&CacheFiles>) {
+    let (pkgcache, srcpkgcache) = match files {
+        Some(f) => (path_value(&f.pkgcache), path_value(&f.srcpkgcache)),
+        None => (paths.pkgcache.clone(), paths.srcpkgcache.clone()),
+    };
+    apt::set(PKGCACHE.to_owned(), pkgcache);
+    apt::set(SRCPKGCACHE.to_owned(), srcpkgcache);
 }
 
 fn config_error(path: &Path, errors: &[String]) -> Error {

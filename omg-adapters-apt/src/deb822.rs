@@ -8,16 +8,27 @@ use std::io::{self, BufRead};
 
 /// Reads paragraphs from `reader`, keeping the first line of the fields `classify` chooses.
 ///
-/// `classify` maps a field name to the index of its slot (`0..slots`), or `None` for a
-/// field to skip. Field names are compared however `classify` likes; deb822 field names
-/// are case-insensitive, so it should use [`str::eq_ignore_ascii_case`] or similar.
+/// `classify` maps a field name (its bytes, without surrounding blanks) to the index of its
+/// slot (`0..slots`), or `None` for a field to skip. deb822 field names are ASCII and
+/// case-insensitive, so it should compare with `<[u8]>::eq_ignore_ascii_case`.
+///
+/// Lines are scanned in the reader's own buffer: only the values kept are copied, and a
+/// line is copied whole only when it straddles two reads.
 pub(crate) struct Paragraphs<R, F> {
     reader: R,
+    fields: Fields<F>,
+    /// The start of a line the reader's buffer ended in.
+    partial: Vec<u8>,
+    done: bool,
+}
+
+/// The chosen fields of the paragraph being read.
+struct Fields<F> {
     classify: F,
-    line: Vec<u8>,
     values: Vec<String>,
     present: Vec<bool>,
-    done: bool,
+    /// Field lines seen in this paragraph.
+    count: usize,
 }
 
 /// One paragraph: the chosen fields' first lines, by slot.
@@ -37,15 +48,64 @@ impl Paragraph<'_> {
     }
 }
 
-impl<R: BufRead, F: FnMut(&str) -> Option<usize>> Paragraphs<R, F> {
+/// What a line did to the paragraph being read.
+#[derive(PartialEq, Eq)]
+enum Line {
+    /// It belongs to the paragraph (or is a blank line before one).
+    Continue,
+    /// A blank line after the paragraph's fields: it is complete.
+    End,
+}
+
+impl<F: FnMut(&[u8]) -> Option<usize>> Fields<F> {
+    fn line(&mut self, line: &[u8]) -> Line {
+        let line = trim_line_end(line);
+        if line.iter().all(|b| *b == b' ' || *b == b'\t') {
+            return if self.count > 0 {
+                Line::End
+            } else {
+                Line::Continue
+            };
+        }
+        if matches!(line.first(), Some(b' ' | b'\t' | b'#')) {
+            // A continuation line, or a comment: nothing the index keeps.
+            return Line::Continue;
+        }
+        self.count += 1;
+        let Some(colon) = memchr::memchr(b':', line) else {
+            return Line::Continue;
+        };
+        let (name, rest) = line.split_at(colon);
+        let Some(slot) = (self.classify)(name.trim_ascii()) else {
+            return Line::Continue;
+        };
+        if let (Some(value), Some(present)) =
+            (self.values.get_mut(slot), self.present.get_mut(slot))
+        {
+            let rest = rest.get(1..).unwrap_or_default();
+            value.clear();
+            match std::str::from_utf8(rest) {
+                Ok(text) => value.push_str(text.trim()),
+                Err(_) => value.push_str(String::from_utf8_lossy(rest).trim()),
+            }
+            *present = true;
+        }
+        Line::Continue
+    }
+}
+
+impl<R: BufRead, F: FnMut(&[u8]) -> Option<usize>> Paragraphs<R, F> {
     /// A reader over `reader` with `slots` field slots chosen by `classify`.
     pub(crate) fn new(reader: R, slots: usize, classify: F) -> Self {
         Self {
             reader,
-            classify,
-            line: Vec::with_capacity(256),
-            values: vec![String::new(); slots],
-            present: vec![false; slots],
+            fields: Fields {
+                classify,
+                values: vec![String::new(); slots],
+                present: vec![false; slots],
+                count: 0,
+            },
+            partial: Vec::new(),
             done: false,
         }
     }
@@ -54,52 +114,52 @@ impl<R: BufRead, F: FnMut(&str) -> Option<usize>> Paragraphs<R, F> {
     ///
     /// Errors are the reader's (a failed read or decompression).
     pub(crate) fn next_paragraph(&mut self) -> io::Result<Option<Paragraph<'_>>> {
-        if self.done {
-            return Ok(None);
-        }
-        self.present.iter_mut().for_each(|p| *p = false);
-        let mut fields = 0usize;
-        loop {
-            self.line.clear();
-            let read = self.reader.read_until(b'\n', &mut self.line)?;
-            if read == 0 {
+        let fields = &mut self.fields;
+        fields.present.iter_mut().for_each(|p| *p = false);
+        fields.count = 0;
+        while !self.done {
+            let buffer = self.reader.fill_buf()?;
+            if buffer.is_empty() {
                 self.done = true;
+                if !self.partial.is_empty() {
+                    fields.line(&self.partial);
+                    self.partial.clear();
+                }
                 break;
             }
-            let line = trim_line_end(&self.line);
-            if line.is_empty() || line.iter().all(|b| *b == b' ' || *b == b'\t') {
-                if fields > 0 {
+            let mut used = 0;
+            let mut ended = false;
+            for newline in memchr::memchr_iter(b'\n', buffer) {
+                let line = &buffer[used..newline];
+                used = newline + 1;
+                let read = if self.partial.is_empty() {
+                    fields.line(line)
+                } else {
+                    self.partial.extend_from_slice(line);
+                    let read = fields.line(&self.partial);
+                    self.partial.clear();
+                    read
+                };
+                if read == Line::End {
+                    ended = true;
                     break;
                 }
-                continue;
             }
-            if matches!(line.first(), Some(b' ' | b'\t' | b'#')) {
-                // A continuation line, or a comment: nothing the index keeps.
-                continue;
+            if !ended {
+                self.partial.extend_from_slice(&buffer[used..]);
+                used = buffer.len();
             }
-            fields += 1;
-            let Some(colon) = line.iter().position(|b| *b == b':') else {
-                continue;
-            };
-            let name = String::from_utf8_lossy(&line[..colon]);
-            let Some(slot) = (self.classify)(name.trim()) else {
-                continue;
-            };
-            let (Some(value), Some(present)) =
-                (self.values.get_mut(slot), self.present.get_mut(slot))
-            else {
-                continue;
-            };
-            value.clear();
-            value.push_str(String::from_utf8_lossy(&line[colon + 1..]).trim());
-            *present = true;
+            self.reader.consume(used);
+            if ended {
+                break;
+            }
         }
-        if fields == 0 {
+        if fields.count == 0 {
             return Ok(None);
         }
         Ok(Some(Paragraph {
-            values: &self.values,
-            present: &self.present,
+            values: &fields.values,
+            present: &fields.present,
         }))
     }
 }
@@ -116,10 +176,10 @@ fn trim_line_end(line: &[u8]) -> &[u8] {
 mod tests {
     use super::*;
 
-    fn classify(name: &str) -> Option<usize> {
+    fn classify(name: &[u8]) -> Option<usize> {
         ["Package", "Version", "Description"]
             .iter()
-            .position(|f| f.eq_ignore_ascii_case(name))
+            .position(|f| f.as_bytes().eq_ignore_ascii_case(name))
     }
 
     fn collect(text: &str) -> Vec<[Option<String>; 3]> {
@@ -153,6 +213,25 @@ mod tests {
     fn empty_and_blank_input_have_no_paragraphs() {
         assert!(collect("").is_empty());
         assert!(collect("\n\n  \n").is_empty());
+    }
+
+    #[test]
+    fn lines_straddling_reads_are_read_whole() {
+        let text = "Package: a\nVersion: 1.0\nDescription: short one\n long text\n\n\
+                    Package: bb\r\nDescription: second\r\n\r\n\n\
+                    Package: c\nVersion: 2\nDescription: last without newline";
+        let whole = collect(text);
+        for capacity in 1..12 {
+            let reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+            let mut paragraphs = Paragraphs::new(reader, 3, classify);
+            let mut got = Vec::new();
+            while let Ok(Some(p)) = paragraphs.next_paragraph() {
+                got.push([0, 1, 2].map(|i| p.get(i).map(str::to_owned)));
+            }
+            assert_eq!(got, whole, "buffer of {capacity} bytes");
+        }
+        assert_eq!(whole.len(), 3);
+        assert_eq!(whole[2][2].as_deref(), Some("last without newline"));
     }
 
     #[test]

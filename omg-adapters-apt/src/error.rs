@@ -51,6 +51,11 @@ pub(crate) fn library(messages: &[String]) -> Error {
     }
 }
 
+/// The text of `errors`' messages, errors and warnings alike.
+pub(crate) fn messages(errors: &AptErrors) -> Vec<String> {
+    errors.iter().map(|m| m.msg.clone()).collect()
+}
+
 /// A failure to open the cache: a damaged list file under `lists` (apt names it in its
 /// message) is [`Error::CorruptDatabase`], anything else [`Error::Library`].
 pub(crate) fn open_failed(errors: &AptErrors, lists: &Path) -> Error {

@@ -82,6 +82,9 @@ mod tests {
             preferences: PathBuf::from("/nonexistent/preferences"),
             preferencesparts: PathBuf::from("/nonexistent/preferences.d"),
             architecture: "amd64".into(),
+            architectures: Vec::new(),
+            pkgcache: String::new(),
+            srcpkgcache: String::new(),
         };
         let fp = stamps(&paths);
         let names: Vec<_> = fp.stamps.iter().map(|s| s.path.clone()).collect();

@@ -22,27 +22,47 @@
 //! derives from it once per process (architectures, languages, compressors), and the cache.
 //! A dead worker makes every call [`omg_ports::Error::BackendGone`].
 //!
+//! # Binary cache
+//!
+//! Opening libapt's cache parses every list file (half a second for Debian's archive)
+//! unless libapt can map a valid `pkgcache.bin`, which Debian's container images turn off
+//! and which only root may write where apt keeps it. So libapt keeps one in omg's cache
+//! directory instead ([`CacheDir`]: `$XDG_CACHE_HOME/omg/apt` by default), named after the
+//! configuration; libapt checks it against the lists and dpkg's status on every open and
+//! rebuilds it when they changed. [`AptBackend::with_cache_dir`] moves or turns it off.
+//!
 //! # Descriptions
 //!
 //! libapt reads descriptions one record at a time, which takes minutes for a whole
 //! archive whose lists are compressed (as in Debian's container images). The index reads
 //! them instead by streaming each list file libapt built its cache from once (`.lz4`,
 //! `.gz`, `.xz`, `.zst` or plain), on a separate thread while the worker walks the cache.
+//!
+//! # Candidates and marks
+//!
+//! [`PackageBackend::packages`](omg_ports::PackageBackend::packages),
+//! [`installed`](omg_ports::PackageBackend::installed) and
+//! [`package`](omg_ports::PackageBackend::package) take candidates from libapt's policy
+//! and auto-installed marks from `extended_states`, as libapt's DepCache does, without
+//! building it (a quarter of a second); only `upgradable` and `orphans` need it.
 
 #![warn(missing_docs)]
 
 mod backend;
+mod binary_cache;
 mod config;
 mod convert;
 mod deb822;
 mod error;
 mod fingerprint;
 mod lists;
+mod policy;
 mod query;
 mod refresh;
 mod version;
 mod worker;
 
 pub use backend::AptBackend;
+pub use binary_cache::CacheDir;
 pub use config::AptConfig;
 pub use version::compare_versions;

@@ -6,12 +6,12 @@
 //! `(package, version, architecture)`. Which files to read comes from libapt (the package
 //! files of the open cache), never from a hard-coded path.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use omg_ports::{Error, Result};
+use rustc_hash::FxHashMap;
 
 use crate::deb822::Paragraphs;
 
@@ -79,9 +79,12 @@ pub(crate) fn open(path: &Path) -> Result<Option<Box<dyn BufRead + Send>>> {
     })?;
     let raw: Box<dyn Read + Send> = match kind {
         Compression::None | Compression::Unsupported => Box::new(file),
-        Compression::Lz4 => Box::new(lz4_flex::frame::FrameDecoder::new(
-            BufReader::with_capacity(BUFFER, file),
-        )),
+        // The decoder buffers whole blocks itself: read them where they are.
+        Compression::Lz4 => {
+            return Ok(Some(Box::new(lz4_flex::frame::FrameDecoder::new(
+                BufReader::with_capacity(BUFFER, file),
+            ))))
+        }
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
             BUFFER, file,
         ))),
@@ -122,11 +125,11 @@ fn read_error(path: &Path, error: io::Error) -> Error {
 #[derive(Debug, Default)]
 pub(crate) struct Descriptions {
     /// `name version arch` -> summary line.
-    by_version: HashMap<String, String>,
+    by_version: FxHashMap<String, String>,
     /// `name version arch` -> `Description-md5`, for paragraphs without a description.
-    md5_by_version: HashMap<String, String>,
+    md5_by_version: FxHashMap<String, String>,
     /// `Description-md5` -> summary line, from the `Translation-*` files.
-    by_md5: HashMap<String, String>,
+    by_md5: FxHashMap<String, String>,
 }
 
 /// The key of one package version: its fields cannot contain spaces.
@@ -196,14 +199,14 @@ const ARCHITECTURE: usize = 2;
 const DESCRIPTION: usize = 3;
 const DESCRIPTION_MD5: usize = 4;
 
-fn packages_field(name: &str) -> Option<usize> {
+fn packages_field(name: &[u8]) -> Option<usize> {
     // Cheap first-byte dispatch: most fields of a Packages paragraph are not wanted.
-    match name.as_bytes().first()?.to_ascii_lowercase() {
-        b'p' if name.eq_ignore_ascii_case("Package") => Some(PACKAGE),
-        b'v' if name.eq_ignore_ascii_case("Version") => Some(VERSION),
-        b'a' if name.eq_ignore_ascii_case("Architecture") => Some(ARCHITECTURE),
-        b'd' if name.eq_ignore_ascii_case("Description") => Some(DESCRIPTION),
-        b'd' if name.eq_ignore_ascii_case("Description-md5") => Some(DESCRIPTION_MD5),
+    match name.first()?.to_ascii_lowercase() {
+        b'p' if name.eq_ignore_ascii_case(b"Package") => Some(PACKAGE),
+        b'v' if name.eq_ignore_ascii_case(b"Version") => Some(VERSION),
+        b'a' if name.eq_ignore_ascii_case(b"Architecture") => Some(ARCHITECTURE),
+        b'd' if name.eq_ignore_ascii_case(b"Description") => Some(DESCRIPTION),
+        b'd' if name.eq_ignore_ascii_case(b"Description-md5") => Some(DESCRIPTION_MD5),
         _ => None,
     }
 }
@@ -243,13 +246,14 @@ fn read_packages(reader: Box<dyn BufRead + Send>, out: &mut Descriptions) -> io:
 const T_MD5: usize = 0;
 const T_DESCRIPTION: usize = 1;
 
-fn translation_field(name: &str) -> Option<usize> {
-    if name.eq_ignore_ascii_case("Description-md5") {
+fn translation_field(name: &[u8]) -> Option<usize> {
+    const PREFIX: &[u8] = b"Description-";
+    if name.eq_ignore_ascii_case(b"Description-md5") {
         Some(T_MD5)
-    } else if name.len() > "Description-".len()
+    } else if name.len() > PREFIX.len()
         && name
-            .get(.."Description-".len())
-            .is_some_and(|p| p.eq_ignore_ascii_case("Description-"))
+            .get(..PREFIX.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(PREFIX))
     {
         Some(T_DESCRIPTION)
     } else {

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use omg_ports::{Installed, Package, PackageSummary};
 use rust_apt::{Cache, PackageFile, Version};
 
+use crate::config::Paths;
 use crate::convert::{install_reason, relations, repository_label, summary_line, LOCAL};
 use crate::lists::{ListFile, ListKind};
+use crate::policy::{self, AutoMarks};
 
 /// libapt's `index_type` of a repository's `Packages` file.
 const PACKAGES_INDEX: &str = "Debian Package Index";
@@ -36,10 +38,34 @@ pub(crate) enum Filter {
 pub(crate) struct Entry {
     /// The summary, with an empty description.
     pub(crate) summary: PackageSummary,
+    /// The length of the name the list files spell (`summary.name` without `:arch`).
+    name_len: usize,
+    /// The installed version's architecture, when the installed version is not the
+    /// shown one: its description is the fallback.
+    installed_arch: Option<String>,
+}
+
+impl Entry {
     /// The package name as the list files spell it (no `:arch`).
-    pub(crate) list_name: String,
+    pub(crate) fn list_name(&self) -> &str {
+        let name = &self.summary.name;
+        name.get(..self.name_len).unwrap_or(name)
+    }
+
     /// `(version, architecture)` pairs whose description this entry takes, best first.
-    pub(crate) versions: Vec<(String, String)>,
+    pub(crate) fn versions(&self) -> impl Iterator<Item = (&str, &str)> {
+        let shown = (
+            self.summary.version.as_str(),
+            self.summary.architecture.as_str(),
+        );
+        let installed = self
+            .summary
+            .installed
+            .as_ref()
+            .zip(self.installed_arch.as_ref())
+            .map(|(i, arch)| (i.version.as_str(), arch.as_str()));
+        std::iter::once(shown).chain(installed)
+    }
 }
 
 /// The list files the cache was built from that hold descriptions: the `Packages` files
@@ -80,11 +106,18 @@ pub(crate) fn status_files(cache: &Cache) -> Vec<ListFile> {
 
 /// The repository label of each package file, by its index in the cache; `None` for
 /// files that are not a repository (dpkg's status).
-fn labels(cache: &Cache) -> HashMap<usize, Option<String>> {
-    cache
-        .package_files()
-        .map(|file| (file.index(), label(&file)))
-        .collect()
+fn labels(cache: &Cache) -> Vec<Option<String>> {
+    let mut labels = Vec::new();
+    for file in cache.package_files() {
+        let index = file.index();
+        if labels.len() <= index {
+            labels.resize(index + 1, None);
+        }
+        if let Some(slot) = labels.get_mut(index) {
+            *slot = label(&file);
+        }
+    }
+    labels
 }
 
 fn label(file: &PackageFile<'_>) -> Option<String> {
@@ -101,18 +134,21 @@ fn label(file: &PackageFile<'_>) -> Option<String> {
 
 /// The repository `version` comes from: the first of its files that is a repository,
 /// `local` when dpkg's status file is the only one.
-fn repository_of(version: &Version<'_>, labels: &HashMap<usize, Option<String>>) -> String {
+fn repository_of(version: &Version<'_>, labels: &[Option<String>]) -> String {
     version
         .version_files()
-        .find_map(|vf| labels.get(&vf.package_file().index()).cloned().flatten())
+        .find_map(|vf| labels.get(vf.package_file().index())?.clone())
         .unwrap_or_else(|| LOCAL.to_owned())
 }
 
 /// The packages `filter` selects, each once, with its candidate version (the installed one
-/// when it has no candidate), in libapt's order.
-pub(crate) fn collect(cache: &Cache, native_arch: &str, filter: Filter) -> Vec<Entry> {
+/// when it has no candidate), sorted by name. Only [`Filter::Upgradable`] and
+/// [`Filter::Orphans`] build libapt's DepCache.
+pub(crate) fn collect(cache: &Cache, paths: &Paths, filter: Filter) -> Vec<Entry> {
+    let started = std::time::Instant::now();
     let labels = labels(cache);
-    let depcache = cache.depcache();
+    let auto = AutoMarks::new(cache, &paths.extended_states);
+    let native = paths.architecture.as_str();
     let mut out = Vec::new();
     for pkg in cache.iter() {
         if !pkg.has_versions() {
@@ -120,55 +156,99 @@ pub(crate) fn collect(cache: &Cache, native_arch: &str, filter: Filter) -> Vec<E
         }
         let installed = pkg.installed();
         let keep = match filter {
-            Filter::All => installed.is_some() || pkg.arch() == native_arch,
+            Filter::All => installed.is_some() || pkg.arch() == native,
             Filter::Installed => installed.is_some(),
-            Filter::Upgradable => installed.is_some() && depcache.is_upgradable(&pkg),
-            Filter::Orphans => installed.is_some() && depcache.is_garbage(&pkg),
+            Filter::Upgradable => installed.is_some() && cache.depcache().is_upgradable(&pkg),
+            Filter::Orphans => installed.is_some() && cache.depcache().is_garbage(&pkg),
         };
         if !keep {
             continue;
         }
-        let candidate = pkg.candidate();
+        let candidate = policy::candidate(&pkg, installed.as_ref());
         let Some(shown) = candidate.as_ref().or(installed.as_ref()) else {
             continue;
         };
-        let mut versions = vec![(shown.version().to_owned(), shown.arch().to_owned())];
-        let installed = installed.as_ref().map(|current| {
-            if current.version() != shown.version() {
-                versions.push((current.version().to_owned(), current.arch().to_owned()));
-            }
-            Installed {
-                version: current.version().to_owned(),
-                reason: install_reason(depcache.is_auto_installed(&pkg)),
-                date: None,
-            }
-        });
+        let installed_arch = installed
+            .as_ref()
+            .filter(|current| current.version() != shown.version())
+            .map(|current| current.arch().to_owned());
+        let name = pkg.name();
         out.push(Entry {
             summary: PackageSummary {
-                name: pkg.fullname(true),
+                name: full_name(name, pkg.arch(), native),
                 version: shown.version().to_owned(),
                 description: String::new(),
                 repository: repository_of(shown, &labels),
                 architecture: shown.arch().to_owned(),
-                installed,
+                installed: installed
+                    .as_ref()
+                    .map(|current| installed_state(current, &pkg, &auto)),
             },
-            list_name: pkg.name().to_owned(),
-            versions,
+            name_len: name.len(),
+            installed_arch,
         });
     }
+    let out = sorted_by_name(out);
+    tracing::debug!(
+        ?filter,
+        count = out.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "walked the apt cache"
+    );
     out
+}
+
+/// `entries` sorted by name. Sorting their indexes moves a word per swap instead of a
+/// whole entry.
+fn sorted_by_name(entries: Vec<Entry>) -> Vec<Entry> {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let name = |i: usize| entries.get(i).map(|e| e.summary.name.as_str());
+        name(a).cmp(&name(b))
+    });
+    let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        .collect()
+}
+
+/// libapt's pretty full name (`PkgIterator::FullName(true)`): the name alone for the
+/// native architecture and `all`, else `name:arch`.
+fn full_name(name: &str, arch: &str, native: &str) -> String {
+    if arch == "all" || arch == native {
+        name.to_owned()
+    } else {
+        let mut full = String::with_capacity(name.len() + 1 + arch.len());
+        full.push_str(name);
+        full.push(':');
+        full.push_str(arch);
+        full
+    }
+}
+
+fn installed_state(
+    current: &Version<'_>,
+    pkg: &rust_apt::Package<'_>,
+    auto: &AutoMarks<'_>,
+) -> Installed {
+    Installed {
+        version: current.version().to_owned(),
+        reason: install_reason(auto.is_auto(pkg)),
+        date: None,
+    }
 }
 
 /// The full record of `name` (`name` or `name:arch`), from one record lookup of its
 /// candidate version (the installed one when it has no candidate). `None` for a name the
 /// cache does not know or a purely virtual package.
-pub(crate) fn package(cache: &Cache, name: &str) -> Option<Package> {
+pub(crate) fn package(cache: &Cache, paths: &Paths, name: &str) -> Option<Package> {
     let pkg = cache.get(name)?;
     if !pkg.has_versions() {
         return None;
     }
     let installed = pkg.installed();
-    let candidate = pkg.candidate();
+    let candidate = policy::candidate(&pkg, installed.as_ref());
     let shown = candidate.as_ref().or(installed.as_ref())?;
     let labels = labels(cache);
 
@@ -205,10 +285,12 @@ pub(crate) fn package(cache: &Cache, name: &str) -> Option<Package> {
             .flat_map(|v| relations(v))
             .collect()
     };
-    let installed = installed.as_ref().map(|current| Installed {
-        version: current.version().to_owned(),
-        reason: install_reason(cache.depcache().is_auto_installed(&pkg)),
-        date: None,
+    let installed = installed.as_ref().map(|current| {
+        installed_state(
+            current,
+            &pkg,
+            &AutoMarks::new(cache, &paths.extended_states),
+        )
     });
     Some(Package {
         name: pkg.fullname(true),

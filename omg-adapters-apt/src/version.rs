@@ -23,14 +23,19 @@ static FALLBACK: Mutex<()> = Mutex::new(());
 /// ```
 pub fn compare_versions(a: &str, b: &str) -> Ordering {
     let (left, right) = (terminated(a), terminated(b));
-    let (left_job, right_job) = (left.clone(), right.clone());
-    match worker::call_blocking(move |_| libapt_compare(&left_job, &right_job)) {
+    match worker::call_blocking(move |_| libapt_compare(&left, &right)) {
         Ok(ordering) => ordering,
         Err(_) => {
             let _one_at_a_time = FALLBACK.lock().unwrap_or_else(|p| p.into_inner());
-            libapt_compare(&left, &right)
+            compare_here(a, b)
         }
     }
+}
+
+/// libapt's comparison on the calling thread: for the worker itself, which must not wait
+/// for itself.
+pub(crate) fn compare_here(a: &str, b: &str) -> Ordering {
+    libapt_compare(&terminated(a), &terminated(b))
 }
 
 /// `version` followed by a NUL byte.
@@ -48,8 +53,11 @@ fn terminated(version: &str) -> String {
 /// apt's own cache. rust-apt passes Rust slices, which have none, so whatever byte follows
 /// in memory decides `"10"` against `"10"` (measured: `Less` or `Greater` at random). A NUL
 /// right after each slice makes those scans stop where the string ends.
+///
+/// rust-apt's `util::cmp_versions` also runs `pkgInitSystem` on every call (about 40 µs);
+/// its raw binding, used here, initialises libapt's system only when there is none.
 fn libapt_compare(left: &str, right: &str) -> Ordering {
-    rust_apt::util::cmp_versions(strip(left), strip(right))
+    rust_apt::raw::cmp_versions(strip(left), strip(right)).cmp(&0)
 }
 
 fn strip(terminated: &str) -> &str {

@@ -13,6 +13,7 @@ use std::time::Instant;
 use omg_ports::{Fingerprint, Result};
 use rust_apt::Cache;
 
+use crate::binary_cache::{self, CacheDir, CacheFiles};
 use crate::config::{self, AptConfig, Paths};
 use crate::error::{self, gone};
 use crate::fingerprint;
@@ -121,8 +122,13 @@ impl State {
     }
 
     /// The cache for `config`, opened now unless the open one is for `config` and its
-    /// files have not changed since.
-    pub(crate) fn cache(&mut self, config: &AptConfig) -> Result<(&Cache, &Paths)> {
+    /// files have not changed since. A cache opened now keeps libapt's binary cache in
+    /// `cache_dir` (see [`binary_cache`]).
+    pub(crate) fn cache(
+        &mut self,
+        config: &AptConfig,
+        cache_dir: &CacheDir,
+    ) -> Result<(&Cache, &Paths)> {
         let session = self.session(config)?;
         let stamp = fingerprint::stamps(&session.paths);
         if session
@@ -131,19 +137,41 @@ impl State {
             .is_none_or(|open| open.stamp != stamp)
         {
             session.cache = None;
-            error::take_messages();
-            let started = Instant::now();
-            let cache = Cache::new::<&str>(&[])
-                .map_err(|e| error::open_failed(&e, &session.paths.lists))?;
-            tracing::debug!(
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "opened the apt cache"
-            );
+            let files = binary_cache::files(cache_dir, &session.paths, &stamp);
+            let cache = open(&session.paths, files.as_ref())?;
             session.cache = Some(OpenCache { cache, stamp });
         }
         match &session.cache {
             Some(open) => Ok((&open.cache, &session.paths)),
             None => Err(gone()),
         }
+    }
+}
+
+/// Opens libapt's cache with its binary caches in `files`; should that fail because of
+/// them (a full disk, say), opens it again with the configuration's own.
+fn open(paths: &Paths, files: Option<&CacheFiles>) -> Result<Cache> {
+    error::take_messages();
+    config::use_binary_caches(paths, files);
+    let started = Instant::now();
+    let opened = Cache::new::<&str>(&[]);
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        binary_cache = ?files.map(|f| &f.pkgcache),
+        ok = opened.is_ok(),
+        "opened the apt cache"
+    );
+    match (opened, files) {
+        (Ok(cache), _) => Ok(cache),
+        (Err(e), Some(files)) if binary_cache::is_about(files, &error::messages(&e)) => {
+            tracing::warn!(
+                dir = %files.dir.display(),
+                errors = ?error::messages(&e),
+                "libapt could not use omg's binary cache: opening without it"
+            );
+            binary_cache::remove_leftovers(files);
+            open(paths, None)
+        }
+        (Err(e), _) => Err(error::open_failed(&e, &paths.lists)),
     }
 }
