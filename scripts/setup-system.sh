@@ -31,6 +31,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The apt tests read the host's package lists: a fresh image may have none yet.
+if ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
+  log "no apt package lists yet: apt-get update"
+  $SUDO apt-get update -qq
+fi
+
 if pkg-config --atleast-version=16 libalpm 2>/dev/null && command -v repo-add >/dev/null && command -v vercmp >/dev/null; then
   log "libalpm $(pkg-config --modversion libalpm) already installed"
   exit 0
