@@ -1,33 +1,35 @@
-//! How one lower-cased name relates to a lower-cased query.
+//! How a name matches a query, given where the query occurs in it.
 
 use omg_ports::MatchKind;
 
-/// The best name-based match of `query` in `name`, short of fuzzy matching.
-pub(crate) fn name_match(name: &str, query: &str) -> Option<MatchKind> {
-    if name == query {
-        return Some(MatchKind::Exact);
-    }
-    if name.starts_with(query) {
-        return Some(MatchKind::Prefix);
-    }
-    let mut found = false;
-    for (pos, _) in name.match_indices(query) {
-        found = true;
-        if is_word_start(name.as_bytes(), pos) {
-            return Some(MatchKind::WordBoundary);
+/// The kind of a match of a `query_len`-byte query at `offset` of `hay`, inside the name
+/// that starts at `start` and is `name_len` bytes long.
+pub(crate) fn at(
+    hay: &[u8],
+    start: usize,
+    offset: usize,
+    name_len: usize,
+    query_len: usize,
+) -> MatchKind {
+    if offset == start {
+        if name_len == query_len {
+            MatchKind::Exact
+        } else {
+            MatchKind::Prefix
         }
+    } else if is_word_start(hay, offset) {
+        MatchKind::WordBoundary
+    } else {
+        MatchKind::Substring
     }
-    found.then_some(MatchKind::Substring)
 }
 
-/// True when a word starts at `pos`: after a separator, or at a letter/digit boundary
-/// (`python3-foo`: `foo` and `3`; `libx11`: `11`).
-fn is_word_start(name: &[u8], pos: usize) -> bool {
-    let Some(&prev) = pos.checked_sub(1).and_then(|p| name.get(p)) else {
+/// True when a word starts at `pos` (not the name's first byte): after a separator, or at a
+/// letter/digit boundary (`python3-foo`: `foo` and `3`; `libx11`: `11`).
+fn is_word_start(hay: &[u8], pos: usize) -> bool {
+    let (Some(&prev), Some(&cur)) = (pos.checked_sub(1).and_then(|p| hay.get(p)), hay.get(pos))
+    else {
         return true;
-    };
-    let Some(&cur) = name.get(pos) else {
-        return false;
     };
     !prev.is_ascii_alphanumeric() || (prev.is_ascii_digit() != cur.is_ascii_digit())
 }
@@ -37,16 +39,23 @@ mod tests {
     use super::*;
     use MatchKind::*;
 
+    /// The kind of the best occurrence of `query` in `name`, as the index computes it.
+    fn best(name: &str, query: &str) -> Option<MatchKind> {
+        name.match_indices(query)
+            .map(|(pos, _)| at(name.as_bytes(), 0, pos, name.len(), query.len()))
+            .min()
+    }
+
     #[test]
     fn kinds() {
-        assert_eq!(name_match("vim", "vim"), Some(Exact));
-        assert_eq!(name_match("vim-tiny", "vim"), Some(Prefix));
-        assert_eq!(name_match("neovim-qt", "qt"), Some(WordBoundary));
-        assert_eq!(name_match("python3-foo", "foo"), Some(WordBoundary));
-        assert_eq!(name_match("libx11", "11"), Some(WordBoundary));
-        assert_eq!(name_match("neovim", "vim"), Some(Substring));
+        assert_eq!(best("vim", "vim"), Some(Exact));
+        assert_eq!(best("vim-tiny", "vim"), Some(Prefix));
+        assert_eq!(best("neovim-qt", "qt"), Some(WordBoundary));
+        assert_eq!(best("python3-foo", "foo"), Some(WordBoundary));
+        assert_eq!(best("libx11", "11"), Some(WordBoundary));
+        assert_eq!(best("neovim", "vim"), Some(Substring));
         // A later word-start occurrence beats an earlier inner one.
-        assert_eq!(name_match("avim-vim", "vim"), Some(WordBoundary));
-        assert_eq!(name_match("firefox", "frfx"), None);
+        assert_eq!(best("avim-vim", "vim"), Some(WordBoundary));
+        assert_eq!(best("firefox", "frfx"), None);
     }
 }

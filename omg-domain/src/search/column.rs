@@ -1,41 +1,69 @@
-//! A column of lower-cased strings stored end to end in one buffer: one allocation for all
-//! names (or descriptions) and contiguous text to scan.
+//! A column of lower-cased strings stored end to end in one buffer, each followed by a
+//! `\n`: one allocation for all names (or descriptions), and contiguous text that a single
+//! memmem pass can scan. A query never contains `\n`, so no match spans two entries.
 
 /// Lower-cased strings, addressed by position.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Column {
     text: String,
-    ends: Vec<usize>,
+    /// Byte offset where each entry starts; entry `i` ends at `starts[i + 1] - 1` (before
+    /// its separator), the last one at `text.len() - 1`.
+    starts: Vec<u32>,
 }
+
+/// What separates entries.
+pub(crate) const SEPARATOR: char = '\n';
 
 impl Column {
     pub(crate) fn with_capacity(entries: usize, bytes: usize) -> Self {
         Self {
-            text: String::with_capacity(bytes),
-            ends: Vec::with_capacity(entries),
+            text: String::with_capacity(bytes + entries),
+            starts: Vec::with_capacity(entries),
         }
     }
 
-    /// Appends `s` lower-cased (ASCII without allocating, anything else through Unicode rules).
+    /// Appends `s` lower-cased (ASCII without allocating, anything else through Unicode
+    /// rules). A `\n` inside `s` becomes a space so that it cannot pass for a separator.
     pub(crate) fn push_lower(&mut self, s: &str) {
+        self.starts
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
         if s.is_ascii() {
-            self.text
-                .extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            self.text.extend(s.bytes().map(|b| match b {
+                b'\n' => ' ',
+                b => char::from(b.to_ascii_lowercase()),
+            }));
         } else {
-            self.text.push_str(&s.to_lowercase());
+            self.text.extend(
+                s.to_lowercase()
+                    .chars()
+                    .map(|c| if c == SEPARATOR { ' ' } else { c }),
+            );
         }
-        self.ends.push(self.text.len());
+        self.text.push(SEPARATOR);
+    }
+
+    /// The whole text, separators included.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Where entry `i` starts in [`Column::text`].
+    pub(crate) fn start(&self, i: usize) -> usize {
+        self.starts.get(i).map_or(self.text.len(), |&s| s as usize)
     }
 
     /// The entry at `i` (empty when out of range).
     pub(crate) fn get(&self, i: usize) -> &str {
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends.get(i - 1).copied().unwrap_or(0)
-        };
-        let end = self.ends.get(i).copied().unwrap_or(start);
+        let start = self.start(i);
+        let end = self.start(i + 1).saturating_sub(1).max(start);
         self.text.get(start..end).unwrap_or("")
+    }
+
+    /// The entry containing byte `offset` of [`Column::text`].
+    pub(crate) fn entry_at(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s as usize <= offset)
+            .saturating_sub(1)
     }
 }
 
@@ -45,13 +73,20 @@ mod tests {
 
     #[test]
     fn entries_round_trip_lower_cased() {
-        let mut c = Column::with_capacity(3, 16);
-        for s in ["Firefox", "", "ÆSIR-Tools"] {
+        let mut c = Column::with_capacity(4, 16);
+        for s in ["Firefox", "", "ÆSIR-Tools", "two\nlines"] {
             c.push_lower(s);
         }
         assert_eq!(c.get(0), "firefox");
         assert_eq!(c.get(1), "");
         assert_eq!(c.get(2), "æsir-tools");
-        assert_eq!(c.get(3), "");
+        assert_eq!(c.get(3), "two lines");
+        assert_eq!(c.get(4), "");
+        assert_eq!(c.text(), "firefox\n\næsir-tools\ntwo lines\n");
+        assert_eq!(c.entry_at(0), 0);
+        assert_eq!(c.entry_at(7), 0);
+        assert_eq!(c.entry_at(8), 1);
+        assert_eq!(c.entry_at(9), 2);
+        assert_eq!(c.entry_at(c.text().len() - 1), 3);
     }
 }

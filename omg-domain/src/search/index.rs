@@ -8,9 +8,10 @@ use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use omg_ports::{Error, MatchKind, PackageSummary, Result, SearchHit, SearchQuery, SearchResults};
 
-use super::charset;
-use super::classify::name_match;
+use memchr::memmem;
+
 use super::column::Column;
+use super::{charset, classify};
 
 /// Every package, prepared for repeated queries: lower-cased names and descriptions stored
 /// contiguously, a character set per name, and each repository's rank. The name lookup
@@ -89,28 +90,68 @@ impl Index {
     }
 
     /// Run `query`: ranked hits (at most its limit) and the total number of matches.
+    ///
+    /// One memmem pass over all names and one over all descriptions find the substring
+    /// matches; only names whose character set covers the query's are scored by nucleo.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults> {
-        let text = query.text.trim().to_lowercase();
-        if text.is_empty() {
+        let words: Vec<String> = query
+            .text
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        if words.is_empty() {
             return Err(Error::InvalidRequest(
                 "the search query is empty; give a word to look for".into(),
             ));
         }
-        let words: Vec<&str> = text.split_whitespace().collect();
+        let text = words.join(" ");
+        let n = self.packages.len();
+        let mut kinds: Vec<Option<MatchKind>> = vec![None; n];
+        self.mark_name_matches(&text, &mut kinds);
+        // With several words, every word must occur in the name or the description; the
+        // description column answers for the single-word case.
+        let (allowed, in_description) = if words.len() > 1 {
+            (Some(self.entries_with_all(&words)), None)
+        } else {
+            (
+                None,
+                Some(self.entries_containing(&self.descriptions, &text)),
+            )
+        };
         let query_mask = charset::mask(&text);
-        let mut fuzzy = FuzzyScorer::new(&text);
+        let mut fuzzy = (words.len() == 1).then(|| FuzzyScorer::new(&text));
         let mut candidates = Vec::new();
-        for idx in 0..self.packages.len() {
-            if query.installed_only && self.packages[idx].installed.is_none() {
+        for idx in 0..n {
+            if allowed.as_ref().is_some_and(|a| !a[idx])
+                || (query.installed_only && self.packages[idx].installed.is_none())
+            {
                 continue;
             }
-            if let Some(c) = self.classify(idx, &text, &words, query_mask, &mut fuzzy) {
-                candidates.push(c);
+            let candidate = |kind, score| Candidate { idx, kind, score };
+            if let Some(kind) = kinds[idx] {
+                candidates.push(candidate(kind, 0));
+                continue;
+            }
+            if let Some(f) = fuzzy.as_mut() {
+                if charset::covers(self.masks[idx], query_mask) {
+                    if let Some(score) = f.score(self.names.get(idx)) {
+                        candidates.push(candidate(MatchKind::Fuzzy, score));
+                        continue;
+                    }
+                }
+            }
+            // Several words: all were found above in the name or the description.
+            if in_description.as_ref().is_none_or(|d| d[idx]) {
+                candidates.push(candidate(MatchKind::Description, 0));
             }
         }
         let total = candidates.len();
+        let limit = query.limit.unwrap_or(usize::MAX);
+        if limit < candidates.len() {
+            candidates.select_nth_unstable_by(limit, |a, b| self.rank(a, b));
+            candidates.truncate(limit);
+        }
         candidates.sort_unstable_by(|a, b| self.rank(a, b));
-        candidates.truncate(query.limit.unwrap_or(usize::MAX));
         let hits = candidates
             .into_iter()
             .map(|c| SearchHit {
@@ -122,45 +163,39 @@ impl Index {
         Ok(SearchResults { hits, total })
     }
 
-    fn classify(
-        &self,
-        idx: usize,
-        text: &str,
-        words: &[&str],
-        query_mask: u64,
-        fuzzy: &mut FuzzyScorer,
-    ) -> Option<Candidate> {
-        let name = self.names.get(idx);
-        let desc = self.descriptions.get(idx);
-        if words.len() > 1 && !words.iter().all(|w| name.contains(w) || desc.contains(w)) {
-            return None;
+    /// Records for every name containing `text` how it matches (exact, prefix, word
+    /// boundary or substring), from one pass over the names column.
+    fn mark_name_matches(&self, text: &str, kinds: &mut [Option<MatchKind>]) {
+        let hay = self.names.text().as_bytes();
+        for offset in memmem::find_iter(hay, text.as_bytes()) {
+            let idx = self.names.entry_at(offset);
+            let name_len = self.names.get(idx).len();
+            let kind = classify::at(hay, self.names.start(idx), offset, name_len, text.len());
+            let slot = &mut kinds[idx];
+            *slot = Some(slot.map_or(kind, |k| k.min(kind)));
         }
-        if let Some(kind) = name_match(name, text) {
-            return Some(Candidate {
-                idx,
-                kind,
-                score: 0,
-            });
+    }
+
+    /// Which entries of `column` contain `text`, from one pass.
+    fn entries_containing(&self, column: &Column, text: &str) -> Vec<bool> {
+        let mut hit = vec![false; self.packages.len()];
+        for offset in memmem::find_iter(column.text().as_bytes(), text.as_bytes()) {
+            hit[column.entry_at(offset)] = true;
         }
-        if charset::covers(self.masks[idx], query_mask) {
-            if let Some(score) = fuzzy.score(name) {
-                return Some(Candidate {
-                    idx,
-                    kind: MatchKind::Fuzzy,
-                    score,
-                });
+        hit
+    }
+
+    /// Which packages contain every word in their name or description.
+    fn entries_with_all(&self, words: &[String]) -> Vec<bool> {
+        let mut all = vec![true; self.packages.len()];
+        for word in words {
+            let in_name = self.entries_containing(&self.names, word);
+            let in_desc = self.entries_containing(&self.descriptions, word);
+            for (i, keep) in all.iter_mut().enumerate() {
+                *keep &= in_name[i] || in_desc[i];
             }
         }
-        let in_description = if words.len() > 1 {
-            true // every word was found above, some of them in the description
-        } else {
-            desc.contains(text)
-        };
-        in_description.then_some(Candidate {
-            idx,
-            kind: MatchKind::Description,
-            score: 0,
-        })
+        all
     }
 
     fn rank(&self, a: &Candidate, b: &Candidate) -> Ordering {
