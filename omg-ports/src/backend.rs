@@ -10,6 +10,7 @@ use crate::{
 
 /// How a backend's version strings are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 #[serde(rename_all = "lowercase")]
 pub enum VersionScheme {
     /// pacman's `vercmp`: `epoch:pkgver-pkgrel`.
@@ -20,6 +21,7 @@ pub enum VersionScheme {
 
 /// Which configuration a backend serves; two equal descriptions give equal answers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct BackendInfo {
     /// Short name: `alpm`, `apt`, or a custom backend's.
     pub name: String,

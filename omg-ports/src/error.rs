@@ -58,6 +58,14 @@ pub enum Error {
     /// The backend's worker is gone (it panicked or was shut down).
     #[error("the {0} backend is no longer running; restart omg")]
     BackendGone(String),
+    /// omg's own state database could not be read or written.
+    #[error("state database {}: {reason}; stop omgd and remove the file to start afresh", .path.display())]
+    Storage {
+        /// The database file.
+        path: PathBuf,
+        /// What failed.
+        reason: String,
+    },
     /// An I/O error on a named file.
     #[error("{}: {source}", .path.display())]
     Io {

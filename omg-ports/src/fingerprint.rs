@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The modification time and size of one database file or directory.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct FileStamp {
     /// Path of the file.
     pub path: String,
@@ -15,6 +16,7 @@ pub struct FileStamp {
 
 /// A backend's databases as stamps: equal fingerprints mean nothing needs re-reading.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct Fingerprint {
     /// One stamp per database file, in a stable order.
     pub stamps: Vec<FileStamp>,

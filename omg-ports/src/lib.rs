@@ -13,6 +13,7 @@ mod fingerprint;
 mod package;
 mod search;
 mod status;
+mod store;
 mod transaction;
 
 #[cfg(feature = "mock")]
@@ -23,6 +24,9 @@ pub use fingerprint::{FileStamp, Fingerprint};
 pub use package::{InstallReason, Installed, Package, PackageSummary};
 pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
 pub use status::{ListKind, Status};
+#[cfg(feature = "mock")]
+pub use store::MockStore;
+pub use store::{Store, StatusSnapshot};
 pub use transaction::{
     Plan, PlannedAction, ProgressEvent, ProgressSink, Transaction, TransactionOutcome,
 };

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Why a package is installed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 #[serde(rename_all = "lowercase")]
 pub enum InstallReason {
     /// The user asked for it (pacman: explicitly installed; apt: manually installed).
@@ -14,6 +15,7 @@ pub enum InstallReason {
 
 /// The installed state of a package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct Installed {
     /// The installed version (may differ from the version available in the repositories).
     pub version: String,
@@ -25,6 +27,7 @@ pub struct Installed {
 
 /// One line of the package index: what search needs and shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct PackageSummary {
     /// Package name.
     pub name: String,
@@ -44,6 +47,7 @@ pub struct PackageSummary {
 
 /// The full record of one package, as `omg info` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct Package {
     /// Package name.
     pub name: String,

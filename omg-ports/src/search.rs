@@ -6,6 +6,7 @@ use crate::PackageSummary;
 
 /// A search request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct SearchQuery {
     /// The text to look for, matched case-insensitively against names and descriptions.
     pub text: String,
@@ -41,6 +42,7 @@ impl SearchQuery {
 
 /// How a package matched the query, best first: the derived order is the ranking order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 #[serde(rename_all = "snake_case")]
 pub enum MatchKind {
     /// The name equals the query.
@@ -59,6 +61,7 @@ pub enum MatchKind {
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct SearchHit {
     /// The package that matched.
     pub package: PackageSummary,
@@ -70,6 +73,7 @@ pub struct SearchHit {
 
 /// The ranked hits of a query.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct SearchResults {
     /// Hits, best first, at most the query's limit.
     pub hits: Vec<SearchHit>,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which installed packages to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 #[serde(rename_all = "lowercase")]
 pub enum ListKind {
     /// Every installed package.
@@ -18,6 +19,7 @@ pub enum ListKind {
 
 /// Counts describing the package state of the system.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct Status {
     /// Which backend produced it (`alpm`, `apt`, ...).
     pub backend: String,

@@ -33,6 +33,7 @@ fn kind(e: &Error) -> &'static str {
         Error::Unsupported { .. } => "unsupported",
         Error::Library { .. } => "library",
         Error::BackendGone(_) => "backend_gone",
+        Error::Storage { .. } => "storage",
         _ => "io",
     }
 }

@@ -1,0 +1,147 @@
+//! [`RedbStore`]: the [`Store`] port over one redb file.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use omg_ports::{BackendInfo, Fingerprint, PackageSummary, Result, StatusSnapshot, Store};
+use redb::Database;
+use tokio::runtime::{Handle, RuntimeFlavor};
+use tracing::debug;
+
+use crate::codec;
+use crate::error::storage;
+use crate::index::{read_index, write_index, EncodedIndex};
+use crate::key::backend_key;
+use crate::open::open_database;
+use crate::tables::STATUS;
+use crate::txn::{begin_read, read_value, write_durably};
+
+/// omg's state in one redb file: per backend configuration, the package index as of a
+/// fingerprint and the last status. Cheap to share: clones use the same open database.
+///
+/// One process at a time may have the file open (redb locks it); a second
+/// [`open`](Self::open) fails with [`Error::Storage`](omg_ports::Error::Storage).
+#[derive(Clone)]
+pub struct RedbStore {
+    db: Arc<Database>,
+    path: Arc<Path>,
+}
+
+impl fmt::Debug for RedbStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedbStore")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RedbStore {
+    /// Opens the state database at `path`, creating it (and its directory, private to the
+    /// user) when absent. A file left by a crash is repaired.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Storage`](omg_ports::Error::Storage) naming `path` when it is not a redb
+    /// database, is damaged, or is open in another process;
+    /// [`Error::Io`](omg_ports::Error::Io) when its directory or the file cannot be created.
+    ///
+    /// Blocking: it reads the whole file to check it (milliseconds for a few megabytes).
+    pub fn open(path: &Path) -> Result<RedbStore> {
+        let db = open_database(path)?;
+        debug!(path = %path.display(), "opened the state database");
+        Ok(RedbStore {
+            db: Arc::new(db),
+            path: Arc::from(path),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `job` on tokio's blocking pool with the database; a panic in it becomes
+    /// `Error::Storage`. Outside a tokio runtime (another executor), runs it in place.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        doing: &'static str,
+        job: impl FnOnce(&Database, &Path) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let Ok(runtime) = Handle::try_current() else {
+            return job(&self.db, &self.path);
+        };
+        let db = Arc::clone(&self.db);
+        let path = Arc::clone(&self.path);
+        runtime
+            .spawn_blocking(move || job(&db, &path))
+            .await
+            .map_err(|e| storage(&self.path, doing, e))?
+    }
+
+    fn key(&self, backend: &BackendInfo) -> Result<String> {
+        backend_key(backend).map_err(|e| storage(&self.path, "naming the backend", e))
+    }
+}
+
+/// Runs `work` (milliseconds of CPU) where it does not hold up other tasks: on a
+/// multi-thread runtime, tokio moves them off this worker meanwhile.
+fn cpu_bound<T>(work: impl FnOnce() -> T) -> T {
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
+}
+
+#[async_trait]
+impl Store for RedbStore {
+    async fn load_index(
+        &self,
+        backend: &BackendInfo,
+        fingerprint: &Fingerprint,
+    ) -> Result<Option<Vec<PackageSummary>>> {
+        let key = self.key(backend)?;
+        let fingerprint = fingerprint.clone();
+        self.blocking("loading the index", move |db, path| {
+            read_index(db, path, &key, &fingerprint)
+        })
+        .await
+    }
+
+    async fn save_index(
+        &self,
+        backend: &BackendInfo,
+        fingerprint: &Fingerprint,
+        packages: &[PackageSummary],
+    ) -> Result<()> {
+        let key = self.key(backend)?;
+        let index = cpu_bound(|| EncodedIndex::new(fingerprint, packages));
+        self.blocking("saving the index", move |db, path| {
+            write_index(db, path, &key, &index)
+        })
+        .await
+    }
+
+    async fn load_status(&self, backend: &BackendInfo) -> Result<Option<StatusSnapshot>> {
+        let key = self.key(backend)?;
+        self.blocking("loading the status", move |db, path| {
+            let txn = begin_read(db, path, "loading the status")?;
+            Ok(read_value(&txn, path, STATUS, key.as_str(), &key)?.into_option())
+        })
+        .await
+    }
+
+    async fn save_status(&self, backend: &BackendInfo, snapshot: &StatusSnapshot) -> Result<()> {
+        let key = self.key(backend)?;
+        let bytes = codec::encode(snapshot);
+        self.blocking("saving the status", move |db, path| {
+            write_durably(db, path, "saving the status", |txn| {
+                txn.open_table(STATUS)?
+                    .insert(key.as_str(), bytes.as_slice())?;
+                Ok(())
+            })
+        })
+        .await
+    }
+}
