@@ -10,6 +10,7 @@ use omg_ports::{Error, MatchKind, PackageSummary, Result, SearchHit, SearchQuery
 
 use memchr::memmem;
 
+use super::bits::Bits;
 use super::column::Column;
 use super::{charset, classify};
 
@@ -93,6 +94,8 @@ impl Index {
     ///
     /// One memmem pass over all names and one over all descriptions find the substring
     /// matches; only names whose character set covers the query's are scored by nucleo.
+    /// Nothing per query is proportional to the number of packages except one scan of the
+    /// character sets and a few 8 KB bit sets.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults> {
         let words: Vec<String> = query
             .text
@@ -105,44 +108,61 @@ impl Index {
             ));
         }
         let text = words.join(" ");
-        let n = self.packages.len();
-        let mut kinds: Vec<Option<MatchKind>> = vec![None; n];
-        self.mark_name_matches(&text, &mut kinds);
-        // With several words, every word must occur in the name or the description; the
-        // description column answers for the single-word case.
-        let (allowed, in_description) = if words.len() > 1 {
-            (Some(self.entries_with_all(&words)), None)
-        } else {
-            (
-                None,
-                Some(self.entries_containing(&self.descriptions, &text)),
-            )
+        // With several words, every word must occur in the name or the description.
+        let allowed = (words.len() > 1).then(|| self.entries_with_all(&words));
+        let keep = |idx: usize| {
+            allowed.as_ref().is_none_or(|a| a.contains(idx))
+                && (!query.installed_only || self.packages[idx].installed.is_some())
         };
-        let query_mask = charset::mask(&text);
-        let mut fuzzy = (words.len() == 1).then(|| FuzzyScorer::new(&text));
+        let mut matched = Bits::new(self.packages.len());
         let mut candidates = Vec::new();
-        for idx in 0..n {
-            if allowed.as_ref().is_some_and(|a| !a[idx])
-                || (query.installed_only && self.packages[idx].installed.is_none())
-            {
-                continue;
+        for (idx, kind) in self.name_matches(&text) {
+            matched.insert(idx);
+            if keep(idx) {
+                candidates.push(Candidate {
+                    idx,
+                    kind,
+                    score: 0,
+                });
             }
-            let candidate = |kind, score| Candidate { idx, kind, score };
-            if let Some(kind) = kinds[idx] {
-                candidates.push(candidate(kind, 0));
-                continue;
-            }
-            if let Some(f) = fuzzy.as_mut() {
-                if charset::covers(self.masks[idx], query_mask) {
-                    if let Some(score) = f.score(self.names.get(idx)) {
-                        candidates.push(candidate(MatchKind::Fuzzy, score));
-                        continue;
-                    }
+        }
+        if words.len() == 1 {
+            let mut fuzzy = FuzzyScorer::new(&text);
+            let query_mask = charset::mask(&text);
+            for (idx, &mask) in self.masks.iter().enumerate() {
+                if !charset::covers(mask, query_mask) || matched.contains(idx) || !keep(idx) {
+                    continue;
+                }
+                if let Some(score) = fuzzy.score(self.names.get(idx)) {
+                    matched.insert(idx);
+                    candidates.push(Candidate {
+                        idx,
+                        kind: MatchKind::Fuzzy,
+                        score,
+                    });
                 }
             }
-            // Several words: all were found above in the name or the description.
-            if in_description.as_ref().is_none_or(|d| d[idx]) {
-                candidates.push(candidate(MatchKind::Description, 0));
+            for idx in self.entries_containing(&self.descriptions, &text) {
+                if !matched.contains(idx) && keep(idx) {
+                    matched.insert(idx);
+                    candidates.push(Candidate {
+                        idx,
+                        kind: MatchKind::Description,
+                        score: 0,
+                    });
+                }
+            }
+        } else if let Some(allowed) = &allowed {
+            // Every allowed package not matched by name has the words in its description
+            // (at least partly): all were found in one or the other.
+            for idx in 0..self.packages.len() {
+                if allowed.contains(idx) && !matched.contains(idx) && keep(idx) {
+                    candidates.push(Candidate {
+                        idx,
+                        kind: MatchKind::Description,
+                        score: 0,
+                    });
+                }
             }
         }
         let total = candidates.len();
@@ -163,39 +183,53 @@ impl Index {
         Ok(SearchResults { hits, total })
     }
 
-    /// Records for every name containing `text` how it matches (exact, prefix, word
-    /// boundary or substring), from one pass over the names column.
-    fn mark_name_matches(&self, text: &str, kinds: &mut [Option<MatchKind>]) {
+    /// Every name containing `text` with how it matches (exact, prefix, word boundary or
+    /// substring; the best occurrence counts), from one pass over the names column.
+    fn name_matches(&self, text: &str) -> Vec<(usize, MatchKind)> {
         let hay = self.names.text().as_bytes();
+        let mut out: Vec<(usize, MatchKind)> = Vec::new();
         for offset in memmem::find_iter(hay, text.as_bytes()) {
             let idx = self.names.entry_at(offset);
             let name_len = self.names.get(idx).len();
             let kind = classify::at(hay, self.names.start(idx), offset, name_len, text.len());
-            let slot = &mut kinds[idx];
-            *slot = Some(slot.map_or(kind, |k| k.min(kind)));
+            // Occurrences come in text order, so those of one name are adjacent.
+            match out.last_mut() {
+                Some((last, best)) if *last == idx => *best = (*best).min(kind),
+                _ => out.push((idx, kind)),
+            }
         }
+        out
     }
 
-    /// Which entries of `column` contain `text`, from one pass.
-    fn entries_containing(&self, column: &Column, text: &str) -> Vec<bool> {
-        let mut hit = vec![false; self.packages.len()];
+    /// The entries of `column` containing `text`, in order, each once, from one pass.
+    fn entries_containing(&self, column: &Column, text: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
         for offset in memmem::find_iter(column.text().as_bytes(), text.as_bytes()) {
-            hit[column.entry_at(offset)] = true;
+            let idx = column.entry_at(offset);
+            if out.last() != Some(&idx) {
+                out.push(idx);
+            }
         }
-        hit
+        out
     }
 
     /// Which packages contain every word in their name or description.
-    fn entries_with_all(&self, words: &[String]) -> Vec<bool> {
-        let mut all = vec![true; self.packages.len()];
+    fn entries_with_all(&self, words: &[String]) -> Bits {
+        let n = self.packages.len();
+        let mut all: Option<Bits> = None;
         for word in words {
-            let in_name = self.entries_containing(&self.names, word);
-            let in_desc = self.entries_containing(&self.descriptions, word);
-            for (i, keep) in all.iter_mut().enumerate() {
-                *keep &= in_name[i] || in_desc[i];
+            let mut either = Bits::new(n);
+            for column in [&self.names, &self.descriptions] {
+                for idx in self.entries_containing(column, word) {
+                    either.insert(idx);
+                }
+            }
+            match all.as_mut() {
+                Some(a) => a.intersect(&either),
+                None => all = Some(either),
             }
         }
-        all
+        all.unwrap_or_else(|| Bits::new(n))
     }
 
     fn rank(&self, a: &Candidate, b: &Candidate) -> Ordering {

@@ -6,6 +6,7 @@
 //! Matching is case-insensitive. With several words, every word must occur in the name or
 //! the description, and the package ranks by how its name matches the whole query.
 
+mod bits;
 mod charset;
 mod classify;
 mod column;
