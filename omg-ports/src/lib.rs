@@ -26,7 +26,7 @@ pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
 pub use status::{ListKind, Status};
 #[cfg(feature = "mock")]
 pub use store::MockStore;
-pub use store::{Store, StatusSnapshot};
+pub use store::{StatusSnapshot, Store};
 pub use transaction::{
     Plan, PlannedAction, ProgressEvent, ProgressSink, Transaction, TransactionOutcome,
 };

@@ -1,0 +1,337 @@
+//! The blocking client, for the `omg` CLI: std's `UnixStream`, no async runtime.
+//!
+//! Connecting: std's `UnixStream::connect` has no timeout, and none is needed for a Unix
+//! socket. When no daemon runs, the socket file is missing (`ENOENT`) or nobody listens on it
+//! (`ECONNREFUSED`), and `connect` fails at once; that is the case that matters for the CLI's
+//! fall-back to direct mode. A live daemon accepts immediately (the kernel completes the
+//! connection from its backlog). [`ClientConfig::timeout`] then bounds every read and write,
+//! the handshake included.
+
+use std::collections::HashMap;
+use std::io::{BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+
+use crate::client::{check_welcome, ClientConfig, ClientError, Session};
+use crate::frame::{append_frame, blocking::read_frame};
+use crate::message::{decode_response, encode_request, Envelope, CONNECTION_ID};
+use crate::request::Request;
+use crate::response::{DaemonInfo, Response};
+
+/// A connection to omgd that has completed the handshake.
+///
+/// Any error other than a typed failure [`Response`] leaves the connection unusable: later
+/// calls return [`ClientError::ConnectionLost`]; connect again.
+#[derive(Debug)]
+pub struct BlockingClient {
+    conn: Conn,
+    session: Session,
+}
+
+/// The connection under a [`BlockingClient`]: frames out, answers in.
+#[derive(Debug)]
+struct Conn {
+    reader: BufReader<UnixStream>,
+    out: Vec<u8>,
+    next_id: u64,
+    config: ClientConfig,
+    broken: Option<String>,
+}
+
+impl BlockingClient {
+    /// Connect to the socket at `path` and complete the handshake.
+    ///
+    /// # Errors
+    /// [`ClientError::Connect`] when no daemon listens there; handshake failures
+    /// ([`ClientError::Incompatible`], [`ClientError::PermissionDenied`], ...).
+    pub fn connect(path: &Path, config: &ClientConfig) -> Result<Self, ClientError> {
+        let (client, _) = Self::open(path, config, None)?;
+        Ok(client)
+    }
+
+    /// Connect, and send `request` right behind `Hello` without waiting for the `Welcome`
+    /// (one round trip instead of two); returns the client and the answer to `request`.
+    ///
+    /// # Errors
+    /// As [`BlockingClient::connect`] and [`BlockingClient::request`].
+    pub fn connect_and_request(
+        path: &Path,
+        config: &ClientConfig,
+        request: Request,
+    ) -> Result<(Self, Response), ClientError> {
+        let (mut client, first) = Self::open(path, config, Some(request.clone()))?;
+        let response = match first {
+            Some(Response::Overloaded { retry_after_ms }) => {
+                std::thread::sleep(client.conn.config.retry_wait(retry_after_ms));
+                client.conn.request_with_retries(request, 1)?
+            }
+            Some(r) => r,
+            None => client.request(request)?,
+        };
+        Ok((client, response))
+    }
+
+    /// The daemon's protocol version and description, from its `Welcome`.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// What the daemon said about itself in its `Welcome`.
+    pub fn daemon(&self) -> &DaemonInfo {
+        &self.session.daemon
+    }
+
+    /// Send one request and wait for its answer. An `Overloaded` answer is retried after the
+    /// wait it suggests (capped), up to [`ClientConfig::overload_retries`] times; if the daemon
+    /// is still overloaded then, the `Overloaded` response is returned.
+    ///
+    /// # Errors
+    /// Transport errors; typed failures come back as [`Response`]s.
+    pub fn request(&mut self, request: Request) -> Result<Response, ClientError> {
+        self.conn.request_with_retries(request, 0)
+    }
+
+    /// One `Ping` round trip: the smallest request, for liveness checks and benchmarks.
+    ///
+    /// # Errors
+    /// As [`BlockingClient::request`], and [`ClientError::UnexpectedResponse`] for an answer
+    /// other than `Pong`.
+    pub fn ping(&mut self) -> Result<(), ClientError> {
+        match self.request(Request::Ping)? {
+            Response::Pong => Ok(()),
+            other => Err(ClientError::UnexpectedResponse { got: other.name() }),
+        }
+    }
+
+    /// Send all `requests` pipelined (in windows of [`ClientConfig::pipeline_window`]), then
+    /// read all answers, matching them by id; answers come back in the order of `requests`.
+    /// Requests answered `Overloaded` are sent again as in [`BlockingClient::request`].
+    ///
+    /// # Errors
+    /// Transport errors, and [`ClientError::UnexpectedId`] for an answer to no request sent.
+    pub fn request_many(&mut self, requests: Vec<Request>) -> Result<Vec<Response>, ClientError> {
+        self.conn.request_many(requests)
+    }
+
+    fn open(
+        path: &Path,
+        config: &ClientConfig,
+        first: Option<Request>,
+    ) -> Result<(Self, Option<Response>), ClientError> {
+        let stream = UnixStream::connect(path).map_err(|source| ClientError::Connect {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let timeout = config.effective_timeout();
+        let set = stream
+            .set_read_timeout(timeout)
+            .and_then(|()| stream.set_write_timeout(timeout));
+        set.map_err(|source| ClientError::Connect {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut conn = Conn {
+            reader: BufReader::new(stream),
+            out: Vec::new(),
+            next_id: 1,
+            config: config.clone(),
+            broken: None,
+        };
+        let hello_id = conn.queue(Request::hello(config.client_version.clone()))?;
+        let first_id = match first {
+            Some(r) => Some(conn.queue(r)?),
+            None => None,
+        };
+        conn.flush_out()?;
+        let welcome = conn.read_answer()?;
+        let session = check_welcome(welcome, hello_id)?;
+        tracing::debug!(
+            path = %path.display(),
+            daemon = %session.daemon.daemon_version,
+            protocol = ?session.protocol,
+            "connected to omgd"
+        );
+        let first = match first_id {
+            Some(id) => Some(conn.expect_answer(id)?),
+            None => None,
+        };
+        Ok((BlockingClient { conn, session }, first))
+    }
+}
+
+impl Conn {
+    fn request_many(&mut self, requests: Vec<Request>) -> Result<Vec<Response>, ClientError> {
+        let mut answers: Vec<Option<Response>> = vec![None; requests.len()];
+        let mut todo: Vec<usize> = (0..requests.len()).collect();
+        let mut attempt = 0;
+        loop {
+            let window = self.config.pipeline_window.max(1);
+            for chunk in todo.chunks(window) {
+                self.exchange(chunk, &requests, &mut answers)?;
+            }
+            let overloaded: Vec<(usize, u32)> = todo
+                .iter()
+                .filter_map(|&i| match answers.get(i) {
+                    Some(Some(Response::Overloaded { retry_after_ms })) => {
+                        Some((i, *retry_after_ms))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if overloaded.is_empty() || attempt >= self.config.overload_retries {
+                break;
+            }
+            attempt += 1;
+            let wait = overloaded.iter().map(|&(_, ms)| ms).max().unwrap_or(0);
+            tracing::debug!(
+                count = overloaded.len(),
+                wait_ms = wait,
+                attempt,
+                "omgd overloaded; retrying"
+            );
+            std::thread::sleep(self.config.retry_wait(wait));
+            todo = overloaded.into_iter().map(|(i, _)| i).collect();
+        }
+        answers
+            .into_iter()
+            .map(|a| {
+                a.ok_or_else(|| ClientError::ConnectionLost {
+                    reason: "an answer went missing".to_string(),
+                })
+            })
+            .collect()
+    }
+
+    fn request_with_retries(
+        &mut self,
+        request: Request,
+        mut attempt: u32,
+    ) -> Result<Response, ClientError> {
+        loop {
+            let id = self.queue(request.clone())?;
+            self.flush_out()?;
+            let answer = self.expect_answer(id)?;
+            match answer {
+                Response::Overloaded { retry_after_ms }
+                    if attempt < self.config.overload_retries =>
+                {
+                    attempt += 1;
+                    tracing::debug!(retry_after_ms, attempt, "omgd overloaded; retrying");
+                    std::thread::sleep(self.config.retry_wait(retry_after_ms));
+                }
+                other => return Ok(other),
+            }
+        }
+    }
+
+    /// Send the requests at `indices` and store their answers.
+    fn exchange(
+        &mut self,
+        indices: &[usize],
+        requests: &[Request],
+        answers: &mut [Option<Response>],
+    ) -> Result<(), ClientError> {
+        let mut pending = HashMap::with_capacity(indices.len());
+        for &i in indices {
+            if let Some(r) = requests.get(i) {
+                pending.insert(self.queue(r.clone())?, i);
+            }
+        }
+        self.flush_out()?;
+        while !pending.is_empty() {
+            let env = self.read_answer()?;
+            if env.id == CONNECTION_ID {
+                return Err(self.fail(ClientError::from_connection_message(env.body)));
+            }
+            let Some(i) = pending.remove(&env.id) else {
+                return Err(self.fail(ClientError::UnexpectedId { id: env.id }));
+            };
+            if let Some(slot) = answers.get_mut(i) {
+                *slot = Some(env.body);
+            }
+        }
+        Ok(())
+    }
+
+    /// Read the next answer, which must be the one for `id`.
+    fn expect_answer(&mut self, id: u64) -> Result<Response, ClientError> {
+        let env = self.read_answer()?;
+        if env.id == id {
+            return Ok(env.body);
+        }
+        let e = if env.id == CONNECTION_ID {
+            ClientError::from_connection_message(env.body)
+        } else {
+            ClientError::UnexpectedId { id: env.id }
+        };
+        Err(self.fail(e))
+    }
+
+    /// Encode `request` with a fresh id into the output buffer.
+    fn queue(&mut self, request: Request) -> Result<u64, ClientError> {
+        self.check_usable()?;
+        let id = self.next_id;
+        self.next_id += 1;
+        let payload = encode_request(id, request);
+        append_frame(&mut self.out, &payload, self.config.max_frame)?;
+        Ok(id)
+    }
+
+    /// Write the output buffer in one go.
+    fn flush_out(&mut self) -> Result<(), ClientError> {
+        let result = self.reader.get_ref().write_all(&self.out);
+        self.out.clear();
+        if let Err(e) = result {
+            // A refused peer is told why before the daemon closes; when the daemon has closed
+            // (broken pipe, reset), prefer that explanation if it is there to read.
+            let closed = matches!(
+                e.kind(),
+                std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+            );
+            if closed {
+                if let Ok(env) = self.read_answer() {
+                    if env.id == CONNECTION_ID {
+                        return Err(self.fail(ClientError::from_connection_message(env.body)));
+                    }
+                }
+            }
+            let e = ClientError::from_frame(e.into(), self.config.effective_timeout());
+            return Err(self.fail(e));
+        }
+        Ok(())
+    }
+
+    fn read_answer(&mut self) -> Result<Envelope<Response>, ClientError> {
+        self.check_usable()?;
+        let payload = match read_frame(&mut self.reader, self.config.max_frame) {
+            Ok(Some(p)) => p,
+            Ok(None) => {
+                return Err(self.fail(ClientError::ConnectionLost {
+                    reason: "omgd closed the connection".to_string(),
+                }))
+            }
+            Err(e) => {
+                let e = ClientError::from_frame(e, self.config.effective_timeout());
+                return Err(self.fail(e));
+            }
+        };
+        decode_response(&payload).map_err(|e| self.fail(e.into()))
+    }
+
+    fn check_usable(&self) -> Result<(), ClientError> {
+        match &self.broken {
+            Some(reason) => Err(ClientError::ConnectionLost {
+                reason: reason.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Mark the connection unusable after `e`, and return `e`.
+    fn fail(&mut self, e: ClientError) -> ClientError {
+        if self.broken.is_none() {
+            self.broken = Some(format!("an earlier error: {e}"));
+        }
+        e
+    }
+}

@@ -1,0 +1,41 @@
+//! omg's socket transport: how the `omg` CLI (and embedders) talk to the per-user daemon
+//! `omgd` over a Unix socket.
+//!
+//! - [`frame`]: 4-byte big-endian length + payload, with a size limit checked before
+//!   allocation; blocking and async readers/writers.
+//! - [`message`]: the protocol version, [`Envelope`] `{ id, body }`, bitcode encoding of
+//!   [`Request`] and [`Response`]; failures convert to and from `omg_ports::Error`.
+//! - [`socket`]: the default socket path, [`bind_secure`] (private directory, umask 077,
+//!   single-instance lock, stale-socket replacement) and [`peer_uid`] (SO_PEERCRED).
+//! - [`BlockingClient`]: for the CLI, std only, no runtime; pipelining and `Overloaded` retry.
+//! - [`AsyncClient`]: tokio, many concurrent requests on one connection.
+//! - [`serve`]: the async server with handshake, pipelining, backpressure, peer checks and
+//!   graceful shutdown, answering through a [`Handler`].
+//!
+//! Only this crate knows bytes on the wire.
+
+#![warn(missing_docs)]
+
+mod client;
+mod client_async;
+mod client_blocking;
+mod convert;
+pub mod frame;
+pub mod message;
+mod request;
+mod response;
+mod server;
+pub mod socket;
+
+pub use client::{ClientConfig, ClientError, Session};
+pub use client_async::AsyncClient;
+pub use client_blocking::BlockingClient;
+pub use convert::DAEMON_LIBRARY;
+pub use frame::{FrameError, DEFAULT_MAX_FRAME};
+pub use message::{DecodeError, Envelope, ProtocolVersion, CONNECTION_ID, MAGIC, PROTOCOL_VERSION};
+pub use request::Request;
+pub use response::{DaemonInfo, DaemonStats, Response};
+pub use server::{serve, Handler, ServeReport, ServerConfig};
+pub use socket::{
+    bind_secure, default_socket_path, peer_uid, BoundSocket, SocketError, SocketGuard,
+};

@@ -1,0 +1,67 @@
+//! What the client asks omgd.
+
+use bitcode::{Decode, Encode};
+use omg_ports::{ListKind, SearchQuery};
+
+use crate::message::{ProtocolVersion, MAGIC, PROTOCOL_VERSION};
+
+/// A client's message to omgd.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub enum Request {
+    /// The first message of every connection; answered by `Welcome` or `Incompatible`.
+    Hello {
+        /// Must be [`MAGIC`].
+        magic: u32,
+        /// The client's [`PROTOCOL_VERSION`].
+        protocol: ProtocolVersion,
+        /// The client's release, for omgd's logs.
+        client_version: String,
+    },
+    /// Search the index; answered by `Search`.
+    Search(SearchQuery),
+    /// The full records of these packages; answered by `Packages` (or `NotFound`).
+    Info(Vec<String>),
+    /// A list of installed packages; answered by `List`.
+    List(ListKind),
+    /// The status counts; answered by `Status`.
+    Status,
+    /// Package names starting with `prefix`, for shell completion; answered by `Suggestions`.
+    Suggest {
+        /// The start of the name.
+        prefix: String,
+        /// At most this many names.
+        limit: u32,
+    },
+    /// Liveness check; answered by `Pong`.
+    Ping,
+    /// omgd's counters; answered by `Stats`.
+    Stats,
+    /// Drop caches and rebuild the index; answered by `Invalidated`.
+    Invalidate,
+}
+
+impl Request {
+    /// The `Hello` of this crate's protocol version, from a client at `client_version`.
+    pub fn hello(client_version: impl Into<String>) -> Self {
+        Request::Hello {
+            magic: MAGIC,
+            protocol: PROTOCOL_VERSION,
+            client_version: client_version.into(),
+        }
+    }
+
+    /// The variant's name, for logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Request::Hello { .. } => "hello",
+            Request::Search(_) => "search",
+            Request::Info(_) => "info",
+            Request::List(_) => "list",
+            Request::Status => "status",
+            Request::Suggest { .. } => "suggest",
+            Request::Ping => "ping",
+            Request::Stats => "stats",
+            Request::Invalidate => "invalidate",
+        }
+    }
+}
