@@ -37,6 +37,12 @@ pub struct Global {
     /// Operate on another root directory.
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Never ask omgd; read the package databases directly.
+    #[arg(long, global = true)]
+    pub no_daemon: bool,
+    /// omgd's socket (default: $XDG_RUNTIME_DIR/omg/omgd.sock, else /tmp/omg-$UID/omgd.sock).
+    #[arg(long, global = true, value_name = "PATH", env = "OMG_SOCKET")]
+    pub socket: Option<PathBuf>,
 }
 
 /// The `--backend` values.

@@ -1,4 +1,5 @@
-//! The pieces the `omg` binaries share: the command line, output rendering and exit codes.
+//! The pieces the `omg` binaries share: the command line, output rendering, exit codes, and
+//! the daemon path of the thin client.
 //!
 //! Two binaries come from this crate. `omg` is what users run: it links neither libalpm nor
 //! libapt-pkg, so it starts in about the time of an empty program, and it hands commands it
@@ -8,4 +9,5 @@
 
 pub mod args;
 pub mod exit;
+pub mod fast_path;
 pub mod render;

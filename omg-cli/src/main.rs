@@ -1,20 +1,30 @@
-//! `omg`: the thin client. Parses the command line, then hands the work to the
-//! backend-linked helper `omg-backend` installed beside it (direct mode).
+//! `omg`: the thin client. Parses the command line, asks a running omgd that serves the same
+//! configuration, and otherwise hands the work to the backend-linked helper `omg-backend`
+//! installed beside it (direct mode). Either way the output is rendered by the same code.
 
 use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
+use std::io::Write;
+
 use clap::Parser;
-use omg_cli::{args::Cli, exit};
+use omg_cli::render::Output;
+use omg_cli::{args::Cli, exit, fast_path};
 
 /// The helper's file name, looked up beside this executable.
 const HELPER: &str = "omg-backend";
 
 fn main() -> ExitCode {
     // Validate the command line here so usage errors and --help cost no helper start.
-    let _cli = Cli::parse();
+    let cli = Cli::parse();
+    if let Some(answer) = fast_path::try_daemon(&cli, &Output::from_env(&cli.global)) {
+        // A closed pipe (`omg search x | head`) is not an error worth reporting.
+        let _ = std::io::stdout().lock().write_all(answer.stdout.as_bytes());
+        let _ = std::io::stderr().lock().write_all(answer.stderr.as_bytes());
+        return ExitCode::from(answer.code);
+    }
     let helper = match helper_path() {
         Ok(p) => p,
         Err(message) => {

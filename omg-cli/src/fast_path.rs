@@ -1,0 +1,198 @@
+//! The daemon path of `omg`: ask a running omgd that serves the same configuration, render
+//! its answer exactly as direct mode would, or report that it is not available (then `omg`
+//! falls back to direct mode).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use omg_domain::family::{family_from_os_release, Family};
+use omg_ports::{BackendInfo, Error, SearchQuery};
+use omg_transport_uds::{default_socket_path, BlockingClient, ClientConfig, Request, Response};
+
+use crate::args::{BackendArg, Cli, Command, Global};
+use crate::render::{self, Output};
+
+/// How long omg waits for a daemon that accepted the connection before giving up on it.
+const DAEMON_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// What was printed and the exit code, when omgd answered.
+#[derive(Debug)]
+pub struct Answer {
+    /// For stdout.
+    pub stdout: String,
+    /// For stderr.
+    pub stderr: String,
+    /// Exit code.
+    pub code: u8,
+}
+
+/// Ask omgd for `cli`'s command. `None` when no daemon answers, it serves another
+/// configuration, or the command is not one omgd answers: the caller uses direct mode.
+pub fn try_daemon(cli: &Cli, out: &Output) -> Option<Answer> {
+    if cli.global.no_daemon {
+        return None;
+    }
+    let request = request_for(&cli.command)?;
+    let expected = Expected::from_global(&cli.global)?;
+    let socket = cli
+        .global
+        .socket
+        .clone()
+        .unwrap_or_else(default_socket_path);
+    let config = ClientConfig {
+        timeout: Some(DAEMON_TIMEOUT),
+        ..ClientConfig::default()
+    };
+    let (client, response) = BlockingClient::connect_and_request(&socket, &config, request).ok()?;
+    if !expected.matches(&client.daemon().backend) {
+        return None;
+    }
+    Some(match render_response(out, &cli.command, response)? {
+        Ok(stdout) => Answer {
+            stdout,
+            stderr: String::new(),
+            code: crate::exit::OK,
+        },
+        Err(e) => {
+            let (stdout, stderr) = render::error(out, &e);
+            Answer {
+                stdout,
+                stderr,
+                code: crate::exit::code(&e),
+            }
+        }
+    })
+}
+
+fn request_for(command: &Command) -> Option<Request> {
+    Some(match command {
+        Command::Search {
+            query,
+            limit,
+            installed,
+        } => Request::Search(SearchQuery {
+            text: query.join(" "),
+            limit: *limit,
+            installed_only: *installed,
+        }),
+        Command::Info { packages } => Request::Info(packages.clone()),
+        Command::List(list) => Request::List(list.kind()),
+        Command::Status => Request::Status,
+    })
+}
+
+/// The rendered answer, the error it carries, or `None` when the answer does not fit the
+/// command (then direct mode answers instead).
+fn render_response(
+    out: &Output,
+    command: &Command,
+    response: Response,
+) -> Option<Result<String, Error>> {
+    let response = match response.into_result() {
+        Ok(r) => r,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(Ok(match (command, response) {
+        (Command::Search { .. }, Response::Search(results)) => render::search(out, &results),
+        (Command::Info { .. }, Response::Packages(packages)) => render::info(out, &packages),
+        (Command::List(list), Response::List(packages)) => {
+            render::list(out, list.kind(), &packages)
+        }
+        (Command::Status, Response::Status(status)) => render::status(out, &status),
+        _ => return None,
+    }))
+}
+
+/// The configuration direct mode would open, as far as `omg` can tell without the
+/// libraries: a daemon must serve exactly that.
+#[derive(Debug, PartialEq, Eq)]
+struct Expected {
+    backend: &'static str,
+    config: Option<String>,
+    root: Option<String>,
+}
+
+impl Expected {
+    fn from_global(g: &Global) -> Option<Self> {
+        let backend = match g.backend {
+            BackendArg::Alpm => "alpm",
+            BackendArg::Apt => "apt",
+            BackendArg::Auto => {
+                match family_from_os_release(&std::fs::read_to_string("/etc/os-release").ok()?)? {
+                    Family::Arch => "alpm",
+                    Family::Debian => "apt",
+                }
+            }
+        };
+        let config = match &g.config {
+            Some(c) => Some(canonical(c)?),
+            None if backend == "alpm" => Some("/etc/pacman.conf".to_string()),
+            None => None,
+        };
+        let root = match &g.root {
+            Some(r) => Some(canonical(r)?),
+            None => None,
+        };
+        Some(Self {
+            backend,
+            config,
+            root,
+        })
+    }
+
+    /// Same backend and configuration file; the same root when one was asked for (without
+    /// `--root`, the root follows from the configuration file, as it does for the daemon).
+    fn matches(&self, served: &BackendInfo) -> bool {
+        served.name == self.backend
+            && served.config == self.config
+            && self.root.as_ref().is_none_or(|r| *r == served.root)
+    }
+}
+
+fn canonical(path: &Path) -> Option<String> {
+    std::fs::canonicalize(path)
+        .ok()
+        .map(PathBuf::into_os_string)
+        .and_then(|s| s.into_string().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omg_ports::VersionScheme;
+
+    fn served(name: &str, config: Option<&str>, root: &str) -> BackendInfo {
+        BackendInfo {
+            name: name.into(),
+            root: root.into(),
+            config: config.map(str::to_string),
+            version_scheme: VersionScheme::Alpm,
+        }
+    }
+
+    #[test]
+    fn configuration_must_match() {
+        let e = Expected {
+            backend: "alpm",
+            config: Some("/etc/pacman.conf".into()),
+            root: None,
+        };
+        assert!(e.matches(&served("alpm", Some("/etc/pacman.conf"), "/")));
+        assert!(e.matches(&served("alpm", Some("/etc/pacman.conf"), "/mnt")));
+        assert!(!e.matches(&served("apt", Some("/etc/pacman.conf"), "/")));
+        assert!(!e.matches(&served("alpm", Some("/tmp/other.conf"), "/")));
+        let rooted = Expected {
+            root: Some("/mnt".into()),
+            ..e
+        };
+        assert!(rooted.matches(&served("alpm", Some("/etc/pacman.conf"), "/mnt")));
+        assert!(!rooted.matches(&served("alpm", Some("/etc/pacman.conf"), "/")));
+        let apt = Expected {
+            backend: "apt",
+            config: None,
+            root: None,
+        };
+        assert!(apt.matches(&served("apt", None, "/")));
+        assert!(!apt.matches(&served("apt", Some("/tmp/apt.conf"), "/")));
+    }
+}
