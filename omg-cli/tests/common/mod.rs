@@ -66,6 +66,7 @@ pub fn omg<S: AsRef<std::ffi::OsStr>>(args: &[S], env: &[(&str, &str)]) -> Run {
         .env_remove("OMG_BACKEND_BIN")
         .env_remove("OMG_LOG")
         .env_remove("NO_COLOR")
+        .env_remove("OMG_SOCKET")
         .envs(env.iter().copied());
     let out = cmd
         .output()
