@@ -16,11 +16,8 @@ SUDO=""
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-packages=(
-  build-essential pkg-config libapt-pkg-dev
-  meson ninja-build libarchive-dev libcurl4-openssl-dev libgpgme-dev libssl-dev
-  zstd libarchive-tools fakeroot xz-utils gzip hyperfine
-)
+# One list for this script and .ci/run: scripts/debian-packages.txt.
+mapfile -t packages < <(grep -v '^#' "$(dirname "$0")/debian-packages.txt")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
