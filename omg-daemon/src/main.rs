@@ -1,0 +1,117 @@
+//! omgd: the per-user daemon serving a hot package index over omg's socket.
+//!
+//! Modules: [`args`] (command line, resolved settings), [`state`] (snapshot, cache,
+//! counters), [`refresh`] (startup load/build, background rebuilds, persistence),
+//! [`handler`] (the transport's `Handler`), [`suggest`] (completion), [`signals`]
+//! (SIGTERM/SIGINT).
+
+mod args;
+mod handler;
+mod refresh;
+mod signals;
+mod state;
+mod suggest;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+use omg_adapters_store::RedbStore;
+use omg_transport_uds::{bind_secure, serve, ServerConfig};
+use tokio::sync::watch;
+use tracing_subscriber::EnvFilter;
+
+use crate::args::{Args, Settings};
+use crate::handler::DaemonHandler;
+use crate::refresh::Refresher;
+use crate::state::State;
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    init_logging(args.verbose);
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("omgd: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "info",
+        1 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+fn run(args: &Args) -> anyhow::Result<()> {
+    let settings = Settings::resolve(args)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    runtime.block_on(daemon(settings))
+}
+
+async fn daemon(settings: Settings) -> anyhow::Result<()> {
+    let shutdown = signals::shutdown()?;
+    let bound = bind_secure(&settings.socket)
+        .with_context(|| format!("cannot serve {}", settings.socket.display()))?;
+    let (listener, guard) = bound
+        .into_tokio()
+        .context("could not listen on the socket")?;
+    let store = RedbStore::open(&settings.state)
+        .with_context(|| format!("cannot open the state file {}", settings.state.display()))?;
+    let refresher = Arc::new(Refresher::new(settings.backend.clone(), Arc::new(store)));
+    let (first, from_store) = refresher.startup().await?;
+    let state = Arc::new(State::new(first));
+    let info = state.backend().clone();
+    tracing::info!(
+        socket = %guard.path().display(),
+        backend = %info.name,
+        config = info.config.as_deref().unwrap_or("-"),
+        root = %info.root,
+        "omgd ready"
+    );
+    refresher.persist_in_background(&state, !from_store).await;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let worker = {
+        let (refresher, state) = (Arc::clone(&refresher), Arc::clone(&state));
+        tokio::spawn(async move {
+            refresher
+                .run(state, settings.poll, settings.refresh, stop_rx)
+                .await;
+        })
+    };
+    let handler = Arc::new(DaemonHandler::new(
+        Arc::clone(&state),
+        Arc::clone(&refresher),
+    ));
+    let report = serve(listener, handler, ServerConfig::default(), shutdown).await;
+    tracing::info!(
+        accepted = report.accepted,
+        refused = report.refused,
+        aborted = report.aborted,
+        "stopped serving"
+    );
+    let _ = stop_tx.send(true);
+    if let Err(e) = worker.await {
+        tracing::warn!(error = %e, "the refresh task ended abnormally");
+    }
+    refresher.quiesce().await;
+    drop(refresher);
+    drop(state);
+    drop(guard);
+    tracing::info!("omgd stopped");
+    Ok(())
+}

@@ -1,0 +1,225 @@
+//! Building the index (from the redb snapshot or the databases), and keeping it fresh: a
+//! background task polls the backend's fingerprint and rebuilds off the request path.
+//!
+//! A rebuild opens a *new* backend: the alpm backend reads its sync databases once, when it
+//! is opened, so an existing one never sees a changed database file.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use omg::{Engine, Index};
+use omg_adapters_store::RedbStore;
+use omg_ports::{Fingerprint, StatusSnapshot, Store};
+use tokio::sync::{watch, Mutex};
+
+use crate::args::BackendSpec;
+use crate::state::{Snapshot, State};
+
+/// Builds snapshots and swaps them into the [`State`]. Rebuilds (and the persistence that
+/// follows each) run one at a time.
+pub struct Refresher {
+    spec: BackendSpec,
+    store: Arc<RedbStore>,
+    lock: Arc<Mutex<()>>,
+}
+
+impl Refresher {
+    pub fn new(spec: BackendSpec, store: Arc<RedbStore>) -> Refresher {
+        Refresher {
+            spec,
+            store,
+            lock: Arc::new(Mutex::new(())),
+        }
+    }
+
+    /// The first snapshot: the index saved in redb if the databases did not change since,
+    /// else read from the backend; with whether it came from the store.
+    pub async fn startup(&self) -> anyhow::Result<(Snapshot, bool)> {
+        let engine = self.open_engine().await?;
+        let info = engine.backend_info();
+        let fingerprint = engine.backend().fingerprint().await?;
+        let saved = match self.store.load_index(&info, &fingerprint).await {
+            Ok(saved) => saved,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the index snapshot; reading the databases");
+                None
+            }
+        };
+        let from_store = saved.is_some();
+        let snapshot = match saved {
+            Some(packages) => {
+                let index = build_index(packages).await?;
+                tracing::info!(packages = index.len(), "index loaded from snapshot");
+                Snapshot {
+                    engine,
+                    index,
+                    generation: 1,
+                    fingerprint,
+                }
+            }
+            None => {
+                let snapshot = read_snapshot(engine, fingerprint, 1).await?;
+                tracing::info!(
+                    packages = snapshot.index.len(),
+                    "index built from the databases"
+                );
+                snapshot
+            }
+        };
+        Ok((snapshot, from_store))
+    }
+
+    /// Save `state`'s current index and status in the background. The save holds the
+    /// rebuild lock from now on, so [`Refresher::quiesce`] waits for it.
+    pub async fn persist_in_background(&self, state: &Arc<State>, index_too: bool) {
+        let guard = Arc::clone(&self.lock).lock_owned().await;
+        let (state, store) = (Arc::clone(state), Arc::clone(&self.store));
+        tokio::spawn(async move {
+            let _guard = guard;
+            persist(&state, store.as_ref(), index_too).await;
+        });
+    }
+
+    /// Open a fresh backend, read it, swap the new index in; answers the new generation.
+    pub async fn rebuild(&self, state: &Arc<State>, reason: &str) -> anyhow::Result<u64> {
+        let guard = Arc::clone(&self.lock).lock_owned().await;
+        let started = Instant::now();
+        let engine = self.open_engine().await?;
+        // Taken before reading: a change during the read shows up at the next poll.
+        let fingerprint = engine.backend().fingerprint().await?;
+        let generation = state.current().generation + 1;
+        let snapshot = read_snapshot(engine, fingerprint, generation).await?;
+        let packages = snapshot.index.len();
+        state.swap(snapshot);
+        tracing::info!(
+            reason,
+            generation,
+            packages,
+            ms = started.elapsed().as_millis() as u64,
+            "index rebuilt"
+        );
+        let (state, store) = (Arc::clone(state), Arc::clone(&self.store));
+        tokio::spawn(async move {
+            let _guard = guard;
+            persist(&state, store.as_ref(), true).await;
+        });
+        Ok(generation)
+    }
+
+    /// Poll the fingerprint every `poll`; rebuild on a change, or every `refresh`, until
+    /// `stop` turns true.
+    pub async fn run(
+        &self,
+        state: Arc<State>,
+        poll: Duration,
+        refresh: Duration,
+        mut stop: watch::Receiver<bool>,
+    ) {
+        let mut ticker = tokio::time::interval(poll);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_build = Instant::now();
+        let mut failed_at: Option<Fingerprint> = None;
+        loop {
+            tokio::select! {
+                _ = stop.changed() => break,
+                _ = ticker.tick() => {}
+            }
+            let current = state.current();
+            let now = match current.engine.backend().fingerprint().await {
+                Ok(fp) => fp,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the databases' fingerprint");
+                    continue;
+                }
+            };
+            let changed = now != current.fingerprint && failed_at.as_ref() != Some(&now);
+            let due = last_build.elapsed() >= refresh;
+            if !changed && !due {
+                continue;
+            }
+            let reason = if changed {
+                "databases changed"
+            } else {
+                "periodic"
+            };
+            match self.rebuild(&state, reason).await {
+                Ok(_) => failed_at = None,
+                Err(e) => {
+                    tracing::warn!(
+                        error = format!("{e:#}"),
+                        "rebuild failed; serving the previous index"
+                    );
+                    failed_at = Some(now);
+                }
+            }
+            last_build = Instant::now();
+        }
+    }
+
+    /// Wait for the running rebuild or save to finish.
+    pub async fn quiesce(&self) {
+        let _guard = self.lock.lock().await;
+    }
+
+    async fn open_engine(&self) -> anyhow::Result<Engine> {
+        let spec = self.spec.clone();
+        let engine = tokio::task::spawn_blocking(move || spec.open())
+            .await
+            .context("the backend's opening task failed")?
+            .context("could not open the package backend")?;
+        Ok(engine)
+    }
+}
+
+async fn read_snapshot(
+    engine: Engine,
+    fingerprint: Fingerprint,
+    generation: u64,
+) -> anyhow::Result<Snapshot> {
+    let packages = engine
+        .backend()
+        .packages()
+        .await
+        .context("could not read the packages")?;
+    Ok(Snapshot {
+        engine,
+        index: build_index(packages).await?,
+        generation,
+        fingerprint,
+    })
+}
+
+async fn build_index(packages: Vec<omg::PackageSummary>) -> anyhow::Result<Index> {
+    tokio::task::spawn_blocking(move || Index::new(packages))
+        .await
+        .context("the index building task failed")
+}
+
+async fn persist(state: &State, store: &RedbStore, index_too: bool) {
+    let snap = state.current();
+    let info = state.backend();
+    if index_too {
+        match store
+            .save_index(info, &snap.fingerprint, snap.index.packages())
+            .await
+        {
+            Ok(()) => tracing::debug!(generation = snap.generation, "index snapshot saved"),
+            Err(e) => tracing::warn!(error = %e, "could not save the index snapshot"),
+        }
+    }
+    match snap.engine.status().await {
+        Ok(status) => {
+            let taken_at = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+            if let Err(e) = store
+                .save_status(info, &StatusSnapshot { status, taken_at })
+                .await
+            {
+                tracing::warn!(error = %e, "could not save the status");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not compute the status"),
+    }
+}

@@ -1,0 +1,146 @@
+//! The served state: the current snapshot (engine + index) behind an `ArcSwap`, the answer
+//! cache, and the counters.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use moka::sync::Cache;
+use omg::{Engine, Index, ListKind};
+use omg_ports::{BackendInfo, Fingerprint};
+use omg_transport_uds::{DaemonStats, Response};
+
+/// Bytes of answers the cache may hold (estimated).
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+/// How long a cached answer lives at most.
+const CACHE_TTL: Duration = Duration::from_secs(600);
+
+/// One consistent view of the databases: the backend that read them and its index.
+pub struct Snapshot {
+    pub engine: Engine,
+    pub index: Index,
+    pub generation: u64,
+    pub fingerprint: Fingerprint,
+}
+
+/// What a cached answer was computed for. Every key carries the index generation, so an
+/// answer computed on an older snapshot is never served for a newer one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CacheKey {
+    Search {
+        generation: u64,
+        text: String,
+        limit: Option<usize>,
+        installed_only: bool,
+    },
+    Info {
+        generation: u64,
+        names: Vec<String>,
+    },
+    List {
+        generation: u64,
+        kind: ListKind,
+    },
+    Status {
+        generation: u64,
+    },
+}
+
+/// The state shared by the handler and the refresher.
+pub struct State {
+    snapshot: ArcSwap<Snapshot>,
+    backend: BackendInfo,
+    cache: Cache<CacheKey, Arc<Response>>,
+    started: Instant,
+    requests: AtomicU64,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl State {
+    pub fn new(snapshot: Snapshot) -> State {
+        State {
+            backend: snapshot.engine.backend_info(),
+            snapshot: ArcSwap::from_pointee(snapshot),
+            cache: Cache::builder()
+                .max_capacity(CACHE_BYTES)
+                .weigher(|k: &CacheKey, v: &Arc<Response>| weight(k, v))
+                .time_to_live(CACHE_TTL)
+                .build(),
+            started: Instant::now(),
+            requests: AtomicU64::new(0),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// The snapshot being served now.
+    pub fn current(&self) -> Arc<Snapshot> {
+        self.snapshot.load_full()
+    }
+
+    /// The backend served (fixed for the daemon's life).
+    pub fn backend(&self) -> &BackendInfo {
+        &self.backend
+    }
+
+    /// Serve `snapshot` from now on and drop every cached answer.
+    pub fn swap(&self, snapshot: Snapshot) {
+        self.snapshot.store(Arc::new(snapshot));
+        self.cache.invalidate_all();
+    }
+
+    /// Count one request.
+    pub fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The cached answer for `key`, counting the hit or miss.
+    pub fn cached(&self, key: &CacheKey) -> Option<Arc<Response>> {
+        let found = self.cache.get(key);
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Keep `answer` for `key` (failures are not cached).
+    pub fn remember(&self, key: CacheKey, answer: Arc<Response>) {
+        if !answer.is_failure() {
+            self.cache.insert(key, answer);
+        }
+    }
+
+    /// The counters.
+    pub fn stats(&self) -> DaemonStats {
+        let snap = self.current();
+        DaemonStats {
+            packages: snap.index.len() as u64,
+            index_generation: snap.generation,
+            uptime_ms: u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            cache_hits: self.hits.load(Ordering::Relaxed),
+            cache_misses: self.misses.load(Ordering::Relaxed),
+            requests: self.requests.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// A rough size in bytes of a cached answer, for the cache's bound.
+fn weight(key: &CacheKey, answer: &Response) -> u32 {
+    let key_bytes = match key {
+        CacheKey::Search { text, .. } => text.len(),
+        CacheKey::Info { names, .. } => names.iter().map(String::len).sum(),
+        CacheKey::List { .. } | CacheKey::Status { .. } => 0,
+    };
+    let answer_bytes = match answer {
+        Response::Search(r) => r.hits.len() * 256,
+        Response::Packages(p) => p.len() * 2048,
+        Response::List(l) => l.len() * 256,
+        _ => 0,
+    };
+    u32::try_from(64 + key_bytes + answer_bytes).unwrap_or(u32::MAX)
+}
