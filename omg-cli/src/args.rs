@@ -82,6 +82,24 @@ pub enum Command {
     List(ListArgs),
     /// Counts: available, installed, explicit, orphans, upgradable.
     Status,
+    /// Start, stop or inspect omgd, the daemon that keeps the package index hot.
+    Daemon {
+        /// What to do with omgd.
+        #[command(subcommand)]
+        action: DaemonAction,
+    },
+}
+
+/// `omg daemon` subcommands. `omg` handles them itself; they never reach `omg-backend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum DaemonAction {
+    /// Start omgd in the background for --backend/--config/--root/--socket (no-op when one
+    /// already answers on the socket).
+    Start,
+    /// Stop the omgd serving the socket (SIGTERM) and wait for it to exit.
+    Stop,
+    /// Whether omgd runs, what it serves and its counters (exit 1 when it does not run).
+    Status,
 }
 
 /// Which list `omg list` prints.

@@ -78,6 +78,8 @@ fn request_for(command: &Command) -> Option<Request> {
         Command::Info { packages } => Request::Info(packages.clone()),
         Command::List(list) => Request::List(list.kind()),
         Command::Status => Request::Status,
+        // `omg daemon ...` is handled by `omg` itself (see `daemon_cmd`).
+        Command::Daemon { .. } => return None,
     })
 }
 

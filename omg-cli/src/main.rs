@@ -10,8 +10,10 @@ use std::process::{Command, ExitCode};
 use std::io::Write;
 
 use clap::Parser;
+use omg_cli::args::{Cli, Command as CliCommand};
+use omg_cli::fast_path::Answer;
 use omg_cli::render::Output;
-use omg_cli::{args::Cli, exit, fast_path};
+use omg_cli::{daemon_cmd, exit, fast_path};
 
 /// The helper's file name, looked up beside this executable.
 const HELPER: &str = "omg-backend";
@@ -19,11 +21,12 @@ const HELPER: &str = "omg-backend";
 fn main() -> ExitCode {
     // Validate the command line here so usage errors and --help cost no helper start.
     let cli = Cli::parse();
+    // `omg daemon ...` is answered here, never by the helper.
+    if let CliCommand::Daemon { action } = cli.command {
+        return print(daemon_cmd::run(&cli, action));
+    }
     if let Some(answer) = fast_path::try_daemon(&cli, &Output::from_env(&cli.global)) {
-        // A closed pipe (`omg search x | head`) is not an error worth reporting.
-        let _ = std::io::stdout().lock().write_all(answer.stdout.as_bytes());
-        let _ = std::io::stderr().lock().write_all(answer.stderr.as_bytes());
-        return ExitCode::from(answer.code);
+        return print(answer);
     }
     let helper = match helper_path() {
         Ok(p) => p,
@@ -40,6 +43,14 @@ fn main() -> ExitCode {
         helper.display()
     );
     ExitCode::from(exit::BACKEND)
+}
+
+/// Print an answer and return its exit code.
+fn print(answer: Answer) -> ExitCode {
+    // A closed pipe (`omg search x | head`) is not an error worth reporting.
+    let _ = std::io::stdout().lock().write_all(answer.stdout.as_bytes());
+    let _ = std::io::stderr().lock().write_all(answer.stderr.as_bytes());
+    ExitCode::from(answer.code)
 }
 
 /// `$OMG_BACKEND_BIN`, else `omg-backend` in the directory of this executable.

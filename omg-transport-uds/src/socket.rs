@@ -14,7 +14,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 pub use bind::{bind_secure, BoundSocket, SocketGuard};
-pub use ids::{current_uid, peer_uid};
+pub use ids::{current_uid, peer_pid, peer_uid};
 
 /// File name of the socket inside its directory.
 pub const SOCKET_NAME: &str = "omgd.sock";

@@ -17,6 +17,20 @@ pub fn current_uid() -> u32 {
 /// # Errors
 /// The `getsockopt` error (for instance when `socket` is not a Unix socket).
 pub fn peer_uid(socket: &impl AsFd) -> io::Result<u32> {
+    peer_cred(socket).map(|cred| cred.uid)
+}
+
+/// The pid of the process at the other end of a connected Unix socket (SO_PEERCRED): for a
+/// client's connection to omgd, the pid of the omgd that called `listen`.
+///
+/// # Errors
+/// The `getsockopt` error (for instance when `socket` is not a Unix socket).
+pub fn peer_pid(socket: &impl AsFd) -> io::Result<i32> {
+    peer_cred(socket).map(|cred| cred.pid)
+}
+
+/// The kernel's credentials of the peer of a connected Unix socket.
+fn peer_cred(socket: &impl AsFd) -> io::Result<libc::ucred> {
     let mut cred = libc::ucred {
         pid: 0,
         uid: 0,
@@ -43,7 +57,7 @@ pub fn peer_uid(socket: &impl AsFd) -> io::Result<u32> {
             "SO_PEERCRED returned a short credential",
         ));
     }
-    Ok(cred.uid)
+    Ok(cred)
 }
 
 #[cfg(test)]
@@ -57,8 +71,15 @@ mod tests {
     }
 
     #[test]
+    fn socketpair_peer_pid_is_ours() {
+        let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
+        assert_eq!(peer_pid(&a).unwrap(), std::process::id() as i32);
+    }
+
+    #[test]
     fn not_a_socket_is_an_error() {
         let f = std::fs::File::open("/dev/null").unwrap();
         assert!(peer_uid(&f).is_err());
+        assert!(peer_pid(&f).is_err());
     }
 }

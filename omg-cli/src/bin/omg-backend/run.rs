@@ -3,10 +3,13 @@
 use omg::{BackendChoice, Omg};
 use omg_cli::args::{BackendArg, Cli, Command};
 use omg_cli::render::{self, Output};
-use omg_ports::{Result, SearchQuery};
+use omg_ports::{Error, Result, SearchQuery};
 
 /// Open the backend the flags name and answer the command.
 pub async fn run(cli: &Cli, out: &Output) -> Result<String> {
+    if let Command::Daemon { .. } = cli.command {
+        return Err(daemon_not_here());
+    }
     let g = &cli.global;
     let mut builder = Omg::builder().backend(match g.backend {
         BackendArg::Auto => BackendChoice::Auto,
@@ -48,5 +51,13 @@ async fn answer(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String>
             Ok(render::list(out, kind, &engine.list(kind).await?))
         }
         Command::Status => Ok(render::status(out, &engine.status().await?)),
+        Command::Daemon { .. } => Err(daemon_not_here()),
     }
+}
+
+/// `omg daemon` is the thin client's business; the helper does not manage omgd.
+fn daemon_not_here() -> Error {
+    Error::InvalidRequest(
+        "`omg daemon` is handled by omg itself, not by omg-backend; run `omg daemon ...`".into(),
+    )
 }
