@@ -3,8 +3,9 @@
 //! Modules: [`args`] (command line, resolved settings), [`state`] (snapshot, cache,
 //! counters), [`refresh`] (startup load/build, background rebuilds, persistence),
 //! [`handler`] (the transport's `Handler`), [`suggest`] (completion), [`signals`]
-//! (SIGTERM/SIGINT).
+//! (SIGTERM/SIGINT), [`activation`] (systemd socket activation).
 
+mod activation;
 mod args;
 mod handler;
 mod refresh;
@@ -19,7 +20,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Parser;
 use omg_adapters_store::RedbStore;
-use omg_transport_uds::{bind_secure, serve, ServerConfig};
+use omg_transport_uds::{bind_secure, serve, ServerConfig, SocketGuard};
+use tokio::net::UnixListener;
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
@@ -56,20 +58,41 @@ fn init_logging(verbose: u8) {
 
 fn run(args: &Args) -> anyhow::Result<()> {
     let settings = Settings::resolve(args)?;
+    // Before any thread exists: it edits the environment.
+    let activated = activation::take_listener()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("could not start the async runtime")?;
-    runtime.block_on(daemon(settings))
+    runtime.block_on(daemon(settings, activated))
 }
 
-async fn daemon(settings: Settings) -> anyhow::Result<()> {
-    let shutdown = signals::shutdown()?;
+/// The listener to serve: the socket systemd passed, else our own from `bind_secure` with the
+/// guard that removes it (and holds the instance lock) on the way out.
+fn listen(
+    settings: &Settings,
+    activated: Option<std::os::unix::net::UnixListener>,
+) -> anyhow::Result<(UnixListener, Option<SocketGuard>, String)> {
+    if let Some(l) = activated {
+        let listener =
+            UnixListener::from_std(l).context("could not serve the socket systemd passed")?;
+        return Ok((listener, None, "(passed by systemd)".to_string()));
+    }
     let bound = bind_secure(&settings.socket)
         .with_context(|| format!("cannot serve {}", settings.socket.display()))?;
     let (listener, guard) = bound
         .into_tokio()
         .context("could not listen on the socket")?;
+    let shown = guard.path().display().to_string();
+    Ok((listener, Some(guard), shown))
+}
+
+async fn daemon(
+    settings: Settings,
+    activated: Option<std::os::unix::net::UnixListener>,
+) -> anyhow::Result<()> {
+    let shutdown = signals::shutdown()?;
+    let (listener, guard, shown) = listen(&settings, activated)?;
     let store = RedbStore::open(&settings.state)
         .with_context(|| format!("cannot open the state file {}", settings.state.display()))?;
     let refresher = Arc::new(Refresher::new(settings.backend.clone(), Arc::new(store)));
@@ -77,7 +100,7 @@ async fn daemon(settings: Settings) -> anyhow::Result<()> {
     let state = Arc::new(State::new(first));
     let info = state.backend().clone();
     tracing::info!(
-        socket = %guard.path().display(),
+        socket = %shown,
         backend = %info.name,
         config = info.config.as_deref().unwrap_or("-"),
         root = %info.root,

@@ -104,7 +104,7 @@ pub struct Daemon {
 }
 
 impl Daemon {
-    fn wait_ready(&self) {
+    pub fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Ok(mut c) = BlockingClient::connect(&self.socket, &ClientConfig::default()) {

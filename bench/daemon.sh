@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Daemon benchmark, in one run:
+#   - IPC: omgd's round trip, pipelined throughput and 1,000 concurrent clients
+#     (omg-daemon/examples/ipc_bench.rs) over the socket;
+#   - end to end: `omg search` through the daemon (repeated query, and a few hundred distinct
+#     queries = cache misses) against spawning /bin/true, `omg --no-daemon` and `pacman -Ss`;
+#   - omgd's resident memory with the index loaded.
+# The data: the same ~21,000-package generated Arch root as bench/search.sh.
+# Needs: scripts/setup-system.sh done (pacman 7.1, hyperfine). Writes bench/out/daemon/.
+# Usage: bench/daemon.sh [runs] [distinct-terms]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-50}
+nterms=${2:-300}
+out=bench/out/daemon
+mkdir -p "$out"
+
+cargo build --release -q -p omg-cli -p omg-daemon
+cargo build --release -q -p omg-daemon --example ipc_bench
+cargo build --release -q -p omg-adapters-alpm --features fixtures --example gen_fixture
+omg=$PWD/target/release/omg
+omgd=$PWD/target/release/omgd
+ipc_bench=$PWD/target/release/examples/ipc_bench
+
+# The fixture, exactly as bench/search.sh makes it: every third native package of the
+# host's apt lists (name, version, one-line description) in a generated Arch root.
+for f in /var/lib/apt/lists/*_Packages*; do /usr/lib/apt/apt-helper cat-file "$f"; done |
+  awk -F': ' '/^Package: /{n=$2} /^Version: /{v=$2} /^Description: /{d=substr($0, 14)}
+              /^$/{ if (n != "" && !(n in seen)) { seen[n]=1; if (c++ % 3 == 0) print n "\t" v "\t" d }; n="" }' \
+  >"$out/packages.tsv"
+rm -rf "$out/arch"
+conf=$(target/release/examples/gen_fixture "$out/arch" <"$out/packages.tsv")
+conf=$(realpath "$conf")
+npkgs=$(wc -l <"$out/packages.tsv")
+echo "fixture: $npkgs packages, $conf" >&2
+
+# A private socket directory and state file (mktemp -d makes it 0700).
+run=$(mktemp -d)
+chmod 700 "$run"
+sock=$run/omgd.sock
+export OMG_SOCKET=$sock
+"$omgd" --backend alpm --config "$conf" --socket "$sock" --state "$run/state.redb" \
+  2>"$out/omgd.log" &
+pid=$!
+stop() {
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    wait "$pid" || true
+  fi
+  rm -rf "$run"
+}
+trap stop EXIT
+for _ in $(seq 200); do
+  grep -q "omgd ready" "$out/omgd.log" 2>/dev/null && break
+  kill -0 "$pid" 2>/dev/null || { cat "$out/omgd.log" >&2; exit 1; }
+  sleep 0.05
+done
+grep -q "omgd ready" "$out/omgd.log" || { echo "omgd did not start" >&2; exit 1; }
+sleep 0.5 # let the snapshot persist settle
+rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$pid/status"; }
+rss_loaded=$(rss_kb)
+
+# The thin client must really take the daemon path: it answers, and the answer is the same
+# as direct mode's.
+search=(--backend alpm --config "$conf" search python --limit 20)
+diff <("$omg" "${search[@]}") <("$omg" --no-daemon "${search[@]}") >/dev/null ||
+  { echo "daemon and direct answers differ" >&2; exit 1; }
+
+"$ipc_bench" --socket "$sock" --secs 3 --query python >"$out/ipc.md"
+rss_after_ipc=$(rss_kb)
+
+hyperfine -N --warmup 5 --runs "$runs" --export-json "$out/e2e.json" \
+  -n "/bin/true" "/bin/true" \
+  -n "omg search python (daemon, repeated)" "$omg ${search[*]}" \
+  -n "omg --no-daemon search python" "$omg --no-daemon ${search[*]}" \
+  -n "pacman -Ss python" "pacman --config $conf -Ss python" >&2
+
+# Distinct queries (cache misses): name prefixes of 3 to 5 characters from the fixture,
+# each asked once, timed from the shell like /bin/true in the same loop.
+awk -F'\t' 'length($1) >= 5 { print substr($1, 1, 3 + NR % 3) }' "$out/packages.tsv" |
+  awk '!seen[$0]++' | shuf -n "$nterms" --random-source=<(yes) >"$out/terms.txt"
+time_each() { # command prefix...; prints one duration in µs per term
+  local t0 t1 term
+  while read -r term; do
+    t0=$(date +%s%N)
+    "$@" "$term" >/dev/null
+    t1=$(date +%s%N)
+    echo $(((t1 - t0) / 1000))
+  done <"$out/terms.txt"
+}
+time_each /bin/true >"$out/miss-true.txt"
+stats_before=$("$ipc_bench" --socket "$sock" --stats)
+time_each "$omg" --backend alpm --config "$conf" search --limit 20 >"$out/miss-daemon.txt"
+stats_after=$("$ipc_bench" --socket "$sock" --stats)
+read -r r0 h0 m0 <<<"$stats_before"
+read -r r1 h1 m1 <<<"$stats_after"
+rss_end=$(rss_kb)
+
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+m_true=$(median "$out/miss-true.txt")
+m_miss=$(median "$out/miss-daemon.txt")
+
+stop
+trap - EXIT
+
+{
+  cat "$out/ipc.md"
+  echo
+  echo "### End to end, hyperfine -N ($runs runs), $npkgs packages"
+  echo
+  python3 - "$out/e2e.json" <<'PY'
+import json, sys
+res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+base = res["/bin/true"]["median"]
+print("| command | median | mean ± σ | × /bin/true |")
+print("| --- | ---: | ---: | ---: |")
+for name, r in res.items():
+    print(f"| {name} | {r['median']*1e3:.2f} ms | {r['mean']*1e3:.2f} ± {r['stddev']*1e3:.2f} ms | {r['median']/base:.2f}x |")
+d = res["omg search python (daemon, repeated)"]["median"]
+print(f"\npacman -Ss / omg (daemon): {res['pacman -Ss python']['median']/d:.0f}x; "
+      f"omg --no-daemon / omg (daemon): {res['omg --no-daemon search python']['median']/d:.1f}x")
+PY
+  echo
+  echo "### Distinct queries (cache misses): $(wc -l <"$out/terms.txt") name prefixes, each once"
+  echo
+  echo "| command | median (shell-timed, date +%s%N) |"
+  echo "| --- | ---: |"
+  echo "| /bin/true TERM | ${m_true} µs |"
+  echo "| omg search TERM --limit 20 (daemon, miss) | ${m_miss} µs |"
+  awk -v a="$m_miss" -v b="$m_true" 'BEGIN { printf "\nmiss / /bin/true: %.2fx\n", a / b }'
+  echo "omgd counters over the loop: $((r1 - r0)) requests (incl. one Stats), $((m1 - m0)) cache misses, $((h1 - h0)) hits"
+  echo
+  echo "### omgd memory (VmRSS)"
+  echo
+  echo "| when | VmRSS |"
+  echo "| --- | ---: |"
+  echo "| index loaded ($npkgs packages) | $((rss_loaded / 1024)) MiB |"
+  echo "| after the IPC benchmark (1,000 connections) | $((rss_after_ipc / 1024)) MiB |"
+  echo "| at the end | $((rss_end / 1024)) MiB |"
+} | tee "$out/report.md"
