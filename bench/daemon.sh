@@ -17,22 +17,14 @@ mkdir -p "$out"
 
 cargo build --release -q -p omg-cli -p omg-daemon
 cargo build --release -q -p omg-daemon --example ipc_bench
-cargo build --release -q -p omg-adapters-alpm --features fixtures --example gen_fixture
 omg=$PWD/target/release/omg
 omgd=$PWD/target/release/omgd
 ipc_bench=$PWD/target/release/examples/ipc_bench
 
-# The fixture, exactly as bench/search.sh makes it: every third native package of the
-# host's apt lists (name, version, one-line description) in a generated Arch root.
-for f in /var/lib/apt/lists/*_Packages*; do /usr/lib/apt/apt-helper cat-file "$f"; done |
-  awk -F': ' '/^Package: /{n=$2} /^Version: /{v=$2} /^Description: /{d=substr($0, 14)}
-              /^$/{ if (n != "" && !(n in seen)) { seen[n]=1; if (c++ % 3 == 0) print n "\t" v "\t" d }; n="" }' \
-  >"$out/packages.tsv"
-rm -rf "$out/arch"
-conf=$(target/release/examples/gen_fixture "$out/arch" <"$out/packages.tsv")
-conf=$(realpath "$conf")
+# The fixture, exactly as bench/search.sh makes it.
+source bench/fixture.sh
+conf=$(arch_fixture "$out")
 npkgs=$(wc -l <"$out/packages.tsv")
-echo "fixture: $npkgs packages, $conf" >&2
 
 # A private socket directory and state file (mktemp -d makes it 0700).
 run=$(mktemp -d)

@@ -12,17 +12,10 @@ out=bench/out
 mkdir -p "$out"
 
 cargo build --release -q -p omg-cli
-cargo build --release -q -p omg-adapters-alpm --features fixtures --example gen_fixture
 omg=$PWD/target/release/omg
 
-# Every third native package of the host's lists: name, version, one-line description.
-for f in /var/lib/apt/lists/*_Packages*; do /usr/lib/apt/apt-helper cat-file "$f"; done |
-  awk -F': ' '/^Package: /{n=$2} /^Version: /{v=$2} /^Description: /{d=substr($0, 14)}
-              /^$/{ if (n != "" && !(n in seen)) { seen[n]=1; if (c++ % 3 == 0) print n "\t" v "\t" d }; n="" }' \
-  >"$out/packages.tsv"
-rm -rf "$out/arch"
-conf=$(target/release/examples/gen_fixture "$out/arch" <"$out/packages.tsv")
-echo "fixture: $(wc -l <"$out/packages.tsv") packages, $conf" >&2
+source bench/fixture.sh
+conf=$(arch_fixture "$out")
 
 terms=(python editor libx11 firefox zstd)
 args=()

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{omg, omg_bin, Run};
+use common::{omg, omgd_bin, Run};
 use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
 
 /// A running omgd, stopped (SIGTERM, then SIGKILL) when dropped.
@@ -36,20 +36,6 @@ impl Drop for Daemon {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn omgd_bin() -> Option<PathBuf> {
-    let path = omg_bin().parent()?.join("omgd");
-    if path.is_file() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{} is missing: build the workspace (cargo test --workspace)",
-        path.display()
-    );
-    eprintln!("note: {} not built; daemon tests skipped", path.display());
-    None
 }
 
 fn fixture(dir: &Path) -> FixtureRoot {

@@ -8,27 +8,8 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use common::{backend_bin, omg, omg_bin, Run};
+use common::{backend_bin, omg, omgd_bin, Run};
 use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
-
-fn omgd_bin() -> Option<PathBuf> {
-    let path = std::env::var_os("OMG_DAEMON_BIN")
-        .map(PathBuf::from)
-        .or_else(|| Some(omg_bin().parent()?.join("omgd")))?;
-    if path.is_file() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{} is missing: build the workspace (cargo test --workspace)",
-        path.display()
-    );
-    eprintln!(
-        "note: {} not built; daemon command tests skipped",
-        path.display()
-    );
-    None
-}
 
 fn fixture(dir: &Path) -> FixtureRoot {
     let pkg = |name: &str, version: &str, desc: &str| FixturePackage::new(name, version).desc(desc);

@@ -3,7 +3,7 @@
 // Each test file uses its own subset of these helpers.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// What a finished `omg` process left behind.
@@ -55,6 +55,25 @@ pub fn omg_bin() -> &'static Path {
 /// The `omg-backend` binary cargo built for these tests.
 pub fn backend_bin() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_omg-backend"))
+}
+
+/// The `omgd` to test against: `$OMG_DAEMON_BIN`, else the one beside `omg` (a workspace
+/// build puts both in one directory). When it is missing the caller skips with a note, except
+/// under CI, where this fails.
+pub fn omgd_bin() -> Option<PathBuf> {
+    let path = std::env::var_os("OMG_DAEMON_BIN")
+        .map(PathBuf::from)
+        .or_else(|| Some(omg_bin().parent()?.join("omgd")))?;
+    if path.is_file() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{} is missing: build the workspace (cargo test --workspace)",
+        path.display()
+    );
+    eprintln!("note: {} not built; daemon tests skipped", path.display());
+    None
 }
 
 /// Runs `omg args...` with `env` added to a cleaned environment: no inherited

@@ -1,0 +1,30 @@
+# Sourced by the benchmark scripts: package lists from the host's apt lists and the generated
+# Arch root built from them. Run from the repository root.
+
+# host_packages EVERY: one line per native package of the host's apt lists,
+# `name<TAB>version<TAB>one-line description`, keeping every EVERY-th name (1: all).
+host_packages() {
+  local every=$1
+  for f in /var/lib/apt/lists/*_Packages*; do /usr/lib/apt/apt-helper cat-file "$f"; done |
+    awk -F': ' -v every="$every" '/^Package: /{n=$2} /^Version: /{v=$2} /^Description: /{d=substr($0, 14)}
+      /^$/{ if (n != "" && !(n in seen)) { seen[n]=1; if (c++ % every == 0) print n "\t" v "\t" d }; n="" }'
+}
+
+# arch_fixture DIR: writes DIR/packages.tsv (every third host package) and the Arch root
+# DIR/arch from it (core + extra + some installed); prints the canonical pacman.conf path.
+arch_fixture() {
+  local dir=$1
+  mkdir -p "$dir"
+  cargo build --release -q -p omg-adapters-alpm --features fixtures --example gen_fixture
+  host_packages 3 >"$dir/packages.tsv"
+  rm -rf "$dir/arch"
+  local conf
+  conf=$(target/release/examples/gen_fixture "$dir/arch" <"$dir/packages.tsv")
+  echo "fixture: $(wc -l <"$dir/packages.tsv") packages, $conf" >&2
+  realpath "$conf"
+}
+
+# Usage as a command: bench/fixture.sh all > FILE  (every host package, for benches/search.rs)
+if [ "${BASH_SOURCE[0]}" = "$0" ] && [ "${1:-}" = all ]; then
+  host_packages 1
+fi
