@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Fingerprint, Package, PackageSummary, Plan, ProgressSink, Result, Transaction,
+    DependencyNode, Fingerprint, Package, PackageSummary, Plan, ProgressSink, Result, Transaction,
     TransactionOutcome,
 };
 
@@ -75,4 +75,19 @@ pub trait PackageBackend: Send + Sync {
         tx: &Transaction,
         progress: std::sync::Arc<dyn ProgressSink>,
     ) -> Result<TransactionOutcome>;
+
+    /// Ask a running [`commit`](Self::commit) to stop at the library's next safe point (the
+    /// Ctrl-C path). Returns false when nothing was running or the backend cannot interrupt.
+    fn interrupt(&self) -> bool {
+        false
+    }
+
+    /// Every installed package with the installed packages that satisfy its dependencies,
+    /// for `omg why`. Backends that cannot tell return [`crate::Error::Unsupported`].
+    async fn dependency_graph(&self) -> Result<Vec<DependencyNode>> {
+        Err(crate::Error::Unsupported {
+            backend: self.info().name,
+            operation: "dependency graph".into(),
+        })
+    }
 }

@@ -66,6 +66,87 @@ pub enum Error {
         /// What failed.
         reason: String,
     },
+    /// Changing packages needs root.
+    #[error("{operation} needs root; run it again with sudo (or pass --sudo)")]
+    NeedsRoot {
+        /// What was asked (`install firefox`, `sync`).
+        operation: String,
+    },
+    /// Another package manager holds the database lock and did not release it in time.
+    #[error("{} is held by {}; waited {waited_secs} s. Wait for it to finish, then try again", .path.display(), holder_text(.holder))]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// The holding process, when it can be found (`pid 1234 (pacman)`).
+        holder: Option<String>,
+        /// How long omg waited.
+        waited_secs: u64,
+    },
+    /// A lock file exists but no process holds it (left behind by a crash).
+    #[error("{} exists but no running process holds it (left by an interrupted package manager); make sure none is running, then remove it: rm {}", .path.display(), .path.display())]
+    StaleLock {
+        /// The lock file.
+        path: PathBuf,
+    },
+    /// A dependency cannot be satisfied by any repository.
+    #[error("cannot satisfy dependency '{dependency}' of {required_by}; no repository provides it. Run `omg sync`, or check the package's repository")]
+    Unsatisfiable {
+        /// The dependency as written (`libfoo>=2`).
+        dependency: String,
+        /// The package that needs it.
+        required_by: String,
+    },
+    /// Two packages of the transaction (or one and an installed package) conflict.
+    #[error("{first} and {second} are in conflict{}; remove one of them first", reason_text(.reason))]
+    Conflict {
+        /// One package.
+        first: String,
+        /// The other.
+        second: String,
+        /// The conflicting declaration, when known.
+        reason: Option<String>,
+    },
+    /// A package would overwrite a file that exists on disk.
+    #[error("{package}: {} already exists ({}); remove or move it, or remove the package that owns it", .path.display(), owner_text(.owner))]
+    FileConflict {
+        /// The package being installed.
+        package: String,
+        /// The file.
+        path: PathBuf,
+        /// The installed package that owns it, if any.
+        owner: Option<String>,
+    },
+    /// Not enough free space on a file system.
+    #[error("not enough free space on {}: {needed} bytes needed, {available} available; free some space (`omg clean --cache`)", .mount.display())]
+    DiskSpace {
+        /// The mount point.
+        mount: PathBuf,
+        /// Bytes needed.
+        needed: u64,
+        /// Bytes free.
+        available: u64,
+    },
+    /// A package file is damaged or its checksum or signature does not match.
+    #[error("package file {} is corrupt ({reason}); delete it and run the command again to download it afresh", .path.display())]
+    CorruptPackage {
+        /// The package file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A download failed.
+    #[error(
+        "download of {url} failed: {reason}; check the network and the mirror, then try again"
+    )]
+    Download {
+        /// What was fetched.
+        url: String,
+        /// Why it failed.
+        reason: String,
+    },
+    /// The user interrupted the operation; nothing half-done was left behind.
+    #[error("interrupted: {0}")]
+    Interrupted(String),
     /// An I/O error on a named file.
     #[error("{}: {source}", .path.display())]
     Io {
@@ -79,6 +160,24 @@ pub enum Error {
 
 /// `Result` with the ports' [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn holder_text(holder: &Option<String>) -> String {
+    holder.clone().unwrap_or_else(|| "another process".into())
+}
+
+fn reason_text(reason: &Option<String>) -> String {
+    reason
+        .as_ref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default()
+}
+
+fn owner_text(owner: &Option<String>) -> String {
+    match owner {
+        Some(o) => format!("owned by {o}"),
+        None => "owned by no package".into(),
+    }
+}
 
 fn did_you_mean(suggestions: &[String]) -> String {
     if suggestions.is_empty() {

@@ -28,5 +28,6 @@ pub use status::{ListKind, Status};
 pub use store::MockStore;
 pub use store::{StatusSnapshot, Store};
 pub use transaction::{
-    Plan, PlannedAction, ProgressEvent, ProgressSink, Transaction, TransactionOutcome,
+    ActionKind, DependencyNode, Plan, PlannedAction, ProgressEvent, ProgressSink, Transaction,
+    TransactionOutcome,
 };

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::InstallReason;
+
 /// A change to the system's packages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Transaction {
@@ -18,34 +20,64 @@ pub enum Transaction {
     Upgrade,
     /// Download fresh package databases.
     Refresh,
+    /// Delete downloaded package files from the backend's cache, keeping the newest `keep`
+    /// versions of each package (`0` deletes them all).
+    CleanCache {
+        /// How many versions of each package to keep.
+        keep: usize,
+    },
+}
+
+impl Transaction {
+    /// A short verb for messages and history: `install`, `remove`, `upgrade`, `refresh`, `clean`.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Transaction::Install(_) => "install",
+            Transaction::Remove { .. } => "remove",
+            Transaction::Upgrade => "upgrade",
+            Transaction::Refresh => "refresh",
+            Transaction::CleanCache { .. } => "clean",
+        }
+    }
+}
+
+/// What happens to one package (or cached file) in a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionKind {
+    /// Newly installed.
+    Install,
+    /// Replaced by a newer version.
+    Upgrade,
+    /// Replaced by an older version.
+    Downgrade,
+    /// The same version installed again.
+    Reinstall,
+    /// Removed.
+    Remove,
+    /// A cached package file deleted by [`Transaction::CleanCache`] (`name` is the file path).
+    DeleteFile,
 }
 
 /// One step of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PlannedAction {
-    /// A package that will be installed.
-    Install {
-        /// Package name.
-        name: String,
-        /// Version to install.
-        version: String,
-    },
-    /// A package that will be upgraded (or downgraded).
-    Upgrade {
-        /// Package name.
-        name: String,
-        /// Installed version.
-        from: String,
-        /// Version it moves to.
-        to: String,
-    },
-    /// A package that will be removed.
-    Remove {
-        /// Package name.
-        name: String,
-        /// Installed version.
-        version: String,
-    },
+pub struct PlannedAction {
+    /// What happens.
+    pub kind: ActionKind,
+    /// Package name (a file path for [`ActionKind::DeleteFile`]).
+    pub name: String,
+    /// The installed version before the transaction, if any.
+    pub old_version: Option<String>,
+    /// The version after the transaction, if the package stays installed.
+    pub new_version: Option<String>,
+    /// Repository the new version comes from, when known.
+    pub repository: Option<String>,
+    /// Bytes to download for this step (0 when the file is already cached).
+    pub download_size: u64,
+    /// Installed size of the new version, or of the removed package / deleted file.
+    pub installed_size: u64,
+    /// Why the package is installed: asked for explicitly, or pulled in as a dependency.
+    pub reason: Option<InstallReason>,
 }
 
 /// What a transaction would do, computed without changing anything.
@@ -57,10 +89,20 @@ pub struct Plan {
     pub download_size: u64,
     /// Change of installed size in bytes (negative when space is freed).
     pub installed_size_delta: i64,
+    /// Things the user should know before confirming (held packages, replaced packages, ...).
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    /// True when the transaction would change nothing.
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
 }
 
 /// Progress reported while a transaction runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "lowercase")]
 pub enum ProgressEvent {
     /// Bytes of a download so far.
     Download {
@@ -80,6 +122,21 @@ pub enum ProgressEvent {
         /// Number of steps.
         total: usize,
     },
+    /// Progress within the current step, in percent (0–100).
+    StepProgress {
+        /// The package or item the step works on.
+        item: String,
+        /// Percent done.
+        percent: u8,
+    },
+    /// A message from the package library or a package's scriptlet (a warning, a note, the
+    /// wait for another package manager's lock).
+    Message {
+        /// `info`, `warning` or `error`.
+        level: String,
+        /// The text.
+        text: String,
+    },
 }
 
 /// Receives progress events; implemented by the CLI's progress bars, a GUI, or a log.
@@ -93,4 +150,19 @@ pub trait ProgressSink: Send + Sync {
 pub struct TransactionOutcome {
     /// The steps that were carried out.
     pub actions: Vec<PlannedAction>,
+}
+
+/// One installed package and the names of the installed packages it depends on, for `why`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DependencyNode {
+    /// Package name.
+    pub name: String,
+    /// Installed version.
+    pub version: String,
+    /// Explicitly installed or pulled in as a dependency.
+    pub reason: InstallReason,
+    /// Installed packages that satisfy its dependencies (resolved through provides).
+    pub depends: Vec<String>,
+    /// Installed packages that satisfy its optional dependencies.
+    pub optional: Vec<String>,
 }
