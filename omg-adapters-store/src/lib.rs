@@ -57,6 +57,7 @@
 
 mod codec;
 mod error;
+mod history;
 mod index;
 mod key;
 mod open;
@@ -65,4 +66,5 @@ mod tables;
 mod txn;
 
 pub use codec::FORMAT_VERSION;
+pub use history::RedbHistory;
 pub use store::RedbStore;

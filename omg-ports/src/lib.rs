@@ -10,6 +10,7 @@
 mod backend;
 mod error;
 mod fingerprint;
+mod history;
 mod package;
 mod search;
 mod status;
@@ -21,6 +22,9 @@ pub use backend::MockPackageBackend;
 pub use backend::{BackendInfo, PackageBackend, VersionScheme};
 pub use error::{Error, Result};
 pub use fingerprint::{FileStamp, Fingerprint};
+#[cfg(feature = "mock")]
+pub use history::MockTransactionLog;
+pub use history::{HistoryEntry, HistoryResult, TransactionLog};
 pub use package::{InstallReason, Installed, Package, PackageSummary};
 pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
 pub use status::{ListKind, Status};
