@@ -82,6 +82,57 @@ pub enum Command {
     List(ListArgs),
     /// Counts: available, installed, explicit, orphans, upgradable.
     Status,
+    /// Install packages and their dependencies.
+    #[command(visible_alias = "i")]
+    Install {
+        /// Package names (`name` or `repository/name`).
+        #[arg(required = true, num_args = 1..)]
+        packages: Vec<String>,
+        /// Confirmation, dry run and sudo.
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Remove packages.
+    #[command(visible_alias = "r")]
+    Remove {
+        /// Package names.
+        #[arg(required = true, num_args = 1..)]
+        packages: Vec<String>,
+        /// Also remove the dependencies nothing else needs.
+        #[arg(short, long)]
+        recursive: bool,
+        /// Confirmation, dry run and sudo.
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Upgrade every installed package (a full system upgrade; there are no partial ones).
+    #[command(visible_alias = "u")]
+    Update {
+        /// Confirmation, dry run and sudo.
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Download fresh package databases.
+    Sync {
+        /// Confirmation, dry run and sudo.
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Remove orphaned dependencies and old downloaded packages.
+    Clean(CleanArgs),
+    /// Why a package is installed: the chain of packages that pulled it in, and what needs it.
+    Why {
+        /// Package name.
+        package: String,
+    },
+    /// Installed packages with a newer version available (same as `list --upgradable`).
+    Outdated,
+    /// Transactions omg carried out, oldest first.
+    History {
+        /// Show the last N transactions.
+        #[arg(short, long, value_name = "N", default_value_t = 20)]
+        limit: usize,
+    },
     /// Start, stop or inspect omgd, the daemon that keeps the package index hot.
     Daemon {
         /// What to do with omgd.
@@ -129,6 +180,51 @@ impl ListArgs {
             ListKind::Upgradable
         } else {
             ListKind::Installed
+        }
+    }
+}
+
+/// Options of every command that changes the system.
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct WriteArgs {
+    /// Show the plan (packages, versions, sizes) and stop.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation.
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Without root, re-run through sudo without asking.
+    #[arg(long)]
+    pub sudo: bool,
+}
+
+/// `omg clean`: what to clean. Without flags, both.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct CleanArgs {
+    /// Remove dependencies nothing needs any more (like `remove --recursive` of the orphans).
+    #[arg(long)]
+    pub orphans: bool,
+    /// Delete downloaded package files from the cache.
+    #[arg(long)]
+    pub cache: bool,
+    /// With --cache: keep the newest N versions of each package.
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "cache")]
+    pub keep: usize,
+    /// Confirmation, dry run and sudo.
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+impl Command {
+    /// The write options, when this command changes the system.
+    pub fn write_args(&self) -> Option<WriteArgs> {
+        match self {
+            Command::Install { write, .. }
+            | Command::Remove { write, .. }
+            | Command::Update { write }
+            | Command::Sync { write } => Some(*write),
+            Command::Clean(c) => Some(c.write),
+            _ => None,
         }
     }
 }

@@ -78,8 +78,17 @@ fn request_for(command: &Command) -> Option<Request> {
         Command::Info { packages } => Request::Info(packages.clone()),
         Command::List(list) => Request::List(list.kind()),
         Command::Status => Request::Status,
-        // `omg daemon ...` is handled by `omg` itself (see `daemon_cmd`).
-        Command::Daemon { .. } => return None,
+        Command::Outdated => Request::List(omg_ports::ListKind::Upgradable),
+        // `omg daemon ...` is handled by `omg` itself (see `daemon_cmd`); writes, `why` and
+        // `history` need the libraries (or the history file) and go to the helper.
+        Command::Daemon { .. }
+        | Command::Install { .. }
+        | Command::Remove { .. }
+        | Command::Update { .. }
+        | Command::Sync { .. }
+        | Command::Clean(_)
+        | Command::Why { .. }
+        | Command::History { .. } => return None,
     })
 }
 
@@ -101,6 +110,9 @@ fn render_response(
             render::list(out, list.kind(), &packages)
         }
         (Command::Status, Response::Status(status)) => render::status(out, &status),
+        (Command::Outdated, Response::List(packages)) => {
+            render::list(out, omg_ports::ListKind::Upgradable, &packages)
+        }
         _ => return None,
     }))
 }

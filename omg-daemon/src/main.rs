@@ -120,7 +120,17 @@ async fn daemon(
         Arc::clone(&state),
         Arc::clone(&refresher),
     ));
-    let report = serve(listener, handler, ServerConfig::default(), shutdown).await;
+    let report = serve(
+        listener,
+        handler,
+        ServerConfig {
+            // A transaction run through sudo tells the user's omgd to re-read the databases.
+            allow_root: true,
+            ..ServerConfig::default()
+        },
+        shutdown,
+    )
+    .await;
     tracing::info!(
         accepted = report.accepted,
         refused = report.refused,

@@ -8,6 +8,7 @@ use omg_ports::{
 };
 
 use crate::search::Index;
+use crate::why::WhyReport;
 
 /// How many "did you mean" names an unknown package gets.
 const SUGGESTIONS: usize = 3;
@@ -78,6 +79,20 @@ impl Engine {
         };
         list.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(list)
+    }
+
+    /// Why the installed package `name` is there (see [`crate::why`]). A name that is not
+    /// installed fails with [`Error::NotFound`] carrying the closest installed names.
+    pub async fn why(&self, name: &str) -> Result<WhyReport> {
+        let graph = self.backend.dependency_graph().await?;
+        crate::why::why(&graph, name).ok_or_else(|| Error::NotFound {
+            name: name.to_string(),
+            suggestions: crate::suggest::closest(
+                name,
+                graph.iter().map(|n| n.name.as_str()),
+                SUGGESTIONS,
+            ),
+        })
     }
 
     /// Counts of available, installed, explicit, orphaned and upgradable packages.

@@ -10,6 +10,8 @@ pub mod family;
 pub mod search;
 pub mod suggest;
 pub mod version;
+pub mod why;
 
 pub use engine::Engine;
 pub use search::Index;
+pub use why::WhyReport;

@@ -37,5 +37,6 @@ pub use request::Request;
 pub use response::{DaemonInfo, DaemonStats, Response};
 pub use server::{serve, Handler, ServeReport, ServerConfig};
 pub use socket::{
-    bind_secure, default_socket_path, peer_uid, BoundSocket, SocketError, SocketGuard,
+    bind_secure, default_socket_path, peer_uid, socket_path_for, BoundSocket, SocketError,
+    SocketGuard,
 };

@@ -2,19 +2,25 @@
 //! (the helper, or later the daemon client) produced the data.
 
 mod error;
+mod history;
 mod info;
 mod list;
+mod plan;
 mod search;
 mod status;
 mod table;
+mod why;
 
 use std::io::IsTerminal;
 
 pub use error::error;
+pub use history::history;
 pub use info::info;
 pub use list::list;
+pub use plan::{kind_word, outcome, plan};
 pub use search::search;
 pub use status::status;
+pub use why::why;
 
 use crate::args::Global;
 
@@ -89,7 +95,7 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// `1536` -> `1.50 KiB`.
-fn human_size(bytes: u64) -> String {
+pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut value = bytes as f64;
     let mut unit = 0;

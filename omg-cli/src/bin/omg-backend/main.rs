@@ -2,6 +2,7 @@
 //! databases and answers one command. `omg` execs it; it can also be run by hand.
 
 mod run;
+mod write;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -15,7 +16,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.global.verbose);
     let out = Output::from_env(&cli.global);
-    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+    let mut builder = tokio::runtime::Builder::new_current_thread();
+    if cli.command.write_args().is_some() {
+        // Ctrl-C during a transaction goes to the backend's interrupt (tokio's signal driver).
+        builder.enable_all();
+    }
+    let runtime = match builder.build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("omg: error: cannot start the async runtime: {e}");

@@ -3,7 +3,9 @@
 use omg::{BackendChoice, Omg};
 use omg_cli::args::{BackendArg, Cli, Command};
 use omg_cli::render::{self, Output};
-use omg_ports::{Error, Result, SearchQuery};
+use omg_ports::{Error, ListKind, Result, SearchQuery};
+
+use crate::write;
 
 /// Open the backend the flags name and answer the command.
 pub async fn run(cli: &Cli, out: &Output) -> Result<String> {
@@ -51,6 +53,24 @@ async fn answer(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String>
             Ok(render::list(out, kind, &engine.list(kind).await?))
         }
         Command::Status => Ok(render::status(out, &engine.status().await?)),
+        Command::Outdated => Ok(render::list(
+            out,
+            ListKind::Upgradable,
+            &engine.list(ListKind::Upgradable).await?,
+        )),
+        Command::Why { package } => Ok(render::why(out, &engine.why(package).await?)),
+        Command::History { limit } => Ok(render::history(
+            out,
+            &write::read_history(cli.global.root.as_deref(), *limit).await?,
+        )),
+        Command::Install { .. }
+        | Command::Remove { .. }
+        | Command::Update { .. }
+        | Command::Sync { .. }
+        | Command::Clean(_) => match cli.command.write_args() {
+            Some(w) => write::run(engine, cli, out, w).await,
+            None => Err(Error::InvalidRequest("not a write command".into())),
+        },
         Command::Daemon { .. } => Err(daemon_not_here()),
     }
 }

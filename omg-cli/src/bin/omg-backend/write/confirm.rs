@@ -1,0 +1,43 @@
+//! Asking the user on the terminal.
+
+use std::io::{BufRead, Write};
+
+use omg_ports::{Error, Result};
+
+/// Asks `question [Y/n]` on stderr and reads the answer from stdin; empty means yes.
+pub fn ask(question: &str) -> Result<bool> {
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "{question} [Y/n] ");
+    let _ = stderr.flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|source| Error::Io {
+            path: "stdin".into(),
+            source,
+        })?;
+    Ok(is_yes(&line))
+}
+
+/// `""`, `y`, `yes` (any case) are yes; anything else, and end of input, is no.
+fn is_yes(answer: &str) -> bool {
+    let a = answer.trim().to_ascii_lowercase();
+    (answer.ends_with('\n') && a.is_empty()) || a == "y" || a == "yes"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_yes;
+
+    #[test]
+    fn answers() {
+        assert!(is_yes("\n"));
+        assert!(is_yes("y\n"));
+        assert!(is_yes("YES\n"));
+        assert!(!is_yes("n\n"));
+        assert!(!is_yes("nope\n"));
+        // End of input (Ctrl-D) without an answer is not a yes.
+        assert!(!is_yes(""));
+    }
+}

@@ -1,0 +1,217 @@
+//! The commands that change the system: plan, show, confirm, commit with progress, record.
+//!
+//! Order of a run: root first (without it: offer sudo, which re-runs the whole command), then
+//! for each transaction the plan is computed and printed; `--dry-run` stops there; otherwise
+//! the user confirms (or `--yes`), the backend commits with progress, Ctrl-C goes to the
+//! library's interrupt, the result goes to the history, and a running omgd is told.
+
+mod confirm;
+mod privilege;
+mod progress;
+mod record;
+
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+use omg::Engine;
+use omg_cli::args::{Cli, Command, WriteArgs};
+use omg_cli::render::{self, Output};
+use omg_ports::{
+    Error, HistoryEntry, HistoryResult, ListKind, Plan, Result, Transaction, TransactionOutcome,
+};
+use serde_json::json;
+
+pub use record::read as read_history;
+
+/// Runs a write command; what it returns is printed last.
+pub async fn run(engine: &Engine, cli: &Cli, out: &Output, write: WriteArgs) -> Result<String> {
+    let root = cli.global.root.as_deref();
+    if !write.dry_run && !privilege::may_write(root) {
+        privilege::become_root(&operation(&cli.command), write.sudo, out.json)?;
+    }
+    let transactions = transactions(engine, &cli.command).await?;
+    if transactions.is_empty() {
+        return Ok(nothing_to_do(out));
+    }
+    let mut text = String::new();
+    for tx in &transactions {
+        text.push_str(&one(engine, cli, out, write, tx).await?);
+    }
+    Ok(text)
+}
+
+/// The transactions a command stands for (`clean` can be two).
+async fn transactions(engine: &Engine, command: &Command) -> Result<Vec<Transaction>> {
+    Ok(match command {
+        Command::Install { packages, .. } => vec![Transaction::Install(packages.clone())],
+        Command::Remove {
+            packages,
+            recursive,
+            ..
+        } => vec![Transaction::Remove {
+            names: packages.clone(),
+            recursive: *recursive,
+        }],
+        Command::Update { .. } => vec![Transaction::Upgrade],
+        Command::Sync { .. } => vec![Transaction::Refresh],
+        Command::Clean(c) => {
+            let both = !c.orphans && !c.cache;
+            let mut txs = Vec::new();
+            if c.orphans || both {
+                let names: Vec<String> = engine
+                    .list(ListKind::Orphans)
+                    .await?
+                    .into_iter()
+                    .map(|p| p.name)
+                    .collect();
+                if !names.is_empty() {
+                    txs.push(Transaction::Remove {
+                        names,
+                        recursive: true,
+                    });
+                }
+            }
+            if c.cache || both {
+                txs.push(Transaction::CleanCache { keep: c.keep });
+            }
+            txs
+        }
+        _ => {
+            return Err(Error::InvalidRequest(
+                "not a command that changes packages".into(),
+            ))
+        }
+    })
+}
+
+/// `install firefox`, `update`, ... for messages.
+fn operation(command: &Command) -> String {
+    match command {
+        Command::Install { packages, .. } => format!("install {}", packages.join(" ")),
+        Command::Remove { packages, .. } => format!("remove {}", packages.join(" ")),
+        Command::Update { .. } => "update".into(),
+        Command::Sync { .. } => "sync".into(),
+        Command::Clean(_) => "clean".into(),
+        _ => "this command".into(),
+    }
+}
+
+fn nothing_to_do(out: &Output) -> String {
+    if out.json {
+        format!("{}\n", json!({ "event": "done", "actions": [] }))
+    } else {
+        "nothing to do\n".into()
+    }
+}
+
+/// Plan, show, confirm and commit one transaction.
+async fn one(
+    engine: &Engine,
+    cli: &Cli,
+    out: &Output,
+    write: WriteArgs,
+    tx: &Transaction,
+) -> Result<String> {
+    let verb = tx.verb();
+    let backend = engine.backend();
+    // A refresh has nothing to show beforehand: the databases it fetches say what changes.
+    let plan = if matches!(tx, Transaction::Refresh) {
+        Plan::default()
+    } else {
+        let plan = backend.plan(tx).await?;
+        if write.dry_run || !out.json {
+            print(&render::plan(out, verb, &plan));
+        } else {
+            print(&format!(
+                "{}\n",
+                json!({ "event": "plan", "verb": verb, "plan": plan })
+            ));
+        }
+        if plan.is_empty() || write.dry_run {
+            return Ok(String::new());
+        }
+        if !write.yes {
+            confirm_or_stop(out)?;
+        }
+        plan
+    };
+    let started_at = jiff::Timestamp::now().as_second();
+    let clock = Instant::now();
+    let result = commit(engine, tx, &plan, out).await;
+    let entry = HistoryEntry {
+        id: 0,
+        started_at,
+        duration_ms: u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX),
+        command: command_line(),
+        verb: verb.to_string(),
+        user: record::user(),
+        actions: match &result {
+            Ok(o) if !o.actions.is_empty() => o.actions.clone(),
+            _ => plan.actions.clone(),
+        },
+        result: match &result {
+            Ok(_) => HistoryResult::Success,
+            Err(e) => HistoryResult::Failed(e.to_string()),
+        },
+    };
+    record::append(cli.global.root.as_deref(), &entry).await;
+    // Even a failed transaction may have changed something.
+    record::notify_daemon(cli.global.socket.as_deref());
+    Ok(render::outcome(out, verb, &result?))
+}
+
+/// Asks "Proceed?" on a terminal; elsewhere `--yes` is required.
+fn confirm_or_stop(out: &Output) -> Result<()> {
+    if out.json || !std::io::stdin().is_terminal() {
+        return Err(Error::InvalidRequest(
+            "not on a terminal, so omg cannot ask for confirmation; add --yes to go ahead \
+             (or --dry-run to only see the plan)"
+                .into(),
+        ));
+    }
+    if confirm::ask("Proceed?")? {
+        Ok(())
+    } else {
+        Err(Error::Interrupted("cancelled; nothing was changed".into()))
+    }
+}
+
+/// Commits with progress; Ctrl-C asks the backend to stop at its next safe point.
+async fn commit(
+    engine: &Engine,
+    tx: &Transaction,
+    plan: &Plan,
+    out: &Output,
+) -> Result<TransactionOutcome> {
+    let backend = engine.backend();
+    let sink = progress::sink(out.json, plan.download_size);
+    let commit = backend.commit(tx, sink);
+    tokio::pin!(commit);
+    loop {
+        tokio::select! {
+            result = &mut commit => return result,
+            signal = tokio::signal::ctrl_c() => {
+                if signal.is_err() {
+                    // No signal handling here: just wait for the transaction.
+                    return commit.await;
+                }
+                if backend.interrupt() {
+                    eprintln!("omg: interrupting at the next safe point...");
+                } else {
+                    eprintln!("omg: this step cannot be interrupted; waiting for it to finish");
+                }
+            }
+        }
+    }
+}
+
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    format!("omg {}", args.join(" "))
+}
+
+fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}

@@ -1,0 +1,170 @@
+//! Where progress goes: bars on a terminal (indicatif), plain lines on a pipe, one JSON
+//! object per line with `--json`.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use omg_cli::render::human_size;
+use omg_ports::{ProgressEvent, ProgressSink};
+
+/// The sink for this run: JSON lines, bars, or plain lines.
+pub fn sink(json: bool, total_download: u64) -> std::sync::Arc<dyn ProgressSink> {
+    if json {
+        std::sync::Arc::new(JsonLines)
+    } else if std::io::stderr().is_terminal() {
+        std::sync::Arc::new(Bars::new(total_download))
+    } else {
+        std::sync::Arc::new(PlainLines)
+    }
+}
+
+/// `{"event":"download",...}` per line on stdout.
+struct JsonLines;
+
+impl ProgressSink for JsonLines {
+    fn event(&self, event: ProgressEvent) {
+        if let Ok(line) = serde_json::to_string(&event) {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+        }
+    }
+}
+
+/// Lines on stderr for logs and pipes: steps, messages, and each finished download.
+#[derive(Default)]
+struct PlainLines;
+
+impl ProgressSink for PlainLines {
+    fn event(&self, event: ProgressEvent) {
+        let line = match event {
+            ProgressEvent::Download { item, done, total } if Some(done) == total => {
+                format!("downloaded {item} ({})", human_size(done))
+            }
+            ProgressEvent::Download { .. } => return,
+            ProgressEvent::Step {
+                message,
+                current,
+                total,
+            } => format!("({current}/{total}) {message}"),
+            // Steps already say what is happening; percentages are for bars.
+            ProgressEvent::StepProgress { .. } => return,
+            ProgressEvent::Message { level, text } => format!("{level}: {text}"),
+        };
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+}
+
+/// Download bars per file and one for the total, then a bar for the current step.
+struct Bars {
+    multi: MultiProgress,
+    state: Mutex<BarState>,
+}
+
+struct BarState {
+    downloads: HashMap<String, (ProgressBar, u64)>,
+    total: Option<ProgressBar>,
+    total_bytes: u64,
+    step: Option<ProgressBar>,
+}
+
+impl Bars {
+    fn new(total_download: u64) -> Self {
+        Self {
+            multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+            state: Mutex::new(BarState {
+                downloads: HashMap::new(),
+                total: None,
+                total_bytes: total_download,
+                step: None,
+            }),
+        }
+    }
+}
+
+fn bytes_style() -> ProgressStyle {
+    ProgressStyle::with_template(
+        "{msg:30!} [{bar:30}] {bytes:>10}/{total_bytes:<10} {bytes_per_sec:>12}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ")
+}
+
+fn step_style() -> ProgressStyle {
+    ProgressStyle::with_template("{prefix:>9} {msg:40!} [{bar:30}] {percent:>3}%")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
+}
+
+impl ProgressSink for Bars {
+    fn event(&self, event: ProgressEvent) {
+        let Ok(mut s) = self.state.lock() else {
+            return;
+        };
+        match event {
+            ProgressEvent::Download { item, done, total } => {
+                if s.total.is_none() && s.total_bytes > 0 {
+                    let bar = self.multi.add(ProgressBar::new(s.total_bytes));
+                    bar.set_style(bytes_style());
+                    bar.set_message("total");
+                    s.total = Some(bar);
+                }
+                let (bar, seen) = s.downloads.entry(item.clone()).or_insert_with(|| {
+                    let bar = self.multi.add(ProgressBar::new(total.unwrap_or(0)));
+                    bar.set_style(bytes_style());
+                    bar.set_message(item.clone());
+                    (bar, 0)
+                });
+                if let Some(t) = total {
+                    bar.set_length(t);
+                }
+                bar.set_position(done);
+                let grew = done.saturating_sub(*seen);
+                *seen = done;
+                if Some(done) == total {
+                    bar.finish();
+                }
+                if let Some(t) = &s.total {
+                    t.inc(grew);
+                }
+            }
+            ProgressEvent::Step {
+                message,
+                current,
+                total,
+            } => {
+                if let Some(t) = s.total.take() {
+                    t.finish();
+                }
+                if let Some(old) = s.step.take() {
+                    old.finish();
+                }
+                let bar = self.multi.add(ProgressBar::new(100));
+                bar.set_style(step_style());
+                bar.set_prefix(format!("({current}/{total})"));
+                bar.set_message(message);
+                s.step = Some(bar);
+            }
+            ProgressEvent::StepProgress { item, percent } => {
+                if let Some(bar) = &s.step {
+                    bar.set_message(item);
+                    bar.set_position(u64::from(percent.min(100)));
+                }
+            }
+            ProgressEvent::Message { level, text } => {
+                let _ = self.multi.println(format!("{level}: {text}"));
+            }
+        }
+    }
+}
+
+impl Drop for Bars {
+    fn drop(&mut self) {
+        if let Ok(s) = self.state.lock() {
+            if let Some(step) = &s.step {
+                step.finish();
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! The transaction history file, and telling a running omgd that the packages changed.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use omg_adapters_store::RedbHistory;
+use omg_ports::{HistoryEntry, Result, TransactionLog};
+use omg_transport_uds::{default_socket_path, BlockingClient, ClientConfig, Request};
+use tracing::debug;
+
+/// `$OMG_HISTORY_FILE`, else `<root>/var/lib/omg/history.redb` (root `/` unless --root).
+pub fn history_path(root: Option<&Path>) -> PathBuf {
+    if let Some(p) = std::env::var_os("OMG_HISTORY_FILE") {
+        return PathBuf::from(p);
+    }
+    root.unwrap_or(Path::new("/"))
+        .join("var/lib/omg/history.redb")
+}
+
+/// Appends `entry` to the history; a failure is a warning, never the transaction's failure.
+pub async fn append(root: Option<&Path>, entry: &HistoryEntry) {
+    let path = history_path(root);
+    let result: Result<u64> = async { RedbHistory::open(&path)?.record(entry).await }.await;
+    if let Err(e) = result {
+        eprintln!("omg: warning: the transaction is not in the history: {e}");
+    }
+}
+
+/// The last `limit` entries of the history.
+pub async fn read(root: Option<&Path>, limit: usize) -> Result<Vec<HistoryEntry>> {
+    RedbHistory::open_read_only(&history_path(root))?
+        .entries(limit)
+        .await
+}
+
+/// The user behind sudo, else this process's user.
+pub fn user() -> Option<String> {
+    std::env::var("SUDO_USER")
+        .or_else(|_| std::env::var("USER"))
+        .ok()
+}
+
+/// Asks omgd to drop its caches and re-read the databases. Its own change detection would
+/// notice within seconds; this makes the next `omg search` right at once. Run through sudo,
+/// the daemon to tell is the invoking user's.
+pub fn notify_daemon(socket: Option<&Path>) {
+    let socket = socket.map(Path::to_path_buf).unwrap_or_else(user_socket);
+    let config = ClientConfig {
+        timeout: Some(Duration::from_secs(2)),
+        ..ClientConfig::default()
+    };
+    match BlockingClient::connect_and_request(&socket, &config, Request::Invalidate) {
+        Ok(_) => debug!(socket = %socket.display(), "omgd invalidated"),
+        Err(e) => debug!(socket = %socket.display(), error = %e, "no omgd to invalidate"),
+    }
+}
+
+fn user_socket() -> PathBuf {
+    match std::env::var("SUDO_UID")
+        .ok()
+        .and_then(|u| u.parse::<u32>().ok())
+    {
+        Some(uid) => {
+            let runtime = PathBuf::from(format!("/run/user/{uid}"));
+            let dir = runtime.is_dir().then(|| runtime.into_os_string());
+            omg_transport_uds::socket_path_for(dir.as_deref(), uid)
+        }
+        None => default_socket_path(),
+    }
+}

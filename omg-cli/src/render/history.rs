@@ -1,0 +1,46 @@
+//! `omg history`.
+
+use omg_ports::{HistoryEntry, HistoryResult};
+
+use super::plan::kind_word;
+use super::table::{Cell, Table};
+use super::{json, Output, Style};
+
+/// One row per transaction: when, what, how it ended, and the packages it changed.
+pub fn history(out: &Output, entries: &[HistoryEntry]) -> String {
+    if out.json {
+        return json(&entries);
+    }
+    if entries.is_empty() {
+        return "no transactions recorded yet\n".into();
+    }
+    let rows = entries
+        .iter()
+        .map(|e| {
+            let when = jiff::Timestamp::from_second(e.started_at)
+                .map(|t| t.strftime("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default();
+            let (result, style) = match &e.result {
+                HistoryResult::Success => ("ok".to_string(), Style::Green),
+                HistoryResult::Failed(why) => (format!("failed: {why}"), Style::Yellow),
+            };
+            let changes: Vec<String> = e
+                .actions
+                .iter()
+                .map(|a| format!("{} {}", kind_word(a.kind), a.name))
+                .collect();
+            vec![
+                Cell::plain(e.id.to_string()),
+                Cell::plain(when),
+                Cell::plain(&e.verb),
+                Cell::painted(&result, out.paint(style, &result)),
+                Cell::plain(changes.join(", ")),
+            ]
+        })
+        .collect();
+    Table {
+        header: vec!["ID", "DATE", "COMMAND", "RESULT", "CHANGES"],
+        rows,
+    }
+    .render(out.width, |h| out.paint(Style::Bold, h))
+}
