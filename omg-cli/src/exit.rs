@@ -15,6 +15,16 @@ pub const DATABASE: u8 = 4;
 /// The backend cannot be started (helper binary missing, library error).
 pub const BACKEND: u8 = 5;
 
+/// Changing packages needs root, and it was not given (or sudo was declined).
+pub const NEEDS_ROOT: u8 = 6;
+/// Another package manager holds the database lock, or a stale lock is in the way.
+pub const LOCKED: u8 = 7;
+/// The transaction cannot be carried out: unsatisfiable dependency, conflict, file conflict,
+/// disk space, a corrupt package file, a failed download.
+pub const TRANSACTION: u8 = 8;
+/// Interrupted by the user (Ctrl-C, or a declined confirmation); nothing half-done is left.
+pub const INTERRUPTED: u8 = 130;
+
 /// The exit code for an error.
 pub fn code(error: &Error) -> u8 {
     match error {
@@ -24,6 +34,15 @@ pub fn code(error: &Error) -> u8 {
         }
         Error::InvalidRequest(_) => USAGE,
         Error::Library { .. } | Error::BackendGone(_) => BACKEND,
+        Error::NeedsRoot { .. } => NEEDS_ROOT,
+        Error::Locked { .. } | Error::StaleLock { .. } => LOCKED,
+        Error::Unsatisfiable { .. }
+        | Error::Conflict { .. }
+        | Error::FileConflict { .. }
+        | Error::DiskSpace { .. }
+        | Error::CorruptPackage { .. }
+        | Error::Download { .. } => TRANSACTION,
+        Error::Interrupted(_) => INTERRUPTED,
         _ => FAILURE,
     }
 }

@@ -34,6 +34,16 @@ fn kind(e: &Error) -> &'static str {
         Error::Library { .. } => "library",
         Error::BackendGone(_) => "backend_gone",
         Error::Storage { .. } => "storage",
+        Error::NeedsRoot { .. } => "needs_root",
+        Error::Locked { .. } => "locked",
+        Error::StaleLock { .. } => "stale_lock",
+        Error::Unsatisfiable { .. } => "unsatisfiable",
+        Error::Conflict { .. } => "conflict",
+        Error::FileConflict { .. } => "file_conflict",
+        Error::DiskSpace { .. } => "disk_space",
+        Error::CorruptPackage { .. } => "corrupt_package",
+        Error::Download { .. } => "download",
+        Error::Interrupted(_) => "interrupted",
         _ => "io",
     }
 }
