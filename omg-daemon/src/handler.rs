@@ -62,7 +62,7 @@ impl DaemonHandler {
                     .min(MAX_SUGGEST);
                 Response::Suggestions(suggest(&snap.index, &prefix, limit))
             }
-            Request::Invalidate => match self.refresher.rebuild(&self.state, "invalidate").await {
+            Request::Invalidate => match self.refresher.invalidate(&self.state).await {
                 Ok(index_generation) => Response::Invalidated { index_generation },
                 Err(e) => Response::Internal(format!("{e:#}")),
             },

@@ -106,6 +106,9 @@ async fn daemon(
         root = %info.root,
         "omgd ready"
     );
+    if from_store {
+        refresher.seed_status(&state).await;
+    }
     refresher.persist_in_background(&state, !from_store).await;
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = {

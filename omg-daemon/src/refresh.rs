@@ -14,7 +14,9 @@ use omg_ports::{Fingerprint, StatusSnapshot, Store};
 use tokio::sync::{watch, Mutex};
 
 use crate::args::BackendSpec;
-use crate::state::{Snapshot, State};
+use omg_transport_uds::Response;
+
+use crate::state::{CacheKey, Snapshot, State};
 
 /// Builds snapshots and swaps them into the [`State`]. Rebuilds (and the persistence that
 /// follows each) run one at a time.
@@ -22,7 +24,13 @@ pub struct Refresher {
     spec: BackendSpec,
     store: Arc<RedbStore>,
     lock: Arc<Mutex<()>>,
+    /// When the last rebuild began reading the databases.
+    last_started: std::sync::Mutex<Option<Instant>>,
 }
+
+/// An `Invalidate` within this long of the last rebuild, with the databases unchanged since,
+/// is answered with the current index: a client looping on it cannot keep omgd rebuilding.
+const INVALIDATE_MIN_INTERVAL: Duration = Duration::from_secs(2);
 
 impl Refresher {
     pub fn new(spec: BackendSpec, store: Arc<RedbStore>) -> Refresher {
@@ -30,6 +38,7 @@ impl Refresher {
             spec,
             store,
             lock: Arc::new(Mutex::new(())),
+            last_started: std::sync::Mutex::new(None),
         }
     }
 
@@ -81,10 +90,62 @@ impl Refresher {
         });
     }
 
+    /// Put the last saved status in the cache of the first generation, so that the first
+    /// `omg status` after a restart with unchanged databases is answered at once. Only when
+    /// the index came from the store too (the status was saved with it).
+    pub async fn seed_status(&self, state: &State) {
+        match self.store.load_status(state.backend()).await {
+            Ok(Some(saved)) => {
+                let generation = state.current().generation;
+                state.remember(
+                    CacheKey::Status { generation },
+                    Arc::new(Response::Status(saved.status)),
+                );
+                tracing::info!(taken_at = saved.taken_at, "status loaded from snapshot");
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not read the saved status"),
+        }
+    }
+
+    /// The `Invalidate` request: a rebuild that reads the databases after this call began.
+    /// Requests that arrive while a rebuild runs share the next one; one that comes within
+    /// [`INVALIDATE_MIN_INTERVAL`] of the last rebuild while the fingerprint is unchanged
+    /// gets the current generation.
+    pub async fn invalidate(&self, state: &Arc<State>) -> anyhow::Result<u64> {
+        let asked = Instant::now();
+        let guard = Arc::clone(&self.lock).lock_owned().await;
+        let last = self.last_started.lock().ok().and_then(|t| *t);
+        if last.is_some_and(|t| t >= asked) {
+            return Ok(state.current().generation);
+        }
+        if last.is_some_and(|t| t.elapsed() < INVALIDATE_MIN_INTERVAL) {
+            let current = state.current();
+            if let Ok(now) = current.engine.backend().fingerprint().await {
+                if now == current.fingerprint {
+                    return Ok(current.generation);
+                }
+            }
+        }
+        self.rebuild_locked(guard, state, "invalidate").await
+    }
+
     /// Open a fresh backend, read it, swap the new index in; answers the new generation.
     pub async fn rebuild(&self, state: &Arc<State>, reason: &str) -> anyhow::Result<u64> {
         let guard = Arc::clone(&self.lock).lock_owned().await;
+        self.rebuild_locked(guard, state, reason).await
+    }
+
+    async fn rebuild_locked(
+        &self,
+        guard: tokio::sync::OwnedMutexGuard<()>,
+        state: &Arc<State>,
+        reason: &str,
+    ) -> anyhow::Result<u64> {
         let started = Instant::now();
+        if let Ok(mut last) = self.last_started.lock() {
+            *last = Some(started);
+        }
         let engine = self.open_engine().await?;
         // Taken before reading: a change during the read shows up at the next poll.
         let fingerprint = engine.backend().fingerprint().await?;
@@ -204,7 +265,7 @@ async fn persist(state: &State, store: &RedbStore, index_too: bool) {
             .save_index(info, &snap.fingerprint, snap.index.packages())
             .await
         {
-            Ok(()) => tracing::debug!(generation = snap.generation, "index snapshot saved"),
+            Ok(()) => tracing::info!(generation = snap.generation, "index snapshot saved"),
             Err(e) => tracing::warn!(error = %e, "could not save the index snapshot"),
         }
     }
@@ -213,11 +274,12 @@ async fn persist(state: &State, store: &RedbStore, index_too: bool) {
             let taken_at = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-            if let Err(e) = store
+            match store
                 .save_status(info, &StatusSnapshot { status, taken_at })
                 .await
             {
-                tracing::warn!(error = %e, "could not save the status");
+                Ok(()) => tracing::info!(generation = snap.generation, "status saved"),
+                Err(e) => tracing::warn!(error = %e, "could not save the status"),
             }
         }
         Err(e) => tracing::warn!(error = %e, "could not compute the status"),

@@ -70,8 +70,15 @@ impl Fixture {
             .expect("engine")
     }
 
-    /// Start omgd; its stderr goes to `<dir>/omgd-<n>.log`.
+    /// Start omgd and wait until it answers; its stderr goes to `<dir>/omgd-<n>.log`.
     pub fn start(&self, n: u32) -> Daemon {
+        let daemon = self.spawn(n);
+        daemon.wait_ready();
+        daemon
+    }
+
+    /// Start omgd without waiting for it.
+    pub fn spawn(&self, n: u32) -> Daemon {
         let log = self.dir.path().join(format!("omgd-{n}.log"));
         let child = Command::new(env!("CARGO_BIN_EXE_omgd"))
             .args(["--backend", "alpm", "--poll-ms", "100", "--config"])
@@ -86,13 +93,11 @@ impl Fixture {
             .stderr(File::create(&log).unwrap())
             .spawn()
             .expect("spawn omgd");
-        let daemon = Daemon {
+        Daemon {
             child,
             log,
             socket: self.socket(),
-        };
-        daemon.wait_ready();
-        daemon
+        }
     }
 }
 
