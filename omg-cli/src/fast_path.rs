@@ -163,6 +163,12 @@ impl Expected {
     }
 }
 
+/// Whether a daemon serving `served` answers for `global`'s configuration (`None` when omg
+/// cannot tell, e.g. an unreadable /etc/os-release).
+pub(crate) fn serves_global(global: &Global, served: &BackendInfo) -> Option<bool> {
+    Expected::from_global(global).map(|e| e.matches(served))
+}
+
 fn canonical(path: &Path) -> Option<String> {
     std::fs::canonicalize(path)
         .ok()

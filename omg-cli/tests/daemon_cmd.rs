@@ -143,6 +143,34 @@ fn start_status_stop() {
         "{text}"
     );
 
+    // Another configuration on the same socket is refused, naming what runs there.
+    let other = env.dir.path().join("other.conf");
+    std::fs::copy(env.root.config_path(), &other).expect("copy pacman.conf");
+    let state = env.state_home();
+    let refused = omg(
+        &[
+            "--backend",
+            "alpm",
+            "--config",
+            other.to_str().expect("UTF-8"),
+            "--socket",
+            env.socket().to_str().expect("UTF-8"),
+            "daemon",
+            "start",
+        ],
+        &[
+            ("XDG_STATE_HOME", state.to_str().expect("UTF-8")),
+            ("OMG_DAEMON_BIN", env.omgd.to_str().expect("UTF-8")),
+            ("HOME", env.dir.path().to_str().expect("UTF-8")),
+        ],
+    );
+    refused.expect_code(1);
+    assert!(
+        refused.stderr.contains("an omgd serving") && refused.stderr.contains(conf),
+        "{}",
+        refused.stderr
+    );
+
     // The daemon answers ordinary commands meanwhile.
     let socket = env.socket();
     omg(

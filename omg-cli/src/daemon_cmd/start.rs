@@ -27,6 +27,17 @@ const LOG_TAIL_LINES: usize = 30;
 /// Start omgd for `global`'s configuration on `socket`, unless one already answers there.
 pub(super) fn start(global: &Global, socket: &Path, json: bool) -> Answer {
     match probe(socket, false) {
+        Ok(Some(r)) if crate::fast_path::serves_global(global, &r.info.backend) == Some(false) => {
+            return fail(
+                exit::FAILURE,
+                format!(
+                    "an omgd serving {} already runs on {}; stop it (`omg daemon stop`) or \
+                     give this configuration its own socket (--socket PATH)",
+                    serves(&r.info),
+                    socket.display()
+                ),
+            );
+        }
         Ok(Some(r)) => {
             let pid = r.peer.map(|(pid, _)| pid);
             return ok(if json {
