@@ -271,6 +271,13 @@ async fn persist(state: &State, store: &RedbStore, index_too: bool) {
     }
     match snap.engine.status().await {
         Ok(status) => {
+            // The next `omg status` of this generation is answered from memory.
+            state.remember(
+                CacheKey::Status {
+                    generation: snap.generation,
+                },
+                Arc::new(Response::Status(status.clone())),
+            );
             let taken_at = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
