@@ -61,15 +61,17 @@ mod backend;
 mod config;
 mod convert;
 mod fingerprint;
+mod graph;
 mod health;
 pub mod pacman_conf;
 mod queries;
 mod session;
 mod syncdb;
+mod transaction;
 mod worker;
 
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
 
 pub use backend::AlpmBackend;
-pub use config::AlpmConfig;
+pub use config::{AlpmConfig, DEFAULT_LOCK_TIMEOUT};
