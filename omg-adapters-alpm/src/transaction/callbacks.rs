@@ -33,6 +33,8 @@ pub(crate) struct Shared {
     sink: RefCell<Option<Arc<dyn ProgressSink>>>,
     /// Errors libalpm logged since the last [`Shared::take_errors`].
     errors: RefCell<Vec<String>>,
+    /// Package files libalpm found corrupt (from its "delete it?" question).
+    corrupted: RefCell<Vec<String>>,
     interrupt: Arc<Interrupt>,
     /// The handle, while `alpm_trans_commit` runs (null otherwise).
     handle: Cell<*mut alpm_sys::alpm_handle_t>,
@@ -50,6 +52,7 @@ impl Shared {
         let shared = Rc::new(Shared {
             sink: RefCell::new(None),
             errors: RefCell::new(Vec::new()),
+            corrupted: RefCell::new(Vec::new()),
             interrupt,
             handle: Cell::new(std::ptr::null_mut()),
             interrupted: Cell::new(false),
@@ -100,6 +103,11 @@ impl Shared {
     /// The errors logged since the last call.
     pub fn take_errors(&self) -> Vec<String> {
         std::mem::take(&mut *self.errors.borrow_mut())
+    }
+
+    /// The package files libalpm found corrupt since the last call.
+    pub fn take_corrupted(&self) -> Vec<String> {
+        std::mem::take(&mut *self.corrupted.borrow_mut())
     }
 
     /// Arms interrupts for a commit on `handle` of `operations` package operations.
@@ -258,7 +266,10 @@ impl Shared {
             Question::InstallIgnorepkg(mut q) => q.set_install(true),
             Question::Replace(q) => q.set_replace(true),
             Question::Conflict(mut q) => q.set_remove(false),
-            Question::Corrupted(mut q) => q.set_remove(true),
+            Question::Corrupted(mut q) => {
+                self.corrupted.borrow_mut().push(q.filepath().to_string());
+                q.set_remove(true)
+            }
             Question::RemovePkgs(mut q) => q.set_skip(false),
             Question::SelectProvider(mut q) => q.set_index(0),
             Question::ImportKey(mut q) => q.set_import(false),

@@ -49,8 +49,14 @@ pub(crate) fn prepare(err: &PrepareError, removing: bool, logged: &[String]) -> 
 }
 
 /// The error of `alpm_trans_commit`; `cache` is the first cache directory (package files
-/// named without a directory are there).
-pub(crate) fn commit(err: &CommitError, cache: Option<&Path>, logged: &[String]) -> Error {
+/// named without a directory are there); `corrupted` the files libalpm asked to delete
+/// (a checksum or signature failure names the file only there).
+pub(crate) fn commit(
+    err: &CommitError,
+    cache: Option<&Path>,
+    corrupted: &[String],
+    logged: &[String],
+) -> Error {
     match err.data() {
         Some(CommitData::FileConflict(list)) => {
             // libalpm returns `alpm_fileconflict_t` items for ALPM_ERR_FILE_CONFLICTS (see
@@ -75,7 +81,10 @@ pub(crate) fn commit(err: &CommitError, cache: Option<&Path>, logged: &[String])
             }
         }
         Some(CommitData::PkgInvalid(list)) => {
-            let file = list.first().unwrap_or_default();
+            let file = list
+                .first()
+                .or(corrupted.first().map(String::as_str))
+                .unwrap_or_default();
             let path = match cache {
                 Some(dir) if !file.starts_with('/') => dir.join(file),
                 _ => PathBuf::from(file),

@@ -131,6 +131,7 @@ fn commit_packages(
                 Err(errors::commit(
                     &e,
                     cfg.cache_dirs.first().map(|p| p.as_path()),
+                    &h.shared.take_corrupted(),
                     &logged,
                 ))
             }
