@@ -36,13 +36,13 @@ impl AlpmBackend {
     ///
     /// # Errors
     ///
-    /// - [`Error::Config`] when `pacman.conf` (or a file it includes) is missing or invalid;
-    /// - [`Error::MissingDatabase`] when a repository's `<dbpath>/sync/<repo>.db` is absent;
-    /// - [`Error::CorruptDatabase`] when it is damaged (the rules are in the crate docs);
-    /// - [`Error::Library`] when libalpm cannot open the root.
+    /// - [`Error::Config`](omg_ports::Error::Config) when `pacman.conf` (or a file it includes) is missing or invalid;
+    /// - [`Error::MissingDatabase`](omg_ports::Error::MissingDatabase) when a repository's `<dbpath>/sync/<repo>.db` is absent;
+    /// - [`Error::CorruptDatabase`](omg_ports::Error::CorruptDatabase) when it is damaged (the rules are in the crate docs);
+    /// - [`Error::Library`](omg_ports::Error::Library) when libalpm cannot open the root.
     ///
     /// The queries other than [`PackageBackend::packages`] make libalpm load the sync
-    /// databases on first use, and fail with [`Error::CorruptDatabase`] if it finds one
+    /// databases on first use, and fail with [`Error::CorruptDatabase`](omg_ports::Error::CorruptDatabase) if it finds one
     /// damaged then.
     pub fn open(config: AlpmConfig) -> Result<AlpmBackend> {
         let resolved = Resolved::load(&config)?;
