@@ -4,12 +4,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use omg_ports::{
-    BackendInfo, Error, Fingerprint, Package, PackageBackend, PackageSummary, Plan, ProgressSink,
-    Result, Transaction, TransactionOutcome, VersionScheme,
+    BackendInfo, DependencyNode, Fingerprint, Package, PackageBackend, PackageSummary, Plan,
+    ProgressSink, Result, Transaction, TransactionOutcome, VersionScheme,
 };
 
 use crate::config::{AlpmConfig, Resolved};
 use crate::fingerprint::fingerprint;
+use crate::transaction::interrupt::Interrupt;
 use crate::worker::Worker;
 
 /// omg's package backend for pacman systems (libalpm 16).
@@ -20,12 +21,13 @@ use crate::worker::Worker;
 /// `pacman.conf` are ignored: omg reads the databases pacman verified when it downloaded them.
 /// Like pacman, libalpm creates an empty local database in a root that has none.
 ///
-/// Transactions ([`PackageBackend::plan`], [`PackageBackend::commit`]) are not implemented
-/// yet and return [`Error::Unsupported`].
+/// Transactions ([`PackageBackend::plan`], [`PackageBackend::commit`]) run through libalpm on
+/// the same thread, with a handle configured from all of `pacman.conf`; see the crate docs.
 #[derive(Debug)]
 pub struct AlpmBackend {
     worker: Worker,
     config: Resolved,
+    interrupt: Arc<Interrupt>,
 }
 
 impl AlpmBackend {
@@ -34,13 +36,13 @@ impl AlpmBackend {
     ///
     /// # Errors
     ///
-    /// - [`Error::Config`] when `pacman.conf` (or a file it includes) is missing or invalid;
-    /// - [`Error::MissingDatabase`] when a repository's `<dbpath>/sync/<repo>.db` is absent;
-    /// - [`Error::CorruptDatabase`] when it is damaged (the rules are in the crate docs);
-    /// - [`Error::Library`] when libalpm cannot open the root.
+    /// - [`Error::Config`](omg_ports::Error::Config) when `pacman.conf` (or a file it includes) is missing or invalid;
+    /// - [`Error::MissingDatabase`](omg_ports::Error::MissingDatabase) when a repository's `<dbpath>/sync/<repo>.db` is absent;
+    /// - [`Error::CorruptDatabase`](omg_ports::Error::CorruptDatabase) when it is damaged (the rules are in the crate docs);
+    /// - [`Error::Library`](omg_ports::Error::Library) when libalpm cannot open the root.
     ///
     /// The queries other than [`PackageBackend::packages`] make libalpm load the sync
-    /// databases on first use, and fail with [`Error::CorruptDatabase`] if it finds one
+    /// databases on first use, and fail with [`Error::CorruptDatabase`](omg_ports::Error::CorruptDatabase) if it finds one
     /// damaged then.
     pub fn open(config: AlpmConfig) -> Result<AlpmBackend> {
         let resolved = Resolved::load(&config)?;
@@ -55,19 +57,13 @@ impl AlpmBackend {
         Ok(AlpmBackend {
             worker,
             config: resolved,
+            interrupt: Arc::new(Interrupt::default()),
         })
     }
 
     /// Repository names in `pacman.conf` order.
     pub fn repositories(&self) -> &[String] {
         &self.config.repos
-    }
-
-    fn unsupported() -> Error {
-        Error::Unsupported {
-            backend: "alpm".into(),
-            operation: "transactions".into(),
-        }
     }
 }
 
@@ -108,17 +104,48 @@ impl PackageBackend for AlpmBackend {
         fingerprint(&self.config)
     }
 
-    /// Not implemented yet: returns [`Error::Unsupported`] (`transactions`).
-    async fn plan(&self, _tx: &Transaction) -> Result<Plan> {
-        Err(Self::unsupported())
+    /// What `tx` would do, computed by libalpm without changing anything.
+    ///
+    /// # Errors
+    ///
+    /// [`omg_ports::Error::NotFound`] (with suggestions) for an unknown name,
+    /// [`omg_ports::Error::Unsatisfiable`], [`omg_ports::Error::Conflict`],
+    /// [`omg_ports::Error::Locked`] / [`omg_ports::Error::StaleLock`] when the lock cannot be
+    /// taken, [`omg_ports::Error::Library`] for the rest.
+    async fn plan(&self, tx: &Transaction) -> Result<Plan> {
+        let tx = tx.clone();
+        self.worker.run(move |s| s.plan(&tx)).await?
     }
 
-    /// Not implemented yet: returns [`Error::Unsupported`] (`transactions`).
+    /// Carries out `tx` through libalpm, reporting progress to `progress`; later reads see
+    /// the new state.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`PackageBackend::plan`], and [`omg_ports::Error::NeedsRoot`],
+    /// [`omg_ports::Error::FileConflict`], [`omg_ports::Error::DiskSpace`],
+    /// [`omg_ports::Error::CorruptPackage`], [`omg_ports::Error::Download`] and
+    /// [`omg_ports::Error::Interrupted`] (after [`PackageBackend::interrupt`]).
     async fn commit(
         &self,
-        _tx: &Transaction,
-        _progress: Arc<dyn ProgressSink>,
+        tx: &Transaction,
+        progress: Arc<dyn ProgressSink>,
     ) -> Result<TransactionOutcome> {
-        Err(Self::unsupported())
+        let tx = tx.clone();
+        let interrupt = self.interrupt.clone();
+        self.worker
+            .run(move |s| s.commit(&tx, progress, interrupt))
+            .await?
+    }
+
+    /// Asks the running commit to stop after the package it is changing (libalpm's
+    /// `alpm_trans_interrupt`, applied on the worker thread). Before libalpm starts changing
+    /// packages (downloads, checks) the request waits and stops it before the first one.
+    fn interrupt(&self) -> bool {
+        self.interrupt.request()
+    }
+
+    async fn dependency_graph(&self) -> Result<Vec<DependencyNode>> {
+        self.worker.run(|s| s.dependency_graph()).await
     }
 }

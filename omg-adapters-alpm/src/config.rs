@@ -1,6 +1,7 @@
 //! Which pacman configuration to read, and the paths it resolves to.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::pacman_conf::PacmanConf;
 use omg_ports::Result;
@@ -16,7 +17,13 @@ pub struct AlpmConfig {
     pub root: Option<PathBuf>,
     /// Like `pacman --dbpath`: overrides `DBPath`.
     pub dbpath: Option<PathBuf>,
+    /// How long a transaction waits for another process to release the database lock
+    /// (`db.lck`) before failing with [`omg_ports::Error::Locked`]. Default 60 s.
+    pub lock_timeout: Duration,
 }
+
+/// The default of [`AlpmConfig::lock_timeout`].
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl Default for AlpmConfig {
     fn default() -> Self {
@@ -24,6 +31,7 @@ impl Default for AlpmConfig {
             config: PathBuf::from("/etc/pacman.conf"),
             root: None,
             dbpath: None,
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
         }
     }
 }
@@ -35,6 +43,12 @@ impl AlpmConfig {
             config: config.into(),
             ..AlpmConfig::default()
         }
+    }
+
+    /// Sets how long a transaction waits for another process's database lock.
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
     }
 }
 
@@ -53,6 +67,10 @@ pub(crate) struct Resolved {
     pub architectures: Vec<String>,
     /// Repository names in configuration order.
     pub repos: Vec<String>,
+    /// The whole parsed file (servers, signature levels and options for transactions).
+    pub conf: PacmanConf,
+    /// How long a transaction waits for the database lock.
+    pub lock_timeout: Duration,
 }
 
 impl Resolved {
@@ -63,11 +81,11 @@ impl Resolved {
     }
 
     pub(crate) fn from_conf(config: &AlpmConfig, conf: PacmanConf) -> Resolved {
-        let root = config.root.clone().or(conf.root_dir);
+        let root = config.root.clone().or(conf.root_dir.clone());
         let dbpath = config
             .dbpath
             .clone()
-            .or(conf.db_path)
+            .or(conf.db_path.clone())
             .unwrap_or_else(|| match &root {
                 Some(root) => root.join("var/lib/pacman/"),
                 None => PathBuf::from("/var/lib/pacman/"),
@@ -77,9 +95,11 @@ impl Resolved {
             config: config.config.clone(),
             root,
             dbpath,
-            cache_dirs: conf.cache_dirs,
-            architectures: conf.architectures,
-            repos: conf.repos.into_iter().map(|r| r.name).collect(),
+            cache_dirs: conf.cache_dirs.clone(),
+            architectures: conf.architectures.clone(),
+            repos: conf.repos.iter().map(|r| r.name.clone()).collect(),
+            conf,
+            lock_timeout: config.lock_timeout,
         }
     }
 
@@ -91,6 +111,11 @@ impl Resolved {
     /// `<dbpath>/local/`.
     pub fn local_db_path(&self) -> PathBuf {
         self.dbpath.join("local")
+    }
+
+    /// `<dbpath>/db.lck`: libalpm's lock file.
+    pub fn lock_path(&self) -> PathBuf {
+        self.dbpath.join("db.lck")
     }
 }
 

@@ -21,7 +21,24 @@
 //!   fields the package index needs), while libalpm loads the local database.
 //! - [`PackageBackend::packages`](omg_ports::PackageBackend::packages) is served from what
 //!   that reader kept; the other queries make libalpm load the sync databases, on first use.
-//! - Transactions are not implemented yet ([`omg_ports::Error::Unsupported`]).
+//! - Transactions ([`PackageBackend::plan`](omg_ports::PackageBackend::plan),
+//!   [`PackageBackend::commit`](omg_ports::PackageBackend::commit)) run on the same thread
+//!   with a fresh libalpm handle configured from all of `pacman.conf` (servers, signature
+//!   levels, GPG directory, log file, hooks, `IgnorePkg`, ...): `Install` (names, `repo/name`,
+//!   groups, provided names), `Remove` (`recursive` like `pacman -Rs`), `Upgrade` (full
+//!   system upgrade), `Refresh` (libalpm's downloader) and `CleanCache` (like
+//!   `paccache -rk N`). A plan changes nothing; after a commit the reading session is opened
+//!   again, so later reads see the new state. libalpm's callbacks become
+//!   [`omg_ports::ProgressEvent`]s and its questions are answered like
+//!   `pacman --noconfirm`, defensively (documented on the answering function).
+//! - The lock: when `db.lck` exists, a live holder (found through `/proc/*/fd`) is waited for
+//!   up to [`AlpmConfig::lock_timeout`] (then [`omg_ports::Error::Locked`]); a lock nobody
+//!   holds is [`omg_ports::Error::StaleLock`] at once. omg never deletes a lock file.
+//! - [`PackageBackend::interrupt`](omg_ports::PackageBackend::interrupt) stops a commit
+//!   after the package libalpm is changing (`alpm_trans_interrupt`, called on the worker
+//!   thread from libalpm's own callbacks; the safety argument is in `transaction/interrupt.rs`).
+//! - [`PackageBackend::dependency_graph`](omg_ports::PackageBackend::dependency_graph): each
+//!   installed package with the installed packages satisfying its depends and optdepends.
 //! - With the `fixtures` feature, `fixtures` builds real pacman roots for tests and
 //!   benchmarks.
 //!
@@ -61,15 +78,17 @@ mod backend;
 mod config;
 mod convert;
 mod fingerprint;
+mod graph;
 mod health;
 pub mod pacman_conf;
 mod queries;
 mod session;
 mod syncdb;
+mod transaction;
 mod worker;
 
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
 
 pub use backend::AlpmBackend;
-pub use config::AlpmConfig;
+pub use config::{AlpmConfig, DEFAULT_LOCK_TIMEOUT};

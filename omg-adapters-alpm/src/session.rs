@@ -23,6 +23,8 @@ use crate::syncdb::{self, Loaded, SyncIndex};
 /// checked and indexed, and its local database loaded.
 pub(crate) struct Session {
     pub(crate) alpm: Alpm,
+    /// The configuration it was opened with (transactions open their own handle from it).
+    pub(crate) cfg: Resolved,
     /// One per sync database, in `pacman.conf` order (the order of `alpm.syncdbs()`).
     pub(crate) repos: Vec<Repo>,
     /// Once a query made libalpm load the sync databases: the first database it logged
@@ -122,10 +124,20 @@ impl Session {
         local?;
         Ok(Session {
             alpm,
+            cfg: cfg.clone(),
             repos,
             loaded: OnceCell::new(),
             log,
         })
+    }
+
+    /// Opens the configuration again, so that reads see what a transaction changed (an open
+    /// libalpm handle does not notice changed database files). On failure the old session
+    /// stays.
+    pub fn reopen(&mut self) -> Result<()> {
+        let fresh = Session::open(&self.cfg)?;
+        *self = fresh;
+        Ok(())
     }
 
     /// The sync databases through libalpm, which loads them on the first call; the errors

@@ -18,7 +18,7 @@ use crate::config::Resolved;
 use crate::session::Session;
 
 /// Work for the libalpm thread.
-type Job = Box<dyn FnOnce(&Session) + Send>;
+type Job = Box<dyn FnOnce(&mut Session) + Send>;
 
 /// The name used in [`Error::BackendGone`].
 const BACKEND: &str = "alpm";
@@ -40,7 +40,7 @@ impl Worker {
         let thread = thread::Builder::new()
             .name("omg-alpm".into())
             .spawn(move || {
-                let session = match Session::open(&cfg) {
+                let mut session = match Session::open(&cfg) {
                     Ok(session) => session,
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
@@ -52,7 +52,7 @@ impl Worker {
                 }
                 drop(ready_tx);
                 while let Ok(job) = inbox.recv() {
-                    job(&session);
+                    job(&mut session);
                 }
                 tracing::debug!("alpm worker: backend dropped, releasing libalpm");
             })
@@ -82,7 +82,7 @@ impl Worker {
     pub async fn run<R, F>(&self, f: F) -> Result<R>
     where
         R: Send + 'static,
-        F: FnOnce(&Session) -> R + Send + 'static,
+        F: FnOnce(&mut Session) -> R + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let job: Job = Box::new(move |session| {

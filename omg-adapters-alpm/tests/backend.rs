@@ -301,23 +301,32 @@ async fn orphans_are_like_pacman_qdt() {
 }
 
 #[tokio::test]
-async fn transactions_are_unsupported_for_now() {
+async fn plans_of_the_generated_root_match_libalpms_view() {
     let w = world();
     let b = open(&w);
-    struct Quiet;
-    impl omg_ports::ProgressSink for Quiet {
-        fn event(&self, _: omg_ports::ProgressEvent) {}
-    }
-    let tx = Transaction::Install(vec!["editor".into()]);
-    for err in [
-        b.plan(&tx).await.unwrap_err(),
-        b.commit(&tx, Arc::new(Quiet)).await.unwrap_err(),
-    ] {
-        assert!(
-            matches!(&err, Error::Unsupported { backend, operation } if backend == "alpm" && operation == "transactions"),
-            "{err:?}"
-        );
-    }
+    let plan = b
+        .plan(&Transaction::Install(vec!["editor".into()]))
+        .await
+        .unwrap();
+    assert_eq!(plan.actions.len(), 1, "{plan:?}");
+    let a = &plan.actions[0];
+    assert_eq!(a.kind, omg_ports::ActionKind::Upgrade);
+    assert_eq!(
+        (a.old_version.as_deref(), a.new_version.as_deref()),
+        (Some("1.5-1"), Some("2.0-1"))
+    );
+    assert_eq!(a.repository.as_deref(), Some("extra"));
+    assert_eq!((a.download_size, a.installed_size), (123_456, 654_321));
+    assert_eq!(a.reason, Some(InstallReason::Explicit));
+
+    // A full upgrade plans exactly what `upgradable()` lists.
+    let plan = b.plan(&Transaction::Upgrade).await.unwrap();
+    let mut planned: Vec<_> = plan.actions.iter().map(|a| a.name.clone()).collect();
+    planned.sort();
+    let mut upgradable = names(&b.upgradable().await.unwrap());
+    upgradable.sort();
+    assert_eq!(planned, upgradable);
+    assert!(!w.root.dbpath().join("db.lck").exists());
 }
 
 #[tokio::test]

@@ -5,8 +5,10 @@
 //! machine's architecture), repository sections in file order with their `Server` lines, and
 //! `Include` anywhere (glob patterns allowed in the last path component, included files
 //! parsed as if inline, nested at most 10 deep). `$repo` and `$arch` in servers are
-//! substituted once the whole file is read. Signature levels, `Usage` and the other pacman
-//! options are accepted and ignored; unknown directives are logged and ignored, as pacman
+//! substituted once the whole file is read. For transactions it also keeps `SigLevel` (of
+//! `[options]` and of each repository), `GPGDir`, `LogFile`, `HookDir`, `CheckSpace`,
+//! `IgnorePkg`, `IgnoreGroup`, `NoUpgrade`, `NoExtract` and `ParallelDownloads`. `Usage` and
+//! the other pacman options are accepted and ignored; unknown directives are logged and ignored, as pacman
 //! does.
 //!
 //! Deliberate differences from pacman: a line that starts with `[` but does not end with `]`,
@@ -45,6 +47,26 @@ pub struct PacmanConf {
     pub architectures: Vec<String>,
     /// Repository sections in file order.
     pub repos: Vec<Repository>,
+    /// `SigLevel` words of `[options]`, in order (used for transactions).
+    pub sig_level: Vec<String>,
+    /// `GPGDir`, when set.
+    pub gpg_dir: Option<PathBuf>,
+    /// `LogFile`, when set.
+    pub log_file: Option<PathBuf>,
+    /// Every `HookDir`, in order.
+    pub hook_dirs: Vec<PathBuf>,
+    /// `CheckSpace` is present.
+    pub check_space: bool,
+    /// `IgnorePkg` entries.
+    pub ignore_pkgs: Vec<String>,
+    /// `IgnoreGroup` entries.
+    pub ignore_groups: Vec<String>,
+    /// `NoUpgrade` entries.
+    pub no_upgrade: Vec<String>,
+    /// `NoExtract` entries.
+    pub no_extract: Vec<String>,
+    /// `ParallelDownloads`, when set.
+    pub parallel_downloads: Option<u32>,
 }
 
 /// One repository section of `pacman.conf`.
@@ -54,6 +76,8 @@ pub struct Repository {
     pub name: String,
     /// `Server` URLs in order, with `$repo` and `$arch` substituted.
     pub servers: Vec<String>,
+    /// The section's `SigLevel` words, in order (empty: the `[options]` level applies).
+    pub sig_level: Vec<String>,
 }
 
 /// Where the parser reads included files from: the file system, or a map in unit tests.
@@ -214,6 +238,7 @@ impl Parser<'_> {
         self.conf.repos.push(Repository {
             name: name.to_string(),
             servers: Vec::new(),
+            sig_level: Vec::new(),
         });
         self.section = Section::Repo(self.conf.repos.len() - 1);
         Ok(())
@@ -249,7 +274,13 @@ impl Parser<'_> {
                             line,
                         });
                     }
-                    "SigLevel" | "Usage" | "CacheServer" => {}
+                    "SigLevel" => {
+                        let v = needs_value(key, value, file, line)?;
+                        if let Some(r) = self.conf.repos.get_mut(repo) {
+                            r.sig_level.extend(v.split_whitespace().map(str::to_string));
+                        }
+                    }
+                    "Usage" | "CacheServer" => {}
                     _ => tracing::warn!(
                         file = %file.display(),
                         line,
@@ -289,6 +320,50 @@ impl Parser<'_> {
                         self.conf.architectures.push(arch);
                     }
                 }
+            }
+            "SigLevel" => {
+                let v = needs_value(key, value, file, line)?;
+                words(&mut self.conf.sig_level, v);
+            }
+            "GPGDir" => {
+                let v = needs_value(key, value, file, line)?;
+                self.conf.gpg_dir.get_or_insert_with(|| PathBuf::from(v));
+            }
+            "LogFile" => {
+                let v = needs_value(key, value, file, line)?;
+                self.conf.log_file.get_or_insert_with(|| PathBuf::from(v));
+            }
+            "HookDir" => {
+                let v = needs_value(key, value, file, line)?;
+                self.conf.hook_dirs.push(PathBuf::from(v));
+            }
+            "CheckSpace" => self.conf.check_space = true,
+            "IgnorePkg" => words(
+                &mut self.conf.ignore_pkgs,
+                needs_value(key, value, file, line)?,
+            ),
+            "IgnoreGroup" => words(
+                &mut self.conf.ignore_groups,
+                needs_value(key, value, file, line)?,
+            ),
+            "NoUpgrade" => words(
+                &mut self.conf.no_upgrade,
+                needs_value(key, value, file, line)?,
+            ),
+            "NoExtract" => words(
+                &mut self.conf.no_extract,
+                needs_value(key, value, file, line)?,
+            ),
+            "ParallelDownloads" => {
+                let v = needs_value(key, value, file, line)?;
+                let n = v.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    at(
+                        file,
+                        line,
+                        format!("ParallelDownloads '{v}' is not a positive number"),
+                    )
+                })?;
+                self.conf.parallel_downloads = Some(n);
             }
             k if KNOWN_OPTIONS.contains(&k) => {}
             _ => tracing::warn!(
@@ -405,6 +480,11 @@ const KNOWN_OPTIONS: &[&str] = &[
     "RemoteFileSigLevel",
     "ParallelDownloads",
 ];
+
+/// Appends the whitespace-separated words of `value` to `list`.
+fn words(list: &mut Vec<String>, value: &str) {
+    list.extend(value.split_whitespace().map(str::to_string));
+}
 
 fn needs_value<'v>(key: &str, value: Option<&'v str>, file: &Path, line: usize) -> Result<&'v str> {
     match value {

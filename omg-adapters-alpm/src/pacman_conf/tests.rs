@@ -81,6 +81,8 @@ fn parses_options_repos_and_includes_in_order() {
         ]
     );
     assert_eq!(conf.architectures, vec!["x86_64", "x86_64_v3"]);
+    assert_eq!(conf.sig_level, vec!["Required", "DatabaseOptional"]);
+    assert_eq!(conf.parallel_downloads, Some(5));
     assert_eq!(
         conf.repos,
         vec![
@@ -90,6 +92,7 @@ fn parses_options_repos_and_includes_in_order() {
                     "https://mirror.example/core/os/x86_64".into(),
                     "file:///srv/core".into()
                 ],
+                sig_level: vec![],
             },
             Repository {
                 name: "extra".into(),
@@ -97,9 +100,33 @@ fn parses_options_repos_and_includes_in_order() {
                     "https://a.example/extra/os/x86_64".into(),
                     "https://b.example/x86_64/extra".into()
                 ],
+                sig_level: vec!["Never".into()],
             },
         ]
     );
+}
+
+#[test]
+fn transaction_options_are_kept() {
+    let conf = parse(
+        "[options]\nGPGDir = /g/\nLogFile = /l.log\nHookDir = /h1/\nHookDir = /h2/\nCheckSpace\n\
+         IgnorePkg = a b\nIgnorePkg = c\nIgnoreGroup = g\nNoUpgrade = etc/x\nNoExtract = usr/y\n",
+        &Files::default(),
+    )
+    .unwrap();
+    assert_eq!(conf.gpg_dir, Some(PathBuf::from("/g/")));
+    assert_eq!(conf.log_file, Some(PathBuf::from("/l.log")));
+    assert_eq!(
+        conf.hook_dirs,
+        [PathBuf::from("/h1/"), PathBuf::from("/h2/")]
+    );
+    assert!(conf.check_space);
+    assert_eq!(conf.ignore_pkgs, ["a", "b", "c"]);
+    assert_eq!(conf.ignore_groups, ["g"]);
+    assert_eq!(conf.no_upgrade, ["etc/x"]);
+    assert_eq!(conf.no_extract, ["usr/y"]);
+    let err = parse("[options]\nParallelDownloads = 0\n", &Files::default()).unwrap_err();
+    assert!(reason(err).1.contains("ParallelDownloads '0'"));
 }
 
 #[test]

@@ -269,3 +269,4 @@ pub fn truncate_half(path: &Path) {
     let bytes = std::fs::read(path).expect("read db");
     std::fs::write(path, &bytes[..bytes.len() / 2]).expect("write db");
 }
+pub mod tx;

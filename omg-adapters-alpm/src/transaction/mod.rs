@@ -1,0 +1,276 @@
+//! The write half of the backend: plans and commits of [`Transaction`]s through libalpm, on
+//! the worker thread.
+//!
+//! - `Install`, `Remove` and `Upgrade` open a transaction handle configured from all of
+//!   `pacman.conf` ([`handle`]), take libalpm's lock through `alpm_trans_init` ([`lock`]),
+//!   add the targets ([`targets`]; `Upgrade` is `alpm_sync_sysupgrade`, a full system
+//!   upgrade), prepare, read what libalpm would add and remove ([`plan`]), and either release
+//!   (plan) or commit with progress ([`callbacks`]) and release. Errors become typed
+//!   [`omg_ports::Error`]s ([`errors`]).
+//! - `Refresh` updates every sync database with libalpm's downloader (`alpm_db_update`).
+//! - `CleanCache` deletes old package files from the cache directories ([`clean`]).
+//! - After a commit the reading session is opened again, so later reads see the new state.
+//!
+//! A plan changes nothing. It takes the lock like pacman when the database directory is
+//! writable (root); otherwise (a dry run as a normal user) it prepares without the lock.
+
+mod callbacks;
+mod clean;
+mod errors;
+mod events;
+mod handle;
+pub(crate) mod interrupt;
+mod lock;
+mod plan;
+mod siglevel;
+mod targets;
+
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::sync::Arc;
+
+use alpm::TransFlag;
+use omg_ports::{Error, Plan, ProgressSink, Result, Transaction, TransactionOutcome};
+
+use crate::config::Resolved;
+use crate::session::Session;
+use handle::TxHandle;
+use interrupt::Interrupt;
+
+impl Session {
+    /// What `tx` would do; changes nothing.
+    pub fn plan(&mut self, tx: &Transaction) -> Result<Plan> {
+        let cfg = &self.cfg;
+        match tx {
+            Transaction::CleanCache { keep } => clean::plan(&cfg.cache_dirs, *keep),
+            Transaction::Refresh => Ok(refresh_plan(cfg)),
+            _ => {
+                let mut h = TxHandle::open(cfg, Arc::new(Interrupt::default()))?;
+                let flags = if writable(&cfg.dbpath) {
+                    TransFlag::NONE
+                } else {
+                    TransFlag::NO_LOCK
+                };
+                begin(&mut h, cfg, tx, flags, None)?;
+                let plan = prepare(&mut h, tx).map(|()| plan::from_prepared(&h.alpm));
+                release(&mut h);
+                plan
+            }
+        }
+    }
+
+    /// Carries out `tx`, reporting to `sink`; `interrupt` is the backend's Ctrl-C path.
+    pub fn commit(
+        &mut self,
+        tx: &Transaction,
+        sink: Arc<dyn ProgressSink>,
+        interrupt: Arc<Interrupt>,
+    ) -> Result<TransactionOutcome> {
+        let cfg = self.cfg.clone();
+        let operation = operation(tx);
+        match tx {
+            Transaction::CleanCache { keep } => {
+                for dir in &cfg.cache_dirs {
+                    if dir.exists() {
+                        require_writable(dir, &operation)?;
+                    }
+                }
+                let actions = clean::commit(&cfg.cache_dirs, *keep, sink.as_ref())?;
+                Ok(TransactionOutcome { actions })
+            }
+            Transaction::Refresh => {
+                require_writable(&cfg.dbpath, &operation)?;
+                let result = refresh(&cfg, sink, interrupt);
+                self.reopen_after(result.map(|()| TransactionOutcome::default()))
+            }
+            _ => {
+                require_writable(&cfg.root, &operation)?;
+                require_writable(&cfg.dbpath, &operation)?;
+                let result = commit_packages(&cfg, tx, sink, interrupt);
+                self.reopen_after(result)
+            }
+        }
+    }
+
+    /// Opens the session again after a transaction that may have changed the databases; a
+    /// failure of the transaction wins over a failure to reopen.
+    fn reopen_after<T>(&mut self, result: Result<T>) -> Result<T> {
+        let reopened = self.reopen();
+        match (result, reopened) {
+            (Err(e), _) => Err(e),
+            (Ok(_), Err(e)) => Err(e),
+            (Ok(v), Ok(())) => Ok(v),
+        }
+    }
+}
+
+/// Install, remove or upgrade: init (waiting for the lock), targets, prepare, commit,
+/// release.
+fn commit_packages(
+    cfg: &Resolved,
+    tx: &Transaction,
+    sink: Arc<dyn ProgressSink>,
+    interrupt: Arc<Interrupt>,
+) -> Result<TransactionOutcome> {
+    let mut h = TxHandle::open(cfg, interrupt.clone())?;
+    h.shared.set_sink(Some(sink.clone()));
+    begin(&mut h, cfg, tx, TransFlag::NONE, Some(sink.as_ref()))?;
+    let result = prepare(&mut h, tx).and_then(|()| {
+        let plan = plan::from_prepared(&h.alpm);
+        if plan.is_empty() {
+            return Ok(TransactionOutcome::default());
+        }
+        let operations = plan.actions.len();
+        interrupt.set_running(true);
+        h.shared.begin_commit(h.alpm.as_alpm_handle_t(), operations);
+        let committed = match h.alpm.trans_commit() {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let logged = h.shared.take_errors();
+                Err(errors::commit(
+                    &e,
+                    cfg.cache_dirs.first().map(|p| p.as_path()),
+                    &h.shared.take_corrupted(),
+                    &logged,
+                ))
+            }
+        };
+        let (interrupted, done, started) = h.shared.end_commit();
+        interrupt.set_running(false);
+        committed?;
+        if interrupted && !done {
+            return Err(Error::Interrupted(format!(
+                "stopped after {started} of {operations} package changes; every package is \
+                 either fully changed or untouched and the package database matches the \
+                 files on disk. Run the command again to finish"
+            )));
+        }
+        Ok(TransactionOutcome {
+            actions: plan.actions,
+        })
+    });
+    release(&mut h);
+    result
+}
+
+/// `alpm_trans_init` with `flags`, waiting for another process's lock unless `NO_LOCK`.
+fn begin(
+    h: &mut TxHandle,
+    cfg: &Resolved,
+    tx: &Transaction,
+    flags: TransFlag,
+    sink: Option<&dyn ProgressSink>,
+) -> Result<()> {
+    let flags = match tx {
+        Transaction::Remove {
+            recursive: true, ..
+        } => flags | TransFlag::RECURSE,
+        _ => flags,
+    };
+    let shared = h.shared.clone();
+    let alpm = &h.alpm;
+    lock::with_lock(
+        &cfg.lock_path(),
+        cfg.lock_timeout,
+        |event| {
+            if let Some(sink) = sink {
+                sink.event(event)
+            }
+        },
+        || alpm.trans_init(flags),
+        |e| errors::generic(e, &shared.take_errors()),
+    )
+}
+
+/// Adds `tx`'s targets and prepares the transaction.
+fn prepare(h: &mut TxHandle, tx: &Transaction) -> Result<()> {
+    match tx {
+        Transaction::Install(names) => targets::add_installs(&h.alpm, names)?,
+        Transaction::Remove { names, .. } => targets::add_removals(&h.alpm, names)?,
+        Transaction::Upgrade => h
+            .alpm
+            .sync_sysupgrade(false)
+            .map_err(|e| errors::generic(e, &h.shared.take_errors()))?,
+        Transaction::Refresh | Transaction::CleanCache { .. } => {}
+    }
+    h.shared.take_errors();
+    let removing = matches!(tx, Transaction::Remove { .. });
+    let shared = h.shared.clone();
+    h.alpm
+        .trans_prepare()
+        .map_err(|e| errors::prepare(&e, removing, &shared.take_errors()))
+}
+
+/// Releases the transaction (and with it `db.lck`); a failure is only logged.
+fn release(h: &mut TxHandle) {
+    if let Err(e) = h.alpm.trans_release() {
+        tracing::warn!("libalpm could not release the transaction: {e}");
+    }
+}
+
+/// `Refresh`: every sync database through libalpm's downloader, under the lock.
+fn refresh(cfg: &Resolved, sink: Arc<dyn ProgressSink>, interrupt: Arc<Interrupt>) -> Result<()> {
+    if cfg.repos.is_empty() {
+        return Ok(());
+    }
+    let mut h = TxHandle::open(cfg, interrupt)?;
+    h.shared.set_sink(Some(sink.clone()));
+    let shared = h.shared.clone();
+    let alpm = &mut h.alpm;
+    lock::with_lock(
+        &cfg.lock_path(),
+        cfg.lock_timeout,
+        |event| sink.event(event),
+        || alpm.syncdbs_mut().update(false),
+        |e| errors::generic(e, &shared.take_errors()),
+    )?;
+    Ok(())
+}
+
+/// The plan of `Refresh`: nothing to install, a note of what will be downloaded.
+fn refresh_plan(cfg: &Resolved) -> Plan {
+    Plan {
+        warnings: vec![if cfg.repos.is_empty() {
+            "no repositories are configured; nothing to refresh".to_string()
+        } else {
+            format!(
+                "refresh downloads the package databases of {}",
+                cfg.repos.join(", ")
+            )
+        }],
+        ..Plan::default()
+    }
+}
+
+/// `install foo bar`, `remove foo`, `upgrade`, ... for messages.
+fn operation(tx: &Transaction) -> String {
+    match tx {
+        Transaction::Install(names) | Transaction::Remove { names, .. } => {
+            format!("{} {}", tx.verb(), names.join(" "))
+        }
+        Transaction::Refresh => "sync".into(),
+        _ => tx.verb().into(),
+    }
+}
+
+/// [`Error::NeedsRoot`] unless this process may write `path` (tests use a root of their
+/// own, which needs no root).
+fn require_writable(path: &Path, operation: &str) -> Result<()> {
+    if writable(path) {
+        Ok(())
+    } else {
+        Err(Error::NeedsRoot {
+            operation: operation.to_string(),
+        })
+    }
+}
+
+/// `access(path, W_OK)`.
+fn writable(path: &Path) -> bool {
+    let Ok(path) = CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `path` is a valid NUL-terminated string for the duration of the call.
+    unsafe { libc::access(path.as_ptr(), libc::W_OK) == 0 }
+}

@@ -1,0 +1,119 @@
+//! The names of a transaction, resolved the way pacman resolves its targets.
+
+use alpm::Alpm;
+use omg_ports::{Error, Result};
+
+use super::errors;
+
+/// Adds `names` to the transaction on `alpm` for installation: `repo/name` from that
+/// repository; else the first repository with the name; else every member of a group of
+/// that name (pacman --noconfirm takes them all); else the first package providing it.
+pub(crate) fn add_installs(alpm: &Alpm, names: &[String]) -> Result<()> {
+    let dbs = alpm.syncdbs();
+    for target in names {
+        if target.is_empty() || target.contains('\0') {
+            return Err(Error::InvalidRequest(format!(
+                "'{target}' is not a package name"
+            )));
+        }
+        if let Some((repo, name)) = target.split_once('/') {
+            let Some(db) = dbs.iter().find(|db| db.name() == repo) else {
+                return Err(Error::InvalidRequest(format!(
+                    "there is no repository '{repo}' in pacman.conf (in '{target}')"
+                )));
+            };
+            let pkg = match db.pkg(name) {
+                Ok(pkg) => pkg,
+                Err(_) => return Err(not_found(target, sync_names(alpm))),
+            };
+            errors::added(alpm.trans_add_pkg(pkg).map_err(|e| e.error), target)?;
+            continue;
+        }
+        if let Some(pkg) = dbs.iter().find_map(|db| db.pkg(target.as_str()).ok()) {
+            errors::added(alpm.trans_add_pkg(pkg).map_err(|e| e.error), target)?;
+            continue;
+        }
+        let group: Vec<_> = dbs
+            .iter()
+            .filter_map(|db| db.group(target.as_str()).ok())
+            .flat_map(|g| g.packages().iter().collect::<Vec<_>>())
+            .collect();
+        if !group.is_empty() {
+            let mut seen = std::collections::HashSet::new();
+            for pkg in group {
+                if seen.insert(pkg.name()) {
+                    errors::added(alpm.trans_add_pkg(pkg).map_err(|e| e.error), pkg.name())?;
+                }
+            }
+            continue;
+        }
+        match dbs.find_satisfier(target.as_str()) {
+            Some(pkg) => errors::added(alpm.trans_add_pkg(pkg).map_err(|e| e.error), target)?,
+            None => return Err(not_found(target, sync_names(alpm))),
+        }
+    }
+    Ok(())
+}
+
+/// Adds the installed packages `names` to the transaction for removal.
+pub(crate) fn add_removals(alpm: &Alpm, names: &[String]) -> Result<()> {
+    let local = alpm.localdb();
+    for name in names {
+        let pkg = match local.pkg(name.as_str()) {
+            Ok(pkg) if !name.contains('\0') => pkg,
+            _ => {
+                let installed = local.pkgs().iter().map(|p| p.name().to_string());
+                return Err(not_found(name, installed));
+            }
+        };
+        errors::added(alpm.trans_remove_pkg(pkg), name)?;
+    }
+    Ok(())
+}
+
+fn sync_names(alpm: &Alpm) -> impl Iterator<Item = String> + '_ {
+    alpm.syncdbs()
+        .into_iter()
+        .flat_map(|db| db.pkgs().into_iter().map(|p| p.name().to_string()))
+}
+
+/// [`Error::NotFound`] with up to five close names from `candidates`, closest first.
+pub(crate) fn not_found(name: &str, candidates: impl Iterator<Item = String>) -> Error {
+    Error::NotFound {
+        name: name.to_string(),
+        suggestions: suggestions(name, candidates),
+    }
+}
+
+fn suggestions(name: &str, candidates: impl Iterator<Item = String>) -> Vec<String> {
+    let wanted = name.rsplit('/').next().unwrap_or(name).to_lowercase();
+    let limit = (wanted.chars().count() / 3).max(1);
+    let mut close: Vec<(usize, String)> = candidates
+        .filter_map(|c| {
+            let d = strsim::damerau_levenshtein(&wanted, &c.to_lowercase());
+            (d <= limit).then_some((d, c))
+        })
+        .collect();
+    close.sort();
+    close.dedup_by(|a, b| a.1 == b.1);
+    close.into_iter().take(5).map(|(_, c)| c).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_are_close_names_closest_first() {
+        let names = [
+            "firefox",
+            "firefox-esr",
+            "fierfox-x",
+            "thunderbird",
+            "frefox",
+        ];
+        let got = suggestions("fierfox", names.iter().map(|s| s.to_string()));
+        assert_eq!(got, ["firefox", "fierfox-x", "frefox"]);
+        assert!(suggestions("zzzzzz", names.iter().map(|s| s.to_string())).is_empty());
+    }
+}

@@ -1,0 +1,301 @@
+//! Real libalpm transactions through `AlpmBackend` on a temporary root with a file://
+//! repository of package files built by the fixtures: install (with a dependency), upgrade
+//! after a refresh, remove and remove recursive, and the plan of each, cross-checked with
+//! the real pacman where it is cheap.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::tx::{open, pacman_q, pkg, read_in_root, repo_root, Recorder};
+use omg_ports::{ActionKind, InstallReason, PackageBackend, ProgressEvent, Transaction};
+
+fn install(names: &[&str]) -> Transaction {
+    Transaction::Install(names.iter().map(|s| s.to_string()).collect())
+}
+
+fn remove(names: &[&str], recursive: bool) -> Transaction {
+    Transaction::Remove {
+        names: names.iter().map(|s| s.to_string()).collect(),
+        recursive,
+    }
+}
+
+#[tokio::test]
+async fn install_pulls_in_a_dependency_and_records_reasons() {
+    let (_dir, root, published) = repo_root(&[
+        pkg("app", "1.0-1").depends(["lib>=1"]).sizes(0, 5000),
+        pkg("lib", "1.2-1"),
+        pkg("unrelated", "1-1"),
+    ]);
+    let b = open(&root);
+
+    let plan = b.plan(&install(&["app"])).await.unwrap();
+    let got: Vec<_> = plan
+        .actions
+        .iter()
+        .map(|a| (a.kind, a.name.as_str(), a.new_version.as_deref(), a.reason))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                ActionKind::Install,
+                "lib",
+                Some("1.2-1"),
+                Some(InstallReason::Dependency)
+            ),
+            (
+                ActionKind::Install,
+                "app",
+                Some("1.0-1"),
+                Some(InstallReason::Explicit)
+            ),
+        ]
+    );
+    let csize = |name: &str| published.iter().find(|p| p.name == name).unwrap().csize;
+    for a in &plan.actions {
+        assert_eq!(a.repository.as_deref(), Some("core"));
+        assert_eq!(a.old_version, None);
+        assert_eq!(a.download_size, csize(&a.name), "{a:?}");
+    }
+    assert_eq!(plan.actions[1].installed_size, 5000);
+    assert_eq!(plan.download_size, csize("app") + csize("lib"));
+    assert_eq!(plan.installed_size_delta, 5000 + 4096);
+    // A plan changes nothing and leaves no lock behind.
+    assert!(b.installed().await.unwrap().is_empty());
+    assert!(!root.dbpath().join("db.lck").exists());
+
+    let sink = Arc::new(Recorder::default());
+    let outcome = b.commit(&install(&["app"]), sink.clone()).await.unwrap();
+    assert_eq!(outcome.actions, plan.actions);
+    assert_eq!(
+        read_in_root(&root, "usr/share/app/data").as_deref(),
+        Some("app 1.0-1\n")
+    );
+    assert_eq!(
+        read_in_root(&root, "usr/share/lib/data").as_deref(),
+        Some("lib 1.2-1\n")
+    );
+    assert!(!root.dbpath().join("db.lck").exists());
+
+    // The same backend sees the new state.
+    let installed = b.installed().await.unwrap();
+    let state: Vec<_> = installed
+        .iter()
+        .map(|p| {
+            let i = p.installed.as_ref().unwrap();
+            (p.name.as_str(), i.version.as_str(), i.reason)
+        })
+        .collect();
+    assert_eq!(
+        state,
+        [
+            ("app", "1.0-1", InstallReason::Explicit),
+            ("lib", "1.2-1", InstallReason::Dependency)
+        ]
+    );
+    let app = b.package("app").await.unwrap().unwrap();
+    assert_eq!(app.installed.unwrap().version, "1.0-1");
+    assert!(b
+        .packages()
+        .await
+        .unwrap()
+        .iter()
+        .any(|p| p.name == "lib" && p.installed.is_some()));
+
+    // Progress: downloads, each package's step, percentages.
+    let steps = sink.steps();
+    assert!(
+        steps.contains(&"installing lib (1.2-1)".to_string()),
+        "{steps:?}"
+    );
+    assert!(
+        steps.contains(&"installing app (1.0-1)".to_string()),
+        "{steps:?}"
+    );
+    let events = sink.events();
+    assert!(events.iter().any(|e| matches!(e,
+        ProgressEvent::Step { message, current: 2, total: 2 } if message.starts_with("installing app"))));
+    assert!(events.iter().any(|e| matches!(e,
+        ProgressEvent::Download { item, .. } if item.starts_with("app-1.0-1"))));
+    assert!(events.iter().any(|e| matches!(e,
+        ProgressEvent::StepProgress { item, percent: 100 } if item == "app")));
+
+    if let Some(q) = pacman_q(&root) {
+        assert_eq!(q, ["app 1.0-1", "lib 1.2-1"]);
+    }
+    if let Some(qe) = common::pacman(&root, &["-Qeq"]) {
+        assert_eq!(common::lines(&qe), ["app"]);
+    }
+
+    // Installing it again is a reinstall from the cache: nothing to download.
+    let again = b.plan(&install(&["app"])).await.unwrap();
+    assert_eq!(again.actions.len(), 1);
+    assert_eq!(again.actions[0].kind, ActionKind::Reinstall);
+    assert_eq!(again.actions[0].old_version.as_deref(), Some("1.0-1"));
+    assert_eq!(again.actions[0].download_size, 0);
+    assert_eq!(again.warnings, ["app-1.0-1 is up to date -- reinstalling"]);
+}
+
+#[tokio::test]
+async fn refresh_then_upgrade_to_a_newer_version() {
+    let (_dir, mut root, _) = repo_root(&[pkg("app", "1.0-1"), pkg("lib", "1-1")]);
+    let b = open(&root);
+    b.commit(&install(&["app", "lib"]), Arc::new(Recorder::default()))
+        .await
+        .unwrap();
+    assert!(b.plan(&Transaction::Upgrade).await.unwrap().is_empty());
+
+    // A newer app on the server only; the local copy of the database does not know it yet.
+    root.publish_to_server("core", &[pkg("app", "2.0-1"), pkg("lib", "1-1")])
+        .unwrap();
+    let refresh = b.plan(&Transaction::Refresh).await.unwrap();
+    assert!(refresh.actions.is_empty());
+    assert_eq!(
+        refresh.warnings,
+        ["refresh downloads the package databases of core"]
+    );
+    assert!(b.upgradable().await.unwrap().is_empty());
+
+    let sink = Arc::new(Recorder::default());
+    let outcome = b.commit(&Transaction::Refresh, sink.clone()).await.unwrap();
+    assert!(outcome.actions.is_empty());
+    assert!(sink
+        .steps()
+        .contains(&"synchronizing package databases".to_string()));
+    let upgradable = b.upgradable().await.unwrap();
+    assert_eq!(upgradable.len(), 1);
+    assert_eq!(upgradable[0].version, "2.0-1");
+    if let Some(qu) = common::pacman(&root, &["-Qu"]) {
+        assert_eq!(common::lines(&qu), ["app 1.0-1 -> 2.0-1"]);
+    }
+
+    let plan = b.plan(&Transaction::Upgrade).await.unwrap();
+    assert_eq!(plan.actions.len(), 1);
+    let a = &plan.actions[0];
+    assert_eq!(a.kind, ActionKind::Upgrade);
+    assert_eq!(
+        (
+            a.name.as_str(),
+            a.old_version.as_deref(),
+            a.new_version.as_deref()
+        ),
+        ("app", Some("1.0-1"), Some("2.0-1"))
+    );
+    assert_eq!(a.reason, Some(InstallReason::Explicit));
+
+    let sink = Arc::new(Recorder::default());
+    b.commit(&Transaction::Upgrade, sink.clone()).await.unwrap();
+    assert!(sink
+        .steps()
+        .contains(&"upgrading app (1.0-1 -> 2.0-1)".to_string()));
+    assert_eq!(
+        read_in_root(&root, "usr/share/app/data").as_deref(),
+        Some("app 2.0-1\n")
+    );
+    assert!(b.upgradable().await.unwrap().is_empty());
+    if let Some(q) = pacman_q(&root) {
+        assert_eq!(q, ["app 2.0-1", "lib 1-1"]);
+    }
+}
+
+#[tokio::test]
+async fn remove_keeps_dependencies_and_remove_recursive_takes_them() {
+    let (_dir, root, _) = repo_root(&[
+        pkg("app", "1.0-1").depends(["lib"]),
+        pkg("lib", "1-1"),
+        pkg("other", "1-1"),
+    ]);
+    let b = open(&root);
+    let quiet = || Arc::new(Recorder::default());
+    b.commit(&install(&["app", "other"]), quiet())
+        .await
+        .unwrap();
+
+    // lib is needed by app.
+    let err = b.plan(&remove(&["lib"], false)).await.unwrap_err();
+    assert!(
+        matches!(&err, omg_ports::Error::InvalidRequest(m) if m.contains("app") && m.contains("lib")),
+        "{err:?}"
+    );
+
+    let plan = b.plan(&remove(&["app"], false)).await.unwrap();
+    let got: Vec<_> = plan
+        .actions
+        .iter()
+        .map(|a| {
+            (
+                a.kind,
+                a.name.as_str(),
+                a.old_version.as_deref(),
+                a.new_version.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [(ActionKind::Remove, "app", Some("1.0-1"), None)]);
+    assert_eq!(plan.installed_size_delta, -4096);
+    let sink = Arc::new(Recorder::default());
+    b.commit(&remove(&["app"], false), sink.clone())
+        .await
+        .unwrap();
+    assert!(sink.steps().contains(&"removing app (1.0-1)".to_string()));
+    assert_eq!(read_in_root(&root, "usr/share/app/data"), None);
+    assert!(read_in_root(&root, "usr/share/lib/data").is_some());
+    if let Some(q) = pacman_q(&root) {
+        assert_eq!(q, ["lib 1-1", "other 1-1"]);
+    }
+
+    b.commit(&install(&["app"]), quiet()).await.unwrap();
+    let plan = b.plan(&remove(&["app"], true)).await.unwrap();
+    let mut removed: Vec<_> = plan.actions.iter().map(|a| a.name.as_str()).collect();
+    removed.sort();
+    assert_eq!(removed, ["app", "lib"]);
+    assert!(plan.actions.iter().all(|a| a.kind == ActionKind::Remove));
+    b.commit(&remove(&["app"], true), quiet()).await.unwrap();
+    assert_eq!(read_in_root(&root, "usr/share/lib/data"), None);
+    let installed = b.installed().await.unwrap();
+    assert_eq!(installed.len(), 1);
+    assert_eq!(installed[0].name, "other");
+    if let Some(q) = pacman_q(&root) {
+        assert_eq!(q, ["other 1-1"]);
+    }
+}
+
+#[tokio::test]
+async fn install_by_repository_and_provider_and_dependency_graph() {
+    let (_dir, root, _) = repo_root(&[
+        pkg("app", "1.0-1")
+            .depends(["virtual-thing>=1", "lib"])
+            .optdepends(["extra-tool: more", "absent: never installed"]),
+        pkg("lib", "1-1"),
+        pkg("impl", "1-1").provides(["virtual-thing=1.5"]),
+        pkg("extra-tool", "1-1"),
+    ]);
+    let b = open(&root);
+    // `repo/name`, and a name that only a provider has.
+    let plan = b
+        .plan(&install(&["core/app", "virtual-thing"]))
+        .await
+        .unwrap();
+    let mut names: Vec<_> = plan.actions.iter().map(|a| a.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["app", "impl", "lib"]);
+    b.commit(
+        &install(&["core/app", "extra-tool"]),
+        Arc::new(Recorder::default()),
+    )
+    .await
+    .unwrap();
+
+    let graph = b.dependency_graph().await.unwrap();
+    let node = |n: &str| graph.iter().find(|g| g.name == n).unwrap().clone();
+    let app = node("app");
+    assert_eq!(app.version, "1.0-1");
+    assert_eq!(app.reason, InstallReason::Explicit);
+    assert_eq!(app.depends, ["impl", "lib"]);
+    assert_eq!(app.optional, ["extra-tool"]);
+    assert_eq!(node("impl").reason, InstallReason::Dependency);
+    assert!(node("impl").depends.is_empty());
+    assert_eq!(graph.len(), 4);
+}
