@@ -61,7 +61,7 @@ async fn answer(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String>
         Command::Why { package } => Ok(render::why(out, &engine.why(package).await?)),
         Command::History { limit } => Ok(render::history(
             out,
-            &write::read_history(cli.global.root.as_deref(), *limit).await?,
+            &write::read_history(std::path::Path::new(&engine.backend_info().root), *limit).await?,
         )),
         Command::Install { .. }
         | Command::Remove { .. }

@@ -154,7 +154,8 @@ async fn one(
             Err(e) => HistoryResult::Failed(e.to_string()),
         },
     };
-    record::append(cli.global.root.as_deref(), &entry).await;
+    let root = std::path::PathBuf::from(engine.backend_info().root);
+    record::append(&root, &entry).await;
     // Even a failed transaction may have changed something.
     record::notify_daemon(cli.global.socket.as_deref());
     Ok(render::outcome(out, verb, &result?))

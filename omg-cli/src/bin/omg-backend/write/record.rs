@@ -8,17 +8,17 @@ use omg_ports::{HistoryEntry, Result, TransactionLog};
 use omg_transport_uds::{default_socket_path, BlockingClient, ClientConfig, Request};
 use tracing::debug;
 
-/// `$OMG_HISTORY_FILE`, else `<root>/var/lib/omg/history.redb` (root `/` unless --root).
-pub fn history_path(root: Option<&Path>) -> PathBuf {
+/// `$OMG_HISTORY_FILE`, else `<root>/var/lib/omg/history.redb`, `root` being the root
+/// directory the backend installs into (`/`, or pacman.conf's RootDir, or --root).
+pub fn history_path(root: &Path) -> PathBuf {
     if let Some(p) = std::env::var_os("OMG_HISTORY_FILE") {
         return PathBuf::from(p);
     }
-    root.unwrap_or(Path::new("/"))
-        .join("var/lib/omg/history.redb")
+    root.join("var/lib/omg/history.redb")
 }
 
 /// Appends `entry` to the history; a failure is a warning, never the transaction's failure.
-pub async fn append(root: Option<&Path>, entry: &HistoryEntry) {
+pub async fn append(root: &Path, entry: &HistoryEntry) {
     let path = history_path(root);
     let result: Result<u64> = async { RedbHistory::open(&path)?.record(entry).await }.await;
     if let Err(e) = result {
@@ -27,7 +27,7 @@ pub async fn append(root: Option<&Path>, entry: &HistoryEntry) {
 }
 
 /// The last `limit` entries of the history.
-pub async fn read(root: Option<&Path>, limit: usize) -> Result<Vec<HistoryEntry>> {
+pub async fn read(root: &Path, limit: usize) -> Result<Vec<HistoryEntry>> {
     RedbHistory::open_read_only(&history_path(root))?
         .entries(limit)
         .await
