@@ -298,3 +298,53 @@ fn a_failed_transaction_is_typed_and_recorded() {
         serde_json::from_str(json.stdout.lines().last().unwrap_or("{}")).expect("JSON error");
     assert_eq!(last["error"]["kind"], "unsatisfiable", "{}", json.stdout);
 }
+
+#[test]
+fn without_root_a_write_says_so_and_changes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        println!("note: not root, so this test cannot drop to another user; skipped");
+        return;
+    }
+    let env = Env::new();
+    std::fs::set_permissions(env._dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    let conf = env.root.config_path();
+    let run = |args: &[&str]| {
+        let mut cmd = Command::new(common::omg_bin());
+        cmd.args(["--backend", "alpm", "--config"])
+            .arg(&conf)
+            .args(args)
+            .env("OMG_SOCKET", "/nonexistent/omgd.sock")
+            .env("OMG_HISTORY_FILE", &env.history);
+        // SAFETY: setgid/setuid are async-signal-safe; 65534 is `nobody`.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setgid(65534) != 0 || libc::setuid(65534) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        cmd.output().expect("run omg as nobody")
+    };
+    let out = run(&["install", "app", "--yes"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(
+        stderr.contains("install app needs root") && stderr.contains("sudo"),
+        "{stderr}"
+    );
+    assert!(!env.file("usr/share/app/data").exists());
+    // A dry run needs no root.
+    let dry = run(&["install", "app", "--dry-run"]);
+    assert_eq!(
+        dry.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("2 to install"));
+}
