@@ -348,3 +348,90 @@ fn without_root_a_write_says_so_and_changes_nothing() {
     );
     assert!(String::from_utf8_lossy(&dry.stdout).contains("2 to install"));
 }
+
+#[test]
+fn ctrl_c_during_install_stops_cleanly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut root = FixtureRoot::create(&dir.path().join("root")).expect("fixture root");
+    let names: Vec<String> = (0..120).map(|i| format!("bulk-{i:03}")).collect();
+    let packages: Vec<FixturePackage> = names
+        .iter()
+        .map(|n| {
+            (0..40).fold(FixturePackage::new(n.as_str(), "1.0-1"), |p, f| {
+                p.file(format!("usr/share/{n}/file-{f:02}"), vec![b'x'; 4096])
+            })
+        })
+        .collect();
+    root.publish("core", &packages).expect("publish");
+    root.install_local(&[]).expect("local db");
+    let conf = root.config_path();
+    let mut child = Command::new(common::omg_bin())
+        .args(["--backend", "alpm", "--config"])
+        .arg(&conf)
+        .arg("install")
+        .args(&names)
+        .arg("--yes")
+        .env("OMG_SOCKET", "/nonexistent/omgd.sock")
+        .env("OMG_HISTORY_FILE", dir.path().join("history.redb"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("omg starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("stderr line");
+        let installing = line.contains("installing");
+        seen.push(line);
+        if installing {
+            break;
+        }
+    }
+    // SAFETY: kill with a valid pid of our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    seen.extend(lines.map_while(Result::ok));
+    let status = child.wait().expect("omg exits");
+    let text = seen.join("\n");
+    match status.code() {
+        Some(130) => assert!(text.contains("interrupt"), "{text}"),
+        Some(0) => println!("note: the install finished before the interrupt took effect"),
+        other => panic!("exit {other:?}:\n{text}"),
+    }
+    assert!(
+        !root.dbpath().join("db.lck").exists(),
+        "the lock is released after Ctrl-C"
+    );
+    // Whatever was installed is complete: pacman -Qk finds every file.
+    if let Ok(out) = Command::new("pacman")
+        .arg("--config")
+        .arg(&conf)
+        .arg("-Qk")
+        .env("LC_ALL", "C")
+        .output()
+    {
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let summaries: Vec<&str> = all
+            .lines()
+            .filter(|l| l.contains(" total files, "))
+            .collect();
+        assert!(
+            summaries.iter().all(|l| l.ends_with(" 0 missing files")),
+            "{all}"
+        );
+        if status.code() == Some(130) {
+            assert!(
+                summaries.len() < names.len(),
+                "interrupted, yet all installed:\n{all}"
+            );
+        }
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "pacman is needed in CI");
+    }
+}

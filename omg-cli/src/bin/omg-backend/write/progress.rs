@@ -16,7 +16,7 @@ pub fn sink(json: bool, total_download: u64) -> std::sync::Arc<dyn ProgressSink>
     } else if std::io::stderr().is_terminal() {
         std::sync::Arc::new(Bars::new(total_download))
     } else {
-        std::sync::Arc::new(PlainLines)
+        std::sync::Arc::new(PlainLines::default())
     }
 }
 
@@ -32,14 +32,23 @@ impl ProgressSink for JsonLines {
     }
 }
 
-/// Lines on stderr for logs and pipes: steps, messages, and each finished download.
+/// Lines on stderr for logs and pipes: steps, messages, and each finished download (once).
 #[derive(Default)]
-struct PlainLines;
+struct PlainLines {
+    finished: Mutex<std::collections::HashSet<String>>,
+}
 
 impl ProgressSink for PlainLines {
     fn event(&self, event: ProgressEvent) {
         let line = match event {
             ProgressEvent::Download { item, done, total } if Some(done) == total => {
+                let first = self
+                    .finished
+                    .lock()
+                    .is_ok_and(|mut seen| seen.insert(item.clone()));
+                if !first {
+                    return;
+                }
                 format!("downloaded {item} ({})", human_size(done))
             }
             ProgressEvent::Download { .. } => return,
@@ -47,12 +56,21 @@ impl ProgressSink for PlainLines {
                 message,
                 current,
                 total,
-            } => format!("({current}/{total}) {message}"),
+            } => step_line(&message, current, total),
             // Steps already say what is happening; percentages are for bars.
             ProgressEvent::StepProgress { .. } => return,
             ProgressEvent::Message { level, text } => format!("{level}: {text}"),
         };
         let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+}
+
+/// `(3/10) installing foo`, or just the message for a step that is one of one.
+fn step_line(message: &str, current: usize, total: usize) -> String {
+    if total > 1 {
+        format!("({current}/{total}) {message}")
+    } else {
+        message.to_string()
     }
 }
 
@@ -142,7 +160,9 @@ impl ProgressSink for Bars {
                 }
                 let bar = self.multi.add(ProgressBar::new(100));
                 bar.set_style(step_style());
-                bar.set_prefix(format!("({current}/{total})"));
+                if total > 1 {
+                    bar.set_prefix(format!("({current}/{total})"));
+                }
                 bar.set_message(message);
                 s.step = Some(bar);
             }
