@@ -11,4 +11,5 @@ pub mod args;
 pub mod daemon_cmd;
 pub mod exit;
 pub mod fast_path;
+pub mod quick_args;
 pub mod render;

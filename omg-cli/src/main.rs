@@ -20,7 +20,9 @@ const HELPER: &str = "omg-backend";
 
 fn main() -> ExitCode {
     // Validate the command line here so usage errors and --help cost no helper start.
-    let cli = Cli::parse();
+    // The plain lines of the daemon path skip clap's command tree (see quick_args).
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let cli = omg_cli::quick_args::parse(&args).unwrap_or_else(Cli::parse);
     // `omg daemon ...` is answered here, never by the helper.
     if let CliCommand::Daemon { action } = cli.command {
         return print(daemon_cmd::run(&cli, action));
@@ -35,7 +37,6 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::BACKEND);
         }
     };
-    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
     // exec only returns on failure.
     let err = Command::new(&helper).arg0("omg").args(args).exec();
     eprintln!(
