@@ -55,10 +55,12 @@ mod convert;
 mod deb822;
 mod error;
 mod fingerprint;
+mod graph;
 mod lists;
 mod policy;
 mod query;
 mod refresh;
+mod transaction;
 mod version;
 mod worker;
 
