@@ -139,6 +139,7 @@ fn change(cache: Cache, tx: &Transaction, ctx: &Context<'_>) -> Result<Transacti
             plan.installed_size_delta,
         ));
     }
+    reporter.install_finished();
     Ok(TransactionOutcome {
         actions: plan.actions,
     })

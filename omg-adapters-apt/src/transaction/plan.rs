@@ -83,6 +83,11 @@ fn install(cache: &Cache, names: &[String], marked: &mut Marked) -> Result<()> {
         }
         targets.push(pkg);
     }
+    // As apt-get does: the targets themselves first (marked even when their dependencies
+    // cannot be met, so the resolver sees them broken), then their dependencies.
+    for pkg in &targets {
+        pkg.mark_install(false, true);
+    }
     for pkg in &targets {
         pkg.mark_install(true, true);
         pkg.protect();

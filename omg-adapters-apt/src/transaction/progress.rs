@@ -72,6 +72,8 @@ pub(crate) struct Reporter {
     control: Arc<Control>,
     naming: Naming,
     last_action: String,
+    /// The package and percent of the last step progress.
+    last_progress: Option<(String, u8)>,
     /// dpkg's errors, as `(package, message)`.
     pub(crate) dpkg_errors: Vec<(String, String)>,
     /// Items libapt failed to fetch, as `(item, reason)`.
@@ -85,6 +87,7 @@ impl Reporter {
             control,
             naming,
             last_action: String::new(),
+            last_progress: None,
             dpkg_errors: Vec::new(),
             failures: Vec::new(),
         }
@@ -173,10 +176,21 @@ impl Reporter {
             });
         }
         let percent = (done * 100 / total).min(100) as u8;
+        self.last_progress = Some((pkg.to_owned(), percent));
         self.sink.event(ProgressEvent::StepProgress {
             item: pkg.to_owned(),
             percent,
         });
+    }
+
+    /// dpkg finished successfully: libapt's last status is one step short of its total,
+    /// so the last step is reported complete.
+    pub(crate) fn install_finished(&mut self) {
+        if let Some((item, percent)) = self.last_progress.take() {
+            if percent < 100 {
+                self.sink.event(ProgressEvent::StepProgress { item, percent: 100 });
+            }
+        }
     }
 
     pub(crate) fn dpkg_error(&mut self, pkg: &str, message: &str) {
