@@ -24,7 +24,11 @@ pub(crate) fn plan(archives: &Path, keep: usize) -> Result<Plan> {
     let mut groups: BTreeMap<String, Vec<Archive>> = BTreeMap::new();
     let mut doomed = Vec::new();
     for (path, size) in files(archives, "deb")? {
-        let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".deb")) else {
+        let Some(stem) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".deb"))
+        else {
             continue;
         };
         let parts: Vec<&str> = stem.split('_').collect();
@@ -56,11 +60,15 @@ pub(crate) fn plan(archives: &Path, keep: usize) -> Result<Plan> {
     if keep == 0 {
         let partial = archives.join("partial");
         if partial.is_dir() {
-            doomed.extend(files(&partial, "")?.into_iter().map(|(path, size)| Archive {
-                path,
-                version: None,
-                size,
-            }));
+            doomed.extend(
+                files(&partial, "")?
+                    .into_iter()
+                    .map(|(path, size)| Archive {
+                        path,
+                        version: None,
+                        size,
+                    }),
+            );
         }
     }
     doomed.sort_by(|a, b| a.path.cmp(&b.path));

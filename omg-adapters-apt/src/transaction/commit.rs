@@ -40,7 +40,11 @@ impl Context<'_> {
 }
 
 /// Carries out `tx` on `cache`, which it consumes.
-pub(crate) fn commit(cache: Cache, tx: &Transaction, ctx: &Context<'_>) -> Result<TransactionOutcome> {
+pub(crate) fn commit(
+    cache: Cache,
+    tx: &Transaction,
+    ctx: &Context<'_>,
+) -> Result<TransactionOutcome> {
     ctx.interrupted_check("interrupted before it started")?;
     match tx {
         Transaction::Refresh => refresh(cache, ctx),
@@ -207,7 +211,7 @@ pub(crate) fn free_space(dir: &Path) -> Option<u64> {
     if unsafe { libc::statvfs(c.as_ptr(), &mut stat) } != 0 {
         return None;
     }
-    Some(u64::from(stat.f_bavail).saturating_mul(stat.f_frsize))
+    Some(stat.f_bavail.saturating_mul(stat.f_frsize))
 }
 
 /// `apt update`: every source's lists through libapt's acquire system, under the lists'

@@ -10,7 +10,12 @@ use crate::error::library;
 /// The error for a failed dpkg run: `errors` are dpkg's `(package, message)` pairs,
 /// `messages` libapt's own, `root` the file system packages go to and `needed` the planned
 /// growth of the installed size.
-pub(crate) fn error(errors: &[(String, String)], messages: &[String], root: &Path, needed: i64) -> Error {
+pub(crate) fn error(
+    errors: &[(String, String)],
+    messages: &[String],
+    root: &Path,
+    needed: i64,
+) -> Error {
     for (pkg, message) in errors {
         if let Some((path, owner)) = overwrite(message) {
             return Error::FileConflict {
@@ -20,7 +25,10 @@ pub(crate) fn error(errors: &[(String, String)], messages: &[String], root: &Pat
             };
         }
     }
-    let all = errors.iter().map(|(_, m)| m.as_str()).chain(messages.iter().map(String::as_str));
+    let all = errors
+        .iter()
+        .map(|(_, m)| m.as_str())
+        .chain(messages.iter().map(String::as_str));
     if all.clone().any(|m| m.contains("No space left on device")) {
         return Error::DiskSpace {
             mount: root.to_path_buf(),
@@ -70,12 +78,18 @@ mod tests {
                 "omg-test-b".to_owned()
             ))
         );
-        assert_eq!(overwrite("subprocess installed post-installation script returned error exit status 1"), None);
+        assert_eq!(
+            overwrite("subprocess installed post-installation script returned error exit status 1"),
+            None
+        );
     }
 
     #[test]
     fn packages_are_named_from_archives_too() {
-        assert_eq!(package_name("/var/cache/apt/archives/omg-test-d_1.0_all.deb"), "omg-test-d");
+        assert_eq!(
+            package_name("/var/cache/apt/archives/omg-test-d_1.0_all.deb"),
+            "omg-test-d"
+        );
         assert_eq!(package_name("omg-test-d:amd64"), "omg-test-d:amd64");
     }
 
@@ -88,7 +102,10 @@ mod tests {
             0,
         );
         let text = e.to_string();
-        assert!(text.contains("dpkg: foo: post-installation script failed"), "{text}");
+        assert!(
+            text.contains("dpkg: foo: post-installation script failed"),
+            "{text}"
+        );
         assert!(text.contains("returned an error code"), "{text}");
     }
 }

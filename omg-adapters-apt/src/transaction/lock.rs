@@ -50,10 +50,12 @@ pub(crate) fn describe(pid: i32) -> Option<String> {
         return None;
     }
     let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok();
-    Some(match comm.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()) {
-        Some(comm) => format!("pid {pid} ({comm})"),
-        None => format!("pid {pid}"),
-    })
+    Some(
+        match comm.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()) {
+            Some(comm) => format!("pid {pid} ({comm})"),
+            None => format!("pid {pid}"),
+        },
+    )
 }
 
 /// Settings of one wait.
@@ -86,7 +88,8 @@ pub(crate) fn wait_for<T>(
         if wait.control.cancelled() {
             error::take_messages();
             return Err(Error::Interrupted(
-                "stopped while waiting for the package manager lock; nothing was changed".to_owned(),
+                "stopped while waiting for the package manager lock; nothing was changed"
+                    .to_owned(),
             ));
         }
         let messages = match attempt()? {
@@ -107,7 +110,9 @@ pub(crate) fn wait_for<T>(
         let holder = describe(pid);
         if !announced {
             announced = true;
-            let who = holder.clone().unwrap_or_else(|| "another process".to_owned());
+            let who = holder
+                .clone()
+                .unwrap_or_else(|| "another process".to_owned());
             wait.sink.event(ProgressEvent::Message {
                 level: "info".to_owned(),
                 text: format!("waiting for {who} to release {}", path.display()),

@@ -58,7 +58,9 @@ pub(crate) fn mark(cache: &Cache, tx: &Transaction) -> Result<Marked> {
 
 fn install(cache: &Cache, names: &[String], marked: &mut Marked) -> Result<()> {
     if names.is_empty() {
-        return Err(Error::InvalidRequest("no package to install was given".to_owned()));
+        return Err(Error::InvalidRequest(
+            "no package to install was given".to_owned(),
+        ));
     }
     let mut targets = Vec::new();
     for name in names {
@@ -100,7 +102,9 @@ fn install(cache: &Cache, names: &[String], marked: &mut Marked) -> Result<()> {
 
 fn remove(cache: &Cache, names: &[String], recursive: bool, marked: &mut Marked) -> Result<()> {
     if names.is_empty() {
-        return Err(Error::InvalidRequest("no package to remove was given".to_owned()));
+        return Err(Error::InvalidRequest(
+            "no package to remove was given".to_owned(),
+        ));
     }
     // What was already unneeded before: a recursive removal leaves it alone.
     let garbage_before = garbage(cache);
@@ -108,9 +112,10 @@ fn remove(cache: &Cache, names: &[String], recursive: bool, marked: &mut Marked)
     for name in names {
         let pkg = find(cache, name, true)?;
         if pkg.installed().is_none() {
-            marked
-                .warnings
-                .push(format!("{} is not installed, so not removed", pkg.fullname(true)));
+            marked.warnings.push(format!(
+                "{} is not installed, so not removed",
+                pkg.fullname(true)
+            ));
             continue;
         }
         targets.push(pkg);
@@ -152,7 +157,9 @@ fn upgrade(cache: &Cache, marked: &mut Marked) -> Result<()> {
             marked.warnings.push(format!(
                 "{} is kept back at {}",
                 pkg.fullname(true),
-                pkg.installed().map(|v| v.version().to_owned()).unwrap_or_default()
+                pkg.installed()
+                    .map(|v| v.version().to_owned())
+                    .unwrap_or_default()
             ));
         }
     }
@@ -312,7 +319,11 @@ pub(crate) fn build(cache: &Cache, marked: Marked, archives: &Path) -> Plan {
 /// right size.
 fn download_size(pkg: &Package<'_>, version: &Version<'_>, archives: &Path) -> u64 {
     let size = version.size();
-    if version.uris().next().is_some_and(|uri| uri.starts_with("file:")) {
+    if version
+        .uris()
+        .next()
+        .is_some_and(|uri| uri.starts_with("file:"))
+    {
         return 0;
     }
     let file = archives.join(archive_name(pkg.name(), version.version(), version.arch()));

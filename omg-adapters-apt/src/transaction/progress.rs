@@ -137,7 +137,8 @@ impl Reporter {
             ("error", "failed to fetch")
         };
         if !ignored {
-            self.failures.push((item.to_owned(), error.trim().to_owned()));
+            self.failures
+                .push((item.to_owned(), error.trim().to_owned()));
         }
         let text = if error.is_empty() {
             format!("{what} {item}")
@@ -188,7 +189,8 @@ impl Reporter {
     pub(crate) fn install_finished(&mut self) {
         if let Some((item, percent)) = self.last_progress.take() {
             if percent < 100 {
-                self.sink.event(ProgressEvent::StepProgress { item, percent: 100 });
+                self.sink
+                    .event(ProgressEvent::StepProgress { item, percent: 100 });
             }
         }
     }

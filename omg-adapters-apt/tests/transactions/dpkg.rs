@@ -57,7 +57,11 @@ impl Drop for PurgeGuard {
 
 /// Purges the test packages other than `keep` (what a failed unpack left).
 pub fn purge_all_but(keep: &[&str]) {
-    let doomed: Vec<&str> = NAMES.iter().copied().filter(|n| !keep.contains(n)).collect();
+    let doomed: Vec<&str> = NAMES
+        .iter()
+        .copied()
+        .filter(|n| !keep.contains(n))
+        .collect();
     let _ = Command::new("dpkg")
         .args(["--purge", "--force-depends", "--force-remove-reinstreq"])
         .args(&doomed)

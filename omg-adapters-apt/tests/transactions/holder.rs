@@ -21,7 +21,13 @@ impl Holder {
     /// and keeps it until [`Holder::release`].
     pub fn start(path: &Path) -> Holder {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "helper_lock_holder", "--ignored", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "helper_lock_holder",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(VAR, path)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

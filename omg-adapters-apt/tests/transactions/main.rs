@@ -127,10 +127,20 @@ async fn transactions_through_libapt_and_dpkg() {
         &["Depends: omg-test-b", "Suggests: omg-test-virtual"],
         &[("/usr/share/omg-test-a/a.txt", "a 1.0\n")],
     ));
-    repo.add(&deb("omg-test-b", "1.0", &["Provides: omg-test-virtual"], &b_files));
+    repo.add(&deb(
+        "omg-test-b",
+        "1.0",
+        &["Provides: omg-test-virtual"],
+        &b_files,
+    ));
     repo.add(&deb("omg-test-c", "1.0", &["Conflicts: omg-test-b"], &[]));
     repo.add(&deb("omg-test-d", "1.0", &[], &b_files));
-    repo.add(&deb("omg-test-e", "1.0", &["Depends: omg-test-missing (>= 1)"], &[]));
+    repo.add(&deb(
+        "omg-test-e",
+        "1.0",
+        &["Depends: omg-test-missing (>= 1)"],
+        &[],
+    ));
     repo.add(&deb("omg-test-f", "1.0", &["Depends: omg-test-g"], &[]));
     repo.add(&deb("omg-test-g", "1.0", &[], &[]));
     repo.publish();
@@ -187,23 +197,40 @@ async fn install(apt: &AptBackend) {
     assert!(std::fs::read_to_string(B_FILE).is_ok_and(|t| t == "b\n"));
     let events = sink.events();
     assert!(
-        events.iter().any(|e| matches!(e, ProgressEvent::Step { .. })),
+        events
+            .iter()
+            .any(|e| matches!(e, ProgressEvent::Step { .. })),
         "{events:#?}"
     );
     assert!(
-        events.iter().any(|e| matches!(e, ProgressEvent::StepProgress { percent: 100, .. })),
+        events
+            .iter()
+            .any(|e| matches!(e, ProgressEvent::StepProgress { percent: 100, .. })),
         "{events:#?}"
     );
 
     // Later reads see it, with apt's auto marks.
     let now = apt.installed().await.unwrap();
-    let reason = |n: &str| now.iter().find(|s| s.name == n).map(|s| s.installed.clone().unwrap().reason);
+    let reason = |n: &str| {
+        now.iter()
+            .find(|s| s.name == n)
+            .map(|s| s.installed.clone().unwrap().reason)
+    };
     assert_eq!(reason("omg-test-a"), Some(InstallReason::Explicit));
     assert_eq!(reason("omg-test-b"), Some(InstallReason::Dependency));
     // Installing it again changes nothing.
-    let again = apt.plan(&Transaction::Install(vec!["omg-test-a".into()])).await.unwrap();
+    let again = apt
+        .plan(&Transaction::Install(vec!["omg-test-a".into()]))
+        .await
+        .unwrap();
     assert!(again.is_empty(), "{again:?}");
-    assert!(again.warnings.iter().any(|w| w.contains("already the newest")), "{again:?}");
+    assert!(
+        again
+            .warnings
+            .iter()
+            .any(|w| w.contains("already the newest")),
+        "{again:?}"
+    );
 }
 
 async fn graph(apt: &AptBackend) {
@@ -241,20 +268,37 @@ async fn upgrade(apt: &AptBackend, repo: &Repo) {
     );
     commit(apt, Transaction::Upgrade).await;
     assert_eq!(installed("omg-test-a").as_deref(), Some("1.1"));
-    assert!(apt.upgradable().await.unwrap().iter().all(|s| !s.name.starts_with("omg-test-")));
+    assert!(apt
+        .upgradable()
+        .await
+        .unwrap()
+        .iter()
+        .all(|s| !s.name.starts_with("omg-test-")));
     assert!(apt.plan(&Transaction::Upgrade).await.unwrap().is_empty());
 }
 
 async fn errors(apt: &AptBackend) {
-    match apt.plan(&Transaction::Install(vec!["omg-test-aa".into()])).await {
+    match apt
+        .plan(&Transaction::Install(vec!["omg-test-aa".into()]))
+        .await
+    {
         Err(Error::NotFound { name, suggestions }) => {
             assert_eq!(name, "omg-test-aa");
-            assert!(suggestions.iter().any(|s| s == "omg-test-a"), "{suggestions:?}");
+            assert!(
+                suggestions.iter().any(|s| s == "omg-test-a"),
+                "{suggestions:?}"
+            );
         }
         other => panic!("expected NotFound, got {other:?}"),
     }
-    match apt.plan(&Transaction::Install(vec!["omg-test-e".into()])).await {
-        Err(Error::Unsatisfiable { dependency, required_by }) => {
+    match apt
+        .plan(&Transaction::Install(vec!["omg-test-e".into()]))
+        .await
+    {
+        Err(Error::Unsatisfiable {
+            dependency,
+            required_by,
+        }) => {
             assert_eq!(dependency, "omg-test-missing (>= 1)");
             assert_eq!(required_by, "omg-test-e");
         }
@@ -262,17 +306,30 @@ async fn errors(apt: &AptBackend) {
     }
     // Both asked for: libapt cannot remove b to install c.
     match apt
-        .plan(&Transaction::Install(vec!["omg-test-b".into(), "omg-test-c".into()]))
+        .plan(&Transaction::Install(vec![
+            "omg-test-b".into(),
+            "omg-test-c".into(),
+        ]))
         .await
     {
-        Err(Error::Conflict { first, second, reason }) => {
-            assert_eq!((first.as_str(), second.as_str()), ("omg-test-c", "omg-test-b"));
+        Err(Error::Conflict {
+            first,
+            second,
+            reason,
+        }) => {
+            assert_eq!(
+                (first.as_str(), second.as_str()),
+                ("omg-test-c", "omg-test-b")
+            );
             assert!(reason.unwrap().contains("conflicts with omg-test-b"));
         }
         other => panic!("expected Conflict, got {other:?}"),
     }
     // c alone: apt's resolver removes b and what needs it, as `apt install` would.
-    let plan = apt.plan(&Transaction::Install(vec!["omg-test-c".into()])).await.unwrap();
+    let plan = apt
+        .plan(&Transaction::Install(vec!["omg-test-c".into()]))
+        .await
+        .unwrap();
     assert_eq!(
         names(&plan),
         [
@@ -293,7 +350,11 @@ async fn file_conflict(apt: &AptBackend) {
     assert_only_test_packages(&plan);
     let sink = Arc::new(Recorder::default());
     match apt.commit(&tx, sink.clone()).await {
-        Err(Error::FileConflict { package, path, owner }) => {
+        Err(Error::FileConflict {
+            package,
+            path,
+            owner,
+        }) => {
             assert_eq!(package, "omg-test-d");
             assert_eq!(path, Path::new(B_FILE));
             assert_eq!(owner.as_deref(), Some("omg-test-b"));
@@ -323,7 +384,10 @@ async fn remove(apt: &AptBackend) {
     assert_eq!(installed("omg-test-a"), None);
     assert_eq!(installed("omg-test-b").as_deref(), Some("1.0"));
     let orphans = apt.orphans().await.unwrap();
-    assert!(orphans.iter().any(|s| s.name == "omg-test-b"), "{orphans:?}");
+    assert!(
+        orphans.iter().any(|s| s.name == "omg-test-b"),
+        "{orphans:?}"
+    );
 
     // Removing b now takes nothing else; an unknown name suggests installed ones.
     match apt
@@ -334,7 +398,10 @@ async fn remove(apt: &AptBackend) {
         .await
     {
         Err(Error::NotFound { suggestions, .. }) => {
-            assert!(suggestions.iter().any(|s| s == "omg-test-b"), "{suggestions:?}")
+            assert!(
+                suggestions.iter().any(|s| s == "omg-test-b"),
+                "{suggestions:?}"
+            )
         }
         other => panic!("expected NotFound, got {other:?}"),
     }
@@ -394,13 +461,20 @@ async fn clean(apt: &AptBackend, archives: &Path) {
     repo::filler(&archives.join("partial/omg-test-c_1.0_all.deb"), 50);
 
     // keep 1: the newest by dpkg's order (the epoch makes 1:0.9 the newest a).
-    let plan = apt.plan(&Transaction::CleanCache { keep: 1 }).await.unwrap();
+    let plan = apt
+        .plan(&Transaction::CleanCache { keep: 1 })
+        .await
+        .unwrap();
     let deleted: Vec<(String, u64)> = plan
         .actions
         .iter()
         .map(|a| {
             assert_eq!(a.kind, ActionKind::DeleteFile);
-            let file = Path::new(&a.name).file_name().unwrap().to_string_lossy().into_owned();
+            let file = Path::new(&a.name)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (file, a.installed_size)
         })
         .collect();
@@ -412,7 +486,10 @@ async fn clean(apt: &AptBackend, archives: &Path) {
         ]
     );
     assert_eq!(plan.installed_size_delta, -300);
-    assert!(archives.join("omg-test-a_1.0_all.deb").exists(), "planning deletes nothing");
+    assert!(
+        archives.join("omg-test-a_1.0_all.deb").exists(),
+        "planning deletes nothing"
+    );
     commit(apt, Transaction::CleanCache { keep: 1 }).await;
     assert!(!archives.join("omg-test-a_1.0_all.deb").exists());
     assert!(!archives.join("omg-test-a_1.1_all.deb").exists());
@@ -420,7 +497,10 @@ async fn clean(apt: &AptBackend, archives: &Path) {
     assert!(archives.join("omg-test-b_1.0_all.deb").exists());
 
     // keep 0: apt-get clean, partial/ too.
-    let plan = apt.plan(&Transaction::CleanCache { keep: 0 }).await.unwrap();
+    let plan = apt
+        .plan(&Transaction::CleanCache { keep: 0 })
+        .await
+        .unwrap();
     assert_eq!(plan.actions.len(), 3, "{plan:?}");
     commit(apt, Transaction::CleanCache { keep: 0 }).await;
     let left: Vec<_> = std::fs::read_dir(archives)
@@ -441,11 +521,16 @@ async fn locks(conf: &Path) {
     assert_only_test_packages(&apt.plan(&tx).await.unwrap());
 
     // Held past the timeout: Locked, naming the holder, after one message.
-    let mut holder = holder::Holder::start(frontend);
-    assert!(holder.locked, "another process holds dpkg's lock; cannot test");
+    let holder = holder::Holder::start(frontend);
+    assert!(
+        holder.locked,
+        "another process holds dpkg's lock; cannot test"
+    );
     let sink = Arc::new(Recorder::default());
     match apt.commit(&tx, sink.clone()).await {
-        Err(Error::Locked { path, holder: who, .. }) => {
+        Err(Error::Locked {
+            path, holder: who, ..
+        }) => {
             assert_eq!(path, frontend);
             let who = who.unwrap();
             assert!(who.starts_with(&format!("pid {} (", holder.pid())), "{who}");
@@ -463,7 +548,9 @@ async fn locks(conf: &Path) {
         format!(
             "waiting for pid {} ({}) to release /var/lib/dpkg/lock-frontend",
             holder.pid(),
-            std::fs::read_to_string(format!("/proc/{}/comm", holder.pid())).unwrap().trim()
+            std::fs::read_to_string(format!("/proc/{}/comm", holder.pid()))
+                .unwrap()
+                .trim()
         )
     );
     assert_eq!(installed("omg-test-g"), None);
@@ -515,7 +602,12 @@ async fn interrupt(repo: &Repo) {
     }));
     let result = apt.commit(&tx, sink.clone()).await;
     server.release();
-    assert_eq!(*answered.lock().unwrap(), Some(true), "{:#?}", sink.events());
+    assert_eq!(
+        *answered.lock().unwrap(),
+        Some(true),
+        "{:#?}",
+        sink.events()
+    );
     assert!(matches!(result, Err(Error::Interrupted(_))), "{result:?}");
     assert_eq!(installed("omg-test-g"), None);
     assert!(!apt.interrupt(), "the commit is over");
