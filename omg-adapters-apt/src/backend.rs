@@ -48,8 +48,8 @@ impl AptBackend {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] naming the file when the apt.conf or the root does not exist or
-    /// libapt rejects the configuration; [`Error::BackendGone`] when the worker thread is
+    /// [`Error::Config`](omg_ports::Error::Config) naming the file when the apt.conf or the root does not exist or
+    /// libapt rejects the configuration; [`Error::BackendGone`](omg_ports::Error::BackendGone) when the worker thread is
     /// gone.
     pub fn open(config: AptConfig) -> Result<AptBackend> {
         let for_worker = config.clone();
