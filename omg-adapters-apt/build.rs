@@ -1,10 +1,19 @@
-//! Builds the small C++ bridge of `src/refresh.rs` (libapt calls rust-apt does not bind).
+//! Builds the small C++ bridges (libapt calls rust-apt does not bind): `src/refresh.rs`,
+//! and `src/transaction/bridge.rs` with `bridge.cc`.
 
 fn main() {
-    cxx_build::bridge("src/refresh.rs")
+    cxx_build::bridges(["src/refresh.rs", "src/transaction/bridge.rs"])
+        .file("src/transaction/bridge.cc")
         .flag_if_supported("-std=c++17")
-        .compile("omg-adapters-apt-refresh");
+        .compile("omg-adapters-apt-bridge");
     println!("cargo:rustc-link-lib=apt-pkg");
-    println!("cargo:rerun-if-changed=src/refresh.rs");
-    println!("cargo:rerun-if-changed=src/refresh.h");
+    for file in [
+        "src/refresh.rs",
+        "src/refresh.h",
+        "src/transaction/bridge.rs",
+        "src/transaction/bridge.h",
+        "src/transaction/bridge.cc",
+    ] {
+        println!("cargo:rerun-if-changed={file}");
+    }
 }

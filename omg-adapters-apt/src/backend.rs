@@ -1,12 +1,12 @@
 //! [`AptBackend`]: omg's [`PackageBackend`] over libapt-pkg.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use omg_ports::{
-    BackendInfo, Error, Fingerprint, Package, PackageBackend, PackageSummary, Plan, ProgressSink,
-    Result, Transaction, TransactionOutcome, VersionScheme,
+    BackendInfo, DependencyNode, Fingerprint, Package, PackageBackend, PackageSummary, Plan,
+    ProgressSink, Result, Transaction, TransactionOutcome, VersionScheme,
 };
 
 use crate::binary_cache::CacheDir;
@@ -14,7 +14,8 @@ use crate::config::{AptConfig, Paths};
 use crate::error::{gone, BACKEND};
 use crate::lists::{self, Descriptions, ListFile};
 use crate::query::{self, Entry, Filter};
-use crate::{fingerprint, worker};
+use crate::transaction::{self, Control, DEFAULT_LOCK_TIMEOUT};
+use crate::{fingerprint, graph, worker};
 
 /// omg's package backend for Debian and Ubuntu, over libapt-pkg.
 ///
@@ -25,14 +26,18 @@ use crate::{fingerprint, worker};
 /// configuration and cache first: milliseconds when libapt maps its binary cache (see
 /// [`CacheDir`]), about half a second for a Debian archive when it must parse the lists.
 ///
-/// Reads only: [`PackageBackend::plan`] and [`PackageBackend::commit`] return
-/// [`Error::Unsupported`] for now.
+/// Transactions ([`PackageBackend::plan`], [`PackageBackend::commit`]) go through libapt
+/// as `apt` does them: the DepCache's marks and problem resolver, dpkg's locks, the
+/// acquire system, and dpkg run by libapt's package manager. Clones share one interrupt
+/// switch ([`PackageBackend::interrupt`]).
 #[derive(Debug, Clone)]
 pub struct AptBackend {
     config: AptConfig,
     cache_dir: CacheDir,
     paths: Paths,
     info: BackendInfo,
+    lock_timeout: Duration,
+    control: Arc<Control>,
 }
 
 impl AptBackend {
@@ -43,8 +48,8 @@ impl AptBackend {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] naming the file when the apt.conf or the root does not exist or
-    /// libapt rejects the configuration; [`Error::BackendGone`] when the worker thread is
+    /// [`Error::Config`](omg_ports::Error::Config) naming the file when the apt.conf or the root does not exist or
+    /// libapt rejects the configuration; [`Error::BackendGone`](omg_ports::Error::BackendGone) when the worker thread is
     /// gone.
     pub fn open(config: AptConfig) -> Result<AptBackend> {
         let for_worker = config.clone();
@@ -60,7 +65,22 @@ impl AptBackend {
             cache_dir: CacheDir::default(),
             paths,
             info,
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            control: Arc::default(),
         })
+    }
+
+    /// The same backend, waiting up to `timeout` (60 s unless set) for a lock another
+    /// package manager holds before a commit fails with
+    /// [`Error::Locked`](omg_ports::Error::Locked).
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> AptBackend {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// How long a commit waits for another package manager's lock.
+    pub fn lock_timeout(&self) -> Duration {
+        self.lock_timeout
     }
 
     /// The same backend, with libapt's binary cache kept in `cache_dir` from the next
@@ -230,24 +250,97 @@ impl PackageBackend for AptBackend {
         Ok(fingerprint::stamps(&self.paths))
     }
 
-    /// Not supported yet: always [`Error::Unsupported`].
-    async fn plan(&self, _tx: &Transaction) -> Result<Plan> {
-        Err(unsupported())
+    /// What `tx` would do, computed in a DepCache of its own that is then dropped:
+    ///
+    /// - `Install`: the names (or the one package providing a virtual name) marked for
+    ///   installation with their dependencies, protected, and libapt's problem resolver
+    ///   run, as `apt install` does; the targets become explicitly installed.
+    /// - `Remove`: the names marked for removal and the resolver run (packages that need
+    ///   them go too); `recursive` also removes what became unneeded because of it (libapt's
+    ///   mark and sweep, before and after), not what was unneeded already.
+    /// - `Upgrade`: libapt's full upgrade (`apt full-upgrade`).
+    /// - `Refresh`: nothing to list in advance (a note in the warnings).
+    /// - `CleanCache { keep }`: the archives in `Dir::Cache::Archives` beyond the newest
+    ///   `keep` versions of each package (by dpkg's order), and `partial/` for `keep = 0`.
+    ///
+    /// Each action has the old and new version, the candidate's repository, the bytes to
+    /// download (0 from a local `file:` source or when the archive is already cached) and
+    /// the installed size (the file size for a deleted archive).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`](omg_ports::Error::NotFound) with close names,
+    /// [`Error::Unsatisfiable`](omg_ports::Error::Unsatisfiable) and
+    /// [`Error::Conflict`](omg_ports::Error::Conflict) from the resolver's broken packages.
+    async fn plan(&self, tx: &Transaction) -> Result<Plan> {
+        let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
+        let tx = tx.clone();
+        worker::call(move |state| -> Result<Plan> {
+            let (cache, paths) = state.take_cache(&config, &cache_dir)?;
+            transaction::plan(cache, &paths, &tx)
+        })
+        .await?
     }
 
-    /// Not supported yet: always [`Error::Unsupported`].
+    /// Carries `tx` out as [`Self::plan`] describes it, as root only: takes dpkg's lock
+    /// (waiting up to [`AptBackend::lock_timeout`], with one message naming the holder),
+    /// fetches the archives under the archives' lock, lets libapt run dpkg, and returns the
+    /// actions done. `Refresh` updates the lists under their lock; `CleanCache` deletes the
+    /// files under the archives' lock. Download progress, dpkg's steps and its messages go to
+    /// `progress`. Later reads open a fresh cache and see the new state.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Self::plan`], and [`Error::NeedsRoot`](omg_ports::Error::NeedsRoot),
+    /// [`Error::Locked`](omg_ports::Error::Locked), [`Error::Download`](omg_ports::Error::Download),
+    /// [`Error::CorruptPackage`](omg_ports::Error::CorruptPackage) (a hash or size
+    /// mismatch), [`Error::DiskSpace`](omg_ports::Error::DiskSpace),
+    /// [`Error::FileConflict`](omg_ports::Error::FileConflict) (dpkg's "trying to
+    /// overwrite"), [`Error::Interrupted`](omg_ports::Error::Interrupted), and
+    /// [`Error::Library`](omg_ports::Error::Library) with dpkg's and libapt's messages.
     async fn commit(
         &self,
-        _tx: &Transaction,
-        _progress: Arc<dyn ProgressSink>,
+        tx: &Transaction,
+        progress: Arc<dyn ProgressSink>,
     ) -> Result<TransactionOutcome> {
-        Err(unsupported())
+        transaction::require_root(tx)?;
+        let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
+        let (tx, control, timeout) = (tx.clone(), self.control.clone(), self.lock_timeout);
+        self.control.start();
+        let answer = worker::call(move |state| -> Result<TransactionOutcome> {
+            let outcome = state
+                .take_cache(&config, &cache_dir)
+                .and_then(|(cache, paths)| {
+                    transaction::commit(cache, &paths, &tx, progress, control.clone(), timeout)
+                });
+            control.finish();
+            outcome
+        })
+        .await;
+        if answer.is_err() {
+            self.control.finish();
+        }
+        answer?
     }
-}
 
-fn unsupported() -> Error {
-    Error::Unsupported {
-        backend: BACKEND.to_owned(),
-        operation: "transactions".to_owned(),
+    /// Stops a running commit of this backend (or a clone) at libapt's next safe point:
+    /// while it waits for a lock or downloads, it ends with
+    /// [`Error::Interrupted`](omg_ports::Error::Interrupted), having installed nothing.
+    /// False when no commit runs, or when dpkg already runs: dpkg is left to finish, since
+    /// stopping it half-way would leave packages half-configured.
+    fn interrupt(&self) -> bool {
+        self.control.interrupt()
+    }
+
+    /// Every installed package with the installed packages satisfying its `Pre-Depends`
+    /// and `Depends` (`depends`) and `Recommends` and `Suggests` (`optional`), resolved
+    /// through `Provides`, sorted by name.
+    async fn dependency_graph(&self) -> Result<Vec<DependencyNode>> {
+        let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
+        worker::call(move |state| -> Result<Vec<DependencyNode>> {
+            let (cache, paths) = state.cache(&config, &cache_dir)?;
+            Ok(graph::dependency_graph(cache, paths))
+        })
+        .await?
     }
 }

@@ -45,6 +45,15 @@
 //! [`package`](omg_ports::PackageBackend::package) take candidates from libapt's policy
 //! and auto-installed marks from `extended_states`, as libapt's DepCache does, without
 //! building it (a quarter of a second); only `upgradable` and `orphans` need it.
+//!
+//! # Transactions
+//!
+//! [`PackageBackend::plan`](omg_ports::PackageBackend::plan) and
+//! [`commit`](omg_ports::PackageBackend::commit) go through libapt as apt does: the
+//! DepCache's marks and problem resolver, dpkg's locks (waited for up to
+//! [`AptBackend::with_lock_timeout`]), the acquire system, and dpkg run by libapt's package
+//! manager. A small C++ bridge drives the acquire system and the package manager so a
+//! download can be interrupted and each failed item is known.
 
 #![warn(missing_docs)]
 
@@ -55,10 +64,12 @@ mod convert;
 mod deb822;
 mod error;
 mod fingerprint;
+mod graph;
 mod lists;
 mod policy;
 mod query;
 mod refresh;
+mod transaction;
 mod version;
 mod worker;
 

@@ -106,7 +106,7 @@ pub(crate) fn status_files(cache: &Cache) -> Vec<ListFile> {
 
 /// The repository label of each package file, by its index in the cache; `None` for
 /// files that are not a repository (dpkg's status).
-fn labels(cache: &Cache) -> Vec<Option<String>> {
+pub(crate) fn labels(cache: &Cache) -> Vec<Option<String>> {
     let mut labels = Vec::new();
     for file in cache.package_files() {
         let index = file.index();
@@ -134,7 +134,7 @@ fn label(file: &PackageFile<'_>) -> Option<String> {
 
 /// The repository `version` comes from: the first of its files that is a repository,
 /// `local` when dpkg's status file is the only one.
-fn repository_of(version: &Version<'_>, labels: &[Option<String>]) -> String {
+pub(crate) fn repository_of(version: &Version<'_>, labels: &[Option<String>]) -> String {
     version
         .version_files()
         .find_map(|vf| labels.get(vf.package_file().index())?.clone())

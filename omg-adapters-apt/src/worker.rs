@@ -148,6 +148,22 @@ impl State {
     }
 }
 
+impl State {
+    /// The cache for `config`, taken out of the worker: a transaction marks it, may
+    /// consume it, and drops it, so the next job opens a fresh one that sees what the
+    /// transaction changed.
+    pub(crate) fn take_cache(
+        &mut self,
+        config: &AptConfig,
+        cache_dir: &CacheDir,
+    ) -> Result<(Cache, Paths)> {
+        self.cache(config, cache_dir)?;
+        let session = self.session.as_mut().ok_or_else(gone)?;
+        let open = session.cache.take().ok_or_else(gone)?;
+        Ok((open.cache, session.paths.clone()))
+    }
+}
+
 /// Opens libapt's cache with its binary caches in `files`; should that fail because of
 /// them (a full disk, say), opens it again with the configuration's own.
 fn open(paths: &Paths, files: Option<&CacheFiles>) -> Result<Cache> {

@@ -7,7 +7,8 @@ use std::fs;
 use common::{lz4, TestRoot, PACKAGES};
 use omg_adapters_apt::{AptBackend, AptConfig};
 use omg_ports::{
-    Error, InstallReason, Installed, PackageBackend, PackageSummary, Transaction, VersionScheme,
+    ActionKind, Error, InstallReason, Installed, PackageBackend, PackageSummary, Plan, Transaction,
+    VersionScheme,
 };
 
 fn installed(version: &str, reason: InstallReason) -> Option<Installed> {
@@ -370,18 +371,95 @@ async fn the_fingerprint_follows_the_root_files() {
     );
 }
 
+fn kinds(plan: &Plan) -> Vec<(ActionKind, &str)> {
+    plan.actions
+        .iter()
+        .map(|a| (a.kind, a.name.as_str()))
+        .collect()
+}
+
 #[tokio::test]
-async fn transactions_are_unsupported() {
+async fn plans_of_a_tiny_root_come_from_libapts_resolver() {
     let root = TestRoot::new();
     let apt = AptBackend::open(AptConfig::host().with_root(root.path())).unwrap();
-    let err = apt.plan(&Transaction::Upgrade).await.unwrap_err();
-    match err {
-        Error::Unsupported { backend, operation } => {
-            assert_eq!(
-                (backend.as_str(), operation.as_str()),
-                ("apt", "transactions")
-            );
+
+    let upgrade = apt.plan(&Transaction::Upgrade).await.unwrap();
+    assert_eq!(kinds(&upgrade), [(ActionKind::Upgrade, "libfoo")]);
+    let libfoo = &upgrade.actions[0];
+    assert_eq!(libfoo.old_version.as_deref(), Some("1.0-1"));
+    assert_eq!(libfoo.new_version.as_deref(), Some("1.1-1"));
+    assert_eq!(libfoo.repository.as_deref(), Some("omgtest/main"));
+    assert_eq!(libfoo.reason, Some(InstallReason::Dependency));
+
+    // Removing libfoo takes tool, which depends on it, as apt's resolver does.
+    let remove = apt
+        .plan(&Transaction::Remove {
+            names: vec!["libfoo".into()],
+            recursive: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        kinds(&remove),
+        [(ActionKind::Remove, "libfoo"), (ActionKind::Remove, "tool")]
+    );
+
+    // Recursive: libfoo was needed only by tool; libbar was unneeded before and stays.
+    let recursive = apt
+        .plan(&Transaction::Remove {
+            names: vec!["tool".into()],
+            recursive: true,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        kinds(&recursive),
+        [(ActionKind::Remove, "libfoo"), (ActionKind::Remove, "tool")]
+    );
+
+    // hello pre-depends on a dpkg no source has.
+    match apt.plan(&Transaction::Install(vec!["hello".into()])).await {
+        Err(Error::Unsatisfiable {
+            dependency,
+            required_by,
+        }) => {
+            assert_eq!(dependency, "dpkg (>= 1.15.6~)");
+            assert_eq!(required_by, "hello");
         }
-        other => panic!("{other:?}"),
+        other => panic!("expected Unsatisfiable, got {other:?}"),
     }
+    match apt.plan(&Transaction::Install(vec!["helo".into()])).await {
+        Err(Error::NotFound { suggestions, .. }) => {
+            assert!(suggestions.iter().any(|s| s == "hello"), "{suggestions:?}")
+        }
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    // A plan leaves no marks behind for later reads.
+    let orphans = apt.orphans().await.unwrap();
+    let names: Vec<_> = orphans.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["libbar"]);
+
+    let clean = apt
+        .plan(&Transaction::CleanCache { keep: 0 })
+        .await
+        .unwrap();
+    assert!(clean.is_empty());
+}
+
+#[tokio::test]
+async fn the_dependency_graph_of_a_tiny_root() {
+    let root = TestRoot::new();
+    let apt = AptBackend::open(AptConfig::host().with_root(root.path())).unwrap();
+    let graph = apt.dependency_graph().await.unwrap();
+    let names: Vec<_> = graph.iter().map(|n| n.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["libbar", "libfoo", "libqux:i386", "localonly", "tool"]
+    );
+    let tool = graph.iter().find(|n| n.name == "tool").unwrap();
+    assert_eq!(tool.depends, ["libfoo"]);
+    assert_eq!(tool.reason, InstallReason::Explicit);
+    let libfoo = graph.iter().find(|n| n.name == "libfoo").unwrap();
+    assert_eq!(libfoo.reason, InstallReason::Dependency);
+    assert!(libfoo.depends.is_empty());
 }
