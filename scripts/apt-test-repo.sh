@@ -26,7 +26,23 @@ deb() { # name version [depends]
 deb omg-demo-lib 1.0
 deb omg-demo-app 1.0 omg-demo-lib
 [ "${2:-}" = next ] && deb omg-demo-app 1.1 omg-demo-lib
-(cd "$dir" && dpkg-scanpackages -m pool /dev/null 2>/dev/null >Packages)
+(
+  cd "$dir"
+  dpkg-scanpackages -m pool /dev/null 2>/dev/null >Packages
+  gzip -kf Packages
+  # A Release file with the indexes' hashes, so that apt fetches Packages.gz at once.
+  {
+    echo "Origin: omg-demo"
+    echo "Label: omg-demo"
+    echo "Suite: demo"
+    echo "Codename: demo"
+    echo "Date: $(LC_ALL=C date -u '+%a, %d %b %Y %H:%M:%S UTC')"
+    echo "SHA256:"
+    for f in Packages Packages.gz; do
+      printf ' %s %s %s\n' "$(sha256sum "$f" | cut -d' ' -f1)" "$(stat -c %s "$f")" "$f"
+    done
+  } >Release
+)
 
 echo "deb [trusted=yes] file:$dir ./" >"$dir/sources.list"
 cat >"$dir/apt.conf" <<CONF

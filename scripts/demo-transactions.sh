@@ -9,6 +9,7 @@ backend=${1:-alpm}
 cargo build -q -p omg-cli --bins
 omg=$PWD/target/debug/omg
 work=$(mktemp -d)
+chmod 755 "$work" # apt downloads as _apt, which must reach the repository
 trap 'rm -rf "$work"' EXIT
 export OMG_SOCKET=$work/none.sock OMG_HISTORY_FILE=$work/history.redb
 

@@ -9,6 +9,7 @@ mod confirm;
 mod privilege;
 mod progress;
 mod record;
+mod stdout_guard;
 
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
@@ -185,7 +186,16 @@ async fn commit(
     out: &Output,
 ) -> Result<TransactionOutcome> {
     let backend = engine.backend();
-    let sink = progress::sink(out.json, plan.download_size);
+    // With --json, what dpkg or a scriptlet prints goes to stderr for the time of the commit.
+    let guard = if out.json {
+        stdout_guard::StdoutToStderr::new()
+    } else {
+        None
+    };
+    let json_out = guard
+        .as_ref()
+        .and_then(stdout_guard::StdoutToStderr::json_out);
+    let sink = progress::sink(out.json, json_out, plan.download_size);
     let commit = backend.commit(tx, sink);
     tokio::pin!(commit);
     loop {

@@ -9,10 +9,14 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use omg_cli::render::human_size;
 use omg_ports::{ProgressEvent, ProgressSink};
 
-/// The sink for this run: JSON lines, bars, or plain lines.
-pub fn sink(json: bool, total_download: u64) -> std::sync::Arc<dyn ProgressSink> {
+/// The sink for this run: JSON lines (to `json_out`, else stdout), bars, or plain lines.
+pub fn sink(
+    json: bool,
+    json_out: Option<std::fs::File>,
+    total_download: u64,
+) -> std::sync::Arc<dyn ProgressSink> {
     if json {
-        std::sync::Arc::new(JsonLines)
+        std::sync::Arc::new(JsonLines(json_out.map(Mutex::new)))
     } else if std::io::stderr().is_terminal() {
         std::sync::Arc::new(Bars::new(total_download))
     } else {
@@ -20,14 +24,23 @@ pub fn sink(json: bool, total_download: u64) -> std::sync::Arc<dyn ProgressSink>
     }
 }
 
-/// `{"event":"download",...}` per line on stdout.
-struct JsonLines;
+/// `{"event":"download",...}` per line on the given file, else stdout.
+struct JsonLines(Option<Mutex<std::fs::File>>);
 
 impl ProgressSink for JsonLines {
     fn event(&self, event: ProgressEvent) {
-        if let Ok(line) = serde_json::to_string(&event) {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{line}");
+        let Ok(line) = serde_json::to_string(&event) else {
+            return;
+        };
+        match &self.0 {
+            Some(file) => {
+                if let Ok(mut f) = file.lock() {
+                    let _ = writeln!(f, "{line}");
+                }
+            }
+            None => {
+                let _ = writeln!(std::io::stdout().lock(), "{line}");
+            }
         }
     }
 }
