@@ -1,0 +1,158 @@
+//! `omg sync / install / update / remove` through libapt and the real dpkg, end to end: two
+//! tiny packages in a local repository (scripts/apt-test-repo.sh) under an apt configuration
+//! that sees only it. dpkg installs into this host, so this needs root, and the packages
+//! (`omg-demo-*`, nothing else) are purged whatever happens. Skipped with a note without root
+//! or dpkg-deb, except under CI.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{omg, Run};
+
+const PACKAGES: [&str; 2] = ["omg-demo-app", "omg-demo-lib"];
+
+/// Purges the demo packages when dropped.
+struct Purge;
+
+impl Drop for Purge {
+    fn drop(&mut self) {
+        let _ = Command::new("dpkg").arg("--purge").args(PACKAGES).output();
+    }
+}
+
+fn usable() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let tools = Command::new("dpkg-deb").arg("--version").output().is_ok()
+        && Command::new("dpkg-scanpackages")
+            .arg("--version")
+            .output()
+            .is_ok();
+    if root && tools {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI runs as root with dpkg-dev installed"
+    );
+    println!("note: needs root, dpkg-deb and dpkg-scanpackages; skipped");
+    false
+}
+
+fn repo(dir: &Path, next: bool) -> PathBuf {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/apt-test-repo.sh");
+    let mut cmd = Command::new("bash");
+    cmd.arg(script).arg(dir);
+    if next {
+        cmd.arg("next");
+    }
+    let out = cmd.output().expect("bash");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+fn installed(name: &str) -> Option<String> {
+    let out = Command::new("dpkg-query")
+        .args(["-W", "-f=${Status} ${Version}", name])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.strip_prefix("install ok installed ")
+        .map(str::to_string)
+}
+
+#[test]
+fn sync_install_update_remove_through_omg_on_apt() {
+    if !usable() {
+        return;
+    }
+    for name in PACKAGES {
+        assert!(installed(name).is_none(), "{name} is already on this host");
+    }
+    let _purge = Purge;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    let conf = repo(&dir.path().join("repo"), false);
+    let history = dir.path().join("history.redb");
+    let run = |args: &[&str]| -> Run {
+        let mut all = vec!["--backend", "apt"];
+        all.extend(args);
+        omg(
+            &all,
+            &[
+                ("APT_CONFIG", conf.to_str().expect("UTF-8")),
+                ("OMG_SOCKET", "/nonexistent/omgd.sock"),
+                ("OMG_HISTORY_FILE", history.to_str().expect("UTF-8")),
+            ],
+        )
+    };
+    run(&["sync", "--yes"]).expect_code(0);
+    let plan = run(&["--json", "install", "omg-demo-app", "--dry-run"]).json();
+    let names: Vec<&str> = plan["plan"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 2, "{plan}");
+    assert!(names.iter().all(|n| n.starts_with("omg-demo-")), "{plan}");
+
+    let install = run(&["install", "omg-demo-app", "--yes"]);
+    install.expect_code(0);
+    assert!(
+        install.stdout.contains("installed omg-demo-app 1.0"),
+        "{}",
+        install.stdout
+    );
+    assert_eq!(installed("omg-demo-app").as_deref(), Some("1.0"));
+    assert_eq!(installed("omg-demo-lib").as_deref(), Some("1.0"));
+    let why = run(&["why", "omg-demo-lib"]);
+    assert!(
+        why.stdout.contains("omg-demo-app -> omg-demo-lib"),
+        "{}",
+        why.stdout
+    );
+
+    repo(&dir.path().join("repo"), true);
+    run(&["sync", "--yes"]).expect_code(0);
+    let dry = run(&["--json", "update", "--dry-run"]).json();
+    let actions = dry["plan"]["actions"].as_array().expect("actions");
+    assert!(
+        actions.iter().all(|a| a["name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("omg-demo-"))),
+        "the update would touch other packages: {dry}"
+    );
+    let update = run(&["--json", "update", "--yes"]);
+    update.expect_code(0);
+    for line in update.stdout.lines() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line}"));
+    }
+    assert_eq!(installed("omg-demo-app").as_deref(), Some("1.1"));
+
+    let remove = run(&["remove", "-r", "omg-demo-app", "--yes"]);
+    remove.expect_code(0);
+    assert!(installed("omg-demo-app").is_none() && installed("omg-demo-lib").is_none());
+    let history = run(&["--json", "history"]).json();
+    let verbs: Vec<&str> = history
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["verb"].as_str())
+        .collect();
+    assert_eq!(
+        verbs,
+        ["refresh", "install", "refresh", "upgrade", "remove"]
+    );
+}
