@@ -119,6 +119,24 @@ fn via_daemon(args: &[&str], socket: &Path) -> Run {
     )
 }
 
+/// Each of `commands` (after the `backend` options) prints the same, with the same exit code,
+/// through the daemon as in direct mode.
+fn assert_same_as_direct(backend: &[&str], commands: &[Vec<&str>], socket: &Path) {
+    for command in commands {
+        let mut args = backend.to_vec();
+        args.extend(command);
+        let mut direct_args = args.clone();
+        direct_args.push("--no-daemon");
+        let direct = omg(&direct_args, &[]);
+        let served = via_daemon(&args, socket);
+        assert_eq!(
+            (served.code, &served.stdout, &served.stderr),
+            (direct.code, &direct.stdout, &direct.stderr),
+            "omg {args:?}: daemon and direct mode differ"
+        );
+    }
+}
+
 #[test]
 fn daemon_answers_are_byte_identical_to_direct_mode() {
     let Some(omgd) = omgd_bin() else { return };
@@ -144,19 +162,8 @@ fn daemon_answers_are_byte_identical_to_direct_mode() {
         vec!["--json", "status"],
         vec!["search", " "],
     ];
-    for command in commands {
-        let mut args = vec!["--backend", "alpm", "--config", conf.as_str()];
-        args.extend(&command);
-        let mut direct_args = args.clone();
-        direct_args.push("--no-daemon");
-        let direct = omg(&direct_args, &[]);
-        let served = via_daemon(&args, &daemon.socket);
-        assert_eq!(
-            (served.code, &served.stdout, &served.stderr),
-            (direct.code, &direct.stdout, &direct.stderr),
-            "omg {command:?}: daemon and direct mode differ"
-        );
-    }
+    let backend = ["--backend", "alpm", "--config", conf.as_str()];
+    assert_same_as_direct(&backend, &commands, &daemon.socket);
 }
 
 #[test]
@@ -217,17 +224,5 @@ fn apt_daemon_on_the_host_answers_like_direct_mode() {
         vec!["status"],
         vec!["outdated"],
     ];
-    for command in commands {
-        let mut args = vec!["--backend", "apt"];
-        args.extend(&command);
-        let mut direct_args = args.clone();
-        direct_args.push("--no-daemon");
-        let direct = omg(&direct_args, &[]);
-        let served = via_daemon(&args, &daemon.socket);
-        assert_eq!(
-            (served.code, &served.stdout, &served.stderr),
-            (direct.code, &direct.stdout, &direct.stderr),
-            "omg {command:?}: the apt daemon and direct mode differ"
-        );
-    }
+    assert_same_as_direct(&["--backend", "apt"], &commands, &daemon.socket);
 }
