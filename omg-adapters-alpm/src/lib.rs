@@ -65,6 +65,7 @@ mod health;
 pub mod pacman_conf;
 mod queries;
 mod session;
+mod sources;
 mod syncdb;
 mod worker;
 

@@ -59,6 +59,7 @@ mod lists;
 mod policy;
 mod query;
 mod refresh;
+mod sources;
 mod version;
 mod worker;
 
