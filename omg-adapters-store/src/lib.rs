@@ -57,6 +57,7 @@
 
 mod codec;
 mod error;
+mod feeds;
 mod index;
 mod key;
 mod open;
