@@ -9,7 +9,7 @@ use omg_ports::{
     Advisories, AdvisorySource, CachedFeed, Error, FeedMeta, FeedOrigin, FeedRequest, FeedSnapshot,
     FetchOutcome, FetchRequest, Fetcher, Result, Store,
 };
-use tracing::{debug, warn};
+use tracing::{debug, info};
 
 use crate::feeds;
 
@@ -77,7 +77,7 @@ impl TrackerSource {
     ) -> Result<FeedSnapshot> {
         match cached {
             Some(c) => {
-                warn!(feed = request.kind.name(), %error, "using the cached feed");
+                info!(feed = request.kind.name(), %error, "using the cached feed");
                 self.cached_snapshot(request, c, FeedOrigin::Cache, Some(error.to_string()))
             }
             None => Err(error),

@@ -15,6 +15,9 @@ pub const DATABASE: u8 = 4;
 /// The backend cannot be started (helper binary missing, library error).
 pub const BACKEND: u8 = 5;
 
+/// `omg audit` found vulnerable packages at or above `--severity` (any, without it).
+pub const VULNERABLE: u8 = 6;
+
 /// The exit code for an error.
 pub fn code(error: &Error) -> u8 {
     match error {

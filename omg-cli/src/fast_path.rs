@@ -80,6 +80,8 @@ fn request_for(command: &Command) -> Option<Request> {
         Command::Status => Request::Status,
         // `omg daemon ...` is handled by `omg` itself (see `daemon_cmd`).
         Command::Daemon { .. } => return None,
+        // The audit reads the feeds and the backend in the helper (direct mode).
+        Command::Audit(_) => return None,
     })
 }
 

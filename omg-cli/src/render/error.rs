@@ -34,6 +34,9 @@ fn kind(e: &Error) -> &'static str {
         Error::Library { .. } => "library",
         Error::BackendGone(_) => "backend_gone",
         Error::Storage { .. } => "storage",
+        Error::Download { .. } => "download",
+        Error::MalformedFeed { .. } => "malformed_feed",
+        Error::NoCachedFeed { .. } => "no_cached_feed",
         _ => "io",
     }
 }

@@ -1,6 +1,7 @@
 //! Output: every command's result rendered to a string, identically whichever process
 //! (the helper, or later the daemon client) produced the data.
 
+mod audit;
 mod error;
 mod info;
 mod list;
@@ -10,6 +11,7 @@ mod table;
 
 use std::io::IsTerminal;
 
+pub use audit::{age, audit, fix_text, AuditReport, AuditSummary, FeedReport};
 pub use error::error;
 pub use info::info;
 pub use list::list;

@@ -1,6 +1,7 @@
 //! `omg-backend`: direct mode. Links libalpm and libapt-pkg, opens the host's package
 //! databases and answers one command. `omg` execs it; it can also be run by hand.
 
+mod audit;
 mod run;
 
 use std::io::Write;
@@ -15,7 +16,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.global.verbose);
     let out = Output::from_env(&cli.global);
-    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+    // Timers and sockets for `omg audit`'s downloads.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("omg: error: cannot start the async runtime: {e}");
@@ -25,10 +30,11 @@ fn main() -> ExitCode {
     let result = runtime.block_on(run::run(&cli, &out));
     let mut stdout = std::io::stdout().lock();
     match result {
-        Ok(text) => {
+        Ok(reply) => {
+            eprint!("{}", reply.stderr);
             // A closed pipe (`omg search x | head`) is not an error worth reporting.
-            let _ = stdout.write_all(text.as_bytes());
-            ExitCode::from(exit::OK)
+            let _ = stdout.write_all(reply.stdout.as_bytes());
+            ExitCode::from(reply.code)
         }
         Err(e) => {
             let (to_stdout, to_stderr) = render::error(&out, &e);
