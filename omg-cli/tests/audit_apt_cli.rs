@@ -1,6 +1,7 @@
 //! `omg --backend apt audit` end to end over a fixture apt root (a dpkg status with
 //! `Source:` fields, a repository list with candidates, os-release naming bookworm) and the
 //! Debian tracker's JSON served from 127.0.0.1: real libapt, real binaries, exact findings.
+//! The same root as Ubuntu 22.04 against an osv.dev-style `all.zip` of Ubuntu OSV records.
 
 mod common;
 mod feed_server;
@@ -291,4 +292,126 @@ fn debian_findings_through_source_packages() {
         "{}",
         online.stderr
     );
+}
+
+/// An OSV record as Ubuntu publishes them (`Ubuntu:<version>:LTS` and Pro ecosystems).
+fn osv(id: &str, package: &str, events: &str, severity: &str) -> String {
+    format!(
+        r#"{{"schema_version": "1.7.0", "id": "{id}", "details": "d", "aliases": [],
+  "upstream": ["{cve}"], "related": [],
+  "severity": [{{"type": "Ubuntu", "score": "{severity}"}}],
+  "published": "2024-01-01T00:00:00Z", "modified": "2024-02-01T00:00:00Z",
+  "affected": [
+   {{"package": {{"ecosystem": "Ubuntu:Pro:22.04:LTS", "name": "{package}"}},
+     "ranges": [{{"type": "ECOSYSTEM", "events": [{{"introduced": "0"}}, {{"fixed": "99"}}]}}]}},
+   {{"package": {{"ecosystem": "Ubuntu:22.04:LTS", "name": "{package}",
+                 "purl": "pkg:deb/ubuntu/{package}?arch=source&distro=jammy"}},
+     "ranges": [{{"type": "ECOSYSTEM", "events": {events}}}]}}]}}"#,
+        cve = id.trim_start_matches("UBUNTU-"),
+    )
+}
+
+fn zip_of(files: &[(String, String)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in files {
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn ubuntu_findings_from_osv_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    apt_root(&root);
+    fs::write(
+        root.join("etc/os-release"),
+        "NAME=\"Ubuntu\"\nVERSION_ID=\"22.04\"\nVERSION_CODENAME=jammy\nID=ubuntu\nID_LIKE=debian\n",
+    )
+    .unwrap();
+    let records = [
+        (
+            "UBUNTU-CVE-2024-0101",
+            "openssl",
+            r#"[{"introduced": "0"}, {"fixed": "3.0.13-1~deb12u1"}]"#,
+            "medium",
+        ),
+        (
+            "UBUNTU-CVE-2024-0102",
+            "foo",
+            r#"[{"introduced": "0"}]"#,
+            "negligible",
+        ),
+        (
+            "UBUNTU-CVE-2024-0103",
+            "bar",
+            r#"[{"introduced": "0"}, {"fixed": "2.0"}]"#,
+            "high",
+        ),
+        (
+            "UBUNTU-CVE-2024-0104",
+            "rcpkg",
+            r#"[{"introduced": "0"}, {"fixed": "1.0"}]"#,
+            "critical",
+        ),
+    ];
+    let files: Vec<(String, String)> = records
+        .iter()
+        .map(|(id, p, e, s)| (format!("{id}.json"), osv(id, p, e, s)))
+        .collect();
+    let server = Server::start();
+    server.put("/Ubuntu/all.zip", zip_of(&files), Some("\"u1\""), None);
+    let cache = dir.path().join("cache").display().to_string();
+    let url = server.url("/Ubuntu/all.zip");
+    let root_arg = root.display().to_string();
+    let run = omg(
+        &["--backend", "apt", "--root", &root_arg, "audit", "--json"],
+        &[("XDG_CACHE_HOME", &cache), ("OMG_AUDIT_UBUNTU_FEED", &url)],
+    );
+    run.expect_code(6);
+    let report = run.json();
+    assert_eq!(report["feed"]["kind"], "ubuntu");
+    assert_eq!(report["feed"]["release"], "22.04");
+    let expected = vec![
+        finding(
+            "rc",
+            "1.0~rc1",
+            Some("rcpkg"),
+            "1.0~rc1",
+            Some("1.0"),
+            "critical",
+            &["CVE-2024-0104", "UBUNTU-CVE-2024-0104"],
+            &[],
+            None,
+            false,
+        ),
+        finding(
+            "libssl3",
+            "3.0.11-1~deb12u1",
+            Some("openssl"),
+            "3.0.11-1~deb12u1",
+            Some("3.0.13-1~deb12u1"),
+            "medium",
+            &["CVE-2024-0101", "UBUNTU-CVE-2024-0101"],
+            &[],
+            Some("3.0.13-1~deb12u1"),
+            true,
+        ),
+        finding(
+            "libfoo1",
+            "1.9-1",
+            Some("foo"),
+            "1.9-1",
+            None,
+            "low",
+            &["CVE-2024-0102", "UBUNTU-CVE-2024-0102"],
+            &["UBUNTU-CVE-2024-0102"],
+            Some("1.10-1"),
+            false,
+        ),
+    ];
+    assert_eq!(report["findings"].as_array().unwrap(), &expected);
 }
