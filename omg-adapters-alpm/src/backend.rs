@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use omg_ports::{
-    BackendInfo, DependencyNode, Fingerprint, Package, PackageBackend, PackageSummary, Plan,
-    ProgressSink, Result, Transaction, TransactionOutcome, VersionScheme,
+    BackendInfo, DependencyNode, Fingerprint, InstalledSource, Package, PackageBackend,
+    PackageSummary, Plan, ProgressSink, Result, Transaction, TransactionOutcome, VersionScheme,
 };
 
 use crate::config::{AlpmConfig, Resolved};
@@ -97,6 +97,11 @@ impl PackageBackend for AlpmBackend {
 
     async fn orphans(&self) -> Result<Vec<PackageSummary>> {
         self.worker.run(|s| s.orphans()).await?
+    }
+
+    /// Installed packages with their pkgbase as the source package.
+    async fn installed_sources(&self) -> Result<Vec<InstalledSource>> {
+        self.worker.run(|s| s.installed_sources()).await
     }
 
     /// Computed on the calling thread from file metadata; it does not wait for libalpm.

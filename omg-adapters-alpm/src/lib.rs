@@ -83,6 +83,7 @@ mod health;
 pub mod pacman_conf;
 mod queries;
 mod session;
+mod sources;
 mod syncdb;
 mod transaction;
 mod worker;

@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use omg_ports::{
-    BackendInfo, DependencyNode, Fingerprint, Package, PackageBackend, PackageSummary, Plan,
-    ProgressSink, Result, Transaction, TransactionOutcome, VersionScheme,
+    BackendInfo, DependencyNode, Fingerprint, InstalledSource, Package, PackageBackend,
+    PackageSummary, Plan, ProgressSink, Result, Transaction, TransactionOutcome, VersionScheme,
 };
 
 use crate::binary_cache::CacheDir;
@@ -15,7 +15,7 @@ use crate::error::{gone, BACKEND};
 use crate::lists::{self, Descriptions, ListFile};
 use crate::query::{self, Entry, Filter};
 use crate::transaction::{self, Control, DEFAULT_LOCK_TIMEOUT};
-use crate::{fingerprint, graph, worker};
+use crate::{fingerprint, graph, sources, worker};
 
 /// omg's package backend for Debian and Ubuntu, over libapt-pkg.
 ///
@@ -241,6 +241,16 @@ impl PackageBackend for AptBackend {
     /// nothing installed (libapt's mark and sweep, honouring `APT::NeverAutoRemove`).
     async fn orphans(&self) -> Result<Vec<PackageSummary>> {
         self.summaries(Filter::Orphans).await
+    }
+
+    /// Installed packages with their source packages (dpkg's `Source:`), from libapt's cache.
+    async fn installed_sources(&self) -> Result<Vec<InstalledSource>> {
+        let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
+        worker::call(move |state| -> Result<Vec<InstalledSource>> {
+            let (cache, paths) = state.cache(&config, &cache_dir)?;
+            Ok(sources::installed_sources(cache, &paths.architecture))
+        })
+        .await?
     }
 
     /// Stamps of dpkg's status, `extended_states`, the lists directory and its files,

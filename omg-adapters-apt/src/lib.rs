@@ -69,6 +69,7 @@ mod lists;
 mod policy;
 mod query;
 mod refresh;
+mod sources;
 mod transaction;
 mod version;
 mod worker;

@@ -215,7 +215,7 @@ fn sorted_by_name(entries: Vec<Entry>) -> Vec<Entry> {
 
 /// libapt's pretty full name (`PkgIterator::FullName(true)`): the name alone for the
 /// native architecture and `all`, else `name:arch`.
-fn full_name(name: &str, arch: &str, native: &str) -> String {
+pub(crate) fn full_name(name: &str, arch: &str, native: &str) -> String {
     if arch == "all" || arch == native {
         name.to_owned()
     } else {

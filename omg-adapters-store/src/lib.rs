@@ -57,6 +57,7 @@
 
 mod codec;
 mod error;
+mod feeds;
 mod history;
 mod index;
 mod key;

@@ -5,13 +5,16 @@ use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use omg_ports::{BackendInfo, Fingerprint, PackageSummary, Result, StatusSnapshot, Store};
+use omg_ports::{
+    BackendInfo, CachedFeed, FeedMeta, Fingerprint, PackageSummary, Result, StatusSnapshot, Store,
+};
 use redb::Database;
 use tokio::runtime::{Handle, RuntimeFlavor};
 use tracing::debug;
 
 use crate::codec;
 use crate::error::storage;
+use crate::feeds;
 use crate::index::{read_index, write_index, EncodedIndex};
 use crate::key::backend_key;
 use crate::open::open_database;
@@ -141,6 +144,30 @@ impl Store for RedbStore {
                     .insert(key.as_str(), bytes.as_slice())?;
                 Ok(())
             })
+        })
+        .await
+    }
+
+    async fn load_feed(&self, url: &str) -> Result<Option<CachedFeed>> {
+        let url = url.to_owned();
+        self.blocking("loading a feed", move |db, path| {
+            feeds::load(db, path, &url)
+        })
+        .await
+    }
+
+    async fn save_feed(&self, meta: &FeedMeta, body: &[u8]) -> Result<()> {
+        let (meta, body) = (meta.clone(), body.to_vec());
+        self.blocking("saving a feed", move |db, path| {
+            feeds::save(db, path, &meta, &body)
+        })
+        .await
+    }
+
+    async fn save_feed_meta(&self, meta: &FeedMeta) -> Result<()> {
+        let meta = meta.clone();
+        self.blocking("saving a feed's metadata", move |db, path| {
+            feeds::save_meta(db, path, &meta)
         })
         .await
     }

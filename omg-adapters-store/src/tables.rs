@@ -20,3 +20,10 @@ pub(crate) const INDEX_CHUNKS: SeqTable = TableDefinition::new("index_chunks");
 
 /// Each backend's last `StatusSnapshot`.
 pub(crate) const STATUS: Table = TableDefinition::new("status");
+
+/// Cached feeds' [`omg_ports::FeedMeta`], keyed by URL.
+pub(crate) const FEED_META: Table = TableDefinition::new("feed_meta");
+
+/// Cached feeds' bodies as downloaded (raw bytes, no codec), keyed by URL. Written in the
+/// same transaction as [`FEED_META`].
+pub(crate) const FEED_BODY: Table = TableDefinition::new("feed_body");

@@ -133,6 +133,9 @@ pub enum Command {
         #[arg(short, long, value_name = "N", default_value_t = 20)]
         limit: usize,
     },
+    /// Installed packages with known vulnerabilities, from the distribution's security
+    /// tracker (exit 6 when any at or above --severity is found).
+    Audit(AuditArgs),
     /// Start, stop or inspect omgd, the daemon that keeps the package index hot.
     Daemon {
         /// What to do with omgd.
@@ -151,6 +154,46 @@ pub enum DaemonAction {
     Stop,
     /// Whether omgd runs, what it serves and its counters (exit 1 when it does not run).
     Status,
+}
+
+/// `omg audit` options.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct AuditArgs {
+    /// Only vulnerabilities a pending upgrade fixes.
+    #[arg(long)]
+    pub upgradable: bool,
+    /// Only vulnerabilities of this severity or higher.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub severity: Option<SeverityArg>,
+    /// Use the cached feed only; never touch the network.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+/// The `--severity` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// Low and above.
+    Low,
+    /// Medium and above.
+    Medium,
+    /// High and above.
+    High,
+    /// Critical only.
+    Critical,
+}
+
+impl SeverityArg {
+    /// The port's severity.
+    pub fn severity(self) -> omg_ports::Severity {
+        use omg_ports::Severity;
+        match self {
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
 }
 
 /// Which list `omg list` prints.

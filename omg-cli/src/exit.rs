@@ -24,6 +24,8 @@ pub const LOCKED: u8 = 7;
 pub const TRANSACTION: u8 = 8;
 /// Interrupted by the user (Ctrl-C, or a declined confirmation); nothing half-done is left.
 pub const INTERRUPTED: u8 = 130;
+/// `omg audit` found vulnerable packages at or above `--severity` (any, without it).
+pub const VULNERABLE: u8 = 10;
 
 /// The exit code for an error.
 pub fn code(error: &Error) -> u8 {

@@ -88,7 +88,9 @@ fn request_for(command: &Command) -> Option<Request> {
         | Command::Sync { .. }
         | Command::Clean(_)
         | Command::Why { .. }
-        | Command::History { .. } => return None,
+        | Command::History { .. }
+        // The audit reads the feeds and the backend in the helper (direct mode).
+        | Command::Audit(_) => return None,
     })
 }
 

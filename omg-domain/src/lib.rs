@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod engine;
 pub mod family;
 pub mod search;

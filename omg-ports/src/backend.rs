@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    DependencyNode, Fingerprint, Package, PackageSummary, Plan, ProgressSink, Result, Transaction,
-    TransactionOutcome,
+    DependencyNode, Fingerprint, InstalledSource, Package, PackageSummary, Plan, ProgressSink,
+    Result, Transaction, TransactionOutcome,
 };
 
 /// How a backend's version strings are ordered.
@@ -89,5 +89,25 @@ pub trait PackageBackend: Send + Sync {
             backend: self.info().name,
             operation: "dependency graph".into(),
         })
+    }
+
+    /// Installed packages with the source packages they were built from, for `omg audit`
+    /// (trackers name source packages). The default takes each package as its own source,
+    /// at its own version, from [`installed`](Self::installed).
+    async fn installed_sources(&self) -> Result<Vec<InstalledSource>> {
+        Ok(self
+            .installed()
+            .await?
+            .into_iter()
+            .filter_map(|p| {
+                let version = p.installed?.version;
+                Some(InstalledSource {
+                    source: p.name.clone(),
+                    source_version: version.clone(),
+                    name: p.name,
+                    version,
+                })
+            })
+            .collect())
     }
 }

@@ -144,6 +144,27 @@ pub enum Error {
         /// Why it failed.
         reason: String,
     },
+    /// A security feed was downloaded (or read from the cache) but is not what it should
+    /// be: not the tracker's format, or cut short.
+    #[error("{feed} ({url}) is malformed: {reason}; the previous good copy, if any, was kept. Check the feed's URL ([audit] in config.toml) or try again later")]
+    MalformedFeed {
+        /// Which feed (`arch`, `debian`, `ubuntu`).
+        feed: String,
+        /// Where it came from.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// `--offline` was asked but no copy of a feed was ever downloaded.
+    #[error(
+        "no cached copy of the {feed} feed ({url}); run `omg audit` once with network access first"
+    )]
+    NoCachedFeed {
+        /// Which feed (`arch`, `debian`, `ubuntu`).
+        feed: String,
+        /// The feed's URL.
+        url: String,
+    },
     /// The user interrupted the operation; nothing half-done was left behind.
     #[error("interrupted: {0}")]
     Interrupted(String),

@@ -7,8 +7,10 @@
 
 #![warn(missing_docs)]
 
+mod advisory;
 mod backend;
 mod error;
+mod fetch;
 mod fingerprint;
 mod history;
 mod package;
@@ -18,9 +20,18 @@ mod store;
 mod transaction;
 
 #[cfg(feature = "mock")]
+pub use advisory::MockAdvisorySource;
+pub use advisory::{
+    Advisories, AdvisorySource, ArchGroup, DebianIssue, FeedKind, FeedOrigin, FeedRequest,
+    FeedSnapshot, Finding, InstalledSource, OsvEvent, OsvRecord, Severity,
+};
+#[cfg(feature = "mock")]
 pub use backend::MockPackageBackend;
 pub use backend::{BackendInfo, PackageBackend, VersionScheme};
 pub use error::{Error, Result};
+#[cfg(feature = "mock")]
+pub use fetch::MockFetcher;
+pub use fetch::{FetchOutcome, FetchRequest, Fetcher, Validators};
 pub use fingerprint::{FileStamp, Fingerprint};
 #[cfg(feature = "mock")]
 pub use history::MockTransactionLog;
@@ -30,7 +41,7 @@ pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
 pub use status::{ListKind, Status};
 #[cfg(feature = "mock")]
 pub use store::MockStore;
-pub use store::{StatusSnapshot, Store};
+pub use store::{CachedFeed, FeedMeta, StatusSnapshot, Store};
 pub use transaction::{
     ActionKind, DependencyNode, Plan, PlannedAction, ProgressEvent, ProgressSink, Transaction,
     TransactionOutcome,

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::{BackendInfo, Fingerprint, PackageSummary, Result, Status};
+use crate::{BackendInfo, Fingerprint, PackageSummary, Result, Status, Validators};
 
 /// A status computed at a known time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,6 +13,31 @@ pub struct StatusSnapshot {
     pub status: Status,
     /// When they were computed, in seconds since the Unix epoch.
     pub taken_at: i64,
+}
+
+/// What is known about a cached download (a security feed), apart from its body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
+pub struct FeedMeta {
+    /// The URL it was downloaded from (the cache's key).
+    pub url: String,
+    /// Its validators, for the next conditional request.
+    pub validators: Validators,
+    /// When the body was downloaded, in seconds since the Unix epoch.
+    pub fetched_at: i64,
+    /// When the server last confirmed it (a download, or a 304 since), seconds since the epoch.
+    pub checked_at: i64,
+    /// The body's length in bytes.
+    pub len: u64,
+}
+
+/// A cached download: what is known about it, and its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedFeed {
+    /// Validators and times.
+    pub meta: FeedMeta,
+    /// The body as downloaded.
+    pub body: Vec<u8>,
 }
 
 /// Durable state, one set per backend configuration ([`BackendInfo`]): the index of every
@@ -42,4 +67,31 @@ pub trait Store: Send + Sync {
 
     /// Replace the saved status of `backend`.
     async fn save_status(&self, backend: &BackendInfo, snapshot: &StatusSnapshot) -> Result<()>;
+
+    /// The cached copy of the feed downloaded from `url`, if any. Stores without a feed
+    /// cache return [`crate::Error::Unsupported`].
+    async fn load_feed(&self, url: &str) -> Result<Option<CachedFeed>> {
+        let _ = url;
+        Err(no_feed_cache())
+    }
+
+    /// Replace the cached copy of `meta.url` with `body` (only ever a body that parsed).
+    async fn save_feed(&self, meta: &FeedMeta, body: &[u8]) -> Result<()> {
+        let _ = (meta, body);
+        Err(no_feed_cache())
+    }
+
+    /// Update what is known about the cached copy of `meta.url` without rewriting its body
+    /// (after a 304). Does nothing when no body is cached for it.
+    async fn save_feed_meta(&self, meta: &FeedMeta) -> Result<()> {
+        let _ = meta;
+        Err(no_feed_cache())
+    }
+}
+
+fn no_feed_cache() -> crate::Error {
+    crate::Error::Unsupported {
+        backend: "store".into(),
+        operation: "a feed cache".into(),
+    }
 }

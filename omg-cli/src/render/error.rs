@@ -44,6 +44,8 @@ fn kind(e: &Error) -> &'static str {
         Error::CorruptPackage { .. } => "corrupt_package",
         Error::Download { .. } => "download",
         Error::Interrupted(_) => "interrupted",
+        Error::MalformedFeed { .. } => "malformed_feed",
+        Error::NoCachedFeed { .. } => "no_cached_feed",
         _ => "io",
     }
 }

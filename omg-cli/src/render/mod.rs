@@ -1,6 +1,7 @@
 //! Output: every command's result rendered to a string, identically whichever process
 //! (the helper, or later the daemon client) produced the data.
 
+mod audit;
 mod error;
 mod history;
 mod info;
@@ -13,6 +14,7 @@ mod why;
 
 use std::io::IsTerminal;
 
+pub use audit::{age, audit, fix_text, AuditReport, AuditSummary, FeedReport};
 pub use error::error;
 pub use history::history;
 pub use info::info;

@@ -1,6 +1,7 @@
 //! `omg-backend`: direct mode. Links libalpm and libapt-pkg, opens the host's package
 //! databases and answers one command. `omg` execs it; it can also be run by hand.
 
+mod audit;
 mod run;
 mod write;
 
@@ -16,12 +17,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.global.verbose);
     let out = Output::from_env(&cli.global);
-    let mut builder = tokio::runtime::Builder::new_current_thread();
-    if cli.command.write_args().is_some() {
-        // Ctrl-C during a transaction goes to the backend's interrupt (tokio's signal driver).
-        builder.enable_all();
-    }
-    let runtime = match builder.build() {
+    // Timers and sockets for `omg audit`'s downloads; the signal driver for Ctrl-C during a
+    // transaction.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("omg: error: cannot start the async runtime: {e}");
@@ -31,10 +32,11 @@ fn main() -> ExitCode {
     let result = runtime.block_on(run::run(&cli, &out));
     let mut stdout = std::io::stdout().lock();
     match result {
-        Ok(text) => {
+        Ok(reply) => {
+            eprint!("{}", reply.stderr);
             // A closed pipe (`omg search x | head`) is not an error worth reporting.
-            let _ = stdout.write_all(text.as_bytes());
-            ExitCode::from(exit::OK)
+            let _ = stdout.write_all(reply.stdout.as_bytes());
+            ExitCode::from(reply.code)
         }
         Err(e) => {
             let (to_stdout, to_stderr) = render::error(&out, &e);

@@ -2,13 +2,34 @@
 
 use omg::{BackendChoice, Omg};
 use omg_cli::args::{BackendArg, Cli, Command};
+use omg_cli::exit;
 use omg_cli::render::{self, Output};
 use omg_ports::{Error, ListKind, Result, SearchQuery};
 
 use crate::write;
 
+/// What to print and the exit code.
+pub struct Reply {
+    /// For stdout.
+    pub stdout: String,
+    /// For stderr (warnings).
+    pub stderr: String,
+    /// The exit code.
+    pub code: u8,
+}
+
+impl From<String> for Reply {
+    fn from(stdout: String) -> Self {
+        Reply {
+            stdout,
+            stderr: String::new(),
+            code: exit::OK,
+        }
+    }
+}
+
 /// Open the backend the flags name and answer the command.
-pub async fn run(cli: &Cli, out: &Output) -> Result<String> {
+pub async fn run(cli: &Cli, out: &Output) -> Result<Reply> {
     if let Command::Daemon { .. } = cli.command {
         return Err(daemon_not_here());
     }
@@ -33,7 +54,19 @@ pub async fn run(cli: &Cli, out: &Output) -> Result<String> {
     answer
 }
 
-async fn answer(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String> {
+async fn answer(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<Reply> {
+    if let Command::Audit(args) = &cli.command {
+        let outcome = crate::audit::run(engine, args, out).await?;
+        return Ok(Reply {
+            stdout: outcome.stdout,
+            stderr: outcome.warning.unwrap_or_default(),
+            code: outcome.code,
+        });
+    }
+    text(engine, cli, out).await.map(Reply::from)
+}
+
+async fn text(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String> {
     match &cli.command {
         Command::Search {
             query,
@@ -72,6 +105,7 @@ async fn answer(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String>
             None => Err(Error::InvalidRequest("not a write command".into())),
         },
         Command::Daemon { .. } => Err(daemon_not_here()),
+        Command::Audit(_) => Err(Error::InvalidRequest("audit is answered above".into())),
     }
 }
 

@@ -1,0 +1,43 @@
+//! omg's remote sources: one HTTP [`Fetcher`](omg_ports::Fetcher) ([`HttpFetcher`], reqwest
+//! over rustls: no OpenSSL), the parsers of the security trackers' feeds ([`feeds`]), and
+//! [`TrackerSource`], the [`AdvisorySource`](omg_ports::AdvisorySource) that fetches a feed
+//! with conditional requests and keeps it in a [`Store`](omg_ports::Store)'s feed cache.
+//!
+//! ```no_run
+//! # async fn demo(store: std::sync::Arc<dyn omg_ports::Store>) -> omg_ports::Result<()> {
+//! use std::sync::Arc;
+//! use omg_adapters_remote::{HttpConfig, HttpFetcher, TrackerSource};
+//! use omg_ports::{AdvisorySource, FeedKind, FeedRequest};
+//!
+//! let fetcher = Arc::new(HttpFetcher::new(&HttpConfig::default())?);
+//! let source = TrackerSource::new(fetcher, store);
+//! let feed = source
+//!     .advisories(&FeedRequest {
+//!         kind: FeedKind::Debian,
+//!         url: FeedKind::Debian.default_url().into(),
+//!         release: Some("bookworm".into()),
+//!         offline: false,
+//!     })
+//!     .await?;
+//! println!("{} issues for bookworm", feed.advisories.len());
+//! # Ok(()) }
+//! ```
+//!
+//! # Feeds
+//!
+//! | feed | default URL | format |
+//! | --- | --- | --- |
+//! | Arch | `https://security.archlinux.org/all.json` | JSON array of AVG groups |
+//! | Debian | `https://security-tracker.debian.org/tracker/data/json` | JSON: source -> issue -> releases |
+//! | Ubuntu | `https://osv-vulnerabilities.storage.googleapis.com/Ubuntu/all.zip` | zip of OSV JSON records |
+//!
+//! The Debian JSON carries CVE and `TEMP-` ids only (DSA/DLA numbers are not in it).
+
+#![warn(missing_docs)]
+
+pub mod feeds;
+mod http;
+mod source;
+
+pub use http::{HttpConfig, HttpFetcher};
+pub use source::{TrackerSource, DEFAULT_MAX_FEED_BYTES};

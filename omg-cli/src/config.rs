@@ -1,0 +1,200 @@
+//! omg's own configuration: `$XDG_CONFIG_HOME/omg/config.toml` (else
+//! `~/.config/omg/config.toml`; `$OMG_CONFIG` names another file), in sections such as
+//! `[audit]`, `[daemon]` or `[runtimes.node]`. Every key can be overridden by an environment
+//! variable `OMG_<SECTION>_<KEY>`: upper-case, dots and dashes as underscores
+//! (`[runtimes.node] mirror` -> `OMG_RUNTIMES_NODE_MIRROR`). A missing file is an empty
+//! configuration.
+
+use std::path::{Path, PathBuf};
+
+use omg_ports::{Error, Result};
+
+/// Where a value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// This environment variable.
+    Env(String),
+    /// This configuration file.
+    File(PathBuf),
+}
+
+/// A configured value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    /// The value (numbers and booleans as TOML writes them).
+    pub value: String,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+/// The configuration file's contents, and the environment on top.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    path: Option<PathBuf>,
+    table: toml::Table,
+}
+
+impl Config {
+    /// The user's configuration (see the module docs for where it is).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the file when it exists but cannot be read or is not TOML.
+    pub fn load() -> Result<Config> {
+        match default_path() {
+            Some(path) => Config::load_from(&path),
+            None => Ok(Config::default()),
+        }
+    }
+
+    /// The configuration in `path` (empty when it does not exist).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the file when it cannot be read or is not TOML.
+    pub fn load_from(path: &Path) -> Result<Config> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Config {
+                    path: Some(path.to_path_buf()),
+                    table: toml::Table::new(),
+                })
+            }
+            Err(e) => {
+                return Err(Error::Config {
+                    path: path.to_path_buf(),
+                    reason: format!("cannot read it: {e}"),
+                })
+            }
+        };
+        let table = text.parse::<toml::Table>().map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            reason: format!("not valid TOML: {}", e.message()),
+        })?;
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            table,
+        })
+    }
+
+    /// The file this configuration was read from (it may not exist).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// `key` of `section` (`runtimes.node` for a nested table): the environment variable
+    /// [`env_name`] when set and not empty, else the file's value.
+    pub fn get(&self, section: &str, key: &str) -> Option<Value> {
+        let var = env_name(section, key);
+        if let Some(v) = std::env::var_os(&var).filter(|v| !v.is_empty()) {
+            return Some(Value {
+                value: v.to_string_lossy().into_owned(),
+                origin: Origin::Env(var),
+            });
+        }
+        let mut table = &self.table;
+        for part in section.split('.') {
+            table = table.get(part)?.as_table()?;
+        }
+        let value = match table.get(key)? {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        Some(Value {
+            value,
+            origin: Origin::File(self.path.clone().unwrap_or_default()),
+        })
+    }
+
+    /// The value of `key` in `section`, or `None`.
+    pub fn string(&self, section: &str, key: &str) -> Option<String> {
+        self.get(section, key).map(|v| v.value)
+    }
+}
+
+/// `OMG_<SECTION>_<KEY>`, upper-case, dots and dashes as underscores.
+pub fn env_name(section: &str, key: &str) -> String {
+    let mut name = format!("OMG_{section}_{key}");
+    name = name.replace(['.', '-'], "_");
+    name.to_ascii_uppercase()
+}
+
+/// `$OMG_CONFIG`, else `$XDG_CONFIG_HOME/omg/config.toml`, else `$HOME/.config/omg/config.toml`.
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("OMG_CONFIG").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let absolute = |var: &str| {
+        std::env::var_os(var)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    absolute("XDG_CONFIG_HOME")
+        .or_else(|| absolute("HOME").map(|h| h.join(".config")))
+        .map(|base| base.join("omg").join("config.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_names() {
+        assert_eq!(env_name("audit", "arch_feed"), "OMG_AUDIT_ARCH_FEED");
+        assert_eq!(
+            env_name("runtimes.node", "mirror"),
+            "OMG_RUNTIMES_NODE_MIRROR"
+        );
+        assert_eq!(
+            env_name("daemon", "refresh-interval"),
+            "OMG_DAEMON_REFRESH_INTERVAL"
+        );
+    }
+
+    #[test]
+    fn file_values_nested_sections_and_env_override() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[audit]\narch_feed = \"https://mirror/all.json\"\n\
+             [runtimes.node]\nmirror = \"https://nodejs.example\"\n[daemon]\ninterval = 300\n",
+        )
+        .unwrap();
+        let c = Config::load_from(&path).unwrap();
+        assert_eq!(
+            c.get("audit", "arch_feed"),
+            Some(Value {
+                value: "https://mirror/all.json".into(),
+                origin: Origin::File(path.clone())
+            })
+        );
+        assert_eq!(
+            c.string("runtimes.node", "mirror").as_deref(),
+            Some("https://nodejs.example")
+        );
+        assert_eq!(c.string("daemon", "interval").as_deref(), Some("300"));
+        assert_eq!(c.string("audit", "debian_feed"), None);
+        // A variable no other test reads, so setting it cannot disturb them.
+        std::env::set_var("OMG_AUDIT_TEST_ONLY_KEY", "from-env");
+        let v = c.get("audit", "test_only_key").unwrap();
+        assert_eq!(v.value, "from-env");
+        assert_eq!(v.origin, Origin::Env("OMG_AUDIT_TEST_ONLY_KEY".into()));
+    }
+
+    #[test]
+    fn missing_file_is_empty_and_bad_toml_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Config::load_from(&dir.path().join("absent.toml")).unwrap();
+        assert_eq!(c.string("audit", "arch_feed"), None);
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "[audit\n").unwrap();
+        let e = Config::load_from(&bad).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with(&format!("configuration {}: not valid TOML", bad.display())),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! `omg audit`: the vulnerable packages, a summary line, and where the data came from.
+
+use omg_ports::{FeedKind, FeedOrigin, Finding, Severity};
+use serde::Serialize;
+
+use super::table::{Cell, Table};
+use super::{json, Output, Style};
+
+/// Where the findings' data came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeedReport {
+    /// Which tracker.
+    pub kind: FeedKind,
+    /// The feed's URL.
+    pub url: String,
+    /// The release matched (Debian codename, Ubuntu version).
+    pub release: Option<String>,
+    /// Downloaded now, confirmed by a 304, or the cached copy.
+    pub origin: FeedOrigin,
+    /// When the body was downloaded (seconds since the epoch).
+    pub fetched_at: i64,
+    /// When the server last confirmed it (seconds since the epoch).
+    pub checked_at: i64,
+    /// Seconds since `checked_at`.
+    pub age_secs: i64,
+}
+
+/// Counts over the findings shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AuditSummary {
+    /// Vulnerable packages shown.
+    pub vulnerable: usize,
+    /// Of which critical.
+    pub critical: usize,
+    /// High.
+    pub high: usize,
+    /// Medium.
+    pub medium: usize,
+    /// Low.
+    pub low: usize,
+    /// Not rated.
+    pub unknown: usize,
+    /// Packages a pending upgrade (`omg update`) fixes.
+    pub fixed_by_update: usize,
+    /// Packages with no fix available yet.
+    pub no_fix_yet: usize,
+}
+
+/// What `omg audit` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditReport {
+    /// The feed.
+    pub feed: FeedReport,
+    /// The vulnerable packages shown, highest severity first.
+    pub findings: Vec<Finding>,
+    /// Counts.
+    pub summary: AuditSummary,
+}
+
+impl AuditReport {
+    /// A report of `findings` from `feed`, with its summary.
+    pub fn new(feed: FeedReport, findings: Vec<Finding>) -> Self {
+        let mut s = AuditSummary {
+            vulnerable: findings.len(),
+            ..AuditSummary::default()
+        };
+        for f in &findings {
+            match f.severity {
+                Severity::Critical => s.critical += 1,
+                Severity::High => s.high += 1,
+                Severity::Medium => s.medium += 1,
+                Severity::Low => s.low += 1,
+                Severity::Unknown => s.unknown += 1,
+            }
+            if f.upgrade_fixes {
+                s.fixed_by_update += 1;
+            } else {
+                s.no_fix_yet += 1;
+            }
+        }
+        AuditReport {
+            feed,
+            findings,
+            summary: s,
+        }
+    }
+}
+
+/// The command that fixes `f`, or why there is none.
+pub fn fix_text(f: &Finding) -> String {
+    match (f.upgrade_fixes, f.unfixed.len()) {
+        (true, 0) => "omg update".into(),
+        (true, n) => format!("omg update (no fix yet for {n} of them)"),
+        (false, _) => "no fix available yet".into(),
+    }
+}
+
+/// The report as a table, a summary line and a line about the feed; JSON with `--json`.
+pub fn audit(out: &Output, report: &AuditReport) -> String {
+    if out.json {
+        return json(report);
+    }
+    if out.quiet {
+        return report
+            .findings
+            .iter()
+            .map(|f| format!("{}\n", f.package))
+            .collect();
+    }
+    let mut text = String::new();
+    if !report.findings.is_empty() {
+        let table = Table {
+            header: vec!["PACKAGE", "INSTALLED", "FIXED", "SEVERITY", "FIX", "IDS"],
+            rows: report
+                .findings
+                .iter()
+                .map(|f| {
+                    let fixed = f.fixed.as_deref().unwrap_or("none yet");
+                    let severity = f.severity.as_str();
+                    let style = match f.severity {
+                        Severity::Critical | Severity::High => Style::Bold,
+                        Severity::Medium => Style::Yellow,
+                        _ => Style::Dim,
+                    };
+                    vec![
+                        Cell::painted(&f.package, out.paint(Style::Bold, &f.package)),
+                        Cell::plain(&f.installed),
+                        Cell::plain(fixed),
+                        Cell::painted(severity, out.paint(style, severity)),
+                        Cell::plain(fix_text(f)),
+                        Cell::plain(f.ids.join(" ")),
+                    ]
+                })
+                .collect(),
+        };
+        text.push_str(&table.render(out.width, |h| out.paint(Style::Dim, h)));
+    }
+    text.push_str(&summary_line(&report.summary));
+    text.push_str(&feed_line(&report.feed));
+    text
+}
+
+fn summary_line(s: &AuditSummary) -> String {
+    if s.vulnerable == 0 {
+        return "no known vulnerabilities in the installed packages\n".into();
+    }
+    let counts: Vec<String> = [
+        (s.critical, "critical"),
+        (s.high, "high"),
+        (s.medium, "medium"),
+        (s.low, "low"),
+        (s.unknown, "unrated"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, name)| format!("{n} {name}"))
+    .collect();
+    let packages = if s.vulnerable == 1 {
+        "package"
+    } else {
+        "packages"
+    };
+    format!(
+        "{} vulnerable {packages} ({}): {} fixed by `omg update`, {} without a fix yet\n",
+        s.vulnerable,
+        counts.join(", "),
+        s.fixed_by_update,
+        s.no_fix_yet
+    )
+}
+
+fn feed_line(f: &FeedReport) -> String {
+    let release = f
+        .release
+        .as_deref()
+        .map(|r| format!(" for {r}"))
+        .unwrap_or_default();
+    let when = match f.origin {
+        FeedOrigin::Downloaded => "downloaded now".to_owned(),
+        FeedOrigin::NotModified => "unchanged since the last download".to_owned(),
+        FeedOrigin::Cache => format!("cached copy, {} old", age(f.age_secs)),
+    };
+    format!("data: {}{release} ({}), {when}\n", f.kind.title(), f.url)
+}
+
+/// `42 s`, `5 min`, `3 h`, `2 d`.
+pub fn age(secs: i64) -> String {
+    let secs = secs.max(0);
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} min", secs / 60),
+        3600..86400 => format!("{} h", secs / 3600),
+        _ => format!("{} d", secs / 86400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages() {
+        assert_eq!(age(-3), "0 s");
+        assert_eq!(age(59), "59 s");
+        assert_eq!(age(60 * 5), "5 min");
+        assert_eq!(age(3600 * 3 + 5), "3 h");
+        assert_eq!(age(86400 * 2), "2 d");
+    }
+}
