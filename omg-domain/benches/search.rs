@@ -8,28 +8,15 @@
 use std::time::{Duration, Instant};
 
 use omg_domain::Index;
-use omg_ports::{PackageSummary, SearchQuery};
+use omg_ports::SearchQuery;
+
+mod corpus;
+use corpus::terms;
 
 fn main() {
-    let Some(path) = std::env::var_os("OMG_BENCH_PACKAGES") else {
-        eprintln!("set OMG_BENCH_PACKAGES to a name<TAB>version<TAB>description file");
+    let Some(packages) = corpus::packages_from_env() else {
         return;
     };
-    let text = std::fs::read_to_string(&path).expect("readable package list");
-    let packages: Vec<PackageSummary> = text
-        .lines()
-        .filter_map(|l| {
-            let mut f = l.splitn(3, '\t');
-            Some(PackageSummary {
-                name: f.next()?.to_string(),
-                version: f.next()?.to_string(),
-                description: f.next().unwrap_or_default().to_string(),
-                repository: "main".into(),
-                architecture: "amd64".into(),
-                installed: None,
-            })
-        })
-        .collect();
 
     let t = Instant::now();
     let index = Index::new(packages.clone());
@@ -63,22 +50,4 @@ fn main() {
             times[times.len() - 1]
         );
     }
-}
-
-/// Deterministic spread of terms: name prefixes of 3–6 characters, whole names, description
-/// words.
-fn terms(packages: &[PackageSummary]) -> Vec<String> {
-    let mut out = Vec::new();
-    let step = (packages.len() / 100).max(1);
-    for (i, p) in packages.iter().step_by(step).enumerate() {
-        let len = 3 + i % 4;
-        out.push(p.name.chars().take(len).collect());
-        out.push(p.name.clone());
-        if let Some(word) = p.description.split_whitespace().find(|w| w.len() > 4) {
-            out.push(word.to_lowercase());
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }
