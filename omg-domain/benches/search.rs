@@ -20,7 +20,12 @@ fn main() {
 
     let t = Instant::now();
     let index = Index::new(packages.clone());
-    println!("index build: {} packages in {:?}", index.len(), t.elapsed());
+    let built = t.elapsed();
+    println!(
+        "index build: {} packages in {built:?}; search structures {} bytes",
+        index.len(),
+        index.search_bytes()
+    );
 
     for limit in [Some(50), None] {
         let mut times: Vec<Duration> = terms(&packages)

@@ -9,7 +9,9 @@
 //!
 //! The queries are the bench's (`benches/search.rs`: name prefixes, whole names, description
 //! words) with limit 50, plus a few two-word and short ones. Prints the number of queries and
-//! the sum of their totals, so two builds can be checked to agree.
+//! the sum of their totals, so two builds can be checked to agree. With `OMG_PER_QUERY=1`
+//! it prints instead each query's median time over 15 runs (`query<TAB>µs<TAB>total`), to
+//! find which queries a change helps or hurts.
 
 use omg_domain::Index;
 use omg_ports::SearchQuery;
@@ -36,6 +38,10 @@ fn main() {
         .map(String::from),
     );
     let index = Index::new(packages);
+    if std::env::var_os("OMG_PER_QUERY").is_some() {
+        per_query(&index, &queries);
+        return;
+    }
     let mut total = 0usize;
     for text in &queries {
         let query = SearchQuery {
@@ -49,4 +55,24 @@ fn main() {
         }
     }
     println!("{} queries, {total} matches in all", queries.len());
+}
+
+fn per_query(index: &Index, queries: &[String]) {
+    for text in queries {
+        let query = SearchQuery {
+            text: text.clone(),
+            limit: Some(50),
+            installed_only: false,
+        };
+        let mut total = 0;
+        let mut times: Vec<std::time::Duration> = (0..15)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                total = index.search(&query).map_or(0, |r| r.total);
+                t.elapsed()
+            })
+            .collect();
+        times.sort();
+        println!("{text}\t{:.1}\t{total}", times[7].as_secs_f64() * 1e6);
+    }
 }

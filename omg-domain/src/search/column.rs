@@ -42,6 +42,16 @@ impl Column {
         self.text.push(SEPARATOR);
     }
 
+    /// Number of entries.
+    pub(crate) fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.starts.capacity() * std::mem::size_of::<u32>()
+    }
+
     /// The whole text, separators included.
     pub(crate) fn text(&self) -> &str {
         &self.text

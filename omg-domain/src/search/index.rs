@@ -4,28 +4,34 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
 use omg_ports::{Error, MatchKind, PackageSummary, Result, SearchHit, SearchQuery, SearchResults};
 
 use memchr::memmem;
 
 use super::bits::Bits;
 use super::column::Column;
+use super::fuzzy::FuzzyScorer;
+use super::trigram::{Candidates, Trigrams};
 use super::{charset, classify};
 
 /// Every package, prepared for repeated queries: lower-cased names and descriptions stored
-/// contiguously, a character set per name, and each repository's rank. The name lookup
-/// table is built on first use of [`Index::get`].
+/// contiguously, trigram postings over both, a character set per name, and each
+/// repository's rank. The name lookup table is built on first use of [`Index::get`].
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     packages: Vec<PackageSummary>,
     names: Column,
     descriptions: Column,
+    name_trigrams: Trigrams,
+    description_trigrams: Trigrams,
     masks: Vec<u64>,
     repo_rank: Vec<u32>,
     by_name: OnceLock<HashMap<String, usize>>,
 }
+
+/// Trigram candidates are checked one by one when they are at most one package in this
+/// many; more, and one memmem pass over the column is cheaper.
+const SCAN_FRACTION: usize = 8;
 
 /// A candidate before sorting: which package, how it matched, its fuzzy score.
 struct Candidate {
@@ -54,6 +60,8 @@ impl Index {
             masks.push(charset::mask(names.get(i)));
         }
         Self {
+            name_trigrams: Trigrams::new(&names),
+            description_trigrams: Trigrams::new(&descriptions),
             packages,
             names,
             descriptions,
@@ -71,6 +79,17 @@ impl Index {
     /// True when the index holds no package.
     pub fn is_empty(&self) -> bool {
         self.packages.is_empty()
+    }
+
+    /// Heap bytes of the prepared search structures (lower-cased columns, trigram postings,
+    /// character sets, repository ranks), not counting the package summaries themselves.
+    pub fn search_bytes(&self) -> usize {
+        self.names.heap_bytes()
+            + self.descriptions.heap_bytes()
+            + self.name_trigrams.heap_bytes()
+            + self.description_trigrams.heap_bytes()
+            + self.masks.capacity() * std::mem::size_of::<u64>()
+            + self.repo_rank.capacity() * std::mem::size_of::<u32>()
     }
 
     /// Every package, in the backend's order.
@@ -92,10 +111,11 @@ impl Index {
 
     /// Run `query`: ranked hits (at most its limit) and the total number of matches.
     ///
-    /// One memmem pass over all names and one over all descriptions find the substring
-    /// matches; only names whose character set covers the query's are scored by nucleo.
-    /// Nothing per query is proportional to the number of packages except one scan of the
-    /// character sets and a few 8 KB bit sets.
+    /// Substring matches come from the trigram postings of names and descriptions, checked
+    /// with memmem on the candidates (queries under three bytes, or whose trigrams are too
+    /// common to narrow much, scan the whole column instead); only names whose character
+    /// set covers the query's are scored by nucleo. Nothing per query is proportional to
+    /// the number of packages except one scan of the character sets and a few 8 KB bit sets.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults> {
         let words: Vec<String> = query
             .text
@@ -142,7 +162,9 @@ impl Index {
                     });
                 }
             }
-            for idx in self.entries_containing(&self.descriptions, &text) {
+            let in_descriptions =
+                self.entries_containing(&self.descriptions, &self.description_trigrams, &text);
+            for idx in in_descriptions {
                 if !matched.contains(idx) && keep(idx) {
                     matched.insert(idx);
                     candidates.push(Candidate {
@@ -186,6 +208,37 @@ impl Index {
     /// Every name containing `text` with how it matches (exact, prefix, word boundary or
     /// substring; the best occurrence counts), from one pass over the names column.
     fn name_matches(&self, text: &str) -> Vec<(usize, MatchKind)> {
+        let needle = text.as_bytes();
+        let Some(candidates) = self.worth_checking(&self.name_trigrams, needle) else {
+            return self.scan_name_matches(text);
+        };
+        let finder = memmem::Finder::new(needle);
+        candidates
+            .entries
+            .into_iter()
+            .filter_map(|idx| {
+                let idx = idx as usize;
+                let name = self.names.get(idx).as_bytes();
+                finder
+                    .find_iter(name)
+                    .map(|offset| classify::at(name, 0, offset, name.len(), needle.len()))
+                    .min()
+                    .map(|kind| (idx, kind))
+            })
+            .collect()
+    }
+
+    /// The candidates for `needle` from `trigrams` when checking them one by one costs less
+    /// than a scan of the whole column: always for an exact list, else when they are at most
+    /// one entry in [`SCAN_FRACTION`].
+    fn worth_checking(&self, trigrams: &Trigrams, needle: &[u8]) -> Option<Candidates> {
+        let candidates = trigrams.candidates(needle)?;
+        (candidates.exact || candidates.entries.len() <= self.packages.len() / SCAN_FRACTION)
+            .then_some(candidates)
+    }
+
+    /// [`Index::name_matches`] by one memmem pass over the whole names column.
+    fn scan_name_matches(&self, text: &str) -> Vec<(usize, MatchKind)> {
         let hay = self.names.text().as_bytes();
         let mut out: Vec<(usize, MatchKind)> = Vec::new();
         for offset in memmem::find_iter(hay, text.as_bytes()) {
@@ -201,8 +254,26 @@ impl Index {
         out
     }
 
-    /// The entries of `column` containing `text`, in order, each once, from one pass.
-    fn entries_containing(&self, column: &Column, text: &str) -> Vec<usize> {
+    /// The entries of `column` (whose postings are `trigrams`) containing `text`, in order,
+    /// each once.
+    fn entries_containing(&self, column: &Column, trigrams: &Trigrams, text: &str) -> Vec<usize> {
+        let needle = text.as_bytes();
+        match self.worth_checking(trigrams, needle) {
+            Some(c) if c.exact => c.entries.into_iter().map(|i| i as usize).collect(),
+            Some(c) => {
+                let finder = memmem::Finder::new(needle);
+                c.entries
+                    .into_iter()
+                    .map(|i| i as usize)
+                    .filter(|&i| finder.find(column.get(i).as_bytes()).is_some())
+                    .collect()
+            }
+            None => Self::scan_entries_containing(column, text),
+        }
+    }
+
+    /// [`Index::entries_containing`] by one memmem pass over the whole column.
+    fn scan_entries_containing(column: &Column, text: &str) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
         for offset in memmem::find_iter(column.text().as_bytes(), text.as_bytes()) {
             let idx = column.entry_at(offset);
@@ -219,8 +290,11 @@ impl Index {
         let mut all: Option<Bits> = None;
         for word in words {
             let mut either = Bits::new(n);
-            for column in [&self.names, &self.descriptions] {
-                for idx in self.entries_containing(column, word) {
+            for (column, trigrams) in [
+                (&self.names, &self.name_trigrams),
+                (&self.descriptions, &self.description_trigrams),
+            ] {
+                for idx in self.entries_containing(column, trigrams, word) {
                     either.insert(idx);
                 }
             }
@@ -250,51 +324,5 @@ impl Index {
     /// Up to `n` existing names close to `name`, best first, for "did you mean".
     pub fn suggest(&self, name: &str, n: usize) -> Vec<String> {
         crate::suggest::closest(name, self.packages.iter().map(|p| p.name.as_str()), n)
-    }
-}
-
-/// nucleo fuzzy matching of one query against many names, with a floor that keeps scattered
-/// single-letter matches out: at least half of the points a contiguous match would get.
-struct FuzzyScorer {
-    atom: Atom,
-    matcher: Matcher,
-    buf: Vec<char>,
-    floor: u16,
-}
-
-/// nucleo tuned for package names: matches near the start of a name score higher (people
-/// type the beginning of what they want).
-fn matcher_config() -> Config {
-    let mut config = Config::DEFAULT;
-    config.prefer_prefix = true;
-    config
-}
-
-/// nucleo's score for one matched character.
-const POINTS_PER_CHAR: u16 = 16;
-
-impl FuzzyScorer {
-    fn new(text: &str) -> Self {
-        let atom = Atom::new(
-            text,
-            CaseMatching::Ignore,
-            Normalization::Smart,
-            AtomKind::Fuzzy,
-            false,
-        );
-        let chars = u16::try_from(text.chars().count()).unwrap_or(u16::MAX);
-        Self {
-            atom,
-            matcher: Matcher::new(matcher_config()),
-            buf: Vec::new(),
-            floor: chars.saturating_mul(POINTS_PER_CHAR) / 2,
-        }
-    }
-
-    fn score(&mut self, name: &str) -> Option<u32> {
-        let score = self
-            .atom
-            .score(Utf32Str::new(name, &mut self.buf), &mut self.matcher)?;
-        (score >= self.floor).then_some(u32::from(score))
     }
 }
