@@ -11,7 +11,7 @@
 //! words) with limit 50, plus a few two-word and short ones. Prints the number of queries and
 //! the sum of their totals, so two builds can be checked to agree. With `OMG_PER_QUERY=1`
 //! it prints instead each query's median time over 15 runs (`query<TAB>µs<TAB>total`), to
-//! find which queries a change helps or hurts.
+//! find which queries a change helps or hurts. `OMG_QUERIES=a,b,c` replaces the query set.
 
 use omg_domain::Index;
 use omg_ports::SearchQuery;
@@ -23,20 +23,27 @@ fn main() {
     let Some(packages) = corpus::packages_from_env() else {
         return;
     };
-    let mut queries = corpus::terms(&packages);
-    queries.extend(
-        [
-            "gtk theme",
-            "python test",
-            "lib dev",
-            "x",
-            "qt",
-            "ab",
-            "rust crate",
-        ]
-        .into_iter()
-        .map(String::from),
-    );
+    let queries: Vec<String> = match std::env::var_os("OMG_QUERIES") {
+        Some(only) => only
+            .to_string_lossy()
+            .split(',')
+            .map(String::from)
+            .collect(),
+        None => {
+            let extra = [
+                "gtk theme",
+                "python test",
+                "lib dev",
+                "x",
+                "qt",
+                "ab",
+                "rust crate",
+            ];
+            let mut queries = corpus::terms(&packages);
+            queries.extend(extra.into_iter().map(String::from));
+            queries
+        }
+    };
     let index = Index::new(packages);
     if std::env::var_os("OMG_PER_QUERY").is_some() {
         per_query(&index, &queries);

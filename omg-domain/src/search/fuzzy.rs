@@ -3,12 +3,20 @@
 
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::cell::RefCell;
+
+thread_local! {
+    /// A matcher kept for the thread's next query: creating one zeroes a ~100 KB slab.
+    static SPARE_MATCHER: RefCell<Option<Matcher>> = const { RefCell::new(None) };
+}
 
 /// nucleo fuzzy matching of one query against many names, with a floor that keeps scattered
 /// single-letter matches out: at least half of the points a contiguous match would get.
 pub(crate) struct FuzzyScorer {
     atom: Atom,
-    matcher: Matcher,
+    /// Taken from [`SPARE_MATCHER`] when the first name gets past the subsequence test,
+    /// given back on drop.
+    matcher: Option<Matcher>,
     buf: Vec<char>,
     floor: u16,
     /// The query's bytes when it is ASCII (the subsequence test applies), else empty.
@@ -38,7 +46,7 @@ impl FuzzyScorer {
         let chars = u16::try_from(text.chars().count()).unwrap_or(u16::MAX);
         Self {
             atom,
-            matcher: Matcher::new(matcher_config()),
+            matcher: None,
             buf: Vec::new(),
             floor: chars.saturating_mul(POINTS_PER_CHAR) / 2,
             ascii: if text.is_ascii() {
@@ -62,24 +70,38 @@ impl FuzzyScorer {
         {
             return None;
         }
+        let matcher = self.matcher.get_or_insert_with(|| {
+            SPARE_MATCHER
+                .with(|spare| spare.borrow_mut().take())
+                .unwrap_or_else(|| Matcher::new(matcher_config()))
+        });
         let score = self
             .atom
-            .score(Utf32Str::new(name, &mut self.buf), &mut self.matcher)?;
+            .score(Utf32Str::new(name, &mut self.buf), matcher)?;
         (score >= self.floor).then_some(u32::from(score))
+    }
+}
+
+impl Drop for FuzzyScorer {
+    fn drop(&mut self) {
+        if let Some(matcher) = self.matcher.take() {
+            // During thread teardown the slot may be gone; the matcher is then just freed.
+            let _ = SPARE_MATCHER.try_with(|spare| *spare.borrow_mut() = Some(matcher));
+        }
     }
 }
 
 /// True when the bytes of `needle` occur in order in `hay`.
 fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
-    let mut rest = needle;
+    let mut found = 0;
     for &b in hay {
-        match rest {
-            [first, tail @ ..] if *first == b => rest = tail,
-            [] => return true,
-            _ => {}
+        match needle.get(found) {
+            Some(&want) if want == b => found += 1,
+            Some(_) => {}
+            None => return true,
         }
     }
-    rest.is_empty()
+    found == needle.len()
 }
 
 #[cfg(test)]
@@ -92,6 +114,7 @@ mod tests {
         assert!(is_subsequence(b"fox", b"fox"));
         assert!(!is_subsequence(b"xf", b"firefox"));
         assert!(!is_subsequence(b"firefoxx", b"firefox"));
+        assert!(is_subsequence(b"", b"x"));
     }
 
     #[test]

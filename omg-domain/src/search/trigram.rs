@@ -61,10 +61,15 @@ fn key(w: &[u8]) -> usize {
     })
 }
 
-/// Each distinct trigram key of `entry`, in order of first occurrence, through `f`.
+/// Each distinct trigram key of entry `i` (its bytes `entry`), with the entry that last had
+/// it before (`u32::MAX`: none), through `f`.
 fn for_each_key(entry: &[u8], last: &mut [u32], i: u32, mut f: impl FnMut(usize, u32)) {
-    for w in entry.windows(3) {
-        let k = key(w);
+    let mut k = 0usize;
+    for (n, &b) in entry.iter().enumerate() {
+        k = ((k << 6) | usize::from(CODES[usize::from(b)])) & (KEYS - 1);
+        if n < 2 {
+            continue;
+        }
         let prev = last[k];
         if prev != i {
             last[k] = i;
