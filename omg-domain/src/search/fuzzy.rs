@@ -19,8 +19,9 @@ pub(crate) struct FuzzyScorer {
     matcher: Option<Matcher>,
     buf: Vec<char>,
     floor: u16,
-    /// The query's bytes when it is ASCII (the subsequence test applies), else empty.
-    ascii: Box<[u8]>,
+    /// The query's bytes followed by [`END`] when it is ASCII and shorter than
+    /// [`NEEDLE_MAX`] (the subsequence test applies).
+    needle: Option<Needle>,
 }
 
 /// nucleo tuned for package names: matches near the start of a name score higher (people
@@ -49,11 +50,7 @@ impl FuzzyScorer {
             matcher: None,
             buf: Vec::new(),
             floor: chars.saturating_mul(POINTS_PER_CHAR) / 2,
-            ascii: if text.is_ascii() {
-                text.as_bytes().into()
-            } else {
-                Box::default()
-            },
+            needle: Needle::new(text),
         }
     }
 
@@ -64,9 +61,10 @@ impl FuzzyScorer {
     /// case already), so names failing that are skipped without calling it. With non-ASCII
     /// on either side nucleo decides alone: its Unicode normalization may match `e` to `é`.
     pub(crate) fn score(&mut self, name: &str) -> Option<u32> {
-        if !self.ascii.is_empty()
-            && name.is_ascii()
-            && !is_subsequence(&self.ascii, name.as_bytes())
+        if self
+            .needle
+            .as_ref()
+            .is_some_and(|n| n.rules_out(name.as_bytes()))
         {
             return None;
         }
@@ -91,30 +89,68 @@ impl Drop for FuzzyScorer {
     }
 }
 
-/// True when the bytes of `needle` occur in order in `hay`.
-fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
-    let mut found = 0;
-    for &b in hay {
-        match needle.get(found) {
-            Some(&want) if want == b => found += 1,
-            Some(_) => {}
-            None => return true,
+/// Ends a [`Needle`]: never a byte of UTF-8 text.
+const END: u8 = 0xff;
+/// Room for a [`Needle`] and its end.
+const NEEDLE_MAX: usize = 64;
+
+/// An ASCII query, padded for a test without bounds checks.
+struct Needle {
+    bytes: [u8; NEEDLE_MAX],
+    len: usize,
+}
+
+impl Needle {
+    fn new(text: &str) -> Option<Self> {
+        let len = text.len();
+        if !text.is_ascii() || len >= NEEDLE_MAX {
+            return None;
         }
+        let mut bytes = [END; NEEDLE_MAX];
+        bytes[..len].copy_from_slice(text.as_bytes());
+        Some(Self { bytes, len })
     }
-    found == needle.len()
+
+    /// True when nucleo cannot match `name`: it is shorter than the query, or it is ASCII
+    /// and does not hold the query's bytes in order. One branch-free pass.
+    fn rules_out(&self, name: &[u8]) -> bool {
+        if name.len() < self.len {
+            // Fewer bytes, so fewer characters, than the query has.
+            return true;
+        }
+        let mut found = 0;
+        let mut all = 0u8;
+        for &b in name {
+            all |= b;
+            // `END` never matches, so `found` stops at the query's length.
+            found += usize::from(self.bytes[found % NEEDLE_MAX] == b);
+        }
+        all.is_ascii() && found < self.len
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn out(needle: &str, name: &str) -> bool {
+        Needle::new(needle).is_some_and(|n| n.rules_out(name.as_bytes()))
+    }
+
     #[test]
     fn subsequence() {
-        assert!(is_subsequence(b"frfx", b"firefox"));
-        assert!(is_subsequence(b"fox", b"fox"));
-        assert!(!is_subsequence(b"xf", b"firefox"));
-        assert!(!is_subsequence(b"firefoxx", b"firefox"));
-        assert!(is_subsequence(b"", b"x"));
+        assert!(!out("frfx", "firefox"));
+        assert!(!out("fox", "fox"));
+        assert!(!out("", "x"));
+        assert!(out("xf", "firefox"));
+        assert!(out("firefoxx", "firefox"));
+        assert!(out("a", ""));
+        // Not ASCII: left to nucleo, unless too short.
+        assert!(!out("xf", "firefoxé"));
+        assert!(!out("fé", "firefox"));
+        assert!(out("abc", "é"));
+        assert!(!out("abc", "éé"));
+        assert!(!out(&"a".repeat(64), "b"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use omg_ports::{Error, MatchKind, PackageSummary, Result, SearchHit, SearchQuery
 use memchr::memmem;
 
 use super::bits::Bits;
+use super::charset::ClassRows;
 use super::column::Column;
 use super::fuzzy::FuzzyScorer;
 use super::trigram::{Candidates, Trigrams};
@@ -24,7 +25,7 @@ pub struct Index {
     descriptions: Column,
     name_trigrams: Trigrams,
     description_trigrams: Trigrams,
-    masks: Vec<u64>,
+    classes: ClassRows,
     repo_rank: Vec<u32>,
     by_name: OnceLock<HashMap<String, usize>>,
 }
@@ -53,11 +54,11 @@ impl Index {
         let desc_bytes = packages.iter().map(|p| p.description.len()).sum();
         let mut names = Column::with_capacity(packages.len(), name_bytes);
         let mut descriptions = Column::with_capacity(packages.len(), desc_bytes);
-        let mut masks = Vec::with_capacity(packages.len());
+        let mut classes = ClassRows::new(packages.len());
         for (i, p) in packages.iter().enumerate() {
             names.push_lower(&p.name);
             descriptions.push_lower(&p.description);
-            masks.push(charset::mask(names.get(i)));
+            classes.add(i, charset::mask(names.get(i)));
         }
         Self {
             name_trigrams: Trigrams::new(&names),
@@ -65,7 +66,7 @@ impl Index {
             packages,
             names,
             descriptions,
-            masks,
+            classes,
             repo_rank,
             by_name: OnceLock::new(),
         }
@@ -88,7 +89,7 @@ impl Index {
             + self.descriptions.heap_bytes()
             + self.name_trigrams.heap_bytes()
             + self.description_trigrams.heap_bytes()
-            + self.masks.capacity() * std::mem::size_of::<u64>()
+            + self.classes.heap_bytes()
             + self.repo_rank.capacity() * std::mem::size_of::<u32>()
     }
 
@@ -115,7 +116,8 @@ impl Index {
     /// with memmem on the candidates (queries under three bytes, or whose trigrams are too
     /// common to narrow much, scan the whole column instead); only names whose character
     /// set covers the query's are scored by nucleo. Nothing per query is proportional to
-    /// the number of packages except one scan of the character sets and a few 8 KB bit sets.
+    /// the number of packages except word-wise ANDs of a few 8 KB bit sets (the rows of the
+    /// query's characters, the names already matched).
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults> {
         let words: Vec<String> = query
             .text
@@ -149,17 +151,23 @@ impl Index {
         if words.len() == 1 {
             let mut fuzzy = FuzzyScorer::new(&text);
             let query_mask = charset::mask(&text);
-            for (idx, &mask) in self.masks.iter().enumerate() {
-                if !charset::covers(mask, query_mask) || matched.contains(idx) || !keep(idx) {
-                    continue;
-                }
-                if let Some(score) = fuzzy.score(self.names.get(idx)) {
-                    matched.insert(idx);
-                    candidates.push(Candidate {
-                        idx,
-                        kind: MatchKind::Fuzzy,
-                        score,
-                    });
+            let covering = self.classes.covering(query_mask);
+            for w in 0..covering.word_count() {
+                let mut bits = covering.word(w) & !matched.word(w);
+                while bits != 0 {
+                    let idx = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if !keep(idx) {
+                        continue;
+                    }
+                    if let Some(score) = fuzzy.score(self.names.get(idx)) {
+                        matched.insert(idx);
+                        candidates.push(Candidate {
+                            idx,
+                            kind: MatchKind::Fuzzy,
+                            score,
+                        });
+                    }
                 }
             }
             let in_descriptions =
