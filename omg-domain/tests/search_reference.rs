@@ -280,6 +280,7 @@ fn query_strategy() -> impl Strategy<Value = String> {
         prop::collection::vec(prop::sample::select(NAME_PIECES), 1..3).prop_map(|p| p.concat()),
         prop::collection::vec(prop::sample::select(WORDS), 1..3).prop_map(|w| w.join(" ")),
         "[a-cA-Cé1 .+-]{1,4}",
+        "[aeéE2]{2,4}",
         "[a-z0-9]{1,3}",
         (
             prop::sample::select(NAME_PIECES),
@@ -418,6 +419,15 @@ const TRICKY: &[&str] = &[
     "3-",
     "qtvim",
     "ßé",
+    "ee",
+    "eé",
+    "ée",
+    "ée2",
+    "aaé",
+    "ae",
+    "ea",
+    "e2",
+    "éé",
 ];
 
 #[test]

@@ -10,10 +10,10 @@ use memchr::memmem;
 
 use super::bits::Bits;
 use super::charset::ClassRows;
+use super::classify;
 use super::column::Column;
 use super::fuzzy::FuzzyScorer;
 use super::trigram::{Candidates, Trigrams};
-use super::{charset, classify};
 
 /// Every package, prepared for repeated queries: lower-cased names and descriptions stored
 /// contiguously, trigram postings over both, a character set per name, and each
@@ -58,7 +58,7 @@ impl Index {
         for (i, p) in packages.iter().enumerate() {
             names.push_lower(&p.name);
             descriptions.push_lower(&p.description);
-            classes.add(i, charset::mask(names.get(i)));
+            classes.add(i, names.get(i));
         }
         Self {
             name_trigrams: Trigrams::new(&names),
@@ -150,8 +150,7 @@ impl Index {
         }
         if words.len() == 1 {
             let mut fuzzy = FuzzyScorer::new(&text);
-            let query_mask = charset::mask(&text);
-            let covering = self.classes.covering(query_mask);
+            let covering = self.classes.covering(&text);
             for w in 0..covering.word_count() {
                 let mut bits = covering.word(w) & !matched.word(w);
                 while bits != 0 {
