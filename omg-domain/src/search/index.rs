@@ -34,6 +34,36 @@ pub struct Index {
 /// many; more, and one memmem pass over the column is cheaper.
 const SCAN_FRACTION: usize = 8;
 
+/// The kind of the `n`-th (from 0) best of `candidates`, if there are that many.
+fn kind_at(candidates: &[Candidate], n: usize) -> Option<MatchKind> {
+    let index = |kind: MatchKind| match kind {
+        MatchKind::Exact => 0,
+        MatchKind::Prefix => 1,
+        MatchKind::WordBoundary => 2,
+        MatchKind::Substring => 3,
+        MatchKind::Fuzzy => 4,
+        MatchKind::Description => 5,
+    };
+    let mut counts = [0usize; 6];
+    for c in candidates {
+        counts[index(c.kind)] += 1;
+    }
+    let mut seen = 0;
+    [
+        MatchKind::Exact,
+        MatchKind::Prefix,
+        MatchKind::WordBoundary,
+        MatchKind::Substring,
+        MatchKind::Fuzzy,
+        MatchKind::Description,
+    ]
+    .into_iter()
+    .find(|&kind| {
+        seen += counts[index(kind)];
+        seen > n
+    })
+}
+
 /// A candidate before sorting: which package, how it matched, its fuzzy score.
 struct Candidate {
     idx: usize,
@@ -197,8 +227,13 @@ impl Index {
         let total = candidates.len();
         let limit = query.limit.unwrap_or(usize::MAX);
         if limit < candidates.len() {
-            candidates.select_nth_unstable_by(limit, |a, b| self.rank(a, b));
-            candidates.truncate(limit);
+            // Kinds ranking after the one the limit falls in cannot make the cut.
+            let last = kind_at(&candidates, limit);
+            candidates.retain(|c| last.is_some_and(|last| c.kind <= last));
+            if limit < candidates.len() {
+                candidates.select_nth_unstable_by(limit, |a, b| self.rank(a, b));
+                candidates.truncate(limit);
+            }
         }
         candidates.sort_unstable_by(|a, b| self.rank(a, b));
         let hits = candidates
@@ -225,7 +260,7 @@ impl Index {
             .into_iter()
             .filter_map(|idx| {
                 let idx = idx as usize;
-                let name = self.names.get(idx).as_bytes();
+                let name = self.names.bytes(idx);
                 finder
                     .find_iter(name)
                     .map(|offset| classify::at(name, 0, offset, name.len(), needle.len()))
@@ -272,7 +307,7 @@ impl Index {
                 c.entries
                     .into_iter()
                     .map(|i| i as usize)
-                    .filter(|&i| finder.find(column.get(i).as_bytes()).is_some())
+                    .filter(|&i| finder.find(column.bytes(i)).is_some())
                     .collect()
             }
             None => Self::scan_entries_containing(column, text),
@@ -318,13 +353,12 @@ impl Index {
             .cmp(&b.kind)
             .then_with(|| b.score.cmp(&a.score))
             .then_with(|| {
-                self.names
-                    .get(a.idx)
-                    .len()
-                    .cmp(&self.names.get(b.idx).len())
+                let (a, b) = (self.names.bytes(a.idx), self.names.bytes(b.idx));
+                a.len().cmp(&b.len())
             })
             .then_with(|| self.repo_rank[a.idx].cmp(&self.repo_rank[b.idx]))
-            .then_with(|| self.names.get(a.idx).cmp(self.names.get(b.idx)))
+            // Byte order is `str` order.
+            .then_with(|| self.names.bytes(a.idx).cmp(self.names.bytes(b.idx)))
             .then_with(|| a.idx.cmp(&b.idx))
     }
 

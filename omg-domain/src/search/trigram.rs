@@ -61,19 +61,22 @@ fn key(w: &[u8]) -> usize {
     })
 }
 
-/// Each distinct trigram key of entry `i` (its bytes `entry`), with the entry that last had
-/// it before (`u32::MAX`: none), through `f`.
-fn for_each_key(entry: &[u8], last: &mut [u32], i: u32, mut f: impl FnMut(usize, u32)) {
+/// Each distinct trigram key of entry `i` (its bytes `entry`), through `f` with the key's
+/// slot: `[entry that last had the key (u32::MAX: none), running value]`. Both halves
+/// side by side, so that a key costs one cache line however large the table.
+fn for_each_key(entry: &[u8], slots: &mut [[u32; 2]], i: u32, mut f: impl FnMut(&mut u32, u32)) {
     let mut k = 0usize;
     for (n, &b) in entry.iter().enumerate() {
         k = ((k << 6) | usize::from(CODES[usize::from(b)])) & (KEYS - 1);
         if n < 2 {
             continue;
         }
-        let prev = last[k];
-        if prev != i {
-            last[k] = i;
-            f(k, prev);
+        if let Some([last, value]) = slots.get_mut(k) {
+            if *last != i {
+                let prev = *last;
+                *last = i;
+                f(value, prev);
+            }
         }
     }
 }
@@ -138,34 +141,28 @@ impl Trigrams {
     /// Posting lists for every entry of `column`: one pass to size the lists, one to fill.
     pub(crate) fn new(column: &Column) -> Self {
         let entries = u32::try_from(column.len()).unwrap_or(u32::MAX);
-        let mut last = vec![u32::MAX; KEYS];
-        let mut offsets = vec![0u32; KEYS + 1];
+        // First pass: the byte length of every list.
+        let mut slots = vec![[u32::MAX, 0]; KEYS];
         for i in 0..entries {
-            for_each_key(
-                column.get(i as usize).as_bytes(),
-                &mut last,
-                i,
-                |k, prev| {
-                    offsets[k + 1] += varint_len(gap(i, prev));
-                },
-            );
+            let entry = column.get(i as usize).as_bytes();
+            for_each_key(entry, &mut slots, i, |len, prev| {
+                *len += varint_len(gap(i, prev));
+            });
         }
-        for k in 0..KEYS {
-            offsets[k + 1] += offsets[k];
+        let mut offsets = Vec::with_capacity(KEYS + 1);
+        offsets.push(0u32);
+        for (k, slot) in slots.iter_mut().enumerate() {
+            let start = offsets[k];
+            offsets.push(start + slot[1]);
+            // Second pass writes list `k` from its start.
+            *slot = [u32::MAX, start];
         }
         let mut postings = vec![0u8; offsets[KEYS] as usize];
-        let mut cursor: Vec<u32> = offsets[..KEYS].to_vec();
-        last.fill(u32::MAX);
         for i in 0..entries {
-            for_each_key(
-                column.get(i as usize).as_bytes(),
-                &mut last,
-                i,
-                |k, prev| {
-                    cursor[k] =
-                        write_varint(&mut postings, cursor[k] as usize, gap(i, prev)) as u32;
-                },
-            );
+            let entry = column.get(i as usize).as_bytes();
+            for_each_key(entry, &mut slots, i, |at, prev| {
+                *at = write_varint(&mut postings, *at as usize, gap(i, prev)) as u32;
+            });
         }
         Self { offsets, postings }
     }
@@ -188,8 +185,10 @@ impl Trigrams {
         let mut lists = lists.into_iter();
         let mut entries: Vec<u32> = lists.next().map(postings).into_iter().flatten().collect();
         for list in lists {
-            // Verification is cheaper than walking a list much longer than the candidates.
-            if entries.is_empty() || list.len() > entries.len().saturating_mul(32) {
+            // Checking a candidate with memmem costs about as much as decoding a few
+            // postings, so a list longer (in bytes) than the candidates is not worth walking
+            // (measured on the host's package list: walking longer ones only added work).
+            if entries.is_empty() || list.len() > entries.len() {
                 break;
             }
             retain_in(&mut entries, postings(list));
