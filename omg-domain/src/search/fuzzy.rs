@@ -1,5 +1,6 @@
 //! Fuzzy scoring of names: nucleo, behind an exact and much cheaper test that rules out
-//! most names first.
+//! most names first, and a lower bound of nucleo's score that settles most of the rest when
+//! only whether a name matches counts, not its score.
 
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -68,6 +69,26 @@ impl FuzzyScorer {
         {
             return None;
         }
+        self.nucleo(name)
+    }
+
+    /// True when [`FuzzyScorer::score`] would give a score, for when the score itself
+    /// cannot matter (enough better matches already fill the limit). nucleo is skipped when
+    /// a lower bound of its score already reaches the floor ([`Needle::score_bound`]).
+    pub(crate) fn passes(&mut self, name: &str) -> bool {
+        if let Some(needle) = &self.needle {
+            let bytes = name.as_bytes();
+            if needle.rules_out(bytes) {
+                return false;
+            }
+            if needle.score_bound(bytes).is_some_and(|b| b >= self.floor) {
+                return true;
+            }
+        }
+        self.nucleo(name).is_some()
+    }
+
+    fn nucleo(&mut self, name: &str) -> Option<u32> {
         let matcher = self.matcher.get_or_insert_with(|| {
             SPARE_MATCHER
                 .with(|spare| spare.borrow_mut().take())
@@ -93,6 +114,11 @@ impl Drop for FuzzyScorer {
 const END: u8 = 0xff;
 /// Room for a [`Needle`] and its end.
 const NEEDLE_MAX: usize = 64;
+
+/// Names up to this long get a [`Needle::score_bound`]: with a needle under
+/// [`NEEDLE_MAX`], nucleo scores them with its full dynamic programme (its matrix holds
+/// 100 K cells), never with its greedy fallback.
+const BOUND_NAME_MAX: usize = 1024;
 
 /// An ASCII query, padded for a test without bounds checks.
 struct Needle {
@@ -127,6 +153,48 @@ impl Needle {
         }
         all.is_ascii() && found < self.len
     }
+
+    /// A lower bound of nucleo's fuzzy score of this needle (two bytes or more) in `name`
+    /// (lower-cased ASCII, at most [`BOUND_NAME_MAX`] bytes), or `None`.
+    ///
+    /// nucleo (0.3) finds the best alignment by dynamic programming over all of them: each
+    /// matched character adds 16 points plus bonuses (never negative), each gap of `g`
+    /// skipped characters costs `g + 2` (3 to open, 1 for each further one, saturating at
+    /// 0), and nothing else takes points away. So any one alignment's `16 * n` minus its
+    /// gap costs is a lower bound; this takes the tightest match ending where the leftmost
+    /// one ends. A property test below holds it against nucleo itself.
+    fn score_bound(&self, name: &[u8]) -> Option<u16> {
+        let n = self.len;
+        if n < 2 || name.len() > BOUND_NAME_MAX || !name.is_ascii() {
+            return None;
+        }
+        let needle = self.bytes.get(..n)?;
+        // Where the leftmost in-order match ends.
+        let mut k = 0;
+        let mut end = None;
+        for (i, &b) in name.iter().enumerate() {
+            if needle.get(k) == Some(&b) {
+                k += 1;
+                if k == n {
+                    end = Some(i);
+                    break;
+                }
+            }
+        }
+        // From there backwards, each character as late as it can be.
+        let mut next = end?;
+        let mut penalty = 0usize;
+        for &c in needle[..n - 1].iter().rev() {
+            let at = name.get(..next)?.iter().rposition(|&b| b == c)?;
+            let gap = next - at - 1;
+            if gap > 0 {
+                penalty += gap + 2;
+            }
+            next = at;
+        }
+        let points = POINTS_PER_CHAR as usize * n;
+        u16::try_from(points.saturating_sub(penalty)).ok()
+    }
 }
 
 #[cfg(test)]
@@ -151,6 +219,54 @@ mod tests {
         assert!(out("abc", "é"));
         assert!(!out("abc", "éé"));
         assert!(!out(&"a".repeat(64), "b"));
+    }
+
+    #[test]
+    fn bounds() {
+        let bound = |needle: &str, name: &str| Needle::new(needle)?.score_bound(name.as_bytes());
+        assert_eq!(bound("fox", "fox-x"), Some(48));
+        // f-i-r-e-f-o-x: `ff` matched at 0 and 4, a gap of 3.
+        assert_eq!(bound("ff", "firefox"), Some(32 - 5));
+        // The tightest match ending where the leftmost one ends: `ab` at 2..4, not 0..4.
+        assert_eq!(bound("ab", "aaab"), Some(32));
+        assert_eq!(bound("ab", "ba"), None);
+        assert_eq!(bound("a", "a"), None);
+        assert_eq!(bound("ab", "aéb"), None);
+    }
+
+    fn nucleo_score(needle: &str, name: &str) -> Option<u16> {
+        let atom = Atom::new(
+            needle,
+            CaseMatching::Ignore,
+            Normalization::Smart,
+            AtomKind::Fuzzy,
+            false,
+        );
+        atom.score(
+            Utf32Str::new(name, &mut Vec::new()),
+            &mut Matcher::new(matcher_config()),
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The bound never exceeds what nucleo gives.
+        #[test]
+        fn bound_is_below_nucleo(needle in "[ab1.-]{2,6}", name in "[ab1.c-]{0,40}") {
+            if let Some(bound) = Needle::new(&needle).and_then(|n| n.score_bound(name.as_bytes())) {
+                let score = nucleo_score(&needle, &name);
+                proptest::prop_assert!(score.is_some_and(|s| s >= bound), "{score:?} < {bound}");
+            }
+        }
+
+        /// `passes` and `score` agree.
+        #[test]
+        fn passes_agrees_with_score(needle in "[ab1.-]{1,6}", name in "[ab1.cé-]{0,30}") {
+            let mut scorer = FuzzyScorer::new(&needle);
+            let score = scorer.score(&name);
+            proptest::prop_assert_eq!(scorer.passes(&name), score.is_some());
+        }
     }
 
     #[test]

@@ -160,6 +160,7 @@ impl Index {
             ));
         }
         let text = words.join(" ");
+        let limit = query.limit.unwrap_or(usize::MAX);
         // With several words, every word must occur in the name or the description.
         let allowed = (words.len() > 1).then(|| self.entries_with_all(&words));
         let keep = |idx: usize| {
@@ -180,6 +181,9 @@ impl Index {
         }
         if words.len() == 1 {
             let mut fuzzy = FuzzyScorer::new(&text);
+            // With `limit` name matches already, which all rank higher, no fuzzy match can
+            // be shown: only whether a name is one counts (for the total), not its score.
+            let scores_matter = candidates.len() < limit;
             let covering = self.classes.covering(&text);
             for w in 0..covering.word_count() {
                 let mut bits = covering.word(w) & !matched.word(w);
@@ -189,7 +193,13 @@ impl Index {
                     if !keep(idx) {
                         continue;
                     }
-                    if let Some(score) = fuzzy.score(self.names.get(idx)) {
+                    let name = self.names.get(idx);
+                    let found = if scores_matter {
+                        fuzzy.score(name)
+                    } else {
+                        fuzzy.passes(name).then_some(0)
+                    };
+                    if let Some(score) = found {
                         matched.insert(idx);
                         candidates.push(Candidate {
                             idx,
@@ -225,7 +235,6 @@ impl Index {
             }
         }
         let total = candidates.len();
-        let limit = query.limit.unwrap_or(usize::MAX);
         if limit < candidates.len() {
             // Kinds ranking after the one the limit falls in cannot make the cut.
             let last = kind_at(&candidates, limit);
