@@ -138,20 +138,70 @@ impl Needle {
     }
 
     /// True when nucleo cannot match `name`: it is shorter than the query, or it is ASCII
-    /// and does not hold the query's bytes in order. One branch-free pass.
+    /// and does not hold the query's bytes in order.
+    ///
+    /// Eight name bytes at a time: XOR with the wanted byte in every lane turns equal bytes
+    /// into zero bytes, and `(x - 0x01..) & !x & 0x80..` has its lowest set bit in the first
+    /// zero byte (the borrow that can mark later bytes falsely only runs upwards from a true
+    /// zero). Bytes already passed are set to `0xff` first, so the first zero is the next
+    /// occurrence.
     fn rules_out(&self, name: &[u8]) -> bool {
         if name.len() < self.len {
             // Fewer bytes, so fewer characters, than the query has.
             return true;
         }
-        let mut found = 0;
-        let mut all = 0u8;
-        for &b in name {
-            all |= b;
-            // `END` never matches, so `found` stops at the query's length.
-            found += usize::from(self.bytes[found % NEEDLE_MAX] == b);
+        if self.len == 0 || !name.is_ascii() {
+            return false;
         }
-        all.is_ascii() && found < self.len
+        let mut found = 0;
+        let mut words = name.chunks_exact(8);
+        let full = words.by_ref().map(|w| {
+            let mut lanes = [0u8; 8];
+            lanes.copy_from_slice(w);
+            u64::from_le_bytes(lanes)
+        });
+        for word in full {
+            if self.advance(word, &mut found) {
+                return false;
+            }
+        }
+        // The short last word is padded with a byte that is not ASCII, so never wanted.
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut lanes = [0x80u8; 8];
+            lanes[..rest.len()].copy_from_slice(rest);
+            if self.advance(u64::from_le_bytes(lanes), &mut found) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Moves `found` (query bytes matched so far) over the eight name bytes of `word`;
+    /// true once the whole query is matched.
+    fn advance(&self, word: u64, found: &mut usize) -> bool {
+        const LOW: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let mut passed = 0u64;
+        loop {
+            let want = u64::from(self.bytes[*found % NEEDLE_MAX]) * LOW;
+            let x = (word ^ want) | passed;
+            let zero = x.wrapping_sub(LOW) & !x & HIGH;
+            if zero == 0 {
+                return false;
+            }
+            *found += 1;
+            if *found == self.len {
+                return true;
+            }
+            // `zero`'s lowest bit is the top bit of the matching byte: pass it and all
+            // before it.
+            let through = zero.trailing_zeros() + 1;
+            if through == 64 {
+                return false;
+            }
+            passed = (1u64 << through) - 1;
+        }
     }
 
     /// A lower bound of nucleo's fuzzy score of this needle (two bytes or more) in `name`
@@ -219,6 +269,26 @@ mod tests {
         assert!(out("abc", "é"));
         assert!(!out("abc", "éé"));
         assert!(!out(&"a".repeat(64), "b"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The word-at-a-time test is the plain subsequence test.
+        #[test]
+        fn rules_out_is_not_subsequence(needle in "[ab1.-]{1,9}", name in "[ab1.c-]{0,40}") {
+            let plain = {
+                let mut rest = needle.bytes().peekable();
+                for b in name.bytes() {
+                    if rest.peek() == Some(&b) {
+                        rest.next();
+                    }
+                }
+                rest.peek().is_some()
+            };
+            let needle = Needle::new(&needle).expect("short ASCII");
+            proptest::prop_assert_eq!(needle.rules_out(name.as_bytes()), plain);
+        }
     }
 
     #[test]
