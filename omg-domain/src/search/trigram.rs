@@ -15,7 +15,10 @@ use super::column::Column;
 /// Posting lists of one column.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Trigrams {
-    /// List `k` is `postings[offsets[k]..offsets[k + 1]]`.
+    /// The keys that have a list, ascending (about 20,000 of the 262,144 possible for the
+    /// host's packages).
+    keys: Vec<u32>,
+    /// The list of `keys[i]` is `postings[offsets[i]..offsets[i + 1]]`.
     offsets: Vec<u32>,
     postings: Vec<u8>,
 }
@@ -149,27 +152,39 @@ impl Trigrams {
                 *len += varint_len(gap(i, prev));
             });
         }
-        let mut offsets = Vec::with_capacity(KEYS + 1);
-        offsets.push(0u32);
+        let mut keys = Vec::new();
+        let mut offsets = vec![0u32];
+        let mut total = 0u32;
         for (k, slot) in slots.iter_mut().enumerate() {
-            let start = offsets[k];
-            offsets.push(start + slot[1]);
+            let len = slot[1];
             // Second pass writes list `k` from its start.
-            *slot = [u32::MAX, start];
+            *slot = [u32::MAX, total];
+            if len > 0 {
+                total += len;
+                keys.push(k as u32);
+                offsets.push(total);
+            }
         }
-        let mut postings = vec![0u8; offsets[KEYS] as usize];
+        let mut postings = vec![0u8; total as usize];
         for i in 0..entries {
             let entry = column.get(i as usize).as_bytes();
             for_each_key(entry, &mut slots, i, |at, prev| {
                 *at = write_varint(&mut postings, *at as usize, gap(i, prev)) as u32;
             });
         }
-        Self { offsets, postings }
+        Self {
+            keys,
+            offsets,
+            postings,
+        }
     }
 
     fn list(&self, k: usize) -> &[u8] {
-        let start = self.offsets.get(k).copied().unwrap_or(0) as usize;
-        let end = self.offsets.get(k + 1).copied().unwrap_or(0) as usize;
+        let Ok(i) = self.keys.binary_search(&(k as u32)) else {
+            return &[];
+        };
+        let start = self.offsets.get(i).copied().unwrap_or(0) as usize;
+        let end = self.offsets.get(i + 1).copied().unwrap_or(0) as usize;
         self.postings.get(start..end).unwrap_or(&[])
     }
 
@@ -198,7 +213,8 @@ impl Trigrams {
 
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.offsets.capacity() * std::mem::size_of::<u32>() + self.postings.capacity()
+        (self.keys.capacity() + self.offsets.capacity()) * std::mem::size_of::<u32>()
+            + self.postings.capacity()
     }
 }
 
