@@ -16,8 +16,8 @@ use super::fuzzy::FuzzyScorer;
 use super::trigram::{Candidates, Trigrams};
 
 /// Every package, prepared for repeated queries: lower-cased names and descriptions stored
-/// contiguously, trigram postings over both, a character set per name, and each
-/// repository's rank. The name lookup table is built on first use of [`Index::get`].
+/// contiguously, trigram postings over both, the character sets of the names (bit-sliced),
+/// and each repository's rank. The name lookup table is built on first use of [`Index::get`].
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     packages: Vec<PackageSummary>,
@@ -144,10 +144,12 @@ impl Index {
     ///
     /// Substring matches come from the trigram postings of names and descriptions, checked
     /// with memmem on the candidates (queries under three bytes, or whose trigrams are too
-    /// common to narrow much, scan the whole column instead); only names whose character
-    /// set covers the query's are scored by nucleo. Nothing per query is proportional to
-    /// the number of packages except word-wise ANDs of a few 8 KB bit sets (the rows of the
-    /// query's characters, the names already matched).
+    /// common to narrow much, scan the whole column instead). Fuzzy candidates are the
+    /// names having the query's characters (as often as it has them); for ASCII, those not
+    /// holding the query's bytes in order are dropped before nucleo scores the rest, and
+    /// when name matches already fill the limit a lower bound of nucleo's score settles
+    /// most of them. Nothing per query is proportional to the number of packages except
+    /// word-wise operations on a few 8 KB bit sets.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults> {
         let words: Vec<String> = query
             .text
@@ -224,13 +226,18 @@ impl Index {
         } else if let Some(allowed) = &allowed {
             // Every allowed package not matched by name has the words in its description
             // (at least partly): all were found in one or the other.
-            for idx in 0..self.packages.len() {
-                if allowed.contains(idx) && !matched.contains(idx) && keep(idx) {
-                    candidates.push(Candidate {
-                        idx,
-                        kind: MatchKind::Description,
-                        score: 0,
-                    });
+            for w in 0..allowed.word_count() {
+                let mut bits = allowed.word(w) & !matched.word(w);
+                while bits != 0 {
+                    let idx = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if keep(idx) {
+                        candidates.push(Candidate {
+                            idx,
+                            kind: MatchKind::Description,
+                            score: 0,
+                        });
+                    }
                 }
             }
         }
@@ -256,8 +263,8 @@ impl Index {
         Ok(SearchResults { hits, total })
     }
 
-    /// Every name containing `text` with how it matches (exact, prefix, word boundary or
-    /// substring; the best occurrence counts), from one pass over the names column.
+    /// Every name containing `text`, in order, with how it matches (exact, prefix, word
+    /// boundary or substring; the best occurrence counts).
     fn name_matches(&self, text: &str) -> Vec<(usize, MatchKind)> {
         let needle = text.as_bytes();
         let Some(candidates) = self.worth_checking(&self.name_trigrams, needle) else {
