@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use omg_domain::Index;
-use omg_ports::SearchQuery;
+use omg_ports::{PackageSummary, SearchQuery};
 
 mod corpus;
 use corpus::terms;
@@ -27,32 +27,86 @@ fn main() {
         index.search_bytes()
     );
 
+    let terms = terms(&packages);
     for limit in [Some(50), None] {
-        let mut times: Vec<Duration> = terms(&packages)
-            .iter()
-            .map(|term| {
-                let q = SearchQuery {
-                    text: term.clone(),
-                    limit,
-                    installed_only: false,
-                };
-                let t = Instant::now();
-                let r = index.search(&q).expect("search");
-                let elapsed = t.elapsed();
-                std::hint::black_box(r);
-                elapsed
-            })
-            .collect();
-        times.sort();
-        let pct = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
-        println!(
-            "{} distinct queries, limit {:?}: p50 {:?}  p90 {:?}  p99 {:?}  max {:?}",
-            times.len(),
-            limit,
-            pct(50),
-            pct(90),
-            pct(99),
-            times[times.len() - 1]
-        );
+        report("distinct queries", &measure(&index, &terms, limit), limit);
     }
+    // Other kinds of query, for orientation: one and two bytes (no trigram applies), and
+    // two words (every word must occur in the name or the description).
+    report(
+        "short queries",
+        &measure(&index, &short_terms(&packages), Some(50)),
+        Some(50),
+    );
+    report(
+        "two-word queries",
+        &measure(&index, &two_words(&packages), Some(50)),
+        Some(50),
+    );
+}
+
+/// Each query's time, ascending.
+fn measure(index: &Index, terms: &[String], limit: Option<usize>) -> Vec<Duration> {
+    let mut times: Vec<Duration> = terms
+        .iter()
+        .map(|term| {
+            let q = SearchQuery {
+                text: term.clone(),
+                limit,
+                installed_only: false,
+            };
+            let t = Instant::now();
+            let r = index.search(&q).expect("search");
+            let elapsed = t.elapsed();
+            std::hint::black_box(r);
+            elapsed
+        })
+        .collect();
+    times.sort();
+    times
+}
+
+fn report(what: &str, times: &[Duration], limit: Option<usize>) {
+    let Some(&max) = times.last() else {
+        return;
+    };
+    let pct = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
+    println!(
+        "{} {what}, limit {:?}: p50 {:?}  p90 {:?}  p99 {:?}  max {:?}",
+        times.len(),
+        limit,
+        pct(50),
+        pct(90),
+        pct(99),
+        max
+    );
+}
+
+/// The first one and two characters of a spread of names.
+fn short_terms(packages: &[PackageSummary]) -> Vec<String> {
+    let step = (packages.len() / 100).max(1);
+    let mut out: Vec<String> = packages
+        .iter()
+        .step_by(step)
+        .flat_map(|p| [1, 2].map(|n| p.name.chars().take(n).collect::<String>()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The first two words of a spread of descriptions.
+fn two_words(packages: &[PackageSummary]) -> Vec<String> {
+    let step = (packages.len() / 100).max(1);
+    let mut out: Vec<String> = packages
+        .iter()
+        .step_by(step)
+        .filter_map(|p| {
+            let mut words = p.description.split_whitespace();
+            Some(format!("{} {}", words.next()?, words.next()?).to_lowercase())
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
