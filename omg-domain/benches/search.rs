@@ -10,74 +10,102 @@ use std::time::{Duration, Instant};
 use omg_domain::Index;
 use omg_ports::{PackageSummary, SearchQuery};
 
+mod corpus;
+use corpus::terms;
+
 fn main() {
-    let Some(path) = std::env::var_os("OMG_BENCH_PACKAGES") else {
-        eprintln!("set OMG_BENCH_PACKAGES to a name<TAB>version<TAB>description file");
+    let Some(packages) = corpus::packages_from_env() else {
         return;
     };
-    let text = std::fs::read_to_string(&path).expect("readable package list");
-    let packages: Vec<PackageSummary> = text
-        .lines()
-        .filter_map(|l| {
-            let mut f = l.splitn(3, '\t');
-            Some(PackageSummary {
-                name: f.next()?.to_string(),
-                version: f.next()?.to_string(),
-                description: f.next().unwrap_or_default().to_string(),
-                repository: "main".into(),
-                architecture: "amd64".into(),
-                installed: None,
-            })
-        })
-        .collect();
 
     let t = Instant::now();
     let index = Index::new(packages.clone());
-    println!("index build: {} packages in {:?}", index.len(), t.elapsed());
+    let built = t.elapsed();
+    println!(
+        "index build: {} packages in {built:?}; search structures {} bytes",
+        index.len(),
+        index.search_bytes()
+    );
 
+    let terms = terms(&packages);
     for limit in [Some(50), None] {
-        let mut times: Vec<Duration> = terms(&packages)
-            .iter()
-            .map(|term| {
-                let q = SearchQuery {
-                    text: term.clone(),
-                    limit,
-                    installed_only: false,
-                };
-                let t = Instant::now();
-                let r = index.search(&q).expect("search");
-                let elapsed = t.elapsed();
-                std::hint::black_box(r);
-                elapsed
-            })
-            .collect();
-        times.sort();
-        let pct = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
-        println!(
-            "{} distinct queries, limit {:?}: p50 {:?}  p90 {:?}  p99 {:?}  max {:?}",
-            times.len(),
-            limit,
-            pct(50),
-            pct(90),
-            pct(99),
-            times[times.len() - 1]
-        );
+        report("distinct queries", &measure(&index, &terms, limit), limit);
     }
+    // Other kinds of query, for orientation: one and two bytes (no trigram applies), and
+    // two words (every word must occur in the name or the description).
+    report(
+        "short queries",
+        &measure(&index, &short_terms(&packages), Some(50)),
+        Some(50),
+    );
+    report(
+        "two-word queries",
+        &measure(&index, &two_words(&packages), Some(50)),
+        Some(50),
+    );
 }
 
-/// Deterministic spread of terms: name prefixes of 3–6 characters, whole names, description
-/// words.
-fn terms(packages: &[PackageSummary]) -> Vec<String> {
-    let mut out = Vec::new();
+/// Each query's time, ascending.
+fn measure(index: &Index, terms: &[String], limit: Option<usize>) -> Vec<Duration> {
+    let mut times: Vec<Duration> = terms
+        .iter()
+        .map(|term| {
+            let q = SearchQuery {
+                text: term.clone(),
+                limit,
+                installed_only: false,
+            };
+            let t = Instant::now();
+            let r = index.search(&q).expect("search");
+            let elapsed = t.elapsed();
+            std::hint::black_box(r);
+            elapsed
+        })
+        .collect();
+    times.sort();
+    times
+}
+
+fn report(what: &str, times: &[Duration], limit: Option<usize>) {
+    let Some(&max) = times.last() else {
+        return;
+    };
+    let pct = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
+    println!(
+        "{} {what}, limit {:?}: p50 {:?}  p90 {:?}  p99 {:?}  max {:?}",
+        times.len(),
+        limit,
+        pct(50),
+        pct(90),
+        pct(99),
+        max
+    );
+}
+
+/// The first one and two characters of a spread of names.
+fn short_terms(packages: &[PackageSummary]) -> Vec<String> {
     let step = (packages.len() / 100).max(1);
-    for (i, p) in packages.iter().step_by(step).enumerate() {
-        let len = 3 + i % 4;
-        out.push(p.name.chars().take(len).collect());
-        out.push(p.name.clone());
-        if let Some(word) = p.description.split_whitespace().find(|w| w.len() > 4) {
-            out.push(word.to_lowercase());
-        }
-    }
+    let mut out: Vec<String> = packages
+        .iter()
+        .step_by(step)
+        .flat_map(|p| [1, 2].map(|n| p.name.chars().take(n).collect::<String>()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The first two words of a spread of descriptions.
+fn two_words(packages: &[PackageSummary]) -> Vec<String> {
+    let step = (packages.len() / 100).max(1);
+    let mut out: Vec<String> = packages
+        .iter()
+        .step_by(step)
+        .filter_map(|p| {
+            let mut words = p.description.split_whitespace();
+            Some(format!("{} {}", words.next()?, words.next()?).to_lowercase())
+        })
+        .collect();
     out.sort();
     out.dedup();
     out

@@ -14,6 +14,32 @@ impl Bits {
         }
     }
 
+    /// Every position `0..len`.
+    pub(crate) fn full(len: usize) -> Self {
+        let mut words = vec![u64::MAX; len.div_ceil(64)];
+        if let Some(last) = words.last_mut() {
+            if len % 64 != 0 {
+                *last = (1 << (len % 64)) - 1;
+            }
+        }
+        Self { words }
+    }
+
+    /// Number of 64-position words.
+    pub(crate) fn word_count(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Positions `64 * w .. 64 * w + 64` as the bits of one word (none past the end).
+    pub(crate) fn word(&self, w: usize) -> u64 {
+        self.words.get(w).copied().unwrap_or(0)
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.words.capacity() * std::mem::size_of::<u64>()
+    }
+
     /// Adds `i`; positions past the end are ignored.
     pub(crate) fn insert(&mut self, i: usize) {
         if let Some(w) = self.words.get_mut(i / 64) {
@@ -49,6 +75,14 @@ mod tests {
         a.insert(500); // ignored
         assert!(a.contains(0) && a.contains(64) && a.contains(129));
         assert!(!a.contains(1) && !a.contains(500));
+        assert_eq!(a.word_count(), 3);
+        assert_eq!(a.word(1), 1);
+        assert_eq!(a.word(2), 2);
+        assert_eq!(a.word(9), 0);
+        let full = Bits::full(130);
+        assert!(full.contains(129) && !full.contains(130));
+        assert_eq!(full.word(2), 0b11);
+        assert_eq!(Bits::full(128).word(1), u64::MAX);
         let mut b = Bits::new(130);
         b.insert(64);
         b.insert(3);

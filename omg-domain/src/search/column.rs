@@ -42,6 +42,16 @@ impl Column {
         self.text.push(SEPARATOR);
     }
 
+    /// Number of entries.
+    pub(crate) fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.starts.capacity() * std::mem::size_of::<u32>()
+    }
+
     /// The whole text, separators included.
     pub(crate) fn text(&self) -> &str {
         &self.text
@@ -54,9 +64,18 @@ impl Column {
 
     /// The entry at `i` (empty when out of range).
     pub(crate) fn get(&self, i: usize) -> &str {
+        self.text.get(self.span(i)).unwrap_or("")
+    }
+
+    /// The bytes of the entry at `i` (empty when out of range), without the UTF-8 boundary
+    /// checks of [`Column::get`]: for comparisons and byte searches.
+    pub(crate) fn bytes(&self, i: usize) -> &[u8] {
+        self.text.as_bytes().get(self.span(i)).unwrap_or(&[])
+    }
+
+    fn span(&self, i: usize) -> std::ops::Range<usize> {
         let start = self.start(i);
-        let end = self.start(i + 1).saturating_sub(1).max(start);
-        self.text.get(start..end).unwrap_or("")
+        start..self.start(i + 1).saturating_sub(1).max(start)
     }
 
     /// The entry containing byte `offset` of [`Column::text`].
@@ -82,6 +101,8 @@ mod tests {
         assert_eq!(c.get(2), "æsir-tools");
         assert_eq!(c.get(3), "two lines");
         assert_eq!(c.get(4), "");
+        assert_eq!(c.bytes(2), "æsir-tools".as_bytes());
+        assert_eq!(c.bytes(4), b"");
         assert_eq!(c.text(), "firefox\n\næsir-tools\ntwo lines\n");
         assert_eq!(c.entry_at(0), 0);
         assert_eq!(c.entry_at(7), 0);

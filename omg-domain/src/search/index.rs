@@ -4,27 +4,64 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
 use omg_ports::{Error, MatchKind, PackageSummary, Result, SearchHit, SearchQuery, SearchResults};
 
 use memchr::memmem;
 
 use super::bits::Bits;
+use super::charset::ClassRows;
+use super::classify;
 use super::column::Column;
-use super::{charset, classify};
+use super::fuzzy::FuzzyScorer;
+use super::trigram::{Candidates, Trigrams};
 
 /// Every package, prepared for repeated queries: lower-cased names and descriptions stored
-/// contiguously, a character set per name, and each repository's rank. The name lookup
-/// table is built on first use of [`Index::get`].
+/// contiguously, trigram postings over both, the character sets of the names (bit-sliced),
+/// and each repository's rank. The name lookup table is built on first use of [`Index::get`].
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     packages: Vec<PackageSummary>,
     names: Column,
     descriptions: Column,
-    masks: Vec<u64>,
+    name_trigrams: Trigrams,
+    description_trigrams: Trigrams,
+    classes: ClassRows,
     repo_rank: Vec<u32>,
     by_name: OnceLock<HashMap<String, usize>>,
+}
+
+/// Trigram candidates are checked one by one when they are at most one package in this
+/// many; more, and one memmem pass over the column is cheaper.
+const SCAN_FRACTION: usize = 8;
+
+/// The kind of the `n`-th (from 0) best of `candidates`, if there are that many.
+fn kind_at(candidates: &[Candidate], n: usize) -> Option<MatchKind> {
+    let index = |kind: MatchKind| match kind {
+        MatchKind::Exact => 0,
+        MatchKind::Prefix => 1,
+        MatchKind::WordBoundary => 2,
+        MatchKind::Substring => 3,
+        MatchKind::Fuzzy => 4,
+        MatchKind::Description => 5,
+    };
+    let mut counts = [0usize; 6];
+    for c in candidates {
+        counts[index(c.kind)] += 1;
+    }
+    let mut seen = 0;
+    [
+        MatchKind::Exact,
+        MatchKind::Prefix,
+        MatchKind::WordBoundary,
+        MatchKind::Substring,
+        MatchKind::Fuzzy,
+        MatchKind::Description,
+    ]
+    .into_iter()
+    .find(|&kind| {
+        seen += counts[index(kind)];
+        seen > n
+    })
 }
 
 /// A candidate before sorting: which package, how it matched, its fuzzy score.
@@ -47,17 +84,19 @@ impl Index {
         let desc_bytes = packages.iter().map(|p| p.description.len()).sum();
         let mut names = Column::with_capacity(packages.len(), name_bytes);
         let mut descriptions = Column::with_capacity(packages.len(), desc_bytes);
-        let mut masks = Vec::with_capacity(packages.len());
+        let mut classes = ClassRows::new(packages.len());
         for (i, p) in packages.iter().enumerate() {
             names.push_lower(&p.name);
             descriptions.push_lower(&p.description);
-            masks.push(charset::mask(names.get(i)));
+            classes.add(i, names.get(i));
         }
         Self {
+            name_trigrams: Trigrams::new(&names),
+            description_trigrams: Trigrams::new(&descriptions),
             packages,
             names,
             descriptions,
-            masks,
+            classes,
             repo_rank,
             by_name: OnceLock::new(),
         }
@@ -71,6 +110,17 @@ impl Index {
     /// True when the index holds no package.
     pub fn is_empty(&self) -> bool {
         self.packages.is_empty()
+    }
+
+    /// Heap bytes of the prepared search structures (lower-cased columns, trigram postings,
+    /// character sets, repository ranks), not counting the package summaries themselves.
+    pub fn search_bytes(&self) -> usize {
+        self.names.heap_bytes()
+            + self.descriptions.heap_bytes()
+            + self.name_trigrams.heap_bytes()
+            + self.description_trigrams.heap_bytes()
+            + self.classes.heap_bytes()
+            + self.repo_rank.capacity() * std::mem::size_of::<u32>()
     }
 
     /// Every package, in the backend's order.
@@ -92,10 +142,14 @@ impl Index {
 
     /// Run `query`: ranked hits (at most its limit) and the total number of matches.
     ///
-    /// One memmem pass over all names and one over all descriptions find the substring
-    /// matches; only names whose character set covers the query's are scored by nucleo.
-    /// Nothing per query is proportional to the number of packages except one scan of the
-    /// character sets and a few 8 KB bit sets.
+    /// Substring matches come from the trigram postings of names and descriptions, checked
+    /// with memmem on the candidates (queries under three bytes, or whose trigrams are too
+    /// common to narrow much, scan the whole column instead). Fuzzy candidates are the
+    /// names having the query's characters (as often as it has them); for ASCII, those not
+    /// holding the query's bytes in order are dropped before nucleo scores the rest, and
+    /// when name matches already fill the limit a lower bound of nucleo's score settles
+    /// most of them. Nothing per query is proportional to the number of packages except
+    /// word-wise operations on a few 8 KB bit sets.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults> {
         let words: Vec<String> = query
             .text
@@ -108,6 +162,7 @@ impl Index {
             ));
         }
         let text = words.join(" ");
+        let limit = query.limit.unwrap_or(usize::MAX);
         // With several words, every word must occur in the name or the description.
         let allowed = (words.len() > 1).then(|| self.entries_with_all(&words));
         let keep = |idx: usize| {
@@ -128,21 +183,37 @@ impl Index {
         }
         if words.len() == 1 {
             let mut fuzzy = FuzzyScorer::new(&text);
-            let query_mask = charset::mask(&text);
-            for (idx, &mask) in self.masks.iter().enumerate() {
-                if !charset::covers(mask, query_mask) || matched.contains(idx) || !keep(idx) {
-                    continue;
-                }
-                if let Some(score) = fuzzy.score(self.names.get(idx)) {
-                    matched.insert(idx);
-                    candidates.push(Candidate {
-                        idx,
-                        kind: MatchKind::Fuzzy,
-                        score,
-                    });
+            // With `limit` name matches already, which all rank higher, no fuzzy match can
+            // be shown: only whether a name is one counts (for the total), not its score.
+            let scores_matter = candidates.len() < limit;
+            let covering = self.classes.covering(&text);
+            for w in 0..covering.word_count() {
+                let mut bits = covering.word(w) & !matched.word(w);
+                while bits != 0 {
+                    let idx = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if !keep(idx) {
+                        continue;
+                    }
+                    let name = self.names.get(idx);
+                    let found = if scores_matter {
+                        fuzzy.score(name)
+                    } else {
+                        fuzzy.passes(name).then_some(0)
+                    };
+                    if let Some(score) = found {
+                        matched.insert(idx);
+                        candidates.push(Candidate {
+                            idx,
+                            kind: MatchKind::Fuzzy,
+                            score,
+                        });
+                    }
                 }
             }
-            for idx in self.entries_containing(&self.descriptions, &text) {
+            let in_descriptions =
+                self.entries_containing(&self.descriptions, &self.description_trigrams, &text);
+            for idx in in_descriptions {
                 if !matched.contains(idx) && keep(idx) {
                     matched.insert(idx);
                     candidates.push(Candidate {
@@ -155,21 +226,30 @@ impl Index {
         } else if let Some(allowed) = &allowed {
             // Every allowed package not matched by name has the words in its description
             // (at least partly): all were found in one or the other.
-            for idx in 0..self.packages.len() {
-                if allowed.contains(idx) && !matched.contains(idx) && keep(idx) {
-                    candidates.push(Candidate {
-                        idx,
-                        kind: MatchKind::Description,
-                        score: 0,
-                    });
+            for w in 0..allowed.word_count() {
+                let mut bits = allowed.word(w) & !matched.word(w);
+                while bits != 0 {
+                    let idx = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if keep(idx) {
+                        candidates.push(Candidate {
+                            idx,
+                            kind: MatchKind::Description,
+                            score: 0,
+                        });
+                    }
                 }
             }
         }
         let total = candidates.len();
-        let limit = query.limit.unwrap_or(usize::MAX);
         if limit < candidates.len() {
-            candidates.select_nth_unstable_by(limit, |a, b| self.rank(a, b));
-            candidates.truncate(limit);
+            // Kinds ranking after the one the limit falls in cannot make the cut.
+            let last = kind_at(&candidates, limit);
+            candidates.retain(|c| last.is_some_and(|last| c.kind <= last));
+            if limit < candidates.len() {
+                candidates.select_nth_unstable_by(limit, |a, b| self.rank(a, b));
+                candidates.truncate(limit);
+            }
         }
         candidates.sort_unstable_by(|a, b| self.rank(a, b));
         let hits = candidates
@@ -183,9 +263,40 @@ impl Index {
         Ok(SearchResults { hits, total })
     }
 
-    /// Every name containing `text` with how it matches (exact, prefix, word boundary or
-    /// substring; the best occurrence counts), from one pass over the names column.
+    /// Every name containing `text`, in order, with how it matches (exact, prefix, word
+    /// boundary or substring; the best occurrence counts).
     fn name_matches(&self, text: &str) -> Vec<(usize, MatchKind)> {
+        let needle = text.as_bytes();
+        let Some(candidates) = self.worth_checking(&self.name_trigrams, needle) else {
+            return self.scan_name_matches(text);
+        };
+        let finder = memmem::Finder::new(needle);
+        candidates
+            .entries
+            .into_iter()
+            .filter_map(|idx| {
+                let idx = idx as usize;
+                let name = self.names.bytes(idx);
+                finder
+                    .find_iter(name)
+                    .map(|offset| classify::at(name, 0, offset, name.len(), needle.len()))
+                    .min()
+                    .map(|kind| (idx, kind))
+            })
+            .collect()
+    }
+
+    /// The candidates for `needle` from `trigrams` when checking them one by one costs less
+    /// than a scan of the whole column: always for an exact list, else when they are at most
+    /// one entry in [`SCAN_FRACTION`].
+    fn worth_checking(&self, trigrams: &Trigrams, needle: &[u8]) -> Option<Candidates> {
+        let candidates = trigrams.candidates(needle)?;
+        (candidates.exact || candidates.entries.len() <= self.packages.len() / SCAN_FRACTION)
+            .then_some(candidates)
+    }
+
+    /// [`Index::name_matches`] by one memmem pass over the whole names column.
+    fn scan_name_matches(&self, text: &str) -> Vec<(usize, MatchKind)> {
         let hay = self.names.text().as_bytes();
         let mut out: Vec<(usize, MatchKind)> = Vec::new();
         for offset in memmem::find_iter(hay, text.as_bytes()) {
@@ -201,8 +312,26 @@ impl Index {
         out
     }
 
-    /// The entries of `column` containing `text`, in order, each once, from one pass.
-    fn entries_containing(&self, column: &Column, text: &str) -> Vec<usize> {
+    /// The entries of `column` (whose postings are `trigrams`) containing `text`, in order,
+    /// each once.
+    fn entries_containing(&self, column: &Column, trigrams: &Trigrams, text: &str) -> Vec<usize> {
+        let needle = text.as_bytes();
+        match self.worth_checking(trigrams, needle) {
+            Some(c) if c.exact => c.entries.into_iter().map(|i| i as usize).collect(),
+            Some(c) => {
+                let finder = memmem::Finder::new(needle);
+                c.entries
+                    .into_iter()
+                    .map(|i| i as usize)
+                    .filter(|&i| finder.find(column.bytes(i)).is_some())
+                    .collect()
+            }
+            None => Self::scan_entries_containing(column, text),
+        }
+    }
+
+    /// [`Index::entries_containing`] by one memmem pass over the whole column.
+    fn scan_entries_containing(column: &Column, text: &str) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
         for offset in memmem::find_iter(column.text().as_bytes(), text.as_bytes()) {
             let idx = column.entry_at(offset);
@@ -219,8 +348,11 @@ impl Index {
         let mut all: Option<Bits> = None;
         for word in words {
             let mut either = Bits::new(n);
-            for column in [&self.names, &self.descriptions] {
-                for idx in self.entries_containing(column, word) {
+            for (column, trigrams) in [
+                (&self.names, &self.name_trigrams),
+                (&self.descriptions, &self.description_trigrams),
+            ] {
+                for idx in self.entries_containing(column, trigrams, word) {
                     either.insert(idx);
                 }
             }
@@ -237,64 +369,17 @@ impl Index {
             .cmp(&b.kind)
             .then_with(|| b.score.cmp(&a.score))
             .then_with(|| {
-                self.names
-                    .get(a.idx)
-                    .len()
-                    .cmp(&self.names.get(b.idx).len())
+                let (a, b) = (self.names.bytes(a.idx), self.names.bytes(b.idx));
+                a.len().cmp(&b.len())
             })
             .then_with(|| self.repo_rank[a.idx].cmp(&self.repo_rank[b.idx]))
-            .then_with(|| self.names.get(a.idx).cmp(self.names.get(b.idx)))
+            // Byte order is `str` order.
+            .then_with(|| self.names.bytes(a.idx).cmp(self.names.bytes(b.idx)))
             .then_with(|| a.idx.cmp(&b.idx))
     }
 
     /// Up to `n` existing names close to `name`, best first, for "did you mean".
     pub fn suggest(&self, name: &str, n: usize) -> Vec<String> {
         crate::suggest::closest(name, self.packages.iter().map(|p| p.name.as_str()), n)
-    }
-}
-
-/// nucleo fuzzy matching of one query against many names, with a floor that keeps scattered
-/// single-letter matches out: at least half of the points a contiguous match would get.
-struct FuzzyScorer {
-    atom: Atom,
-    matcher: Matcher,
-    buf: Vec<char>,
-    floor: u16,
-}
-
-/// nucleo tuned for package names: matches near the start of a name score higher (people
-/// type the beginning of what they want).
-fn matcher_config() -> Config {
-    let mut config = Config::DEFAULT;
-    config.prefer_prefix = true;
-    config
-}
-
-/// nucleo's score for one matched character.
-const POINTS_PER_CHAR: u16 = 16;
-
-impl FuzzyScorer {
-    fn new(text: &str) -> Self {
-        let atom = Atom::new(
-            text,
-            CaseMatching::Ignore,
-            Normalization::Smart,
-            AtomKind::Fuzzy,
-            false,
-        );
-        let chars = u16::try_from(text.chars().count()).unwrap_or(u16::MAX);
-        Self {
-            atom,
-            matcher: Matcher::new(matcher_config()),
-            buf: Vec::new(),
-            floor: chars.saturating_mul(POINTS_PER_CHAR) / 2,
-        }
-    }
-
-    fn score(&mut self, name: &str) -> Option<u32> {
-        let score = self
-            .atom
-            .score(Utf32Str::new(name, &mut self.buf), &mut self.matcher)?;
-        (score >= self.floor).then_some(u32::from(score))
     }
 }

@@ -10,6 +10,8 @@ mod bits;
 mod charset;
 mod classify;
 mod column;
+mod fuzzy;
 mod index;
+mod trigram;
 
 pub use index::Index;
