@@ -19,6 +19,7 @@
 
 #![warn(missing_docs)]
 
+pub mod audit;
 mod builder;
 
 pub use builder::{detect_backend, BackendChoice, Omg, OmgBuilder};

@@ -5,7 +5,7 @@ use std::fmt;
 /// The version of the stored values' format, their first byte. Bump it when a stored type
 /// (`Fingerprint`, `PackageSummary`, `StatusSnapshot` and what they contain) changes, or when
 /// bitcode's major version does: values of another version are then ignored, not misread.
-pub const FORMAT_VERSION: u8 = 1;
+pub const FORMAT_VERSION: u8 = 2;
 
 /// Why a stored value could not be decoded.
 #[derive(Debug)]

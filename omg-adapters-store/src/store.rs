@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use omg_ports::{
-    BackendInfo, CachedFeed, FeedMeta, Fingerprint, PackageSummary, Result, StatusSnapshot, Store,
+    BackendInfo, CachedFeed, FeedMeta, Fingerprint, PackageSummary, Result, SecuritySummary,
+    StatusSnapshot, Store,
 };
 use redb::Database;
 use tokio::runtime::{Handle, RuntimeFlavor};
@@ -18,7 +19,7 @@ use crate::feeds;
 use crate::index::{read_index, write_index, EncodedIndex};
 use crate::key::backend_key;
 use crate::open::open_database;
-use crate::tables::STATUS;
+use crate::tables::{SECURITY, STATUS};
 use crate::txn::{begin_read, read_value, write_durably};
 
 /// omg's state in one redb file: per backend configuration, the package index as of a
@@ -160,6 +161,31 @@ impl Store for RedbStore {
         let (meta, body) = (meta.clone(), body.to_vec());
         self.blocking("saving a feed", move |db, path| {
             feeds::save(db, path, &meta, &body)
+        })
+        .await
+    }
+
+    async fn load_security(&self, backend: &BackendInfo) -> Result<Option<SecuritySummary>> {
+        let key = self.key(backend)?;
+        self.blocking("loading the audit summary", move |db, path| {
+            let txn = begin_read(db, path, "loading the audit summary")?;
+            match txn.open_table(SECURITY) {
+                Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+                _ => Ok(read_value(&txn, path, SECURITY, key.as_str(), &key)?.into_option()),
+            }
+        })
+        .await
+    }
+
+    async fn save_security(&self, backend: &BackendInfo, summary: &SecuritySummary) -> Result<()> {
+        let key = self.key(backend)?;
+        let bytes = codec::encode(summary);
+        self.blocking("saving the audit summary", move |db, path| {
+            write_durably(db, path, "saving the audit summary", |txn| {
+                txn.open_table(SECURITY)?
+                    .insert(key.as_str(), bytes.as_slice())?;
+                Ok(())
+            })
         })
         .await
     }

@@ -27,3 +27,6 @@ pub(crate) const FEED_META: Table = TableDefinition::new("feed_meta");
 /// Cached feeds' bodies as downloaded (raw bytes, no codec), keyed by URL. Written in the
 /// same transaction as [`FEED_META`].
 pub(crate) const FEED_BODY: Table = TableDefinition::new("feed_body");
+
+/// Each backend's last security audit summary ([`omg_ports::SecuritySummary`]).
+pub(crate) const SECURITY: Table = TableDefinition::new("security");

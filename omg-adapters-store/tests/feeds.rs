@@ -51,3 +51,38 @@ async fn feeds_round_trip_and_meta_updates_keep_the_body() {
     assert_eq!(cached.body, b"[{}]");
     assert_eq!(store.load_feed(other).await.unwrap().unwrap().body, b"[]");
 }
+
+#[tokio::test]
+async fn the_audit_summary_is_kept_per_backend() {
+    use omg_ports::{BackendInfo, SecuritySummary, VersionScheme};
+    let dir = common::temp();
+    let path = dir.path().join("feeds.redb");
+    let backend = |name: &str| BackendInfo {
+        name: name.into(),
+        root: "/".into(),
+        config: None,
+        version_scheme: VersionScheme::Dpkg,
+    };
+    let summary = SecuritySummary {
+        feed: "the Debian security feed for bookworm".into(),
+        vulnerable: 4,
+        critical: 0,
+        high: 1,
+        fixable: 3,
+        fetched_at: 100,
+        audited_at: 200,
+    };
+    let store = omg_adapters_store::RedbStore::open(&path).unwrap();
+    assert_eq!(store.load_security(&backend("apt")).await.unwrap(), None);
+    store
+        .save_security(&backend("apt"), &summary)
+        .await
+        .unwrap();
+    drop(store);
+    let store = omg_adapters_store::RedbStore::open(&path).unwrap();
+    assert_eq!(
+        store.load_security(&backend("apt")).await.unwrap(),
+        Some(summary)
+    );
+    assert_eq!(store.load_security(&backend("alpm")).await.unwrap(), None);
+}

@@ -135,6 +135,26 @@ pub fn default_path() -> Option<PathBuf> {
         .map(|base| base.join("omg").join("config.toml"))
 }
 
+/// The security audit's options: `[audit] arch_feed / debian_feed / ubuntu_feed / release`
+/// (or `OMG_AUDIT_*`), and the default feed cache.
+///
+/// # Errors
+///
+/// As [`Config::load`], and no home directory for the cache.
+pub fn audit_options(offline: bool) -> Result<omg::audit::AuditOptions> {
+    let config = Config::load()?;
+    Ok(omg::audit::AuditOptions {
+        overrides: omg::audit::FeedOverrides {
+            arch: config.string("audit", "arch_feed"),
+            debian: config.string("audit", "debian_feed"),
+            ubuntu: config.string("audit", "ubuntu_feed"),
+            release: config.string("audit", "release"),
+        },
+        offline,
+        cache: omg::audit::default_cache_path()?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,6 +92,8 @@ fn start_with(omgd: &Path, backend: &[&str], dir: &Path) -> Daemon {
     let socket = run.join("omgd.sock");
     let child = Command::new(omgd)
         .args(backend)
+        // No background security audit (it would try the network).
+        .args(["--audit-secs", "0"])
         .arg("--socket")
         .arg(&socket)
         .arg("--state")

@@ -70,6 +70,8 @@ impl Env {
             &[
                 ("XDG_STATE_HOME", state.to_str().expect("UTF-8")),
                 ("OMG_DAEMON_BIN", self.omgd.to_str().expect("UTF-8")),
+                // No background security audit in omgd (it would try the network).
+                ("OMG_AUDIT_REFRESH_SECS", "0"),
                 // omgd's own state file lands under XDG_STATE_HOME too.
                 ("HOME", self.dir.path().to_str().expect("UTF-8")),
             ],

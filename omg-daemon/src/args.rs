@@ -29,6 +29,9 @@ pub struct Args {
     /// Rebuild the index at least this often, in seconds, even without database changes.
     #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
     pub refresh_secs: u64,
+    /// Refresh the security feed this often, in seconds (0: no background audit).
+    #[arg(long, env = "OMG_AUDIT_REFRESH_SECS", default_value_t = 86_400)]
+    pub audit_secs: u64,
     /// Check the databases for changes this often, in milliseconds.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..))]
     pub poll_ms: u64,
@@ -78,6 +81,7 @@ pub struct Settings {
     pub state: PathBuf,
     pub refresh: Duration,
     pub poll: Duration,
+    pub audit: Duration,
 }
 
 impl Settings {
@@ -116,6 +120,7 @@ impl Settings {
             state,
             refresh: Duration::from_secs(args.refresh_secs),
             poll: Duration::from_millis(args.poll_ms),
+            audit: Duration::from_secs(args.audit_secs),
         })
     }
 }

@@ -7,6 +7,7 @@
 
 mod activation;
 mod args;
+mod audit;
 mod handler;
 mod refresh;
 mod signals;
@@ -119,6 +120,11 @@ async fn daemon(
                 .await;
         })
     };
+    let auditor = tokio::spawn(audit::run(
+        Arc::clone(&state),
+        settings.audit,
+        stop_tx.subscribe(),
+    ));
     let handler = Arc::new(DaemonHandler::new(
         Arc::clone(&state),
         Arc::clone(&refresher),
@@ -141,6 +147,9 @@ async fn daemon(
         "stopped serving"
     );
     let _ = stop_tx.send(true);
+    if let Err(e) = auditor.await {
+        tracing::warn!(error = %e, "the audit task ended abnormally");
+    }
     if let Err(e) = worker.await {
         tracing::warn!(error = %e, "the refresh task ended abnormally");
     }

@@ -269,7 +269,7 @@ async fn persist(state: &State, store: &RedbStore, index_too: bool) {
             Err(e) => tracing::warn!(error = %e, "could not save the index snapshot"),
         }
     }
-    match snap.engine.status().await {
+    match omg::audit::status(&snap.engine).await {
         Ok(status) => {
             // The next `omg status` of this generation is answered from memory.
             state.remember(

@@ -91,6 +91,12 @@ impl State {
         self.cache.invalidate_all();
     }
 
+    /// Drop the cached status answers (the security summary changed).
+    pub fn forget_status(&self) {
+        let generation = self.current().generation;
+        self.cache.invalidate(&CacheKey::Status { generation });
+    }
+
     /// Count one request.
     pub fn count_request(&self) {
         self.requests.fetch_add(1, Ordering::Relaxed);

@@ -34,7 +34,7 @@ fn serves_the_socket_passed_by_systemd() {
         .arg("-E")
         .arg("RUST_LOG=info")
         .arg(env!("CARGO_BIN_EXE_omgd"))
-        .args(["--backend", "alpm", "--config"])
+        .args(["--backend", "alpm", "--audit-secs", "0", "--config"])
         .arg(fx.config())
         .arg("--socket")
         .arg(&unused)

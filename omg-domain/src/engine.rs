@@ -107,6 +107,8 @@ impl Engine {
             explicit,
             orphans: self.backend.orphans().await?.len(),
             upgradable: self.backend.upgradable().await?.len(),
+            // The shells add the last audit's summary (it lives in their feed cache).
+            security: None,
         })
     }
 }

@@ -38,7 +38,7 @@ pub use history::MockTransactionLog;
 pub use history::{HistoryEntry, HistoryResult, TransactionLog};
 pub use package::{InstallReason, Installed, Package, PackageSummary};
 pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
-pub use status::{ListKind, Status};
+pub use status::{ListKind, SecuritySummary, Status};
 #[cfg(feature = "mock")]
 pub use store::MockStore;
 pub use store::{CachedFeed, FeedMeta, StatusSnapshot, Store};

@@ -33,4 +33,27 @@ pub struct Status {
     pub orphans: usize,
     /// Packages with an update available.
     pub upgradable: usize,
+    /// Known vulnerabilities of the installed packages, as of the last audit (by `omg audit`
+    /// or omgd's background refresh); `None` when no audit has run yet.
+    pub security: Option<SecuritySummary>,
+}
+
+/// The outcome of the last security audit, for `omg status`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
+pub struct SecuritySummary {
+    /// Which feed (`the Debian security feed for bookworm`).
+    pub feed: String,
+    /// Installed packages with at least one known vulnerability.
+    pub vulnerable: usize,
+    /// Of those, rated critical.
+    pub critical: usize,
+    /// Of those, rated high.
+    pub high: usize,
+    /// Of those, fixed by the pending upgrade.
+    pub fixable: usize,
+    /// When the feed was downloaded, in seconds since the Unix epoch.
+    pub fetched_at: i64,
+    /// When the audit was computed, in seconds since the Unix epoch.
+    pub audited_at: i64,
 }

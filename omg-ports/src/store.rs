@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::{BackendInfo, Fingerprint, PackageSummary, Result, Status, Validators};
+use crate::{
+    BackendInfo, Fingerprint, PackageSummary, Result, SecuritySummary, Status, Validators,
+};
 
 /// A status computed at a known time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +87,19 @@ pub trait Store: Send + Sync {
     /// (after a 304). Does nothing when no body is cached for it.
     async fn save_feed_meta(&self, meta: &FeedMeta) -> Result<()> {
         let _ = meta;
+        Err(no_feed_cache())
+    }
+
+    /// The last security audit's summary for `backend`, if one was saved. Stores without a
+    /// feed cache return [`crate::Error::Unsupported`].
+    async fn load_security(&self, backend: &BackendInfo) -> Result<Option<SecuritySummary>> {
+        let _ = backend;
+        Err(no_feed_cache())
+    }
+
+    /// Replace the security audit's summary for `backend`.
+    async fn save_security(&self, backend: &BackendInfo, summary: &SecuritySummary) -> Result<()> {
+        let _ = (backend, summary);
         Err(no_feed_cache())
     }
 }

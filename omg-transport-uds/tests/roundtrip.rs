@@ -2,7 +2,7 @@
 
 use omg_ports::{
     BackendInfo, InstallReason, Installed, ListKind, MatchKind, Package, PackageSummary, SearchHit,
-    SearchQuery, SearchResults, Status, VersionScheme,
+    SearchQuery, SearchResults, SecuritySummary, Status, VersionScheme,
 };
 use omg_transport_uds::frame::{append_frame, blocking, nonblocking};
 use omg_transport_uds::message::{
@@ -149,13 +149,25 @@ fn backend() -> impl Strategy<Value = BackendInfo> {
 }
 
 fn status() -> impl Strategy<Value = Status> {
-    (text(), any::<[usize; 5]>()).prop_map(|(backend, n)| Status {
+    let security = proptest::option::of((text(), any::<[usize; 4]>(), any::<[i64; 2]>()).prop_map(
+        |(feed, n, t)| SecuritySummary {
+            feed,
+            vulnerable: n[0],
+            critical: n[1],
+            high: n[2],
+            fixable: n[3],
+            fetched_at: t[0],
+            audited_at: t[1],
+        },
+    ));
+    (text(), any::<[usize; 5]>(), security).prop_map(|(backend, n, security)| Status {
         backend,
         available: n[0],
         installed: n[1],
         explicit: n[2],
         orphans: n[3],
         upgradable: n[4],
+        security,
     })
 }
 

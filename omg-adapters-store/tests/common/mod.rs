@@ -111,6 +111,7 @@ pub fn status(available: usize, taken_at: i64) -> StatusSnapshot {
             explicit: available / 80,
             orphans: 3,
             upgradable: 7,
+            security: None,
         },
         taken_at,
     }

@@ -1,6 +1,6 @@
 //! `omg status`.
 
-use omg_ports::Status;
+use omg_ports::{SecuritySummary, Status};
 
 use super::{json, Output, Style};
 
@@ -9,7 +9,7 @@ pub fn status(out: &Output, s: &Status) -> String {
     if out.json {
         return json(s);
     }
-    let rows = [
+    let mut rows = vec![
         ("backend", s.backend.clone()),
         ("available", s.available.to_string()),
         ("installed", s.installed.to_string()),
@@ -17,7 +17,43 @@ pub fn status(out: &Output, s: &Status) -> String {
         ("orphans", s.orphans.to_string()),
         ("upgradable", s.upgradable.to_string()),
     ];
+    if let Some(sec) = &s.security {
+        rows.push(("vulnerable", security_line(sec)));
+    }
     rows.iter()
         .map(|(k, v)| format!("{}  {v}\n", out.paint(Style::Bold, &format!("{k:<10}"))))
         .collect()
+}
+
+/// `3 (1 critical, 1 high; 2 fixed by omg update) from the Debian security feed for bookworm,
+/// 2 h old`.
+fn security_line(s: &SecuritySummary) -> String {
+    let mut parts = Vec::new();
+    if s.critical > 0 {
+        parts.push(format!("{} critical", s.critical));
+    }
+    if s.high > 0 {
+        parts.push(format!("{} high", s.high));
+    }
+    let mut detail = parts.join(", ");
+    if s.fixable > 0 {
+        if !detail.is_empty() {
+            detail.push_str("; ");
+        }
+        detail.push_str(&format!("{} fixed by omg update", s.fixable));
+    }
+    let detail = if detail.is_empty() {
+        String::new()
+    } else {
+        format!(" ({detail})")
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    format!(
+        "{}{detail} from {}, {} old",
+        s.vulnerable,
+        s.feed,
+        super::age(now - s.fetched_at)
+    )
 }

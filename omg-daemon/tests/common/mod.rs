@@ -81,7 +81,15 @@ impl Fixture {
     pub fn spawn(&self, n: u32) -> Daemon {
         let log = self.dir.path().join(format!("omgd-{n}.log"));
         let child = Command::new(env!("CARGO_BIN_EXE_omgd"))
-            .args(["--backend", "alpm", "--poll-ms", "100", "--config"])
+            .args([
+                "--backend",
+                "alpm",
+                "--poll-ms",
+                "100",
+                "--audit-secs",
+                "0",
+                "--config",
+            ])
             .arg(self.config())
             .arg("--socket")
             .arg(self.socket())
