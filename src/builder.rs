@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use omg_adapters_alpm::{AlpmBackend, AlpmConfig};
 use omg_adapters_apt::{AptBackend, AptConfig};
@@ -38,6 +39,7 @@ pub struct OmgBuilder {
     config: Option<PathBuf>,
     root: Option<PathBuf>,
     os_release: Option<PathBuf>,
+    lock_timeout: Option<Duration>,
 }
 
 impl OmgBuilder {
@@ -56,6 +58,13 @@ impl OmgBuilder {
     /// Operate on another root directory (pacman's `--root`, apt's `Dir`).
     pub fn root(mut self, path: impl Into<PathBuf>) -> Self {
         self.root = Some(path.into());
+        self
+    }
+
+    /// How long a transaction waits for another package manager's lock before failing with
+    /// [`Error::Locked`] (default: the backend's, 60 s).
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = Some(timeout);
         self
     }
 
@@ -82,12 +91,21 @@ impl OmgBuilder {
                     config.config = c;
                 }
                 config.root = self.root;
+                if let Some(t) = self.lock_timeout {
+                    config = config.with_lock_timeout(t);
+                }
                 Arc::new(AlpmBackend::open(config)?)
             }
-            BackendChoice::Apt | BackendChoice::Auto => Arc::new(AptBackend::open(AptConfig {
-                config: self.config,
-                root: self.root,
-            })?),
+            BackendChoice::Apt | BackendChoice::Auto => {
+                let backend = AptBackend::open(AptConfig {
+                    config: self.config,
+                    root: self.root,
+                })?;
+                Arc::new(match self.lock_timeout {
+                    Some(t) => backend.with_lock_timeout(t),
+                    None => backend,
+                })
+            }
         })
     }
 

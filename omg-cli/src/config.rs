@@ -135,6 +135,33 @@ pub fn default_path() -> Option<PathBuf> {
         .map(|base| base.join("omg").join("config.toml"))
 }
 
+/// `[transactions] lock_timeout` (or `OMG_TRANSACTIONS_LOCK_TIMEOUT`), in seconds: how long
+/// a write waits for another package manager's lock. `None` keeps the backend's (60 s).
+///
+/// # Errors
+///
+/// As [`Config::load`], and [`Error::Config`] naming the file or variable when the value
+/// is not a whole number of seconds.
+pub fn lock_timeout() -> Result<Option<std::time::Duration>> {
+    let config = Config::load()?;
+    let Some(value) = config.get("transactions", "lock_timeout") else {
+        return Ok(None);
+    };
+    match value.value.trim().parse::<u64>() {
+        Ok(secs) => Ok(Some(std::time::Duration::from_secs(secs))),
+        Err(_) => Err(Error::Config {
+            path: match value.origin {
+                Origin::File(p) => p,
+                Origin::Env(var) => PathBuf::from(format!("${var}")),
+            },
+            reason: format!(
+                "[transactions] lock_timeout is {:?}; give a whole number of seconds",
+                value.value
+            ),
+        }),
+    }
+}
+
 /// The security audit's options: `[audit] arch_feed / debian_feed / ubuntu_feed / release`
 /// (or `OMG_AUDIT_*`), and the default feed cache.
 ///

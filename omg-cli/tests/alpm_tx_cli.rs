@@ -435,3 +435,64 @@ fn ctrl_c_during_install_stops_cleanly() {
         assert!(std::env::var_os("CI").is_none(), "pacman is needed in CI");
     }
 }
+
+#[test]
+fn a_held_lock_is_waited_for_as_configured_and_a_stale_one_is_reported() {
+    let env = Env::new();
+    let lock = env.root.dbpath().join("db.lck");
+    std::fs::write(&lock, b"").expect("lock file");
+    // A live holder: a process with the lock file open (as pacman has while it runs).
+    let mut holder = Command::new("sleep")
+        .arg("60")
+        .stdin(std::fs::File::open(&lock).expect("open lock"))
+        .spawn()
+        .expect("sleep");
+    let conf = env.root.config_path();
+    let run = omg(
+        &[
+            "--backend",
+            "alpm",
+            "--config",
+            conf.to_str().expect("UTF-8"),
+            "install",
+            "app",
+            "--yes",
+        ],
+        &[
+            ("OMG_TRANSACTIONS_LOCK_TIMEOUT", "1"),
+            ("OMG_SOCKET", "/nonexistent/omgd.sock"),
+            ("OMG_HISTORY_FILE", env.history.to_str().expect("UTF-8")),
+        ],
+    );
+    let _ = holder.kill();
+    let _ = holder.wait();
+    run.expect_code(7);
+    assert!(
+        run.stderr.contains(&format!("pid {}", holder.id())) && run.stderr.contains("waited 1 s"),
+        "{}",
+        run.stderr
+    );
+    // The holder is gone, the file stays: reported as stale with the exact remedy.
+    let stale = env.omg(&["install", "app", "--yes"]);
+    stale.expect_code(7);
+    assert!(
+        stale.stderr.contains(&format!("rm {}", lock.display())),
+        "{}",
+        stale.stderr
+    );
+    assert!(lock.exists(), "omg never deletes a lock file");
+    // A bad setting is a clear configuration error.
+    let bad = omg(
+        &[
+            "--backend",
+            "alpm",
+            "--config",
+            conf.to_str().expect("UTF-8"),
+            "sync",
+            "--yes",
+        ],
+        &[("OMG_TRANSACTIONS_LOCK_TIMEOUT", "soon")],
+    );
+    bad.expect_code(4);
+    assert!(bad.stderr.contains("lock_timeout"), "{}", bad.stderr);
+}

@@ -45,6 +45,11 @@ pub async fn run(cli: &Cli, out: &Output) -> Result<Reply> {
     if let Some(r) = &g.root {
         builder = builder.root(r);
     }
+    if cli.command.write_args().is_some() {
+        if let Some(t) = omg_cli::config::lock_timeout()? {
+            builder = builder.lock_timeout(t);
+        }
+    }
     let engine = builder.build()?;
     let answer = answer(&engine, cli, out).await;
     // This process ends right after printing: releasing the backend would free every package
