@@ -698,6 +698,7 @@ fn status_counts() {
             "explicit": 4,
             "orphans": 1,
             "upgradable": 1,
+            "security": null,
         })
     );
 }
