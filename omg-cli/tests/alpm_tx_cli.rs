@@ -318,7 +318,10 @@ fn without_root_a_write_says_so_and_changes_nothing() {
             .arg(&conf)
             .args(args)
             .env("OMG_SOCKET", "/nonexistent/omgd.sock")
-            .env("OMG_HISTORY_FILE", &env.history);
+            .env("OMG_HISTORY_FILE", &env.history)
+            // nobody cannot read root's home, where the configuration would be looked for.
+            .env("XDG_CONFIG_HOME", env._dir.path().join("config"))
+            .env("XDG_CACHE_HOME", env._dir.path().join("cache"));
         // SAFETY: setgid/setuid are async-signal-safe; 65534 is `nobody`.
         unsafe {
             cmd.pre_exec(|| {
