@@ -45,7 +45,9 @@ impl Refresher {
     /// The first snapshot: the index saved in redb if the databases did not change since,
     /// else read from the backend; with whether it came from the store.
     pub async fn startup(&self) -> anyhow::Result<(Snapshot, bool)> {
+        let started = Instant::now();
         let engine = self.open_engine().await?;
+        let open_ms = started.elapsed().as_millis() as u64;
         let info = engine.backend_info();
         let fingerprint = engine.backend().fingerprint().await?;
         let saved = match self.store.load_index(&info, &fingerprint).await {
@@ -59,7 +61,12 @@ impl Refresher {
         let snapshot = match saved {
             Some(packages) => {
                 let index = build_index(packages).await?;
-                tracing::info!(packages = index.len(), "index loaded from snapshot");
+                tracing::info!(
+                    packages = index.len(),
+                    open_ms,
+                    total_ms = started.elapsed().as_millis() as u64,
+                    "index loaded from snapshot"
+                );
                 Snapshot {
                     engine,
                     index,
@@ -71,6 +78,8 @@ impl Refresher {
                 let snapshot = read_snapshot(engine, fingerprint, 1).await?;
                 tracing::info!(
                     packages = snapshot.index.len(),
+                    open_ms,
+                    total_ms = started.elapsed().as_millis() as u64,
                     "index built from the databases"
                 );
                 snapshot
@@ -252,9 +261,18 @@ async fn read_snapshot(
 }
 
 async fn build_index(packages: Vec<omg::PackageSummary>) -> anyhow::Result<Index> {
-    tokio::task::spawn_blocking(move || Index::new(packages))
-        .await
-        .context("the index building task failed")
+    tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let index = Index::new(packages);
+        tracing::info!(
+            packages = index.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "search index built"
+        );
+        index
+    })
+    .await
+    .context("the index building task failed")
 }
 
 async fn persist(state: &State, store: &RedbStore, index_too: bool) {

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# omgd on this host's own apt database (~63,000 packages), in one run:
+#   - index build time (omgd's log) and resident memory with the full index;
+#   - `omg search` through omgd (a repeated query) against spawning /bin/true and against
+#     `apt-cache search`, hyperfine medians;
+#   - a few hundred distinct name prefixes (cache misses), shell-timed against /bin/true.
+# Needs: a Debian/Ubuntu host with apt lists (`apt-get update` done), hyperfine.
+# Usage: bench/daemon-apt.sh [runs] [distinct-terms]. Writes bench/out/daemon-apt/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-30}
+nterms=${2:-300}
+out=bench/out/daemon-apt
+mkdir -p "$out"
+
+cargo build --release -q -p omg-cli -p omg-daemon
+omg=$PWD/target/release/omg
+omgd=$PWD/target/release/omgd
+
+run=$(mktemp -d)
+chmod 700 "$run"
+sock=$run/omgd.sock
+export OMG_SOCKET=$sock
+# A fresh state file: the index is built from the databases, not loaded from a snapshot.
+RUST_LOG=info "$omgd" --backend apt --audit-secs 0 --socket "$sock" --state "$run/state.redb" \
+  2>"$out/omgd.log" &
+pid=$!
+stop() {
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    wait "$pid" || true
+  fi
+  rm -rf "$run"
+}
+trap stop EXIT
+for _ in $(seq 1200); do
+  grep -q "omgd ready" "$out/omgd.log" 2>/dev/null && break
+  kill -0 "$pid" 2>/dev/null || { cat "$out/omgd.log" >&2; exit 1; }
+  sleep 0.05
+done
+grep -q "omgd ready" "$out/omgd.log" || { echo "omgd did not start" >&2; exit 1; }
+sleep 2 # let the snapshot persist settle
+rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$pid/status"; }
+rss_loaded=$(rss_kb)
+npkgs=$("$omg" --backend apt --json status | python3 -c 'import json,sys; print(json.load(sys.stdin)["available"])')
+
+search=(--backend apt search python --limit 20)
+diff <("$omg" "${search[@]}") <("$omg" --no-daemon "${search[@]}") >/dev/null ||
+  { echo "daemon and direct answers differ" >&2; exit 1; }
+
+hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/e2e.json" \
+  -n "/bin/true" "/bin/true" \
+  -n "omg search python (daemon, repeated)" "$omg ${search[*]}" \
+  -n "apt-cache search python" "apt-cache search python" >&2
+
+# Distinct name prefixes of 3 to 5 characters, each asked once.
+apt-cache pkgnames 2>/dev/null | awk 'length($1) >= 5 { print substr($1, 1, 3 + NR % 3) }' |
+  awk '!seen[$0]++' | shuf -n "$nterms" --random-source=<(yes) >"$out/terms.txt"
+time_each() {
+  local t0 t1 term
+  while read -r term; do
+    t0=$(date +%s%N)
+    "$@" "$term" >/dev/null
+    t1=$(date +%s%N)
+    echo $(((t1 - t0) / 1000))
+  done <"$out/terms.txt"
+}
+time_each /bin/true >"$out/miss-true.txt"
+time_each "$omg" --backend apt search --limit 20 >"$out/miss-daemon.txt"
+rss_end=$(rss_kb)
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+m_true=$(median "$out/miss-true.txt")
+m_miss=$(median "$out/miss-daemon.txt")
+stop
+trap - EXIT
+
+{
+  echo "### omgd on the host's apt database ($npkgs packages)"
+  echo
+  echo "Start-up, from omgd's log (a fresh state file):"
+  echo
+  grep -E 'search index built|index built from the databases' "$out/omgd.log" |
+    sed 's/\x1b\[[0-9;]*m//g; s/^/    /'
+  echo
+  python3 - "$out/e2e.json" <<'PY'
+import json, sys
+res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+base = res["/bin/true"]["median"]
+print("| command | median | mean ± σ | × /bin/true |")
+print("| --- | ---: | ---: | ---: |")
+for name, r in res.items():
+    print(f"| {name} | {r['median']*1e3:.2f} ms | {r['mean']*1e3:.2f} ± {r['stddev']*1e3:.2f} ms | {r['median']/base:.2f}x |")
+d = res["omg search python (daemon, repeated)"]["median"]
+print(f"\napt-cache search / omg (daemon): {res['apt-cache search python']['median']/d:.0f}x")
+PY
+  echo
+  echo "Distinct queries ($(wc -l <"$out/terms.txt") name prefixes, each once, shell-timed): /bin/true ${m_true} µs, omg search (daemon, miss) ${m_miss} µs"
+  awk -v a="$m_miss" -v b="$m_true" 'BEGIN { printf "= %.2fx /bin/true\n", a / b }'
+  echo
+  echo "omgd VmRSS: $((rss_loaded / 1024)) MiB with the index loaded, $((rss_end / 1024)) MiB at the end"
+} | tee "$out/report.md"
