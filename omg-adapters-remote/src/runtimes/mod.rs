@@ -1,0 +1,80 @@
+//! Runtime providers: one [`RuntimeProvider`] per source, each in the source's own format,
+//! all downloading through one [`Fetcher`].
+//!
+//! | runtime | index | checksums | default base URL (`[runtimes.<name>] mirror`) |
+//! | --- | --- | --- | --- |
+//! | node | `<mirror>/index.json` | `<mirror>/v<version>/SHASUMS256.txt` | `https://nodejs.org/dist` |
+//! | go | `<mirror>/?mode=json&include=all` | in the index (`sha256`) | `https://go.dev/dl` |
+//! | bun | `<mirror>/releases?per_page=100` (GitHub's releases API) | the release's `SHASUMS256.txt` asset | `https://api.github.com/repos/oven-sh/bun` |
+//!
+//! To add a provider: a module here implementing [`RuntimeProvider`], and a line in
+//! [`providers`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use omg_ports::{Fetcher, RuntimeProvider};
+
+mod bun;
+mod checksums;
+mod go;
+mod node;
+mod text;
+// Written separately against the same port; add their modules and registry lines here:
+// mod java;
+// mod python;
+// mod ruby;
+// mod rust;
+
+pub use bun::BunProvider;
+pub use checksums::parse_shasums;
+pub use go::GoProvider;
+pub use node::NodeProvider;
+pub use text::{fetch_bytes, fetch_text};
+
+/// The runtimes omg installs itself; anything else goes through mise.
+pub const NATIVE_RUNTIMES: &[&str] = &["node", "python", "go", "rust", "ruby", "java", "bun"];
+
+/// Where each source lives: `[runtimes.<name>] mirror` of config.toml (or
+/// `OMG_RUNTIMES_<NAME>_MIRROR`), by runtime name. A runtime without an entry uses its
+/// official location.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuntimesConfig {
+    /// Runtime name -> base URL.
+    pub mirrors: BTreeMap<String, String>,
+}
+
+impl RuntimesConfig {
+    /// The mirror for `runtime`, or `default`; a trailing `/` is dropped.
+    pub fn mirror(&self, runtime: &str, default: &str) -> String {
+        self.mirrors
+            .get(runtime)
+            .map(String::as_str)
+            .filter(|m| !m.trim().is_empty())
+            .unwrap_or(default)
+            .trim()
+            .trim_end_matches('/')
+            .to_string()
+    }
+}
+
+/// Every provider, configured: the registry the CLI looks runtimes up in.
+pub fn providers(
+    config: &RuntimesConfig,
+    fetcher: Arc<dyn Fetcher>,
+) -> Vec<Arc<dyn RuntimeProvider>> {
+    vec![
+        Arc::new(NodeProvider::new(
+            fetcher.clone(),
+            config.mirror("node", node::DEFAULT_MIRROR),
+        )),
+        Arc::new(GoProvider::new(
+            fetcher.clone(),
+            config.mirror("go", go::DEFAULT_MIRROR),
+        )),
+        Arc::new(BunProvider::new(
+            fetcher,
+            config.mirror("bun", bun::DEFAULT_MIRROR),
+        )),
+    ]
+}
