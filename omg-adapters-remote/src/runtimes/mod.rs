@@ -6,6 +6,7 @@
 //! | node | `<mirror>/index.json` | `<mirror>/v<version>/SHASUMS256.txt` | `https://nodejs.org/dist` |
 //! | go | `<mirror>/?mode=json&include=all` | in the index (`sha256`) | `https://go.dev/dl` |
 //! | bun | `<mirror>/releases?per_page=100` (GitHub's releases API) | the release's `SHASUMS256.txt` asset | `https://api.github.com/repos/oven-sh/bun` |
+//! | python | `<mirror>/releases?per_page=20` (GitHub's releases API; `cpython-<version>+<release>-<triple>-install_only.tar.gz` assets) | the release's `SHA256SUMS` asset (else `<asset>.sha256`, else the asset's GitHub `digest`) | `https://api.github.com/repos/astral-sh/python-build-standalone` |
 //!
 //! To add a provider: a module here implementing [`RuntimeProvider`], and a line in
 //! [`providers`].
@@ -17,12 +18,14 @@ use omg_ports::{Fetcher, RuntimeProvider};
 
 mod bun;
 mod checksums;
+mod github;
 mod go;
 mod node;
 mod text;
+mod unknown;
 // Written separately against the same port; add their modules and registry lines here:
 // mod java;
-// mod python;
+mod python;
 // mod ruby;
 // mod rust;
 
@@ -30,6 +33,7 @@ pub use bun::BunProvider;
 pub use checksums::parse_shasums;
 pub use go::GoProvider;
 pub use node::NodeProvider;
+pub use python::PythonProvider;
 pub use text::{fetch_bytes, fetch_text};
 
 /// The runtimes omg installs itself; anything else goes through mise.
@@ -73,8 +77,12 @@ pub fn providers(
             config.mirror("go", go::DEFAULT_MIRROR),
         )),
         Arc::new(BunProvider::new(
-            fetcher,
+            fetcher.clone(),
             config.mirror("bun", bun::DEFAULT_MIRROR),
+        )),
+        Arc::new(PythonProvider::new(
+            fetcher,
+            config.mirror("python", python::DEFAULT_MIRROR),
         )),
     ]
 }
