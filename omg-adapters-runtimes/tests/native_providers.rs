@@ -10,3 +10,6 @@ mod support;
 
 #[path = "native_providers/python.rs"]
 mod python;
+
+#[path = "native_providers/rust.rs"]
+mod rust;

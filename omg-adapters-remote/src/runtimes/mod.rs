@@ -7,6 +7,7 @@
 //! | go | `<mirror>/?mode=json&include=all` | in the index (`sha256`) | `https://go.dev/dl` |
 //! | bun | `<mirror>/releases?per_page=100` (GitHub's releases API) | the release's `SHASUMS256.txt` asset | `https://api.github.com/repos/oven-sh/bun` |
 //! | python | `<mirror>/releases?per_page=20` (GitHub's releases API; `cpython-<version>+<release>-<triple>-install_only.tar.gz` assets) | the release's `SHA256SUMS` asset (else `<asset>.sha256`, else the asset's GitHub `digest`) | `https://api.github.com/repos/astral-sh/python-build-standalone` |
+//! | rust | `<mirror>/manifests.txt` (every published manifest), else the three channel manifests | `<mirror>/dist/channel-rust-<version>.toml` (`[pkg.rust.target.<triple>]` `xz_hash`, else `hash`) | `https://static.rust-lang.org` |
 //!
 //! To add a provider: a module here implementing [`RuntimeProvider`], and a line in
 //! [`providers`].
@@ -27,13 +28,14 @@ mod unknown;
 // mod java;
 mod python;
 // mod ruby;
-// mod rust;
+mod rust;
 
 pub use bun::BunProvider;
 pub use checksums::parse_shasums;
 pub use go::GoProvider;
 pub use node::NodeProvider;
 pub use python::PythonProvider;
+pub use rust::RustProvider;
 pub use text::{fetch_bytes, fetch_text};
 
 /// The runtimes omg installs itself; anything else goes through mise.
@@ -81,8 +83,12 @@ pub fn providers(
             config.mirror("bun", bun::DEFAULT_MIRROR),
         )),
         Arc::new(PythonProvider::new(
-            fetcher,
+            fetcher.clone(),
             config.mirror("python", python::DEFAULT_MIRROR),
+        )),
+        Arc::new(RustProvider::new(
+            fetcher,
+            config.mirror("rust", rust::DEFAULT_MIRROR),
         )),
     ]
 }
