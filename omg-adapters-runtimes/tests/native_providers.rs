@@ -13,3 +13,6 @@ mod python;
 
 #[path = "native_providers/rust.rs"]
 mod rust;
+
+#[path = "native_providers/java.rs"]
+mod java;

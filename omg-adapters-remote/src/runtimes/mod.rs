@@ -8,6 +8,7 @@
 //! | bun | `<mirror>/releases?per_page=100` (GitHub's releases API) | the release's `SHASUMS256.txt` asset | `https://api.github.com/repos/oven-sh/bun` |
 //! | python | `<mirror>/releases?per_page=20` (GitHub's releases API; `cpython-<version>+<release>-<triple>-install_only.tar.gz` assets) | the release's `SHA256SUMS` asset (else `<asset>.sha256`, else the asset's GitHub `digest`) | `https://api.github.com/repos/astral-sh/python-build-standalone` |
 //! | rust | `<mirror>/manifests.txt` (every published manifest), else the three channel manifests | `<mirror>/dist/channel-rust-<version>.toml` (`[pkg.rust.target.<triple>]` `xz_hash`, else `hash`) | `https://static.rust-lang.org` |
+//! | java | `<mirror>/v3/info/available_releases`, then per feature `<mirror>/v3/assets/feature_releases/<feature>/ga?architecture=x64&image_type=jdk&jvm_impl=hotspot&os=linux&page_size=20&sort_order=DESC&vendor=eclipse` | in the answer (`binaries[].package.checksum`) | `https://api.adoptium.net` |
 //!
 //! To add a provider: a module here implementing [`RuntimeProvider`], and a line in
 //! [`providers`].
@@ -25,7 +26,7 @@ mod node;
 mod text;
 mod unknown;
 // Written separately against the same port; add their modules and registry lines here:
-// mod java;
+mod java;
 mod python;
 // mod ruby;
 mod rust;
@@ -33,6 +34,7 @@ mod rust;
 pub use bun::BunProvider;
 pub use checksums::parse_shasums;
 pub use go::GoProvider;
+pub use java::JavaProvider;
 pub use node::NodeProvider;
 pub use python::PythonProvider;
 pub use rust::RustProvider;
@@ -87,8 +89,12 @@ pub fn providers(
             config.mirror("python", python::DEFAULT_MIRROR),
         )),
         Arc::new(RustProvider::new(
-            fetcher,
+            fetcher.clone(),
             config.mirror("rust", rust::DEFAULT_MIRROR),
+        )),
+        Arc::new(JavaProvider::new(
+            fetcher,
+            config.mirror("java", java::DEFAULT_MIRROR),
         )),
     ]
 }
