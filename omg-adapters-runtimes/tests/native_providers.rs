@@ -16,3 +16,6 @@ mod rust;
 
 #[path = "native_providers/java.rs"]
 mod java;
+
+#[path = "native_providers/ruby.rs"]
+mod ruby;

@@ -9,6 +9,7 @@
 //! | python | `<mirror>/releases?per_page=20` (GitHub's releases API; `cpython-<version>+<release>-<triple>-install_only.tar.gz` assets) | the release's `SHA256SUMS` asset (else `<asset>.sha256`, else the asset's GitHub `digest`) | `https://api.github.com/repos/astral-sh/python-build-standalone` |
 //! | rust | `<mirror>/manifests.txt` (every published manifest), else the three channel manifests | `<mirror>/dist/channel-rust-<version>.toml` (`[pkg.rust.target.<triple>]` `xz_hash`, else `hash`) | `https://static.rust-lang.org` |
 //! | java | `<mirror>/v3/info/available_releases`, then per feature `<mirror>/v3/assets/feature_releases/<feature>/ga?architecture=x64&image_type=jdk&jvm_impl=hotspot&os=linux&page_size=20&sort_order=DESC&vendor=eclipse` | in the answer (`binaries[].package.checksum`) | `https://api.adoptium.net` |
+//! | ruby | `<mirror>/releases/tags/toolcache` (GitHub's releases API; `ruby-<version>-<platform>.tar.gz` assets, `ubuntu-22.04` preferred for linux x64) | a `SHA256SUMS`/`SHASUMS256.txt` asset, else `<asset>.sha256`, else the asset's GitHub `digest`; none: refused | `https://api.github.com/repos/ruby/ruby-builder` |
 //!
 //! To add a provider: a module here implementing [`RuntimeProvider`], and a line in
 //! [`providers`].
@@ -22,14 +23,13 @@ mod bun;
 mod checksums;
 mod github;
 mod go;
+mod java;
 mod node;
+mod python;
+mod ruby;
+mod rust;
 mod text;
 mod unknown;
-// Written separately against the same port; add their modules and registry lines here:
-mod java;
-mod python;
-// mod ruby;
-mod rust;
 
 pub use bun::BunProvider;
 pub use checksums::parse_shasums;
@@ -37,6 +37,7 @@ pub use go::GoProvider;
 pub use java::JavaProvider;
 pub use node::NodeProvider;
 pub use python::PythonProvider;
+pub use ruby::RubyProvider;
 pub use rust::RustProvider;
 pub use text::{fetch_bytes, fetch_text};
 
@@ -93,8 +94,12 @@ pub fn providers(
             config.mirror("rust", rust::DEFAULT_MIRROR),
         )),
         Arc::new(JavaProvider::new(
-            fetcher,
+            fetcher.clone(),
             config.mirror("java", java::DEFAULT_MIRROR),
+        )),
+        Arc::new(RubyProvider::new(
+            fetcher,
+            config.mirror("ruby", ruby::DEFAULT_MIRROR),
         )),
     ]
 }
