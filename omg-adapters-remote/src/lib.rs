@@ -37,6 +37,7 @@
 
 pub mod feeds;
 mod http;
+pub mod runtimes;
 mod source;
 
 pub use http::{HttpConfig, HttpFetcher};

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod engine;
 pub mod family;
+pub mod runtime;
 pub mod search;
 pub mod suggest;
 pub mod version;

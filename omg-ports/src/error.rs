@@ -165,6 +165,73 @@ pub enum Error {
         /// The feed's URL.
         url: String,
     },
+    /// A downloaded file's sha256 is not the one its source publishes; nothing was installed.
+    #[error("checksum mismatch for {file}: expected sha256 {expected}, got {actual}; nothing was installed. The download was damaged or the mirror serves a different file: try again, or check the mirror")]
+    ChecksumMismatch {
+        /// The file (`node-v20.11.1-linux-x64.tar.xz`).
+        file: String,
+        /// The published sha256.
+        expected: String,
+        /// The sha256 of what was downloaded.
+        actual: String,
+    },
+    /// The source publishes no checksum for a file, so it is not installed.
+    #[error("no published sha256 for {file} in {source_url}; nothing was installed (omg never installs an unverified download). Check the mirror, or pick another version")]
+    MissingChecksum {
+        /// The file that has no checksum.
+        file: String,
+        /// Where the checksum was looked for.
+        source_url: String,
+    },
+    /// A runtime version spec matches nothing the source (or the installation) has.
+    #[error("{runtime} has no version matching '{spec}'{}", closest_text(.closest))]
+    UnknownVersion {
+        /// The runtime (`node`).
+        runtime: String,
+        /// What was asked (`21.99`, `lts/nope`).
+        spec: String,
+        /// The closest versions that do exist, best first.
+        closest: Vec<String>,
+    },
+    /// A runtime that omg neither installs itself nor can hand to mise.
+    #[error("{runtime} is not a runtime omg installs itself ({native}); others go through mise, and no `mise` binary was found. Install mise (https://mise.jdx.dev/getting-started.html, e.g. `curl https://mise.run | sh`) or set `[runtimes] mise = \"/path/to/mise\"` in config.toml")]
+    NoMise {
+        /// The runtime asked for (`deno`).
+        runtime: String,
+        /// The native runtimes, comma-separated.
+        native: String,
+    },
+    /// A runtime version is not installed.
+    #[error(
+        "{runtime} {version} is not installed; run `omg runtimes install {runtime} {version}`"
+    )]
+    NotInstalled {
+        /// The runtime.
+        runtime: String,
+        /// The version.
+        version: String,
+    },
+    /// A source has no build of a version for this platform.
+    #[error("{runtime} {version} has no build for {platform}; pick another version or platform")]
+    UnsupportedPlatform {
+        /// The runtime.
+        runtime: String,
+        /// The version.
+        version: String,
+        /// The platform (`linux-x86_64`).
+        platform: String,
+    },
+    /// An archive entry would land outside the directory it is unpacked into; nothing was
+    /// installed.
+    #[error("archive {archive} has an unsafe entry '{entry}' ({reason}); nothing was installed. The archive is not what the source should serve: check the mirror")]
+    UnsafeArchiveEntry {
+        /// The archive's file name.
+        archive: String,
+        /// The entry's path as stored.
+        entry: String,
+        /// Why it is refused (`parent directory`, `absolute path`, `link points outside`).
+        reason: String,
+    },
     /// The user interrupted the operation; nothing half-done was left behind.
     #[error("interrupted: {0}")]
     Interrupted(String),
@@ -197,6 +264,14 @@ fn owner_text(owner: &Option<String>) -> String {
     match owner {
         Some(o) => format!("owned by {o}"),
         None => "owned by no package".into(),
+    }
+}
+
+fn closest_text(closest: &[String]) -> String {
+    if closest.is_empty() {
+        "; `omg runtimes list --remote <runtime>` shows the versions there are".into()
+    } else {
+        format!("; closest: {}", closest.join(", "))
     }
 }
 

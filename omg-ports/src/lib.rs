@@ -14,6 +14,7 @@ mod fetch;
 mod fingerprint;
 mod history;
 mod package;
+mod runtime;
 mod search;
 mod status;
 mod store;
@@ -37,6 +38,11 @@ pub use fingerprint::{FileStamp, Fingerprint};
 pub use history::MockTransactionLog;
 pub use history::{HistoryEntry, HistoryResult, TransactionLog};
 pub use package::{InstallReason, Installed, Package, PackageSummary};
+#[cfg(feature = "mock")]
+pub use runtime::MockRuntimeProvider;
+pub use runtime::{
+    ArchiveFormat, Artifact, InstallLayout, Platform, RemoteVersion, RuntimeProvider, Strip,
+};
 pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
 pub use status::{ListKind, SecuritySummary, Status};
 #[cfg(feature = "mock")]

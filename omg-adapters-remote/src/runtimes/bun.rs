@@ -1,0 +1,187 @@
+//! bun: GitHub's releases API for oven-sh/bun, each release's `bun-<os>-<arch>.zip` and
+//! `SHASUMS256.txt` assets.
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use omg_ports::{
+    ArchiveFormat, Artifact, Error, Fetcher, InstallLayout, Platform, RemoteVersion, Result,
+    RuntimeProvider, Strip,
+};
+use serde::Deserialize;
+
+use super::checksums::parse_shasums;
+use super::text::{fetch_bytes, fetch_text, malformed};
+
+/// The GitHub API's URL of bun's repository.
+pub const DEFAULT_MIRROR: &str = "https://api.github.com/repos/oven-sh/bun";
+
+/// bun from its GitHub releases.
+pub struct BunProvider {
+    fetcher: Arc<dyn Fetcher>,
+    mirror: String,
+    releases: Mutex<Option<Arc<Vec<Release>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Release {
+    tag_name: String,
+    #[serde(default)]
+    prerelease: bool,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    published_at: Option<String>,
+    #[serde(default)]
+    assets: Vec<Asset>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Asset {
+    name: String,
+    browser_download_url: String,
+    #[serde(default)]
+    size: Option<u64>,
+}
+
+impl BunProvider {
+    /// bun from `mirror`: a base URL answering `<mirror>/releases` in the GitHub API's
+    /// format ([`DEFAULT_MIRROR`] for GitHub itself).
+    pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
+        BunProvider {
+            fetcher,
+            mirror: mirror.into().trim_end_matches('/').to_string(),
+            releases: Mutex::new(None),
+        }
+    }
+
+    fn releases_url(&self) -> String {
+        format!("{}/releases?per_page=100", self.mirror)
+    }
+
+    async fn releases(&self) -> Result<Arc<Vec<Release>>> {
+        if let Some(r) = self.releases.lock().ok().and_then(|g| g.clone()) {
+            return Ok(r);
+        }
+        let url = self.releases_url();
+        let body = fetch_bytes(&self.fetcher, &url).await?;
+        let releases: Vec<Release> = serde_json::from_slice(&body)
+            .map_err(|e| malformed("bun releases", &url, e.to_string()))?;
+        let releases = Arc::new(releases);
+        if let Ok(mut g) = self.releases.lock() {
+            *g = Some(releases.clone());
+        }
+        Ok(releases)
+    }
+
+    /// `bun-linux-x64`, `bun-darwin-aarch64`.
+    fn asset_stem(platform: &Platform) -> Option<String> {
+        let os = match platform.os.as_str() {
+            "linux" => "linux",
+            "macos" => "darwin",
+            _ => return None,
+        };
+        let arch = match platform.arch.as_str() {
+            "x86_64" => "x64",
+            "aarch64" => "aarch64",
+            _ => return None,
+        };
+        Some(format!("bun-{os}-{arch}"))
+    }
+
+    fn version_of(tag: &str) -> String {
+        tag.trim_start_matches("bun-")
+            .trim_start_matches('v')
+            .to_string()
+    }
+}
+
+#[async_trait]
+impl RuntimeProvider for BunProvider {
+    fn name(&self) -> &str {
+        "bun"
+    }
+
+    fn binaries(&self) -> Vec<String> {
+        ["bun"].map(String::from).to_vec()
+    }
+
+    async fn remote_versions(&self, platform: &Platform) -> Result<Vec<RemoteVersion>> {
+        let Some(stem) = Self::asset_stem(platform) else {
+            return Ok(Vec::new());
+        };
+        let zip = format!("{stem}.zip");
+        let releases = self.releases().await?;
+        Ok(releases
+            .iter()
+            .filter(|r| !r.draft && r.assets.iter().any(|a| a.name == zip))
+            .map(|r| RemoteVersion {
+                version: Self::version_of(&r.tag_name),
+                prerelease: r.prerelease,
+                date: r
+                    .published_at
+                    .as_ref()
+                    .map(|d| d.chars().take(10).collect()),
+                ..RemoteVersion::default()
+            })
+            .collect())
+    }
+
+    async fn artifact(&self, version: &str, platform: &Platform) -> Result<Artifact> {
+        let releases = self.releases().await?;
+        let Some(release) = releases
+            .iter()
+            .find(|r| Self::version_of(&r.tag_name) == version.trim_start_matches('v'))
+        else {
+            return Err(Error::UnknownVersion {
+                runtime: "bun".into(),
+                spec: version.into(),
+                closest: Vec::new(),
+            });
+        };
+        let unsupported = || Error::UnsupportedPlatform {
+            runtime: "bun".into(),
+            version: version.into(),
+            platform: platform.to_string(),
+        };
+        let stem = Self::asset_stem(platform).ok_or_else(unsupported)?;
+        let file = format!("{stem}.zip");
+        let asset = release
+            .assets
+            .iter()
+            .find(|a| a.name == file)
+            .ok_or_else(unsupported)?;
+        let missing = |source_url: String| Error::MissingChecksum {
+            file: file.clone(),
+            source_url,
+        };
+        let Some(sums_asset) = release.assets.iter().find(|a| a.name == "SHASUMS256.txt") else {
+            return Err(missing(format!("the assets of {}", release.tag_name)));
+        };
+        let sums_url = sums_asset.browser_download_url.clone();
+        let sums =
+            parse_shasums(&fetch_text(&self.fetcher, &sums_url, "bun SHASUMS256.txt").await?);
+        let sha256 = sums
+            .get(&file)
+            .cloned()
+            .ok_or_else(|| missing(sums_url.clone()))?;
+        Ok(Artifact {
+            version: Self::version_of(&release.tag_name),
+            url: asset.browser_download_url.clone(),
+            file_name: file,
+            sha256,
+            checksum_source: sums_url,
+            format: ArchiveFormat::Zip,
+            size: asset.size,
+        })
+    }
+
+    fn layout(&self, artifact: &Artifact, _platform: &Platform) -> InstallLayout {
+        InstallLayout {
+            strip: Strip::Directory(artifact.file_name.trim_end_matches(".zip").to_string()),
+            merge: Vec::new(),
+            bin_dirs: vec![".".into()],
+            env: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! GitHub's releases API (`<repo>/releases`, `<repo>/releases/tags/<tag>`), as python and
+//! ruby read it: each release's assets with their download URLs and, where GitHub has
+//! computed one, their `digest` (`sha256:<hex>`).
+
+use std::sync::Arc;
+
+use omg_ports::{Fetcher, Result};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::checksums::parse_shasums;
+use super::text::{fetch_bytes, fetch_text, malformed};
+
+/// One release (only what omg reads).
+#[derive(Debug, Deserialize)]
+pub(crate) struct Release {
+    pub tag_name: String,
+    #[serde(default)]
+    pub prerelease: bool,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub published_at: Option<String>,
+    #[serde(default)]
+    pub assets: Vec<Asset>,
+}
+
+/// One asset of a release.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Asset {
+    pub name: String,
+    pub browser_download_url: String,
+    #[serde(default)]
+    pub size: Option<u64>,
+    /// `sha256:<hex>`, or null for assets GitHub has no digest for.
+    #[serde(default)]
+    pub digest: Option<String>,
+}
+
+impl Asset {
+    /// The asset's sha256 from its `digest`, when GitHub publishes one.
+    pub fn sha256_digest(&self) -> Option<String> {
+        let hex = self.digest.as_deref()?.strip_prefix("sha256:")?.trim();
+        is_sha256(hex).then(|| hex.to_ascii_lowercase())
+    }
+}
+
+impl Release {
+    /// The asset named `name`.
+    pub fn asset(&self, name: &str) -> Option<&Asset> {
+        self.assets.iter().find(|a| a.name == name)
+    }
+
+    /// The `YYYY-MM-DD` the release was published.
+    pub fn date(&self) -> Option<String> {
+        self.published_at
+            .as_ref()
+            .map(|d| d.chars().take(10).collect())
+    }
+}
+
+/// GETs `url` and reads it as GitHub API JSON (`Vec<Release>` or one [`Release`]).
+pub(crate) async fn fetch_json<T: DeserializeOwned>(
+    fetcher: &Arc<dyn Fetcher>,
+    url: &str,
+    what: &str,
+) -> Result<T> {
+    let body = fetch_bytes(fetcher, url).await?;
+    serde_json::from_slice(&body).map_err(|e| malformed(what, url, e.to_string()))
+}
+
+/// The sha256 `release` publishes for its asset `file`, and where it came from: the
+/// `SHA256SUMS` or `SHASUMS256.txt` asset (sha256sum's format), else a `<file>.sha256` asset
+/// (its first word), else GitHub's digest of the asset. `None` when there is none.
+pub(crate) async fn published_sha256(
+    fetcher: &Arc<dyn Fetcher>,
+    release: &Release,
+    file: &Asset,
+    what: &str,
+) -> Result<Option<(String, String)>> {
+    for list in ["SHA256SUMS", "SHASUMS256.txt"] {
+        if let Some(a) = release.asset(list) {
+            let text = fetch_text(fetcher, &a.browser_download_url, what).await?;
+            // A sums file that lacks the line is final: it is the source's list.
+            return Ok(parse_shasums(&text)
+                .remove(&file.name)
+                .map(|sum| (sum, a.browser_download_url.clone())));
+        }
+    }
+    if let Some(a) = release.asset(&format!("{}.sha256", file.name)) {
+        let text = fetch_text(fetcher, &a.browser_download_url, what).await?;
+        let sum = text.split_whitespace().next().unwrap_or("");
+        return Ok(
+            is_sha256(sum).then(|| (sum.to_ascii_lowercase(), a.browser_download_url.clone()))
+        );
+    }
+    Ok(file.sha256_digest().map(|sum| {
+        (
+            sum,
+            format!("the GitHub digest of {}", file.browser_download_url),
+        )
+    }))
+}
+
+pub(crate) fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}

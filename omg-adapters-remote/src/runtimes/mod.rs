@@ -1,0 +1,105 @@
+//! Runtime providers: one [`RuntimeProvider`] per source, each in the source's own format,
+//! all downloading through one [`Fetcher`].
+//!
+//! | runtime | index | checksums | default base URL (`[runtimes.<name>] mirror`) |
+//! | --- | --- | --- | --- |
+//! | node | `<mirror>/index.json` | `<mirror>/v<version>/SHASUMS256.txt` | `https://nodejs.org/dist` |
+//! | go | `<mirror>/?mode=json&include=all` | in the index (`sha256`) | `https://go.dev/dl` |
+//! | bun | `<mirror>/releases?per_page=100` (GitHub's releases API) | the release's `SHASUMS256.txt` asset | `https://api.github.com/repos/oven-sh/bun` |
+//! | python | `<mirror>/releases?per_page=20` (GitHub's releases API; `cpython-<version>+<release>-<triple>-install_only.tar.gz` assets) | the release's `SHA256SUMS` asset (else `<asset>.sha256`, else the asset's GitHub `digest`) | `https://api.github.com/repos/astral-sh/python-build-standalone` |
+//! | rust | `<mirror>/manifests.txt` (every published manifest), else the three channel manifests | `<mirror>/dist/channel-rust-<version>.toml` (`[pkg.rust.target.<triple>]` `xz_hash`, else `hash`) | `https://static.rust-lang.org` |
+//! | java | `<mirror>/v3/info/available_releases`, then per feature `<mirror>/v3/assets/feature_releases/<feature>/ga?architecture=x64&image_type=jdk&jvm_impl=hotspot&os=linux&page_size=20&sort_order=DESC&vendor=eclipse` | in the answer (`binaries[].package.checksum`) | `https://api.adoptium.net` |
+//! | ruby | `<mirror>/releases/tags/toolcache` (GitHub's releases API; `ruby-<version>-<platform>.tar.gz` assets, `ubuntu-22.04` preferred for linux x64) | a `SHA256SUMS`/`SHASUMS256.txt` asset, else `<asset>.sha256`, else the asset's GitHub `digest`; none: refused | `https://api.github.com/repos/ruby/ruby-builder` |
+//!
+//! To add a provider: a module here implementing [`RuntimeProvider`], and a line in
+//! [`providers`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use omg_ports::{Fetcher, RuntimeProvider};
+
+mod bun;
+mod checksums;
+mod github;
+mod go;
+mod java;
+mod node;
+mod python;
+mod ruby;
+mod rust;
+mod text;
+mod unknown;
+
+pub use bun::BunProvider;
+pub use checksums::parse_shasums;
+pub use go::GoProvider;
+pub use java::JavaProvider;
+pub use node::NodeProvider;
+pub use python::PythonProvider;
+pub use ruby::RubyProvider;
+pub use rust::RustProvider;
+pub use text::{fetch_bytes, fetch_text};
+
+/// The runtimes omg installs itself; anything else goes through mise.
+pub const NATIVE_RUNTIMES: &[&str] = &["node", "python", "go", "rust", "ruby", "java", "bun"];
+
+/// Where each source lives: `[runtimes.<name>] mirror` of config.toml (or
+/// `OMG_RUNTIMES_<NAME>_MIRROR`), by runtime name. A runtime without an entry uses its
+/// official location.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuntimesConfig {
+    /// Runtime name -> base URL.
+    pub mirrors: BTreeMap<String, String>,
+}
+
+impl RuntimesConfig {
+    /// The mirror for `runtime`, or `default`; a trailing `/` is dropped.
+    pub fn mirror(&self, runtime: &str, default: &str) -> String {
+        self.mirrors
+            .get(runtime)
+            .map(String::as_str)
+            .filter(|m| !m.trim().is_empty())
+            .unwrap_or(default)
+            .trim()
+            .trim_end_matches('/')
+            .to_string()
+    }
+}
+
+/// Every provider, configured: the registry the CLI looks runtimes up in.
+pub fn providers(
+    config: &RuntimesConfig,
+    fetcher: Arc<dyn Fetcher>,
+) -> Vec<Arc<dyn RuntimeProvider>> {
+    vec![
+        Arc::new(NodeProvider::new(
+            fetcher.clone(),
+            config.mirror("node", node::DEFAULT_MIRROR),
+        )),
+        Arc::new(GoProvider::new(
+            fetcher.clone(),
+            config.mirror("go", go::DEFAULT_MIRROR),
+        )),
+        Arc::new(BunProvider::new(
+            fetcher.clone(),
+            config.mirror("bun", bun::DEFAULT_MIRROR),
+        )),
+        Arc::new(PythonProvider::new(
+            fetcher.clone(),
+            config.mirror("python", python::DEFAULT_MIRROR),
+        )),
+        Arc::new(RustProvider::new(
+            fetcher.clone(),
+            config.mirror("rust", rust::DEFAULT_MIRROR),
+        )),
+        Arc::new(JavaProvider::new(
+            fetcher.clone(),
+            config.mirror("java", java::DEFAULT_MIRROR),
+        )),
+        Arc::new(RubyProvider::new(
+            fetcher,
+            config.mirror("ruby", ruby::DEFAULT_MIRROR),
+        )),
+    ]
+}

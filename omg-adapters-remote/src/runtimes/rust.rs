@@ -1,0 +1,343 @@
+//! rust: the channel manifests (`<mirror>/dist/channel-rust-<channel or version>.toml`, the
+//! v2 TOML format rustup reads) with each archive's sha256, and `<mirror>/manifests.txt`,
+//! the list of every manifest ever published, for the versions.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use omg_ports::{
+    ArchiveFormat, Artifact, Error, Fetcher, InstallLayout, Platform, RemoteVersion, Result,
+    RuntimeProvider, Strip,
+};
+use serde::Deserialize;
+
+use super::text::{fetch_text, malformed};
+use super::unknown::{newest_first, unknown_version};
+
+/// rust's distribution server.
+pub const DEFAULT_MIRROR: &str = "https://static.rust-lang.org";
+
+const CHANNELS: [&str; 3] = ["stable", "beta", "nightly"];
+
+/// rust from its channel manifests.
+pub struct RustProvider {
+    fetcher: Arc<dyn Fetcher>,
+    mirror: String,
+}
+
+/// A channel manifest (only what omg reads).
+#[derive(Debug, Deserialize)]
+struct Manifest {
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    pkg: HashMap<String, Package>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Package {
+    /// `1.80.0 (051478957 2024-07-21)`.
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    target: HashMap<String, Target>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Target {
+    #[serde(default)]
+    available: bool,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    hash: Option<String>,
+    #[serde(default)]
+    xz_url: Option<String>,
+    #[serde(default)]
+    xz_hash: Option<String>,
+}
+
+impl RustProvider {
+    /// rust from `mirror` (a base URL with static.rust-lang.org's layout: `dist/` and
+    /// `manifests.txt`; [`DEFAULT_MIRROR`] for the official one). Archive URLs in the
+    /// manifests that point at the official server are rewritten to the mirror, as rustup
+    /// does with `RUSTUP_DIST_SERVER`.
+    pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
+        RustProvider {
+            fetcher,
+            mirror: mirror.into().trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// The target triple for `platform` (`x86_64-unknown-linux-gnu`).
+    fn triple(platform: &Platform) -> Option<String> {
+        let arch = match platform.arch.as_str() {
+            a @ ("x86_64" | "aarch64" | "riscv64gc" | "s390x") => a,
+            "riscv64" => "riscv64gc",
+            "powerpc64" => "powerpc64le",
+            _ => return None,
+        };
+        Some(match platform.os.as_str() {
+            "linux" => format!("{arch}-unknown-linux-gnu"),
+            "macos" => format!("{arch}-apple-darwin"),
+            "freebsd" => format!("{arch}-unknown-freebsd"),
+            _ => return None,
+        })
+    }
+
+    /// The manifest of a version as omg names it: `stable`/`beta`/`nightly`, `1.80.0`,
+    /// `1.80` -> `dist/channel-rust-<it>.toml`; `nightly-2024-05-01`, `beta-2024-05-01` ->
+    /// `dist/2024-05-01/channel-rust-<channel>.toml`.
+    fn manifest_url(&self, version: &str) -> String {
+        for channel in ["nightly", "beta"] {
+            if let Some(date) = version
+                .strip_prefix(channel)
+                .and_then(|r| r.strip_prefix('-'))
+            {
+                return format!("{}/dist/{date}/channel-rust-{channel}.toml", self.mirror);
+            }
+        }
+        format!("{}/dist/channel-rust-{version}.toml", self.mirror)
+    }
+
+    async fn manifest(&self, url: &str) -> Result<Manifest> {
+        let text = fetch_text(&self.fetcher, url, "rust channel manifest").await?;
+        toml::from_str(&text).map_err(|e| malformed("rust channel manifest", url, e.to_string()))
+    }
+
+    /// A `manifests.txt` line (`static.rust-lang.org/dist/2024-07-25/channel-rust-1.80.0.toml`)
+    /// as a version: numbered stable releases, and dated betas and nightlies. Minor-series
+    /// (`1.80`) and channel-named copies are left out: they repeat a dated one.
+    fn from_manifests_line(line: &str) -> Option<RemoteVersion> {
+        let mut parts = line.trim().rsplit('/');
+        let name = parts
+            .next()?
+            .strip_prefix("channel-rust-")?
+            .strip_suffix(".toml")?;
+        let date = parts.next()?;
+        let is_date = date.len() == 10
+            && date.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        if !is_date {
+            return None;
+        }
+        let dated = |channel: &str| RemoteVersion {
+            version: format!("{channel}-{date}"),
+            channel: Some(channel.into()),
+            prerelease: true,
+            date: Some(date.into()),
+            lts: None,
+        };
+        match name {
+            "nightly" | "beta" => Some(dated(name)),
+            v if v.split('.').count() == 3
+                && v.split('.')
+                    .all(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                Some(RemoteVersion {
+                    version: v.into(),
+                    channel: Some("stable".into()),
+                    date: Some(date.into()),
+                    ..RemoteVersion::default()
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The versions the three channel manifests name, when the mirror has no
+    /// `manifests.txt`.
+    async fn channel_versions(&self) -> Result<Vec<RemoteVersion>> {
+        let mut out = Vec::new();
+        let mut last_error = None;
+        for channel in CHANNELS {
+            let url = self.manifest_url(channel);
+            match self.manifest(&url).await {
+                Ok(m) => {
+                    let date = m.date.clone().unwrap_or_default();
+                    let Some(rust) = m.pkg.get("rust") else {
+                        continue;
+                    };
+                    let number = rust.version.split_whitespace().next().unwrap_or_default();
+                    let version = if channel == "stable" {
+                        number.to_string()
+                    } else {
+                        format!("{channel}-{date}")
+                    };
+                    if version.is_empty() || version.ends_with('-') {
+                        continue;
+                    }
+                    out.push(RemoteVersion {
+                        version,
+                        channel: Some(channel.into()),
+                        prerelease: channel != "stable",
+                        date: m.date,
+                        lts: None,
+                    });
+                }
+                Err(e) => last_error = Some(e),
+            }
+        }
+        match last_error {
+            Some(e) if out.is_empty() => Err(e),
+            _ => Ok(out),
+        }
+    }
+}
+
+#[async_trait]
+impl RuntimeProvider for RustProvider {
+    fn name(&self) -> &str {
+        "rust"
+    }
+
+    fn binaries(&self) -> Vec<String> {
+        ["rustc", "cargo", "rustdoc"].map(String::from).to_vec()
+    }
+
+    /// Every numbered stable release and every dated beta and nightly `manifests.txt`
+    /// lists (a list of all published manifests; it does not say which targets each has),
+    /// else the current stable, beta and nightly from their channel manifests.
+    async fn remote_versions(&self, _platform: &Platform) -> Result<Vec<RemoteVersion>> {
+        let url = format!("{}/manifests.txt", self.mirror);
+        let mut versions = match fetch_text(&self.fetcher, &url, "rust manifests.txt").await {
+            Ok(text) => {
+                let mut seen = std::collections::HashSet::new();
+                text.lines()
+                    .filter_map(Self::from_manifests_line)
+                    .filter(|v| seen.insert(v.version.clone()))
+                    .collect()
+            }
+            Err(e) => {
+                tracing::warn!("{e}; listing only the current channels");
+                self.channel_versions().await?
+            }
+        };
+        newest_first(&mut versions);
+        Ok(versions)
+    }
+
+    async fn artifact(&self, version: &str, platform: &Platform) -> Result<Artifact> {
+        let unsupported = || Error::UnsupportedPlatform {
+            runtime: "rust".into(),
+            version: version.into(),
+            platform: platform.to_string(),
+        };
+        let triple = Self::triple(platform).ok_or_else(unsupported)?;
+        let url = self.manifest_url(version);
+        let manifest = match self.manifest(&url).await {
+            Ok(m) => m,
+            Err(e @ Error::Download { .. }) => {
+                // No manifest: an unknown version, unless the list has it (then the
+                // download itself failed).
+                let known = self.remote_versions(platform).await.unwrap_or_default();
+                if CHANNELS.contains(&version) || known.iter().any(|v| v.version == version) {
+                    return Err(e);
+                }
+                return Err(unknown_version("rust", version, &known));
+            }
+            Err(e) => return Err(e),
+        };
+        let target = manifest
+            .pkg
+            .get("rust")
+            .ok_or_else(|| malformed("rust channel manifest", &url, "no [pkg.rust]".into()))?
+            .target
+            .get(&triple)
+            .filter(|t| t.available)
+            .ok_or_else(unsupported)?;
+        let nonempty = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        };
+        let (archive_url, sha256, format) =
+            match (nonempty(&target.xz_url), nonempty(&target.xz_hash)) {
+                (Some(u), Some(h)) => (u, Some(h), ArchiveFormat::TarXz),
+                _ => match nonempty(&target.url) {
+                    Some(u) => (u, nonempty(&target.hash), ArchiveFormat::TarGz),
+                    None => {
+                        return Err(malformed(
+                            "rust channel manifest",
+                            &url,
+                            format!("[pkg.rust.target.{triple}] has no url"),
+                        ))
+                    }
+                },
+            };
+        let archive_url = match archive_url.strip_prefix(DEFAULT_MIRROR) {
+            Some(rest) if self.mirror != DEFAULT_MIRROR => format!("{}{rest}", self.mirror),
+            _ => archive_url,
+        };
+        let file_name = archive_url
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let Some(sha256) = sha256 else {
+            return Err(Error::MissingChecksum {
+                file: file_name,
+                source_url: url,
+            });
+        };
+        Ok(Artifact {
+            version: version.into(),
+            url: archive_url,
+            file_name,
+            sha256: sha256.to_ascii_lowercase(),
+            checksum_source: url,
+            format,
+            size: None,
+        })
+    }
+
+    /// The combined tarball holds one directory per component under one top-level
+    /// directory; `rustc`, `cargo` and `rust-std-<triple>` are merged into the root (so
+    /// `bin/rustc` finds its sysroot and the standard library); the others (docs, clippy,
+    /// rustfmt, ...) stay in their component directories.
+    fn layout(&self, _artifact: &Artifact, platform: &Platform) -> InstallLayout {
+        let triple = Self::triple(platform).unwrap_or_default();
+        InstallLayout {
+            merge: vec!["rustc".into(), "cargo".into(), format!("rust-std-{triple}")],
+            ..InstallLayout::bin_under(Strip::SingleTopLevel)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifests_lines() {
+        let v = |l: &str| RustProvider::from_manifests_line(l).map(|r| (r.version, r.channel));
+        assert_eq!(
+            v("static.rust-lang.org/dist/2024-07-25/channel-rust-1.80.0.toml"),
+            Some(("1.80.0".into(), Some("stable".into())))
+        );
+        assert_eq!(
+            v("static.rust-lang.org/dist/2024-08-01/channel-rust-nightly.toml"),
+            Some(("nightly-2024-08-01".into(), Some("nightly".into())))
+        );
+        assert_eq!(
+            v("static.rust-lang.org/dist/2024-07-25/channel-rust-1.80.toml"),
+            None
+        );
+        assert_eq!(
+            v("static.rust-lang.org/dist/2024-07-25/channel-rust-stable.toml"),
+            None
+        );
+        assert_eq!(
+            v("static.rust-lang.org/dist/channel-rust-1.80.0.toml"),
+            None
+        );
+        assert_eq!(v(""), None);
+    }
+}

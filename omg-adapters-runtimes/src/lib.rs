@@ -1,0 +1,31 @@
+//! omg's language runtimes on disk.
+//!
+//! - [`RuntimesHome`]: the layout, `$XDG_DATA_HOME/omg/runtimes/<runtime>/<version>/` (else
+//!   `~/.local/share/omg/runtimes`), what is installed there, and uninstalling.
+//! - [`Installer`]: installs one version from a [`RuntimeProvider`](omg_ports::RuntimeProvider)
+//!   through the [`Fetcher`](omg_ports::Fetcher) port: download, verify the published sha256
+//!   (fail closed), unpack into a temporary directory beside the target refusing entries that
+//!   escape it, apply the provider's layout, then one `rename` into place.
+//! - [`GlobalDefaults`]: the versions `omg use --global` sets, in
+//!   `$XDG_CONFIG_HOME/omg/runtimes.toml`.
+//! - [`read_version_files`]: the version files from a directory up to `/`, for
+//!   [`omg_domain::runtime::resolve`].
+//!
+//! An install is invisible until its final rename: a failure (checksum, unsafe entry,
+//! truncated download) removes the temporary directory, and one left by a killed process is
+//! a hidden `.tmp-*` directory that is never listed as installed and is removed by the next
+//! install of that runtime.
+
+#![warn(missing_docs)]
+
+mod defaults;
+mod home;
+mod install;
+mod unpack;
+mod version_files;
+
+pub use defaults::GlobalDefaults;
+pub use home::{InstallRecord, InstalledRuntime, RuntimesHome, RECORD_FILE};
+pub use install::Installer;
+pub use unpack::unpack;
+pub use version_files::read_version_files;

@@ -1,0 +1,318 @@
+//! What each version file says: parsers from a file's name and contents to the runtimes and
+//! specs it names. No file system here; the adapter reads the files.
+
+use serde_json::Value;
+
+/// Every file name the resolver reads, in the order it consults them within one directory
+/// (see [`crate::runtime`] for the rules).
+pub const VERSION_FILES: &[&str] = &[
+    ".nvmrc",
+    ".node-version",
+    "package.json",
+    ".python-version",
+    ".go-version",
+    "go.mod",
+    "rust-toolchain.toml",
+    "rust-toolchain",
+    ".ruby-version",
+    ".java-version",
+    ".sdkmanrc",
+    ".bun-version",
+    ".tool-versions",
+    "mise.toml",
+    ".mise.toml",
+];
+
+/// The file omg writes for `omg use <runtime>` in a directory: the runtime's conventional
+/// one (`.nvmrc` for node, `.python-version`, `.go-version`, `rust-toolchain.toml`,
+/// `.ruby-version`, `.java-version`, `.bun-version`); `None` for runtimes without one.
+pub fn conventional_file(runtime: &str) -> Option<&'static str> {
+    Some(match runtime {
+        "node" => ".nvmrc",
+        "python" => ".python-version",
+        "go" => ".go-version",
+        "rust" => "rust-toolchain.toml",
+        "ruby" => ".ruby-version",
+        "java" => ".java-version",
+        "bun" => ".bun-version",
+        _ => return None,
+    })
+}
+
+/// The contents of the conventional file that pins `runtime` to `version`.
+pub fn conventional_contents(runtime: &str, version: &str) -> String {
+    match runtime {
+        "rust" => format!("[toolchain]\nchannel = \"{version}\"\n"),
+        _ => format!("{version}\n"),
+    }
+}
+
+/// The canonical runtime name for the names other tools use (`nodejs`, `golang`, `rustc`).
+pub fn canonical_runtime(name: &str) -> String {
+    match name.trim().to_ascii_lowercase().as_str() {
+        "nodejs" | "node" => "node".into(),
+        "golang" | "go" => "go".into(),
+        "rustc" | "rust" => "rust".into(),
+        "python" | "python3" => "python".into(),
+        "java" | "jdk" => "java".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The specs `file_name` with `contents` gives, as `(runtime, spec text)` pairs in the
+/// file's order. A file that does not parse, or names no version, gives nothing.
+pub fn parse(file_name: &str, contents: &str) -> Vec<(String, String)> {
+    let one = |runtime: &str, spec: Option<String>| -> Vec<(String, String)> {
+        spec.filter(|s| !s.is_empty())
+            .map(|s| vec![(runtime.to_string(), s)])
+            .unwrap_or_default()
+    };
+    match file_name {
+        ".nvmrc" | ".node-version" => one("node", first_line(contents)),
+        ".python-version" => one("python", first_line(contents)),
+        ".go-version" => one("go", first_line(contents)),
+        ".bun-version" => one("bun", first_line(contents)),
+        ".ruby-version" => one(
+            "ruby",
+            first_line(contents).map(|l| l.trim_start_matches("ruby-").to_string()),
+        ),
+        ".java-version" => one("java", first_line(contents).map(|l| java_version(&l))),
+        "package.json" => package_json(contents),
+        "go.mod" => one("go", go_mod(contents)),
+        "rust-toolchain.toml" => one("rust", rust_toolchain_toml(contents)),
+        "rust-toolchain" => {
+            // The legacy file is one line, or the same TOML as rust-toolchain.toml.
+            if contents.contains("[toolchain]") {
+                one("rust", rust_toolchain_toml(contents))
+            } else {
+                one("rust", first_line(contents))
+            }
+        }
+        ".sdkmanrc" => sdkmanrc(contents),
+        ".tool-versions" => tool_versions(contents),
+        "mise.toml" | ".mise.toml" => mise_toml(contents),
+        _ => Vec::new(),
+    }
+}
+
+/// The first line that is neither empty nor a `#` comment, trimmed.
+fn first_line(contents: &str) -> Option<String> {
+    contents
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .find(|l| !l.is_empty())
+        .map(String::from)
+}
+
+/// `temurin-21.0.2`, `21.0.2-tem`, `openjdk64-17.0.1` -> the version part.
+fn java_version(text: &str) -> String {
+    let t = text.trim();
+    // Vendor prefix before the first `-` followed by a digit.
+    let t = match t.find(|c: char| c.is_ascii_digit()) {
+        Some(i) if i > 0 && t[..i].ends_with('-') => &t[i..],
+        _ => t,
+    };
+    // sdkman's vendor suffix: `21.0.2-tem`.
+    match t.rsplit_once('-') {
+        Some((v, vendor)) if vendor.chars().all(|c| c.is_ascii_alphabetic()) => v.to_string(),
+        _ => t.to_string(),
+    }
+}
+
+fn package_json(contents: &str) -> Vec<(String, String)> {
+    let Ok(json) = serde_json::from_str::<Value>(contents) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for runtime in ["node", "bun"] {
+        // Volta pins an exact version; engines states a range. Volta wins.
+        let spec = json
+            .pointer(&format!("/volta/{runtime}"))
+            .or_else(|| json.pointer(&format!("/engines/{runtime}")))
+            .and_then(Value::as_str);
+        if let Some(s) = spec.map(str::trim).filter(|s| !s.is_empty()) {
+            out.push((runtime.to_string(), s.to_string()));
+        }
+    }
+    out
+}
+
+fn go_mod(contents: &str) -> Option<String> {
+    let mut go = None;
+    let mut toolchain = None;
+    for line in contents.lines() {
+        let line = line.split("//").next().unwrap_or("").trim();
+        if let Some(t) = line.strip_prefix("toolchain ") {
+            toolchain = Some(t.trim().trim_start_matches("go").to_string());
+        } else if let Some(g) = line.strip_prefix("go ") {
+            go = Some(g.trim().to_string());
+        }
+    }
+    // `toolchain` names the exact release to use; `go` the minimum language version.
+    toolchain.filter(|t| t != "default").or(go)
+}
+
+fn rust_toolchain_toml(contents: &str) -> Option<String> {
+    let doc: toml::Table = toml::from_str(contents).ok()?;
+    doc.get("toolchain")?
+        .get("channel")?
+        .as_str()
+        .map(|s| s.trim().to_string())
+}
+
+fn sdkmanrc(contents: &str) -> Vec<(String, String)> {
+    contents
+        .lines()
+        .filter_map(|l| {
+            let l = l.split('#').next().unwrap_or("").trim();
+            let (k, v) = l.split_once('=')?;
+            let runtime = canonical_runtime(k);
+            let v = v.trim();
+            let v = if runtime == "java" {
+                java_version(v)
+            } else {
+                v.to_string()
+            };
+            (!v.is_empty()).then_some((runtime, v))
+        })
+        .collect()
+}
+
+fn tool_versions(contents: &str) -> Vec<(String, String)> {
+    contents
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split('#').next().unwrap_or("").split_whitespace();
+            let runtime = canonical_runtime(words.next()?);
+            // Several versions: the first is the one used.
+            let v = words.next()?;
+            let v = if runtime == "java" {
+                java_version(v)
+            } else {
+                v.to_string()
+            };
+            Some((runtime, v))
+        })
+        .collect()
+}
+
+fn mise_toml(contents: &str) -> Vec<(String, String)> {
+    let Ok(doc) = toml::from_str::<toml::Table>(contents) else {
+        return Vec::new();
+    };
+    let Some(tools) = doc.get("tools").and_then(|t| t.as_table()) else {
+        return Vec::new();
+    };
+    tools
+        .iter()
+        .filter_map(|(name, value)| {
+            let v = match value {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Array(a) => a.first()?.as_str()?.to_string(),
+                toml::Value::Table(t) => t.get("version")?.as_str()?.to_string(),
+                _ => return None,
+            };
+            Some((canonical_runtime(name), v))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(name: &str, contents: &str) -> Vec<(String, String)> {
+        parse(name, contents)
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn each_file_format() {
+        type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+        let cases: &[Case] = &[
+            (".nvmrc", "lts/iron\n", &[("node", "lts/iron")]),
+            (".nvmrc", "# pinned\n\nv20.11.1\n", &[("node", "v20.11.1")]),
+            (".node-version", "20\n", &[("node", "20")]),
+            (".nvmrc", "\n\n", &[]),
+            (
+                "package.json",
+                r#"{"engines":{"node":">=18"},"volta":{"node":"20.11.1"}}"#,
+                &[("node", "20.11.1")],
+            ),
+            (
+                "package.json",
+                r#"{"engines":{"node":"^20.11","bun":"1.1.0"}}"#,
+                &[("node", "^20.11"), ("bun", "1.1.0")],
+            ),
+            ("package.json", r#"{"name":"x"}"#, &[]),
+            ("package.json", "not json", &[]),
+            (".python-version", "3.12\n3.11\n", &[("python", "3.12")]),
+            (".go-version", "1.22.1\n", &[("go", "1.22.1")]),
+            (
+                "go.mod",
+                "module x\n\ngo 1.21\n\ntoolchain go1.22.1\n",
+                &[("go", "1.22.1")],
+            ),
+            ("go.mod", "module x\ngo 1.21.5 // min\n", &[("go", "1.21.5")]),
+            (
+                "rust-toolchain.toml",
+                "[toolchain]\nchannel = \"1.80\"\ncomponents = [\"clippy\"]\n",
+                &[("rust", "1.80")],
+            ),
+            ("rust-toolchain", "nightly-2024-05-01\n", &[("rust", "nightly-2024-05-01")]),
+            (
+                "rust-toolchain",
+                "[toolchain]\nchannel = \"stable\"\n",
+                &[("rust", "stable")],
+            ),
+            (".ruby-version", "ruby-3.3.0\n", &[("ruby", "3.3.0")]),
+            (".java-version", "temurin-21\n", &[("java", "21")]),
+            (
+                ".sdkmanrc",
+                "# sdk env\njava=21.0.2-tem\n",
+                &[("java", "21.0.2")],
+            ),
+            (".bun-version", "1.1.0", &[("bun", "1.1.0")]),
+            (
+                ".tool-versions",
+                "nodejs 20.11.1 18.19.0\ngolang 1.22.0 # pinned\n# python 3.12\ndeno 1.40.0\n",
+                &[("node", "20.11.1"), ("go", "1.22.0"), ("deno", "1.40.0")],
+            ),
+            (
+                "mise.toml",
+                "[tools]\nnode = \"20\"\npython = [\"3.12\", \"3.11\"]\ngo = { version = \"1.22\" }\ndeno = \"1.40\"\n",
+                &[
+                    ("deno", "1.40"),
+                    ("go", "1.22"),
+                    ("node", "20"),
+                    ("python", "3.12"),
+                ],
+            ),
+            (".mise.toml", "[env]\nX = \"1\"\n", &[]),
+        ];
+        for (name, contents, want) in cases {
+            assert_eq!(p(name, contents), pairs(want), "{name}: {contents:?}");
+        }
+    }
+
+    #[test]
+    fn conventional_files() {
+        assert_eq!(conventional_file("node"), Some(".nvmrc"));
+        assert_eq!(conventional_file("rust"), Some("rust-toolchain.toml"));
+        assert_eq!(conventional_file("deno"), None);
+        let c = conventional_contents("rust", "1.80.1");
+        assert_eq!(p("rust-toolchain.toml", &c), pairs(&[("rust", "1.80.1")]));
+        for rt in ["node", "python", "go", "ruby", "java", "bun"] {
+            let (Some(file), c) = (conventional_file(rt), conventional_contents(rt, "1.2.3"))
+            else {
+                panic!("{rt} has no conventional file");
+            };
+            assert_eq!(p(file, &c), pairs(&[(rt, "1.2.3")]), "{rt}");
+        }
+    }
+}

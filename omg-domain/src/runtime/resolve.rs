@@ -1,0 +1,293 @@
+//! Which version file decides a runtime's version in a directory: walking up, nearest wins.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::files::{parse, VERSION_FILES};
+use super::spec::VersionSpec;
+
+/// The version files found in one directory: `(file name, contents)` pairs, any order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DirFiles {
+    /// The directory.
+    pub dir: PathBuf,
+    /// The version files present in it (names from [`VERSION_FILES`]) and their contents.
+    pub files: Vec<(String, String)>,
+}
+
+/// Where a runtime's version came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Origin {
+    /// A version file (its full path).
+    File {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The global default (`omg use --global`), from the file at this path.
+    Global {
+        /// The global defaults file.
+        path: PathBuf,
+    },
+    /// The command line (`omg exec node@20`).
+    CommandLine,
+}
+
+/// A runtime's requested version and what decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolution {
+    /// The runtime (`node`).
+    pub runtime: String,
+    /// The spec as written (`lts/iron`, `20`, `>=18`).
+    pub spec_text: String,
+    /// The spec, parsed.
+    pub spec: VersionSpec,
+    /// What decided it.
+    pub origin: Origin,
+}
+
+fn file_rank(name: &str) -> usize {
+    VERSION_FILES
+        .iter()
+        .position(|f| *f == name)
+        .unwrap_or(usize::MAX)
+}
+
+/// The version of `runtime` that `dirs` decide, or `None` (then the global default
+/// applies). `dirs` are ordered nearest first: the current directory, its parent, ... up to
+/// the root. The rules are [`crate::runtime`]'s.
+pub fn resolve(runtime: &str, dirs: &[DirFiles]) -> Option<Resolution> {
+    for d in dirs {
+        let mut files: Vec<&(String, String)> = d.files.iter().collect();
+        files.sort_by_key(|(name, _)| file_rank(name));
+        for (name, contents) in files {
+            if let Some((_, spec)) = parse(name, contents)
+                .into_iter()
+                .find(|(r, _)| r == runtime)
+            {
+                return Some(Resolution {
+                    runtime: runtime.to_string(),
+                    spec: VersionSpec::parse(&spec),
+                    spec_text: spec,
+                    origin: Origin::File {
+                        path: d.dir.join(name),
+                    },
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Every runtime any of `dirs` names, each resolved as [`resolve`] would, ordered by
+/// runtime name. Global defaults in `global` (runtime -> spec) fill in runtimes no file
+/// names, with origin [`Origin::Global`] at `global_path`.
+pub fn resolve_all(
+    dirs: &[DirFiles],
+    global: &BTreeMap<String, String>,
+    global_path: &std::path::Path,
+) -> Vec<Resolution> {
+    let mut names: Vec<String> = dirs
+        .iter()
+        .flat_map(|d| d.files.iter())
+        .flat_map(|(n, c)| parse(n, c).into_iter().map(|(r, _)| r))
+        .chain(global.keys().cloned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|r| {
+            resolve(&r, dirs).or_else(|| {
+                global.get(&r).map(|spec| Resolution {
+                    runtime: r.clone(),
+                    spec: VersionSpec::parse(spec),
+                    spec_text: spec.clone(),
+                    origin: Origin::Global {
+                        path: global_path.to_path_buf(),
+                    },
+                })
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// A tree as `(directory, file name, contents)`; `dirs_from` lists the directories from
+    /// `cwd` up to `/`, each with its files, as the adapter would.
+    fn dirs_from(tree: &[(&str, &str, &str)], cwd: &str) -> Vec<DirFiles> {
+        let mut out = Vec::new();
+        let mut dir = Some(Path::new(cwd));
+        while let Some(d) = dir {
+            out.push(DirFiles {
+                dir: d.to_path_buf(),
+                files: tree
+                    .iter()
+                    .filter(|(td, _, _)| Path::new(td) == d)
+                    .map(|(_, n, c)| (n.to_string(), c.to_string()))
+                    .collect(),
+            });
+            dir = d.parent();
+        }
+        out
+    }
+
+    const TREE: &[(&str, &str, &str)] = &[
+        ("/home/u", ".tool-versions", "nodejs 18.19.0\npython 3.11\n"),
+        (
+            "/home/u",
+            "mise.toml",
+            "[tools]\nnode = \"16\"\ndeno = \"1.40\"\n",
+        ),
+        ("/home/u/work", ".nvmrc", "lts/iron\n"),
+        ("/home/u/work", ".node-version", "21\n"),
+        ("/home/u/work/app", "package.json", r#"{"name":"app"}"#),
+        (
+            "/home/u/work/app/web",
+            "package.json",
+            r#"{"engines":{"node":">=20"},"volta":{"node":"20.11.1"}}"#,
+        ),
+        ("/home/u/work/app/web", ".tool-versions", "nodejs 19\n"),
+        (
+            "/home/u/go/svc",
+            "go.mod",
+            "module svc\ngo 1.21\ntoolchain go1.22.1\n",
+        ),
+        ("/home/u/go/svc", ".go-version", "1.20\n"),
+        ("/home/u/go/lib", "go.mod", "module lib\ngo 1.21\n"),
+        ("/home/u/rs", "rust-toolchain", "nightly\n"),
+        (
+            "/home/u/rs",
+            "rust-toolchain.toml",
+            "[toolchain]\nchannel = \"1.80\"\n",
+        ),
+        ("/home/u/rs/old", "rust-toolchain", "stable\n"),
+        ("/home/u/jv", ".sdkmanrc", "java=21.0.2-tem\n"),
+        ("/home/u/jv/sub", ".java-version", "17\n"),
+        ("/home/u/py", ".python-version", "3.12\n"),
+        ("/home/u/py", ".mise.toml", "[tools]\npython = \"3.10\"\n"),
+    ];
+
+    #[test]
+    fn nearest_wins_table() {
+        // (cwd, runtime, expected spec, deciding file)
+        type Case<'a> = (&'a str, &'a str, Option<(&'a str, &'a str)>);
+        let cases: &[Case] = &[
+            (
+                "/home/u",
+                "node",
+                Some(("18.19.0", "/home/u/.tool-versions")),
+            ),
+            (
+                "/home/u/other",
+                "node",
+                Some(("18.19.0", "/home/u/.tool-versions")),
+            ),
+            ("/home/u", "deno", Some(("1.40", "/home/u/mise.toml"))),
+            (
+                "/home/u/work",
+                "node",
+                Some(("lts/iron", "/home/u/work/.nvmrc")),
+            ),
+            // package.json without a node entry does not stop the walk.
+            (
+                "/home/u/work/app",
+                "node",
+                Some(("lts/iron", "/home/u/work/.nvmrc")),
+            ),
+            // volta over engines; package.json over .tool-versions in the same directory.
+            (
+                "/home/u/work/app/web",
+                "node",
+                Some(("20.11.1", "/home/u/work/app/web/package.json")),
+            ),
+            (
+                "/home/u/work/app/web",
+                "python",
+                Some(("3.11", "/home/u/.tool-versions")),
+            ),
+            (
+                "/home/u/go/svc",
+                "go",
+                Some(("1.20", "/home/u/go/svc/.go-version")),
+            ),
+            (
+                "/home/u/go/lib/x",
+                "go",
+                Some(("1.21", "/home/u/go/lib/go.mod")),
+            ),
+            (
+                "/home/u/rs",
+                "rust",
+                Some(("1.80", "/home/u/rs/rust-toolchain.toml")),
+            ),
+            (
+                "/home/u/rs/old/src",
+                "rust",
+                Some(("stable", "/home/u/rs/old/rust-toolchain")),
+            ),
+            (
+                "/home/u/jv",
+                "java",
+                Some(("21.0.2", "/home/u/jv/.sdkmanrc")),
+            ),
+            (
+                "/home/u/jv/sub",
+                "java",
+                Some(("17", "/home/u/jv/sub/.java-version")),
+            ),
+            (
+                "/home/u/py/deep/er",
+                "python",
+                Some(("3.12", "/home/u/py/.python-version")),
+            ),
+            ("/home/u/py", "ruby", None),
+            ("/", "node", None),
+        ];
+        for (cwd, runtime, want) in cases {
+            let got = resolve(runtime, &dirs_from(TREE, cwd));
+            let got = got.as_ref().map(|r| {
+                let Origin::File { path } = &r.origin else {
+                    panic!("not a file origin");
+                };
+                (r.spec_text.as_str(), path.to_string_lossy().into_owned())
+            });
+            let want = want.map(|(s, f)| (s, f.to_string()));
+            assert_eq!(got, want, "{runtime} in {cwd}");
+        }
+    }
+
+    #[test]
+    fn all_active_with_global_fallback() {
+        let mut global = BTreeMap::new();
+        global.insert("go".to_string(), "1.22".to_string());
+        global.insert("node".to_string(), "20".to_string());
+        let g = Path::new("/cfg/runtimes.toml");
+        let all = resolve_all(&dirs_from(TREE, "/home/u/work"), &global, g);
+        let summary: Vec<(String, String, bool)> = all
+            .iter()
+            .map(|r| {
+                (
+                    r.runtime.clone(),
+                    r.spec_text.clone(),
+                    matches!(r.origin, Origin::Global { .. }),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("deno".into(), "1.40".into(), false),
+                ("go".into(), "1.22".into(), true),
+                ("node".into(), "lts/iron".into(), false),
+                ("python".into(), "3.11".into(), false),
+            ]
+        );
+    }
+}

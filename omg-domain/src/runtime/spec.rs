@@ -1,0 +1,322 @@
+//! Version specs (`20`, `20.11.1`, `latest`, `lts`, `lts/iron`, `stable`, `>=18`) and which
+//! version they select among the remote or installed ones.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use omg_ports::RemoteVersion;
+use serde::{Deserialize, Serialize};
+
+use super::order::{compare, numeric_prefix};
+
+/// What a user or a version file asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VersionSpec {
+    /// The newest release (`latest`, nvm's `node`, `*`).
+    Latest,
+    /// The newest long-term-support release (`lts`, `lts/*`).
+    Lts,
+    /// The newest release of a named LTS line (`lts/iron`), compared case-insensitively.
+    LtsNamed(String),
+    /// The newest release on a channel (`stable`, `beta`, `nightly`). For a source without
+    /// channels, `stable` means [`VersionSpec::Latest`].
+    Channel(String),
+    /// The newest release at or above this version (`>=18` in package.json's engines).
+    AtLeast(String),
+    /// A version, exact or partial (`20.11.1`, `20`, `3.12`, `1.80`, `nightly-2024-05-01`):
+    /// a version equal to it if there is one, else the newest release whose leading numeric
+    /// components are these.
+    Version(String),
+}
+
+impl VersionSpec {
+    /// Reads a spec as typed on the command line or written in a version file. A leading `v`
+    /// is dropped (`v20` = `20`); range operators of package.json map as documented in
+    /// [`crate::runtime`].
+    pub fn parse(text: &str) -> VersionSpec {
+        let t = text.trim();
+        let lower = t.to_ascii_lowercase();
+        match lower.as_str() {
+            "" | "latest" | "node" | "current" | "*" | "x" => return VersionSpec::Latest,
+            "lts" | "lts/*" | "lts/-0" => return VersionSpec::Lts,
+            "stable" | "beta" | "nightly" => return VersionSpec::Channel(lower),
+            _ => {}
+        }
+        if let Some(name) = lower.strip_prefix("lts/") {
+            return VersionSpec::LtsNamed(name.to_string());
+        }
+        // package.json ranges: the first alternative of `a || b`, then its first comparator.
+        let first = t.split("||").next().unwrap_or(t).trim();
+        let first = first.split_whitespace().next().unwrap_or(first);
+        if let Some(v) = first.strip_prefix(">=") {
+            return VersionSpec::AtLeast(strip_v(v).to_string());
+        }
+        if let Some(v) = first.strip_prefix('^') {
+            // ^20.11.1: same major (^0.x: same minor).
+            let parts: Vec<&str> = strip_v(v).split('.').collect();
+            let keep = if parts.first() == Some(&"0") { 2 } else { 1 };
+            return VersionSpec::Version(parts[..keep.min(parts.len())].join("."));
+        }
+        if let Some(v) = first.strip_prefix('~') {
+            let parts: Vec<&str> = strip_v(v).split('.').collect();
+            return VersionSpec::Version(parts[..2.min(parts.len())].join("."));
+        }
+        let v = first.strip_prefix('=').unwrap_or(first);
+        // `20.x`, `20.*`: a partial version.
+        let v = strip_v(v)
+            .trim_end_matches(".x")
+            .trim_end_matches(".X")
+            .trim_end_matches(".*");
+        VersionSpec::Version(v.to_string())
+    }
+
+    /// True when the spec can only name one version (`20.11.1` as opposed to `20`): then
+    /// an installed version equal to it is enough and no remote index is needed.
+    pub fn is_exact_for(&self, version: &str) -> bool {
+        matches!(self, VersionSpec::Version(v) if v == version)
+    }
+}
+
+fn strip_v(v: &str) -> &str {
+    let v = v.trim();
+    v.strip_prefix('v').unwrap_or(v)
+}
+
+impl fmt::Display for VersionSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VersionSpec::Latest => f.write_str("latest"),
+            VersionSpec::Lts => f.write_str("lts"),
+            VersionSpec::LtsNamed(n) => write!(f, "lts/{n}"),
+            VersionSpec::Channel(c) => f.write_str(c),
+            VersionSpec::AtLeast(v) => write!(f, ">={v}"),
+            VersionSpec::Version(v) => f.write_str(v),
+        }
+    }
+}
+
+/// True when `prefix`'s numeric components lead `version`'s (`20` leads `20.11.1`, not
+/// `200.1`).
+fn leads(prefix: &str, version: &str) -> bool {
+    let p = numeric_prefix(prefix);
+    let v = numeric_prefix(version);
+    // Only a fully numeric prefix is partial: `nightly-2024` must be equal, not leading.
+    let dotted = prefix
+        .split('.')
+        .all(|c| c.chars().all(|ch| ch.is_ascii_digit()));
+    dotted && !p.is_empty() && v.len() >= p.len() && v[..p.len()] == p[..]
+}
+
+/// The version `spec` selects among `versions` (in any order), or `None`.
+///
+/// Pre-releases are chosen only when named exactly. Among several candidates the newest
+/// wins (numeric ordering, [`compare`]).
+pub fn select<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Option<&'a RemoteVersion> {
+    if let VersionSpec::Version(v) = spec {
+        let v = strip_v(v);
+        if let Some(exact) = versions
+            .iter()
+            .find(|r| r.version == v || strip_v(&r.version) == v)
+        {
+            return Some(exact);
+        }
+    }
+    let has_channels = versions.iter().any(|r| r.channel.is_some());
+    versions
+        .iter()
+        .filter(|r| match spec {
+            VersionSpec::Latest => !r.prerelease,
+            VersionSpec::Lts => !r.prerelease && r.lts.is_some(),
+            VersionSpec::LtsNamed(name) => r
+                .lts
+                .as_deref()
+                .is_some_and(|l| l.eq_ignore_ascii_case(name)),
+            VersionSpec::Channel(c) if has_channels => r.channel.as_deref() == Some(c.as_str()),
+            VersionSpec::Channel(c) => c == "stable" && !r.prerelease,
+            VersionSpec::AtLeast(min) => {
+                !r.prerelease && compare(&r.version, min) != Ordering::Less
+            }
+            VersionSpec::Version(v) => !r.prerelease && leads(v, &r.version),
+        })
+        .max_by(|a, b| compare(&a.version, &b.version))
+}
+
+/// Up to `n` versions closest to what `spec` asked, for an "unknown version" message: the
+/// versions sharing the longest leading numeric components with it, nearest first, newest
+/// first among equals; for a non-numeric spec, the newest releases (and LTS lines for an
+/// unknown `lts/<name>`).
+pub fn closest(spec: &VersionSpec, versions: &[RemoteVersion], n: usize) -> Vec<String> {
+    let stable = versions.iter().filter(|r| !r.prerelease);
+    let wanted = match spec {
+        VersionSpec::Version(v) | VersionSpec::AtLeast(v) => numeric_prefix(v),
+        VersionSpec::LtsNamed(_) => {
+            let mut lines: Vec<String> = Vec::new();
+            let mut sorted: Vec<&RemoteVersion> = stable.collect();
+            sorted.sort_by(|a, b| compare(&b.version, &a.version));
+            for r in sorted {
+                if let Some(l) = &r.lts {
+                    let name = format!("lts/{}", l.to_ascii_lowercase());
+                    if !lines.contains(&name) {
+                        lines.push(name);
+                    }
+                }
+            }
+            lines.truncate(n);
+            return lines;
+        }
+        _ => Vec::new(),
+    };
+    let mut scored: Vec<(usize, u64, &str)> = stable
+        .map(|r| {
+            let have = numeric_prefix(&r.version);
+            let common = wanted.iter().zip(&have).take_while(|(a, b)| a == b).count();
+            let gap = match (wanted.get(common), have.get(common)) {
+                (Some(a), Some(b)) => a.abs_diff(*b),
+                _ => 0,
+            };
+            (common, gap, r.version.as_str())
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then_with(|| compare(b.2, a.2))
+    });
+    scored
+        .into_iter()
+        .take(n)
+        .map(|s| s.2.to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node_versions() -> Vec<RemoteVersion> {
+        let mut v = Vec::new();
+        for (ver, lts) in [
+            ("21.6.1", None),
+            ("20.11.1", Some("Iron")),
+            ("20.11.0", Some("Iron")),
+            ("20.9.0", Some("Iron")),
+            ("20.2.0", None),
+            ("18.19.0", Some("Hydrogen")),
+            ("18.2.0", None),
+            ("9.11.2", Some("Carbon")),
+        ] {
+            v.push(RemoteVersion {
+                lts: lts.map(String::from),
+                ..RemoteVersion::new(ver)
+            });
+        }
+        v
+    }
+
+    #[test]
+    fn parses_specs() {
+        let cases = [
+            ("20.11.1", VersionSpec::Version("20.11.1".into())),
+            ("v20", VersionSpec::Version("20".into())),
+            ("3.12", VersionSpec::Version("3.12".into())),
+            ("latest", VersionSpec::Latest),
+            ("node", VersionSpec::Latest),
+            ("lts", VersionSpec::Lts),
+            ("lts/*", VersionSpec::Lts),
+            ("lts/Iron", VersionSpec::LtsNamed("iron".into())),
+            ("stable", VersionSpec::Channel("stable".into())),
+            ("nightly", VersionSpec::Channel("nightly".into())),
+            ("1.80", VersionSpec::Version("1.80".into())),
+            (">=18", VersionSpec::AtLeast("18".into())),
+            (">=18.0.0 <21", VersionSpec::AtLeast("18.0.0".into())),
+            ("^20.11.1", VersionSpec::Version("20".into())),
+            ("^0.8.1", VersionSpec::Version("0.8".into())),
+            ("~20.11.1", VersionSpec::Version("20.11".into())),
+            ("20.x", VersionSpec::Version("20".into())),
+            ("18 || 20", VersionSpec::Version("18".into())),
+            (
+                "nightly-2024-05-01",
+                VersionSpec::Version("nightly-2024-05-01".into()),
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(VersionSpec::parse(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn selects_numerically() {
+        let v = node_versions();
+        let cases = [
+            ("20", Some("20.11.1")),
+            ("20.11", Some("20.11.1")),
+            ("20.11.0", Some("20.11.0")),
+            ("2", None),
+            ("18", Some("18.19.0")),
+            ("9", Some("9.11.2")),
+            ("latest", Some("21.6.1")),
+            ("lts", Some("20.11.1")),
+            ("lts/hydrogen", Some("18.19.0")),
+            ("lts/nope", None),
+            (">=19", Some("21.6.1")),
+            ("22", None),
+            ("stable", Some("21.6.1")),
+        ];
+        for (spec, want) in cases {
+            let got = select(&VersionSpec::parse(spec), &v).map(|r| r.version.as_str());
+            assert_eq!(got, want, "{spec}");
+        }
+    }
+
+    #[test]
+    fn prereleases_only_when_named() {
+        let mut v = vec![RemoteVersion::new("1.22.0"), RemoteVersion::new("1.21.6")];
+        v.push(RemoteVersion {
+            prerelease: true,
+            ..RemoteVersion::new("1.23rc1")
+        });
+        let pick = |s: &str| select(&VersionSpec::parse(s), &v).map(|r| r.version.clone());
+        assert_eq!(pick("latest").as_deref(), Some("1.22.0"));
+        assert_eq!(pick("1.23").as_deref(), None);
+        assert_eq!(pick("1.23rc1").as_deref(), Some("1.23rc1"));
+    }
+
+    #[test]
+    fn rust_channels() {
+        let chan = |v: &str, c: &str| RemoteVersion {
+            channel: Some(c.into()),
+            ..RemoteVersion::new(v)
+        };
+        let v = vec![
+            chan("1.80.1", "stable"),
+            chan("1.80.0", "stable"),
+            chan("1.79.0", "stable"),
+            chan("1.81.0-beta.3", "beta"),
+            chan("nightly-2024-08-01", "nightly"),
+        ];
+        let pick = |s: &str| select(&VersionSpec::parse(s), &v).map(|r| r.version.clone());
+        assert_eq!(pick("stable").as_deref(), Some("1.80.1"));
+        assert_eq!(pick("beta").as_deref(), Some("1.81.0-beta.3"));
+        assert_eq!(pick("nightly").as_deref(), Some("nightly-2024-08-01"));
+        assert_eq!(pick("1.80").as_deref(), Some("1.80.1"));
+        assert_eq!(pick("1.79").as_deref(), Some("1.79.0"));
+    }
+
+    #[test]
+    fn closest_versions_for_unknown_ones() {
+        let v = node_versions();
+        assert_eq!(
+            closest(&VersionSpec::parse("20.12"), &v, 3),
+            vec!["20.11.1", "20.11.0", "20.9.0"]
+        );
+        assert_eq!(
+            closest(&VersionSpec::parse("19"), &v, 3),
+            vec!["20.11.1", "20.11.0", "20.9.0"]
+        );
+        assert_eq!(
+            closest(&VersionSpec::parse("lts/nope"), &v, 5),
+            vec!["lts/iron", "lts/hydrogen", "lts/carbon"]
+        );
+    }
+}
