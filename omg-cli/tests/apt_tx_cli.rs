@@ -13,6 +13,14 @@ use common::{omg, Run};
 
 const PACKAGES: [&str; 2] = ["omg-demo-app", "omg-demo-lib"];
 
+/// dpkg's state is global: the tests of this file take turns.
+static DPKG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn take_turn() -> std::sync::MutexGuard<'static, ()> {
+    DPKG.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Purges the demo packages when dropped.
 struct Purge;
 
@@ -72,6 +80,7 @@ fn sync_install_update_remove_through_omg_on_apt() {
     if !usable() {
         return;
     }
+    let _turn = take_turn();
     for name in PACKAGES {
         assert!(installed(name).is_none(), "{name} is already on this host");
     }
@@ -155,4 +164,73 @@ fn sync_install_update_remove_through_omg_on_apt() {
         verbs,
         ["refresh", "install", "refresh", "upgrade", "remove"]
     );
+}
+
+#[test]
+fn a_damaged_or_missing_package_file_is_a_typed_error_and_nothing_is_installed() {
+    if !usable() {
+        return;
+    }
+    let _turn = take_turn();
+    for name in PACKAGES {
+        assert!(installed(name).is_none(), "{name} is already on this host");
+    }
+    let _purge = Purge;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    let repo_dir = dir.path().join("repo");
+    let conf = repo(&repo_dir, false);
+    let run = |args: &[&str]| -> Run {
+        let mut all = vec!["--backend", "apt"];
+        all.extend(args);
+        omg(
+            &all,
+            &[
+                ("APT_CONFIG", conf.to_str().expect("UTF-8")),
+                ("OMG_SOCKET", "/nonexistent/omgd.sock"),
+                (
+                    "OMG_HISTORY_FILE",
+                    dir.path().join("history.redb").to_str().expect("UTF-8"),
+                ),
+            ],
+        )
+    };
+    run(&["sync", "--yes"]).expect_code(0);
+    // Same size, other bytes: the Packages file's hashes no longer match.
+    let deb = repo_dir.join("pool/omg-demo-lib_1.0_all.deb");
+    let mut bytes = std::fs::read(&deb).expect("deb");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    std::fs::write(&deb, &bytes).expect("damage the deb");
+    let corrupt = run(&["--json", "install", "omg-demo-app", "--yes"]);
+    corrupt.expect_code(8);
+    let last_line: serde_json::Value =
+        serde_json::from_str(corrupt.stdout.lines().last().unwrap_or("{}")).expect("JSON");
+    assert_eq!(
+        last_line["error"]["kind"], "corrupt_package",
+        "{}",
+        corrupt.stdout
+    );
+    assert!(installed("omg-demo-app").is_none() && installed("omg-demo-lib").is_none());
+
+    // Gone from the repository: a failed download.
+    std::fs::remove_file(&deb).expect("remove the deb");
+    let cached = dir.path().join("repo/cache/archives");
+    for entry in std::fs::read_dir(&cached).expect("archives").flatten() {
+        if entry.path().extension().is_some_and(|e| e == "deb") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    let missing = run(&["install", "omg-demo-app", "--yes"]);
+    missing.expect_code(8);
+    assert!(
+        missing.stderr.contains("download of") && missing.stderr.contains("omg-demo-lib"),
+        "{}",
+        missing.stderr
+    );
+    assert!(installed("omg-demo-app").is_none() && installed("omg-demo-lib").is_none());
 }
