@@ -499,3 +499,74 @@ fn a_held_lock_is_waited_for_as_configured_and_a_stale_one_is_reported() {
     bad.expect_code(4);
     assert!(bad.stderr.contains("lock_timeout"), "{}", bad.stderr);
 }
+
+#[test]
+fn after_a_transaction_a_running_omgd_answers_with_the_new_state_at_once() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(omgd) = common::omgd_bin() else {
+        return;
+    };
+    let env = Env::new();
+    let run_dir = env._dir.path().join("run");
+    std::fs::create_dir_all(&run_dir).expect("run dir");
+    std::fs::set_permissions(&run_dir, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let socket = run_dir.join("omgd.sock");
+    let conf = env.root.config_path();
+    // Polling the databases only every 10 minutes: only omg's Invalidate can update it.
+    let mut daemon = Command::new(omgd)
+        .args([
+            "--backend",
+            "alpm",
+            "--audit-secs",
+            "0",
+            "--poll-ms",
+            "600000",
+            "--config",
+        ])
+        .arg(&conf)
+        .arg("--socket")
+        .arg(&socket)
+        .arg("--state")
+        .arg(env._dir.path().join("state.redb"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("omgd");
+    let conf_s = conf.to_str().expect("UTF-8");
+    let socket_s = socket.to_str().expect("UTF-8");
+    let history = env.history.to_str().expect("UTF-8");
+    let via_daemon = |args: &[&str]| {
+        let mut all = vec!["--backend", "alpm", "--config", conf_s];
+        all.extend(args);
+        omg(
+            &all,
+            &[
+                ("OMG_SOCKET", socket_s),
+                ("OMG_BACKEND_BIN", "/nonexistent"),
+            ],
+        )
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while via_daemon(&["-q", "list"]).code != Some(0) {
+        assert!(std::time::Instant::now() < deadline, "omgd did not answer");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(via_daemon(&["-q", "list"]).ok(), "");
+    let install = omg(
+        &[
+            "--backend",
+            "alpm",
+            "--config",
+            conf_s,
+            "install",
+            "app",
+            "--yes",
+        ],
+        &[("OMG_SOCKET", socket_s), ("OMG_HISTORY_FILE", history)],
+    );
+    install.expect_code(0);
+    let listed = via_daemon(&["-q", "list"]);
+    let _ = daemon.kill();
+    let _ = daemon.wait();
+    assert_eq!(listed.ok(), "app\nlib\n");
+}
