@@ -53,6 +53,12 @@ fn node_installs_from_tar_xz_and_tar_gz_and_uninstalls() {
         let home = RuntimesHome::at(tmp.path().join("runtimes"));
         let provider = NodeProvider::new(fetcher(), dist.mirror());
         let installer = Installer::new(home.clone(), fetcher());
+        // What a killed install leaves: a hidden staging directory of a dead process (pid
+        // above any pid_max), half unpacked. Never listed, swept by the next install.
+        let leftover = home.runtime_dir("node").join(".tmp-99999999-abc");
+        std::fs::create_dir_all(leftover.join("tree/node-v20.11.1-linux-x64/bin"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(home.installed("node").unwrap_or_default().is_empty());
         rt().block_on(async {
             let versions = provider
                 .remote_versions(&Platform::current())
