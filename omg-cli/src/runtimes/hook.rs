@@ -209,3 +209,116 @@ pub fn parse_shell(word: Option<&str>) -> Option<ShellArg> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omg_adapters_runtimes::{InstallRecord, RECORD_FILE};
+    use omg_ports::{ArchiveFormat, Artifact, InstallLayout, RemoteVersion, Strip};
+    use std::collections::HashMap;
+
+    fn install_record(home: &RuntimesHome, runtime: &str, version: &str, env: &[(&str, &str)]) {
+        let dir = home.version_dir(runtime, version);
+        std::fs::create_dir_all(dir.join("bin")).unwrap();
+        let record = InstallRecord {
+            runtime: runtime.into(),
+            release: RemoteVersion::new(version),
+            artifact: Artifact {
+                version: version.into(),
+                url: "http://127.0.0.1/x.tar.gz".into(),
+                file_name: "x.tar.gz".into(),
+                sha256: "0".repeat(64),
+                checksum_source: "http://127.0.0.1/SHASUMS256.txt".into(),
+                format: ArchiveFormat::TarGz,
+                size: None,
+            },
+            layout: InstallLayout {
+                env: env
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                ..InstallLayout::bin_under(Strip::Nothing)
+            },
+        };
+        std::fs::write(dir.join(RECORD_FILE), serde_json::to_vec(&record).unwrap()).unwrap();
+    }
+
+    /// Runs hook-env with `vars` as the environment and applies what it exports (bash form).
+    fn step(
+        shell: ShellArg,
+        cwd: &Path,
+        home: &RuntimesHome,
+        defaults: &GlobalDefaults,
+        vars: &mut HashMap<String, String>,
+    ) -> String {
+        let snapshot = vars.clone();
+        let env = move |k: &str| snapshot.get(k).cloned().unwrap_or_default();
+        let (out, _) = hook_env_for(shell, cwd, home, defaults, &env);
+        for line in out.lines() {
+            if let Some(rest) = line.strip_prefix("export ") {
+                let (k, v) = rest.trim_end_matches(';').split_once('=').unwrap();
+                vars.insert(k.into(), v.trim_matches('\'').into());
+            } else if let Some(k) = line.strip_prefix("unset ") {
+                vars.remove(k.trim_end_matches(';'));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn switches_path_and_env_and_is_silent_when_nothing_changed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = RuntimesHome::at(tmp.path().join("runtimes"));
+        let defaults = GlobalDefaults::at(tmp.path().join("runtimes.toml"));
+        install_record(&home, "node", "20.11.1", &[]);
+        install_record(&home, "go", "1.22.1", &[("GOROOT", ".")]);
+        let a = tmp.path().join("a");
+        let b = tmp.path().join("b");
+        std::fs::create_dir_all(a.join("deep")).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(a.join(".nvmrc"), "20\n").unwrap();
+        std::fs::write(a.join(".go-version"), "1.22\n").unwrap();
+        std::fs::write(b.join(".nvmrc"), "18\n").unwrap();
+
+        let mut vars = HashMap::from([("PATH".to_string(), "/usr/bin:/bin".to_string())]);
+        let out = step(ShellArg::Bash, &a.join("deep"), &home, &defaults, &mut vars);
+        assert!(!out.is_empty());
+        let node_bin = home.version_dir("node", "20.11.1").join("bin");
+        let go_root = home.version_dir("go", "1.22.1");
+        assert_eq!(
+            vars["PATH"],
+            format!(
+                "{}:{}:/usr/bin:/bin",
+                go_root.join("bin").display(),
+                node_bin.display()
+            )
+        );
+        assert_eq!(vars["GOROOT"], go_root.display().to_string());
+        // Nothing changed: nothing printed.
+        assert_eq!(step(ShellArg::Bash, &a, &home, &defaults, &mut vars), "");
+        // Elsewhere node 18 is not installed and go is not set: PATH back to the user's,
+        // GOROOT unset.
+        let out = step(ShellArg::Bash, &b, &home, &defaults, &mut vars);
+        assert!(out.contains("unset GOROOT;"), "{out}");
+        assert_eq!(vars["PATH"], "/usr/bin:/bin");
+        assert!(!vars.contains_key("GOROOT"));
+
+        // fish: a list, quoted.
+        let env = |k: &str| {
+            if k == "PATH" {
+                "/usr/bin".to_string()
+            } else {
+                String::new()
+            }
+        };
+        let (fish, _) = hook_env_for(ShellArg::Fish, &a, &home, &defaults, &env);
+        assert!(
+            fish.contains(&format!(
+                "set -gx PATH '{}' '{}' '/usr/bin';",
+                go_root.join("bin").display(),
+                node_bin.display()
+            )),
+            "{fish}"
+        );
+    }
+}
