@@ -522,3 +522,69 @@ fn other_runtimes_go_through_mise() {
         run.stderr
     );
 }
+
+/// An install killed mid-download (SIGKILL: no cleanup runs) leaves only a hidden staging
+/// directory: nothing is listed or activated, and the next install removes it.
+#[test]
+fn a_killed_install_leaves_nothing_usable_behind() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut dist = NodeDist::new(&server, "/node", ArchiveFormat::TarXz);
+        dist.release("21.6.1", None, Tamper::None).release(
+            "20.11.1",
+            Some("Iron"),
+            Tamper::Stalled,
+        );
+        dist.mirror()
+    };
+    let w = World::new(&[("node", mirror)]);
+    let mut child = w
+        .command(omg_bin(), "proj")
+        .args(["use", "node", "20.11.1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until part of the archive is on disk inside the staging directory.
+    let node_dir = w.runtimes_dir("node");
+    let partial_on_disk = || -> bool {
+        let Ok(entries) = std::fs::read_dir(&node_dir) else {
+            return false;
+        };
+        entries.filter_map(|e| e.ok()).any(|e| {
+            std::fs::read_dir(e.path())
+                .map(|files| {
+                    files
+                        .filter_map(|f| f.ok())
+                        .any(|f| f.metadata().is_ok_and(|m| m.len() > 0))
+                })
+                .unwrap_or(false)
+        })
+    };
+    while !partial_on_disk() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "omg exited before the stall"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let left = w.entries("node");
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].starts_with(".tmp-"), "{left:?}");
+    assert!(
+        !w.path("proj/.nvmrc").exists(),
+        "the version file was written"
+    );
+    let list = w
+        .omg("proj", &["--json", "runtimes", "list"])
+        .expect_code(0)
+        .json();
+    assert_eq!(list, serde_json::json!([]));
+    // The next install sweeps the leftover of the dead process.
+    w.omg("proj", &["runtimes", "install", "node", "21"])
+        .expect_code(0);
+    assert_eq!(w.entries("node"), vec!["21.6.1"]);
+}
