@@ -1,7 +1,9 @@
 //! omg's remote sources: one HTTP [`Fetcher`](omg_ports::Fetcher) ([`HttpFetcher`], reqwest
 //! over rustls: no OpenSSL), the parsers of the security trackers' feeds ([`feeds`]), and
 //! [`TrackerSource`], the [`AdvisorySource`](omg_ports::AdvisorySource) that fetches a feed
-//! with conditional requests and keeps it in a [`Store`](omg_ports::Store)'s feed cache.
+//! with conditional requests and keeps it in a [`Store`](omg_ports::Store)'s feed cache;
+//! and the language runtimes' sources ([`runtimes`]: one
+//! [`RuntimeProvider`](omg_ports::RuntimeProvider) per source, and the registry).
 //!
 //! ```no_run
 //! # async fn demo(store: std::sync::Arc<dyn omg_ports::Store>) -> omg_ports::Result<()> {

@@ -19,6 +19,8 @@
 #![warn(missing_docs)]
 
 mod defaults;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
 mod home;
 mod install;
 mod unpack;

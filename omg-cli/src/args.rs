@@ -136,6 +136,56 @@ pub enum Command {
     /// Installed packages with known vulnerabilities, from the distribution's security
     /// tracker (exit 6 when any at or above --severity is found).
     Audit(AuditArgs),
+    /// Use a runtime version in this directory tree (writes its version file, e.g. .nvmrc)
+    /// or everywhere (--global); installs it when missing.
+    Use {
+        /// The runtime (`node`, `python`, `go`, `rust`, `ruby`, `java`, `bun`; others go
+        /// through mise).
+        runtime: String,
+        /// The version: `20.11.1`, `20`, `latest`, `lts`, `lts/iron`, `stable`, `1.80`.
+        /// Default: the version active here, else the newest (node: the newest LTS).
+        #[arg(id = "spec", value_name = "VERSION")]
+        version: Option<String>,
+        /// Set the global default instead of writing a version file here.
+        #[arg(long)]
+        global: bool,
+    },
+    /// Install, uninstall or list language runtimes.
+    Runtimes {
+        /// What to do.
+        #[command(subcommand)]
+        action: RuntimesAction,
+    },
+    /// Which version of a runtime (or of the runtime providing a binary, like npm) is active
+    /// here, and which file decided it.
+    Which {
+        /// A runtime (`node`) or a binary (`npm`).
+        name: String,
+    },
+    /// Run a command with a runtime version first on PATH (installs it when missing).
+    Exec {
+        /// `<runtime>@<version>` (`node@20`), or `<runtime>` for the version active here.
+        target: String,
+        /// The command and its arguments, after `--`.
+        #[arg(last = true, required = true, num_args = 1..)]
+        command: Vec<String>,
+    },
+    /// Every runtime version active in this directory, and what decided each.
+    Current,
+    /// Print the shell code that activates runtime versions on directory change; add
+    /// `eval "$(omg hook bash)"` to ~/.bashrc (zsh: ~/.zshrc; fish: `omg hook fish | source`).
+    Hook {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+    /// The PATH changes for the current directory, as shell code (called by the hook).
+    #[command(hide = true)]
+    HookEnv {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
     /// Start, stop or inspect omgd, the daemon that keeps the package index hot.
     Daemon {
         /// What to do with omgd.
@@ -154,6 +204,47 @@ pub enum DaemonAction {
     Stop,
     /// Whether omgd runs, what it serves and its counters (exit 1 when it does not run).
     Status,
+}
+
+/// `omg runtimes` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum RuntimesAction {
+    /// Install a runtime version (default: the newest; node: the newest LTS).
+    Install {
+        /// The runtime.
+        runtime: String,
+        /// The version spec (`20`, `3.12`, `lts`, `stable`, ...).
+        #[arg(id = "spec", value_name = "VERSION")]
+        version: Option<String>,
+    },
+    /// Remove an installed runtime version.
+    Uninstall {
+        /// The runtime.
+        runtime: String,
+        /// The installed version (a partial version picks the newest installed match).
+        #[arg(id = "spec", value_name = "VERSION")]
+        version: String,
+    },
+    /// Installed versions (of every runtime, or of one), or with --remote the versions the
+    /// source offers.
+    List {
+        /// Only this runtime (required with --remote).
+        runtime: Option<String>,
+        /// The versions available for download instead.
+        #[arg(long)]
+        remote: bool,
+    },
+}
+
+/// The shells `omg hook` supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    /// bash.
+    Bash,
+    /// zsh.
+    Zsh,
+    /// fish.
+    Fish,
 }
 
 /// `omg audit` options.
@@ -259,6 +350,21 @@ pub struct CleanArgs {
 }
 
 impl Command {
+    /// True for the language-runtime commands, which `omg` answers itself (never omgd, never
+    /// the helper): use, runtimes, which, exec, current, hook, hook-env.
+    pub fn is_runtime(&self) -> bool {
+        matches!(
+            self,
+            Command::Use { .. }
+                | Command::Runtimes { .. }
+                | Command::Which { .. }
+                | Command::Exec { .. }
+                | Command::Current
+                | Command::Hook { .. }
+                | Command::HookEnv { .. }
+        )
+    }
+
     /// The write options, when this command changes the system.
     pub fn write_args(&self) -> Option<WriteArgs> {
         match self {

@@ -30,7 +30,14 @@ pub const VULNERABLE: u8 = 10;
 /// The exit code for an error.
 pub fn code(error: &Error) -> u8 {
     match error {
-        Error::NotFound { .. } => NOT_FOUND,
+        Error::NotFound { .. }
+        | Error::UnknownVersion { .. }
+        | Error::NotInstalled { .. }
+        | Error::UnsupportedPlatform { .. } => NOT_FOUND,
+        Error::NoMise { .. } => BACKEND,
+        Error::ChecksumMismatch { .. }
+        | Error::MissingChecksum { .. }
+        | Error::UnsafeArchiveEntry { .. } => TRANSACTION,
         Error::MissingDatabase { .. } | Error::CorruptDatabase { .. } | Error::Config { .. } => {
             DATABASE
         }

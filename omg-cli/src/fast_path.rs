@@ -91,6 +91,14 @@ fn request_for(command: &Command) -> Option<Request> {
         | Command::History { .. }
         // The audit reads the feeds and the backend in the helper (direct mode).
         | Command::Audit(_) => return None,
+        // Language runtimes are answered by `omg` itself (see `runtimes`).
+        Command::Use { .. }
+        | Command::Runtimes { .. }
+        | Command::Which { .. }
+        | Command::Exec { .. }
+        | Command::Current
+        | Command::Hook { .. }
+        | Command::HookEnv { .. } => return None,
     })
 }
 

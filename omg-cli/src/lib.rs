@@ -14,3 +14,4 @@ pub mod exit;
 pub mod fast_path;
 pub mod quick_args;
 pub mod render;
+pub mod runtimes;

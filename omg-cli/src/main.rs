@@ -22,10 +22,25 @@ fn main() -> ExitCode {
     // Validate the command line here so usage errors and --help cost no helper start.
     // The plain lines of the daemon path skip clap's command tree (see quick_args).
     let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    // The shell hook's per-prompt call: answered before clap builds its command tree.
+    if args.len() == 2 && args[0] == "hook-env" {
+        if let Some(shell) = omg_cli::runtimes::hook::parse_shell(args[1].to_str()) {
+            let (stdout, stderr) = omg_cli::runtimes::hook::hook_env(shell);
+            return print(Answer {
+                stdout,
+                stderr,
+                code: exit::OK,
+            });
+        }
+    }
     let cli = omg_cli::quick_args::parse(&args).unwrap_or_else(Cli::parse);
     // `omg daemon ...` is answered here, never by the helper.
     if let CliCommand::Daemon { action } = cli.command {
         return print(daemon_cmd::run(&cli, action));
+    }
+    // Language runtimes are answered here, never by omgd or the helper.
+    if cli.command.is_runtime() {
+        return print(omg_cli::runtimes::run(&cli));
     }
     if let Some(answer) = fast_path::try_daemon(&cli, &Output::from_env(&cli.global)) {
         return print(answer);

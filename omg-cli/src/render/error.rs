@@ -10,6 +10,7 @@ pub fn error(out: &Output, e: &Error) -> (String, String) {
     if out.json {
         let suggestions = match e {
             Error::NotFound { suggestions, .. } => suggestions.clone(),
+            Error::UnknownVersion { closest, .. } => closest.clone(),
             _ => Vec::new(),
         };
         let value = json!({ "error": {
@@ -46,6 +47,13 @@ fn kind(e: &Error) -> &'static str {
         Error::Interrupted(_) => "interrupted",
         Error::MalformedFeed { .. } => "malformed_feed",
         Error::NoCachedFeed { .. } => "no_cached_feed",
+        Error::ChecksumMismatch { .. } => "checksum_mismatch",
+        Error::MissingChecksum { .. } => "missing_checksum",
+        Error::UnknownVersion { .. } => "unknown_version",
+        Error::NotInstalled { .. } => "not_installed",
+        Error::UnsupportedPlatform { .. } => "unsupported_platform",
+        Error::UnsafeArchiveEntry { .. } => "unsafe_archive_entry",
+        Error::NoMise { .. } => "no_mise",
         _ => "io",
     }
 }

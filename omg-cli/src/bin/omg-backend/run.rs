@@ -33,6 +33,11 @@ pub async fn run(cli: &Cli, out: &Output) -> Result<Reply> {
     if let Command::Daemon { .. } = cli.command {
         return Err(daemon_not_here());
     }
+    if cli.command.is_runtime() {
+        return Err(Error::InvalidRequest(
+            "language-runtime commands are answered by `omg` itself, not omg-backend".into(),
+        ));
+    }
     let g = &cli.global;
     let mut builder = Omg::builder().backend(match g.backend {
         BackendArg::Auto => BackendChoice::Auto,
@@ -111,6 +116,15 @@ async fn text(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String> {
         },
         Command::Daemon { .. } => Err(daemon_not_here()),
         Command::Audit(_) => Err(Error::InvalidRequest("audit is answered above".into())),
+        Command::Use { .. }
+        | Command::Runtimes { .. }
+        | Command::Which { .. }
+        | Command::Exec { .. }
+        | Command::Current
+        | Command::Hook { .. }
+        | Command::HookEnv { .. } => Err(Error::InvalidRequest(
+            "language-runtime commands are answered by `omg` itself".into(),
+        )),
     }
 }
 

@@ -1,0 +1,138 @@
+//! Which version is active where, and getting a version installed.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use omg_adapters_runtimes::{read_version_files, GlobalDefaults, InstalledRuntime, RuntimesHome};
+use omg_domain::runtime::{closest, resolve, select, Origin, Resolution, VersionSpec};
+use omg_ports::{Error, Platform, ProgressSink, RemoteVersion, Result, RuntimeProvider};
+
+use super::context::Ctx;
+
+/// A runtime's resolution here and the installed version it selects (if any).
+pub struct Active {
+    /// What is asked, and what decided it.
+    pub resolution: Resolution,
+    /// The installed version the spec selects, or `None` when none is installed.
+    pub installed: Option<InstalledRuntime>,
+}
+
+/// What decides `runtime`'s version in `cwd`: the nearest version file, else the global
+/// default; `None` when neither names it.
+pub fn resolution(
+    defaults: &GlobalDefaults,
+    runtime: &str,
+    cwd: &Path,
+) -> Result<Option<Resolution>> {
+    if let Some(r) = resolve(runtime, &read_version_files(cwd)) {
+        return Ok(Some(r));
+    }
+    Ok(defaults.load()?.remove(runtime).map(|spec| Resolution {
+        runtime: runtime.to_string(),
+        spec: VersionSpec::parse(&spec),
+        spec_text: spec,
+        origin: Origin::Global {
+            path: defaults.path().to_path_buf(),
+        },
+    }))
+}
+
+/// The installed version of `runtime` that `spec` selects.
+pub fn installed_match(
+    home: &RuntimesHome,
+    runtime: &str,
+    spec: &VersionSpec,
+) -> Result<Option<InstalledRuntime>> {
+    let installed = home.installed(runtime)?;
+    let releases: Vec<RemoteVersion> = installed.iter().map(|i| i.record.release.clone()).collect();
+    Ok(select(spec, &releases)
+        .and_then(|r| installed.iter().find(|i| i.version() == r.version))
+        .cloned())
+}
+
+/// `runtime`'s active version in `cwd`.
+pub fn active(
+    home: &RuntimesHome,
+    defaults: &GlobalDefaults,
+    runtime: &str,
+    cwd: &Path,
+) -> Result<Option<Active>> {
+    let Some(resolution) = resolution(defaults, runtime, cwd)? else {
+        return Ok(None);
+    };
+    let installed = installed_match(home, runtime, &resolution.spec)?;
+    Ok(Some(Active {
+        resolution,
+        installed,
+    }))
+}
+
+/// The remote release `spec` selects.
+///
+/// # Errors
+///
+/// [`Error::UnknownVersion`] with the closest versions when nothing matches.
+pub async fn remote_release(
+    provider: &dyn RuntimeProvider,
+    spec: &VersionSpec,
+    platform: &Platform,
+) -> Result<RemoteVersion> {
+    let versions = provider.remote_versions(platform).await?;
+    select(spec, &versions)
+        .cloned()
+        .ok_or_else(|| Error::UnknownVersion {
+            runtime: provider.name().to_string(),
+            spec: spec.to_string(),
+            closest: closest(spec, &versions, 5),
+        })
+}
+
+/// The installed version `spec` selects, installing the newest remote match when none is
+/// installed. The bool is true when it was installed now.
+pub async fn ensure(
+    ctx: &Ctx,
+    provider: &Arc<dyn RuntimeProvider>,
+    spec: &VersionSpec,
+    progress: Option<Arc<dyn ProgressSink>>,
+) -> Result<(InstalledRuntime, bool)> {
+    let runtime = provider.name();
+    // An installed match is enough, except for the moving targets (latest, lts, channels),
+    // where the source decides what is newest.
+    let moving = matches!(
+        spec,
+        VersionSpec::Latest | VersionSpec::Lts | VersionSpec::Channel(_) | VersionSpec::AtLeast(_)
+    );
+    if !moving {
+        if let Some(i) = installed_match(&ctx.home, runtime, spec)? {
+            return Ok((i, false));
+        }
+    }
+    let release = remote_release(provider.as_ref(), spec, ctx.installer.platform()).await?;
+    if let Some(i) = ctx.home.installed_version(runtime, &release.version) {
+        return Ok((i, false));
+    }
+    let installed = ctx
+        .installer
+        .install(provider.as_ref(), &release, progress)
+        .await?;
+    Ok((installed, true))
+}
+
+/// The default spec for `omg use` / `omg runtimes install` without a version: node's
+/// newest LTS, rust's stable channel, everything else's newest release.
+pub fn default_spec(runtime: &str) -> VersionSpec {
+    match runtime {
+        "node" => VersionSpec::Lts,
+        "rust" => VersionSpec::Channel("stable".into()),
+        _ => VersionSpec::Latest,
+    }
+}
+
+/// A description of an origin for humans: the file, or `global default (<file>)`.
+pub fn origin_text(origin: &Origin) -> String {
+    match origin {
+        Origin::File { path } => path.display().to_string(),
+        Origin::Global { path } => format!("global default ({})", path.display()),
+        Origin::CommandLine => "command line".into(),
+    }
+}

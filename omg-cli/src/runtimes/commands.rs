@@ -1,0 +1,464 @@
+//! `omg use`, `omg runtimes install|uninstall|list`, `omg which`, `omg current`,
+//! `omg exec`: each returns what to print.
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+
+use omg_adapters_runtimes::{read_version_files, InstalledRuntime};
+use omg_domain::runtime::{conventional_contents, conventional_file, resolve_all, VersionSpec};
+use omg_ports::{Error, RemoteVersion, Result};
+use serde_json::{json, Value};
+
+use super::active::{active, default_spec, ensure, installed_match, origin_text, resolution};
+use super::context::Ctx;
+use super::mise::{self, MiseCommand};
+use super::progress;
+use crate::fast_path::Answer;
+use crate::render::Output;
+
+fn answer(out: &Output, text: String, value: Value) -> Answer {
+    let stdout = if out.json {
+        let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        text
+    };
+    Answer {
+        stdout,
+        stderr: String::new(),
+        code: crate::exit::OK,
+    }
+}
+
+fn block_on<T>(f: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Library {
+            library: "tokio".into(),
+            message: e.to_string(),
+        })?
+        .block_on(f)
+}
+
+fn cwd() -> Result<PathBuf> {
+    std::env::current_dir().map_err(|source| Error::Io {
+        path: PathBuf::from("."),
+        source,
+    })
+}
+
+fn install_json(i: &InstalledRuntime, now: bool) -> Value {
+    json!({
+        "runtime": i.record.runtime,
+        "version": i.version(),
+        "lts": i.record.release.lts,
+        "channel": i.record.release.channel,
+        "path": i.path,
+        "installed_now": now,
+        "sha256": i.record.artifact.sha256,
+    })
+}
+
+/// `omg use <runtime> [version] [--global]`.
+pub fn use_(
+    ctx: &Ctx,
+    out: &Output,
+    runtime: &str,
+    version: Option<&str>,
+    global: bool,
+) -> Result<Answer> {
+    let Some(provider) = ctx.provider(runtime) else {
+        return mise::run(
+            ctx,
+            &MiseCommand::Use {
+                runtime: runtime.into(),
+                version: version.map(String::from),
+                global,
+            },
+        );
+    };
+    let dir = cwd()?;
+    let spec = match version {
+        Some(v) => VersionSpec::parse(v),
+        None => resolution(&ctx.defaults, runtime, &dir)?
+            .map(|r| r.spec)
+            .unwrap_or_else(|| default_spec(runtime)),
+    };
+    let (installed, now) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
+    // The spec as typed stays in the file (`20`, `lts/iron`); without one, the exact version.
+    let written = version
+        .map(|v| v.trim().to_string())
+        .unwrap_or_else(|| installed.version().to_string());
+    let (target, text_where) = if global {
+        ctx.defaults.set(runtime, &written)?;
+        (ctx.defaults.path().to_path_buf(), "globally".to_string())
+    } else {
+        let Some(name) = conventional_file(runtime) else {
+            return Err(Error::InvalidRequest(format!(
+                "{runtime} has no version file of its own; use --global"
+            )));
+        };
+        let path = dir.join(name);
+        std::fs::write(&path, conventional_contents(runtime, &written)).map_err(|source| {
+            Error::Io {
+                path: path.clone(),
+                source,
+            }
+        })?;
+        (path, format!("in {}", dir.display()))
+    };
+    let mut text = String::new();
+    if now {
+        text.push_str(&format!(
+            "installed {runtime} {} in {}\n",
+            installed.version(),
+            installed.path.display()
+        ));
+    }
+    text.push_str(&format!(
+        "using {runtime} {} {text_where} ({} says {written})\n",
+        installed.version(),
+        target.display()
+    ));
+    if std::env::var_os("__OMG_HOOK").is_none() && !out.json {
+        text.push_str("note: add `eval \"$(omg hook bash)\"` to ~/.bashrc (or zsh/fish) so the version is on PATH when you enter the directory\n");
+    }
+    let mut value = install_json(&installed, now);
+    value["file"] = json!(target);
+    value["spec"] = json!(written);
+    value["global"] = json!(global);
+    Ok(answer(out, text, value))
+}
+
+/// `omg runtimes install <runtime> [version]`.
+pub fn install(ctx: &Ctx, out: &Output, runtime: &str, version: Option<&str>) -> Result<Answer> {
+    let Some(provider) = ctx.provider(runtime) else {
+        return mise::run(
+            ctx,
+            &MiseCommand::Install {
+                runtime: runtime.into(),
+                version: version.map(String::from),
+            },
+        );
+    };
+    let spec = version
+        .map(VersionSpec::parse)
+        .unwrap_or_else(|| default_spec(runtime));
+    let (i, now) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
+    let text = if now {
+        format!(
+            "installed {runtime} {} in {}\n",
+            i.version(),
+            i.path.display()
+        )
+    } else {
+        format!(
+            "{runtime} {} is already installed in {}\n",
+            i.version(),
+            i.path.display()
+        )
+    };
+    Ok(answer(out, text, install_json(&i, now)))
+}
+
+/// `omg runtimes uninstall <runtime> <version>`.
+pub fn uninstall(ctx: &Ctx, out: &Output, runtime: &str, version: &str) -> Result<Answer> {
+    if ctx.provider(runtime).is_none() && ctx.home.installed(runtime)?.is_empty() {
+        return mise::run(
+            ctx,
+            &MiseCommand::Uninstall {
+                runtime: runtime.into(),
+                version: version.into(),
+            },
+        );
+    }
+    let spec = VersionSpec::parse(version);
+    let Some(i) = installed_match(&ctx.home, runtime, &spec)? else {
+        return Err(Error::NotInstalled {
+            runtime: runtime.into(),
+            version: version.into(),
+        });
+    };
+    let path = ctx.home.uninstall(runtime, i.version())?;
+    Ok(answer(
+        out,
+        format!("removed {runtime} {} ({})\n", i.version(), path.display()),
+        json!({"runtime": runtime, "version": i.version(), "path": path, "removed": true}),
+    ))
+}
+
+/// `omg runtimes list [--remote] [runtime]`.
+pub fn list(ctx: &Ctx, out: &Output, runtime: Option<&str>, remote: bool) -> Result<Answer> {
+    if remote {
+        let Some(runtime) = runtime else {
+            return Err(Error::InvalidRequest(
+                "--remote needs a runtime: omg runtimes list --remote node".into(),
+            ));
+        };
+        let Some(provider) = ctx.provider(runtime) else {
+            return mise::run(
+                ctx,
+                &MiseCommand::List {
+                    runtime: runtime.into(),
+                    remote: true,
+                },
+            );
+        };
+        let versions: Vec<RemoteVersion> =
+            block_on(provider.remote_versions(ctx.installer.platform()))?;
+        let installed: Vec<String> = ctx
+            .home
+            .installed(runtime)?
+            .iter()
+            .map(|i| i.version().to_string())
+            .collect();
+        let mut text = String::new();
+        let mut rows = Vec::new();
+        for v in &versions {
+            let is_installed = installed.contains(&v.version);
+            let tag = v
+                .lts
+                .as_deref()
+                .map(|l| format!("lts/{}", l.to_ascii_lowercase()))
+                .or_else(|| v.channel.clone())
+                .or_else(|| v.prerelease.then(|| "pre-release".to_string()))
+                .unwrap_or_default();
+            let mut line = format!(
+                "{:<24} {:<16} {}",
+                v.version,
+                tag,
+                v.date.as_deref().unwrap_or("")
+            );
+            if is_installed {
+                line.push_str("  installed");
+            }
+            text.push_str(line.trim_end());
+            text.push('\n');
+            let mut row = serde_json::to_value(v).unwrap_or_default();
+            row["installed"] = json!(is_installed);
+            rows.push(row);
+        }
+        return Ok(answer(out, text, Value::Array(rows)));
+    }
+    let names: Vec<String> = match runtime {
+        Some(r) => vec![r.to_string()],
+        None => ctx.home.runtimes(),
+    };
+    if let Some(r) = runtime {
+        if ctx.provider(r).is_none() && ctx.home.installed(r)?.is_empty() {
+            return mise::run(
+                ctx,
+                &MiseCommand::List {
+                    runtime: r.into(),
+                    remote: false,
+                },
+            );
+        }
+    }
+    let dir = cwd()?;
+    let mut text = String::new();
+    let mut rows = Vec::new();
+    for name in names {
+        let here = active(&ctx.home, &ctx.defaults, &name, &dir)?;
+        let active_version = here
+            .as_ref()
+            .and_then(|a| a.installed.as_ref())
+            .map(|i| i.version().to_string());
+        for i in ctx.home.installed(&name)? {
+            let is_active = active_version.as_deref() == Some(i.version());
+            let tag = i
+                .record
+                .release
+                .lts
+                .as_deref()
+                .map(|l| format!("lts/{}", l.to_ascii_lowercase()))
+                .or_else(|| i.record.release.channel.clone())
+                .unwrap_or_default();
+            let mut line = format!("{name:<8} {:<20} {tag:<14}", i.version());
+            if is_active {
+                if let Some(a) = &here {
+                    line.push_str(&format!(" active ({})", origin_text(&a.resolution.origin)));
+                }
+            }
+            text.push_str(line.trim_end());
+            text.push('\n');
+            rows.push(json!({
+                "runtime": name,
+                "version": i.version(),
+                "lts": i.record.release.lts,
+                "channel": i.record.release.channel,
+                "path": i.path,
+                "active": is_active,
+            }));
+        }
+    }
+    if rows.is_empty() && !out.json {
+        text = "no runtimes installed; `omg use node 20` installs one\n".into();
+    }
+    Ok(answer(out, text, Value::Array(rows)))
+}
+
+/// The runtime that provides binary `name` here: a runtime of that name, an active
+/// installed version with that binary on its PATH entries, or a provider listing it.
+fn runtime_for(ctx: &Ctx, name: &str, dir: &Path) -> Result<Option<String>> {
+    if ctx.provider(name).is_some() || ctx.home.runtimes().iter().any(|r| r == name) {
+        return Ok(Some(name.to_string()));
+    }
+    for p in &ctx.providers {
+        if let Some(a) = active(&ctx.home, &ctx.defaults, p.name(), dir)? {
+            if let Some(i) = a.installed {
+                if i.bin_dirs().iter().any(|d| d.join(name).is_file()) {
+                    return Ok(Some(p.name().to_string()));
+                }
+            }
+        }
+    }
+    Ok(ctx
+        .providers
+        .iter()
+        .find(|p| p.binaries().iter().any(|b| b == name))
+        .map(|p| p.name().to_string()))
+}
+
+/// `omg which <runtime|binary>`.
+pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
+    let dir = cwd()?;
+    let Some(runtime) = runtime_for(ctx, name, &dir)? else {
+        return mise::run(ctx, &MiseCommand::Which { name: name.into() });
+    };
+    let Some(a) = active(&ctx.home, &ctx.defaults, &runtime, &dir)? else {
+        return Ok(Answer {
+            stdout: if out.json {
+                format!("{}\n", json!({"runtime": runtime, "active": false}))
+            } else {
+                String::new()
+            },
+            stderr: format!(
+                "omg: {runtime} has no version here: no version file in {} or above, no global default; run `omg use {runtime} <version>`\n",
+                dir.display()
+            ),
+            code: crate::exit::FAILURE,
+        });
+    };
+    let origin = origin_text(&a.resolution.origin);
+    let Some(i) = a.installed else {
+        return Err(Error::NotInstalled {
+            runtime,
+            version: a.resolution.spec_text,
+        });
+    };
+    let binary = i
+        .bin_dirs()
+        .iter()
+        .map(|d| d.join(name))
+        .find(|p| p.exists());
+    let shown = binary.clone().unwrap_or_else(|| i.path.clone());
+    let text = format!(
+        "{runtime} {} {}\n  decided by {origin} ({})\n",
+        i.version(),
+        shown.display(),
+        a.resolution.spec_text
+    );
+    let value = json!({
+        "runtime": runtime,
+        "version": i.version(),
+        "spec": a.resolution.spec_text,
+        "origin": a.resolution.origin,
+        "path": i.path,
+        "binary": binary,
+    });
+    Ok(answer(out, text, value))
+}
+
+/// `omg current`.
+pub fn current(ctx: &Ctx, out: &Output) -> Result<Answer> {
+    let dir = cwd()?;
+    let dirs = read_version_files(&dir);
+    let all = resolve_all(&dirs, &ctx.defaults.load()?, ctx.defaults.path());
+    let mut text = String::new();
+    let mut rows = Vec::new();
+    for r in all {
+        let installed = if ctx.provider(&r.runtime).is_some() {
+            installed_match(&ctx.home, &r.runtime, &r.spec)?
+        } else {
+            None
+        };
+        let state = match (&installed, ctx.provider(&r.runtime).is_some()) {
+            (Some(i), _) => i.version().to_string(),
+            (None, true) => "not installed".to_string(),
+            (None, false) => "via mise".to_string(),
+        };
+        text.push_str(&format!(
+            "{:<8} {:<16} {:<16} {}\n",
+            r.runtime,
+            r.spec_text,
+            state,
+            origin_text(&r.origin)
+        ));
+        rows.push(json!({
+            "runtime": r.runtime,
+            "spec": r.spec_text,
+            "version": installed.as_ref().map(|i| i.version().to_string()),
+            "installed": installed.is_some(),
+            "origin": r.origin,
+        }));
+    }
+    if rows.is_empty() && !out.json {
+        text = format!(
+            "no runtime versions are set in {} or above\n",
+            dir.display()
+        );
+    }
+    Ok(answer(out, text, Value::Array(rows)))
+}
+
+/// `omg exec <runtime>[@<version>] -- <cmd>...`: replaces this process on success.
+pub fn exec(ctx: &Ctx, out: &Output, target: &str, command: &[String]) -> Result<Answer> {
+    let (runtime, version) = match target.split_once('@') {
+        Some((r, v)) => (r.to_string(), Some(v.to_string())),
+        None => (target.to_string(), None),
+    };
+    let Some(provider) = ctx.provider(&runtime) else {
+        return mise::run(
+            ctx,
+            &MiseCommand::Exec {
+                runtime,
+                version,
+                command: command.to_vec(),
+            },
+        );
+    };
+    let dir = cwd()?;
+    let spec = match &version {
+        Some(v) => VersionSpec::parse(v),
+        None => match resolution(&ctx.defaults, &runtime, &dir)? {
+            Some(r) => r.spec,
+            None => {
+                return Err(Error::InvalidRequest(format!(
+                "no {runtime} version is set here; name one: omg exec {runtime}@<version> -- ..."
+            )))
+            }
+        },
+    };
+    let (installed, _) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
+    let Some((program, args)) = command.split_first() else {
+        return Err(Error::InvalidRequest("no command given after --".into()));
+    };
+    let mut path: Vec<PathBuf> = installed.bin_dirs();
+    if let Some(old) = std::env::var_os("PATH") {
+        path.extend(std::env::split_paths(&old));
+    }
+    let joined = std::env::join_paths(path).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(args).env("PATH", &joined);
+    for (k, v) in installed.env() {
+        cmd.env(k, v);
+    }
+    let err = cmd.exec();
+    Err(Error::Io {
+        path: PathBuf::from(program),
+        source: err,
+    })
+}

@@ -1,0 +1,151 @@
+//! Runtimes omg does not install itself go through mise (`omg use deno 1.40` ->
+//! `mise use deno@1.40`), when a mise binary is configured (`[runtimes] mise`) or on PATH.
+
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::Command;
+
+use omg_ports::{Error, Result};
+
+use super::context::Ctx;
+use crate::fast_path::Answer;
+
+/// mise's words for an omg command (without the program).
+pub fn words(command: &MiseCommand) -> Vec<String> {
+    let tool = |runtime: &str, version: &Option<String>| match version {
+        Some(v) => format!("{runtime}@{v}"),
+        None => runtime.to_string(),
+    };
+    match command {
+        MiseCommand::Use {
+            runtime,
+            version,
+            global,
+        } => {
+            let mut w = vec!["use".to_string()];
+            if *global {
+                w.push("--global".into());
+            }
+            w.push(tool(runtime, version));
+            w
+        }
+        MiseCommand::Install { runtime, version } => vec!["install".into(), tool(runtime, version)],
+        MiseCommand::Uninstall { runtime, version } => {
+            vec!["uninstall".into(), tool(runtime, &Some(version.clone()))]
+        }
+        MiseCommand::List { runtime, remote } => {
+            let verb = if *remote { "ls-remote" } else { "ls" };
+            vec![verb.into(), runtime.clone()]
+        }
+        MiseCommand::Which { name } => vec!["which".into(), name.clone()],
+        MiseCommand::Exec {
+            runtime,
+            version,
+            command,
+        } => {
+            let mut w = vec!["exec".into(), tool(runtime, version), "--".into()];
+            w.extend(command.iter().cloned());
+            w
+        }
+    }
+}
+
+/// An omg command for a runtime mise handles.
+#[derive(Debug, Clone)]
+pub enum MiseCommand {
+    /// `omg use`.
+    Use {
+        /// The tool.
+        runtime: String,
+        /// The version.
+        version: Option<String>,
+        /// `--global`.
+        global: bool,
+    },
+    /// `omg runtimes install`.
+    Install {
+        /// The tool.
+        runtime: String,
+        /// The version.
+        version: Option<String>,
+    },
+    /// `omg runtimes uninstall`.
+    Uninstall {
+        /// The tool.
+        runtime: String,
+        /// The version.
+        version: String,
+    },
+    /// `omg runtimes list`.
+    List {
+        /// The tool.
+        runtime: String,
+        /// `--remote`.
+        remote: bool,
+    },
+    /// `omg which`.
+    Which {
+        /// The tool or binary.
+        name: String,
+    },
+    /// `omg exec`.
+    Exec {
+        /// The tool.
+        runtime: String,
+        /// The version.
+        version: Option<String>,
+        /// The command.
+        command: Vec<String>,
+    },
+}
+
+fn mise_binary<'a>(ctx: &'a Ctx, runtime: &str) -> Result<&'a Path> {
+    ctx.mise.as_deref().ok_or_else(|| Error::NoMise {
+        runtime: runtime.to_string(),
+        native: ctx.native_list(),
+    })
+}
+
+fn runtime_of(command: &MiseCommand) -> &str {
+    match command {
+        MiseCommand::Use { runtime, .. }
+        | MiseCommand::Install { runtime, .. }
+        | MiseCommand::Uninstall { runtime, .. }
+        | MiseCommand::List { runtime, .. }
+        | MiseCommand::Exec { runtime, .. } => runtime,
+        MiseCommand::Which { name } => name,
+    }
+}
+
+/// Runs mise for `command` with the terminal (mise draws its own progress) and answers its
+/// exit code; `exec` replaces this process.
+///
+/// # Errors
+///
+/// [`Error::NoMise`] without a mise binary; [`Error::Io`] when it cannot be started.
+pub fn run(ctx: &Ctx, command: &MiseCommand) -> Result<Answer> {
+    let mise = mise_binary(ctx, runtime_of(command))?;
+    let args = words(command);
+    tracing::info!("delegating to {} {}", mise.display(), args.join(" "));
+    let mut cmd = Command::new(mise);
+    cmd.args(&args);
+    if matches!(command, MiseCommand::Exec { .. }) {
+        let err = cmd.exec();
+        return Err(Error::Io {
+            path: mise.to_path_buf(),
+            source: err,
+        });
+    }
+    let status = cmd.status().map_err(|source| Error::Io {
+        path: mise.to_path_buf(),
+        source,
+    })?;
+    Ok(Answer {
+        stdout: String::new(),
+        stderr: String::new(),
+        code: status
+            .code()
+            .map(|c| u8::try_from(c).unwrap_or(1))
+            .unwrap_or(1),
+    })
+}

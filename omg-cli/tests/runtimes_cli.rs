@@ -1,0 +1,590 @@
+//! `omg use`, `omg runtimes`, `omg which`, `omg exec`, `omg current` and the shell hook,
+//! through the real `omg` binary against a server on 127.0.0.1 serving node's, go's and
+//! bun's real index formats with small real archives (tar.xz, tar.gz, zip) whose binaries
+//! are shell scripts printing their version.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{omg_bin, Run};
+use omg_adapters_runtimes::fixtures::{BunReleases, GoDl, NodeDist, Tamper, TestServer};
+use omg_ports::ArchiveFormat;
+
+/// A private HOME with XDG directories, a project tree and the mirrors to use.
+struct World {
+    tmp: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+impl World {
+    fn new(mirrors: &[(&str, String)]) -> World {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = |s: &str| tmp.path().join(s).to_string_lossy().into_owned();
+        let mut env = vec![
+            ("HOME".to_string(), p("home")),
+            ("XDG_DATA_HOME".to_string(), p("data")),
+            ("XDG_CONFIG_HOME".to_string(), p("config")),
+            // No mise unless a test puts one there.
+            ("PATH".to_string(), "/usr/bin:/bin".to_string()),
+        ];
+        for (runtime, url) in mirrors {
+            env.push((
+                format!("OMG_RUNTIMES_{}_MIRROR", runtime.to_uppercase()),
+                url.clone(),
+            ));
+        }
+        for d in ["home", "data", "config", "proj/sub/deeper", "elsewhere"] {
+            std::fs::create_dir_all(tmp.path().join(d)).unwrap();
+        }
+        World { tmp, env }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.tmp.path().join(rel)
+    }
+
+    fn runtimes_dir(&self, runtime: &str) -> PathBuf {
+        self.path("data/omg/runtimes").join(runtime)
+    }
+
+    /// The entries of a runtime's directory (hidden leftovers included).
+    fn entries(&self, runtime: &str) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.runtimes_dir(runtime))
+            .map(|it| {
+                it.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    fn command(&self, program: &Path, cwd: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(self.path(cwd))
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        cmd
+    }
+
+    fn omg(&self, cwd: &str, args: &[&str]) -> Run {
+        self.omg_env(cwd, args, &[])
+    }
+
+    fn omg_env(&self, cwd: &str, args: &[&str], extra: &[(&str, &str)]) -> Run {
+        let out = self
+            .command(omg_bin(), cwd)
+            .args(args)
+            .envs(extra.iter().copied())
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+
+    fn write(&self, rel: &str, contents: &str) {
+        std::fs::write(self.path(rel), contents).unwrap();
+    }
+}
+
+fn node_world(format: ArchiveFormat) -> (TestServer, World) {
+    let server = TestServer::start();
+    let mirror = {
+        let mut dist = NodeDist::new(&server, "/node", format);
+        dist.release("21.6.1", None, Tamper::None)
+            .release("20.11.1", Some("Iron"), Tamper::None)
+            .release("20.9.0", Some("Iron"), Tamper::None)
+            .release("18.19.0", Some("Hydrogen"), Tamper::None)
+            .release("19.0.0", None, Tamper::WrongSum)
+            .release("17.0.0", None, Tamper::NoSum)
+            .release("16.0.0", None, Tamper::Truncated)
+            .release("15.0.0", None, Tamper::DotDot)
+            .release("14.0.0", None, Tamper::LinkOut);
+        dist.mirror()
+    };
+    let world = World::new(&[("node", mirror)]);
+    (server, world)
+}
+
+#[test]
+fn node_install_use_exec_which_hook_uninstall() {
+    for format in [ArchiveFormat::TarXz, ArchiveFormat::TarGz] {
+        let (_server, w) = node_world(format);
+
+        // The remote list in node's order, with LTS lines.
+        let remote = w.omg("proj", &["--json", "runtimes", "list", "--remote", "node"]);
+        let remote = remote.expect_code(0).json();
+        assert_eq!(remote[0]["version"], "21.6.1");
+        assert_eq!(remote[1]["lts"], "Iron");
+
+        // `omg use node 20`: installs the newest 20.x, writes .nvmrc as typed.
+        let used = w.omg("proj", &["--json", "use", "node", "20"]);
+        let used = used.expect_code(0).json();
+        assert_eq!(used["version"], "20.11.1", "{format:?}");
+        assert_eq!(used["installed_now"], true);
+        assert_eq!(
+            std::fs::read_to_string(w.path("proj/.nvmrc")).unwrap(),
+            "20\n"
+        );
+        assert_eq!(w.entries("node"), vec!["20.11.1"]);
+
+        // Run the fake node through omg exec, by spec and by the version file.
+        let run = w.omg("proj", &["exec", "node@20", "--", "node"]);
+        assert_eq!(run.ok(), "v20.11.1\n");
+        let run = w.omg("proj/sub/deeper", &["exec", "node", "--", "node"]);
+        assert_eq!(run.ok(), "v20.11.1\n");
+        // The in-tree npm link survived unpacking.
+        let run = w.omg("proj", &["exec", "node@20.11", "--", "npm"]);
+        assert_eq!(run.ok(), "npm fake\n");
+
+        // which: the version and the file that decided it, for the runtime and a binary.
+        let which = w
+            .omg("proj/sub", &["--json", "which", "node"])
+            .expect_code(0)
+            .json();
+        assert_eq!(which["version"], "20.11.1");
+        assert_eq!(
+            which["origin"]["path"],
+            w.path("proj/.nvmrc").to_string_lossy().as_ref()
+        );
+        let npm = w.omg("proj/sub", &["which", "npm"]);
+        assert!(npm.ok().starts_with("node 20.11.1 "), "{}", npm.stdout);
+
+        // A global default applies where no file decides.
+        let g = w.omg(
+            "elsewhere",
+            &["--json", "use", "node", "lts/hydrogen", "--global"],
+        );
+        assert_eq!(g.expect_code(0).json()["version"], "18.19.0");
+        let run = w.omg("elsewhere", &["exec", "node", "--", "node"]);
+        assert_eq!(run.ok(), "v18.19.0\n");
+        let which = w
+            .omg("elsewhere", &["--json", "which", "node"])
+            .expect_code(0)
+            .json();
+        assert_eq!(which["origin"]["kind"], "global");
+        // ... but the nearest file wins below proj.
+        let which = w
+            .omg("proj", &["--json", "which", "node"])
+            .expect_code(0)
+            .json();
+        assert_eq!(which["version"], "20.11.1");
+
+        // current lists what is active and why.
+        let cur = w
+            .omg("proj/sub", &["--json", "current"])
+            .expect_code(0)
+            .json();
+        assert_eq!(cur[0]["runtime"], "node");
+        assert_eq!(cur[0]["version"], "20.11.1");
+        assert_eq!(cur[0]["spec"], "20");
+
+        // The bash hook puts the right node first on PATH as the directory changes.
+        let script = format!(
+            "eval \"$('{}' hook bash)\"; cd '{}'; _omg_hook; node; cd '{}'; _omg_hook; node; \
+             '{}' hook-env bash | wc -c",
+            omg_bin().display(),
+            w.path("proj/sub").display(),
+            w.path("elsewhere").display(),
+            omg_bin().display(),
+        );
+        let out = w
+            .command(Path::new("/bin/bash"), "home")
+            .args(["-c", &script])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "v20.11.1\nv18.19.0\n0\n",
+            "stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+
+        // list marks the active version.
+        let list = w
+            .omg("proj", &["--json", "runtimes", "list"])
+            .expect_code(0)
+            .json();
+        let rows = list.as_array().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(rows
+            .iter()
+            .any(|r| r["version"] == "20.11.1" && r["active"] == true));
+
+        // An unknown version names the closest ones; nothing is installed.
+        let unknown = w.omg("proj", &["use", "node", "20.12"]);
+        unknown.expect_code(3);
+        assert!(
+            unknown.stderr.contains("closest: 20.11.1, 20.9.0"),
+            "{}",
+            unknown.stderr
+        );
+        let unknown = w.omg(
+            "proj",
+            &["--json", "runtimes", "install", "node", "lts/nope"],
+        );
+        unknown.expect_code(3);
+        assert_eq!(unknown.json()["error"]["kind"], "unknown_version");
+        assert_eq!(
+            unknown.json()["error"]["suggestions"],
+            serde_json::json!(["lts/iron", "lts/hydrogen"])
+        );
+
+        // Uninstall: gone, and `which` now says how to get it back.
+        let rm = w.omg("proj", &["runtimes", "uninstall", "node", "20"]);
+        assert!(rm.ok().starts_with("removed node 20.11.1"));
+        assert_eq!(w.entries("node"), vec!["18.19.0"]);
+        let which = w.omg("proj", &["which", "node"]);
+        which.expect_code(3);
+        assert!(
+            which.stderr.contains("node 20 is not installed"),
+            "{}",
+            which.stderr
+        );
+    }
+}
+
+#[test]
+fn spoiled_node_releases_install_nothing() {
+    let (_server, w) = node_world(ArchiveFormat::TarXz);
+    let cases = [
+        ("19.0.0", 8, "checksum mismatch for node-v19.0.0-"),
+        ("17.0.0", 8, "no published sha256 for node-v17.0.0-"),
+        ("16.0.0", 8, "download of http://127.0.0.1:"),
+        ("15.0.0", 8, "has an unsafe entry"),
+        ("14.0.0", 8, "link points outside"),
+    ];
+    for (version, code, message) in cases {
+        let run = w.omg("proj", &["runtimes", "install", "node", version]);
+        run.expect_code(code);
+        assert!(run.stderr.contains(message), "{version}: {}", run.stderr);
+        assert!(run.stderr.contains("nothing was installed") || version == "16.0.0");
+        assert_eq!(
+            w.entries("node"),
+            Vec::<String>::new(),
+            "{version} left files"
+        );
+        assert!(!w.path("escaped").exists());
+    }
+    // Both sums are named on a mismatch.
+    let run = w.omg("proj", &["--json", "runtimes", "install", "node", "19"]);
+    let e = &run.json()["error"];
+    assert_eq!(e["kind"], "checksum_mismatch");
+    let msg = e["message"].as_str().unwrap();
+    assert!(
+        msg.contains("expected sha256 ") && msg.contains(", got "),
+        "{msg}"
+    );
+}
+
+#[test]
+fn go_and_bun_install_activate_and_run() {
+    let server = TestServer::start();
+    let go_mirror = {
+        let mut go = GoDl::new(&server, "/go");
+        go.release("1.23rc1", false, Tamper::None)
+            .release("1.22.1", true, Tamper::None)
+            .release("1.22.0", true, Tamper::None)
+            .release("1.21.0", true, Tamper::WrongSum)
+            .release("1.20.0", true, Tamper::DotDot);
+        go.mirror()
+    };
+    let bun_mirror = {
+        let mut bun = BunReleases::new(&server, "/bun");
+        bun.release("1.1.0", Tamper::None)
+            .release("1.0.30", Tamper::NoSum)
+            .release("1.0.0", Tamper::Truncated);
+        bun.mirror()
+    };
+    let w = World::new(&[("go", go_mirror), ("bun", bun_mirror)]);
+
+    // go.mod's toolchain line decides; exec installs what it names.
+    w.write(
+        "proj/go.mod",
+        "module example.com/p\n\ngo 1.22\n\ntoolchain go1.22.0\n",
+    );
+    let run = w.omg("proj/sub", &["exec", "go", "--", "go"]);
+    assert!(
+        run.ok().starts_with("go version go1.22.0 "),
+        "{}",
+        run.stdout
+    );
+    // `omg use go 1.22` is content with the installed 1.22.0 and writes .go-version, which
+    // beats go.mod in the same directory.
+    let used = w
+        .omg("proj", &["--json", "use", "go", "1.22"])
+        .expect_code(0)
+        .json();
+    assert_eq!(used["version"], "1.22.0");
+    assert_eq!(used["installed_now"], false);
+    // `latest` asks the source: the newest stable (never the rc); then 1.22 means 1.22.1.
+    let latest = w
+        .omg("proj", &["--json", "runtimes", "install", "go"])
+        .expect_code(0)
+        .json();
+    assert_eq!(latest["version"], "1.22.1");
+    assert_eq!(
+        std::fs::read_to_string(w.path("proj/.go-version")).unwrap(),
+        "1.22\n"
+    );
+    let which = w
+        .omg("proj/sub", &["--json", "which", "go"])
+        .expect_code(0)
+        .json();
+    assert_eq!(which["version"], "1.22.1");
+    let run = w.omg("proj", &["exec", "go@1.23rc1", "--", "go"]);
+    assert!(
+        run.ok().starts_with("go version go1.23rc1 "),
+        "{}",
+        run.stdout
+    );
+    let bad = w.omg("proj", &["runtimes", "install", "go", "1.21.0"]);
+    bad.expect_code(8);
+    assert!(
+        bad.stderr.contains("checksum mismatch for go1.21.0."),
+        "{}",
+        bad.stderr
+    );
+    let bad = w.omg("proj", &["runtimes", "install", "go", "1.20.0"]);
+    bad.expect_code(8);
+    assert!(bad.stderr.contains("unsafe entry"), "{}", bad.stderr);
+    let unknown = w.omg("proj", &["runtimes", "install", "go", "1.19"]);
+    unknown.expect_code(3);
+    assert!(
+        unknown.stderr.contains("closest: 1.20.0"),
+        "{}",
+        unknown.stderr
+    );
+
+    // bun: zip assets from the releases API.
+    let used = w.omg("proj", &["use", "bun", "1.1"]);
+    assert!(used.ok().contains("using bun 1.1.0"), "{}", used.stdout);
+    assert_eq!(
+        std::fs::read_to_string(w.path("proj/.bun-version")).unwrap(),
+        "1.1\n"
+    );
+    let run = w.omg("proj/sub/deeper", &["exec", "bun", "--", "bun"]);
+    assert_eq!(run.ok(), "1.1.0\n");
+    let bad = w.omg("proj", &["runtimes", "install", "bun", "1.0.30"]);
+    bad.expect_code(8);
+    assert!(
+        bad.stderr.contains("no published sha256 for bun-"),
+        "{}",
+        bad.stderr
+    );
+    let bad = w.omg("proj", &["runtimes", "install", "bun", "1.0.0"]);
+    bad.expect_code(8);
+    assert!(
+        bad.stderr.contains("download of http://127.0.0.1:"),
+        "{}",
+        bad.stderr
+    );
+    assert_eq!(w.entries("bun"), vec!["1.1.0"]);
+    let mut go = w.entries("go");
+    go.sort();
+    assert_eq!(go, vec!["1.22.0", "1.22.1", "1.23rc1"]);
+
+    // current shows both, with their files.
+    let cur = w.omg("proj", &["--json", "current"]).expect_code(0).json();
+    let names: Vec<&str> = cur
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["runtime"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["bun", "go"]);
+}
+
+/// The resolution rules end to end: which file decides, across nested directories.
+#[test]
+fn version_files_decide_across_nested_directories() {
+    let (_server, w) = node_world(ArchiveFormat::TarXz);
+    for v in ["20.11.1", "18.19.0", "21.6.1"] {
+        w.omg("home", &["runtimes", "install", "node", v])
+            .expect_code(0);
+    }
+    w.write("proj/.tool-versions", "nodejs 21.6.1\n");
+    w.write(
+        "proj/sub/package.json",
+        r#"{"engines":{"node":">=18"},"volta":{"node":"18.19.0"}}"#,
+    );
+    w.write("proj/sub/deeper/package.json", r#"{"name":"no-node-here"}"#);
+    std::fs::create_dir_all(w.path("proj/sub/deeper/nvm")).unwrap();
+    w.write("proj/sub/deeper/nvm/.nvmrc", "lts/iron\n");
+    let cases = [
+        ("proj", "21.6.1", "proj/.tool-versions"),
+        ("proj/sub", "18.19.0", "proj/sub/package.json"),
+        ("proj/sub/deeper", "18.19.0", "proj/sub/package.json"),
+        (
+            "proj/sub/deeper/nvm",
+            "20.11.1",
+            "proj/sub/deeper/nvm/.nvmrc",
+        ),
+    ];
+    for (cwd, version, file) in cases {
+        let which = w
+            .omg(cwd, &["--json", "which", "node"])
+            .expect_code(0)
+            .json();
+        assert_eq!(which["version"], version, "in {cwd}");
+        assert_eq!(
+            which["origin"]["path"],
+            w.path(file).to_string_lossy().as_ref(),
+            "in {cwd}"
+        );
+        let run = w.omg(cwd, &["exec", "node", "--", "node"]);
+        assert_eq!(run.ok(), format!("v{version}\n"), "in {cwd}");
+    }
+    let none = w.omg("elsewhere", &["which", "node"]);
+    none.expect_code(1);
+    assert!(
+        none.stderr.contains("has no version here"),
+        "{}",
+        none.stderr
+    );
+}
+
+/// mise delegation, with a stand-in `mise` script that records its arguments.
+#[test]
+fn other_runtimes_go_through_mise() {
+    let w = World::new(&[]);
+    let bin = w.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = w.path("mise.log");
+    let mise = bin.join("mise");
+    std::fs::write(
+        &mise,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\necho \"fake mise $1\"\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&mise, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let with_mise = [("PATH", path.as_str())];
+    let cases: [(&[&str], &str); 6] = [
+        (&["use", "deno", "1.40"], "use deno@1.40"),
+        (
+            &["use", "deno", "1.40", "--global"],
+            "use --global deno@1.40",
+        ),
+        (&["runtimes", "install", "zig", "0.11"], "install zig@0.11"),
+        (
+            &["runtimes", "uninstall", "zig", "0.11"],
+            "uninstall zig@0.11",
+        ),
+        (&["runtimes", "list", "--remote", "deno"], "ls-remote deno"),
+        (
+            &["exec", "deno@1.40", "--", "deno", "--version"],
+            "exec deno@1.40 -- deno --version",
+        ),
+    ];
+    for (args, want) in cases {
+        let _ = std::fs::remove_file(&log);
+        let run = w.omg_env("proj", args, &with_mise);
+        run.expect_code(0);
+        assert_eq!(
+            std::fs::read_to_string(&log).unwrap(),
+            format!("{want}\n"),
+            "{args:?}"
+        );
+    }
+    // Configured instead of on PATH.
+    std::fs::create_dir_all(w.path("config/omg")).unwrap();
+    w.write(
+        "config/omg/config.toml",
+        &format!("[runtimes]\nmise = \"{}\"\n", mise.display()),
+    );
+    let _ = std::fs::remove_file(&log);
+    w.omg("proj", &["use", "deno", "2"]).expect_code(0);
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "use deno@2\n");
+    std::fs::remove_file(w.path("config/omg/config.toml")).unwrap();
+
+    // Without mise: a clear message, exit 5.
+    let run = w.omg("proj", &["use", "deno", "1.40"]);
+    run.expect_code(5);
+    assert!(
+        run.stderr
+            .contains("deno is not a runtime omg installs itself"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("https://mise.jdx.dev"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// An install killed mid-download (SIGKILL: no cleanup runs) leaves only a hidden staging
+/// directory: nothing is listed or activated, and the next install removes it.
+#[test]
+fn a_killed_install_leaves_nothing_usable_behind() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut dist = NodeDist::new(&server, "/node", ArchiveFormat::TarXz);
+        dist.release("21.6.1", None, Tamper::None).release(
+            "20.11.1",
+            Some("Iron"),
+            Tamper::Stalled,
+        );
+        dist.mirror()
+    };
+    let w = World::new(&[("node", mirror)]);
+    let mut child = w
+        .command(omg_bin(), "proj")
+        .args(["use", "node", "20.11.1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until part of the archive is on disk inside the staging directory.
+    let node_dir = w.runtimes_dir("node");
+    let partial_on_disk = || -> bool {
+        let Ok(entries) = std::fs::read_dir(&node_dir) else {
+            return false;
+        };
+        entries.filter_map(|e| e.ok()).any(|e| {
+            std::fs::read_dir(e.path())
+                .map(|files| {
+                    files
+                        .filter_map(|f| f.ok())
+                        .any(|f| f.metadata().is_ok_and(|m| m.len() > 0))
+                })
+                .unwrap_or(false)
+        })
+    };
+    while !partial_on_disk() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "omg exited before the stall"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let left = w.entries("node");
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].starts_with(".tmp-"), "{left:?}");
+    assert!(
+        !w.path("proj/.nvmrc").exists(),
+        "the version file was written"
+    );
+    let list = w
+        .omg("proj", &["--json", "runtimes", "list"])
+        .expect_code(0)
+        .json();
+    assert_eq!(list, serde_json::json!([]));
+    // The next install sweeps the leftover of the dead process.
+    w.omg("proj", &["runtimes", "install", "node", "21"])
+        .expect_code(0);
+    assert_eq!(w.entries("node"), vec!["21.6.1"]);
+}
