@@ -150,19 +150,6 @@ pub async fn last_summary(info: &BackendInfo, cache: &Path) -> Option<SecuritySu
     store.load_security(info).await.ok().flatten()
 }
 
-/// The engine's status with the last audit's summary from the default feed cache.
-///
-/// # Errors
-///
-/// As [`Engine::status`].
-pub async fn status(engine: &Engine) -> Result<omg_ports::Status> {
-    let mut status = engine.status().await?;
-    if let Ok(cache) = default_cache_path() {
-        status.security = last_summary(&engine.backend_info(), &cache).await;
-    }
-    Ok(status)
-}
-
 /// `the Debian security feed for bookworm`.
 pub fn feed_title(kind: FeedKind, release: Option<&str>) -> String {
     match release {

@@ -21,6 +21,7 @@
 
 pub mod audit;
 mod builder;
+pub mod status;
 
 pub use builder::{detect_backend, BackendChoice, Omg, OmgBuilder};
 pub use omg_adapters_alpm as alpm;

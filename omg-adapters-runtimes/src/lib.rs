@@ -27,7 +27,7 @@ mod unpack;
 mod version_files;
 
 pub use defaults::GlobalDefaults;
-pub use home::{InstallRecord, InstalledRuntime, RuntimesHome, RECORD_FILE};
+pub use home::{summary, InstallRecord, InstalledRuntime, RuntimesHome, RECORD_FILE};
 pub use install::Installer;
 pub use unpack::unpack;
 pub use version_files::read_version_files;

@@ -699,6 +699,7 @@ fn status_counts() {
             "orphans": 1,
             "upgradable": 1,
             "security": null,
+            "runtimes": [],
         })
     );
 }

@@ -81,11 +81,11 @@ fn fixture(dir: &Path) -> FixtureRoot {
 
 fn start(omgd: &Path, conf: &Path, dir: &Path) -> Daemon {
     let conf = conf.to_str().expect("UTF-8");
-    start_with(omgd, &["--backend", "alpm", "--config", conf], dir)
+    start_with(omgd, &["--backend", "alpm", "--config", conf], dir, &[])
 }
 
 /// omgd with these backend options, its socket and state in `dir`.
-fn start_with(omgd: &Path, backend: &[&str], dir: &Path) -> Daemon {
+fn start_with(omgd: &Path, backend: &[&str], dir: &Path, env: &[(&str, &str)]) -> Daemon {
     let run = dir.join("run");
     std::fs::create_dir_all(&run).expect("socket dir");
     std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).expect("chmod");
@@ -94,6 +94,11 @@ fn start_with(omgd: &Path, backend: &[&str], dir: &Path) -> Daemon {
         .args(backend)
         // No background security audit (it would try the network).
         .args(["--audit-secs", "0"])
+        // The same hermetic homes as `common::omg`, unless the test gives its own.
+        .env("XDG_CONFIG_HOME", "/nonexistent/omg-tests/config")
+        .env("XDG_CACHE_HOME", "/nonexistent/omg-tests/cache")
+        .env("XDG_DATA_HOME", "/nonexistent/omg-tests/data")
+        .envs(env.iter().copied())
         .arg("--socket")
         .arg(&socket)
         .arg("--state")
@@ -208,7 +213,7 @@ fn apt_daemon_on_the_host_answers_like_direct_mode() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).expect("chmod");
-    let daemon = start_with(&omgd, &["--backend", "apt"], dir.path());
+    let daemon = start_with(&omgd, &["--backend", "apt"], dir.path(), &[]);
     // The first status of a 60,000-package apt cache takes omgd a few seconds (a debug build
     // on a busy machine can pass omg's 2 s patience): wait until it has it.
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -227,4 +232,61 @@ fn apt_daemon_on_the_host_answers_like_direct_mode() {
         vec!["outdated"],
     ];
     assert_same_as_direct(&["--backend", "apt"], &commands, &daemon.socket);
+}
+
+#[test]
+fn omgd_status_follows_the_runtimes_without_a_request() {
+    let Some(omgd) = omgd_bin() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = fixture(&dir.path().join("root"));
+    let conf = root.config_path().to_str().expect("UTF-8").to_string();
+    let config_home = dir.path().join("config");
+    let data_home = dir.path().join("data");
+    let env = [
+        ("XDG_CONFIG_HOME", config_home.to_str().expect("UTF-8")),
+        ("XDG_DATA_HOME", data_home.to_str().expect("UTF-8")),
+    ];
+    // omgd reads the runtimes from the same homes as omg.
+    let daemon = start_with(
+        &omgd,
+        &["--backend", "alpm", "--config", conf.as_str()],
+        dir.path(),
+        &env,
+    );
+    let socket = daemon.socket.to_str().expect("UTF-8").to_string();
+    let status = |daemon_path: bool| {
+        let mut args = vec!["--backend", "alpm", "--config", conf.as_str(), "status"];
+        let mut vars = env.to_vec();
+        if daemon_path {
+            vars.extend([
+                ("OMG_SOCKET", socket.as_str()),
+                ("OMG_BACKEND_BIN", "/nonexistent"),
+            ]);
+        } else {
+            args.push("--no-daemon");
+        }
+        omg(&args, &vars)
+    };
+    assert!(!status(true).ok().contains("runtimes"));
+    std::fs::create_dir_all(config_home.join("omg")).expect("config dir");
+    std::fs::write(
+        config_home.join("omg/runtimes.toml"),
+        "[global]\nnode = \"20\"\n",
+    )
+    .expect("runtimes.toml");
+    let want = "runtimes    node (global default \"20\" is not installed; none installed)\n";
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let served = status(true);
+        if served.ok().contains(want) {
+            assert_eq!(served.stdout, status(false).ok());
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "omgd never showed the runtime:\n{}",
+            served.stdout
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }

@@ -141,7 +141,7 @@ async fn list(snap: &Snapshot, kind: ListKind) -> Response {
 }
 
 async fn status(snap: &Snapshot) -> Response {
-    match omg::audit::status(&snap.engine).await {
+    match omg::status::status(&snap.engine).await {
         Ok(s) => Response::Status(s),
         Err(e) => Response::from(e),
     }

@@ -107,8 +107,10 @@ impl Engine {
             explicit,
             orphans: self.backend.orphans().await?.len(),
             upgradable: self.backend.upgradable().await?.len(),
-            // The shells add the last audit's summary (it lives in their feed cache).
+            // The shells add the last audit's summary (it lives in their feed cache) and the
+            // runtimes (on disk).
             security: None,
+            runtimes: Vec::new(),
         })
     }
 }

@@ -44,7 +44,7 @@ pub use runtime::{
     ArchiveFormat, Artifact, InstallLayout, Platform, RemoteVersion, RuntimeProvider, Strip,
 };
 pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
-pub use status::{ListKind, SecuritySummary, Status};
+pub use status::{ListKind, RuntimeStatus, SecuritySummary, Status};
 #[cfg(feature = "mock")]
 pub use store::MockStore;
 pub use store::{CachedFeed, FeedMeta, StatusSnapshot, Store};

@@ -36,6 +36,23 @@ pub struct Status {
     /// Known vulnerabilities of the installed packages, as of the last audit (by `omg audit`
     /// or omgd's background refresh); `None` when no audit has run yet.
     pub security: Option<SecuritySummary>,
+    /// The language runtimes omg manages for this user: installed versions and global
+    /// defaults (what applies where no version file decides).
+    pub runtimes: Vec<RuntimeStatus>,
+}
+
+/// One language runtime's installed versions and global default, for `omg status`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
+pub struct RuntimeStatus {
+    /// The runtime (`node`, `python`, ...).
+    pub name: String,
+    /// The global default's spec (`20`, `lts`), if one is set.
+    pub default_spec: Option<String>,
+    /// The installed version the global default selects, if any.
+    pub default_version: Option<String>,
+    /// Installed versions, newest first.
+    pub installed: Vec<String>,
 }
 
 /// The outcome of the last security audit, for `omg status`.

@@ -1,8 +1,8 @@
 //! Every `Request` and `Response` variant survives encode -> frame -> read -> decode.
 
 use omg_ports::{
-    BackendInfo, InstallReason, Installed, ListKind, MatchKind, Package, PackageSummary, SearchHit,
-    SearchQuery, SearchResults, SecuritySummary, Status, VersionScheme,
+    BackendInfo, InstallReason, Installed, ListKind, MatchKind, Package, PackageSummary,
+    RuntimeStatus, SearchHit, SearchQuery, SearchResults, SecuritySummary, Status, VersionScheme,
 };
 use omg_transport_uds::frame::{append_frame, blocking, nonblocking};
 use omg_transport_uds::message::{
@@ -160,15 +160,33 @@ fn status() -> impl Strategy<Value = Status> {
             audited_at: t[1],
         },
     ));
-    (text(), any::<[usize; 5]>(), security).prop_map(|(backend, n, security)| Status {
-        backend,
-        available: n[0],
-        installed: n[1],
-        explicit: n[2],
-        orphans: n[3],
-        upgradable: n[4],
-        security,
-    })
+    let runtime = (
+        text(),
+        proptest::option::of(text()),
+        proptest::option::of(text()),
+        proptest::collection::vec(text(), 0..3),
+    )
+        .prop_map(
+            |(name, default_spec, default_version, installed)| RuntimeStatus {
+                name,
+                default_spec,
+                default_version,
+                installed,
+            },
+        );
+    let runtimes = proptest::collection::vec(runtime, 0..3);
+    (text(), any::<[usize; 5]>(), security, runtimes).prop_map(
+        |(backend, n, security, runtimes)| Status {
+            backend,
+            available: n[0],
+            installed: n[1],
+            explicit: n[2],
+            orphans: n[3],
+            upgradable: n[4],
+            security,
+            runtimes,
+        },
+    )
 }
 
 fn protocol() -> impl Strategy<Value = (u16, u16)> {

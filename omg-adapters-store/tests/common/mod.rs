@@ -112,6 +112,7 @@ pub fn status(available: usize, taken_at: i64) -> StatusSnapshot {
             orphans: 3,
             upgradable: 7,
             security: None,
+            runtimes: Vec::new(),
         },
         taken_at,
     }

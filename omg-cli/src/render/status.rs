@@ -1,6 +1,6 @@
 //! `omg status`.
 
-use omg_ports::{SecuritySummary, Status};
+use omg_ports::{RuntimeStatus, SecuritySummary, Status};
 
 use super::{json, Output, Style};
 
@@ -19,6 +19,10 @@ pub fn status(out: &Output, s: &Status) -> String {
     ];
     if let Some(sec) = &s.security {
         rows.push(("vulnerable", security_line(sec)));
+    }
+    let runtimes: Vec<String> = s.runtimes.iter().map(runtime_line).collect();
+    if !runtimes.is_empty() {
+        rows.push(("runtimes", runtimes.join("\n            ")));
     }
     rows.iter()
         .map(|(k, v)| format!("{}  {v}\n", out.paint(Style::Bold, &format!("{k:<10}"))))
@@ -56,4 +60,21 @@ fn security_line(s: &SecuritySummary) -> String {
         s.feed,
         super::age(now - s.fetched_at)
     )
+}
+
+/// `node 20.11.1 (global default "20"; installed 20.11.1, 18.19.0)`.
+fn runtime_line(r: &RuntimeStatus) -> String {
+    let installed = if r.installed.is_empty() {
+        "none installed".to_string()
+    } else {
+        format!("installed {}", r.installed.join(", "))
+    };
+    match (&r.default_spec, &r.default_version) {
+        (Some(spec), Some(v)) => format!("{} {v} (global default \"{spec}\"; {installed})", r.name),
+        (Some(spec), None) => format!(
+            "{} (global default \"{spec}\" is not installed; {installed})",
+            r.name
+        ),
+        (None, _) => format!("{} ({installed})", r.name),
+    }
 }

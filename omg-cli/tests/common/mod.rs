@@ -86,6 +86,11 @@ pub fn omg<S: AsRef<std::ffi::OsStr>>(args: &[S], env: &[(&str, &str)]) -> Run {
         .env_remove("OMG_LOG")
         .env_remove("NO_COLOR")
         .env_remove("OMG_SOCKET")
+        // Hermetic by default: no configuration, feed cache or runtimes of the user running
+        // the tests (a test that needs them sets its own).
+        .env("XDG_CONFIG_HOME", "/nonexistent/omg-tests/config")
+        .env("XDG_CACHE_HOME", "/nonexistent/omg-tests/cache")
+        .env("XDG_DATA_HOME", "/nonexistent/omg-tests/data")
         .envs(env.iter().copied());
     let out = cmd
         .output()

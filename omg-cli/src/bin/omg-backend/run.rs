@@ -95,7 +95,7 @@ async fn text(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String> {
             let kind = list.kind();
             Ok(render::list(out, kind, &engine.list(kind).await?))
         }
-        Command::Status => Ok(render::status(out, &omg::audit::status(engine).await?)),
+        Command::Status => Ok(render::status(out, &omg::status::status(engine).await?)),
         Command::Outdated => Ok(render::list(
             out,
             ListKind::Upgradable,
