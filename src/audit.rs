@@ -1,7 +1,9 @@
 //! The security audit wired together: the host's feed (chosen from the backend and the root's
 //! os-release), fetched through [`omg_adapters_remote`] with conditional requests and cached
 //! in a redb file ([`omg_adapters_store`]), matched against the installed packages by the
-//! domain ([`omg_domain::audit`]). `omg audit` and omgd's background refresh both run it;
+//! domain ([`omg_domain::audit`]). For Debian, the tracker's DSA and DLA lists are fetched
+//! the same way and their numbers added to the findings; they are optional (a warning says
+//! when they are missing). `omg audit` and omgd's background refresh both run it;
 //! each run also saves a [`SecuritySummary`] that `omg status` shows.
 
 use std::path::{Path, PathBuf};
@@ -10,10 +12,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use omg_adapters_remote::{HttpConfig, HttpFetcher, TrackerSource};
 use omg_adapters_store::RedbStore;
-use omg_domain::audit::audit as match_findings;
+use omg_domain::audit::{advisory_ids, audit as match_findings};
 use omg_ports::{
-    AdvisorySource, BackendInfo, Error, FeedKind, FeedOrigin, FeedRequest, Finding, Result,
-    SecuritySummary, Severity, Store,
+    Advisories, AdvisorySource, BackendInfo, Error, FeedKind, FeedOrigin, FeedRequest, Finding,
+    Result, SecuritySummary, Severity, Store,
 };
 
 use crate::Engine;
@@ -27,6 +29,10 @@ pub struct FeedOverrides {
     pub debian: Option<String>,
     /// `[audit] ubuntu_feed`.
     pub ubuntu: Option<String>,
+    /// `[audit] debian_dsa_feed`: the tracker's `data/DSA/list`.
+    pub debian_dsa: Option<String>,
+    /// `[audit] debian_dla_feed`: the tracker's `data/DLA/list`.
+    pub debian_dla: Option<String>,
     /// `[audit] release`: Debian codename or Ubuntu version, instead of os-release's.
     pub release: Option<String>,
 }
@@ -37,6 +43,8 @@ impl FeedOverrides {
             FeedKind::Arch => self.arch.clone(),
             FeedKind::Debian => self.debian.clone(),
             FeedKind::Ubuntu => self.ubuntu.clone(),
+            FeedKind::DebianDsa => self.debian_dsa.clone(),
+            FeedKind::DebianDla => self.debian_dla.clone(),
         }
         .unwrap_or_else(|| kind.default_url().to_owned())
     }
@@ -70,6 +78,9 @@ pub struct Audit {
     pub checked_at: i64,
     /// Why the cached copy was used although the network was asked.
     pub warning: Option<String>,
+    /// Debian: why DSA or DLA numbers are missing (a list could not be fetched and is not
+    /// cached) or come from the cached copy of a list; one message each.
+    pub advisory_warnings: Vec<String>,
     /// Every vulnerable installed package.
     pub findings: Vec<Finding>,
     /// The counts saved for `omg status`.
@@ -102,12 +113,31 @@ pub async fn audit(engine: &Engine, options: &AuditOptions) -> Result<Audit> {
     let backend = engine.backend();
     let installed = backend.installed_sources().await?;
     let upgradable = backend.upgradable().await?;
-    let findings = match_findings(
+    let mut findings = match_findings(
         info.version_scheme,
         &installed,
         &snapshot.advisories,
         &upgradable,
     );
+    let mut advisory_warnings = Vec::new();
+    if let (FeedKind::Debian, Some(release)) = (kind, release.as_deref()) {
+        for list in [FeedKind::DebianDsa, FeedKind::DebianDla] {
+            let request = FeedRequest {
+                kind: list,
+                url: options.overrides.url(list),
+                release: None,
+                offline: options.offline,
+            };
+            match attach_list(&source, &request, &mut findings, release).await {
+                Ok(None) => {}
+                Ok(Some(w)) => advisory_warnings.push(w),
+                Err(e) => advisory_warnings.push(format!(
+                    "{} numbers are missing from the findings: {e}",
+                    list_ids(list)
+                )),
+            }
+        }
+    }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let summary = SecuritySummary {
         feed: feed_title(kind, release.as_deref()),
@@ -129,9 +159,39 @@ pub async fn audit(engine: &Engine, options: &AuditOptions) -> Result<Audit> {
         fetched_at: snapshot.fetched_at,
         checked_at: snapshot.checked_at,
         warning: snapshot.warning,
+        advisory_warnings,
         findings,
         summary,
     })
+}
+
+/// Adds the DSA or DLA numbers of `request`'s list to `findings`; a warning when the cached
+/// copy was used because the download failed.
+async fn attach_list(
+    source: &TrackerSource,
+    request: &FeedRequest,
+    findings: &mut [Finding],
+    release: &str,
+) -> Result<Option<String>> {
+    let snapshot = source.advisories(request).await?;
+    if let Advisories::DebianAdvisories(list) = &snapshot.advisories {
+        advisory_ids::attach(findings, list, release);
+    }
+    Ok(snapshot.warning.map(|w| {
+        format!(
+            "{} numbers come from the cached copy of {}: {w}",
+            list_ids(request.kind),
+            request.kind.title()
+        )
+    }))
+}
+
+/// `DSA` or `DLA`.
+fn list_ids(kind: FeedKind) -> &'static str {
+    match kind {
+        FeedKind::DebianDla => "DLA",
+        _ => "DSA",
+    }
 }
 
 /// The last audit's summary for `info`'s backend, from the cache file; `None` when there is

@@ -32,8 +32,11 @@
 //! | Arch | `https://security.archlinux.org/all.json` | JSON array of AVG groups |
 //! | Debian | `https://security-tracker.debian.org/tracker/data/json` | JSON: source -> issue -> releases |
 //! | Ubuntu | `https://osv-vulnerabilities.storage.googleapis.com/Ubuntu/all.zip` | zip of OSV JSON records |
+//! | DSA list | the tracker repository's `data/DSA/list` (raw, on salsa.debian.org) | text: advisory, CVEs, releases fixed |
+//! | DLA list | the tracker repository's `data/DLA/list` | the same, for LTS |
 //!
-//! The Debian JSON carries CVE and `TEMP-` ids only (DSA/DLA numbers are not in it).
+//! The Debian JSON carries CVE and `TEMP-` ids only; the DSA and DLA numbers come from the
+//! two lists, fetched and cached the same way.
 
 #![warn(missing_docs)]
 

@@ -162,7 +162,8 @@ pub fn lock_timeout() -> Result<Option<std::time::Duration>> {
     }
 }
 
-/// The security audit's options: `[audit] arch_feed / debian_feed / ubuntu_feed / release`
+/// The security audit's options: `[audit] arch_feed / debian_feed / ubuntu_feed /
+/// debian_dsa_feed / debian_dla_feed / release`
 /// (or `OMG_AUDIT_*`), and the default feed cache.
 ///
 /// # Errors
@@ -175,6 +176,8 @@ pub fn audit_options(offline: bool) -> Result<omg::audit::AuditOptions> {
             arch: config.string("audit", "arch_feed"),
             debian: config.string("audit", "debian_feed"),
             ubuntu: config.string("audit", "ubuntu_feed"),
+            debian_dsa: config.string("audit", "debian_dsa_feed"),
+            debian_dla: config.string("audit", "debian_dla_feed"),
             release: config.string("audit", "release"),
         },
         offline,

@@ -1,6 +1,7 @@
 //! `omg --backend apt audit` end to end over a fixture apt root (a dpkg status with
 //! `Source:` fields, a repository list with candidates, os-release naming bookworm) and the
-//! Debian tracker's JSON served from 127.0.0.1: real libapt, real binaries, exact findings.
+//! Debian tracker's JSON and its DSA and DLA lists served from 127.0.0.1: real libapt, real
+//! binaries, exact findings.
 //! The same root as Ubuntu 22.04 against an osv.dev-style `all.zip` of Ubuntu OSV records.
 
 mod common;
@@ -179,43 +180,42 @@ fn finding(
     })
 }
 
-#[test]
-fn debian_findings_through_source_packages() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    apt_root(&root);
-    let server = Server::start();
-    server.put("/json", DEBIAN_FEED, Some("\"d1\""), None);
-    let cache = dir.path().join("cache").display().to_string();
-    let config = dir.path().join("config").display().to_string();
-    let url = server.url("/json");
-    let root_arg = root.display().to_string();
-    let run = |extra: &[&str]| {
-        let mut args = vec![
-            "--backend",
-            "apt",
-            "--root",
-            root_arg.as_str(),
-            "audit",
-            "--json",
-        ];
-        args.extend_from_slice(extra);
-        omg(
-            &args,
-            &[
-                ("XDG_CACHE_HOME", &cache),
-                ("XDG_CONFIG_HOME", &config),
-                ("OMG_AUDIT_DEBIAN_FEED", &url),
-            ],
-        )
+/// The tracker's `data/DSA/list`, shaped like the real one: newest first, several
+/// releases, an advisory without CVEs, notes, another source with the same CVE.
+const DSA_LIST: &str = "\
+[02 Mar 2024] DSA-5900-1 openssl - security update
+	{CVE-2024-0001}
+	[bookworm] - openssl 3.0.13-1~deb12u1
+[01 Mar 2024] DSA-5899-1 foo - security update
+	[bookworm] - foo 1.10-1
+	NOTE: no CVE id was assigned
+[20 Feb 2024] DSA-5850-1 openssl1.1 - security update
+	{CVE-2024-0001}
+	[bookworm] - openssl1.1 1.1.1w-1~deb12u1
+[10 Jan 2024] DSA-5800-1 openssl - security update
+	{CVE-2024-0001 CVE-2023-9999}
+	[bullseye] - openssl 1.1.1n-0+deb11u5
+";
+
+/// The tracker's `data/DLA/list`: one for another release, one for the host's.
+const DLA_LIST: &str = "\
+[05 Mar 2024] DLA-4100-1 srcv - LTS security update
+	{CVE-2024-0008}
+	[bookworm] - srcv 1.0-2
+[04 Mar 2024] DLA-4099-1 foo - LTS security update
+	{CVE-2024-0002}
+	[bullseye] - foo 1.10-0+deb11u1
+";
+
+/// The Debian findings of the fixture, with the DSA/DLA numbers or without them.
+fn debian_expected(dsa: bool, dla: bool) -> Vec<Value> {
+    let ids = |cves: &[&'static str], numbers: &[(bool, &'static str)]| -> Vec<&'static str> {
+        let mut ids: Vec<&str> = cves.to_vec();
+        ids.extend(numbers.iter().filter(|(on, _)| *on).map(|(_, id)| *id));
+        ids.sort_unstable();
+        ids
     };
-    let first = run(&[]);
-    first.expect_code(10);
-    assert_eq!(first.stderr, "");
-    let report = first.json();
-    assert_eq!(report["feed"]["kind"], "debian");
-    assert_eq!(report["feed"]["release"], "bookworm");
-    let expected = vec![
+    vec![
         finding(
             "libfoo1",
             "1.9-1",
@@ -235,7 +235,10 @@ fn debian_findings_through_source_packages() {
             "3.0.11-1~deb12u1",
             Some("3.0.13-1~deb12u1"),
             "medium",
-            &["CVE-2024-0001", "TEMP-0000000-ABCDEF"],
+            &ids(
+                &["CVE-2024-0001", "TEMP-0000000-ABCDEF"],
+                &[(dsa, "DSA-5900-1")],
+            ),
             &["TEMP-0000000-ABCDEF"],
             Some("3.0.13-1~deb12u1"),
             true,
@@ -247,7 +250,7 @@ fn debian_findings_through_source_packages() {
             "1.0-1",
             Some("1.0-2"),
             "low",
-            &["CVE-2024-0008"],
+            &ids(&["CVE-2024-0008"], &[(dla, "DLA-4100-1")]),
             &[],
             Some("6"),
             true,
@@ -264,27 +267,111 @@ fn debian_findings_through_source_packages() {
             None,
             false,
         ),
-    ];
+    ]
+}
+
+/// `omg --backend apt --root ROOT audit --json EXTRA...` with the feeds at `server`.
+fn debian_audit(dir: &Path, server: &Server, extra: &[&str]) -> common::Run {
+    let root = dir.join("root").display().to_string();
+    let cache = dir.join("cache").display().to_string();
+    let config = dir.join("config").display().to_string();
+    let (json, dsa, dla) = (
+        server.url("/json"),
+        server.url("/DSA/list"),
+        server.url("/DLA/list"),
+    );
+    let mut args = vec!["--backend", "apt", "--root", &root, "audit", "--json"];
+    args.extend_from_slice(extra);
+    omg(
+        &args,
+        &[
+            ("XDG_CACHE_HOME", &cache),
+            ("XDG_CONFIG_HOME", &config),
+            ("OMG_AUDIT_DEBIAN_FEED", &json),
+            ("OMG_AUDIT_DEBIAN_DSA_FEED", &dsa),
+            ("OMG_AUDIT_DEBIAN_DLA_FEED", &dla),
+        ],
+    )
+}
+
+#[test]
+fn debian_findings_through_source_packages() {
+    let dir = tempfile::tempdir().unwrap();
+    apt_root(&dir.path().join("root"));
+    let server = Server::start();
+    server.put("/json", DEBIAN_FEED, Some("\"d1\""), None);
+    server.put("/DSA/list", DSA_LIST, Some("\"s1\""), None);
+    server.put(
+        "/DLA/list",
+        DLA_LIST,
+        None,
+        Some("Tue, 05 Mar 2024 10:00:00 GMT"),
+    );
+    let url = server.url("/json");
+    let run = |extra: &[&str]| debian_audit(dir.path(), &server, extra);
+    let first = run(&[]);
+    first.expect_code(10);
+    assert_eq!(first.stderr, "");
+    let report = first.json();
+    assert_eq!(report["feed"]["kind"], "debian");
+    assert_eq!(report["feed"]["release"], "bookworm");
+    let expected = debian_expected(true, true);
     assert_eq!(report["findings"].as_array().unwrap(), &expected);
 
-    // A second run is answered 304 and served from the cache; offline needs no server.
+    // A second run is answered 304 (the JSON and both lists) and served from the cache.
     let second = run(&["--severity", "high"]);
     second.expect_code(10);
+    assert_eq!(second.stderr, "");
     assert_eq!(second.json()["feed"]["origin"], "not-modified");
     assert_eq!(
         second.json()["findings"].as_array().unwrap(),
         &expected[..1]
     );
-    assert_eq!(server.hits()[1].status, 304);
-    drop(server);
-    let offline = run(&["--offline"]);
-    offline.expect_code(10);
-    assert_eq!(offline.json()["findings"].as_array().unwrap(), &expected);
+    let statuses = |run: std::ops::Range<usize>| -> Vec<(String, u16)> {
+        let mut hits: Vec<(String, u16)> = server.hits()[run]
+            .iter()
+            .map(|h| (h.path.clone(), h.status))
+            .collect();
+        hits.sort();
+        hits
+    };
+    let all = |status: u16| -> Vec<(String, u16)> {
+        ["/DLA/list", "/DSA/list", "/json"]
+            .iter()
+            .map(|p| ((*p).to_owned(), status))
+            .collect()
+    };
+    assert_eq!(server.hits().len(), 6, "{:?}", server.hits());
+    assert_eq!(statuses(0..3), all(200));
+    assert_eq!(statuses(3..6), all(304));
 
-    // The server is gone: the cache is used, with a warning naming the download.
-    let online = run(&[]);
+    // Offline needs no server, and the numbers come from the cache.
+    let offline = debian_audit(dir.path(), &server, &["--offline"]);
+    offline.expect_code(10);
+    assert_eq!(offline.stderr, "");
+    assert_eq!(offline.json()["findings"].as_array().unwrap(), &expected);
+    assert_eq!(server.hits().len(), 6, "offline must not touch the network");
+    let dsa_url = server.url("/DSA/list");
+    drop(server);
+
+    // The server is gone: the cache is used, with a warning naming each download.
+    let root = dir.path().join("root").display().to_string();
+    let cache = dir.path().join("cache").display().to_string();
+    let config = dir.path().join("config").display().to_string();
+    let dla_url = dsa_url.replace("/DSA/", "/DLA/");
+    let online = omg(
+        &["--backend", "apt", "--root", &root, "audit", "--json"],
+        &[
+            ("XDG_CACHE_HOME", &cache),
+            ("XDG_CONFIG_HOME", &config),
+            ("OMG_AUDIT_DEBIAN_FEED", &url),
+            ("OMG_AUDIT_DEBIAN_DSA_FEED", &dsa_url),
+            ("OMG_AUDIT_DEBIAN_DLA_FEED", &dla_url),
+        ],
+    );
     online.expect_code(10);
     assert_eq!(online.json()["feed"]["origin"], "cache");
+    assert_eq!(online.json()["findings"].as_array().unwrap(), &expected);
     assert!(
         online
             .stderr
@@ -292,6 +379,83 @@ fn debian_findings_through_source_packages() {
         "{}",
         online.stderr
     );
+    for (ids, title, list_url) in [
+        ("DSA", "the Debian DSA list", &dsa_url),
+        ("DLA", "the Debian DLA list", &dla_url),
+    ] {
+        let line = format!(
+            "omg: warning: {ids} numbers come from the cached copy of {title}: download of \
+             {list_url} failed"
+        );
+        assert!(online.stderr.contains(&line), "{}", online.stderr);
+    }
+}
+
+#[test]
+fn debian_without_its_advisory_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    apt_root(&dir.path().join("root"));
+    let server = Server::start();
+    server.put("/json", DEBIAN_FEED, Some("\"d1\""), None);
+    // The DSA list's URL answers a login page, the DLA list's 404.
+    server.put(
+        "/DSA/list",
+        "<!DOCTYPE html>\n<html><body>Sign in</body></html>\n",
+        None,
+        None,
+    );
+    let (dsa_url, dla_url) = (server.url("/DSA/list"), server.url("/DLA/list"));
+    let run = debian_audit(dir.path(), &server, &[]);
+    run.expect_code(10);
+    assert_eq!(
+        run.json()["findings"].as_array().unwrap(),
+        &debian_expected(false, false)
+    );
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert!(
+        lines[0].starts_with(&format!(
+            "omg: warning: DSA numbers are missing from the findings: debian_dsa ({dsa_url}) \
+             is malformed: line 1"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        lines[1].starts_with(&format!(
+            "omg: warning: DLA numbers are missing from the findings: download of {dla_url} \
+             failed"
+        )),
+        "{}",
+        run.stderr
+    );
+
+    // Offline: the JSON is cached, the lists never were.
+    let offline = debian_audit(dir.path(), &server, &["--offline"]);
+    offline.expect_code(10);
+    assert_eq!(
+        offline.json()["findings"].as_array().unwrap(),
+        &debian_expected(false, false)
+    );
+    assert_eq!(
+        offline.stderr,
+        format!(
+            "omg: warning: DSA numbers are missing from the findings: no cached copy of the \
+             debian_dsa feed ({dsa_url}); run `omg audit` once with network access first\n\
+             omg: warning: DLA numbers are missing from the findings: no cached copy of the \
+             debian_dla feed ({dla_url}); run `omg audit` once with network access first\n"
+        )
+    );
+
+    // The DLA list appears: its numbers are attached, the DSA list is still missing.
+    server.put("/DLA/list", DLA_LIST, Some("\"l1\""), None);
+    let later = debian_audit(dir.path(), &server, &[]);
+    later.expect_code(10);
+    assert_eq!(
+        later.json()["findings"].as_array().unwrap(),
+        &debian_expected(false, true)
+    );
+    assert_eq!(later.stderr.lines().count(), 1, "{}", later.stderr);
 }
 
 /// An OSV record as Ubuntu publishes them (`Ubuntu:<version>:LTS` and Pro ecosystems).

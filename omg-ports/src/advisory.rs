@@ -78,16 +78,26 @@ pub enum FeedKind {
     Debian,
     /// Ubuntu's OSV records (osv.dev's `Ubuntu/all.zip`).
     Ubuntu,
+    /// The Debian tracker's list of security advisories (`data/DSA/list`): DSA numbers
+    /// with their CVEs, attached to the Debian feed's findings.
+    #[serde(rename = "debian_dsa")]
+    DebianDsa,
+    /// The Debian tracker's list of LTS advisories (`data/DLA/list`), like
+    /// [`FeedKind::DebianDsa`].
+    #[serde(rename = "debian_dla")]
+    DebianDla,
 }
 
 impl FeedKind {
-    /// `arch`, `debian` or `ubuntu`: also the prefix of the configuration key
-    /// (`[audit] arch_feed`).
+    /// `arch`, `debian`, `ubuntu`, `debian_dsa` or `debian_dla`: also the prefix of the
+    /// configuration key (`[audit] arch_feed`).
     pub fn name(self) -> &'static str {
         match self {
             FeedKind::Arch => "arch",
             FeedKind::Debian => "debian",
             FeedKind::Ubuntu => "ubuntu",
+            FeedKind::DebianDsa => "debian_dsa",
+            FeedKind::DebianDla => "debian_dla",
         }
     }
 
@@ -97,6 +107,8 @@ impl FeedKind {
             FeedKind::Arch => "https://security.archlinux.org/all.json",
             FeedKind::Debian => "https://security-tracker.debian.org/tracker/data/json",
             FeedKind::Ubuntu => "https://osv-vulnerabilities.storage.googleapis.com/Ubuntu/all.zip",
+            FeedKind::DebianDsa => "https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master/data/DSA/list",
+            FeedKind::DebianDla => "https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master/data/DLA/list",
         }
     }
 
@@ -106,6 +118,8 @@ impl FeedKind {
             FeedKind::Arch => "the Arch security feed",
             FeedKind::Debian => "the Debian security feed",
             FeedKind::Ubuntu => "the Ubuntu OSV feed",
+            FeedKind::DebianDsa => "the Debian DSA list",
+            FeedKind::DebianDla => "the Debian DLA list",
         }
     }
 }
@@ -157,6 +171,37 @@ pub struct DebianIssue {
     pub urgency: String,
 }
 
+/// One advisory of the Debian tracker's `data/DSA/list` or `data/DLA/list` (the indented
+/// lines begin with a tab):
+///
+/// ```text
+/// [21 Nov 2024] DSA-5815-1 needrestart - security update
+///     {CVE-2024-48990 CVE-2024-48991 CVE-2024-48992}
+///     [bookworm] - needrestart 3.6-4+deb12u2
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DebianAdvisory {
+    /// The advisory id: `DSA-5815-1`, `DLA-3999-1`.
+    pub id: String,
+    /// The source package the entry line names (empty when it names none).
+    pub source: String,
+    /// The CVE ids it fixes (none for some advisories).
+    pub cves: Vec<String>,
+    /// One line per release (and package) fixed.
+    pub fixes: Vec<DebianAdvisoryFix>,
+}
+
+/// One `[release] - package version` line of a [`DebianAdvisory`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DebianAdvisoryFix {
+    /// The release codename (`bookworm`); `None` for a line without `[release]`.
+    pub release: Option<String>,
+    /// The source package fixed.
+    pub package: String,
+    /// The fixed version, when the line gives one.
+    pub version: Option<String>,
+}
+
 /// One event of an OSV range, in the record's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -197,6 +242,10 @@ pub enum Advisories {
     Debian(Vec<DebianIssue>),
     /// OSV records for one ecosystem.
     Osv(Vec<OsvRecord>),
+    /// The Debian tracker's DSA or DLA list (every release): advisory numbers to attach to
+    /// the Debian feed's findings, no vulnerabilities of their own.
+    #[serde(rename = "debian_advisories")]
+    DebianAdvisories(Vec<DebianAdvisory>),
 }
 
 impl Advisories {
@@ -206,6 +255,7 @@ impl Advisories {
             Advisories::Arch(v) => v.len(),
             Advisories::Debian(v) => v.len(),
             Advisories::Osv(v) => v.len(),
+            Advisories::DebianAdvisories(v) => v.len(),
         }
     }
 

@@ -23,8 +23,9 @@ mod transaction;
 #[cfg(feature = "mock")]
 pub use advisory::MockAdvisorySource;
 pub use advisory::{
-    Advisories, AdvisorySource, ArchGroup, DebianIssue, FeedKind, FeedOrigin, FeedRequest,
-    FeedSnapshot, Finding, InstalledSource, OsvEvent, OsvRecord, Severity,
+    Advisories, AdvisorySource, ArchGroup, DebianAdvisory, DebianAdvisoryFix, DebianIssue,
+    FeedKind, FeedOrigin, FeedRequest, FeedSnapshot, Finding, InstalledSource, OsvEvent, OsvRecord,
+    Severity,
 };
 #[cfg(feature = "mock")]
 pub use backend::MockPackageBackend;

@@ -3,16 +3,18 @@
 
 mod arch;
 mod debian;
+mod debian_lists;
 mod osv;
 
 pub use arch::parse_arch;
 pub use debian::parse_debian;
+pub use debian_lists::parse_debian_advisories;
 pub use osv::parse_ubuntu_osv;
 
 use omg_ports::{Advisories, Error, FeedKind, Result};
 
 /// Parses `body` as `kind`'s feed from `url`, keeping `release` (the Debian codename, the
-/// Ubuntu version) where the feed covers several.
+/// Ubuntu version) where the feed covers several (the DSA and DLA lists are kept whole).
 ///
 /// # Errors
 ///
@@ -32,6 +34,9 @@ pub fn parse(kind: FeedKind, url: &str, body: &[u8], release: Option<&str>) -> R
         FeedKind::Arch => parse_arch(url, body).map(Advisories::Arch),
         FeedKind::Debian => parse_debian(url, body, release()?).map(Advisories::Debian),
         FeedKind::Ubuntu => parse_ubuntu_osv(url, body, release()?).map(Advisories::Osv),
+        FeedKind::DebianDsa | FeedKind::DebianDla => {
+            parse_debian_advisories(kind, url, body).map(Advisories::DebianAdvisories)
+        }
     }
 }
 

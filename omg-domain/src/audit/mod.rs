@@ -18,7 +18,11 @@
 //! All records affecting one installed package merge into one [`Finding`]: the highest
 //! severity, the highest fixed version, every id, and the ids that have no fix yet. With the
 //! pending upgrades, a finding says whether upgrading fixes it ([`Finding::upgrade_fixes`]).
+//!
+//! The Debian tracker's DSA and DLA lists add their advisory numbers to the Debian findings
+//! afterwards ([`advisory_ids`]); they report no vulnerabilities of their own.
 
+pub mod advisory_ids;
 pub mod arch;
 pub mod debian;
 pub mod osv;
@@ -58,6 +62,8 @@ pub fn audit(
         Advisories::Arch(groups) => arch::hits(installed, groups),
         Advisories::Debian(issues) => debian::hits(installed, issues),
         Advisories::Osv(records) => osv::hits(installed, records),
+        // Advisory numbers only: attached to findings by `advisory_ids::attach`.
+        Advisories::DebianAdvisories(_) => Vec::new(),
     };
     let candidates: HashMap<&str, &str> = upgradable
         .iter()

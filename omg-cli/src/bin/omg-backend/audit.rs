@@ -40,13 +40,18 @@ pub async fn run(engine: &omg::Engine, args: &AuditArgs, out: &Output) -> Result
         },
         shown,
     );
-    let warning = audit.warning.map(|w| {
+    let mut warning = audit.warning.map(|w| {
         format!(
             "omg: warning: {w}\nomg: warning: using the cached copy of {}, {} old\n",
             audit.kind.title(),
             render::age(report.feed.age_secs)
         )
     });
+    for w in &audit.advisory_warnings {
+        warning
+            .get_or_insert_with(String::new)
+            .push_str(&format!("omg: warning: {w}\n"));
+    }
     Ok(Outcome {
         code: if report.findings.is_empty() {
             exit::OK
