@@ -12,6 +12,9 @@ use omg_adapters_runtimes::fixtures::{
 };
 use runtimes_world::World;
 
+/// A program to run through `omg exec`, and what it prints for a version.
+type ExecCheck = (&'static str, fn(&str) -> String);
+
 /// One runtime's round trip.
 struct Trip<'a> {
     runtime: &'a str,
@@ -23,7 +26,7 @@ struct Trip<'a> {
     file: &'a str,
     contents: fn(&str) -> String,
     /// Programs to run through `omg exec`, and what they print for a version.
-    runs: &'a [(&'a str, fn(&str) -> String)],
+    runs: &'a [ExecCheck],
     /// A spoiled release, and what the refusal says.
     spoiled: (&'a str, &'a str),
 }
