@@ -7,6 +7,7 @@
 mod common;
 mod runtimes_world;
 
+use common::omg_bin;
 use omg_adapters_runtimes::fixtures::{
     Adoptium, PythonBuilds, RubyBuilder, RustDist, Tamper, TestServer,
 };
@@ -29,10 +30,37 @@ struct Trip<'a> {
     runs: &'a [ExecCheck],
     /// A spoiled release, and what the refusal says.
     spoiled: (&'a str, &'a str),
+    /// The remote list, newest first.
+    remote: &'a [&'a str],
+    /// A version the source does not have, and the closest ones it names.
+    unknown: (&'a str, &'a str),
 }
 
 fn round_trip(w: &World, t: &Trip) {
     let rt = t.runtime;
+
+    // The remote list in the source's order.
+    let remote = w
+        .omg("proj", &["--json", "runtimes", "list", "--remote", rt])
+        .expect_code(0)
+        .json();
+    let names: Vec<&str> = remote
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, t.remote, "{rt}");
+    // An unknown version names the closest ones and installs nothing.
+    let (missing, closest) = t.unknown;
+    let unknown = w.omg("proj", &["runtimes", "install", rt, missing]);
+    unknown.expect_code(3);
+    assert!(
+        unknown.stderr.contains(&format!("closest: {closest}")),
+        "{rt} {missing}: {}",
+        unknown.stderr
+    );
+    assert_eq!(w.entries(rt), Vec::<String>::new());
 
     // install an exact version.
     let i = w
@@ -85,6 +113,15 @@ fn round_trip(w: &World, t: &Trip) {
         assert!(
             text.stdout.contains(&*file.to_string_lossy()),
             "{}",
+            text.stdout
+        );
+
+        // which, for a binary of the runtime.
+        let program = t.runs[0].0;
+        let text = w.omg("proj/sub", &["which", program]);
+        assert!(
+            text.ok().starts_with(&format!("{rt} {version} ")),
+            "{program}: {}",
             text.stdout
         );
 
@@ -176,6 +213,8 @@ fn python_installs_activates_and_runs() {
                 "3.10.15",
                 "no published sha256 for cpython-3.10.15+20241001-",
             ),
+            remote: &["3.13.0", "3.12.7", "3.12.6", "3.11.10", "3.10.15"],
+            unknown: ("3.12.9", "3.12.7, 3.12.6"),
         },
     );
 }
@@ -205,8 +244,17 @@ fn rust_installs_activates_and_runs() {
                 ("cargo", |v| format!("cargo {v} (5f2ab9b 2024-07-24)\n")),
             ],
             spoiled: ("1.78.0", "checksum mismatch for rust-1.78.0-"),
+            remote: &["1.80.1", "1.80.0", "1.79.0", "1.78.0"],
+            unknown: ("1.80.7", "1.80.1, 1.80.0"),
         },
     );
+    // Without a version, rust's default is the stable channel.
+    let i = w
+        .omg("elsewhere", &["--json", "runtimes", "install", "rust"])
+        .expect_code(0)
+        .json();
+    assert_eq!(i["version"], "1.80.1");
+    assert_eq!(w.entries("rust"), vec!["1.80.1"]);
 }
 
 #[test]
@@ -235,13 +283,22 @@ fn java_installs_activates_and_runs_with_java_home() {
                 format!("openjdk version \"{core}\" 2024-10-15 LTS\n")
             })],
             spoiled: ("23.0.1+11", "no published sha256 for OpenJDK23U-jdk_"),
+            remote: &[
+                "23.0.1+11",
+                "22.0.2+9",
+                "21.0.5+11",
+                "21.0.4+7",
+                "17.0.13+11",
+            ],
+            unknown: ("21.0.3+9", "21.0.4+7, 21.0.5+11"),
         },
     );
 }
 
-/// `omg exec java` sets JAVA_HOME to the JDK it runs.
+/// `omg exec java` sets JAVA_HOME to the JDK it runs, and so does the shell hook where
+/// `.java-version` selects it (and unsets it outside).
 #[test]
-fn java_exec_sets_java_home() {
+fn java_home_follows_the_active_jdk() {
     let server = TestServer::start();
     let mirror = {
         let mut api = Adoptium::new(&server, "/java");
@@ -264,6 +321,29 @@ fn java_exec_sets_java_home() {
     assert_eq!(
         run.ok(),
         format!("{}\n{}\n", home.display(), home.join("bin/java").display())
+    );
+
+    w.omg("proj", &["use", "java", "21"]).expect_code(0);
+    let script = format!(
+        "eval \"$('{omg}' hook bash)\"; cd '{}'; _omg_hook; echo \"$JAVA_HOME\"; java; \
+         cd '{}'; _omg_hook; echo \"[$JAVA_HOME]\"",
+        w.path("proj/sub").display(),
+        w.path("elsewhere").display(),
+        omg = omg_bin().display(),
+    );
+    let out = w
+        .command(std::path::Path::new("/bin/bash"), "home")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "{}\nopenjdk version \"21.0.5\" 2024-10-15 LTS\n[]\n",
+            home.display()
+        ),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
 
@@ -291,6 +371,8 @@ fn ruby_installs_activates_and_runs() {
                 format!("ruby {v} (2024-09-03 revision ef084cc8f4) [x86_64-linux]\n")
             })],
             spoiled: ("3.1.6", "checksum mismatch for ruby-3.1.6-"),
+            remote: &["3.3.5", "3.3.4", "3.2.6", "3.1.6"],
+            unknown: ("3.3.9", "3.3.5, 3.3.4"),
         },
     );
 }
