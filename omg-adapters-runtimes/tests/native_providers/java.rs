@@ -1,6 +1,7 @@
 //! java: Adoptium's v3 API (available_releases, feature_releases with package checksums).
 
 use omg_adapters_remote::runtimes::JavaProvider;
+use omg_adapters_runtimes::fixtures::adoptium_release;
 use omg_ports::{ArchiveFormat, Error, RemoteVersion, RuntimeProvider};
 use serde_json::{json, Value};
 
@@ -9,7 +10,7 @@ use crate::support::*;
 
 const QUERY: &str = "ga?architecture=x64&image_type=jdk&jvm_impl=hotspot&os=linux&page_size=20&sort_order=DESC&vendor=eclipse";
 
-/// One entry of a feature_releases answer, with the fields Adoptium returns.
+/// One entry of a feature_releases answer for linux x64, downloadable from `server`.
 fn release(
     server: &Server,
     semver: &str,
@@ -18,52 +19,9 @@ fn release(
     checksum: Value,
     ts: &str,
 ) -> Value {
-    let (core, build) = semver.split_once('+').unwrap();
-    let build_no: String = build.chars().take_while(char::is_ascii_digit).collect();
     let tag = name.replace('+', "%2B");
     let link = server.url(&format!("/download/{tag}/{package}"));
-    json!({
-        "binaries": [
-            {
-                "architecture": "x64",
-                "download_count": 123456,
-                "heap_size": "normal",
-                "image_type": "jdk",
-                "jvm_impl": "hotspot",
-                "os": "linux",
-                "package": {
-                    "checksum": checksum,
-                    "checksum_link": format!("{link}.sha256.txt"),
-                    "download_count": 120000,
-                    "link": link,
-                    "metadata_link": format!("{link}.json"),
-                    "name": package,
-                    "signature_link": format!("{link}.sig"),
-                    "size": 4096
-                },
-                "project": "jdk",
-                "scm_ref": format!("{name}_adopt"),
-                "updated_at": ts
-            }
-        ],
-        "download_count": 999999,
-        "id": "MDEyOlJlbGVhc2U0NTYxMjM0Nw==.abcdef",
-        "release_link": format!("https://github.com/adoptium/temurin-binaries/releases/tag/{tag}"),
-        "release_name": name,
-        "release_type": "ga",
-        "timestamp": ts,
-        "updated_at": ts,
-        "vendor": "eclipse",
-        "version_data": {
-            "build": build_no.parse::<u32>().unwrap(),
-            "major": core.split('.').next().unwrap().parse::<u32>().unwrap(),
-            "minor": 0,
-            "openjdk_version": format!("{core}+{build_no}-LTS"),
-            "optional": "LTS",
-            "security": core.split('.').nth(2).unwrap_or("0").parse::<u32>().unwrap(),
-            "semver": semver
-        }
-    })
+    adoptium_release(semver, name, "linux", "x64", package, &link, checksum, ts)
 }
 
 /// Serves features 21 (two builds, the newest with the archive) and 22 (one build without

@@ -1,6 +1,7 @@
 //! rust: `manifests.txt` and the v2 channel manifests (TOML) with per-archive hashes.
 
 use omg_adapters_remote::runtimes::RustProvider;
+use omg_adapters_runtimes::fixtures::{build, rust_combined, rust_manifest};
 use omg_ports::{ArchiveFormat, Error, RemoteVersion, RuntimeProvider};
 
 use crate::common::Server;
@@ -8,10 +9,7 @@ use crate::support::*;
 
 const TRIPLE: &str = "x86_64-unknown-linux-gnu";
 
-/// A channel manifest as static.rust-lang.org writes it (excerpt): `cargo` and `rust`
-/// packages, the `rust` package's components and extensions, an unavailable target,
-/// renames, profiles and the artifacts table. URLs point at the official server, as they
-/// do in a mirror's copy.
+/// A channel manifest for [`TRIPLE`] (see the fixture).
 fn manifest(
     date: &str,
     version_line: &str,
@@ -19,78 +17,12 @@ fn manifest(
     xz_hash: &str,
     gz_hash: &str,
 ) -> String {
-    let base = format!("https://static.rust-lang.org/dist/{date}");
-    format!(
-        r#"manifest-version = "2"
-date = "{date}"
-[pkg.cargo]
-version = "0.81.0 (2dbb1af80 2024-07-24)"
-[pkg.cargo.target.{TRIPLE}]
-available = true
-url = "{base}/cargo-1.80.0-{TRIPLE}.tar.gz"
-hash = "{a}"
-xz_url = "{base}/cargo-1.80.0-{TRIPLE}.tar.xz"
-xz_hash = "{a}"
-
-[pkg.rust]
-version = "{version_line}"
-[pkg.rust.target.aarch64-pc-windows-gnullvm]
-available = false
-
-[pkg.rust.target.{TRIPLE}]
-available = true
-url = "{base}/{file_stem}.tar.gz"
-hash = "{gz_hash}"
-xz_url = "{base}/{file_stem}.tar.xz"
-xz_hash = "{xz_hash}"
-
-[[pkg.rust.target.{TRIPLE}.components]]
-pkg = "rustc"
-target = "{TRIPLE}"
-
-[[pkg.rust.target.{TRIPLE}.components]]
-pkg = "cargo"
-target = "{TRIPLE}"
-
-[[pkg.rust.target.{TRIPLE}.extensions]]
-pkg = "rust-src"
-target = "*"
-[renames.clippy]
-to = "clippy-preview"
-[profiles]
-minimal = ["rustc", "cargo", "rust-std", "rust-mingw"]
-[[artifacts.source-code.target."*"]]
-url = "{base}/rustc-1.80.0-src.tar.xz"
-hash-sha256 = "{a}"
-"#,
-        a = "a".repeat(64)
-    )
+    rust_manifest(date, TRIPLE, version_line, file_stem, xz_hash, gz_hash)
 }
 
 /// A combined tarball: one directory per component under the top-level one.
 fn combined(top: &str, version: &str) -> Vec<u8> {
-    let p = |rest: &str| format!("{top}/{rest}");
-    let entries: Vec<(String, Vec<u8>, u32)> = vec![
-        (p("components"), b"rustc\ncargo\nrust-std-x86_64-unknown-linux-gnu\nrust-docs\n".to_vec(), 0o644),
-        (p("install.sh"), b"#!/bin/sh\n".to_vec(), 0o755),
-        (p("rust-installer-version"), b"3\n".to_vec(), 0o644),
-        (p("rustc/manifest.in"), b"file:bin/rustc\n".to_vec(), 0o644),
-        (p("rustc/bin/rustc"), script(&format!("rustc {version} (051478957 2024-07-21)")), 0o755),
-        (p("rustc/lib/librustc_driver-0a1b2c.so"), b"\x7fELF".to_vec(), 0o644),
-        (p("cargo/manifest.in"), b"file:bin/cargo\n".to_vec(), 0o644),
-        (p("cargo/bin/cargo"), script(&format!("cargo {version} (5f2ab9b 2024-07-24)")), 0o755),
-        (
-            p("rust-std-x86_64-unknown-linux-gnu/lib/rustlib/x86_64-unknown-linux-gnu/lib/libstd-0a1b2c.rlib"),
-            b"!<arch>\n".to_vec(),
-            0o644,
-        ),
-        (p("rust-docs/share/doc/rust/html/index.html"), b"<html>".to_vec(), 0o644),
-    ];
-    let refs: Vec<(&str, &[u8], u32)> = entries
-        .iter()
-        .map(|(a, b, c)| (a.as_str(), b.as_slice(), *c))
-        .collect();
-    tar_xz(&refs)
+    build(ArchiveFormat::TarXz, &rust_combined(top, version, TRIPLE))
 }
 
 /// Serves manifests.txt, 1.80.0 (with the archive), 1.79.0 (no hash for its only archive),

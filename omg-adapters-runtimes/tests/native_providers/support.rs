@@ -3,15 +3,14 @@
 
 #![allow(dead_code)]
 
-use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
 use omg_adapters_remote::{HttpConfig, HttpFetcher};
+use omg_adapters_runtimes::fixtures::{build, Entry};
 use omg_adapters_runtimes::{InstalledRuntime, Installer, RuntimesHome};
-use omg_ports::{Fetcher, Platform};
-use sha2::{Digest, Sha256};
+use omg_ports::{ArchiveFormat, Fetcher, Platform};
 
 /// linux on x86_64: the platform every test asks for, whatever the host.
 pub fn linux_x64() -> Platform {
@@ -25,41 +24,19 @@ pub fn fetcher() -> Arc<dyn Fetcher> {
     Arc::new(HttpFetcher::new(&HttpConfig::default()).unwrap())
 }
 
-/// A `#!/bin/sh` script printing `line`.
-pub fn script(line: &str) -> Vec<u8> {
-    format!("#!/bin/sh\necho '{line}'\n").into_bytes()
-}
+pub use omg_adapters_runtimes::fixtures::{gh_asset, gh_release, script, sha256_hex as sha256};
 
-/// A tar of `(path, contents, mode)` entries, directories created as needed.
-fn tar_of(entries: &[(&str, &[u8], u32)]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (path, body, mode) in entries {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(body.len() as u64);
-        h.set_mode(*mode);
-        h.set_entry_type(tar::EntryType::Regular);
-        b.append_data(&mut h, path, *body).unwrap();
-    }
-    b.into_inner().unwrap()
-}
-
-pub fn tar_gz(entries: &[(&str, &[u8], u32)]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(&tar_of(entries)).unwrap();
-    gz.finish().unwrap()
-}
-
-pub fn tar_xz(entries: &[(&str, &[u8], u32)]) -> Vec<u8> {
-    let mut xz = xz2::write::XzEncoder::new(Vec::new(), 1);
-    xz.write_all(&tar_of(entries)).unwrap();
-    xz.finish().unwrap()
-}
-
-pub fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
+/// The `(path, contents, mode)` files as fixture entries.
+fn entries(files: &[(&str, &[u8], u32)]) -> Vec<Entry> {
+    files
         .iter()
-        .map(|b| format!("{b:02x}"))
+        .map(|(path, body, mode)| Entry::File(path.to_string(), body.to_vec(), *mode))
         .collect()
+}
+
+/// A tar.gz of `(path, contents, mode)` files.
+pub fn tar_gz(files: &[(&str, &[u8], u32)]) -> Vec<u8> {
+    build(ArchiveFormat::TarGz, &entries(files))
 }
 
 /// An installer for linux x86_64 into a fresh temporary home.
@@ -83,57 +60,4 @@ pub fn run(installed: &InstalledRuntime, binary: &str) -> String {
     let out = cmd.output().unwrap();
     assert!(out.status.success(), "{} failed: {out:?}", path.display());
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// One asset of GitHub's releases API, with every field the API returns.
-pub fn gh_asset(
-    id: u64,
-    name: &str,
-    url: &str,
-    size: usize,
-    digest: Option<&str>,
-) -> serde_json::Value {
-    serde_json::json!({
-        "url": format!("https://api.github.com/repos/o/r/releases/assets/{id}"),
-        "id": id,
-        "node_id": "RA_kwDOABCDEF4AAAAA",
-        "name": name,
-        "label": "",
-        "uploader": {"login": "github-actions[bot]", "id": 41898282, "type": "Bot", "site_admin": false},
-        "content_type": "application/octet-stream",
-        "state": "uploaded",
-        "size": size,
-        "digest": digest,
-        "download_count": 1234,
-        "created_at": "2024-10-16T20:01:02Z",
-        "updated_at": "2024-10-16T20:01:03Z",
-        "browser_download_url": url
-    })
-}
-
-/// One release of GitHub's releases API.
-pub fn gh_release(
-    tag: &str,
-    published: &str,
-    prerelease: bool,
-    assets: Vec<serde_json::Value>,
-) -> serde_json::Value {
-    serde_json::json!({
-        "url": format!("https://api.github.com/repos/o/r/releases/{}", tag.len()),
-        "html_url": format!("https://github.com/o/r/releases/tag/{tag}"),
-        "id": 180_000_000u64 + tag.len() as u64,
-        "author": {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"},
-        "node_id": "RE_kwDOABCDEF4Jq0aa",
-        "tag_name": tag,
-        "target_commitish": "main",
-        "name": tag,
-        "draft": false,
-        "prerelease": prerelease,
-        "created_at": published,
-        "published_at": published,
-        "assets": assets,
-        "tarball_url": format!("https://api.github.com/repos/o/r/tarball/{tag}"),
-        "zipball_url": format!("https://api.github.com/repos/o/r/zipball/{tag}"),
-        "body": "Automated release."
-    })
 }

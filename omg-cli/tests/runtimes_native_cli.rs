@@ -1,0 +1,378 @@
+//! python, rust, java and ruby through the real `omg` binary: `omg runtimes install`, `omg
+//! use` writing the conventional version file, `omg which` naming it, `omg exec` running
+//! the fake binary, `omg current` and `omg runtimes uninstall`, against a server on
+//! 127.0.0.1 serving python-build-standalone's, static.rust-lang.org's, Adoptium's and
+//! ruby-builder's real formats with small real archives.
+
+mod common;
+mod runtimes_world;
+
+use common::omg_bin;
+use omg_adapters_runtimes::fixtures::{
+    Adoptium, PythonBuilds, RubyBuilder, RustDist, Tamper, TestServer,
+};
+use runtimes_world::World;
+
+/// A program to run through `omg exec`, and what it prints for a version.
+type ExecCheck = (&'static str, fn(&str) -> String);
+
+/// One runtime's round trip.
+struct Trip<'a> {
+    runtime: &'a str,
+    /// Installed by `omg runtimes install <runtime> <exact>`.
+    exact: &'a str,
+    /// `omg use <runtime> <spec>` and the version it must select, in order.
+    specs: &'a [(&'a str, &'a str)],
+    /// The version file `omg use` writes, and its contents for a spec.
+    file: &'a str,
+    contents: fn(&str) -> String,
+    /// Programs to run through `omg exec`, and what they print for a version.
+    runs: &'a [ExecCheck],
+    /// A spoiled release, and what the refusal says.
+    spoiled: (&'a str, &'a str),
+    /// The remote list, newest first.
+    remote: &'a [&'a str],
+    /// A version the source does not have, and the closest ones it names.
+    unknown: (&'a str, &'a str),
+}
+
+fn round_trip(w: &World, t: &Trip) {
+    let rt = t.runtime;
+
+    // The remote list in the source's order.
+    let remote = w
+        .omg("proj", &["--json", "runtimes", "list", "--remote", rt])
+        .expect_code(0)
+        .json();
+    let names: Vec<&str> = remote
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, t.remote, "{rt}");
+    // An unknown version names the closest ones and installs nothing.
+    let (missing, closest) = t.unknown;
+    let unknown = w.omg("proj", &["runtimes", "install", rt, missing]);
+    unknown.expect_code(3);
+    assert!(
+        unknown.stderr.contains(&format!("closest: {closest}")),
+        "{rt} {missing}: {}",
+        unknown.stderr
+    );
+    assert_eq!(w.entries(rt), Vec::<String>::new());
+
+    // install an exact version.
+    let i = w
+        .omg("proj", &["--json", "runtimes", "install", rt, t.exact])
+        .expect_code(0)
+        .json();
+    assert_eq!(i["version"], t.exact, "{rt}");
+    assert_eq!(i["installed_now"], true, "{rt}");
+    assert_eq!(w.entries(rt), vec![t.exact.to_string()]);
+    let again = w.omg("proj", &["runtimes", "install", rt, t.exact]);
+    assert!(
+        again.ok().contains("is already installed"),
+        "{rt}: {}",
+        again.stdout
+    );
+    for (program, prints) in t.runs {
+        let target = format!("{rt}@{}", t.exact);
+        let run = w.omg("elsewhere", &["exec", &target, "--", program]);
+        assert_eq!(run.ok(), prints(t.exact), "{target} {program}");
+    }
+
+    for &(spec, version) in t.specs {
+        // use: installs what the spec selects and writes the conventional file as typed.
+        let used = w
+            .omg("proj", &["--json", "use", rt, spec])
+            .expect_code(0)
+            .json();
+        assert_eq!(used["version"], version, "{rt} {spec}");
+        let file = w.path(&format!("proj/{}", t.file));
+        assert_eq!(used["file"], file.to_string_lossy().as_ref());
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            (t.contents)(spec),
+            "{rt} {spec}"
+        );
+
+        // which: the version, and the file that decided it, from below.
+        let which = w
+            .omg("proj/sub/deeper", &["--json", "which", rt])
+            .expect_code(0)
+            .json();
+        assert_eq!(which["version"], version, "{rt} {spec}: {which}");
+        assert_eq!(which["origin"]["path"], file.to_string_lossy().as_ref());
+        let text = w.omg("proj/sub", &["which", rt]);
+        assert!(
+            text.ok().starts_with(&format!("{rt} {version} ")),
+            "{rt} {spec}: {}",
+            text.stdout
+        );
+        assert!(
+            text.stdout.contains(&*file.to_string_lossy()),
+            "{}",
+            text.stdout
+        );
+
+        // which, for a binary of the runtime.
+        let program = t.runs[0].0;
+        let text = w.omg("proj/sub", &["which", program]);
+        assert!(
+            text.ok().starts_with(&format!("{rt} {version} ")),
+            "{program}: {}",
+            text.stdout
+        );
+
+        // exec: by the version file, and by the spec.
+        for (program, prints) in t.runs {
+            let run = w.omg("proj/sub", &["exec", rt, "--", program]);
+            assert_eq!(run.ok(), prints(version), "{rt} {spec}: {program}");
+            let target = format!("{rt}@{spec}");
+            let run = w.omg("elsewhere", &["exec", &target, "--", program]);
+            assert_eq!(run.ok(), prints(version), "{target}: {program}");
+        }
+
+        // current: what is active here and why.
+        let cur = w
+            .omg("proj/sub", &["--json", "current"])
+            .expect_code(0)
+            .json();
+        let row = cur
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["runtime"] == rt)
+            .unwrap_or_else(|| panic!("{rt} not in {cur}"));
+        assert_eq!(row["version"], version, "{rt} {spec}");
+        assert_eq!(row["spec"], spec);
+        assert_eq!(row["installed"], true);
+        assert_eq!(row["origin"]["path"], file.to_string_lossy().as_ref());
+    }
+
+    // A spoiled release installs nothing.
+    let (bad, message) = t.spoiled;
+    let before = w.entries(rt);
+    let run = w.omg("proj", &["runtimes", "install", rt, bad]);
+    run.expect_code(8);
+    assert!(run.stderr.contains(message), "{rt} {bad}: {}", run.stderr);
+    assert_eq!(w.entries(rt), before, "{rt} {bad} left files");
+
+    // uninstall every version: gone, and `which` says how to get it back.
+    let mut versions: Vec<&str> = t.specs.iter().map(|s| s.1).collect();
+    versions.push(t.exact);
+    versions.sort_unstable();
+    versions.dedup();
+    for v in versions {
+        let rm = w.omg("proj", &["runtimes", "uninstall", rt, v]);
+        assert!(
+            rm.ok().starts_with(&format!("removed {rt} {v} ")),
+            "{}",
+            rm.stdout
+        );
+    }
+    assert_eq!(w.entries(rt), Vec::<String>::new());
+    let which = w.omg("proj", &["which", rt]);
+    which.expect_code(3);
+    let last = t.specs.last().map(|s| s.0).unwrap_or_default();
+    assert!(
+        which
+            .stderr
+            .contains(&format!("{rt} {last} is not installed")),
+        "{}",
+        which.stderr
+    );
+}
+
+fn one_line(spec: &str) -> String {
+    format!("{spec}\n")
+}
+
+#[test]
+fn python_installs_activates_and_runs() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut py = PythonBuilds::new(&server, "/python");
+        py.release("20241016", &["3.13.0", "3.12.7", "3.11.10"], Tamper::None)
+            .release("20241008", &["3.12.6"], Tamper::None)
+            .release("20241001", &["3.10.15"], Tamper::NoSum);
+        py.mirror()
+    };
+    let w = World::new(&[("python", mirror)]);
+    round_trip(
+        &w,
+        &Trip {
+            runtime: "python",
+            exact: "3.11.10",
+            specs: &[("3.12", "3.12.7")],
+            file: ".python-version",
+            contents: one_line,
+            runs: &[("python3", |v| format!("Python {v}\n"))],
+            spoiled: (
+                "3.10.15",
+                "no published sha256 for cpython-3.10.15+20241001-",
+            ),
+            remote: &["3.13.0", "3.12.7", "3.12.6", "3.11.10", "3.10.15"],
+            unknown: ("3.12.9", "3.12.7, 3.12.6"),
+        },
+    );
+}
+
+#[test]
+fn rust_installs_activates_and_runs() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut dist = RustDist::new(&server, "/rust");
+        dist.release("1.78.0", "2024-05-02", false, Tamper::WrongSum)
+            .release("1.79.0", "2024-06-13", false, Tamper::None)
+            .release("1.80.0", "2024-07-25", false, Tamper::None)
+            .release("1.80.1", "2024-08-07", true, Tamper::None);
+        dist.mirror()
+    };
+    let w = World::new(&[("rust", mirror)]);
+    round_trip(
+        &w,
+        &Trip {
+            runtime: "rust",
+            exact: "1.79.0",
+            specs: &[("1.80", "1.80.1"), ("stable", "1.80.1")],
+            file: "rust-toolchain.toml",
+            contents: |spec| format!("[toolchain]\nchannel = \"{spec}\"\n"),
+            runs: &[
+                ("rustc", |v| format!("rustc {v} (051478957 2024-07-21)\n")),
+                ("cargo", |v| format!("cargo {v} (5f2ab9b 2024-07-24)\n")),
+            ],
+            spoiled: ("1.78.0", "checksum mismatch for rust-1.78.0-"),
+            remote: &["1.80.1", "1.80.0", "1.79.0", "1.78.0"],
+            unknown: ("1.80.7", "1.80.1, 1.80.0"),
+        },
+    );
+    // Without a version, rust's default is the stable channel.
+    let i = w
+        .omg("elsewhere", &["--json", "runtimes", "install", "rust"])
+        .expect_code(0)
+        .json();
+    assert_eq!(i["version"], "1.80.1");
+    assert_eq!(w.entries("rust"), vec!["1.80.1"]);
+}
+
+#[test]
+fn java_installs_activates_and_runs_with_java_home() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut api = Adoptium::new(&server, "/java");
+        api.release("23.0.1+11", false, Tamper::NoSum)
+            .release("22.0.2+9", false, Tamper::None)
+            .release("21.0.5+11", true, Tamper::None)
+            .release("21.0.4+7", true, Tamper::None)
+            .release("17.0.13+11", true, Tamper::None);
+        api.mirror()
+    };
+    let w = World::new(&[("java", mirror)]);
+    round_trip(
+        &w,
+        &Trip {
+            runtime: "java",
+            exact: "17.0.13+11",
+            specs: &[("21", "21.0.5+11"), ("lts", "21.0.5+11")],
+            file: ".java-version",
+            contents: one_line,
+            runs: &[("java", |v| {
+                let core = v.split('+').next().unwrap_or(v);
+                format!("openjdk version \"{core}\" 2024-10-15 LTS\n")
+            })],
+            spoiled: ("23.0.1+11", "no published sha256 for OpenJDK23U-jdk_"),
+            remote: &[
+                "23.0.1+11",
+                "22.0.2+9",
+                "21.0.5+11",
+                "21.0.4+7",
+                "17.0.13+11",
+            ],
+            unknown: ("21.0.3+9", "21.0.4+7, 21.0.5+11"),
+        },
+    );
+}
+
+/// `omg exec java` sets JAVA_HOME to the JDK it runs, and so does the shell hook where
+/// `.java-version` selects it (and unsets it outside).
+#[test]
+fn java_home_follows_the_active_jdk() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut api = Adoptium::new(&server, "/java");
+        api.release("21.0.5+11", true, Tamper::None);
+        api.mirror()
+    };
+    let w = World::new(&[("java", mirror)]);
+    let run = w.omg(
+        "proj",
+        &[
+            "exec",
+            "java@21",
+            "--",
+            "sh",
+            "-c",
+            "echo \"$JAVA_HOME\"; command -v java",
+        ],
+    );
+    let home = w.runtimes_dir("java").join("21.0.5+11");
+    assert_eq!(
+        run.ok(),
+        format!("{}\n{}\n", home.display(), home.join("bin/java").display())
+    );
+
+    w.omg("proj", &["use", "java", "21"]).expect_code(0);
+    let script = format!(
+        "eval \"$('{omg}' hook bash)\"; cd '{}'; _omg_hook; echo \"$JAVA_HOME\"; java; \
+         cd '{}'; _omg_hook; echo \"[$JAVA_HOME]\"",
+        w.path("proj/sub").display(),
+        w.path("elsewhere").display(),
+        omg = omg_bin().display(),
+    );
+    let out = w
+        .command(std::path::Path::new("/bin/bash"), "home")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "{}\nopenjdk version \"21.0.5\" 2024-10-15 LTS\n[]\n",
+            home.display()
+        ),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn ruby_installs_activates_and_runs() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut rb = RubyBuilder::new(&server, "/ruby");
+        rb.release("3.3.5", Tamper::None)
+            .release("3.3.4", Tamper::None)
+            .release("3.2.6", Tamper::None)
+            .release("3.1.6", Tamper::WrongSum);
+        rb.mirror()
+    };
+    let w = World::new(&[("ruby", mirror)]);
+    round_trip(
+        &w,
+        &Trip {
+            runtime: "ruby",
+            exact: "3.2.6",
+            specs: &[("3.3", "3.3.5")],
+            file: ".ruby-version",
+            contents: one_line,
+            runs: &[("ruby", |v| {
+                format!("ruby {v} (2024-09-03 revision ef084cc8f4) [x86_64-linux]\n")
+            })],
+            spoiled: ("3.1.6", "checksum mismatch for ruby-3.1.6-"),
+            remote: &["3.3.5", "3.3.4", "3.2.6", "3.1.6"],
+            unknown: ("3.3.9", "3.3.5, 3.3.4"),
+        },
+    );
+}
