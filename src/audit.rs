@@ -61,6 +61,35 @@ pub struct AuditOptions {
     pub cache: PathBuf,
 }
 
+impl AuditOptions {
+    /// The options from configuration: `lookup(section, key)` gives `[audit] arch_feed`,
+    /// `debian_feed`, `ubuntu_feed`, `debian_dsa_feed`, `debian_dla_feed` and `release`
+    /// (omg's config.toml with its `OMG_AUDIT_*` overrides); the cache is
+    /// [`default_cache_path`].
+    ///
+    /// # Errors
+    ///
+    /// As [`default_cache_path`].
+    pub fn configured(
+        lookup: impl Fn(&str, &str) -> Option<String>,
+        offline: bool,
+    ) -> Result<Self> {
+        let key = |k: &str| lookup("audit", k);
+        Ok(AuditOptions {
+            overrides: FeedOverrides {
+                arch: key("arch_feed"),
+                debian: key("debian_feed"),
+                ubuntu: key("ubuntu_feed"),
+                debian_dsa: key("debian_dsa_feed"),
+                debian_dla: key("debian_dla_feed"),
+                release: key("release"),
+            },
+            offline,
+            cache: default_cache_path()?,
+        })
+    }
+}
+
 /// One audit's result: every finding (unfiltered) and where the data came from.
 #[derive(Debug, Clone)]
 pub struct Audit {

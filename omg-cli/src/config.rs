@@ -162,29 +162,6 @@ pub fn lock_timeout() -> Result<Option<std::time::Duration>> {
     }
 }
 
-/// The security audit's options: `[audit] arch_feed / debian_feed / ubuntu_feed /
-/// debian_dsa_feed / debian_dla_feed / release`
-/// (or `OMG_AUDIT_*`), and the default feed cache.
-///
-/// # Errors
-///
-/// As [`Config::load`], and no home directory for the cache.
-pub fn audit_options(offline: bool) -> Result<omg::audit::AuditOptions> {
-    let config = Config::load()?;
-    Ok(omg::audit::AuditOptions {
-        overrides: omg::audit::FeedOverrides {
-            arch: config.string("audit", "arch_feed"),
-            debian: config.string("audit", "debian_feed"),
-            ubuntu: config.string("audit", "ubuntu_feed"),
-            debian_dsa: config.string("audit", "debian_dsa_feed"),
-            debian_dla: config.string("audit", "debian_dla_feed"),
-            release: config.string("audit", "release"),
-        },
-        offline,
-        cache: omg::audit::default_cache_path()?,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,9 +38,27 @@ fn main() -> ExitCode {
     if let CliCommand::Daemon { action } = cli.command {
         return print(daemon_cmd::run(&cli, action));
     }
-    // Language runtimes are answered here, never by omgd or the helper.
-    if cli.command.is_runtime() {
-        return print(omg_cli::runtimes::run(&cli));
+    // The shell hook is answered here (its per-prompt cost is budgeted); the other runtime
+    // commands download, unpack and draw progress, which the helper links so that this
+    // binary stays small: they are exec'd like direct mode, never sent to omgd.
+    match &cli.command {
+        CliCommand::Hook { shell } => {
+            let exe = std::env::current_exe().unwrap_or_else(|_| "omg".into());
+            return print(Answer {
+                stdout: omg_cli::runtimes::hook::hook_script(*shell, &exe),
+                stderr: String::new(),
+                code: exit::OK,
+            });
+        }
+        CliCommand::HookEnv { shell } => {
+            let (stdout, stderr) = omg_cli::runtimes::hook::hook_env(*shell);
+            return print(Answer {
+                stdout,
+                stderr,
+                code: exit::OK,
+            });
+        }
+        _ => {}
     }
     if let Some(answer) = fast_path::try_daemon(&cli, &Output::from_env(&cli.global)) {
         return print(answer);

@@ -24,6 +24,16 @@ fn omg_links_neither_libalpm_nor_libapt() {
     };
     assert!(!omg.contains("libalpm"), "omg links libalpm:\n{omg}");
     assert!(!omg.contains("libapt-pkg"), "omg links libapt-pkg:\n{omg}");
+    // Nothing but libc and the unwinder: every other shared library costs each start
+    // (runtime downloads, unpacking and progress bars live in omg-backend).
+    for line in omg.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let name = line.split_whitespace().next().unwrap_or("");
+        assert!(
+            ["linux-vdso.so.1", "libc.so.6", "libgcc_s.so.1"].contains(&name)
+                || name.contains("ld-linux"),
+            "omg links {name}:\n{omg}"
+        );
+    }
     let Some(backend) = libraries(backend_bin()) else {
         return;
     };

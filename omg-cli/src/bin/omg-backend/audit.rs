@@ -22,7 +22,9 @@ pub struct Outcome {
 
 /// Run the audit over `engine`'s backend.
 pub async fn run(engine: &omg::Engine, args: &AuditArgs, out: &Output) -> Result<Outcome> {
-    let audit = omg::audit::audit(engine, &omg_cli::config::audit_options(args.offline)?).await?;
+    let config = omg_cli::config::Config::load()?;
+    let options = omg::audit::AuditOptions::configured(|s, k| config.string(s, k), args.offline)?;
+    let audit = omg::audit::audit(engine, &options).await?;
     let shown = select(
         audit.findings,
         args.severity.map(|s| s.severity()),

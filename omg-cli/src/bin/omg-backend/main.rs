@@ -16,6 +16,14 @@ use omg_cli::render::{self, Output};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.global.verbose);
+    // The runtime commands `omg` hands over (all but the hook): downloads, unpacking and
+    // progress live here so that the thin `omg` stays small. `exec` replaces this process.
+    if cli.command.is_runtime() {
+        let answer = omg_cli::runtimes::run(&cli);
+        let _ = std::io::stdout().lock().write_all(answer.stdout.as_bytes());
+        eprint!("{}", answer.stderr);
+        return ExitCode::from(answer.code);
+    }
     let out = Output::from_env(&cli.global);
     // Timers and sockets for `omg audit`'s downloads; the signal driver for Ctrl-C during a
     // transaction.

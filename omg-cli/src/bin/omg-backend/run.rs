@@ -35,7 +35,7 @@ pub async fn run(cli: &Cli, out: &Output) -> Result<Reply> {
     }
     if cli.command.is_runtime() {
         return Err(Error::InvalidRequest(
-            "language-runtime commands are answered by `omg` itself, not omg-backend".into(),
+            "language-runtime commands are answered before the backend is opened".into(),
         ));
     }
     let g = &cli.global;
@@ -123,7 +123,7 @@ async fn text(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String> {
         | Command::Current
         | Command::Hook { .. }
         | Command::HookEnv { .. } => Err(Error::InvalidRequest(
-            "language-runtime commands are answered by `omg` itself".into(),
+            "language-runtime commands are answered before the backend is opened".into(),
         )),
     }
 }
