@@ -14,8 +14,9 @@ use crate::error::{open_failed, storage};
 use crate::tables::{INDEX_CHUNKS, INDEX_HEADER, STATUS};
 use crate::txn::write_durably;
 
-/// Most of the database the page cache may hold: an index of 60,000 packages is about 5 MB.
-const CACHE_BYTES: usize = 64 * 1024 * 1024;
+/// Most of the database the page cache may hold: an index of 60,000 packages is about 5 MB,
+/// read once at start; a larger cache only keeps omgd's resident size up.
+const CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Opens (creating it if absent) the database at `path`, with its tables.
 pub(crate) fn open_database(path: &Path) -> Result<Database> {

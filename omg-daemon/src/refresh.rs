@@ -309,4 +309,15 @@ async fn persist(state: &State, store: &RedbStore, index_too: bool) {
         }
         Err(e) => tracing::warn!(error = %e, "could not compute the status"),
     }
+    release_free_memory();
+}
+
+/// Give the memory freed by a rebuild and its persistence (the old index, the encoded
+/// snapshot, libapt's dependency cache for the status) back to the system: glibc keeps freed
+/// heap otherwise, and omgd's resident size would stay at its peak.
+fn release_free_memory() {
+    // SAFETY: malloc_trim only walks glibc's own heap; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
