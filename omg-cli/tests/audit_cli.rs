@@ -5,6 +5,8 @@
 //! comparison gets wrong.
 
 mod common;
+// The remote adapter's test server (tiny_http on 127.0.0.1 with ETag / 304).
+#[path = "../../omg-adapters-remote/tests/common/mod.rs"]
 mod feed_server;
 
 use std::path::{Path, PathBuf};

@@ -3,6 +3,8 @@
 //! direct mode, which both read the summary the audit saved.
 
 mod common;
+// The remote adapter's test server (tiny_http on 127.0.0.1 with ETag / 304).
+#[path = "../../omg-adapters-remote/tests/common/mod.rs"]
 mod feed_server;
 
 use std::os::unix::fs::PermissionsExt;
