@@ -75,36 +75,64 @@ fn installed(name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-#[test]
-fn sync_install_update_remove_through_omg_on_apt() {
-    if !usable() {
-        return;
+/// One scenario's world: its turn at dpkg, the purge guard, a local repository and omg
+/// pointed at it. `None` (with a note) when the scenario cannot run here.
+struct Scene {
+    _turn: std::sync::MutexGuard<'static, ()>,
+    _purge: Purge,
+    dir: tempfile::TempDir,
+    conf: PathBuf,
+}
+
+impl Scene {
+    fn new() -> Option<Scene> {
+        if !usable() {
+            return None;
+        }
+        let turn = take_turn();
+        for name in PACKAGES {
+            assert!(installed(name).is_none(), "{name} is already on this host");
+        }
+        let purge = Purge;
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::set_permissions(
+            dir.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .expect("chmod");
+        let conf = repo(&dir.path().join("repo"), false);
+        Some(Scene {
+            _turn: turn,
+            _purge: purge,
+            dir,
+            conf,
+        })
     }
-    let _turn = take_turn();
-    for name in PACKAGES {
-        assert!(installed(name).is_none(), "{name} is already on this host");
+
+    fn repo_dir(&self) -> PathBuf {
+        self.dir.path().join("repo")
     }
-    let _purge = Purge;
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::set_permissions(
-        dir.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .expect("chmod");
-    let conf = repo(&dir.path().join("repo"), false);
-    let history = dir.path().join("history.redb");
-    let run = |args: &[&str]| -> Run {
+
+    /// `omg --backend apt args...` under the scene's apt configuration.
+    fn run(&self, args: &[&str]) -> Run {
         let mut all = vec!["--backend", "apt"];
         all.extend(args);
+        let history = self.dir.path().join("history.redb");
         omg(
             &all,
             &[
-                ("APT_CONFIG", conf.to_str().expect("UTF-8")),
+                ("APT_CONFIG", self.conf.to_str().expect("UTF-8")),
                 ("OMG_SOCKET", "/nonexistent/omgd.sock"),
                 ("OMG_HISTORY_FILE", history.to_str().expect("UTF-8")),
             ],
         )
-    };
+    }
+}
+
+#[test]
+fn sync_install_update_remove_through_omg_on_apt() {
+    let Some(scene) = Scene::new() else { return };
+    let run = |args: &[&str]| scene.run(args);
     run(&["sync", "--yes"]).expect_code(0);
     let plan = run(&["--json", "install", "omg-demo-app", "--dry-run"]).json();
     let names: Vec<&str> = plan["plan"]["actions"]
@@ -132,7 +160,7 @@ fn sync_install_update_remove_through_omg_on_apt() {
         why.stdout
     );
 
-    repo(&dir.path().join("repo"), true);
+    repo(&scene.repo_dir(), true);
     run(&["sync", "--yes"]).expect_code(0);
     let dry = run(&["--json", "update", "--dry-run"]).json();
     let actions = dry["plan"]["actions"].as_array().expect("actions");
@@ -168,37 +196,9 @@ fn sync_install_update_remove_through_omg_on_apt() {
 
 #[test]
 fn a_damaged_or_missing_package_file_is_a_typed_error_and_nothing_is_installed() {
-    if !usable() {
-        return;
-    }
-    let _turn = take_turn();
-    for name in PACKAGES {
-        assert!(installed(name).is_none(), "{name} is already on this host");
-    }
-    let _purge = Purge;
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::set_permissions(
-        dir.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .expect("chmod");
-    let repo_dir = dir.path().join("repo");
-    let conf = repo(&repo_dir, false);
-    let run = |args: &[&str]| -> Run {
-        let mut all = vec!["--backend", "apt"];
-        all.extend(args);
-        omg(
-            &all,
-            &[
-                ("APT_CONFIG", conf.to_str().expect("UTF-8")),
-                ("OMG_SOCKET", "/nonexistent/omgd.sock"),
-                (
-                    "OMG_HISTORY_FILE",
-                    dir.path().join("history.redb").to_str().expect("UTF-8"),
-                ),
-            ],
-        )
-    };
+    let Some(scene) = Scene::new() else { return };
+    let run = |args: &[&str]| scene.run(args);
+    let repo_dir = scene.repo_dir();
     run(&["sync", "--yes"]).expect_code(0);
     // Same size, other bytes: the Packages file's hashes no longer match.
     let deb = repo_dir.join("pool/omg-demo-lib_1.0_all.deb");
@@ -219,7 +219,7 @@ fn a_damaged_or_missing_package_file_is_a_typed_error_and_nothing_is_installed()
 
     // Gone from the repository: a failed download.
     std::fs::remove_file(&deb).expect("remove the deb");
-    let cached = dir.path().join("repo/cache/archives");
+    let cached = repo_dir.join("cache/archives");
     for entry in std::fs::read_dir(&cached).expect("archives").flatten() {
         if entry.path().extension().is_some_and(|e| e == "deb") {
             let _ = std::fs::remove_file(entry.path());
