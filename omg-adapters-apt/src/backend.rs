@@ -292,6 +292,12 @@ impl PackageBackend for AptBackend {
         .await?
     }
 
+    /// Closes libapt's cache (its mapped binary cache and its heap); the next read opens
+    /// it again (milliseconds, from the binary cache omg keeps).
+    async fn release_caches(&self) {
+        let _ = worker::call(|state| state.close_cache()).await;
+    }
+
     /// Carries `tx` out as [`Self::plan`] describes it, as root only: takes dpkg's lock
     /// (waiting up to [`AptBackend::lock_timeout`], with one message naming the holder),
     /// fetches the archives under the archives' lock, lets libapt run dpkg, and returns the

@@ -149,6 +149,14 @@ impl State {
 }
 
 impl State {
+    /// Closes the open cache (its binary cache is unmapped, its heap freed); the next job
+    /// that needs one opens it again.
+    pub(crate) fn close_cache(&mut self) {
+        if let Some(session) = self.session.as_mut() {
+            session.cache = None;
+        }
+    }
+
     /// The cache for `config`, taken out of the worker: a transaction marks it, may
     /// consume it, and drops it, so the next job opens a fresh one that sees what the
     /// transaction changed.

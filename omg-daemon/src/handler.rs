@@ -92,6 +92,7 @@ impl DaemonHandler {
             return (*hit).clone();
         }
         let answer = compute.await;
+        self.state.note_backend_use();
         self.state.remember(key, Arc::new(answer.clone()));
         answer
     }

@@ -3,15 +3,15 @@
 //! Modules: [`args`] (command line, resolved settings), [`state`] (snapshot, cache,
 //! counters), [`refresh`] (startup load/build, background rebuilds, persistence),
 //! [`handler`] (the transport's `Handler`), [`suggest`] (completion), [`audit`] (the
-//! security feed in the background), [`runtimes`] (the runtimes in the status, kept fresh),
+//! security feed in the background), [`housekeeping`] (the runtimes in the status kept fresh; caches released when idle),
 //! [`signals`] (SIGTERM/SIGINT), [`activation`] (systemd socket activation).
 
 mod activation;
 mod args;
 mod audit;
 mod handler;
+mod housekeeping;
 mod refresh;
-mod runtimes;
 mod signals;
 mod state;
 mod suggest;
@@ -127,7 +127,7 @@ async fn daemon(
         settings.audit,
         stop_tx.subscribe(),
     ));
-    let runtimes_watch = tokio::spawn(runtimes::watch(Arc::clone(&state), stop_tx.subscribe()));
+    let housekeeper = tokio::spawn(housekeeping::run(Arc::clone(&state), stop_tx.subscribe()));
     let handler = Arc::new(DaemonHandler::new(
         Arc::clone(&state),
         Arc::clone(&refresher),
@@ -150,8 +150,8 @@ async fn daemon(
         "stopped serving"
     );
     let _ = stop_tx.send(true);
-    if let Err(e) = runtimes_watch.await {
-        tracing::warn!(error = %e, "the runtimes task ended abnormally");
+    if let Err(e) = housekeeper.await {
+        tracing::warn!(error = %e, "the housekeeping task ended abnormally");
     }
     if let Err(e) = auditor.await {
         tracing::warn!(error = %e, "the audit task ended abnormally");

@@ -56,6 +56,9 @@ pub struct State {
     requests: AtomicU64,
     hits: AtomicU64,
     misses: AtomicU64,
+    /// Milliseconds since `started` of the last answer computed through the backend (0:
+    /// none since the caches were last released).
+    backend_used_ms: AtomicU64,
 }
 
 impl State {
@@ -72,6 +75,7 @@ impl State {
             requests: AtomicU64::new(0),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            backend_used_ms: AtomicU64::new(0),
         }
     }
 
@@ -95,6 +99,26 @@ impl State {
     pub fn forget_status(&self) {
         let generation = self.current().generation;
         self.cache.invalidate(&CacheKey::Status { generation });
+    }
+
+    /// Note that an answer was computed through the backend (its library cache is open).
+    pub fn note_backend_use(&self) {
+        let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.backend_used_ms.store(now.max(1), Ordering::Relaxed);
+    }
+
+    /// True, once, when the backend was used and then left alone for `idle`: the caller
+    /// releases its caches.
+    pub fn backend_idle_for(&self, idle: Duration) -> bool {
+        let used = self.backend_used_ms.load(Ordering::Relaxed);
+        let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let idle_ms = u64::try_from(idle.as_millis()).unwrap_or(u64::MAX);
+        used != 0
+            && now.saturating_sub(used) >= idle_ms
+            && self
+                .backend_used_ms
+                .compare_exchange(used, 0, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
     }
 
     /// Count one request.

@@ -82,6 +82,11 @@ pub trait PackageBackend: Send + Sync {
         false
     }
 
+    /// Let go of what the backend can rebuild when next needed (an open library cache, its
+    /// mapped files): a long-lived process such as omgd calls it when it goes idle. The
+    /// default does nothing.
+    async fn release_caches(&self) {}
+
     /// Every installed package with the installed packages that satisfy its dependencies,
     /// for `omg why`. Backends that cannot tell return [`crate::Error::Unsupported`].
     async fn dependency_graph(&self) -> Result<Vec<DependencyNode>> {
