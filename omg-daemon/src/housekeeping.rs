@@ -4,7 +4,7 @@
 //! is released and freed memory returned, so an idle omgd stays small.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
@@ -19,6 +19,7 @@ const IDLE: Duration = Duration::from_secs(30);
 /// Run until `stop` turns true.
 pub async fn run(state: Arc<State>, mut stop: watch::Receiver<bool>) {
     let mut seen = read().await;
+    let (mut last_requests, mut quiet_since, mut trimmed) = (0, Instant::now(), false);
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -26,10 +27,22 @@ pub async fn run(state: Arc<State>, mut stop: watch::Receiver<bool>) {
             _ = stop.changed() => break,
             _ = ticker.tick() => {}
         }
-        if state.backend_idle_for(IDLE) {
+        // Idle: no request for IDLE since the last trim. Searches leave freed heap behind
+        // too, so the trim does not wait for a backend request.
+        let requests = state.stats().requests;
+        if requests != last_requests {
+            last_requests = requests;
+            quiet_since = Instant::now();
+            trimmed = false;
+        }
+        let backend_idle = state.backend_idle_for(IDLE);
+        if backend_idle {
             state.current().engine.backend().release_caches().await;
-            crate::refresh::release_free_memory();
             tracing::debug!("backend idle: caches released");
+        }
+        if backend_idle || (!trimmed && quiet_since.elapsed() >= IDLE) {
+            crate::refresh::release_free_memory();
+            trimmed = true;
         }
         let now = read().await;
         if now != seen {
