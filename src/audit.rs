@@ -229,7 +229,8 @@ pub async fn last_summary(info: &BackendInfo, cache: &Path) -> Option<SecuritySu
     if !cache.exists() {
         return None;
     }
-    let store = match RedbStore::open(cache) {
+    // `omg status` reads this on every call: no whole-file check of the feed cache.
+    let store = match RedbStore::open_for_reading(cache) {
         Ok(store) => store,
         Err(e) => {
             tracing::debug!(error = %e, "the audit summary is not readable now");

@@ -61,6 +61,22 @@ impl RedbStore {
         })
     }
 
+    /// Opens the existing state database at `path` for quick reads (such as
+    /// [`Store::load_security`] for `omg status`): no whole-file integrity check, nothing
+    /// created. Use [`RedbStore::open`] for a store that is written.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Storage`](omg_ports::Error::Storage) naming `path` when it is missing, not a
+    /// redb database, or open in another process.
+    pub fn open_for_reading(path: &Path) -> Result<RedbStore> {
+        let db = crate::open::open_unchecked(path)?;
+        Ok(RedbStore {
+            db: Arc::new(db),
+            path: Arc::from(path),
+        })
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path

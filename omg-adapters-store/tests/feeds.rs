@@ -82,7 +82,18 @@ async fn the_audit_summary_is_kept_per_backend() {
     let store = omg_adapters_store::RedbStore::open(&path).unwrap();
     assert_eq!(
         store.load_security(&backend("apt")).await.unwrap(),
-        Some(summary)
+        Some(summary.clone())
     );
     assert_eq!(store.load_security(&backend("alpm")).await.unwrap(), None);
+    drop(store);
+    // The quick reader (no whole-file check) sees the same; a missing file is an error.
+    let quick = omg_adapters_store::RedbStore::open_for_reading(&path).unwrap();
+    assert_eq!(
+        quick.load_security(&backend("apt")).await.unwrap(),
+        Some(summary)
+    );
+    drop(quick);
+    assert!(
+        omg_adapters_store::RedbStore::open_for_reading(&dir.path().join("none.redb")).is_err()
+    );
 }
