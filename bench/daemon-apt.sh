@@ -13,7 +13,7 @@ nterms=${2:-300}
 out=bench/out/daemon-apt
 mkdir -p "$out"
 
-cargo build --release -q -p omg-cli -p omg-daemon
+bash scripts/build-release.sh -q
 omg=$PWD/target/release/omg
 omgd=$PWD/target/release/omgd
 

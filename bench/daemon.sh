@@ -15,7 +15,7 @@ nterms=${2:-300}
 out=bench/out/daemon
 mkdir -p "$out"
 
-cargo build --release -q -p omg-cli -p omg-daemon
+bash scripts/build-release.sh -q
 cargo build --release -q -p omg-daemon --example ipc_bench
 omg=$PWD/target/release/omg
 omgd=$PWD/target/release/omgd

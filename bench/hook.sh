@@ -2,7 +2,7 @@
 # The shell hook's cost: `omg hook-env bash` when nothing changed (what runs before every
 # prompt), when the directory's versions changed, and /bin/true as the process floor.
 #
-#   bench/hook.sh [RUNS]        (needs hyperfine and a release build: cargo build --release -p omg-cli)
+#   bench/hook.sh [RUNS]        (needs hyperfine and a release build: scripts/build-release.sh)
 #
 # The tree: a project 8 directories deep whose root has .nvmrc, a package.json and a
 # .tool-versions, a go.mod halfway down, and node and go versions installed under a private
@@ -11,7 +11,7 @@ set -euo pipefail
 runs=${1:-200}
 root=$(cd "$(dirname "$0")/.." && pwd)
 omg=${OMG_BIN:-$root/target/release/omg}
-[ -x "$omg" ] || { echo "build first: cargo build --release -p omg-cli --bin omg" >&2; exit 1; }
+[ -x "$omg" ] || { echo "build first: bash scripts/build-release.sh" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "hyperfine is not installed" >&2; exit 1; }
 
 tmp=$(mktemp -d)

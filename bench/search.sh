@@ -11,7 +11,7 @@ runs=${1:-10}
 out=bench/out
 mkdir -p "$out"
 
-cargo build --release -q -p omg-cli
+bash scripts/build-release.sh -q
 omg=$PWD/target/release/omg
 
 source bench/fixture.sh

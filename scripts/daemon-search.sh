@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: start omgd on this machine's own package database (unless one runs), wait
 # until it answers, and search through it. omgd keeps running afterwards (`omg daemon stop`).
-# Usage: scripts/daemon-search.sh <words>...   (after `cargo build --release -p omg-cli -p omg-daemon`)
+# Usage: scripts/daemon-search.sh <words>...   (after scripts/build-release.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=target/release

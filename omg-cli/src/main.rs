@@ -1,11 +1,20 @@
 //! `omg`: the thin client. Parses the command line, asks a running omgd that serves the same
 //! configuration, and otherwise hands the work to the backend-linked helper `omg-backend`
 //! installed beside it (direct mode). Either way the output is rendered by the same code.
+//!
+//! `omg` defines the C `main` itself (`no_main`): Rust's runtime start-up would look up the
+//! main thread's stack bounds (glibc reads `/proc/self/maps` for that) and install a stack
+//! overflow handler, ~45,000 instructions and a few system calls on every start, which is
+//! a tenth of this client's whole budget on the daemon path (BENCHMARKS.md). What that
+//! leaves out: a stack overflow is a plain SIGSEGV without Rust's message, and SIGPIPE keeps
+//! its default action, so `omg search x | head -1` ends quietly when `head` exits, like any
+//! C tool (the helper `omg-backend` is an ordinary Rust program).
+#![no_main]
 
 use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Command, ExitCode};
+use std::process::Command;
 
 use std::io::Write;
 
@@ -18,7 +27,20 @@ use omg_cli::{daemon_cmd, exit, fast_path};
 /// The helper's file name, looked up beside this executable.
 const HELPER: &str = "omg-backend";
 
-fn main() -> ExitCode {
+/// The process entry point, called by the C runtime; the arguments are read through
+/// `std::env::args_os`, which glibc hands to std before `main` runs.
+#[no_mangle]
+pub extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    let code = run();
+    // Flush what `print` buffered before the C runtime's exit.
+    let _ = std::io::stdout().flush();
+    std::ffi::c_int::from(code)
+}
+
+fn run() -> u8 {
     // Validate the command line here so usage errors and --help cost no helper start.
     // The plain lines of the daemon path skip clap's command tree (see quick_args).
     let args: Vec<OsString> = std::env::args_os().skip(1).collect();
@@ -67,7 +89,7 @@ fn main() -> ExitCode {
         Ok(p) => p,
         Err(message) => {
             eprintln!("omg: error: {message}");
-            return ExitCode::from(exit::BACKEND);
+            return exit::BACKEND;
         }
     };
     // exec only returns on failure.
@@ -76,15 +98,15 @@ fn main() -> ExitCode {
         "omg: error: could not run {}: {err}; reinstall omg so that {HELPER} sits beside it",
         helper.display()
     );
-    ExitCode::from(exit::BACKEND)
+    exit::BACKEND
 }
 
 /// Print an answer and return its exit code.
-fn print(answer: Answer) -> ExitCode {
+fn print(answer: Answer) -> u8 {
     // A closed pipe (`omg search x | head`) is not an error worth reporting.
     let _ = std::io::stdout().lock().write_all(answer.stdout.as_bytes());
     let _ = std::io::stderr().lock().write_all(answer.stderr.as_bytes());
-    ExitCode::from(answer.code)
+    answer.code
 }
 
 /// `$OMG_BACKEND_BIN`, else `omg-backend` in the directory of this executable.

@@ -47,9 +47,16 @@ impl Run {
     }
 }
 
-/// The `omg` binary cargo built for these tests.
+/// The `omg` binary under test: `$OMG_TEST_OMG` (scripts/test.sh points it at the statically
+/// linked thin client, as scripts/build-release.sh builds it, with `omg-backend` and `omgd`
+/// beside it), else the one cargo built for these tests.
 pub fn omg_bin() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_omg"))
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        std::env::var_os("OMG_TEST_OMG")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_omg")))
+    })
 }
 
 /// The `omg-backend` binary cargo built for these tests.
