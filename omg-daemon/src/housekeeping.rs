@@ -41,7 +41,7 @@ pub async fn run(state: Arc<State>, mut stop: watch::Receiver<bool>) {
             tracing::debug!("backend idle: caches released");
         }
         if backend_idle || (!trimmed && quiet_since.elapsed() >= IDLE) {
-            crate::refresh::release_free_memory();
+            crate::memory::release_free_memory();
             trimmed = true;
         }
         let now = read().await;

@@ -4,6 +4,7 @@
 //! counters), [`refresh`] (startup load/build, background rebuilds, persistence),
 //! [`handler`] (the transport's `Handler`), [`suggest`] (completion), [`audit`] (the
 //! security feed in the background), [`housekeeping`] (the runtimes in the status kept fresh; caches released when idle),
+//! [`memory`] (glibc's arenas and trimming),
 //! [`signals`] (SIGTERM/SIGINT), [`activation`] (systemd socket activation).
 
 mod activation;
@@ -11,6 +12,7 @@ mod args;
 mod audit;
 mod handler;
 mod housekeeping;
+mod memory;
 mod refresh;
 mod signals;
 mod state;
@@ -34,6 +36,7 @@ use crate::refresh::Refresher;
 use crate::state::State;
 
 fn main() -> ExitCode {
+    memory::limit_arenas();
     let args = Args::parse();
     init_logging(args.verbose);
     match run(&args) {

@@ -312,15 +312,5 @@ async fn persist(state: &State, store: &RedbStore, index_too: bool) {
     // Idle from here until the next request or rebuild: the index answers searches; the
     // library's cache is reopened for the first request that needs it.
     snap.engine.backend().release_caches().await;
-    release_free_memory();
-}
-
-/// Give the memory freed by a rebuild and its persistence (the old index, the encoded
-/// snapshot, libapt's dependency cache for the status) back to the system: glibc keeps freed
-/// heap otherwise, and omgd's resident size would stay at its peak.
-pub fn release_free_memory() {
-    // SAFETY: malloc_trim only walks glibc's own heap; it has no preconditions.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    crate::memory::release_free_memory();
 }

@@ -11,8 +11,10 @@ use omg::{Engine, Index, ListKind};
 use omg_ports::{BackendInfo, Fingerprint};
 use omg_transport_uds::{DaemonStats, Response};
 
-/// Bytes of answers the cache may hold (estimated).
-const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+/// Bytes of answers the cache may hold (estimated): thousands of pages of search results,
+/// and a bound that keeps omgd inside its resident-memory budget (80 MB with the host's whole
+/// apt index) whatever is asked.
+const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 /// How long a cached answer lives at most.
 const CACHE_TTL: Duration = Duration::from_secs(600);
 

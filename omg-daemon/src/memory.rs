@@ -1,0 +1,33 @@
+//! glibc's heap, tuned for a long-lived daemon: few arenas, freed memory handed back.
+
+/// Arenas glibc's malloc may create (it defaults to eight per core).
+///
+/// Each thread that allocates (tokio's workers, the blocking pool, the backend's library
+/// thread) otherwise gets an arena of its own, and memory freed in one is kept there for that
+/// thread: measured on the host's 63,682 apt packages, omgd's resident size was 75 MiB after
+/// start and 78 MiB after 300 searches with the default, 56 and 59 MiB with two arenas.
+/// Contention is no concern at omgd's allocation rate (a search allocates its answer).
+const ARENAS: libc::c_int = 2;
+
+/// Limit glibc's arenas, unless `MALLOC_ARENA_MAX` says otherwise. Call before any thread
+/// starts.
+pub fn limit_arenas() {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
+        return;
+    }
+    // SAFETY: mallopt only sets one of glibc's allocator parameters; no thread has started.
+    let ok = unsafe { libc::mallopt(libc::M_ARENA_MAX, ARENAS) };
+    if ok != 1 {
+        tracing::debug!("mallopt(M_ARENA_MAX) was refused; keeping glibc's default arenas");
+    }
+}
+
+/// Give the memory freed by a rebuild and its persistence (the old index, the encoded
+/// snapshot, libapt's dependency cache for the status) back to the system: glibc keeps freed
+/// heap otherwise, and omgd's resident size would stay at its peak.
+pub fn release_free_memory() {
+    // SAFETY: malloc_trim only walks glibc's own heap; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
