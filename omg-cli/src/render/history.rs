@@ -33,7 +33,7 @@ pub fn history(out: &Output, entries: &[HistoryEntry]) -> String {
                 Cell::plain(e.id.to_string()),
                 Cell::plain(when),
                 Cell::plain(&e.verb),
-                Cell::painted(&result, out.paint(style, &result)),
+                Cell::styled(out, style, result),
                 Cell::plain(changes.join(", ")),
             ]
         })

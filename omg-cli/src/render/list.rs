@@ -22,7 +22,7 @@ pub fn list(out: &Output, kind: ListKind, packages: &[PackageSummary]) -> String
         }
         .into();
     }
-    let name = |p: &PackageSummary| Cell::painted(&p.name, out.paint(Style::Bold, &p.name));
+    let name = |p| name_cell(out, p);
     let table = if kind == ListKind::Upgradable {
         Table {
             header: vec!["NAME", "INSTALLED", "AVAILABLE", "REPOSITORY"],
@@ -52,4 +52,9 @@ pub fn list(out: &Output, kind: ListKind, packages: &[PackageSummary]) -> String
         }
     };
     table.render(out.width, |h| out.paint(Style::Dim, h))
+}
+
+/// A package name, in bold on a terminal.
+fn name_cell<'a>(out: &Output, p: &'a PackageSummary) -> Cell<'a> {
+    Cell::styled(out, Style::Bold, p.name.as_str())
 }

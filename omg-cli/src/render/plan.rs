@@ -36,7 +36,7 @@ pub fn plan(out: &Output, verb: &str, plan: &Plan) -> String {
     text
 }
 
-fn row(out: &Output, a: &PlannedAction) -> Vec<Cell> {
+fn row<'a>(out: &Output, a: &'a PlannedAction) -> Vec<Cell<'a>> {
     let kind = kind_word(a.kind);
     let style = match a.kind {
         ActionKind::Remove | ActionKind::DeleteFile | ActionKind::Downgrade => Style::Yellow,

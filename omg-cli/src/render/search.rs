@@ -27,10 +27,10 @@ pub fn search(out: &Output, results: &SearchResults) -> String {
             let p = &h.package;
             let version = version_cell(out, p);
             vec![
-                Cell::painted(&p.name, out.paint(Style::Bold, &p.name)),
+                Cell::styled(out, Style::Bold, p.name.as_str()),
                 version,
-                Cell::plain(&p.repository),
-                Cell::plain(&p.description),
+                Cell::plain(p.repository.as_str()),
+                Cell::plain(p.description.as_str()),
             ]
         })
         .collect();
@@ -50,16 +50,16 @@ pub fn search(out: &Output, results: &SearchResults) -> String {
 }
 
 /// The version, marked when installed (with the installed version when it differs).
-pub(super) fn version_cell(out: &Output, p: &PackageSummary) -> Cell {
+pub(super) fn version_cell<'a>(out: &Output, p: &'a PackageSummary) -> Cell<'a> {
     match &p.installed {
-        None => Cell::plain(&p.version),
+        None => Cell::plain(p.version.as_str()),
         Some(i) if i.version == p.version => {
-            let text = format!("{} [installed]", p.version);
-            Cell::painted(&text, out.paint(Style::Green, &text))
+            Cell::styled(out, Style::Green, format!("{} [installed]", p.version))
         }
-        Some(i) => {
-            let text = format!("{} [installed: {}]", p.version, i.version);
-            Cell::painted(&text, out.paint(Style::Yellow, &text))
-        }
+        Some(i) => Cell::styled(
+            out,
+            Style::Yellow,
+            format!("{} [installed: {}]", p.version, i.version),
+        ),
     }
 }

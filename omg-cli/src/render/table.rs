@@ -1,37 +1,51 @@
 //! Aligned columns; the last column is cut to the terminal's width.
+//!
+//! Cells borrow what they show where they can: the table is built and written once per
+//! command, and on the daemon path its allocations were a fair part of `omg`'s start-up.
+
+use std::borrow::Cow;
+
+use super::{Output, Style};
 
 /// Rows of cells; every row has as many cells as the header.
-pub(super) struct Table {
+pub(super) struct Table<'a> {
     pub(super) header: Vec<&'static str>,
-    pub(super) rows: Vec<Vec<Cell>>,
+    pub(super) rows: Vec<Vec<Cell<'a>>>,
 }
 
 /// One cell: its text and, separately, how it is painted (colour codes do not count
 /// toward the width).
-pub(super) struct Cell {
-    pub(super) text: String,
+pub(super) struct Cell<'a> {
+    pub(super) text: Cow<'a, str>,
     pub(super) painted: Option<String>,
 }
 
-impl Cell {
-    pub(super) fn plain(text: impl Into<String>) -> Self {
+impl<'a> Cell<'a> {
+    pub(super) fn plain(text: impl Into<Cow<'a, str>>) -> Self {
         Self {
             text: text.into(),
             painted: None,
         }
     }
 
-    pub(super) fn painted(text: impl Into<String>, painted: String) -> Self {
+    pub(super) fn painted(text: impl Into<Cow<'a, str>>, painted: String) -> Self {
         Self {
             text: text.into(),
             painted: Some(painted),
         }
     }
+
+    /// `text` in `style` when `out` paints at all; plain otherwise (nothing to copy).
+    pub(super) fn styled(out: &Output, style: Style, text: impl Into<Cow<'a, str>>) -> Self {
+        let text = text.into();
+        let painted = out.color.then(|| out.paint(style, &text));
+        Self { text, painted }
+    }
 }
 
 const GAP: usize = 2;
 
-impl Table {
+impl Table<'_> {
     pub(super) fn render(
         &self,
         width: Option<usize>,
@@ -49,7 +63,8 @@ impl Table {
             .map(|w| w + GAP)
             .sum();
         let last_width = width.map(|w| w.saturating_sub(fixed).max(10));
-        let mut out = String::new();
+        let guess: usize = widths.iter().sum::<usize>() + cols * GAP + 1;
+        let mut out = String::with_capacity(guess * (self.rows.len() + 1));
         let header: Vec<Cell> = self.header.iter().map(|h| Cell::plain(*h)).collect();
         self.line(&mut out, &header, &widths, last_width, Some(&header_style));
         for row in &self.rows {
@@ -68,18 +83,17 @@ impl Table {
     ) {
         let last = row.len().saturating_sub(1);
         for (i, cell) in row.iter().enumerate() {
-            let shown = if i == last {
-                last_width.map_or_else(|| cell.text.clone(), |w| truncate(&cell.text, w))
-            } else {
-                cell.text.clone()
+            let text: &str = &cell.text;
+            let shown = match last_width {
+                Some(w) if i == last => truncate(text, w),
+                _ => Cow::Borrowed(text),
             };
             let shown_len = shown.chars().count();
-            let painted = match (style, &cell.painted) {
-                (Some(f), _) => f(&shown),
-                (None, Some(p)) if shown_len == cell.text.chars().count() => p.clone(),
-                _ => shown,
-            };
-            out.push_str(&painted);
+            match (style, &cell.painted) {
+                (Some(f), _) => out.push_str(&f(&shown)),
+                (None, Some(p)) if matches!(shown, Cow::Borrowed(_)) => out.push_str(p),
+                _ => out.push_str(&shown),
+            }
             if i != last {
                 out.extend(std::iter::repeat_n(' ', widths[i] - shown_len + GAP));
             }
@@ -92,13 +106,14 @@ impl Table {
     }
 }
 
-fn truncate(text: &str, width: usize) -> String {
+/// `text` cut to `width` characters, the last of them an ellipsis; borrowed when it fits.
+fn truncate(text: &str, width: usize) -> Cow<'_, str> {
     if text.chars().count() <= width {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
     s.push('…');
-    s
+    Cow::Owned(s)
 }
 
 #[cfg(test)]

@@ -48,6 +48,8 @@ pub async fn serve<H: Handler>(
     let shared = Arc::new(Shared {
         handler,
         global: Arc::new(Semaphore::new(config.global_in_flight.max(1))),
+        spinning: std::sync::atomic::AtomicBool::new(false),
+        open: std::sync::atomic::AtomicUsize::new(0),
         config,
     });
     let (stop_tx, stop_rx) = watch::channel(false);

@@ -51,6 +51,7 @@ pub(crate) async fn run<H: Handler>(
         }
     };
 
+    let open = super::spin::Open::count_in(&shared.open);
     let mut session = Session {
         shared: Arc::clone(&shared),
         inflight: JoinSet::new(),
@@ -77,6 +78,12 @@ pub(crate) async fn run<H: Handler>(
         if session.inflight.is_empty() && (eof || !accepting) {
             break;
         }
+        // The only client, with nothing in flight: wait for its next request awake for a
+        // moment (see spin.rs); the read below then finds it without a wake-up.
+        let alone = open.count() == 1;
+        if accepting && !eof && session.inflight.is_empty() && alone {
+            super::spin::poll_briefly(&shared.spinning, read.as_ref(), config.spin);
+        }
         tokio::select! {
             biased;
             Some(done) = session.inflight.join_next_with_id() => {
@@ -90,25 +97,31 @@ pub(crate) async fn run<H: Handler>(
                 accepting = false;
             }
             filled = frames.fill(&mut read), if accepting && !eof && session.inflight.len() < limit => {
-                match filled {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        if frames.has_partial() {
-                            tracing::debug!(conn, "client closed in the middle of a frame");
-                        }
-                        eof = true;
-                    }
-                    Err(e) => {
-                        tracing::debug!(conn, error = %e, "reading from client failed");
-                        eof = true;
-                    }
-                }
+                eof = !took_bytes(filled, &frames, conn);
             }
         }
     }
     // Nothing more to say; the client sees the end of the stream.
     let _ = write.shutdown().await;
     tracing::debug!(conn, "connection closed");
+}
+
+/// Judge a read from the client: true when bytes came in, false at the end of the stream
+/// or after a failed read (logged).
+fn took_bytes(filled: Result<bool, FrameError>, frames: &FrameBuffer, conn: u64) -> bool {
+    match filled {
+        Ok(true) => true,
+        Ok(false) => {
+            if frames.has_partial() {
+                tracing::debug!(conn, "client closed in the middle of a frame");
+            }
+            false
+        }
+        Err(e) => {
+            tracing::debug!(conn, error = %e, "reading from client failed");
+            false
+        }
+    }
 }
 
 /// Read and judge the first frame: `Ok(id)` of an acceptable `Hello`; otherwise the last
