@@ -12,7 +12,6 @@ use std::io::{BufReader, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use crate::client::{check_welcome, ClientConfig, ClientError, Session};
 use crate::frame::{append_frame, blocking::read_frame};
@@ -306,7 +305,7 @@ impl Conn {
     fn read_answer(&mut self) -> Result<Envelope<Response>, ClientError> {
         self.check_usable()?;
         if self.reader.buffer().is_empty() {
-            spin_until_readable(self.reader.get_ref(), self.config.spin);
+            crate::poll::spin_until_readable(self.reader.get_ref().as_raw_fd(), self.config.spin);
         }
         let payload = match read_frame(&mut self.reader, self.config.max_frame) {
             Ok(Some(p)) => p,
@@ -338,65 +337,5 @@ impl Conn {
             self.broken = Some(format!("an earlier error: {e}"));
         }
         e
-    }
-}
-
-/// Poll `stream` without blocking until it has something to read (or has ended, or failed),
-/// for at most `spin`; the blocking read that follows then returns at once instead of putting
-/// the thread to sleep and waking it (see [`ClientConfig::spin`]).
-fn spin_until_readable(stream: &UnixStream, spin: Duration) {
-    if spin.is_zero() {
-        return;
-    }
-    let start = Instant::now();
-    let mut byte = 0u8;
-    loop {
-        // SAFETY: a one-byte peek into a live local; the descriptor is owned by `stream`.
-        let n = unsafe {
-            libc::recv(
-                stream.as_raw_fd(),
-                std::ptr::addr_of_mut!(byte).cast(),
-                1,
-                libc::MSG_PEEK | libc::MSG_DONTWAIT,
-            )
-        };
-        let would_block = n < 0
-            && matches!(
-                std::io::Error::last_os_error().raw_os_error(),
-                Some(libc::EAGAIN | libc::EINTR)
-            );
-        // Data, the end of the stream, or an error: the read that follows reports it.
-        if !would_block || start.elapsed() >= spin {
-            return;
-        }
-        std::hint::spin_loop();
-    }
-}
-
-#[cfg(test)]
-mod spin_tests {
-    use super::*;
-
-    #[test]
-    fn spinning_ends_with_data_the_end_or_the_time() {
-        let (ours, mut theirs) = UnixStream::pair().unwrap();
-        let start = Instant::now();
-        spin_until_readable(&ours, Duration::from_micros(300));
-        assert!(
-            start.elapsed() >= Duration::from_micros(300),
-            "nothing to read: spun it all"
-        );
-        theirs.write_all(b"x").unwrap();
-        let start = Instant::now();
-        spin_until_readable(&ours, Duration::from_secs(5));
-        assert!(start.elapsed() < Duration::from_secs(5));
-        // The peek left the byte for the read.
-        let mut byte = [0u8; 1];
-        std::io::Read::read_exact(&mut &ours, &mut byte).unwrap();
-        assert_eq!(&byte, b"x");
-        drop(theirs);
-        let start = Instant::now();
-        spin_until_readable(&ours, Duration::from_secs(5));
-        assert!(start.elapsed() < Duration::from_secs(5));
     }
 }

@@ -22,6 +22,7 @@ mod client_blocking;
 mod convert;
 pub mod frame;
 pub mod message;
+mod poll;
 mod request;
 mod response;
 mod server;
