@@ -6,9 +6,10 @@
 //! main thread's stack bounds (glibc reads `/proc/self/maps` for that) and install a stack
 //! overflow handler, ~45,000 instructions and a few system calls on every start, which is
 //! a tenth of this client's whole budget on the daemon path (BENCHMARKS.md). What that
-//! leaves out: a stack overflow is a plain SIGSEGV without Rust's message, and SIGPIPE keeps
-//! its default action, so `omg search x | head -1` ends quietly when `head` exits, like any
-//! C tool (the helper `omg-backend` is an ordinary Rust program).
+//! leaves out: a stack overflow is a plain SIGSEGV without Rust's message, a panic aborts
+//! after its message instead of unwinding out of `main`, and SIGPIPE keeps its default
+//! action, so `omg search x | head -1` ends quietly when `head` exits, like any C tool (the
+//! helper `omg-backend` is an ordinary Rust program).
 #![no_main]
 
 use std::ffi::OsString;
