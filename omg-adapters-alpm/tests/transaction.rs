@@ -299,3 +299,68 @@ async fn install_by_repository_and_provider_and_dependency_graph() {
     assert!(node("impl").depends.is_empty());
     assert_eq!(graph.len(), 4);
 }
+
+#[tokio::test]
+async fn a_holdpkg_removal_is_warned_about_and_refused_like_pacman_noconfirm() {
+    let (_dir, root, _) = repo_root(&[
+        pkg("app", "1.0-1").depends(["libhold"]),
+        pkg("libhold", "1-1"),
+    ]);
+    let conf = root.config_path();
+    let text = std::fs::read_to_string(&conf).unwrap();
+    let text = text.replacen("[options]\n", "[options]\nHoldPkg = pacman libh*\n", 1);
+    std::fs::write(&conf, text).unwrap();
+    let b = open(&root);
+    b.commit(&install(&["app"]), Arc::new(Recorder::default()))
+        .await
+        .unwrap();
+
+    let plan = b.plan(&remove(&["app"], true)).await.unwrap();
+    assert_eq!(
+        plan.warnings,
+        ["libhold is designated as a HoldPkg in pacman.conf"]
+    );
+    let err = b
+        .commit(&remove(&["app"], true), Arc::new(Recorder::default()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, omg_ports::Error::InvalidRequest(m)
+            if m.starts_with("libhold is designated as HoldPkg in pacman.conf; omg does not remove")),
+        "{err:?}"
+    );
+    // Nothing changed, and the lock is gone.
+    assert!(read_in_root(&root, "usr/share/app/data").is_some());
+    assert!(read_in_root(&root, "usr/share/libhold/data").is_some());
+    assert!(!common::tx::exists(&common::tx::lock_path(&root)));
+    // Removing what is not held goes on as before.
+    let plan = b.plan(&remove(&["app"], false)).await.unwrap();
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    b.commit(&remove(&["app"], false), Arc::new(Recorder::default()))
+        .await
+        .unwrap();
+    assert_eq!(read_in_root(&root, "usr/share/app/data"), None);
+
+    // The real pacman, asked not to confirm, refuses the same removal.
+    let Ok(out) = std::process::Command::new("pacman")
+        .arg("--config")
+        .arg(&conf)
+        .args(["-R", "--noconfirm", "libhold"])
+        .env("LC_ALL", "C")
+        .output()
+    else {
+        common::tx::skip_or_fail("pacman is not installed");
+        return;
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !out.status.success(),
+        "pacman removed a HoldPkg:\n{stdout}{stderr}"
+    );
+    assert!(
+        stderr.contains("libhold is designated as a HoldPkg"),
+        "{stdout}{stderr}"
+    );
+    assert!(read_in_root(&root, "usr/share/libhold/data").is_some());
+}

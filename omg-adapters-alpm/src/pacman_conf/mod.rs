@@ -59,6 +59,8 @@ pub struct PacmanConf {
     pub check_space: bool,
     /// `IgnorePkg` entries.
     pub ignore_pkgs: Vec<String>,
+    /// `HoldPkg` entries (glob patterns of packages not to remove without asking).
+    pub hold_pkgs: Vec<String>,
     /// `IgnoreGroup` entries.
     pub ignore_groups: Vec<String>,
     /// `NoUpgrade` entries.
@@ -342,6 +344,10 @@ impl Parser<'_> {
                 &mut self.conf.ignore_pkgs,
                 needs_value(key, value, file, line)?,
             ),
+            "HoldPkg" => words(
+                &mut self.conf.hold_pkgs,
+                needs_value(key, value, file, line)?,
+            ),
             "IgnoreGroup" => words(
                 &mut self.conf.ignore_groups,
                 needs_value(key, value, file, line)?,
@@ -468,7 +474,6 @@ const KNOWN_OPTIONS: &[&str] = &[
     "NoExtract",
     "IgnorePkg",
     "IgnoreGroup",
-    "HoldPkg",
     "HookDir",
     "GPGDir",
     "LogFile",

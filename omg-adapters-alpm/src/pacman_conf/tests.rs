@@ -110,7 +110,8 @@ fn parses_options_repos_and_includes_in_order() {
 fn transaction_options_are_kept() {
     let conf = parse(
         "[options]\nGPGDir = /g/\nLogFile = /l.log\nHookDir = /h1/\nHookDir = /h2/\nCheckSpace\n\
-         IgnorePkg = a b\nIgnorePkg = c\nIgnoreGroup = g\nNoUpgrade = etc/x\nNoExtract = usr/y\n",
+         IgnorePkg = a b\nIgnorePkg = c\nIgnoreGroup = g\nNoUpgrade = etc/x\nNoExtract = usr/y\n\
+         HoldPkg = pacman glibc\nHoldPkg = linux*\n",
         &Files::default(),
     )
     .unwrap();
@@ -122,6 +123,7 @@ fn transaction_options_are_kept() {
     );
     assert!(conf.check_space);
     assert_eq!(conf.ignore_pkgs, ["a", "b", "c"]);
+    assert_eq!(conf.hold_pkgs, ["pacman", "glibc", "linux*"]);
     assert_eq!(conf.ignore_groups, ["g"]);
     assert_eq!(conf.no_upgrade, ["etc/x"]);
     assert_eq!(conf.no_extract, ["usr/y"]);

@@ -5,7 +5,8 @@
 //!   `pacman.conf` ([`handle`]), take libalpm's lock through `alpm_trans_init` ([`lock`]),
 //!   add the targets ([`targets`]; `Upgrade` is `alpm_sync_sysupgrade`, a full system
 //!   upgrade), prepare, read what libalpm would add and remove ([`plan`]), and either release
-//!   (plan) or commit with progress ([`callbacks`]) and release. Errors become typed
+//!   (plan) or commit with progress ([`callbacks`]) and release; removals of `HoldPkg`
+//!   packages are warned about and refused ([`hold`]). Errors become typed
 //!   [`omg_ports::Error`]s ([`errors`]).
 //! - `Refresh` updates every sync database with libalpm's downloader (`alpm_db_update`).
 //! - `CleanCache` deletes old package files from the cache directories ([`clean`]).
@@ -19,6 +20,7 @@ mod clean;
 mod errors;
 mod events;
 mod handle;
+mod hold;
 pub(crate) mod interrupt;
 mod lock;
 mod plan;
@@ -55,7 +57,13 @@ impl Session {
                 begin(&mut h, cfg, tx, flags, None)?;
                 let plan = prepare(&mut h, tx).map(|()| plan::from_prepared(&h.alpm));
                 release(&mut h);
-                plan
+                let mut plan = plan?;
+                if matches!(tx, Transaction::Remove { .. }) {
+                    let held = hold::held(&plan, &cfg.conf.hold_pkgs);
+                    let warnings = hold::warnings(&held);
+                    plan.warnings.extend(warnings);
+                }
+                Ok(plan)
             }
         }
     }
@@ -120,6 +128,12 @@ fn commit_packages(
         let plan = plan::from_prepared(&h.alpm);
         if plan.is_empty() {
             return Ok(TransactionOutcome::default());
+        }
+        if matches!(tx, Transaction::Remove { .. }) {
+            let held = hold::held(&plan, &cfg.conf.hold_pkgs);
+            if !held.is_empty() {
+                return Err(hold::refusal(&held));
+            }
         }
         let operations = plan.actions.len();
         interrupt.set_running(true);
