@@ -18,7 +18,11 @@ pub(crate) fn storage(path: &Path, doing: &str, cause: impl Display) -> Error {
 pub(crate) fn open_failed(path: &Path, cause: redb::DatabaseError) -> Error {
     let reason = match &cause {
         redb::DatabaseError::DatabaseAlreadyOpen | redb::DatabaseError::LockProtocolMismatch => {
-            format!("it is in use by another process, probably another omgd ({cause})")
+            format!(
+                "it is in use by another process (an omgd, or another omg command using the \
+                 same file: an audit that is still downloading its feed, say); try again when \
+                 it has finished ({cause})"
+            )
         }
         redb::DatabaseError::UpgradeRequired(_) => {
             format!("it was written by an older, incompatible omg ({cause})")

@@ -83,6 +83,10 @@ fn a_second_open_is_refused_while_the_first_is_open() -> Result<()> {
     let _first = RedbStore::open(&path)?;
     let message = storage_error(RedbStore::open(&path), &path);
     assert!(message.contains("in use by another process"), "{message}");
+    assert!(
+        message.contains("try again when it has finished"),
+        "{message}"
+    );
     Ok(())
 }
 
