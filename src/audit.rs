@@ -278,7 +278,9 @@ pub fn default_cache_path() -> Result<PathBuf> {
 fn feed_for(info: &BackendInfo, configured: Option<String>) -> Result<(FeedKind, Option<String>)> {
     match info.name.as_str() {
         "alpm" => Ok((FeedKind::Arch, None)),
-        "apt" => HostRelease::read(&Path::new(&info.root).join("etc/os-release"))?.feed(configured),
+        "apt" => {
+            HostRelease::read(&crate::os_release_path(Path::new(&info.root)))?.feed(configured)
+        }
         other => Err(Error::Unsupported {
             backend: other.to_owned(),
             operation: "audit".into(),

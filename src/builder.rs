@@ -13,7 +13,7 @@ use omg_ports::{Error, PackageBackend, Result};
 /// Which package backend to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum BackendChoice {
-    /// Decide from `/etc/os-release`.
+    /// Decide from the host's os-release ([`os_release_path`]).
     #[default]
     Auto,
     /// libalpm (Arch Linux and derivatives).
@@ -68,7 +68,8 @@ impl OmgBuilder {
         self
     }
 
-    /// Read the distribution from this file instead of `/etc/os-release`.
+    /// Read the distribution from this file instead of the host's os-release
+    /// ([`os_release_path`]).
     pub fn os_release(mut self, path: impl Into<PathBuf>) -> Self {
         self.os_release = Some(path.into());
         self
@@ -78,9 +79,9 @@ impl OmgBuilder {
     pub fn open_backend(self) -> Result<Arc<dyn PackageBackend>> {
         let choice = match self.backend {
             BackendChoice::Auto => detect_backend(
-                self.os_release
-                    .as_deref()
-                    .unwrap_or(Path::new("/etc/os-release")),
+                &self
+                    .os_release
+                    .unwrap_or_else(|| os_release_path(Path::new("/"))),
             )?,
             other => other,
         };
@@ -115,6 +116,17 @@ impl OmgBuilder {
     }
 }
 
+/// The os-release file of the system under `root`: `etc/os-release`, or
+/// `usr/lib/os-release` when only that exists (os-release(5)); the former when neither does,
+/// so that an error names the usual file.
+pub fn os_release_path(root: &Path) -> PathBuf {
+    omg_domain::family::OS_RELEASE_FILES
+        .iter()
+        .map(|f| root.join(f))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| root.join(omg_domain::family::OS_RELEASE_FILES[0]))
+}
+
 /// The backend for the distribution described by an os-release file.
 pub fn detect_backend(os_release: &Path) -> Result<BackendChoice> {
     let text = std::fs::read_to_string(os_release).map_err(|source| Error::Io {
@@ -130,5 +142,37 @@ pub fn detect_backend(os_release: &Path) -> Result<BackendChoice> {
                      with --backend alpm or --backend apt"
                 .into(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn os_release_is_found_where_os_release_5_says() {
+        let root = tempfile::tempdir().unwrap();
+        let etc = root.path().join("etc/os-release");
+        let lib = root.path().join("usr/lib/os-release");
+        // Neither: the usual file, for the error to name.
+        assert_eq!(os_release_path(root.path()), etc);
+        let err = detect_backend(&os_release_path(root.path())).unwrap_err();
+        assert!(err.to_string().contains("etc/os-release"), "{err}");
+        // Only the fallback (a system whose /etc has no copy): it is read.
+        std::fs::create_dir_all(lib.parent().unwrap()).unwrap();
+        std::fs::write(&lib, "ID=arch\n").unwrap();
+        assert_eq!(os_release_path(root.path()), lib);
+        assert_eq!(
+            detect_backend(&os_release_path(root.path())).unwrap(),
+            BackendChoice::Alpm
+        );
+        // Both: /etc wins.
+        std::fs::create_dir_all(etc.parent().unwrap()).unwrap();
+        std::fs::write(&etc, "ID=debian\n").unwrap();
+        assert_eq!(os_release_path(root.path()), etc);
+        assert_eq!(
+            detect_backend(&os_release_path(root.path())).unwrap(),
+            BackendChoice::Apt
+        );
     }
 }

@@ -23,7 +23,7 @@ pub mod audit;
 mod builder;
 pub mod status;
 
-pub use builder::{detect_backend, BackendChoice, Omg, OmgBuilder};
+pub use builder::{detect_backend, os_release_path, BackendChoice, Omg, OmgBuilder};
 pub use omg_adapters_alpm as alpm;
 pub use omg_adapters_apt as apt;
 pub use omg_domain as domain;

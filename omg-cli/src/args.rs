@@ -28,7 +28,7 @@ pub struct Global {
     /// Log more to stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// Package backend; `auto` reads /etc/os-release.
+    /// Package backend; `auto` reads /etc/os-release (or /usr/lib/os-release).
     #[arg(long, global = true, value_enum, default_value_t = BackendArg::Auto)]
     pub backend: BackendArg,
     /// Backend configuration file (pacman.conf for alpm, an apt.conf for apt).
@@ -48,7 +48,7 @@ pub struct Global {
 /// The `--backend` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BackendArg {
-    /// Detect from /etc/os-release.
+    /// Detect from /etc/os-release (or /usr/lib/os-release).
     Auto,
     /// libalpm (Arch).
     Alpm,

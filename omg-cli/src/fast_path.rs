@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use omg_domain::family::{family_from_os_release, Family};
+use omg_domain::family::{family_from_os_release, Family, OS_RELEASE_FILES};
 use omg_ports::{BackendInfo, Error, SearchQuery};
 use omg_transport_uds::{default_socket_path, BlockingClient, ClientConfig, Request, Response};
 
@@ -142,7 +142,10 @@ impl Expected {
             BackendArg::Alpm => "alpm",
             BackendArg::Apt => "apt",
             BackendArg::Auto => {
-                match family_from_os_release(&std::fs::read_to_string("/etc/os-release").ok()?)? {
+                let text = OS_RELEASE_FILES
+                    .iter()
+                    .find_map(|f| std::fs::read_to_string(Path::new("/").join(f)).ok())?;
+                match family_from_os_release(&text)? {
                     Family::Arch => "alpm",
                     Family::Debian => "apt",
                 }

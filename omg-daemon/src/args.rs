@@ -43,7 +43,7 @@ pub struct Args {
 /// `--backend` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BackendArg {
-    /// Decide from /etc/os-release.
+    /// Decide from /etc/os-release (or /usr/lib/os-release).
     Auto,
     /// libalpm.
     Alpm,

@@ -1,5 +1,9 @@
 //! Which package family a system belongs to, from the text of its `/etc/os-release`.
 
+/// Where os-release(5) lives, relative to a system's root, in order of precedence: the first
+/// that exists is the one to read (`etc/os-release`, else `usr/lib/os-release`).
+pub const OS_RELEASE_FILES: [&str; 2] = ["etc/os-release", "usr/lib/os-release"];
+
 /// A family of distributions sharing one package manager.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
