@@ -364,3 +364,62 @@ async fn a_holdpkg_removal_is_warned_about_and_refused_like_pacman_noconfirm() {
     );
     assert!(read_in_root(&root, "usr/share/libhold/data").is_some());
 }
+
+#[tokio::test]
+async fn downloads_run_as_pacman_confs_download_user() {
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("note: not root; libalpm cannot switch to a download user");
+        return;
+    }
+    let (dir, root, published) = repo_root(&[pkg("app", "1.0-1")]);
+    let conf = root.config_path();
+    let text = std::fs::read_to_string(&conf).unwrap();
+    let text = text.replacen("[options]\n", "[options]\nDownloadUser = nobody\n", 1);
+    std::fs::write(&conf, text).unwrap();
+    let b = open(&root);
+
+    // The repository lies in a directory only root may enter: as nobody, libalpm cannot
+    // read the package, so it really downloads as nobody.
+    let server = root.server_dir("core");
+    let private = std::fs::Permissions::from_mode(0o700);
+    std::fs::set_permissions(&server, private).unwrap();
+    let err = b
+        .commit(&install(&["app"]), Arc::new(Recorder::default()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, omg_ports::Error::Download { url, .. } if url.contains(&published[0].filename())),
+        "{err:?}"
+    );
+    assert_eq!(read_in_root(&root, "usr/share/app/data"), None);
+
+    // Open to everyone, as a real mirror is: the same install goes through.
+    open_to_everyone(dir.path());
+    b.commit(&install(&["app"]), Arc::new(Recorder::default()))
+        .await
+        .unwrap();
+    assert_eq!(
+        read_in_root(&root, "usr/share/app/data").as_deref(),
+        Some("app 1.0-1\n")
+    );
+}
+
+/// chmod a+rX below `dir`, `dir` included.
+fn open_to_everyone(dir: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::metadata(dir).unwrap();
+    let mode = meta.permissions().mode();
+    let wanted = if meta.is_dir() {
+        mode | 0o555
+    } else {
+        mode | 0o444
+    };
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(wanted)).unwrap();
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            open_to_everyone(&entry.unwrap().path());
+        }
+    }
+}

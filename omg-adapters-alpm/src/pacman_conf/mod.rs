@@ -69,6 +69,12 @@ pub struct PacmanConf {
     pub no_extract: Vec<String>,
     /// `ParallelDownloads`, when set.
     pub parallel_downloads: Option<u32>,
+    /// `DownloadUser`: the unprivileged user libalpm downloads as, when set.
+    pub download_user: Option<String>,
+    /// `DisableSandboxFilesystem`, or `DisableSandbox`: downloads may write anywhere.
+    pub disable_sandbox_filesystem: bool,
+    /// `DisableSandboxSyscalls`, or `DisableSandbox`: no system-call filter for downloads.
+    pub disable_sandbox_syscalls: bool,
 }
 
 /// One repository section of `pacman.conf`.
@@ -340,6 +346,16 @@ impl Parser<'_> {
                 self.conf.hook_dirs.push(PathBuf::from(v));
             }
             "CheckSpace" => self.conf.check_space = true,
+            "DownloadUser" => {
+                let v = needs_value(key, value, file, line)?;
+                self.conf.download_user.get_or_insert_with(|| v.to_string());
+            }
+            "DisableSandbox" => {
+                self.conf.disable_sandbox_filesystem = true;
+                self.conf.disable_sandbox_syscalls = true;
+            }
+            "DisableSandboxFilesystem" => self.conf.disable_sandbox_filesystem = true,
+            "DisableSandboxSyscalls" => self.conf.disable_sandbox_syscalls = true,
             "IgnorePkg" => words(
                 &mut self.conf.ignore_pkgs,
                 needs_value(key, value, file, line)?,
@@ -467,9 +483,6 @@ const KNOWN_OPTIONS: &[&str] = &[
     "Color",
     "NoProgressBar",
     "DisableDownloadTimeout",
-    "DisableSandbox",
-    "DisableSandboxFilesystem",
-    "DisableSandboxSyscalls",
     "NoUpgrade",
     "NoExtract",
     "IgnorePkg",
@@ -477,7 +490,6 @@ const KNOWN_OPTIONS: &[&str] = &[
     "HookDir",
     "GPGDir",
     "LogFile",
-    "DownloadUser",
     "XferCommand",
     "CleanMethod",
     "SigLevel",

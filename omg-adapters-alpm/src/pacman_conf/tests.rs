@@ -111,7 +111,7 @@ fn transaction_options_are_kept() {
     let conf = parse(
         "[options]\nGPGDir = /g/\nLogFile = /l.log\nHookDir = /h1/\nHookDir = /h2/\nCheckSpace\n\
          IgnorePkg = a b\nIgnorePkg = c\nIgnoreGroup = g\nNoUpgrade = etc/x\nNoExtract = usr/y\n\
-         HoldPkg = pacman glibc\nHoldPkg = linux*\n",
+         HoldPkg = pacman glibc\nHoldPkg = linux*\nDownloadUser = alpm\nDisableSandboxSyscalls\n",
         &Files::default(),
     )
     .unwrap();
@@ -124,6 +124,12 @@ fn transaction_options_are_kept() {
     assert!(conf.check_space);
     assert_eq!(conf.ignore_pkgs, ["a", "b", "c"]);
     assert_eq!(conf.hold_pkgs, ["pacman", "glibc", "linux*"]);
+    assert_eq!(conf.download_user.as_deref(), Some("alpm"));
+    assert!(conf.disable_sandbox_syscalls);
+    assert!(!conf.disable_sandbox_filesystem);
+    let both = parse("[options]\nDisableSandbox\n", &Files::default()).unwrap();
+    assert!(both.disable_sandbox_filesystem && both.disable_sandbox_syscalls);
+    assert_eq!(both.download_user, None);
     assert_eq!(conf.ignore_groups, ["g"]);
     assert_eq!(conf.no_upgrade, ["etc/x"]);
     assert_eq!(conf.no_extract, ["usr/y"]);

@@ -95,6 +95,20 @@ impl TxHandle {
         if let Some(n) = conf.parallel_downloads {
             alpm.set_parallel_downloads(n);
         }
+        // pacman 7's download sandbox: libalpm downloads in a child process that switches to
+        // DownloadUser, may only write its download directory and filters system calls.
+        if let Some(user) = &conf.download_user {
+            if user.contains('\0') {
+                return Err(Error::Config {
+                    path: cfg.config.clone(),
+                    reason: "DownloadUser contains a NUL byte".into(),
+                });
+            }
+            alpm.set_sandbox_user(Some(user.as_bytes()))
+                .map_err(library)?;
+        }
+        alpm.set_disable_sandbox_filesystem(conf.disable_sandbox_filesystem);
+        alpm.set_disable_sandbox_syscalls(conf.disable_sandbox_syscalls);
         let global = siglevel::apply(siglevel::PACMAN_DEFAULT, &conf.sig_level, &cfg.config)?;
         alpm.set_default_siglevel(global).map_err(library)?;
         for repo in &conf.repos {
