@@ -126,6 +126,44 @@ fn node_install_use_exec_which_hook_uninstall() {
             String::from_utf8_lossy(&out.stderr)
         );
 
+        // zsh and fish: their hooks fire on `cd` by themselves (chpwd_functions; a handler
+        // of PWD), even in a non-interactive shell.
+        for (shell, script) in [
+            (
+                "zsh",
+                format!(
+                    "eval \"$('{}' hook zsh)\"; cd '{}'; node; cd '{}'; node",
+                    omg_bin().display(),
+                    w.path("proj/sub").display(),
+                    w.path("elsewhere").display(),
+                ),
+            ),
+            (
+                "fish",
+                format!(
+                    "'{}' hook fish | source; cd '{}'; node; cd '{}'; node",
+                    omg_bin().display(),
+                    w.path("proj/sub").display(),
+                    w.path("elsewhere").display(),
+                ),
+            ),
+        ] {
+            let Some(path) = common::tool_path(shell) else {
+                continue;
+            };
+            let out = w
+                .command(&path, "home")
+                .args(["-c", &script])
+                .output()
+                .unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                "v20.11.1\nv18.19.0\n",
+                "{shell}'s hook; stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+
         // list marks the active version.
         let list = w
             .omg("proj", &["--json", "runtimes", "list"])

@@ -124,3 +124,21 @@ pub fn tool_stdout(program: &str, args: &[&str]) -> Option<String> {
         Err(e) => panic!("cannot run {program}: {e}"),
     }
 }
+
+/// `program`'s path on `PATH`. Missing: a failure under CI (scripts/debian-packages.txt
+/// installs it), else `None` with a note.
+pub fn tool_path(program: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{program} is not installed (CI=true requires it)"
+        );
+        eprintln!("note: {program} is not installed; its checks are skipped");
+    }
+    found
+}
