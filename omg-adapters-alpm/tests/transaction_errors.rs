@@ -220,3 +220,83 @@ async fn clean_cache_keeps_the_newest_versions_by_vercmp() {
         .collect();
     assert_eq!(left, ["notes.txt"]);
 }
+
+/// A tmpfs of `size` mounted on `dir` for as long as it lives.
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    /// `None` (with a note; a failure under CI) when mounting is not allowed here.
+    fn mount(dir: &std::path::Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(dir).unwrap();
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output();
+        match out {
+            Ok(out) if out.status.success() => Some(Tmpfs(dir.to_path_buf())),
+            Ok(out) => {
+                common::tx::skip_or_fail(&format!(
+                    "cannot mount a tmpfs: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ));
+                None
+            }
+            Err(e) => {
+                common::tx::skip_or_fail(&format!("cannot run mount: {e}"));
+                None
+            }
+        }
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[tokio::test]
+async fn a_full_partition_is_disk_space_naming_it() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("note: not root; cannot mount a small filesystem");
+        return;
+    }
+    let blob = vec![0u8; 4 << 20];
+    let (_dir, root, _) = repo_root(&[pkg("big", "1-1").file("usr/share/big/blob", blob)]);
+    let conf = root.config_path();
+    let text = std::fs::read_to_string(&conf).unwrap();
+    std::fs::write(
+        &conf,
+        text.replacen("[options]\n", "[options]\nCheckSpace\n", 1),
+    )
+    .unwrap();
+    // usr/ of the root is a 1 MiB filesystem; the package puts 4 MiB there.
+    let usr = root.root().join("usr");
+    let Some(_tmpfs) = Tmpfs::mount(&usr, "1m") else {
+        return;
+    };
+    let b = open(&root);
+    let err = b.commit(&install(&["big"]), quiet()).await.unwrap_err();
+    match &err {
+        Error::DiskSpace {
+            mount,
+            needed,
+            available,
+        } => {
+            assert_eq!(mount, &usr, "{err}");
+            assert!(*needed >= 4 << 20, "{err}");
+            assert!(*available <= 1 << 20, "{err}");
+        }
+        other => panic!("not DiskSpace: {other:?}"),
+    }
+    assert!(
+        err.to_string().contains(&usr.display().to_string()),
+        "{err}"
+    );
+    assert_eq!(read_in_root(&root, "usr/share/big/blob"), None);
+    assert!(!lock_path(&root).exists());
+    if let Some(q) = pacman_q(&root) {
+        assert!(q.is_empty(), "{q:?}");
+    }
+}
