@@ -3,7 +3,7 @@
 use std::process::Command;
 
 /// Every package the tests build.
-pub const NAMES: [&str; 7] = [
+pub const NAMES: [&str; 8] = [
     "omg-test-a",
     "omg-test-b",
     "omg-test-c",
@@ -11,6 +11,7 @@ pub const NAMES: [&str; 7] = [
     "omg-test-e",
     "omg-test-f",
     "omg-test-g",
+    "omg-test-h",
 ];
 
 /// The installed version of `name` per dpkg-query, `None` unless fully installed.

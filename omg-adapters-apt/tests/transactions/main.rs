@@ -143,6 +143,13 @@ async fn transactions_through_libapt_and_dpkg() {
     ));
     repo.add(&deb("omg-test-f", "1.0", &["Depends: omg-test-g"], &[]));
     repo.add(&deb("omg-test-g", "1.0", &[], &[]));
+    let big = incompressible(4 << 20);
+    repo.add(&deb(
+        "omg-test-h",
+        "1.0",
+        &[],
+        &[("/usr/share/omg-test-h/big.txt", &big)],
+    ));
     repo.publish();
     let source = format!("deb [trusted=yes] file:{} ./", repo.path().display());
     let dirs = repo.apt_conf("file", &source);
@@ -158,7 +165,7 @@ async fn transactions_through_libapt_and_dpkg() {
     remove_recursive(&apt).await;
     clean(&apt, &dirs.archives).await;
     locks(&dirs.conf).await;
-    interrupt(&repo).await;
+    over_http(&repo).await;
 }
 
 async fn refresh(apt: &AptBackend) {
@@ -341,6 +348,65 @@ async fn errors(apt: &AptBackend) {
     // Nothing of this was committed.
     assert_eq!(installed("omg-test-c"), None);
     assert_eq!(installed("omg-test-a").as_deref(), Some("1.1"));
+}
+
+/// `len` characters of hex digits from a fixed pseudo-random sequence: a file that
+/// compresses to about half, so its package stays large.
+fn incompressible(len: usize) -> String {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from_digit((x & 0xf) as u32, 16).unwrap_or('0')
+        })
+        .collect()
+}
+
+/// A download larger than the free space of the archives' file system (a 1 MiB tmpfs
+/// mounted over it) is refused before anything is fetched or locked.
+async fn disk_space(apt: &AptBackend, archives: &Path) {
+    let plan = apt
+        .plan(&Transaction::Install(vec!["omg-test-h".into()]))
+        .await
+        .unwrap();
+    assert!(plan.download_size > 1 << 20, "{}", plan.download_size);
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(archives)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        assert!(std::env::var_os("CI").is_none(), "cannot mount a tmpfs");
+        eprintln!("note: cannot mount a tmpfs; the disk space check is skipped");
+        return;
+    }
+    std::fs::create_dir_all(archives.join("partial")).unwrap();
+    let result = apt
+        .commit(
+            &Transaction::Install(vec!["omg-test-h".into()]),
+            Arc::new(Recorder::default()),
+        )
+        .await;
+    let unmounted = std::process::Command::new("umount")
+        .arg(archives)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(unmounted, "umount {}", archives.display());
+    match result {
+        Err(Error::DiskSpace {
+            mount,
+            needed,
+            available,
+        }) => {
+            assert_eq!(mount, archives);
+            assert_eq!(needed, plan.download_size);
+            assert!(available <= 1 << 20, "{available}");
+        }
+        other => panic!("expected DiskSpace, got {other:?}"),
+    }
+    assert_eq!(installed("omg-test-h"), None);
 }
 
 async fn file_conflict(apt: &AptBackend) {
@@ -577,11 +643,18 @@ async fn locks(conf: &Path) {
     .await;
 }
 
-async fn interrupt(repo: &Repo) {
+/// The same repository served over HTTP (file: sources are read in place, never
+/// downloaded): an interrupted download, then one too large for the archives.
+async fn over_http(repo: &Repo) {
     let server = http::Server::start(repo.path());
     let source = format!("deb [trusted=yes] http://127.0.0.1:{}/ ./", server.port);
     let dirs = repo.apt_conf("http", &source);
     let apt = AptBackend::open(AptConfig::host().with_config(&dirs.conf)).unwrap();
+    interrupt(&apt, &server, &dirs.archives).await;
+    disk_space(&apt, &dirs.archives).await;
+}
+
+async fn interrupt(apt: &AptBackend, server: &http::Server, archives: &Path) {
     assert!(!apt.interrupt(), "nothing runs yet");
     commit(&apt, Transaction::Refresh).await;
 
@@ -616,7 +689,7 @@ async fn interrupt(repo: &Repo) {
     let mut probe = holder::Holder::start(Path::new("/var/lib/dpkg/lock-frontend"));
     assert!(probe.locked);
     probe.release();
-    let archives_lock = dirs.archives.join("lock");
+    let archives_lock = archives.join("lock");
     let mut probe = holder::Holder::start(&archives_lock);
     assert!(probe.locked);
     probe.release();
