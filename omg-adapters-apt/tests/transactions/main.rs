@@ -656,7 +656,7 @@ async fn over_http(repo: &Repo) {
 
 async fn interrupt(apt: &AptBackend, server: &http::Server, archives: &Path) {
     assert!(!apt.interrupt(), "nothing runs yet");
-    commit(&apt, Transaction::Refresh).await;
+    commit(apt, Transaction::Refresh).await;
 
     let tx = Transaction::Install(vec!["omg-test-g".into()]);
     let plan = apt.plan(&tx).await.unwrap();
