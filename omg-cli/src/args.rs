@@ -192,6 +192,17 @@ pub enum Command {
         #[command(subcommand)]
         action: DaemonAction,
     },
+    /// Every setting omg reads (config.toml and OMG_* variables): its value and where it
+    /// came from.
+    Config,
+    /// Print a completion script for the shell (bash: `omg completions bash >
+    /// ~/.local/share/bash-completion/completions/omg`; fish: `omg completions fish >
+    /// ~/.config/fish/completions/omg.fish`; zsh: into a directory of $fpath as `_omg`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
 }
 
 /// `omg daemon` subcommands. `omg` handles them itself; they never reach `omg-backend`.

@@ -107,6 +107,29 @@ impl Config {
         })
     }
 
+    /// Every key the file sets, as `(section, key)` (`section` of a nested table joined with
+    /// dots: `runtimes.node`), in the file's order of tables.
+    pub fn file_keys(&self) -> Vec<(String, String)> {
+        fn walk(table: &toml::Table, section: &str, out: &mut Vec<(String, String)>) {
+            for (name, value) in table {
+                match value.as_table() {
+                    Some(inner) => {
+                        let path = if section.is_empty() {
+                            name.clone()
+                        } else {
+                            format!("{section}.{name}")
+                        };
+                        walk(inner, &path, out);
+                    }
+                    None => out.push((section.to_string(), name.clone())),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.table, "", &mut out);
+        out
+    }
+
     /// The value of `key` in `section`, or `None`.
     pub fn string(&self, section: &str, key: &str) -> Option<String> {
         self.get(section, key).map(|v| v.value)

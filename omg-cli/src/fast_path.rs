@@ -99,6 +99,8 @@ fn request_for(command: &Command) -> Option<Request> {
         | Command::Current
         | Command::Hook { .. }
         | Command::HookEnv { .. } => return None,
+        // Answered by the helper without the backend.
+        Command::Config | Command::Completions { .. } => return None,
     })
 }
 

@@ -44,6 +44,21 @@ pub use text::{fetch_bytes, fetch_text};
 /// The runtimes omg installs itself; anything else goes through mise.
 pub const NATIVE_RUNTIMES: &[&str] = &["node", "python", "go", "rust", "ruby", "java", "bun"];
 
+/// Where `runtime`'s provider fetches from when `[runtimes.<name>] mirror` is not set;
+/// `None` for a runtime omg does not install itself.
+pub fn default_mirror(runtime: &str) -> Option<&'static str> {
+    Some(match runtime {
+        "node" => node::DEFAULT_MIRROR,
+        "python" => python::DEFAULT_MIRROR,
+        "go" => go::DEFAULT_MIRROR,
+        "rust" => rust::DEFAULT_MIRROR,
+        "ruby" => ruby::DEFAULT_MIRROR,
+        "java" => java::DEFAULT_MIRROR,
+        "bun" => bun::DEFAULT_MIRROR,
+        _ => return None,
+    })
+}
+
 /// Where each source lives: `[runtimes.<name>] mirror` of config.toml (or
 /// `OMG_RUNTIMES_<NAME>_MIRROR`), by runtime name. A runtime without an entry uses its
 /// official location.
@@ -102,4 +117,18 @@ pub fn providers(
             config.mirror("ruby", ruby::DEFAULT_MIRROR),
         )),
     ]
+}
+
+#[cfg(test)]
+mod default_mirror_tests {
+    use super::*;
+
+    #[test]
+    fn every_native_runtime_has_a_default_mirror() {
+        for name in NATIVE_RUNTIMES {
+            let mirror = default_mirror(name).unwrap_or_default();
+            assert!(mirror.starts_with("https://"), "{name}: {mirror:?}");
+        }
+        assert_eq!(default_mirror("zig"), None);
+    }
 }

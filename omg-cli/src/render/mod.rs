@@ -2,6 +2,7 @@
 //! (the helper, or later the daemon client) produced the data.
 
 mod audit;
+mod config;
 mod error;
 mod history;
 mod info;
@@ -15,6 +16,7 @@ mod why;
 use std::io::IsTerminal;
 
 pub use audit::{age, audit, fix_text, AuditReport, AuditSummary, FeedReport};
+pub use config::{config, ConfigReport, Setting};
 pub use error::error;
 pub use history::history;
 pub use info::info;

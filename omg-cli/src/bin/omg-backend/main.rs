@@ -3,13 +3,14 @@
 
 mod audit;
 mod run;
+mod settings;
 mod write;
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use omg_cli::args::Cli;
+use omg_cli::args::{Cli, Command};
 use omg_cli::exit;
 use omg_cli::render::{self, Output};
 
@@ -25,6 +26,15 @@ fn main() -> ExitCode {
         return ExitCode::from(answer.code);
     }
     let out = Output::from_env(&cli.global);
+    // About omg itself: no backend to open.
+    let settings = match cli.command {
+        Command::Config => Some(settings::config(&out)),
+        Command::Completions { shell } => Some(Ok(settings::completions(shell))),
+        _ => None,
+    };
+    if let Some(result) = settings {
+        return print(&out, result);
+    }
     // Timers and sockets for `omg audit`'s downloads; the signal driver for Ctrl-C during a
     // transaction.
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -38,6 +48,11 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(run::run(&cli, &out));
+    print(&out, result)
+}
+
+/// Print `result` and return its exit code.
+fn print(out: &Output, result: omg_ports::Result<run::Reply>) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match result {
         Ok(reply) => {
@@ -47,7 +62,7 @@ fn main() -> ExitCode {
             ExitCode::from(reply.code)
         }
         Err(e) => {
-            let (to_stdout, to_stderr) = render::error(&out, &e);
+            let (to_stdout, to_stderr) = render::error(out, &e);
             let _ = stdout.write_all(to_stdout.as_bytes());
             eprint!("{to_stderr}");
             ExitCode::from(exit::code(&e))

@@ -115,6 +115,9 @@ async fn text(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String> {
             None => Err(Error::InvalidRequest("not a write command".into())),
         },
         Command::Daemon { .. } => Err(daemon_not_here()),
+        Command::Config | Command::Completions { .. } => Err(Error::InvalidRequest(
+            "config and completions are answered before the backend is opened".into(),
+        )),
         Command::Audit(_) => Err(Error::InvalidRequest("audit is answered above".into())),
         Command::Use { .. }
         | Command::Runtimes { .. }
