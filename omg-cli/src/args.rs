@@ -127,6 +127,8 @@ pub enum Command {
     },
     /// Installed packages with a newer version available (same as `list --upgradable`).
     Outdated,
+    /// Packages installed explicitly, not as dependencies (same as `list --explicit`).
+    Explicit,
     /// Transactions omg carried out, oldest first.
     History {
         /// Show the last N transactions.

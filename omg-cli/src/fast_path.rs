@@ -79,6 +79,7 @@ fn request_for(command: &Command) -> Option<Request> {
         Command::List(list) => Request::List(list.kind()),
         Command::Status => Request::Status,
         Command::Outdated => Request::List(omg_ports::ListKind::Upgradable),
+        Command::Explicit => Request::List(omg_ports::ListKind::Explicit),
         // `omg daemon ...` is handled by `omg` itself (see `daemon_cmd`); writes, `why` and
         // `history` need the libraries (or the history file) and go to the helper.
         Command::Daemon { .. }
@@ -124,6 +125,9 @@ fn render_response(
         (Command::Status, Response::Status(status)) => render::status(out, &status),
         (Command::Outdated, Response::List(packages)) => {
             render::list(out, omg_ports::ListKind::Upgradable, &packages)
+        }
+        (Command::Explicit, Response::List(packages)) => {
+            render::list(out, omg_ports::ListKind::Explicit, &packages)
         }
         _ => return None,
     }))

@@ -3,7 +3,7 @@
 //! Building clap's `Command` for omg's dozen subcommands and parsing with it is half of the
 //! thin client's instructions (about 580,000 of 1.1 million for `omg search python`), and the
 //! daemon path's whole budget is about one process start. So the plainest shapes of the read
-//! commands — global flags, `search`/`s`, `info`, `list`, `status`, `outdated` with their
+//! commands — global flags, `search`/`s`, `info`, `list`, `status`, `outdated`, `explicit` with their
 //! flags as separate words — are recognised here; any other word (`--help`, `--limit=5`,
 //! `-qv`, `--`, a word starting with `-`, a value that is not UTF-8) returns `None` and clap
 //! parses the line as always. A test checks that every line accepted here is parsed by clap
@@ -80,7 +80,7 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
                 None => {
                     command = Some(match arg {
                         "search" | "s" => "search",
-                        "info" | "list" | "status" | "outdated" => arg,
+                        "info" | "list" | "status" | "outdated" | "explicit" => arg,
                         _ => return None,
                     })
                 }
@@ -104,6 +104,7 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
         "list" => Command::List(list),
         "status" => Command::Status,
         "outdated" => Command::Outdated,
+        "explicit" => Command::Explicit,
         _ => return None,
     };
     Some(Cli { global, command })
@@ -187,7 +188,7 @@ mod tests {
         fn every_accepted_line_is_clap_s_parse(
             words in proptest::collection::vec(
                 proptest::sample::select(vec![
-                    "search", "s", "info", "list", "status", "outdated", "install", "vim",
+                    "search", "s", "info", "list", "status", "outdated", "explicit", "install", "vim",
                     "python", "-l", "--limit", "3", "--installed", "--explicit", "--orphans",
                     "--upgradable", "--json", "-q", "--quiet", "-v", "--verbose", "--no-daemon",
                     "--backend", "alpm", "apt", "--config", "/etc/pacman.conf", "--root", "/mnt",

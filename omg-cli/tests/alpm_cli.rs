@@ -569,6 +569,7 @@ fn list_installed() {
 #[test]
 fn list_explicit() {
     let f = fixture();
+    assert_eq!(f.stdout(&["explicit"]), f.stdout(&["list", "--explicit"]));
     assert_eq!(
         f.stdout(&["list", "--explicit"]),
         text(&[

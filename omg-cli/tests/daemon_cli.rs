@@ -163,6 +163,8 @@ fn daemon_answers_are_byte_identical_to_direct_mode() {
         vec!["--json", "info", "vimm"],
         vec!["list"],
         vec!["list", "--explicit"],
+        vec!["explicit"],
+        vec!["--json", "explicit"],
         vec!["list", "--orphans"],
         vec!["list", "--upgradable"],
         vec!["status"],

@@ -101,6 +101,11 @@ async fn text(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String> {
             ListKind::Upgradable,
             &engine.list(ListKind::Upgradable).await?,
         )),
+        Command::Explicit => Ok(render::list(
+            out,
+            ListKind::Explicit,
+            &engine.list(ListKind::Explicit).await?,
+        )),
         Command::Why { package } => Ok(render::why(out, &engine.why(package).await?)),
         Command::History { limit } => Ok(render::history(
             out,
