@@ -197,6 +197,9 @@ pub enum Command {
     /// Every setting omg reads (config.toml and OMG_* variables): its value and where it
     /// came from.
     Config,
+    /// Check omg's set-up: configuration, backend and databases, omgd, the security audit,
+    /// language runtimes and the shell hook (exit 1 when something does not work).
+    Doctor,
     /// Print a completion script for the shell (bash: `omg completions bash >
     /// ~/.local/share/bash-completion/completions/omg`; fish: `omg completions fish >
     /// ~/.config/fish/completions/omg.fish`; zsh: into a directory of $fpath as `_omg`).

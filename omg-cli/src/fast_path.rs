@@ -101,7 +101,7 @@ fn request_for(command: &Command) -> Option<Request> {
         | Command::Hook { .. }
         | Command::HookEnv { .. } => return None,
         // Answered by the helper without the backend.
-        Command::Config | Command::Completions { .. } => return None,
+        Command::Config | Command::Completions { .. } | Command::Doctor => return None,
     })
 }
 

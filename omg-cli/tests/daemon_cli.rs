@@ -292,3 +292,68 @@ fn omgd_status_follows_the_runtimes_without_a_request() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+#[test]
+fn doctor_checks_the_backend_and_whether_omgd_serves_it() {
+    let Some(omgd) = omgd_bin() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = fixture(&dir.path().join("root"));
+    let conf = root.config_path();
+    let conf_str = conf.to_str().expect("UTF-8");
+    let socket = dir.path().join("run/omgd.sock");
+    let socket_str = socket.to_str().expect("UTF-8");
+    let doctor = |config: &str| {
+        omg(
+            &["--backend", "alpm", "--config", config, "--json", "doctor"],
+            &[("OMG_SOCKET", socket_str)],
+        )
+    };
+    let check = |run: &Run, name: &str| -> (String, String) {
+        let all = run.json();
+        let c = all
+            .as_array()
+            .expect("an array of checks")
+            .iter()
+            .find(|c| c["check"] == name)
+            .unwrap_or_else(|| panic!("no {name} check: {all}"))
+            .clone();
+        (
+            c["health"].as_str().unwrap_or_default().to_string(),
+            c["detail"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+
+    let run = doctor(conf_str);
+    run.expect_code(0);
+    let (health, detail) = check(&run, "backend");
+    assert_eq!(health, "ok", "{detail}");
+    assert!(
+        detail.ends_with(": 6 available, 3 installed, 1 upgradable"),
+        "{detail}"
+    );
+    let (health, detail) = check(&run, "daemon");
+    assert_eq!(health, "note");
+    assert!(
+        detail.starts_with(&format!("no omgd on {socket_str}")),
+        "{detail}"
+    );
+
+    let _daemon = start(&omgd, &conf, dir.path());
+    let run = doctor(conf_str);
+    run.expect_code(0);
+    let (health, detail) = check(&run, "daemon");
+    assert_eq!(health, "ok", "{detail}");
+    assert!(detail.contains("serves this configuration"), "{detail}");
+
+    // Another configuration: its backend does not open (a problem, exit 1), and the omgd
+    // running is not the one it would use.
+    let missing = dir.path().join("missing.conf");
+    let run = doctor(missing.to_str().expect("UTF-8"));
+    run.expect_code(1);
+    let (health, detail) = check(&run, "backend");
+    assert_eq!(health, "problem");
+    assert!(detail.contains("missing.conf"), "{detail}");
+    let (health, detail) = check(&run, "daemon");
+    assert_eq!(health, "note");
+    assert!(detail.contains("serves another configuration"), "{detail}");
+}

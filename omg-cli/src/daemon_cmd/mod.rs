@@ -43,6 +43,48 @@ pub fn run(cli: &Cli, action: DaemonAction) -> Answer {
     }
 }
 
+/// What `omg doctor` learns of omgd for a configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DaemonCheck {
+    /// Nothing listens on the socket.
+    NotRunning {
+        /// The socket asked.
+        socket: PathBuf,
+    },
+    /// omgd answers there; `ours` when it serves the configuration `global` names (so `omg`
+    /// uses it).
+    Running {
+        /// The socket asked.
+        socket: PathBuf,
+        /// `alpm, config /etc/pacman.conf, root /`.
+        serves: String,
+        /// Whether it serves this configuration.
+        ours: bool,
+    },
+    /// Something answers, but not as omgd should.
+    Broken {
+        /// The socket asked.
+        socket: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// Ask the socket of `global` (or the default one) whether omgd runs there and serves
+/// `global`'s configuration.
+pub fn check(global: &crate::args::Global) -> DaemonCheck {
+    let socket = global.socket.clone().unwrap_or_else(default_socket_path);
+    match probe(&socket, false) {
+        Ok(None) => DaemonCheck::NotRunning { socket },
+        Ok(Some(running)) => DaemonCheck::Running {
+            ours: crate::fast_path::serves_global(global, &running.info.backend) == Some(true),
+            serves: serves(&running.info),
+            socket,
+        },
+        Err(reason) => DaemonCheck::Broken { socket, reason },
+    }
+}
+
 /// A daemon that answered on the socket.
 #[derive(Debug)]
 struct Running {

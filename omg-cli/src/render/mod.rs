@@ -3,6 +3,7 @@
 
 mod audit;
 mod config;
+mod doctor;
 mod error;
 mod history;
 mod info;
@@ -17,6 +18,7 @@ use std::io::IsTerminal;
 
 pub use audit::{age, audit, fix_text, AuditReport, AuditSummary, FeedReport};
 pub use config::{config, ConfigReport, Setting};
+pub use doctor::{doctor, Check, Health};
 pub use error::error;
 pub use history::history;
 pub use info::info;
@@ -73,6 +75,7 @@ enum Style {
     Bold,
     Green,
     Yellow,
+    Red,
     Dim,
 }
 
@@ -82,6 +85,7 @@ impl Style {
             Style::Bold => "1",
             Style::Green => "32",
             Style::Yellow => "33",
+            Style::Red => "31",
             Style::Dim => "2",
         }
     }

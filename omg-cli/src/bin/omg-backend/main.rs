@@ -2,6 +2,7 @@
 //! databases and answers one command. `omg` execs it; it can also be run by hand.
 
 mod audit;
+mod doctor;
 mod run;
 mod settings;
 mod write;
@@ -47,6 +48,10 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::FAILURE);
         }
     };
+    if let Command::Doctor = cli.command {
+        let reply = runtime.block_on(doctor::doctor(&cli, &out));
+        return print(&out, Ok(reply));
+    }
     let result = runtime.block_on(run::run(&cli, &out));
     print(&out, result)
 }

@@ -38,6 +38,17 @@ pub async fn run(cli: &Cli, out: &Output) -> Result<Reply> {
             "language-runtime commands are answered before the backend is opened".into(),
         ));
     }
+    let engine = open_engine(cli)?;
+    let answer = answer(&engine, cli, out).await;
+    // This process ends right after printing: releasing the backend would free every package
+    // one by one (~10% of a search's time for 20,000 packages) for the OS to reclaim anyway.
+    // Kept alive, its worker thread sits idle in its queue while the process exits.
+    std::mem::forget(engine);
+    answer
+}
+
+/// The backend the global flags name (and the configured lock timeout for writes).
+pub fn open_engine(cli: &Cli) -> Result<omg::Engine> {
     let g = &cli.global;
     let mut builder = Omg::builder().backend(match g.backend {
         BackendArg::Auto => BackendChoice::Auto,
@@ -55,13 +66,7 @@ pub async fn run(cli: &Cli, out: &Output) -> Result<Reply> {
             builder = builder.lock_timeout(t);
         }
     }
-    let engine = builder.build()?;
-    let answer = answer(&engine, cli, out).await;
-    // This process ends right after printing: releasing the backend would free every package
-    // one by one (~10% of a search's time for 20,000 packages) for the OS to reclaim anyway.
-    // Kept alive, its worker thread sits idle in its queue while the process exits.
-    std::mem::forget(engine);
-    answer
+    builder.build()
 }
 
 async fn answer(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<Reply> {
@@ -120,9 +125,11 @@ async fn text(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String> {
             None => Err(Error::InvalidRequest("not a write command".into())),
         },
         Command::Daemon { .. } => Err(daemon_not_here()),
-        Command::Config | Command::Completions { .. } => Err(Error::InvalidRequest(
-            "config and completions are answered before the backend is opened".into(),
-        )),
+        Command::Config | Command::Completions { .. } | Command::Doctor => {
+            Err(Error::InvalidRequest(
+                "config and completions are answered before the backend is opened".into(),
+            ))
+        }
         Command::Audit(_) => Err(Error::InvalidRequest("audit is answered above".into())),
         Command::Use { .. }
         | Command::Runtimes { .. }
