@@ -356,4 +356,24 @@ fn doctor_checks_the_backend_and_whether_omgd_serves_it() {
     let (health, detail) = check(&run, "daemon");
     assert_eq!(health, "note");
     assert!(detail.contains("serves another configuration"), "{detail}");
+
+    // A configured value that every write would refuse.
+    let run = omg(
+        &[
+            "--backend",
+            "alpm",
+            "--config",
+            conf_str,
+            "--json",
+            "doctor",
+        ],
+        &[
+            ("OMG_SOCKET", socket_str),
+            ("OMG_TRANSACTIONS_LOCK_TIMEOUT", "soon"),
+        ],
+    );
+    run.expect_code(1);
+    let (health, detail) = check(&run, "configuration");
+    assert_eq!(health, "problem");
+    assert!(detail.contains("lock_timeout"), "{detail}");
 }

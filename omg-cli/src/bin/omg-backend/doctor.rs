@@ -42,6 +42,14 @@ pub async fn doctor(cli: &Cli, out: &Output) -> Reply {
 }
 
 fn configuration() -> Check {
+    // The one value checked when read: a bad one fails every write.
+    if let Err(e) = omg_cli::config::lock_timeout() {
+        return Check {
+            check: "configuration",
+            health: Health::Problem,
+            detail: e.to_string(),
+        };
+    }
     let (health, detail) = match Config::load() {
         Ok(c) => match c.path() {
             Some(p) if p.exists() => (Health::Ok, format!("{} (omg config shows it)", p.display())),
