@@ -17,30 +17,10 @@ bash scripts/build-release.sh -q
 omg=$PWD/target/release/omg
 omgd=$PWD/target/release/omgd
 
-run=$(mktemp -d)
-chmod 700 "$run"
-sock=$run/omgd.sock
-export OMG_SOCKET=$sock
 # A fresh state file: the index is built from the databases, not loaded from a snapshot.
-RUST_LOG=info "$omgd" --backend apt --audit-secs 0 --socket "$sock" --state "$run/state.redb" \
-  2>"$out/omgd.log" &
-pid=$!
-stop() {
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    wait "$pid" || true
-  fi
-  rm -rf "$run"
-}
-trap stop EXIT
-for _ in $(seq 1200); do
-  grep -q "omgd ready" "$out/omgd.log" 2>/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { cat "$out/omgd.log" >&2; exit 1; }
-  sleep 0.05
-done
-grep -q "omgd ready" "$out/omgd.log" || { echo "omgd did not start" >&2; exit 1; }
+source bench/omgd.sh
+start_omgd "$omgd" "$out/omgd.log" 60 --backend apt
 sleep 2 # let the snapshot persist settle
-rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$pid/status"; }
 rss_loaded=$(rss_kb)
 npkgs=$("$omg" --backend apt --json status | python3 -c 'import json,sys; print(json.load(sys.stdin)["available"])')
 
@@ -76,8 +56,7 @@ rss_idle=$(rss_kb)
 median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 m_true=$(median "$out/miss-true.txt")
 m_miss=$(median "$out/miss-daemon.txt")
-stop
-trap - EXIT
+stop_omgd
 
 {
   echo "### omgd on the host's apt database ($npkgs packages)"

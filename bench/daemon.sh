@@ -26,30 +26,10 @@ source bench/fixture.sh
 conf=$(arch_fixture "$out")
 npkgs=$(wc -l <"$out/packages.tsv")
 
-# A private socket directory and state file (mktemp -d makes it 0700).
-run=$(mktemp -d)
-chmod 700 "$run"
-sock=$run/omgd.sock
-export OMG_SOCKET=$sock
-"$omgd" --backend alpm --config "$conf" --socket "$sock" --state "$run/state.redb" \
-  2>"$out/omgd.log" &
-pid=$!
-stop() {
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    wait "$pid" || true
-  fi
-  rm -rf "$run"
-}
-trap stop EXIT
-for _ in $(seq 200); do
-  grep -q "omgd ready" "$out/omgd.log" 2>/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { cat "$out/omgd.log" >&2; exit 1; }
-  sleep 0.05
-done
-grep -q "omgd ready" "$out/omgd.log" || { echo "omgd did not start" >&2; exit 1; }
+# A private socket directory and state file.
+source bench/omgd.sh
+start_omgd "$omgd" "$out/omgd.log" 10 --backend alpm --config "$conf"
 sleep 0.5 # let the snapshot persist settle
-rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$pid/status"; }
 rss_loaded=$(rss_kb)
 
 # The thin client must really take the daemon path: it answers, and the answer is the same
@@ -58,7 +38,7 @@ search=(--backend alpm --config "$conf" search python --limit 20)
 diff <("$omg" "${search[@]}") <("$omg" --no-daemon "${search[@]}") >/dev/null ||
   { echo "daemon and direct answers differ" >&2; exit 1; }
 
-"$ipc_bench" --socket "$sock" --secs 3 --query python >"$out/ipc.md"
+"$ipc_bench" --socket "$OMG_SOCKET" --secs 3 --query python >"$out/ipc.md"
 rss_after_ipc=$(rss_kb)
 
 hyperfine -N --warmup 5 --runs "$runs" --export-json "$out/e2e.json" \
@@ -81,9 +61,9 @@ time_each() { # command prefix...; prints one duration in µs per term
   done <"$out/terms.txt"
 }
 time_each /bin/true >"$out/miss-true.txt"
-stats_before=$("$ipc_bench" --socket "$sock" --stats)
+stats_before=$("$ipc_bench" --socket "$OMG_SOCKET" --stats)
 time_each "$omg" --backend alpm --config "$conf" search --limit 20 >"$out/miss-daemon.txt"
-stats_after=$("$ipc_bench" --socket "$sock" --stats)
+stats_after=$("$ipc_bench" --socket "$OMG_SOCKET" --stats)
 read -r r0 h0 m0 <<<"$stats_before"
 read -r r1 h1 m1 <<<"$stats_after"
 rss_end=$(rss_kb)
@@ -92,8 +72,7 @@ median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a
 m_true=$(median "$out/miss-true.txt")
 m_miss=$(median "$out/miss-daemon.txt")
 
-stop
-trap - EXIT
+stop_omgd
 
 {
   cat "$out/ipc.md"

@@ -123,10 +123,10 @@ pub fn audit(out: &Output, report: &AuditReport) -> String {
                         _ => Style::Dim,
                     };
                     vec![
-                        Cell::painted(&f.package, out.paint(Style::Bold, &f.package)),
+                        Cell::styled(out, Style::Bold, f.package.as_str()),
                         Cell::plain(&f.installed),
                         Cell::plain(fixed),
-                        Cell::painted(severity, out.paint(style, severity)),
+                        Cell::styled(out, style, severity),
                         Cell::plain(fix_text(f)),
                         Cell::plain(f.ids.join(" ")),
                     ]
@@ -181,6 +181,13 @@ fn feed_line(f: &FeedReport) -> String {
         FeedOrigin::Cache => format!("cached copy, {} old", age(f.age_secs)),
     };
     format!("data: {}{release} ({}), {when}\n", f.kind.title(), f.url)
+}
+
+/// Seconds since the Unix epoch, now (0 if the clock is before it).
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// `42 s`, `5 min`, `3 h`, `2 d`.

@@ -33,7 +33,7 @@ pub fn list(out: &Output, kind: ListKind, packages: &[PackageSummary]) -> String
                     vec![
                         name(p),
                         Cell::plain(installed),
-                        Cell::painted(&p.version, out.paint(Style::Green, &p.version)),
+                        Cell::styled(out, Style::Green, p.version.as_str()),
                         Cell::plain(&p.repository),
                     ]
                 })

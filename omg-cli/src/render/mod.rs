@@ -16,7 +16,7 @@ mod why;
 
 use std::io::IsTerminal;
 
-pub use audit::{age, audit, fix_text, AuditReport, AuditSummary, FeedReport};
+pub use audit::{age, audit, fix_text, now_secs, AuditReport, AuditSummary, FeedReport};
 pub use config::{config, ConfigReport, Setting};
 pub use doctor::{doctor, Check, Health};
 pub use error::error;

@@ -50,8 +50,8 @@ fn row<'a>(out: &Output, a: &'a PlannedAction) -> Vec<Cell<'a>> {
         }
     };
     vec![
-        Cell::painted(kind, out.paint(style, kind)),
-        Cell::painted(&a.name, out.paint(Style::Bold, &a.name)),
+        Cell::styled(out, style, kind),
+        Cell::styled(out, Style::Bold, a.name.as_str()),
         Cell::plain(a.old_version.as_deref().unwrap_or("")),
         Cell::plain(a.new_version.as_deref().unwrap_or("")),
         Cell::plain(a.repository.as_deref().unwrap_or("")),

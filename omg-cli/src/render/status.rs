@@ -51,14 +51,11 @@ fn security_line(s: &SecuritySummary) -> String {
     } else {
         format!(" ({detail})")
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
     format!(
         "{}{detail} from {}, {} old",
         s.vulnerable,
         s.feed,
-        super::age(now - s.fetched_at)
+        super::age(super::now_secs() - s.fetched_at)
     )
 }
 

@@ -28,13 +28,6 @@ impl<'a> Cell<'a> {
         }
     }
 
-    pub(super) fn painted(text: impl Into<Cow<'a, str>>, painted: String) -> Self {
-        Self {
-            text: text.into(),
-            painted: Some(painted),
-        }
-    }
-
     /// `text` in `style` when `out` paints at all; plain otherwise (nothing to copy).
     pub(super) fn styled(out: &Output, style: Style, text: impl Into<Cow<'a, str>>) -> Self {
         let text = text.into();

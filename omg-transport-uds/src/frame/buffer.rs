@@ -65,13 +65,6 @@ impl FrameBuffer {
         &mut self,
         r: &mut R,
     ) -> Result<bool, FrameError> {
-        self.make_room()?;
-        let n = r.read_buf(&mut self.buf).await?;
-        Ok(n > 0)
-    }
-
-    /// Compact, and reserve room for the next read.
-    fn make_room(&mut self) -> Result<(), FrameError> {
         self.compact();
         let needed = match self.buffered_len()? {
             Some(len) => (HEADER_LEN + len).saturating_sub(self.buf.len()),
@@ -82,7 +75,8 @@ impl FrameBuffer {
             .min(self.buf.len().max(INITIAL_PAYLOAD_CAPACITY))
             .max(READ_CHUNK);
         self.buf.reserve(grow);
-        Ok(())
+        let n = r.read_buf(&mut self.buf).await?;
+        Ok(n > 0)
     }
 
     /// Payload length of the buffered header, when a whole header is buffered.

@@ -2,8 +2,6 @@
 //! fetched through the remote adapter and cached in `$XDG_CACHE_HOME/omg/feeds.redb`,
 //! matched against the installed packages by the domain.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use omg::domain::audit::select;
 use omg_cli::args::AuditArgs;
 use omg_cli::exit;
@@ -38,7 +36,7 @@ pub async fn run(engine: &omg::Engine, args: &AuditArgs, out: &Output) -> Result
             origin: audit.origin,
             fetched_at: audit.fetched_at,
             checked_at: audit.checked_at,
-            age_secs: now() - audit.checked_at,
+            age_secs: render::now_secs() - audit.checked_at,
         },
         shown,
     );
@@ -63,11 +61,4 @@ pub async fn run(engine: &omg::Engine, args: &AuditArgs, out: &Output) -> Result
         stdout: render::audit(out, &report),
         warning,
     })
-}
-
-/// Seconds since the Unix epoch.
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }

@@ -156,20 +156,15 @@ async fn audit(engine: &omg::Engine) -> Check {
         Err(_) => None,
     };
     let (health, detail) = match summary {
-        Some(s) => {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-            (
-                Health::Ok,
-                format!(
-                    "{} vulnerable per {}, checked {} ago (omg audit)",
-                    s.vulnerable,
-                    s.feed,
-                    render::age(now - s.fetched_at)
-                ),
-            )
-        }
+        Some(s) => (
+            Health::Ok,
+            format!(
+                "{} vulnerable per {}, checked {} ago (omg audit)",
+                s.vulnerable,
+                s.feed,
+                render::age(render::now_secs() - s.fetched_at)
+            ),
+        ),
         None => (
             Health::Note,
             "no audit yet for this backend: run `omg audit` (omgd runs it daily)".into(),
