@@ -43,6 +43,35 @@ pub fn affects(version: &str, issue: &DebianIssue) -> Option<Option<String>> {
     }
 }
 
+/// The version without a binNMU suffix: `5.2.15-2+b13` -> `5.2.15-2`, as dpkg's `Source:`
+/// field names it for a binary-only rebuild; any other version is returned as it is.
+pub fn without_binnmu(version: &str) -> &str {
+    match version.rfind("+b") {
+        Some(i)
+            if version.len() > i + 2 && version[i + 2..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            &version[..i]
+        }
+        _ => version,
+    }
+}
+
+/// The source version of `candidate`, the version a pending upgrade brings to a binary
+/// installed at `installed` and built from its source at `source_version`: the candidate
+/// without its binNMU suffix when the installed binary carries its source's version (with
+/// or without such a suffix), `None` when the binary has a version of its own (which its
+/// candidate's version says nothing about).
+///
+/// The tracker's fixed versions are source versions, so a rebuild (`5.2.15-2+b13`) of a
+/// vulnerable source (`5.2.15-2`) does not fix what `5.2.15-3` fixes.
+pub fn candidate_source_version<'a>(
+    installed: &str,
+    source_version: &str,
+    candidate: &'a str,
+) -> Option<&'a str> {
+    (without_binnmu(installed) == source_version).then(|| without_binnmu(candidate))
+}
+
 /// Every (installed package, issue) where the issue affects the package's source.
 pub fn hits(installed: &[InstalledSource], issues: &[DebianIssue]) -> Vec<Hit> {
     let sources = by_source(installed);

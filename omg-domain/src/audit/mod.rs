@@ -136,14 +136,20 @@ fn finding(
     let ids: BTreeSet<String> = hits.into_iter().flat_map(|h| h.ids).collect();
     let candidate = candidates.get(pkg.name.as_str()).map(|c| (*c).to_owned());
     let upgrade_fixes = match (&candidate, &fixed) {
-        // The tracker's fixed version is the source's: compare it with the candidate only
+        // The tracker's fixed version is the source's: compare it with the candidate's
+        // source version (for dpkg: without a binNMU suffix, `debian::candidate_source_version`)
         // when the binary carries its source's version. A binary with a version of its own
         // is rebuilt by every security upload of its source, so its pending upgrade is
         // taken as the fix.
-        (Some(c), Some(f)) if pkg.version == pkg.source_version => {
-            compare(scheme, c, f) != Ordering::Less
+        (Some(c), Some(f)) => {
+            let source = match scheme {
+                VersionScheme::Dpkg => {
+                    debian::candidate_source_version(&pkg.version, &pkg.source_version, c)
+                }
+                VersionScheme::Alpm => (pkg.version == pkg.source_version).then_some(c.as_str()),
+            };
+            source.is_none_or(|s| compare(scheme, s, f) != Ordering::Less)
         }
-        (Some(_), Some(_)) => true,
         _ => false,
     };
     Finding {

@@ -63,6 +63,7 @@ fn upgrade(name: &str, candidate: &str) -> PackageSummary {
         repository: "core".into(),
         architecture: "x86_64".into(),
         installed: None,
+        provides: Vec::new(),
     }
 }
 
@@ -418,4 +419,44 @@ proptest! {
         );
         prop_assert_eq!(!found.is_empty(), crate::version::dpkg_compare(&installed, &fixed) == std::cmp::Ordering::Less);
     }
+}
+
+#[test]
+fn binnmu_suffixes_are_not_source_versions() {
+    assert_eq!(debian::without_binnmu("5.2.15-2+b13"), "5.2.15-2");
+    assert_eq!(debian::without_binnmu("1:2.3-1+b1"), "1:2.3-1");
+    assert_eq!(debian::without_binnmu("5.2.15-2"), "5.2.15-2");
+    assert_eq!(debian::without_binnmu("1.0+bzr12-1"), "1.0+bzr12-1");
+    assert_eq!(debian::without_binnmu("1.0-1+b"), "1.0-1+b");
+    assert_eq!(debian::without_binnmu("2.0+b2-1"), "2.0+b2-1");
+}
+
+/// A binary rebuild of the vulnerable source (`+b13`) is no fix: the candidate's source
+/// version is compared with the fixed version.
+#[test]
+fn a_binnmu_candidate_does_not_fix_what_a_newer_source_fixes() {
+    let installed = [
+        built_from("bash", "5.2.15-2+b2", "bash", "5.2.15-2"),
+        built_from("bash-static", "5.2.15-2+b2", "bash", "5.2.15-2"),
+        built_from("libbash", "5.2.15-2", "bash", "5.2.15-2"),
+    ];
+    let issues = vec![issue("bash", "CVE-1", "resolved", Some("5.2.15-3"), "high")];
+    let found = audit(
+        VersionScheme::Dpkg,
+        &installed,
+        &Advisories::Debian(issues),
+        &[
+            upgrade("bash", "5.2.15-2+b13"),
+            upgrade("bash-static", "5.2.15-3+b1"),
+            upgrade("libbash", "5.2.15-2+b1"),
+        ],
+    );
+    let fixes: Vec<(&str, bool)> = found
+        .iter()
+        .map(|f| (f.package.as_str(), f.upgrade_fixes))
+        .collect();
+    assert_eq!(
+        fixes,
+        vec![("bash", false), ("bash-static", true), ("libbash", false)]
+    );
 }
