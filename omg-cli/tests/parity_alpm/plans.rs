@@ -1,0 +1,1 @@
+//! Differential tests: plans (see main.rs).

@@ -1,0 +1,1 @@
+//! Differential tests: info (see main.rs).

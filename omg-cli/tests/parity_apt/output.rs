@@ -1,0 +1,1 @@
+//! Differential tests: output (see main.rs).

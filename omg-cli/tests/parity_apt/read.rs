@@ -1,0 +1,1 @@
+//! Differential tests: read (see main.rs).

@@ -1,0 +1,1 @@
+//! Differential tests: search (see main.rs).
