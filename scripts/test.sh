@@ -4,6 +4,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --all-features -- -D warnings
+# Isolation: an omgd of the user answers on the default socket while the tests run (as after
+# the README's first command, which leaves one running); no test may reach it. Here it gets a
+# private runtime and state directory, so that this check itself touches nothing of the user's.
+cargo build -q --workspace --all-features --bins
+decoy=$(mktemp -d)
+export XDG_RUNTIME_DIR="$decoy/run" XDG_STATE_HOME="$decoy/state"
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
+XDG_CACHE_HOME="$decoy/cache" target/debug/omgd --audit-secs 0 >"$decoy/omgd.log" 2>&1 &
+decoy_pid=$!
+trap 'kill "$decoy_pid" 2>/dev/null || true; rm -rf "$decoy"' EXIT
+for _ in $(seq 100); do [ -S "$XDG_RUNTIME_DIR/omg/omgd.sock" ] && break; sleep 0.1; done
+[ -S "$XDG_RUNTIME_DIR/omg/omgd.sock" ] || { cat "$decoy/omgd.log" >&2; echo "the decoy omgd did not start" >&2; exit 1; }
 cargo test --workspace --all-features
 # The thin client as scripts/build-release.sh ships it (linked statically, its own C `main`):
 # the CLI's tests again against that build, with omg-backend and omgd beside it.

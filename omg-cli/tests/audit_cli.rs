@@ -372,7 +372,7 @@ fn arch_text_output_through_omg_and_the_helper() {
     );
 
     // The helper itself, run by hand, answers the same (from the cache now: a 304).
-    let out = Command::new(backend_bin())
+    let out = common::isolate(&mut Command::new(backend_bin()))
         .args([
             "--backend",
             "alpm",

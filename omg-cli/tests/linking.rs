@@ -109,10 +109,8 @@ fn lone_omg() -> (tempfile::TempDir, PathBuf) {
 /// kernel reports the fresh copy busy (another test's fork may briefly hold it open).
 fn run_bin(bin: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     for _ in 0..50 {
-        let result = std::process::Command::new(bin)
+        let result = common::isolate(&mut std::process::Command::new(bin))
             .args(args)
-            .env_remove("OMG_BACKEND_BIN")
-            .env_remove("OMG_LOG")
             .envs(env.iter().copied())
             .output();
         match result {

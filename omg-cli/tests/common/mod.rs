@@ -88,17 +88,7 @@ pub fn omgd_bin() -> Option<PathBuf> {
 /// shell. Stdout and stderr are pipes (not terminals).
 pub fn omg<S: AsRef<std::ffi::OsStr>>(args: &[S], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(omg_bin());
-    cmd.args(args)
-        .env_remove("OMG_BACKEND_BIN")
-        .env_remove("OMG_LOG")
-        .env_remove("NO_COLOR")
-        .env_remove("OMG_SOCKET")
-        // Hermetic by default: no configuration, feed cache or runtimes of the user running
-        // the tests (a test that needs them sets its own).
-        .env("XDG_CONFIG_HOME", "/nonexistent/omg-tests/config")
-        .env("XDG_CACHE_HOME", "/nonexistent/omg-tests/cache")
-        .env("XDG_DATA_HOME", "/nonexistent/omg-tests/data")
-        .envs(env.iter().copied());
+    isolate(&mut cmd).args(args).envs(env.iter().copied());
     let out = cmd
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", omg_bin().display()));
@@ -107,6 +97,26 @@ pub fn omg<S: AsRef<std::ffi::OsStr>>(args: &[S], env: &[(&str, &str)]) -> Run {
         stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
     }
+}
+
+/// Makes `cmd` (an `omg`, `omg-backend` or shell that runs them) hermetic: none of the
+/// caller's `OMG_*` variables or `NO_COLOR`, and XDG directories that do not exist, so that
+/// no configuration, feed cache, runtimes, state or history of the user running the tests
+/// is read, and no omgd of theirs answers (its default socket is under
+/// `$XDG_RUNTIME_DIR`, else `/tmp/omg-$UID`; a test that wants an omgd starts its own and
+/// passes `OMG_SOCKET`). A test that needs any of these sets its own afterwards.
+pub fn isolate(cmd: &mut Command) -> &mut Command {
+    for (key, _) in std::env::vars_os() {
+        if key.to_str().is_some_and(|k| k.starts_with("OMG_")) {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd.env_remove("NO_COLOR")
+        .env("XDG_CONFIG_HOME", "/nonexistent/omg-tests/config")
+        .env("XDG_CACHE_HOME", "/nonexistent/omg-tests/cache")
+        .env("XDG_DATA_HOME", "/nonexistent/omg-tests/data")
+        .env("XDG_STATE_HOME", "/nonexistent/omg-tests/state")
+        .env("XDG_RUNTIME_DIR", "/nonexistent/omg-tests/run")
 }
 
 /// `program args...`'s stdout when it exists and succeeds, `None` when it is not installed.
