@@ -3,7 +3,8 @@
 use omg_ports::{FeedKind, FeedOrigin, Finding, Severity};
 use serde::Serialize;
 
-use super::table::{Cell, Table};
+use super::escape::escape;
+use super::table::{Cell, Fit, Layout, Piped, Table};
 use super::{json, Output, Style};
 
 /// Where the findings' data came from.
@@ -86,12 +87,14 @@ impl AuditReport {
     }
 }
 
-/// The command that fixes `f`, or why there is none.
+/// The command that fixes `f`, or why there is none: a fix the tracker knows of that no
+/// pending upgrade brings says so ("fixed in 1.2-1, not yet in your repositories").
 pub fn fix_text(f: &Finding) -> String {
-    match (f.upgrade_fixes, f.unfixed.len()) {
-        (true, 0) => "omg update".into(),
-        (true, n) => format!("omg update (no fix yet for {n} of them)"),
-        (false, _) => "no fix available yet".into(),
+    match (f.upgrade_fixes, f.unfixed.len(), &f.fixed) {
+        (true, 0, _) => "omg update".into(),
+        (true, n, _) => format!("omg update (no fix yet for {n} of them)"),
+        (false, _, Some(fixed)) => format!("fixed in {fixed}, not yet in your repositories"),
+        (false, _, None) => "no fix available yet".into(),
     }
 }
 
@@ -104,7 +107,7 @@ pub fn audit(out: &Output, report: &AuditReport) -> String {
         return report
             .findings
             .iter()
-            .map(|f| format!("{}\n", f.package))
+            .map(|f| format!("{}\n", escape(&f.package)))
             .collect();
     }
     let mut text = String::new();
@@ -133,7 +136,12 @@ pub fn audit(out: &Output, report: &AuditReport) -> String {
                 })
                 .collect(),
         };
-        text.push_str(&table.render(out.width, |h| out.paint(Style::Dim, h)));
+        // The ids wrap under their column; a pipe gets tab-separated fields.
+        let layout = Layout {
+            last: Fit::Wrap,
+            piped: Piped::Tabs,
+        };
+        text.push_str(&table.render_with(out.width, layout, |h| out.paint(Style::Dim, h)));
     }
     text.push_str(&summary_line(&report.summary));
     text.push_str(&feed_line(&report.feed));
@@ -180,7 +188,12 @@ fn feed_line(f: &FeedReport) -> String {
         FeedOrigin::NotModified => "unchanged since the last download".to_owned(),
         FeedOrigin::Cache => format!("cached copy, {} old", age(f.age_secs)),
     };
-    format!("data: {}{release} ({}), {when}\n", f.kind.title(), f.url)
+    format!(
+        "data: {}{} ({}), {when}\n",
+        f.kind.title(),
+        escape(&release),
+        escape(&f.url)
+    )
 }
 
 /// Seconds since the Unix epoch, now (0 if the clock is before it).
@@ -204,6 +217,39 @@ pub fn age(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn finding(fixed: Option<&str>, unfixed: &[&str], upgrade_fixes: bool) -> Finding {
+        Finding {
+            package: "foo".into(),
+            installed: "1.0-1".into(),
+            source: None,
+            compared_version: "1.0-1".into(),
+            fixed: fixed.map(Into::into),
+            severity: Severity::High,
+            ids: vec!["CVE-1".into(), "CVE-2".into()],
+            unfixed: unfixed.iter().map(|s| s.to_string()).collect(),
+            candidate: None,
+            upgrade_fixes,
+        }
+    }
+
+    #[test]
+    fn fix_texts() {
+        assert_eq!(fix_text(&finding(Some("1.2-1"), &[], true)), "omg update");
+        assert_eq!(
+            fix_text(&finding(Some("1.2-1"), &["CVE-2"], true)),
+            "omg update (no fix yet for 1 of them)"
+        );
+        // Fixed upstream, but no pending upgrade reaches it.
+        assert_eq!(
+            fix_text(&finding(Some("1.2-1"), &[], false)),
+            "fixed in 1.2-1, not yet in your repositories"
+        );
+        assert_eq!(
+            fix_text(&finding(None, &["CVE-1"], false)),
+            "no fix available yet"
+        );
+    }
 
     #[test]
     fn ages() {

@@ -3,25 +3,51 @@
 use omg_ports::Error;
 use serde_json::json;
 
+use super::escape::escape_lines;
 use super::Output;
 
-/// What to print for `e`: `(stdout, stderr)`.
+/// What to print for `e`: `(stdout, stderr)`. With `--json`, `{"error": {kind, message,
+/// suggestions}}` on stdout.
 pub fn error(out: &Output, e: &Error) -> (String, String) {
     if out.json {
-        let suggestions = match e {
-            Error::NotFound { suggestions, .. } => suggestions.clone(),
-            Error::UnknownVersion { closest, .. } => closest.clone(),
-            _ => Vec::new(),
-        };
-        let value = json!({ "error": {
-            "kind": kind(e),
-            "message": e.to_string(),
-            "suggestions": suggestions,
-        }});
+        let value = json!({ "error": error_object(e) });
         (format!("{value}\n"), String::new())
     } else {
-        (String::new(), format!("omg: error: {e}\n"))
+        text(e)
     }
+}
+
+/// What to print for `e` at the end of a transaction's event stream: with `--json` the last
+/// line, `{"event": "error", "error": {kind, message, suggestions}}`; else as [`error`].
+pub fn error_event(out: &Output, e: &Error) -> (String, String) {
+    if out.json {
+        let value = json!({ "event": "error", "error": error_object(e) });
+        (format!("{value}\n"), String::new())
+    } else {
+        text(e)
+    }
+}
+
+fn error_object(e: &Error) -> serde_json::Value {
+    let suggestions = match e {
+        Error::NotFound { suggestions, .. } => suggestions.clone(),
+        Error::UnknownVersion { closest, .. } => closest.clone(),
+        _ => Vec::new(),
+    };
+    json!({
+        "kind": kind(e),
+        "message": e.to_string(),
+        "suggestions": suggestions,
+    })
+}
+
+fn text(e: &Error) -> (String, String) {
+    // The message names packages, files and URLs from outside: escaped.
+    let message = e.to_string();
+    (
+        String::new(),
+        format!("omg: error: {}\n", escape_lines(&message)),
+    )
 }
 
 fn kind(e: &Error) -> &'static str {

@@ -3,10 +3,11 @@
 use omg_ports::{HistoryEntry, HistoryResult};
 
 use super::plan::kind_word;
-use super::table::{Cell, Table};
+use super::table::{Cell, Fit, Layout, Piped, Table};
 use super::{json, Output, Style};
 
-/// One row per transaction: when, what, how it ended, and the packages it changed.
+/// One row per transaction: when, what, how it ended, and the packages it changed (wrapped
+/// on a terminal; tab-separated fields in a pipe).
 pub fn history(out: &Output, entries: &[HistoryEntry]) -> String {
     if out.json {
         return json(&entries);
@@ -42,5 +43,12 @@ pub fn history(out: &Output, entries: &[HistoryEntry]) -> String {
         header: vec!["ID", "DATE", "COMMAND", "RESULT", "CHANGES"],
         rows,
     }
-    .render(out.width, |h| out.paint(Style::Bold, h))
+    .render_with(
+        out.width,
+        Layout {
+            last: Fit::Wrap,
+            piped: Piped::Tabs,
+        },
+        |h| out.paint(Style::Bold, h),
+    )
 }

@@ -5,6 +5,7 @@ mod audit;
 mod config;
 mod doctor;
 mod error;
+mod escape;
 mod history;
 mod info;
 mod list;
@@ -19,7 +20,8 @@ use std::io::IsTerminal;
 pub use audit::{age, audit, fix_text, now_secs, AuditReport, AuditSummary, FeedReport};
 pub use config::{config, ConfigReport, Setting};
 pub use doctor::{doctor, Check, Health};
-pub use error::error;
+pub use error::{error, error_event};
+pub use escape::{escape, escape_lines};
 pub use history::history;
 pub use info::info;
 pub use list::list;
@@ -39,7 +41,8 @@ pub struct Output {
     pub quiet: bool,
     /// ANSI colours.
     pub color: bool,
-    /// Width to fit tables into; `None` when not writing to a terminal.
+    /// Width to fit tables into: the terminal's ([`terminal_width`]); `None` when not
+    /// writing to a terminal.
     pub width: Option<usize>,
 }
 
@@ -52,11 +55,7 @@ impl Output {
             json: global.json,
             quiet: global.quiet,
             color: tty && !no_color && !global.json,
-            width: if tty {
-                terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
-            } else {
-                None
-            },
+            width: tty.then(terminal_width),
         }
     }
 
@@ -67,6 +66,21 @@ impl Output {
             text.to_string()
         }
     }
+}
+
+/// The width of the terminal on stdout: what the kernel says (TIOCGWINSZ), else `COLUMNS`,
+/// else 80.
+pub fn terminal_width() -> usize {
+    terminal_size::terminal_size()
+        .map(|(w, _)| usize::from(w.0))
+        .filter(|&w| w > 0)
+        .or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<usize>().ok())
+                .filter(|&w| w > 0)
+        })
+        .unwrap_or(80)
 }
 
 /// The few styles omg uses.

@@ -2,10 +2,13 @@
 
 use omg_ports::{PackageSummary, SearchResults};
 
+use super::escape::escape;
 use super::table::{Cell, Table};
 use super::{json, Output, Style};
 
-/// Search results: a table of name, version, repository and description.
+/// Search results. On a terminal, a table of name, version, repository and description
+/// that fits its width; in a pipe, pacman -Ss's two lines per package (`repository/name
+/// version [installed]`, then the description indented by four spaces), never padded.
 pub fn search(out: &Output, results: &SearchResults) -> String {
     if out.json {
         return json(results);
@@ -14,12 +17,28 @@ pub fn search(out: &Output, results: &SearchResults) -> String {
         return results
             .hits
             .iter()
-            .map(|h| format!("{}\n", h.package.name))
+            .map(|h| format!("{}\n", escape(&h.package.name)))
             .collect();
     }
     if results.hits.is_empty() {
         return "no packages found\n".into();
     }
+    let mut s = if out.width.is_some() {
+        table(out, results)
+    } else {
+        piped(out, results)
+    };
+    if results.hits.len() < results.total {
+        s.push_str(&format!(
+            "{} of {} matches shown; use --limit to see more\n",
+            results.hits.len(),
+            results.total
+        ));
+    }
+    s
+}
+
+fn table(out: &Output, results: &SearchResults) -> String {
     let rows = results
         .hits
         .iter()
@@ -38,13 +57,23 @@ pub fn search(out: &Output, results: &SearchResults) -> String {
         header: vec!["NAME", "VERSION", "REPOSITORY", "DESCRIPTION"],
         rows,
     };
-    let mut s = table.render(out.width, |h| out.paint(Style::Dim, h));
-    if results.hits.len() < results.total {
-        s.push_str(&format!(
-            "{} of {} matches shown; use --limit to see more\n",
-            results.hits.len(),
-            results.total
-        ));
+    table.render(out.width, |h| out.paint(Style::Dim, h))
+}
+
+/// `core/bash 5.2.026-2 [installed]` and `    The GNU Bourne Again shell`, per hit.
+fn piped(out: &Output, results: &SearchResults) -> String {
+    let mut s = String::with_capacity(results.hits.len() * 96);
+    for h in &results.hits {
+        let p = &h.package;
+        let version = version_cell(out, p);
+        s.push_str(&escape(&p.repository));
+        s.push('/');
+        s.push_str(&escape(&p.name));
+        s.push(' ');
+        s.push_str(&version.text);
+        s.push_str("\n    ");
+        s.push_str(&escape(&p.description));
+        s.push('\n');
     }
     s
 }

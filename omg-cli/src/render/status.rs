@@ -2,6 +2,7 @@
 
 use omg_ports::{RuntimeStatus, SecuritySummary, Status};
 
+use super::escape::escape;
 use super::{json, Output, Style};
 
 /// The counts, one per line.
@@ -10,7 +11,7 @@ pub fn status(out: &Output, s: &Status) -> String {
         return json(s);
     }
     let mut rows = vec![
-        ("backend", s.backend.clone()),
+        ("backend", escape(&s.backend).into_owned()),
         ("available", s.available.to_string()),
         ("installed", s.installed.to_string()),
         ("explicit", s.explicit.to_string()),
@@ -54,13 +55,17 @@ fn security_line(s: &SecuritySummary) -> String {
     format!(
         "{}{detail} from {}, {} old",
         s.vulnerable,
-        s.feed,
+        escape(&s.feed),
         super::age(super::now_secs() - s.fetched_at)
     )
 }
 
 /// `node 20.11.1 (global default "20"; installed 20.11.1, 18.19.0)`.
 fn runtime_line(r: &RuntimeStatus) -> String {
+    escape(&runtime_text(r)).into_owned()
+}
+
+fn runtime_text(r: &RuntimeStatus) -> String {
     let installed = if r.installed.is_empty() {
         "none installed".to_string()
     } else {

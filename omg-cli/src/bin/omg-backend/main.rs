@@ -53,6 +53,15 @@ fn main() -> ExitCode {
         return print(&out, Ok(reply));
     }
     let result = runtime.block_on(run::run(&cli, &out));
+    // A transaction's JSON is a stream of events: its failure is the last one (a dry run
+    // prints one object, and its error as any command's).
+    let events = cli.command.write_args().is_some_and(|w| !w.dry_run);
+    if let (true, Err(e)) = (events, &result) {
+        let (to_stdout, to_stderr) = render::error_event(&out, e);
+        let _ = std::io::stdout().lock().write_all(to_stdout.as_bytes());
+        eprint!("{to_stderr}");
+        return ExitCode::from(exit::code(e));
+    }
     print(&out, result)
 }
 
@@ -75,9 +84,12 @@ fn print(out: &Output, result: omg_ports::Result<run::Reply>) -> ExitCode {
     }
 }
 
+/// Logs on stderr: omg's own warnings by default; the libraries' messages (libalpm's log,
+/// target `libalpm`) only from `-v` on, since whatever of them matters reaches the user in
+/// omg's own words (a plan warning, a progress message, an error). `OMG_LOG` overrides.
 fn init_logging(verbose: u8) {
     let level = match verbose {
-        0 => "warn",
+        0 => "warn,libalpm=off",
         1 => "info",
         2 => "debug",
         _ => "trace",
