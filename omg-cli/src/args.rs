@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// One fast tool for the packages on this machine.
 #[derive(Debug, Parser)]
 #[command(name = "omg", version, about, propagate_version = true)]
+#[command(after_long_help = crate::exit::help())]
 pub struct Cli {
     /// Options that apply to every command.
     #[command(flatten)]
@@ -73,6 +74,7 @@ pub enum Command {
         installed: bool,
     },
     /// Show everything about packages.
+    #[command(visible_alias = "show")]
     Info {
         /// Package names.
         #[arg(required = true, num_args = 1..)]
@@ -93,7 +95,7 @@ pub enum Command {
         write: WriteArgs,
     },
     /// Remove packages.
-    #[command(visible_alias = "r")]
+    #[command(visible_aliases = ["r", "uninstall", "purge"])]
     Remove {
         /// Package names.
         #[arg(required = true, num_args = 1..)]
@@ -106,7 +108,7 @@ pub enum Command {
         write: WriteArgs,
     },
     /// Upgrade every installed package (a full system upgrade; there are no partial ones).
-    #[command(visible_alias = "u")]
+    #[command(visible_aliases = ["u", "upgrade"])]
     Update {
         /// Confirmation, dry run and sudo.
         #[command(flatten)]
@@ -136,13 +138,14 @@ pub enum Command {
         limit: usize,
     },
     /// Installed packages with known vulnerabilities, from the distribution's security
-    /// tracker (exit 6 when any at or above --severity is found).
+    /// tracker (exit 10 when any at or above --severity is found).
     Audit(AuditArgs),
     /// Use a runtime version in this directory tree (writes its version file, e.g. .nvmrc)
     /// or everywhere (--global); installs it when missing.
     Use {
         /// The runtime (`node`, `python`, `go`, `rust`, `ruby`, `java`, `bun`; others go
         /// through mise).
+        #[arg(value_parser = runtime_name)]
         runtime: String,
         /// The version: `20.11.1`, `20`, `latest`, `lts`, `lts/iron`, `stable`, `1.80`.
         /// Default: the version active here, else the newest (node: the newest LTS).
@@ -167,6 +170,7 @@ pub enum Command {
     /// Run a command with a runtime version first on PATH (installs it when missing).
     Exec {
         /// `<runtime>@<version>` (`node@20`), or `<runtime>` for the version active here.
+        #[arg(value_parser = runtime_target)]
         target: String,
         /// The command and its arguments, after `--`.
         #[arg(last = true, required = true, num_args = 1..)]
@@ -228,6 +232,7 @@ pub enum RuntimesAction {
     /// Install a runtime version (default: the newest; node: the newest LTS).
     Install {
         /// The runtime.
+        #[arg(value_parser = runtime_name)]
         runtime: String,
         /// The version spec (`20`, `3.12`, `lts`, `stable`, ...).
         #[arg(id = "spec", value_name = "VERSION")]
@@ -236,6 +241,7 @@ pub enum RuntimesAction {
     /// Remove an installed runtime version.
     Uninstall {
         /// The runtime.
+        #[arg(value_parser = runtime_name)]
         runtime: String,
         /// The installed version (a partial version picks the newest installed match).
         #[arg(id = "spec", value_name = "VERSION")]
@@ -245,11 +251,31 @@ pub enum RuntimesAction {
     /// source offers.
     List {
         /// Only this runtime (required with --remote).
+        #[arg(value_parser = runtime_name)]
         runtime: Option<String>,
         /// The versions available for download instead.
         #[arg(long)]
         remote: bool,
     },
+}
+
+/// A runtime as the commands know it: other tools' names mapped to omg's (`nodejs` -> `node`,
+/// `golang` -> `go`, `rustc` -> `rust`, `python3` -> `python`, `jdk` -> `java`).
+fn runtime_name(name: &str) -> Result<String, std::convert::Infallible> {
+    Ok(omg_domain::runtime::canonical_runtime(name))
+}
+
+/// `<runtime>[@<version>]` with the runtime's name as [`runtime_name`] maps it.
+fn runtime_target(target: &str) -> Result<String, std::convert::Infallible> {
+    Ok(match target.split_once('@') {
+        Some((runtime, version)) => {
+            format!(
+                "{}@{version}",
+                omg_domain::runtime::canonical_runtime(runtime)
+            )
+        }
+        None => omg_domain::runtime::canonical_runtime(target),
+    })
 }
 
 /// The shells `omg hook` supports.

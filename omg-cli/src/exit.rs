@@ -27,6 +27,37 @@ pub const INTERRUPTED: u8 = 130;
 /// `omg audit` found vulnerable packages at or above `--severity` (any, without it).
 pub const VULNERABLE: u8 = 10;
 
+/// Every exit code with its meaning in a few words: what `omg --help` lists, and what the
+/// README's table must agree with (a test compares them).
+pub const ALL: [(u8, &str); 11] = [
+    (OK, "success"),
+    (FAILURE, "other failure"),
+    (USAGE, "bad command line, or an invalid request"),
+    (
+        NOT_FOUND,
+        "a package or runtime version asked for does not exist",
+    ),
+    (
+        DATABASE,
+        "a package database or configuration file is missing or damaged",
+    ),
+    (BACKEND, "the backend cannot run"),
+    (NEEDS_ROOT, "changing packages needs root"),
+    (LOCKED, "another package manager holds the database lock"),
+    (TRANSACTION, "the transaction cannot be carried out"),
+    (VULNERABLE, "omg audit found vulnerable packages"),
+    (INTERRUPTED, "interrupted, or the confirmation was declined"),
+];
+
+/// The exit codes as `omg --help` shows them after the options.
+pub fn help() -> String {
+    let mut s = String::from("Exit codes:\n");
+    for (code, meaning) in ALL {
+        s.push_str(&format!("  {code:>3}  {meaning}\n"));
+    }
+    s
+}
+
 /// The exit code for an error.
 pub fn code(error: &Error) -> u8 {
     match error {
@@ -53,5 +84,19 @@ pub fn code(error: &Error) -> u8 {
         | Error::Download { .. } => TRANSACTION,
         Error::Interrupted(_) => INTERRUPTED,
         _ => FAILURE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed_once() {
+        let mut codes: Vec<u8> = ALL.iter().map(|(c, _)| *c).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ALL.len());
+        assert!(help().contains(&format!("{VULNERABLE:>3}  omg audit")));
     }
 }

@@ -3,7 +3,7 @@
 //! Building clap's `Command` for omg's dozen subcommands and parsing with it is half of the
 //! thin client's instructions (about 580,000 of 1.1 million for `omg search python`), and the
 //! daemon path's whole budget is about one process start. So the plainest shapes of the read
-//! commands — global flags, `search`/`s`, `info`, `list`, `status`, `outdated`, `explicit` with their
+//! commands — global flags, `search`/`s`, `info`/`show`, `list`, `status`, `outdated`, `explicit` with their
 //! flags as separate words — are recognised here; any other word (`--help`, `--limit=5`,
 //! `-qv`, `--`, a word starting with `-`, a value that is not UTF-8) returns `None` and clap
 //! parses the line as always. A test checks that every line accepted here is parsed by clap
@@ -80,7 +80,9 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
                 None => {
                     command = Some(match arg {
                         "search" | "s" => "search",
-                        "info" | "list" | "status" | "outdated" | "explicit" => arg,
+                        // `show` is `info`'s alias in clap's tree (apt's word).
+                        "info" | "show" => "info",
+                        "list" | "status" | "outdated" | "explicit" => arg,
                         _ => return None,
                     })
                 }
@@ -146,6 +148,7 @@ mod tests {
             "--json -q search vim",
             "-v search vim",
             "info bash coreutils",
+            "show bash",
             "list",
             "list --orphans",
             "--backend apt status",
@@ -182,13 +185,70 @@ mod tests {
         }
     }
 
+    /// The peers' words for omg's commands, and other tools' names for the runtimes.
+    #[test]
+    fn aliases_parse_as_their_commands() {
+        use crate::args::RuntimesAction;
+        let clap = |line: &str| {
+            let mut argv = vec!["omg"];
+            argv.extend(line.split(' '));
+            Cli::try_parse_from(&argv)
+                .unwrap_or_else(|e| panic!("{line}: {e}"))
+                .command
+        };
+        for line in ["uninstall vim", "purge vim", "r vim"] {
+            assert!(
+                matches!(clap(line), Command::Remove { ref packages, .. } if packages == &["vim"]),
+                "{line}"
+            );
+        }
+        assert!(
+            matches!(clap("upgrade --dry-run"), Command::Update { write, .. } if write.dry_run)
+        );
+        assert!(matches!(clap("show vim"), Command::Info { ref packages } if packages == &["vim"]));
+        // The quick path agrees: `show` is `info`.
+        assert!(agrees(&["show", "vim"]));
+        assert!(matches!(
+            parse(&os(&["show", "vim"])).map(|c| c.command),
+            Some(Command::Info { .. })
+        ));
+        assert!(
+            matches!(clap("use nodejs 20"), Command::Use { ref runtime, .. } if runtime == "node")
+        );
+        assert!(matches!(clap("use golang"), Command::Use { ref runtime, .. } if runtime == "go"));
+        assert!(matches!(
+            clap("runtimes install golang 1.22"),
+            Command::Runtimes { action: RuntimesAction::Install { ref runtime, .. } } if runtime == "go"
+        ));
+        assert!(matches!(
+            clap("runtimes uninstall nodejs 20"),
+            Command::Runtimes { action: RuntimesAction::Uninstall { ref runtime, .. } } if runtime == "node"
+        ));
+        assert!(matches!(
+            clap("runtimes list nodejs"),
+            Command::Runtimes { action: RuntimesAction::List { ref runtime, .. } } if runtime.as_deref() == Some("node")
+        ));
+        assert!(matches!(
+            clap("exec nodejs@20 -- node -v"),
+            Command::Exec { ref target, .. } if target == "node@20"
+        ));
+        assert!(matches!(
+            clap("exec golang -- go version"),
+            Command::Exec { ref target, .. } if target == "go"
+        ));
+        // Names omg does not know go to mise as they are.
+        assert!(
+            matches!(clap("use deno 1"), Command::Use { ref runtime, .. } if runtime == "deno")
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
         fn every_accepted_line_is_clap_s_parse(
             words in proptest::collection::vec(
                 proptest::sample::select(vec![
-                    "search", "s", "info", "list", "status", "outdated", "explicit", "install", "vim",
+                    "search", "s", "info", "show", "list", "status", "outdated", "explicit", "install", "vim",
                     "python", "-l", "--limit", "3", "--installed", "--explicit", "--orphans",
                     "--upgradable", "--json", "-q", "--quiet", "-v", "--verbose", "--no-daemon",
                     "--backend", "alpm", "apt", "--config", "/etc/pacman.conf", "--root", "/mnt",
