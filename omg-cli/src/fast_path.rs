@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use omg_domain::family::{family_from_os_release, Family, OS_RELEASE_FILES};
 use omg_ports::{BackendInfo, Error, SearchQuery};
-use omg_transport_uds::{default_socket_path, BlockingClient, ClientConfig, Request, Response};
+use omg_transport_uds::{
+    default_socket_path, BlockingClient, ClientConfig, ClientError, Request, Response,
+};
 
 use crate::args::{BackendArg, Cli, Command, Global};
 use crate::render::{self, Output};
@@ -43,7 +45,27 @@ pub fn try_daemon(cli: &Cli, out: &Output) -> Option<Answer> {
         timeout: Some(DAEMON_TIMEOUT),
         ..ClientConfig::default()
     };
-    let (client, response) = BlockingClient::connect_and_request(&socket, &config, request).ok()?;
+    let verbose = cli.global.verbose > 0;
+    let (client, response) = match BlockingClient::connect_and_request(&socket, &config, request) {
+        Ok(answer) => answer,
+        // No daemon runs: the ordinary case, nothing to say.
+        Err(ClientError::Connect { .. }) => return None,
+        Err(e) => {
+            if verbose {
+                eprintln!("omg: warning: {e}");
+            }
+            return None;
+        }
+    };
+    if let Response::Overloaded { retry_after_ms } = response {
+        if verbose {
+            eprintln!(
+                "omg: note: omgd is overloaded (it asked to retry in {retry_after_ms} ms); \
+                 reading the databases directly"
+            );
+        }
+        return None;
+    }
     if !expected.matches(&client.daemon().backend) {
         return None;
     }

@@ -377,3 +377,57 @@ fn doctor_checks_the_backend_and_whether_omgd_serves_it() {
     assert_eq!(health, "problem");
     assert!(detail.contains("lock_timeout"), "{detail}");
 }
+
+/// omg talks only to its own user's daemon: a socket in a directory that is not private to
+/// the user (another user may have made `/tmp/omg-$UID` first) is ignored before anything is
+/// sent, with a warning under `-v`, and direct mode answers instead.
+#[test]
+fn a_socket_in_a_directory_others_control_is_ignored() {
+    let Some(omgd) = omgd_bin() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = fixture(&dir.path().join("root"));
+    let conf = root.config_path().to_str().expect("UTF-8").to_string();
+    let daemon = start(&omgd, &root.config_path(), dir.path());
+    let backend = ["--backend", "alpm", "--config", conf.as_str()];
+    let search = |extra: &[&str]| {
+        let mut args = backend.to_vec();
+        args.extend(["search", "vim"]);
+        args.extend(extra);
+        via_daemon(&args, &daemon.socket)
+    };
+    // Its own, private directory: omgd answers (the helper is unreachable).
+    search(&[]).ok();
+    let run_dir = daemon.socket.parent().expect("socket dir");
+    let set_mode = |mode: u32| {
+        std::fs::set_permissions(run_dir, std::fs::Permissions::from_mode(mode)).expect("chmod")
+    };
+    // Others may replace the socket: not asked; the unreachable helper is tried instead.
+    set_mode(0o755);
+    let run = search(&["-v"]);
+    set_mode(0o700);
+    run.expect_code(5);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "omg: warning: ignoring the omgd socket {}: its directory {} has mode 755",
+            daemon.socket.display(),
+            run_dir.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    // Owned by another user (as root the test can hand the directory to `nobody`).
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        std::os::unix::fs::chown(run_dir, Some(65534), None).expect("chown");
+        let run = search(&[]);
+        std::os::unix::fs::chown(run_dir, Some(0), None).expect("chown");
+        run.expect_code(5);
+        assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI runs the tests as root, to hand a directory to another user"
+        );
+    }
+    search(&[]).ok();
+}

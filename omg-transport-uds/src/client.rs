@@ -30,6 +30,11 @@ pub struct ClientConfig {
     /// idle, more than omgd takes to answer a cached request; polling for the answer costs
     /// one `recv` per ~microsecond, and only while waiting. Zero: sleep at once. Default 200 µs.
     pub spin: Duration,
+    /// Whose daemon to trust: the socket's directory must belong to this uid with mode 0700,
+    /// and the listening process must run as this uid or as root. `None` (the default): this
+    /// process's effective uid. (Run through sudo, omg tells the invoking user's daemon about
+    /// a change: that user's uid.)
+    pub trusted_uid: Option<u32>,
 }
 
 impl Default for ClientConfig {
@@ -42,6 +47,7 @@ impl Default for ClientConfig {
             client_version: env!("CARGO_PKG_VERSION").to_string(),
             pipeline_window: 64,
             spin: Duration::from_micros(200),
+            trusted_uid: None,
         }
     }
 }
@@ -101,6 +107,18 @@ pub enum ClientError {
         /// The daemon's version.
         daemon_protocol: ProtocolVersion,
         /// The daemon's explanation (or the client's).
+        reason: String,
+    },
+    /// The socket is not one this user's own daemon made: its directory is not private to
+    /// the user, or the process listening there runs as another user. Nothing was sent.
+    #[error(
+        "ignoring the omgd socket {}: {reason}; reading the databases directly (if this is your \
+         own omgd, restart it: `omg daemon stop`, `omg daemon start`)", .path.display()
+    )]
+    Untrusted {
+        /// The socket path.
+        path: PathBuf,
+        /// What is wrong with it.
         reason: String,
     },
     /// The daemon refused this user.

@@ -18,10 +18,12 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::client::{check_welcome, ClientConfig, ClientError, Session};
+use crate::client_trust::{check_directory, check_peer};
 use crate::frame::{append_frame, nonblocking};
 use crate::message::{decode_response, encode_request, CONNECTION_ID};
 use crate::request::Request;
 use crate::response::{DaemonInfo, Response};
+use crate::socket::current_uid;
 
 /// Frames queued for the writer task before senders wait.
 const WRITE_QUEUE: usize = 1024;
@@ -71,12 +73,15 @@ impl AsyncClient {
     /// [`ClientError::Connect`] when no daemon listens there; handshake failures
     /// ([`ClientError::Incompatible`], [`ClientError::PermissionDenied`], ...).
     pub async fn connect(path: &Path, config: &ClientConfig) -> Result<Self, ClientError> {
+        let uid = config.trusted_uid.unwrap_or_else(current_uid);
+        check_directory(path, uid)?;
         let stream = UnixStream::connect(path)
             .await
             .map_err(|source| ClientError::Connect {
                 path: path.to_path_buf(),
                 source,
             })?;
+        check_peer(&stream, path, uid)?;
         let (read, mut write) = stream.into_split();
         let mut read = BufReader::new(read);
         let timeout = config.effective_timeout();

@@ -14,10 +14,12 @@ use std::os::unix::net::UnixStream;
 use std::path::Path;
 
 use crate::client::{check_welcome, ClientConfig, ClientError, Session};
+use crate::client_trust::{check_directory, check_peer};
 use crate::frame::{append_frame, blocking::read_frame};
 use crate::message::{decode_response, encode_request, Envelope, CONNECTION_ID};
 use crate::request::Request;
 use crate::response::{DaemonInfo, Response};
+use crate::socket::current_uid;
 
 /// A connection to omgd that has completed the handshake.
 ///
@@ -119,10 +121,13 @@ impl BlockingClient {
         config: &ClientConfig,
         first: Option<Request>,
     ) -> Result<(Self, Option<Response>), ClientError> {
+        let uid = config.trusted_uid.unwrap_or_else(current_uid);
+        check_directory(path, uid)?;
         let stream = UnixStream::connect(path).map_err(|source| ClientError::Connect {
             path: path.to_path_buf(),
             source,
         })?;
+        check_peer(&stream, path, uid)?;
         let timeout = config.effective_timeout();
         let set = stream
             .set_read_timeout(timeout)

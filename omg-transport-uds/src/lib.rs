@@ -19,6 +19,7 @@
 mod client;
 mod client_async;
 mod client_blocking;
+mod client_trust;
 mod convert;
 pub mod frame;
 pub mod message;

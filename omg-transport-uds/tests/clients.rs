@@ -40,7 +40,7 @@ fn overloaded_then_pong(n: usize) -> fake::Fake {
 
 #[test]
 fn missing_socket_fails_at_once() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::private_tempdir();
     let err = BlockingClient::connect(&dir.path().join("none.sock"), &ClientConfig::default())
         .unwrap_err();
     assert!(matches!(err, ClientError::Connect { .. }), "{err:?}");
@@ -49,7 +49,7 @@ fn missing_socket_fails_at_once() {
 
 #[test]
 fn stale_socket_fails_at_once() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::private_tempdir();
     let path = dir.path().join("stale.sock");
     drop(std::os::unix::net::UnixListener::bind(&path).unwrap());
     let err = BlockingClient::connect(&path, &ClientConfig::default()).unwrap_err();

@@ -9,7 +9,9 @@ use std::process::Command;
 
 use common::{TestHandler, TestServer};
 use omg_transport_uds::socket::current_uid;
-use omg_transport_uds::{BlockingClient, ClientConfig, ClientError, ServerConfig};
+use omg_transport_uds::{
+    BlockingClient, ClientConfig, ClientError, Request, Response, ServerConfig,
+};
 
 /// Set in the child: the socket to connect to.
 const CHILD_ENV: &str = "OMG_UDS_TEST_PEERCRED_CONNECT";
@@ -20,10 +22,21 @@ fn child_client_mode() {
     let Some(path) = std::env::var_os(CHILD_ENV) else {
         return;
     };
-    let outcome = match BlockingClient::connect(path.as_ref(), &ClientConfig::default()) {
+    let path: &std::path::Path = path.as_ref();
+    // Our client does not even talk to another user's daemon...
+    let client = match BlockingClient::connect(path, &ClientConfig::default()) {
         Ok(_) => "accepted".to_string(),
-        Err(ClientError::PermissionDenied(m)) => format!("denied: {m}"),
+        Err(ClientError::Untrusted { reason, .. }) => format!("untrusted: {reason}"),
         Err(e) => format!("error: {e}"),
+    };
+    println!("CLIENT {client}");
+    // ...and the daemon refuses a peer of another uid that does.
+    let mut raw = common::raw::Raw::connect(path);
+    raw.send(1, Request::hello("raw"));
+    let outcome = match raw.recv().map(|e| e.body) {
+        Some(Response::PermissionDenied(m)) => format!("denied: {m}"),
+        Some(other) => format!("answered: {}", other.name()),
+        None => "closed".to_string(),
     };
     println!("OUTCOME uid={} {outcome}", current_uid());
 }
@@ -81,12 +94,19 @@ fn another_uid_is_refused_and_our_own_accepted() {
         }
         panic!("the child printed no outcome: {stdout}\n{stderr}");
     };
+    assert!(
+        stdout.contains("CLIENT untrusted: its directory"),
+        "the client trusted root's socket as uid 65534: {stdout}"
+    );
     assert!(line.contains("uid=65534"), "{line}");
     assert!(
         line.contains("denied: uid 65534 may not use this omgd"),
         "{line}"
     );
 
+    // Our own client trusts only a private directory.
+    let dir = path.parent().unwrap();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).unwrap();
     let mut ours = BlockingClient::connect(&path, &ClientConfig::default()).unwrap();
     ours.ping().unwrap();
     let report = server.stop();

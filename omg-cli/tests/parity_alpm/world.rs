@@ -19,6 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::hash::{Hash, Hasher};
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -210,7 +211,9 @@ impl Plan {
     fn write(self, dir: &Path) -> World {
         fs::create_dir_all(dir.parent().expect("a parent")).expect("target tmp dir");
         let lock = fs::File::create(dir.with_extension("lock")).expect("lock file");
-        lock.lock().expect("lock the parity root");
+        // SAFETY: flock on a file descriptor this function owns for the call's duration.
+        let locked = unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) };
+        assert_eq!(locked, 0, "lock the parity root");
         let stamp_file = dir.join("stamp");
         let stamp = self.stamp();
         let root = if fs::read_to_string(&stamp_file).ok().as_deref() == Some(stamp.as_str()) {
@@ -225,7 +228,8 @@ impl Plan {
             fs::write(&stamp_file, &stamp).expect("stamp");
             root
         };
-        let _ = lock.unlock();
+        // Closing the file releases the lock.
+        drop(lock);
         World {
             conf: root.config_path(),
             root,

@@ -23,7 +23,7 @@ pub struct Fake {
 
 /// Serve one connection with `script`; the thread returns every request it saw.
 pub fn start(mut script: Script) -> Fake {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = super::private_tempdir();
     let path = dir.path().join("fake.sock");
     let listener = UnixListener::bind(&path).expect("bind");
     let thread = std::thread::spawn(move || {

@@ -192,7 +192,7 @@ impl TestServer {
     }
 
     pub fn start_with(handler: TestHandler, config: ServerConfig) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = private_tempdir();
         let path = dir.path().join("omgd.sock");
         Self::start_at(dir, path, handler, config)
     }
@@ -249,4 +249,12 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         self.begin_shutdown();
     }
+}
+
+/// A temporary directory with mode 0700, as omgd makes its socket's: clients trust no other.
+pub fn private_tempdir() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    dir
 }

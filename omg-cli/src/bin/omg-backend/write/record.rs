@@ -47,6 +47,8 @@ pub fn notify_daemon(socket: Option<&Path>) {
     let socket = socket.map(Path::to_path_buf).unwrap_or_else(user_socket);
     let config = ClientConfig {
         timeout: Some(Duration::from_secs(2)),
+        // Through sudo, the daemon is the invoking user's: its socket is theirs.
+        trusted_uid: sudo_uid(),
         ..ClientConfig::default()
     };
     match BlockingClient::connect_and_request(&socket, &config, Request::Invalidate) {
@@ -55,11 +57,13 @@ pub fn notify_daemon(socket: Option<&Path>) {
     }
 }
 
+/// The uid of the user who ran sudo, when this process runs through sudo.
+fn sudo_uid() -> Option<u32> {
+    std::env::var("SUDO_UID").ok()?.parse().ok()
+}
+
 fn user_socket() -> PathBuf {
-    match std::env::var("SUDO_UID")
-        .ok()
-        .and_then(|u| u.parse::<u32>().ok())
-    {
+    match sudo_uid() {
         Some(uid) => {
             let runtime = PathBuf::from(format!("/run/user/{uid}"));
             let dir = runtime.is_dir().then(|| runtime.into_os_string());
