@@ -148,6 +148,7 @@ impl Table<'_> {
         let header: Vec<Cell> = self.header.iter().map(|h| Cell::plain(*h)).collect();
         let lines = Lines {
             offsets: &offsets,
+            total: width,
             last_width,
             fit: layout.last,
         };
@@ -197,6 +198,8 @@ fn fit(header: &[&str], widths: &mut [usize], total: usize) -> usize {
 /// Writes rows at fixed column offsets.
 struct Lines<'o> {
     offsets: &'o [usize],
+    /// The terminal's width, if any.
+    total: Option<usize>,
     last_width: Option<usize>,
     fit: Fit,
 }
@@ -223,11 +226,18 @@ impl Lines<'_> {
                 let Some(text) = lines.get(k).filter(|t| !t.is_empty()) else {
                     continue;
                 };
-                let target = self.offsets[i];
-                // The previous cell ran over this one's start: continue on the next line.
-                if cursor > 0 && cursor + GAP > target {
+                let mut target = self.offsets[i];
+                let len = width_of(text);
+                let beyond = self.total.is_some_and(|t| target + len > t);
+                // The previous cell ran over this one's start, or this one would run past
+                // the terminal's edge: continue on the next line.
+                if cursor > 0 && (cursor + GAP > target || beyond) {
                     out.push('\n');
                     cursor = 0;
+                }
+                // A cell too wide to start at its column (a long version) ends at the edge.
+                if let (true, Some(total)) = (beyond, self.total) {
+                    target = total.saturating_sub(len);
                 }
                 out.extend(std::iter::repeat_n(' ', target - cursor));
                 let whole = matches!(text, Cow::Borrowed(t) if *t == row[i].text.as_ref());
@@ -236,7 +246,7 @@ impl Lines<'_> {
                     (None, Some(p)) if whole && height == 1 => out.push_str(p),
                     _ => out.push_str(text),
                 }
-                cursor = target + width_of(text);
+                cursor = target + len;
             }
             out.push('\n');
         }
@@ -244,7 +254,7 @@ impl Lines<'_> {
 }
 
 /// `text` cut to `width` characters at a word boundary, an ellipsis last; borrowed when it
-/// fits. A first word longer than half the width is cut inside itself.
+/// fits. A first word wider than `width` is cut inside itself.
 fn cut(text: &str, width: usize) -> Cow<'_, str> {
     if width_of(text) <= width {
         return Cow::Borrowed(text);
@@ -256,7 +266,7 @@ fn cut(text: &str, width: usize) -> Cow<'_, str> {
         .rev()
         .filter(|&(_, c)| c == ' ')
         .map(|(i, _)| i)
-        .find(|&i| width_of(&prefix[..i]) * 2 >= room);
+        .find(|&i| i > 0);
     // The next character is a space: the prefix already ends on a word.
     let next_is_space = text.chars().nth(room) == Some(' ');
     let mut s = match at_word {
@@ -345,6 +355,7 @@ mod tests {
         );
         assert_eq!(cut("a description that is long", 16), "a description…");
         assert_eq!(cut("a description that is long", 15), "a description…");
+        assert_eq!(cut("AVL tree manipulation library", 20), "AVL tree…");
         assert_eq!(cut("supercalifragilistic", 8), "superca…");
     }
 

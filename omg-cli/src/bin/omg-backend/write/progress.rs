@@ -114,16 +114,18 @@ impl Bars {
     }
 }
 
+// The bars fit the terminal (`wide_bar`/`wide_msg` take what the fixed parts leave: 64
+// and 20 characters, so 80 columns leave 16 and 60); downloads show their ETA.
 fn bytes_style() -> ProgressStyle {
     ProgressStyle::with_template(
-        "{msg:30!} [{bar:30}] {bytes:>10}/{total_bytes:<10} {bytes_per_sec:>12}",
+        "{msg:24!} [{wide_bar}] {bytes:>9}/{total_bytes:<9} {binary_bytes_per_sec:>11} {eta:>4}",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar())
     .progress_chars("=> ")
 }
 
 fn step_style() -> ProgressStyle {
-    ProgressStyle::with_template("{prefix:>9} {msg:40!} [{bar:30}] {percent:>3}%")
+    ProgressStyle::with_template("{prefix:>9} {wide_msg} [{bar:20}] {percent:>3}%")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ")
 }
