@@ -40,6 +40,7 @@ pub struct OmgBuilder {
     root: Option<PathBuf>,
     os_release: Option<PathBuf>,
     lock_timeout: Option<Duration>,
+    allow_damaged: bool,
 }
 
 impl OmgBuilder {
@@ -68,6 +69,15 @@ impl OmgBuilder {
         self
     }
 
+    /// Open even when a package database is missing or damaged, for a refresh that repairs
+    /// it (`omg sync`): everything but [`omg_ports::Transaction::Refresh`] then fails with
+    /// that database's error until the refresh has run. See
+    /// [`AlpmConfig::allow_damaged`]; apt opens without its lists anyway.
+    pub fn allow_damaged_databases(mut self, allow: bool) -> Self {
+        self.allow_damaged = allow;
+        self
+    }
+
     /// Read the distribution from this file instead of the host's os-release
     /// ([`os_release_path`]).
     pub fn os_release(mut self, path: impl Into<PathBuf>) -> Self {
@@ -92,6 +102,7 @@ impl OmgBuilder {
                     config.config = c;
                 }
                 config.root = self.root;
+                config.allow_damaged = self.allow_damaged;
                 if let Some(t) = self.lock_timeout {
                     config = config.with_lock_timeout(t);
                 }

@@ -119,7 +119,7 @@ impl PackageBackend for AlpmBackend {
     /// taken, [`omg_ports::Error::Library`] for the rest.
     async fn plan(&self, tx: &Transaction) -> Result<Plan> {
         let tx = tx.clone();
-        self.worker.run(move |s| s.plan(&tx)).await?
+        self.worker.run_even_damaged(move |s| s.plan(&tx)).await?
     }
 
     /// Carries out `tx` through libalpm, reporting progress to `progress`; later reads see
@@ -139,7 +139,7 @@ impl PackageBackend for AlpmBackend {
         let tx = tx.clone();
         let interrupt = self.interrupt.clone();
         self.worker
-            .run(move |s| s.commit(&tx, progress, interrupt))
+            .run_even_damaged(move |s| s.commit(&tx, progress, interrupt))
             .await?
     }
 

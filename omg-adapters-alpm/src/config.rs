@@ -20,6 +20,13 @@ pub struct AlpmConfig {
     /// How long a transaction waits for another process to release the database lock
     /// (`db.lck`) before failing with [`omg_ports::Error::Locked`]. Default 60 s.
     pub lock_timeout: Duration,
+    /// Open even when a sync database is missing or damaged (what `omg sync` needs: the
+    /// command that repairs the databases cannot require them). Every query, plan and commit
+    /// then fails with that database's error, except [`omg_ports::Transaction::Refresh`],
+    /// which downloads the missing and damaged ones (a damaged file is deleted first, so
+    /// that its date cannot make it look up to date); after it the backend reads the
+    /// repaired databases. Default `false`.
+    pub allow_damaged: bool,
 }
 
 /// The default of [`AlpmConfig::lock_timeout`].
@@ -32,6 +39,7 @@ impl Default for AlpmConfig {
             root: None,
             dbpath: None,
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            allow_damaged: false,
         }
     }
 }
@@ -71,6 +79,8 @@ pub(crate) struct Resolved {
     pub conf: PacmanConf,
     /// How long a transaction waits for the database lock.
     pub lock_timeout: Duration,
+    /// Open despite missing or damaged sync databases ([`AlpmConfig::allow_damaged`]).
+    pub allow_damaged: bool,
 }
 
 impl Resolved {
@@ -100,6 +110,7 @@ impl Resolved {
             repos: conf.repos.iter().map(|r| r.name.clone()).collect(),
             conf,
             lock_timeout: config.lock_timeout,
+            allow_damaged: config.allow_damaged,
         }
     }
 

@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use alpm::{Alpm, LogLevel};
@@ -141,6 +141,44 @@ pub(crate) fn corrupt(path: &Path, reason: &str) -> Error {
     }
 }
 
+/// A sync database found missing or damaged by a lenient open
+/// ([`crate::AlpmConfig::allow_damaged`]), kept to fail later calls with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Damage {
+    /// The repository.
+    pub repo: String,
+    /// Its database file.
+    pub path: PathBuf,
+    /// Why it is unusable; `None` when it is missing.
+    pub reason: Option<String>,
+}
+
+impl Damage {
+    /// The damage `error` (an open's error for `repo`'s database at `path`) describes.
+    pub fn from_error(repo: &str, path: &Path, error: &Error) -> Damage {
+        let reason = match error {
+            Error::MissingDatabase { .. } => None,
+            Error::CorruptDatabase { reason, .. } => Some(reason.clone()),
+            other => Some(other.to_string()),
+        };
+        Damage {
+            repo: repo.to_string(),
+            path: path.to_path_buf(),
+            reason,
+        }
+    }
+
+    /// The error a call that needs this database fails with (it tells to run `omg sync`).
+    pub fn error(&self) -> Error {
+        match &self.reason {
+            None => Error::MissingDatabase {
+                path: self.path.clone(),
+            },
+            Some(reason) => corrupt(&self.path, reason),
+        }
+    }
+}
+
 /// True when `head` (the first bytes of a file) starts like a format libarchive reads.
 pub(crate) fn has_archive_signature(head: &[u8]) -> bool {
     const MAGICS: &[&[u8]] = &[
@@ -167,6 +205,17 @@ mod tests {
         let errors: Vec<String> = (1..=5).map(|i| format!("e{i}")).collect();
         assert_eq!(summarize(&errors), "e1; e2; e3 (and 2 more)");
         assert_eq!(summarize(&errors[..2]), "e1; e2");
+    }
+
+    #[test]
+    fn damage_gives_back_the_error_it_was_made_from() {
+        let p = Path::new("/x/sync/core.db");
+        let missing = Damage::from_error("core", p, &Error::MissingDatabase { path: p.into() });
+        assert!(matches!(missing.error(), Error::MissingDatabase { path } if path == p));
+        let bad = Damage::from_error("core", p, &corrupt(p, "truncated"));
+        let e = bad.error();
+        assert!(matches!(&e, Error::CorruptDatabase { reason, .. } if reason == "truncated"));
+        assert!(e.to_string().contains("omg sync"), "{e}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use omg_ports::{Error, Result};
 
 use crate::config::Resolved;
 use crate::convert;
-use crate::health::{self, LogCapture};
+use crate::health::{self, Damage, LogCapture};
 use crate::syncdb::{self, Loaded, SyncIndex};
 
 /// An open libalpm handle with its sync databases registered in `pacman.conf` order, each
@@ -31,6 +31,9 @@ pub(crate) struct Session {
     /// errors for, with those errors.
     loaded: OnceCell<Option<(PathBuf, Vec<String>)>>,
     log: LogCapture,
+    /// The sync databases a lenient open ([`crate::AlpmConfig::allow_damaged`]) found
+    /// missing or damaged (their index is empty); always empty for a strict open.
+    pub(crate) damaged: Vec<Damage>,
 }
 
 /// A sync database as read at open.
@@ -104,6 +107,7 @@ impl Session {
             (reads, local)
         });
         let mut repos = Vec::with_capacity(reads.len());
+        let mut damaged = Vec::new();
         for (((name, path), read), db) in cfg
             .repos
             .iter()
@@ -111,9 +115,18 @@ impl Session {
             .zip(reads)
             .zip(alpm.syncdbs().iter())
         {
-            let index = match read? {
-                Loaded::Index(index) => index,
-                Loaded::Unsupported { len } => index_through_libalpm(db, &log, &path, name, len)?,
+            let index = read.and_then(|loaded| match loaded {
+                Loaded::Index(index) => Ok(index),
+                Loaded::Unsupported { len } => index_through_libalpm(db, &log, &path, name, len),
+            });
+            let index = match index {
+                Ok(index) => index,
+                Err(e) if cfg.allow_damaged => {
+                    tracing::warn!(repository = %name, "{e}");
+                    damaged.push(Damage::from_error(name, &path, &e));
+                    SyncIndex::default()
+                }
+                Err(e) => return Err(e),
             };
             repos.push(Repo {
                 name: name.clone(),
@@ -128,7 +141,14 @@ impl Session {
             repos,
             loaded: OnceCell::new(),
             log,
+            damaged,
         })
+    }
+
+    /// The error of the first missing or damaged sync database of a lenient open, if any:
+    /// every call but a refresh fails with it.
+    pub fn damage(&self) -> Option<Error> {
+        self.damaged.first().map(Damage::error)
     }
 
     /// Opens the configuration again, so that reads see what a transaction changed (an open

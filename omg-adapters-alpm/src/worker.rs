@@ -79,13 +79,39 @@ impl Worker {
 
     /// Runs `f` on the libalpm thread and returns its answer. A panic inside `f` (the `alpm`
     /// crate panics on text that is not UTF-8) becomes an error and the thread keeps serving.
+    /// After a lenient open that found a damaged sync database, `f` does not run: the answer
+    /// is that database's error.
     pub async fn run<R, F>(&self, f: F) -> Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Session) -> R + Send + 'static,
+    {
+        self.run_inner(true, f).await
+    }
+
+    /// Like [`Worker::run`], also after a lenient open found a damaged sync database: for
+    /// plans and commits, which refuse everything but a refresh themselves.
+    pub async fn run_even_damaged<R, F>(&self, f: F) -> Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Session) -> R + Send + 'static,
+    {
+        self.run_inner(false, f).await
+    }
+
+    async fn run_inner<R, F>(&self, check_damage: bool, f: F) -> Result<R>
     where
         R: Send + 'static,
         F: FnOnce(&mut Session) -> R + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let job: Job = Box::new(move |session| {
+            if check_damage {
+                if let Some(e) = session.damage() {
+                    let _ = reply.send(Err(e));
+                    return;
+                }
+            }
             let result = panic::catch_unwind(AssertUnwindSafe(|| f(session)))
                 .map_err(|payload| Error::Library {
                     library: "libalpm".into(),

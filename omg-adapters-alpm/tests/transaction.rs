@@ -129,8 +129,18 @@ async fn install_pulls_in_a_dependency_and_records_reasons() {
         assert_eq!(common::lines(&qe), ["app"]);
     }
 
-    // Installing it again is a reinstall from the cache: nothing to download.
+    // Installing it again changes nothing (apt's behaviour, pacman's --needed) and says so.
     let again = b.plan(&install(&["app"])).await.unwrap();
+    assert!(again.is_empty(), "{again:?}");
+    assert_eq!(
+        again.warnings,
+        ["app is already the newest version (1.0-1)"]
+    );
+    // A reinstall takes it from the cache: nothing to download.
+    let again = b
+        .plan(&Transaction::Reinstall(vec!["app".into()]))
+        .await
+        .unwrap();
     assert_eq!(again.actions.len(), 1);
     assert_eq!(again.actions[0].kind, ActionKind::Reinstall);
     assert_eq!(again.actions[0].old_version.as_deref(), Some("1.0-1"));

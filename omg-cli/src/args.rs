@@ -87,9 +87,13 @@ pub enum Command {
     /// Install packages and their dependencies.
     #[command(visible_alias = "i")]
     Install {
-        /// Package names (`name` or `repository/name`).
+        /// Package names (`name`, `repository/name`; apt also `name=version`,
+        /// `name/release`), or package files (`./x.pkg.tar.zst`, `./x.deb`).
         #[arg(required = true, num_args = 1..)]
         packages: Vec<String>,
+        /// Install packages again that are installed at their newest version already.
+        #[arg(long)]
+        reinstall: bool,
         /// Confirmation, dry run and sudo.
         #[command(flatten)]
         write: WriteArgs,
@@ -110,6 +114,9 @@ pub enum Command {
     /// Upgrade every installed package (a full system upgrade; there are no partial ones).
     #[command(visible_aliases = ["u", "upgrade"])]
     Update {
+        /// Upgrade from the package databases on disk, without downloading fresh ones first.
+        #[arg(long)]
+        no_refresh: bool,
         /// Confirmation, dry run and sudo.
         #[command(flatten)]
         write: WriteArgs,
@@ -383,9 +390,10 @@ pub struct CleanArgs {
     /// Delete downloaded package files from the cache.
     #[arg(long)]
     pub cache: bool,
-    /// With --cache: keep the newest N versions of each package.
-    #[arg(long, value_name = "N", default_value_t = 0, requires = "cache")]
-    pub keep: usize,
+    /// With --cache: keep the newest N versions of each package (`paccache -rk N`);
+    /// without it, the files of the installed versions are kept (`pacman -Sc`).
+    #[arg(long, value_name = "N", requires = "cache")]
+    pub keep: Option<usize>,
     /// Confirmation, dry run and sudo.
     #[command(flatten)]
     pub write: WriteArgs,
@@ -412,7 +420,7 @@ impl Command {
         match self {
             Command::Install { write, .. }
             | Command::Remove { write, .. }
-            | Command::Update { write }
+            | Command::Update { write, .. }
             | Command::Sync { write } => Some(*write),
             Command::Clean(c) => Some(c.write),
             _ => None,

@@ -182,6 +182,13 @@ fn install_update_remove_clean_through_omg() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect();
+    // update refreshes first (the databases were fetched by the sync above).
+    let refreshed = lines
+        .iter()
+        .position(|l| l["event"] == "done" && l["verb"] == "refresh")
+        .expect("the refresh's done line");
+    assert_eq!(lines[refreshed]["databases"][0]["downloaded"], false);
+    let lines = &lines[refreshed + 1..];
     assert_eq!(lines[0]["event"], "plan", "{}", update.stdout);
     assert!(
         lines.iter().any(|l| l["event"] == "step"),
@@ -194,7 +201,10 @@ fn install_update_remove_clean_through_omg() {
     assert_eq!(last["actions"][0]["old_version"], "1.0-1");
     assert_eq!(last["actions"][0]["new_version"], "1.1-1");
     assert_eq!(content(&env.file("usr/share/app/data")), "app 1.1-1\n");
-    assert_eq!(done(&env.omg(&["update", "--yes"])), "nothing to do\n");
+    assert_eq!(
+        done(&env.omg(&["update", "--yes"])),
+        "core is up to date\nnothing to do\n"
+    );
 
     // Remove keeps the dependency, which becomes an orphan; clean --orphans removes it.
     let removed = env.omg(&["remove", "app", "--yes"]);
@@ -257,7 +267,10 @@ fn install_update_remove_clean_through_omg() {
         .collect();
     assert_eq!(
         verbs,
-        ["install", "refresh", "upgrade", "remove", "remove", "clean", "install", "remove"]
+        [
+            "install", "refresh", "refresh", "upgrade", "refresh", "remove", "remove", "clean",
+            "install", "remove"
+        ]
     );
     assert!(history[0]["command"]
         .as_str()
@@ -569,4 +582,700 @@ fn after_a_transaction_a_running_omgd_answers_with_the_new_state_at_once() {
     let _ = daemon.kill();
     let _ = daemon.wait();
     assert_eq!(listed.ok(), "app\nlib\n");
+}
+
+/// `pacman --config <conf> args...` in the C locale, or `None` without pacman (a failure
+/// under CI).
+fn pacman(conf: &Path, args: &[&str]) -> Option<Run> {
+    let pacman = common::tool_path("pacman")?;
+    let out = Command::new(pacman)
+        .arg("--config")
+        .arg(conf)
+        .args(args)
+        .env("LC_ALL", "C")
+        .output()
+        .expect("pacman runs");
+    Some(Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}
+
+/// `omg --backend alpm --config <conf> args...` with a history of the root's own.
+fn omg_on(root: &FixtureRoot, args: &[&str]) -> Run {
+    let conf = root.config_path();
+    let history = root.dir().join("history.redb");
+    let mut all = vec![
+        "--backend",
+        "alpm",
+        "--config",
+        conf.to_str().expect("UTF-8"),
+    ];
+    all.extend(args);
+    omg(
+        &all,
+        &[
+            ("OMG_HISTORY_FILE", history.to_str().expect("UTF-8")),
+            ("OMG_SOCKET", "/nonexistent/omgd.sock"),
+        ],
+    )
+}
+
+/// A root whose repository `core` (app, lib, tool) is only on its server: no sync database,
+/// no local database, as after a fresh install of pacman.conf alone.
+fn fresh_root(dir: &Path) -> FixtureRoot {
+    let mut root = FixtureRoot::create(dir).expect("fixture root");
+    root.publish_to_server("core", &[app("1.0-1"), lib("1.0-1"), pkg("tool", "2.0-1")])
+        .expect("publish");
+    root
+}
+
+/// A file's inode and modification time: a download replaces the file (a new inode).
+fn identity(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.ino(), meta.modified().ok()?))
+}
+
+#[test]
+fn sync_repairs_missing_empty_truncated_and_corrupt_databases() {
+    type Damage = fn(&Path);
+    let damages: [(&str, Damage); 5] = [
+        ("missing", |p| std::fs::remove_file(p).expect("rm")),
+        ("empty", |p| std::fs::write(p, b"").expect("write")),
+        ("truncated", |p| {
+            let bytes = std::fs::read(p).expect("read");
+            std::fs::write(p, &bytes[..bytes.len() / 2]).expect("write")
+        }),
+        ("corrupt", |p| {
+            std::fs::write(p, b"not a database\n").expect("write")
+        }),
+        ("no sync directory", |p| {
+            std::fs::remove_dir_all(p.parent().expect("sync dir")).expect("rm -r")
+        }),
+    ];
+    for (what, damage) in damages {
+        let env = Env::new();
+        let db = env.root.sync_db_path("core");
+        damage(&db);
+        // A read needs the database and says to run omg sync.
+        let search = env.omg(&["search", "app"]);
+        assert_ne!(search.code, Some(0), "{what}");
+        assert!(
+            search.stderr.contains("omg sync"),
+            "{what}: {}",
+            search.stderr
+        );
+        // The command it recommends works, and repairs the database.
+        let sync = env.omg(&["sync", "--yes"]);
+        sync.expect_code(0);
+        assert!(
+            sync.stdout.contains("core downloaded"),
+            "{what}: {}",
+            sync.stdout
+        );
+        env.omg(&["install", "app", "--yes"]).expect_code(0);
+        if let Some(q) = env.pacman_q() {
+            assert_eq!(q, "app 1.0-1\nlib 1.0-1\n", "{what}");
+        }
+    }
+}
+
+#[test]
+fn sync_then_install_on_a_fresh_root_matches_pacman() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ours = fresh_root(&dir.path().join("omg"));
+    let theirs = fresh_root(&dir.path().join("pacman"));
+    // A repository added to pacman.conf after the last sync: its database is missing too.
+    let sync = omg_on(&ours, &["sync", "--yes"]);
+    sync.expect_code(0);
+    let size = std::fs::metadata(ours.sync_db_path("core"))
+        .expect("db")
+        .len();
+    assert_eq!(
+        sync.stdout,
+        format!("core downloaded ({})\n", omg_cli::render::human_size(size))
+    );
+    omg_on(&ours, &["install", "app", "--yes"]).expect_code(0);
+    let Some(sy) = pacman(&theirs.config_path(), &["-Sy"]) else {
+        return;
+    };
+    sy.expect_code(0);
+    pacman(&theirs.config_path(), &["-S", "--noconfirm", "app"])
+        .expect("pacman")
+        .expect_code(0);
+    let q = |root: &FixtureRoot| pacman(&root.config_path(), &["-Q"]).expect("pacman").stdout;
+    assert_eq!(q(&ours), q(&theirs));
+    assert_eq!(q(&ours), "app 1.0-1\nlib 1.0-1\n");
+
+    // A repository added to pacman.conf afterwards: sync fetches it, install finds it.
+    let mut ours = ours;
+    let mut theirs = theirs;
+    for root in [&mut ours, &mut theirs] {
+        root.publish_to_server("extra", &[pkg("editor", "3.0-1")])
+            .expect("publish extra");
+    }
+    assert_ne!(omg_on(&ours, &["search", "editor"]).code, Some(0));
+    let sync = omg_on(&ours, &["--json", "sync", "--yes"]);
+    sync.expect_code(0);
+    let last = sync.stdout.lines().last().unwrap_or("");
+    let done: serde_json::Value = serde_json::from_str(last).expect("JSON");
+    let databases: Vec<(String, bool)> = done["databases"]
+        .as_array()
+        .expect("databases")
+        .iter()
+        .map(|d| {
+            (
+                d["name"].as_str().unwrap_or("").to_string(),
+                d["downloaded"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    assert_eq!(
+        databases,
+        [("core".to_string(), false), ("extra".to_string(), true)]
+    );
+    // pacman does the same with each database: core is left alone, extra downloaded.
+    let core = identity(&theirs.sync_db_path("core"));
+    let sy = pacman(&theirs.config_path(), &["-Sy"]).expect("pacman");
+    sy.expect_code(0);
+    assert_eq!(identity(&theirs.sync_db_path("core")), core);
+    assert!(theirs.sync_db_path("extra").exists());
+    omg_on(&ours, &["install", "extra/editor", "--yes"]).expect_code(0);
+    pacman(
+        &theirs.config_path(),
+        &["-S", "--noconfirm", "extra/editor"],
+    )
+    .expect("pacman")
+    .expect_code(0);
+    assert_eq!(q(&ours), q(&theirs));
+}
+
+#[test]
+fn unchanged_databases_are_up_to_date_and_a_dry_run_sync_touches_nothing() {
+    let mut env = Env::new();
+    // The database on disk is older than the server's (Env::new dates it in the past).
+    let first = env.omg(&["sync", "--yes"]);
+    assert!(
+        done(&first).starts_with("core downloaded ("),
+        "{}",
+        first.stdout
+    );
+    let sync = env.omg(&["sync", "--yes"]);
+    assert_eq!(done(&sync), "core is up to date\n");
+    assert!(!sync.stderr.contains("downloaded"), "{}", sync.stderr);
+    // pacman agrees that nothing needs downloading: it leaves the file alone (in a pipe it
+    // does not print "is up to date").
+    let before = identity(&env.root.sync_db_path("core"));
+    if let Some(sy) = pacman(&env.root.config_path(), &["-Sy"]) {
+        sy.expect_code(0);
+        assert_eq!(identity(&env.root.sync_db_path("core")), before);
+    }
+
+    // A new database on the server: a dry run says what it would fetch and changes nothing.
+    env.root
+        .publish_to_server("core", &[app("1.1-1"), lib("1.0-1"), pkg("tool", "2.0-1")])
+        .expect("publish 1.1");
+    // Newer than the copy fetched a moment ago, even within the same second.
+    std::fs::File::options()
+        .write(true)
+        .open(env.root.server_dir("core").join("core.db"))
+        .and_then(|f| {
+            f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+        })
+        .expect("date the new database");
+    let db = env.root.sync_db_path("core");
+    let before = std::fs::read(&db).expect("db");
+    let modified = std::fs::metadata(&db).and_then(|m| m.modified()).ok();
+    let entries = |env: &Env| {
+        env.omg(&["--json", "history"])
+            .json()
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let recorded = entries(&env);
+    let dry = env.omg(&["sync", "--dry-run"]);
+    let text = dry.ok();
+    assert!(text.contains("core"), "{text}");
+    let json = env.omg(&["--json", "sync", "--dry-run"]);
+    json.expect_code(0);
+    assert_eq!(std::fs::read(&db).expect("db"), before);
+    assert_eq!(
+        std::fs::metadata(&db).and_then(|m| m.modified()).ok(),
+        modified
+    );
+    assert_eq!(entries(&env), recorded, "a dry run writes no history");
+    assert!(!env.root.dbpath().join("db.lck").exists());
+    // The real one downloads it.
+    let sync = env.omg(&["sync", "--yes"]);
+    assert!(
+        done(&sync).starts_with("core downloaded ("),
+        "{}",
+        sync.stdout
+    );
+    assert_ne!(std::fs::read(&db).expect("db"), before);
+}
+
+#[test]
+fn update_refreshes_first_unless_told_not_to() {
+    let mut env = Env::new();
+    env.omg(&["install", "app", "--yes"]).expect_code(0);
+    env.root
+        .publish_to_server("core", &[app("1.1-1"), lib("1.0-1"), pkg("tool", "2.0-1")])
+        .expect("publish 1.1");
+    // Without a refresh the databases on disk know of nothing newer.
+    let stale = env.omg(&["update", "--no-refresh", "--yes"]);
+    assert_eq!(done(&stale), "nothing to do\n");
+    assert_eq!(content(&env.file("usr/share/app/data")), "app 1.0-1\n");
+    // pacman -Syu: refresh, then upgrade.
+    let update = env.omg(&["update", "--yes"]);
+    let text = done(&update);
+    assert!(text.starts_with("core downloaded ("), "{text}");
+    assert!(text.contains("upgraded app 1.0-1 -> 1.1-1"), "{text}");
+    assert_eq!(content(&env.file("usr/share/app/data")), "app 1.1-1\n");
+    let again = env.omg(&["update", "--yes"]);
+    assert_eq!(done(&again), "core is up to date\nnothing to do\n");
+}
+
+#[test]
+fn installing_what_is_installed_is_nothing_to_do_unless_reinstalling() {
+    let mut env = Env::new();
+    env.root
+        .publish(
+            "core",
+            &[
+                app("1.0-1"),
+                lib("1.0-1"),
+                pkg("tool", "2.0-1"),
+                pkg("bash", "5.2-1").provides(["sh"]),
+            ],
+        )
+        .expect("publish");
+    env.omg(&["install", "app", "bash", "--yes"]).expect_code(0);
+    let history = |env: &Env| {
+        env.omg(&["--json", "history"])
+            .json()
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let recorded = history(&env);
+    let again = env.omg(&["install", "app", "--yes"]);
+    assert_eq!(
+        done(&again),
+        "app is already the newest version (1.0-1)\nnothing to do\n"
+    );
+    assert_eq!(
+        history(&env),
+        recorded,
+        "nothing happened, nothing recorded"
+    );
+    // A provided name whose provider is installed.
+    let sh = env.omg(&["install", "sh", "--dry-run"]);
+    assert!(sh.ok().ends_with("nothing to do\n"), "{}", sh.stdout);
+    // Among other targets, only the others are installed.
+    let json = env
+        .omg(&["--json", "install", "app", "tool", "--dry-run"])
+        .json();
+    let names: Vec<&str> = json["plan"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a["name"].as_str())
+        .collect();
+    assert_eq!(names, ["tool"]);
+    // pacman -S --needed agrees.
+    if let Some(run) = pacman(
+        &env.root.config_path(),
+        &[
+            "-S",
+            "--needed",
+            "--print",
+            "--print-format",
+            "%n",
+            "app",
+            "tool",
+        ],
+    ) {
+        run.expect_code(0);
+        assert_eq!(run.stdout.lines().collect::<Vec<_>>(), names);
+    }
+    // --reinstall forces it, as pacman -S does.
+    let forced = env.omg(&["install", "--reinstall", "app", "--yes"]);
+    assert!(
+        done(&forced).contains("reinstalled app 1.0-1"),
+        "{}",
+        forced.stdout
+    );
+}
+
+#[test]
+fn a_local_package_file_installs_like_pacman_u() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let make = |name: &str| {
+        let mut root = FixtureRoot::create(&dir.path().join(name)).expect("root");
+        let published = root
+            .publish("core", &[pkg("tool", "2.0-1")])
+            .expect("publish");
+        root.install_local(&[]).expect("local");
+        let file = root.package_path("core", &published[0]);
+        (root, file)
+    };
+    let (ours, file) = make("omg");
+    let (theirs, their_file) = make("pacman");
+    let run = omg_on(&ours, &["install", file.to_str().expect("UTF-8"), "--yes"]);
+    assert!(
+        done(&run).contains("installed tool 2.0-1"),
+        "{}",
+        run.stdout
+    );
+    let again = omg_on(&ours, &["install", file.to_str().expect("UTF-8"), "--yes"]);
+    assert!(
+        done(&again).contains("already the newest version"),
+        "{}",
+        again.stdout
+    );
+    let Some(u) = pacman(
+        &theirs.config_path(),
+        &["-U", "--noconfirm", their_file.to_str().expect("UTF-8")],
+    ) else {
+        return;
+    };
+    u.expect_code(0);
+    let q = |root: &FixtureRoot| pacman(&root.config_path(), &["-Q"]).expect("pacman").stdout;
+    assert_eq!(q(&ours), q(&theirs));
+}
+
+#[test]
+fn clean_cache_keeps_installed_versions_like_pacman_sc() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let make = |name: &str| {
+        let mut root = FixtureRoot::create(&dir.path().join(name)).expect("root");
+        root.publish("core", &[app("1.0-1"), lib("1.0-1"), pkg("tool", "2.0-1")])
+            .expect("publish");
+        root.install_local(&[]).expect("local");
+        omg_on(&root, &["install", "app", "tool", "--yes"]).expect_code(0);
+        omg_on(&root, &["remove", "tool", "--yes"]).expect_code(0);
+        root.publish_to_server("core", &[app("1.1-1"), lib("1.0-1"), pkg("tool", "2.0-1")])
+            .expect("publish 1.1");
+        omg_on(&root, &["update", "--yes"]).expect_code(0);
+        root
+    };
+    let ours = make("omg");
+    let theirs = make("pacman");
+    let cached = |root: &FixtureRoot| -> Vec<String> {
+        let mut files: Vec<String> = std::fs::read_dir(root.cache_dir())
+            .expect("cache")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".pkg.tar"))
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(cached(&ours).len(), 4, "{:?}", cached(&ours));
+    let plan = omg_on(&ours, &["--json", "clean", "--cache", "--dry-run"]).json();
+    let doomed: Vec<String> = plan["plan"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a["name"].as_str())
+        .map(|p| p.rsplit('/').next().unwrap_or(p).to_string())
+        .collect();
+    assert_eq!(
+        doomed,
+        [
+            "app-1.0-1-x86_64.pkg.tar.zst",
+            "tool-2.0-1-x86_64.pkg.tar.zst"
+        ]
+    );
+    omg_on(&ours, &["clean", "--cache", "--yes"]).expect_code(0);
+    assert_eq!(
+        cached(&ours),
+        [
+            "app-1.1-1-x86_64.pkg.tar.zst",
+            "lib-1.0-1-x86_64.pkg.tar.zst"
+        ]
+    );
+    if let Some(sc) = pacman(&theirs.config_path(), &["-Sc", "--noconfirm"]) {
+        sc.expect_code(0);
+        assert_eq!(cached(&ours), cached(&theirs));
+    }
+    // --keep N keeps the newest N of each package, installed or not (paccache -rk N).
+    let keep = omg_on(
+        &theirs,
+        &["--json", "clean", "--cache", "--keep", "0", "--dry-run"],
+    )
+    .json();
+    assert_eq!(keep["plan"]["actions"].as_array().map_or(0, Vec::len), 2);
+}
+
+/// A server for `dir` on 127.0.0.1 that sends each file at `rate` bytes per second
+/// (0: at once), to catch a download in progress.
+fn serve(dir: PathBuf, rate: usize) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut request = String::new();
+                if reader.read_line(&mut request).is_err() {
+                    return;
+                }
+                // `Range: bytes=N-`: libalpm resumes a partial download it kept.
+                let mut from = 0;
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    if let Some(range) = line.to_ascii_lowercase().strip_prefix("range: bytes=") {
+                        from = range.trim().trim_end_matches('-').parse().unwrap_or(0);
+                    }
+                    line.clear();
+                }
+                let path = request.split_whitespace().nth(1).unwrap_or("/");
+                let file = dir.join(path.trim_start_matches('/'));
+                let whole = match (path.contains(".."), std::fs::read(&file)) {
+                    (false, Ok(body)) => body,
+                    _ => {
+                        let _ = stream.write_all(
+                            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                        );
+                        return;
+                    }
+                };
+                let from = from.min(whole.len());
+                let body = &whole[from..];
+                let head = if from > 0 {
+                    format!(
+                        "HTTP/1.1 206 Partial Content\r\nContent-Length: {}\r\nContent-Range: bytes {from}-{}/{}\r\nConnection: close\r\n\r\n",
+                        body.len(),
+                        whole.len().saturating_sub(1),
+                        whole.len()
+                    )
+                } else {
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nAccept-Ranges: bytes\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    )
+                };
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                let chunk = if rate == 0 {
+                    body.len().max(1)
+                } else {
+                    (rate / 10).max(1)
+                };
+                for part in body.chunks(chunk) {
+                    if stream.write_all(part).is_err() {
+                        return;
+                    }
+                    if rate > 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(100));
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+/// A root whose repository `core` holds `n` packages of `files` files of `size`
+/// incompressible bytes each, served over HTTP at `rate` bytes per second.
+fn http_root(
+    dir: &Path,
+    n: usize,
+    files: usize,
+    size: usize,
+    rate: usize,
+) -> (FixtureRoot, Vec<String>) {
+    let mut root = FixtureRoot::create(dir).expect("fixture root");
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut noise = |len: usize| -> Vec<u8> {
+        (0..len)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            })
+            .collect()
+    };
+    let names: Vec<String> = (0..n).map(|i| format!("bulk-{i:03}")).collect();
+    let packages: Vec<FixturePackage> = names
+        .iter()
+        .map(|name| {
+            (0..files).fold(FixturePackage::new(name.as_str(), "1.0-1"), |p, f| {
+                p.file(format!("usr/share/{name}/file-{f:02}"), noise(size))
+            })
+        })
+        .collect();
+    root.publish("core", &packages).expect("publish");
+    root.install_local(&[]).expect("local db");
+    let port = serve(root.dir().join("repos"), rate);
+    let conf = std::fs::read_to_string(root.config_path()).expect("conf");
+    let conf: String = conf
+        .lines()
+        .map(|l| {
+            if l.starts_with("Server = file://") {
+                format!("Server = http://127.0.0.1:{port}/$repo\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(root.config_path(), conf).expect("write conf");
+    (root, names)
+}
+
+/// `omg install names --yes` on `root` in the background, stderr piped.
+fn spawn_install(root: &FixtureRoot, names: &[String]) -> std::process::Child {
+    Command::new(common::omg_bin())
+        .args(["--backend", "alpm", "--config"])
+        .arg(root.config_path())
+        .arg("install")
+        .args(names)
+        .arg("--yes")
+        .env("OMG_SOCKET", "/nonexistent/omgd.sock")
+        .env("OMG_HISTORY_FILE", root.dir().join("history.redb"))
+        .env("XDG_CONFIG_HOME", "/nonexistent/omg-tests/config")
+        .env("XDG_CACHE_HOME", "/nonexistent/omg-tests/cache")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("omg starts")
+}
+
+/// After a signal: no lock, the local database matches the files (pacman -Qk), no package
+/// left files without being recorded. Returns how many packages are installed.
+#[track_caller]
+fn consistent(root: &FixtureRoot, context: &str) -> usize {
+    assert!(
+        !root.dbpath().join("db.lck").exists(),
+        "{context}: the lock is released"
+    );
+    let installed = pacman(&root.config_path(), &["-Qq"])
+        .map(|r| r.stdout.lines().count())
+        .unwrap_or(0);
+    if let Some(qk) = pacman(&root.config_path(), &["-Qk"]) {
+        let all = format!("{}{}", qk.stdout, qk.stderr);
+        for line in all.lines().filter(|l| l.contains(" total files, ")) {
+            assert!(line.ends_with(" 0 missing files"), "{context}: {all}");
+        }
+    }
+    let on_disk = std::fs::read_dir(root.root().join("usr/share"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(
+        on_disk, installed,
+        "{context}: files of unrecorded packages"
+    );
+    installed
+}
+
+fn send(child: &std::process::Child, signal: i32) {
+    // SAFETY: kill with the pid of our own child.
+    unsafe { libc::kill(child.id() as i32, signal) };
+}
+
+const SIGNALS: [(i32, &str); 3] = [
+    (libc::SIGINT, "SIGINT"),
+    (libc::SIGTERM, "SIGTERM"),
+    (libc::SIGHUP, "SIGHUP"),
+];
+
+#[test]
+fn a_signal_during_a_download_stops_it_at_once() {
+    use std::io::{BufRead, BufReader};
+    for (signal, name) in SIGNALS {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // 24 packages of 256 KiB at 512 KiB/s: the download alone takes 12 s.
+        let (root, names) = http_root(&dir.path().join("root"), 24, 1, 256 * 1024, 512 * 1024);
+        let mut child = spawn_install(&root, &names);
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let mut seen = Vec::new();
+        for line in lines.by_ref() {
+            let line = line.expect("line");
+            let downloading = line.starts_with("downloading ");
+            seen.push(line);
+            if downloading {
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let sent = std::time::Instant::now();
+        send(&child, signal);
+        seen.extend(lines.map_while(Result::ok));
+        let status = child.wait().expect("omg exits");
+        let took = sent.elapsed();
+        let text = seen.join("\n");
+        assert_eq!(status.code(), Some(130), "{name}:\n{text}");
+        assert!(
+            took < std::time::Duration::from_secs(4),
+            "{name}: the download went on for {took:?}:\n{text}"
+        );
+        assert!(text.contains("download was stopped"), "{name}:\n{text}");
+        assert_eq!(consistent(&root, name), 0, "{name}: nothing installed");
+        // Nothing half-downloaded is taken for a package afterwards: the install completes.
+        let rest = omg_on(&root, &{
+            let mut args: Vec<&str> = vec!["install"];
+            args.extend(names.iter().map(String::as_str));
+            args.push("--yes");
+            args
+        });
+        rest.expect_code(0);
+        assert_eq!(consistent(&root, name), names.len());
+    }
+}
+
+#[test]
+fn sigint_sigterm_and_sighup_at_random_points_leave_a_consistent_root() {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.subsec_nanos() as u64 | 1);
+    let mut state = seed;
+    let mut random = |below: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % below.max(1)
+    };
+    println!("seed {seed}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    // How long an uninterrupted install takes, to pick points inside it.
+    let (root, names) = http_root(&dir.path().join("timing"), 24, 40, 4096, 0);
+    let clock = std::time::Instant::now();
+    let mut child = spawn_install(&root, &names);
+    assert!(child.wait().expect("omg").success());
+    let whole = clock.elapsed().as_millis() as u64;
+    consistent(&root, "uninterrupted");
+    let mut interrupted = 0;
+    for round in 0..3 {
+        for (signal, name) in SIGNALS {
+            let (root, names) =
+                http_root(&dir.path().join(format!("{name}-{round}")), 24, 40, 4096, 0);
+            let delay = random(whole);
+            let child = spawn_install(&root, &names);
+            std::thread::sleep(std::time::Duration::from_millis(delay));
+            send(&child, signal);
+            let out = child.wait_with_output().expect("omg exits");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let context = format!("{name} after {delay} of {whole} ms (seed {seed})");
+            match out.status.code() {
+                Some(130) => interrupted += 1,
+                Some(0) => {}
+                // Before omg has set up its handlers, the signal ends it as it would any
+                // program; nothing was touched yet.
+                None => {}
+                other => panic!("{context}: exit {other:?}\n{stderr}"),
+            }
+            consistent(&root, &context);
+        }
+    }
+    println!("{interrupted} of 9 runs were interrupted");
 }

@@ -50,6 +50,6 @@ pub use status::{ListKind, RuntimeStatus, SecuritySummary, Status};
 pub use store::MockStore;
 pub use store::{CachedFeed, FeedMeta, StatusSnapshot, Store};
 pub use transaction::{
-    ActionKind, DependencyNode, Plan, PlannedAction, ProgressEvent, ProgressSink, Transaction,
-    TransactionOutcome,
+    ActionKind, DependencyNode, Plan, PlannedAction, ProgressEvent, ProgressSink,
+    RefreshedDatabase, Transaction, TransactionOutcome,
 };

@@ -7,8 +7,17 @@ use crate::InstallReason;
 /// A change to the system's packages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Transaction {
-    /// Install these packages (and their dependencies).
+    /// Install these packages (and their dependencies). A package already installed at its
+    /// newest version is left alone with a warning in the plan ("already the newest
+    /// version", as apt says; pacman's `--needed`), and so is a provided name an installed
+    /// package already provides. Names may be `repository/name`; the apt backend also takes
+    /// `name=version` and `name/release`. A path to a package file (containing `/` and
+    /// ending in `.pkg.tar*` or `.deb`) installs that file, like `pacman -U` and
+    /// `apt install ./x.deb`.
     Install(Vec<String>),
+    /// Like [`Transaction::Install`], but packages already installed at the same version
+    /// are installed again (`pacman -S`, `apt install --reinstall`).
+    Reinstall(Vec<String>),
     /// Remove these packages; with `recursive`, also the dependencies nothing else needs.
     Remove {
         /// Packages to remove.
@@ -26,17 +35,20 @@ pub enum Transaction {
         /// How many versions of each package to keep.
         keep: usize,
     },
+    /// Delete downloaded package files from the backend's cache except those of the
+    /// versions installed now (`pacman -Sc`).
+    CleanCacheUninstalled,
 }
 
 impl Transaction {
     /// A short verb for messages and history: `install`, `remove`, `upgrade`, `refresh`, `clean`.
     pub fn verb(&self) -> &'static str {
         match self {
-            Transaction::Install(_) => "install",
+            Transaction::Install(_) | Transaction::Reinstall(_) => "install",
             Transaction::Remove { .. } => "remove",
             Transaction::Upgrade => "upgrade",
             Transaction::Refresh => "refresh",
-            Transaction::CleanCache { .. } => "clean",
+            Transaction::CleanCache { .. } | Transaction::CleanCacheUninstalled => "clean",
         }
     }
 }
@@ -55,7 +67,8 @@ pub enum ActionKind {
     Reinstall,
     /// Removed.
     Remove,
-    /// A cached package file deleted by [`Transaction::CleanCache`] (`name` is the file path).
+    /// A cached package file deleted by [`Transaction::CleanCache`] or
+    /// [`Transaction::CleanCacheUninstalled`] (`name` is the file path).
     DeleteFile,
 }
 
@@ -150,6 +163,21 @@ pub trait ProgressSink: Send + Sync {
 pub struct TransactionOutcome {
     /// The steps that were carried out.
     pub actions: Vec<PlannedAction>,
+    /// For [`Transaction::Refresh`]: each package database, downloaded or up to date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub databases: Vec<RefreshedDatabase>,
+}
+
+/// One package database a [`Transaction::Refresh`] looked at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshedDatabase {
+    /// The repository (alpm) or the source's list (apt, as libapt describes it).
+    pub name: String,
+    /// True when a new copy was downloaded; false when the copy on disk was up to date
+    /// (pacman: `core is up to date`; apt: `Hit:`).
+    pub downloaded: bool,
+    /// Bytes downloaded (0 when up to date).
+    pub size: u64,
 }
 
 /// One installed package and the names of the installed packages it depends on, for `why`.

@@ -44,6 +44,12 @@ pub(crate) struct Shared {
     done: Cell<bool>,
     /// Package operations started, and how many there are.
     operations: Cell<(usize, usize)>,
+    /// SIGINT's handler when the downloads started: libalpm ignores SIGINT in this process
+    /// while its download process runs; the download callback puts the handler back, so
+    /// that a SIGINT sent to this process alone still interrupts.
+    sigint: Cell<Option<libc::sigaction>>,
+    /// Databases a refresh found downloaded (`true`) or up to date (`false`), with bytes.
+    refreshed: RefCell<Vec<(String, bool, u64)>>,
 }
 
 impl Shared {
@@ -58,6 +64,8 @@ impl Shared {
             interrupted: Cell::new(false),
             done: Cell::new(false),
             operations: Cell::new((0, 0)),
+            sigint: Cell::new(None),
+            refreshed: RefCell::new(Vec::new()),
         });
         alpm.set_log_cb(shared.clone(), |level, message, s: &mut Rc<Shared>| {
             s.log(level, message)
@@ -126,6 +134,42 @@ impl Shared {
             self.done.get(),
             self.operations.get().0,
         )
+    }
+
+    /// libalpm starts downloading: an interrupt from now on stops the download process.
+    pub(crate) fn downloads_start(&self) {
+        self.interrupt.set_downloading(true);
+        let mut current = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+        // SAFETY: a null new action only reads the current one into `current`.
+        let read = unsafe { libc::sigaction(libc::SIGINT, std::ptr::null(), current.as_mut_ptr()) };
+        // SAFETY: zeroed is a valid sigaction, and sigaction filled it on success.
+        let current = unsafe { current.assume_init() };
+        let handled = read == 0
+            && current.sa_sigaction != libc::SIG_IGN
+            && current.sa_sigaction != libc::SIG_DFL;
+        self.sigint.set(handled.then_some(current));
+    }
+
+    /// libalpm has finished downloading.
+    pub(crate) fn downloads_end(&self) {
+        self.interrupt.set_downloading(false);
+        self.sigint.set(None);
+    }
+
+    /// During a download: restores the SIGINT handler libalpm set aside, and stops the
+    /// download if an interrupt is pending.
+    fn during_download(&self) {
+        if let Some(handler) = self.sigint.take() {
+            // SAFETY: `handler` is the action read by `downloads_start`; reinstalling it is
+            // what libalpm itself does once the download ends.
+            unsafe { libc::sigaction(libc::SIGINT, &handler, std::ptr::null_mut()) };
+        }
+        self.interrupt.poll_download();
+    }
+
+    /// The databases a refresh downloaded or found up to date, in the order libalpm said.
+    pub fn take_refreshed(&self) -> Vec<(String, bool, u64)> {
+        std::mem::take(&mut *self.refreshed.borrow_mut())
     }
 
     /// Applies a pending interrupt request, if libalpm accepts it now (it does once the
@@ -217,6 +261,7 @@ impl Shared {
     }
 
     fn download(&self, file: &str, event: AnyDownloadEvent) {
+        self.during_download();
         self.poll_interrupt();
         let item = file.to_string();
         match event.event() {
@@ -234,8 +279,20 @@ impl Shared {
                 DownloadResult::Failed => {
                     self.message("error", format!("download of {file} failed"))
                 }
-                DownloadResult::Success | DownloadResult::UpToDate => {
+                DownloadResult::UpToDate => {
+                    if let Some(repo) = file.strip_suffix(".db") {
+                        self.refreshed
+                            .borrow_mut()
+                            .push((repo.to_string(), false, 0));
+                    }
+                }
+                DownloadResult::Success => {
                     let total = u64::try_from(c.total).unwrap_or(0);
+                    if let Some(repo) = file.strip_suffix(".db") {
+                        self.refreshed
+                            .borrow_mut()
+                            .push((repo.to_string(), true, total));
+                    }
                     self.emit(ProgressEvent::Download {
                         item,
                         done: total,

@@ -1,6 +1,8 @@
 //! [`Transaction::CleanCache`](omg_ports::Transaction::CleanCache): package files in the
 //! cache directories, grouped by package name and architecture, the newest `keep` versions of
-//! each kept (by `vercmp`), the others deleted with their signatures, like `paccache -rk N`.
+//! each kept (by `vercmp`), the others deleted with their signatures, like `paccache -rk N`;
+//! [`Transaction::CleanCacheUninstalled`](omg_ports::Transaction::CleanCacheUninstalled):
+//! every file but those of the installed versions, like `pacman -Sc`.
 //! Partial downloads and files that are not package files are left alone.
 
 use std::collections::BTreeMap;
@@ -20,8 +22,14 @@ struct CachedFile {
     size: u64,
 }
 
-/// What cleaning `dirs` down to `keep` versions per package would delete.
-pub(crate) fn plan(dirs: &[PathBuf], keep: usize) -> Result<Plan> {
+/// What cleaning `dirs` would delete: with `keep` N, all but the newest N versions of each
+/// package (`paccache -rk N`); without, every file but those of the versions in `installed`
+/// (name, version), like `pacman -Sc`.
+pub(crate) fn plan(
+    dirs: &[PathBuf],
+    keep: Option<usize>,
+    installed: &[(String, String)],
+) -> Result<Plan> {
     let mut groups: BTreeMap<(String, String), Vec<CachedFile>> = BTreeMap::new();
     for dir in dirs {
         for file in cached_files(dir)? {
@@ -31,13 +39,21 @@ pub(crate) fn plan(dirs: &[PathBuf], keep: usize) -> Result<Plan> {
                 .push(file);
         }
     }
+    let installed: std::collections::HashSet<(&str, &str)> = installed
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
     let mut plan = Plan::default();
     for files in groups.values_mut() {
         // Newest first; equal versions (copies in two directories) by path.
         files.sort_by(|a, b| {
             alpm::vercmp(b.version.as_str(), a.version.as_str()).then_with(|| a.path.cmp(&b.path))
         });
-        for file in files.iter().skip(keep) {
+        let deleted = files.iter().enumerate().filter(|(i, file)| match keep {
+            Some(keep) => *i >= keep,
+            None => !installed.contains(&(file.name.as_str(), file.version.as_str())),
+        });
+        for (_, file) in deleted {
             plan.installed_size_delta -= file.size as i64;
             plan.actions.push(PlannedAction {
                 kind: ActionKind::DeleteFile,
@@ -58,10 +74,11 @@ pub(crate) fn plan(dirs: &[PathBuf], keep: usize) -> Result<Plan> {
 /// Deletes what [`plan`] lists, with each file's signature (`.sig`) when there is one.
 pub(crate) fn commit(
     dirs: &[PathBuf],
-    keep: usize,
+    keep: Option<usize>,
+    installed: &[(String, String)],
     sink: &dyn ProgressSink,
 ) -> Result<Vec<PlannedAction>> {
-    let plan = plan(dirs, keep)?;
+    let plan = plan(dirs, keep, installed)?;
     let total = plan.actions.len();
     for (i, action) in plan.actions.iter().enumerate() {
         sink.event(ProgressEvent::Step {

@@ -50,6 +50,14 @@ pub(crate) unsafe extern "C" fn event_cb(ctx: *mut c_void, event: *mut alpm_even
     }
     // SAFETY: guaranteed by the caller (see above).
     let (shared, decoded) = unsafe { (&*(ctx as *const Shared), decode(event)) };
+    // SAFETY: every event struct starts with its `u32` type.
+    match unsafe { ptr::read(event as *const u32) } {
+        // DB_RETRIEVE_START, PKG_RETRIEVE_START
+        18 | 21 => shared.downloads_start(),
+        // DB_RETRIEVE_DONE/FAILED, PKG_RETRIEVE_DONE/FAILED
+        19 | 20 | 22 | 23 => shared.downloads_end(),
+        _ => {}
+    }
     // A panic must not unwind into C.
     let _ = panic::catch_unwind(AssertUnwindSafe(|| shared.on_event(decoded)));
 }

@@ -109,6 +109,9 @@ impl TxHandle {
         }
         alpm.set_disable_sandbox_filesystem(conf.disable_sandbox_filesystem);
         alpm.set_disable_sandbox_syscalls(conf.disable_sandbox_syscalls);
+        if conf.download_user.is_none() {
+            own_download_process(&mut alpm)?;
+        }
         let global = siglevel::apply(siglevel::PACMAN_DEFAULT, &conf.sig_level, &cfg.config)?;
         alpm.set_default_siglevel(global).map_err(library)?;
         for repo in &conf.repos {
@@ -125,6 +128,34 @@ impl TxHandle {
         }
         Ok(TxHandle { alpm, shared })
     }
+}
+
+/// Without `DownloadUser`, pacman downloads inside its own process, where nothing can stop a
+/// transfer before it ends (libalpm's download callback cannot abort it). As root, omg
+/// instead has libalpm download in a child process that stays root, without the sandbox's
+/// file-system restriction: the same download, but one an interrupt can end at once
+/// ([`super::interrupt::Interrupt`]). Without root libalpm cannot fork its downloader, and
+/// downloads run in this process as pacman's do.
+fn own_download_process(alpm: &mut Alpm) -> Result<()> {
+    // SAFETY: geteuid and getuid have no preconditions.
+    if unsafe { libc::geteuid() != 0 || libc::getuid() != 0 } {
+        return Ok(());
+    }
+    // SAFETY: getpwuid returns null or a pointer to a static record, read at once.
+    let name = unsafe {
+        let pw = libc::getpwuid(0);
+        if pw.is_null() || (*pw).pw_name.is_null() {
+            return Ok(());
+        }
+        std::ffi::CStr::from_ptr((*pw).pw_name).to_bytes().to_vec()
+    };
+    alpm.set_sandbox_user(Some(name)).map_err(library)?;
+    // libalpm forks only with a restriction on: the system-call filter (pacman's own list
+    // of calls a downloader never needs) is the one that cannot get in the way of writing
+    // where the download goes.
+    alpm.set_disable_sandbox_filesystem(true);
+    alpm.set_disable_sandbox_syscalls(false);
+    Ok(())
 }
 
 fn path_bytes(path: &Path, cfg: &Resolved) -> Result<Vec<u8>> {

@@ -25,7 +25,7 @@
 //! The local database therefore always matches the files on disk: every package is either
 //! fully changed or untouched. The transaction is then released, which removes `db.lck`.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 /// The interrupt state of one backend, shared between the caller's threads and the worker.
 #[derive(Debug, Default)]
@@ -34,21 +34,32 @@ pub(crate) struct Interrupt {
     running: AtomicBool,
     /// Someone asked to stop it.
     requested: AtomicBool,
+    /// While libalpm downloads: the id of the worker thread, whose child process downloads
+    /// (see [`Interrupt::stop_download`]); 0 otherwise.
+    downloader: AtomicI32,
+    /// A download was stopped by an interrupt during this commit.
+    stopped_download: AtomicBool,
 }
 
 impl Interrupt {
-    /// Asks the running commit to stop; false when none is running.
+    /// Asks the running commit to stop; false when none is running. A download in progress
+    /// is stopped at once.
     pub fn request(&self) -> bool {
         if !self.running.load(Ordering::SeqCst) {
             return false;
         }
         self.requested.store(true, Ordering::SeqCst);
+        self.stop_download();
         true
     }
 
     /// Marks a commit as running (with no request pending) or finished.
     pub fn set_running(&self, running: bool) {
         self.requested.store(false, Ordering::SeqCst);
+        self.downloader.store(0, Ordering::SeqCst);
+        if running {
+            self.stopped_download.store(false, Ordering::SeqCst);
+        }
         self.running.store(running, Ordering::SeqCst);
     }
 
@@ -58,6 +69,61 @@ impl Interrupt {
 
     pub(crate) fn clear_request(&self) {
         self.requested.store(false, Ordering::SeqCst);
+    }
+
+    /// Called on the worker thread when libalpm starts (`true`) or ends (`false`) a batch of
+    /// downloads.
+    pub(crate) fn set_downloading(&self, downloading: bool) {
+        // SAFETY: gettid has no preconditions.
+        let tid = if downloading {
+            unsafe { libc::gettid() }
+        } else {
+            0
+        };
+        self.downloader.store(tid, Ordering::SeqCst);
+    }
+
+    /// True when an interrupt stopped a download of the running (or last) commit.
+    pub(crate) fn stopped_download(&self) -> bool {
+        self.stopped_download.load(Ordering::SeqCst)
+    }
+
+    /// With a request pending during a download, stops it (from libalpm's download
+    /// callback, for a request made before the download process existed).
+    pub(crate) fn poll_download(&self) {
+        if self.is_requested() {
+            self.stop_download();
+        }
+    }
+
+    /// Ends the download processes of the worker thread, if it is downloading.
+    ///
+    /// libalpm downloads in a child process of the worker thread (its sandbox; see
+    /// `handle.rs`), and its callbacks only run when that process reports, so a stalled
+    /// server would hold an interrupt until the download ends. Killing the child makes
+    /// libalpm's download fail at once ("failed to retrieve some files"), which the commit
+    /// reports as the interrupt. The signal is `SIGPIPE`: libalpm sends the child's signal
+    /// on to this process, and Rust programs ignore `SIGPIPE`.
+    fn stop_download(&self) {
+        let tid = self.downloader.load(Ordering::SeqCst);
+        if tid == 0 {
+            return;
+        }
+        let path = format!("/proc/self/task/{tid}/children");
+        let Ok(children) = std::fs::read_to_string(&path) else {
+            return;
+        };
+        for pid in children
+            .split_ascii_whitespace()
+            .filter_map(|p| p.parse::<i32>().ok())
+        {
+            // SAFETY: kill has no memory-safety preconditions; `pid` is a child of this
+            // process's worker thread, forked by libalpm for the download under way.
+            if unsafe { libc::kill(pid, libc::SIGPIPE) } == 0 {
+                self.stopped_download.store(true, Ordering::SeqCst);
+                tracing::info!(pid, "stopped libalpm's download process");
+            }
+        }
     }
 }
 

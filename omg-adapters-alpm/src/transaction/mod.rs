@@ -22,7 +22,7 @@ mod events;
 mod handle;
 mod hold;
 pub(crate) mod interrupt;
-mod lock;
+pub(crate) mod lock;
 mod plan;
 mod siglevel;
 mod targets;
@@ -33,9 +33,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use alpm::TransFlag;
-use omg_ports::{Error, Plan, ProgressSink, Result, Transaction, TransactionOutcome};
+use omg_ports::{
+    Error, Plan, ProgressSink, RefreshedDatabase, Result, Transaction, TransactionOutcome,
+};
 
 use crate::config::Resolved;
+use crate::health::Damage;
 use crate::session::Session;
 use handle::TxHandle;
 use interrupt::Interrupt;
@@ -43,10 +46,18 @@ use interrupt::Interrupt;
 impl Session {
     /// What `tx` would do; changes nothing.
     pub fn plan(&mut self, tx: &Transaction) -> Result<Plan> {
+        if !matches!(tx, Transaction::Refresh) {
+            if let Some(e) = self.damage() {
+                return Err(e);
+            }
+        }
         let cfg = &self.cfg;
         match tx {
-            Transaction::CleanCache { keep } => clean::plan(&cfg.cache_dirs, *keep),
-            Transaction::Refresh => Ok(refresh_plan(cfg)),
+            Transaction::CleanCache { keep } => clean::plan(&cfg.cache_dirs, Some(*keep), &[]),
+            Transaction::CleanCacheUninstalled => {
+                clean::plan(&cfg.cache_dirs, None, &self.installed_versions())
+            }
+            Transaction::Refresh => Ok(refresh_plan(cfg, &self.damaged)),
             _ => {
                 let mut h = TxHandle::open(cfg, Arc::new(Interrupt::default()))?;
                 let flags = if writable(&cfg.dbpath) {
@@ -55,7 +66,11 @@ impl Session {
                     TransFlag::NO_LOCK
                 };
                 begin(&mut h, cfg, tx, flags, None)?;
-                let plan = prepare(&mut h, tx).map(|()| plan::from_prepared(&h.alpm));
+                let plan = prepare(&mut h, tx).map(|notes| {
+                    let mut plan = plan::from_prepared(&h.alpm);
+                    plan.warnings.splice(0..0, notes);
+                    plan
+                });
                 release(&mut h);
                 let mut plan = plan?;
                 if matches!(tx, Transaction::Remove { .. }) {
@@ -75,22 +90,51 @@ impl Session {
         sink: Arc<dyn ProgressSink>,
         interrupt: Arc<Interrupt>,
     ) -> Result<TransactionOutcome> {
+        if !matches!(tx, Transaction::Refresh) {
+            if let Some(e) = self.damage() {
+                return Err(e);
+            }
+        }
         let cfg = self.cfg.clone();
         let operation = operation(tx);
         match tx {
-            Transaction::CleanCache { keep } => {
+            Transaction::CleanCache { .. } | Transaction::CleanCacheUninstalled => {
                 for dir in &cfg.cache_dirs {
                     if dir.exists() {
                         require_writable(dir, &operation)?;
                     }
                 }
-                let actions = clean::commit(&cfg.cache_dirs, *keep, sink.as_ref())?;
-                Ok(TransactionOutcome { actions })
+                let (keep, installed) = match tx {
+                    Transaction::CleanCache { keep } => (Some(*keep), Vec::new()),
+                    _ => (None, self.installed_versions()),
+                };
+                let actions = clean::commit(&cfg.cache_dirs, keep, &installed, sink.as_ref())?;
+                Ok(TransactionOutcome {
+                    actions,
+                    ..TransactionOutcome::default()
+                })
             }
             Transaction::Refresh => {
                 require_writable(&cfg.dbpath, &operation)?;
+                // A damaged database may look up to date to libalpm (it compares dates):
+                // it goes first, so that it is downloaded like a missing one.
+                for damage in self.damaged.iter().filter(|d| d.reason.is_some()) {
+                    match std::fs::remove_file(&damage.path) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(source) => {
+                            return Err(Error::Io {
+                                path: damage.path.clone(),
+                                source,
+                            })
+                        }
+                    }
+                }
                 let result = refresh(&cfg, sink, interrupt);
-                self.reopen_after(result.map(|()| TransactionOutcome::default()))
+                self.reopen_after(result.map(|databases| TransactionOutcome {
+                    databases,
+                    ..TransactionOutcome::default()
+                }))
             }
             _ => {
                 require_writable(&cfg.root, &operation)?;
@@ -99,6 +143,16 @@ impl Session {
                 self.reopen_after(result)
             }
         }
+    }
+
+    /// Every installed package as (name, version).
+    fn installed_versions(&self) -> Vec<(String, String)> {
+        self.alpm
+            .localdb()
+            .pkgs()
+            .iter()
+            .map(|p| (p.name().to_string(), p.version().to_string()))
+            .collect()
     }
 
     /// Opens the session again after a transaction that may have changed the databases; a
@@ -124,7 +178,7 @@ fn commit_packages(
     let mut h = TxHandle::open(cfg, interrupt.clone())?;
     h.shared.set_sink(Some(sink.clone()));
     begin(&mut h, cfg, tx, TransFlag::NONE, Some(sink.as_ref()))?;
-    let result = prepare(&mut h, tx).and_then(|()| {
+    let result = prepare(&mut h, tx).and_then(|_| {
         let plan = plan::from_prepared(&h.alpm);
         if plan.is_empty() {
             return Ok(TransactionOutcome::default());
@@ -140,6 +194,10 @@ fn commit_packages(
         h.shared.begin_commit(h.alpm.as_alpm_handle_t(), operations);
         let committed = match h.alpm.trans_commit() {
             Ok(()) => Ok(()),
+            Err(_) if interrupt.stopped_download() => {
+                h.shared.take_errors();
+                Err(download_stopped())
+            }
             Err(e) => {
                 let logged = h.shared.take_errors();
                 Err(errors::commit(
@@ -162,6 +220,7 @@ fn commit_packages(
         }
         Ok(TransactionOutcome {
             actions: plan.actions,
+            ..TransactionOutcome::default()
         })
     });
     release(&mut h);
@@ -197,23 +256,38 @@ fn begin(
     )
 }
 
-/// Adds `tx`'s targets and prepares the transaction.
-fn prepare(h: &mut TxHandle, tx: &Transaction) -> Result<()> {
-    match tx {
-        Transaction::Install(names) => targets::add_installs(&h.alpm, names)?,
-        Transaction::Remove { names, .. } => targets::add_removals(&h.alpm, names)?,
-        Transaction::Upgrade => h
-            .alpm
-            .sync_sysupgrade(false)
-            .map_err(|e| errors::generic(e, &h.shared.take_errors()))?,
-        Transaction::Refresh | Transaction::CleanCache { .. } => {}
-    }
+/// Adds `tx`'s targets and prepares the transaction; returns the notes for the plan
+/// (targets left alone because they are up to date).
+fn prepare(h: &mut TxHandle, tx: &Transaction) -> Result<Vec<String>> {
+    let notes = match tx {
+        Transaction::Install(names) => targets::add_installs(&h.alpm, names, false)?,
+        Transaction::Reinstall(names) => targets::add_installs(&h.alpm, names, true)?,
+        Transaction::Remove { names, .. } => {
+            targets::add_removals(&h.alpm, names)?;
+            Vec::new()
+        }
+        Transaction::Upgrade => {
+            h.alpm
+                .sync_sysupgrade(false)
+                .map_err(|e| errors::generic(e, &h.shared.take_errors()))?;
+            Vec::new()
+        }
+        Transaction::Refresh
+        | Transaction::CleanCache { .. }
+        | Transaction::CleanCacheUninstalled => Vec::new(),
+    };
     h.shared.take_errors();
     let removing = matches!(tx, Transaction::Remove { .. });
     let shared = h.shared.clone();
+    // Nothing left to add (every target up to date): libalpm would refuse an empty
+    // transaction ("transaction is empty"); the plan is empty.
+    if h.alpm.trans_add().is_empty() && h.alpm.trans_remove().is_empty() && !notes.is_empty() {
+        return Ok(notes);
+    }
     h.alpm
         .trans_prepare()
-        .map_err(|e| errors::prepare(&e, removing, &shared.take_errors()))
+        .map_err(|e| errors::prepare(&e, removing, &shared.take_errors()))?;
+    Ok(notes)
 }
 
 /// Releases the transaction (and with it `db.lck`); a failure is only logged.
@@ -223,36 +297,86 @@ fn release(h: &mut TxHandle) {
     }
 }
 
-/// `Refresh`: every sync database through libalpm's downloader, under the lock.
-fn refresh(cfg: &Resolved, sink: Arc<dyn ProgressSink>, interrupt: Arc<Interrupt>) -> Result<()> {
+/// `Refresh`: every sync database through libalpm's downloader, under the lock. Returns
+/// each database, downloaded or up to date, in `pacman.conf` order.
+fn refresh(
+    cfg: &Resolved,
+    sink: Arc<dyn ProgressSink>,
+    interrupt: Arc<Interrupt>,
+) -> Result<Vec<RefreshedDatabase>> {
     if cfg.repos.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
-    let mut h = TxHandle::open(cfg, interrupt)?;
+    // libalpm creates the directory of its lock, not `sync/` itself.
+    let sync = cfg.dbpath.join("sync");
+    std::fs::create_dir_all(&sync).map_err(|source| Error::Io { path: sync, source })?;
+    let mut h = TxHandle::open(cfg, interrupt.clone())?;
     h.shared.set_sink(Some(sink.clone()));
     let shared = h.shared.clone();
     let alpm = &mut h.alpm;
-    lock::with_lock(
+    interrupt.set_running(true);
+    let result = lock::with_lock(
         &cfg.lock_path(),
         cfg.lock_timeout,
         |event| sink.event(event),
         || alpm.syncdbs_mut().update(false),
         |e| errors::generic(e, &shared.take_errors()),
-    )?;
-    Ok(())
+    );
+    let stopped = interrupt.stopped_download();
+    interrupt.set_running(false);
+    if stopped {
+        return Err(download_stopped());
+    }
+    result?;
+    let seen = shared.take_refreshed();
+    Ok(cfg
+        .repos
+        .iter()
+        .map(|repo| {
+            let (downloaded, size) = seen
+                .iter()
+                .find(|(name, ..)| name == repo)
+                .map_or((false, 0), |(_, d, s)| (*d, *s));
+            RefreshedDatabase {
+                name: repo.clone(),
+                downloaded,
+                size,
+            }
+        })
+        .collect())
 }
 
-/// The plan of `Refresh`: nothing to install, a note of what will be downloaded.
-fn refresh_plan(cfg: &Resolved) -> Plan {
+/// The error of a transaction whose download an interrupt stopped.
+fn download_stopped() -> Error {
+    Error::Interrupted(
+        "the download was stopped; nothing was installed or removed, and the package \
+         databases are as before"
+            .into(),
+    )
+}
+
+/// The plan of `Refresh`: nothing to install, a note of what will be downloaded (and which
+/// databases a lenient open found damaged, which makes it a forced refresh).
+fn refresh_plan(cfg: &Resolved, damaged: &[Damage]) -> Plan {
+    let mut warnings = vec![if cfg.repos.is_empty() {
+        "no repositories are configured; nothing to refresh".to_string()
+    } else {
+        format!(
+            "refresh downloads the package databases of {}",
+            cfg.repos.join(", ")
+        )
+    }];
+    for d in damaged {
+        warnings.push(match &d.reason {
+            None => format!("{} has no database yet ({})", d.repo, d.path.display()),
+            Some(reason) => format!(
+                "the database of {} is damaged ({reason}); it is downloaded again",
+                d.repo
+            ),
+        });
+    }
     Plan {
-        warnings: vec![if cfg.repos.is_empty() {
-            "no repositories are configured; nothing to refresh".to_string()
-        } else {
-            format!(
-                "refresh downloads the package databases of {}",
-                cfg.repos.join(", ")
-            )
-        }],
+        warnings,
         ..Plan::default()
     }
 }
@@ -260,7 +384,9 @@ fn refresh_plan(cfg: &Resolved) -> Plan {
 /// `install foo bar`, `remove foo`, `upgrade`, ... for messages.
 fn operation(tx: &Transaction) -> String {
     match tx {
-        Transaction::Install(names) | Transaction::Remove { names, .. } => {
+        Transaction::Install(names)
+        | Transaction::Reinstall(names)
+        | Transaction::Remove { names, .. } => {
             format!("{} {}", tx.verb(), names.join(" "))
         }
         Transaction::Refresh => "sync".into(),

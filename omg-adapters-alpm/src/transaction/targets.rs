@@ -1,20 +1,44 @@
 //! The names of a transaction, resolved the way pacman resolves its targets.
 
-use alpm::Alpm;
+use alpm::{Alpm, Package};
 use omg_ports::{Error, Result};
 
 use super::errors;
 
-/// Adds `names` to the transaction on `alpm` for installation: `repo/name` from that
-/// repository; else the first repository with the name; else every member of a group of
-/// that name (pacman --noconfirm takes them all); else the first package providing it.
-pub(crate) fn add_installs(alpm: &Alpm, names: &[String]) -> Result<()> {
+/// Adds `names` to the transaction on `alpm` for installation: a path to a package file
+/// (like `pacman -U`); `repo/name` from that repository; else the first repository with the
+/// name; else every member of a group of that name (pacman --noconfirm takes them all); else
+/// the first package providing it. Unless `reinstall`, a package installed at the version
+/// that would be installed is left out (pacman's `--needed`), and so is a provided name an
+/// installed package provides; each gets a note for the plan, which is returned.
+pub(crate) fn add_installs(alpm: &Alpm, names: &[String], reinstall: bool) -> Result<Vec<String>> {
     let dbs = alpm.syncdbs();
+    let local = alpm.localdb();
+    let mut notes = Vec::new();
+    let add = |pkg: &Package, target: &str, notes: &mut Vec<String>| -> Result<()> {
+        if !reinstall {
+            if let Ok(installed) = local.pkg(pkg.name()) {
+                if installed.version() == pkg.version() {
+                    notes.push(format!(
+                        "{} is already the newest version ({})",
+                        pkg.name(),
+                        pkg.version()
+                    ));
+                    return Ok(());
+                }
+            }
+        }
+        errors::added(alpm.trans_add_pkg(pkg).map_err(|e| e.error), target)
+    };
     for target in names {
         if target.is_empty() || target.contains('\0') {
             return Err(Error::InvalidRequest(format!(
                 "'{target}' is not a package name"
             )));
+        }
+        if is_package_file(target) {
+            add_file(alpm, target, reinstall, &mut notes)?;
+            continue;
         }
         if let Some((repo, name)) = target.split_once('/') {
             let Some(db) = dbs.iter().find(|db| db.name() == repo) else {
@@ -26,11 +50,11 @@ pub(crate) fn add_installs(alpm: &Alpm, names: &[String]) -> Result<()> {
                 Ok(pkg) => pkg,
                 Err(_) => return Err(not_found(target, sync_names(alpm))),
             };
-            errors::added(alpm.trans_add_pkg(pkg).map_err(|e| e.error), target)?;
+            add(pkg, target, &mut notes)?;
             continue;
         }
         if let Some(pkg) = dbs.iter().find_map(|db| db.pkg(target.as_str()).ok()) {
-            errors::added(alpm.trans_add_pkg(pkg).map_err(|e| e.error), target)?;
+            add(pkg, target, &mut notes)?;
             continue;
         }
         let group: Vec<_> = dbs
@@ -42,17 +66,65 @@ pub(crate) fn add_installs(alpm: &Alpm, names: &[String]) -> Result<()> {
             let mut seen = std::collections::HashSet::new();
             for pkg in group {
                 if seen.insert(pkg.name()) {
-                    errors::added(alpm.trans_add_pkg(pkg).map_err(|e| e.error), pkg.name())?;
+                    add(pkg, pkg.name(), &mut notes)?;
                 }
             }
             continue;
         }
+        if !reinstall {
+            if let Some(provider) = local.pkgs().find_satisfier(target.as_str()) {
+                notes.push(format!(
+                    "{target} is provided by {} {}, which is installed",
+                    provider.name(),
+                    provider.version()
+                ));
+                continue;
+            }
+        }
         match dbs.find_satisfier(target.as_str()) {
-            Some(pkg) => errors::added(alpm.trans_add_pkg(pkg).map_err(|e| e.error), target)?,
+            Some(pkg) => add(pkg, target, &mut notes)?,
             None => return Err(not_found(target, sync_names(alpm))),
         }
     }
-    Ok(())
+    Ok(notes)
+}
+
+/// True for a path to a package file: it names a directory (`./x`, `/tmp/x`, `dir/x`)
+/// and ends like a package archive.
+pub(crate) fn is_package_file(target: &str) -> bool {
+    let file = target.rsplit('/').next().unwrap_or(target);
+    (target.starts_with('/') || target.starts_with("./") || target.starts_with("../"))
+        && file.contains(".pkg.tar")
+        && !file.ends_with(".sig")
+}
+
+/// `pacman -U <file>`: loads the package file (checked with the default signature level)
+/// and adds it; left out when the same version is installed, unless `reinstall`.
+fn add_file(alpm: &Alpm, path: &str, reinstall: bool, notes: &mut Vec<String>) -> Result<()> {
+    if !std::path::Path::new(path).is_file() {
+        return Err(Error::InvalidRequest(format!(
+            "{path} is not a package file (no such file)"
+        )));
+    }
+    let pkg = alpm
+        .pkg_load(path.as_bytes(), true, alpm.default_siglevel())
+        .map_err(|e| Error::CorruptPackage {
+            path: path.into(),
+            reason: e.to_string(),
+        })?;
+    if !reinstall {
+        if let Ok(installed) = alpm.localdb().pkg(pkg.name()) {
+            if installed.version() == pkg.version() {
+                notes.push(format!(
+                    "{} is already the newest version ({})",
+                    pkg.name(),
+                    pkg.version()
+                ));
+                return Ok(());
+            }
+        }
+    }
+    errors::added(alpm.trans_add_pkg(pkg).map_err(|e| e.error), path)
 }
 
 /// Adds the installed packages `names` to the transaction for removal.
@@ -102,6 +174,16 @@ fn suggestions(name: &str, candidates: impl Iterator<Item = String>) -> Vec<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn package_files_are_paths_to_archives() {
+        assert!(is_package_file("./x-1-1-any.pkg.tar.zst"));
+        assert!(is_package_file("/tmp/x-1-1-any.pkg.tar.xz"));
+        assert!(is_package_file("../x-1-1-any.pkg.tar"));
+        assert!(!is_package_file("core/x"));
+        assert!(!is_package_file("x.pkg.tar.zst"));
+        assert!(!is_package_file("./x-1-1-any.pkg.tar.zst.sig"));
+    }
 
     #[test]
     fn suggestions_are_close_names_closest_first() {

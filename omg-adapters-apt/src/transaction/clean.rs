@@ -1,6 +1,7 @@
 //! `CleanCache`: the downloaded archives in `Dir::Cache::Archives`, grouped by package,
 //! the newest `keep` of each (in dpkg's version order) kept, like `apt-get clean` for
-//! `keep = 0` (which also empties `partial/`).
+//! `keep = 0` (which also empties `partial/`); or those of the installed versions kept
+//! (`CleanCacheUninstalled`, like `pacman -Sc`).
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -18,9 +19,25 @@ struct Archive {
     size: u64,
 }
 
-/// What deleting the archives beyond the newest `keep` of each package would do. Worker
-/// thread only (versions are compared by libapt).
-pub(crate) fn plan(archives: &Path, keep: usize) -> Result<Plan> {
+/// Which archives a clean keeps.
+pub(crate) enum Keep<'a> {
+    /// The newest N of each package.
+    Newest(usize),
+    /// Those of the installed versions, given as (name, version) (`pacman -Sc`).
+    Installed(&'a [(String, String)]),
+}
+
+/// What deleting the archives `keep` does not keep would do. Worker thread only (versions
+/// are compared by libapt).
+pub(crate) fn plan(archives: &Path, keep: Keep<'_>) -> Result<Plan> {
+    let installed: std::collections::HashSet<(&str, &str)> = match &keep {
+        Keep::Installed(list) => list.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect(),
+        Keep::Newest(_) => Default::default(),
+    };
+    let keep = match keep {
+        Keep::Newest(n) => Some(n),
+        Keep::Installed(_) => None,
+    };
     let mut groups: BTreeMap<String, Vec<Archive>> = BTreeMap::new();
     let mut doomed = Vec::new();
     for (path, size) in files(archives, "deb")? {
@@ -42,7 +59,7 @@ pub(crate) fn plan(archives: &Path, keep: usize) -> Result<Plan> {
                     size,
                 }),
             // Not named by libapt: only `keep = 0` deletes it, as apt-get clean would.
-            _ if keep == 0 => doomed.push(Archive {
+            _ if keep == Some(0) => doomed.push(Archive {
                 path,
                 version: None,
                 size,
@@ -55,9 +72,22 @@ pub(crate) fn plan(archives: &Path, keep: usize) -> Result<Plan> {
             (Some(a), Some(b)) => compare_here(b, a),
             _ => Ordering::Equal,
         });
-        doomed.extend(archives.into_iter().skip(keep));
+        match keep {
+            Some(keep) => doomed.extend(archives.into_iter().skip(keep)),
+            None => doomed.extend(archives.into_iter().filter(|a| {
+                let name = a
+                    .path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| n.split('_').next())
+                    .map(unquote)
+                    .unwrap_or_default();
+                let version = a.version.as_deref().unwrap_or("");
+                !installed.contains(&(name.as_str(), version))
+            })),
+        }
     }
-    if keep == 0 {
+    if keep == Some(0) {
         let partial = archives.join("partial");
         if partial.is_dir() {
             doomed.extend(

@@ -50,7 +50,12 @@ pub(crate) fn commit(
         Transaction::Refresh => refresh(cache, ctx),
         Transaction::CleanCache { keep } => {
             drop(cache);
-            clean_cache(*keep, ctx)
+            clean_cache(clean::Keep::Newest(*keep), ctx)
+        }
+        Transaction::CleanCacheUninstalled => {
+            let installed = super::installed_versions(&cache);
+            drop(cache);
+            clean_cache(clean::Keep::Installed(&installed), ctx)
         }
         _ => change(cache, tx, ctx),
     }
@@ -146,6 +151,7 @@ fn change(cache: Cache, tx: &Transaction, ctx: &Context<'_>) -> Result<Transacti
     reporter.install_finished();
     Ok(TransactionOutcome {
         actions: plan.actions,
+        ..TransactionOutcome::default()
     })
 }
 
@@ -249,7 +255,7 @@ fn refresh(cache: Cache, ctx: &Context<'_>) -> Result<TransactionOutcome> {
 }
 
 /// Deletes cached archives under the archives' lock.
-fn clean_cache(keep: usize, ctx: &Context<'_>) -> Result<TransactionOutcome> {
+fn clean_cache(keep: clean::Keep<'_>, ctx: &Context<'_>) -> Result<TransactionOutcome> {
     let archives = &ctx.settings.archives;
     let path = archives.join("lock");
     let text = path.to_string_lossy().into_owned();
@@ -266,5 +272,6 @@ fn clean_cache(keep: usize, ctx: &Context<'_>) -> Result<TransactionOutcome> {
     clean::delete(&plan)?;
     Ok(TransactionOutcome {
         actions: plan.actions,
+        ..TransactionOutcome::default()
     })
 }

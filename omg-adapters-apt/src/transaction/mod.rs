@@ -14,7 +14,7 @@
 //! is left to finish (stopping it half-way leaves packages half-configured), and
 //! `interrupt` answers false.
 
-mod bridge;
+pub(crate) mod bridge;
 mod broken;
 mod clean;
 mod commit;
@@ -84,7 +84,12 @@ pub(crate) fn plan(cache: Cache, paths: &Paths, tx: &Transaction) -> Result<Plan
         }),
         Transaction::CleanCache { keep } => {
             drop(cache);
-            clean::plan(&settings.archives, *keep)
+            clean::plan(&settings.archives, clean::Keep::Newest(*keep))
+        }
+        Transaction::CleanCacheUninstalled => {
+            let installed = installed_versions(&cache);
+            drop(cache);
+            clean::plan(&settings.archives, clean::Keep::Installed(&installed))
         }
         _ => {
             let marked = plan::mark(&cache, tx)?;
@@ -114,6 +119,17 @@ pub(crate) fn commit(
     outcome
 }
 
+/// Every installed package as (name, version).
+fn installed_versions(cache: &Cache) -> Vec<(String, String)> {
+    cache
+        .iter()
+        .filter_map(|pkg| {
+            let version = pkg.installed()?.version().to_owned();
+            Some((pkg.name().to_owned(), version))
+        })
+        .collect()
+}
+
 /// [`Error::NeedsRoot`] unless this process runs as root.
 pub(crate) fn require_root(tx: &Transaction) -> Result<()> {
     // SAFETY: geteuid has no preconditions and cannot fail.
@@ -121,7 +137,9 @@ pub(crate) fn require_root(tx: &Transaction) -> Result<()> {
         return Ok(());
     }
     let operation = match tx {
-        Transaction::Install(names) | Transaction::Remove { names, .. } => {
+        Transaction::Install(names)
+        | Transaction::Reinstall(names)
+        | Transaction::Remove { names, .. } => {
             format!("{} {}", tx.verb(), names.join(" "))
         }
         _ => tx.verb().to_owned(),

@@ -37,10 +37,13 @@ pub(crate) fn mark(cache: &Cache, tx: &Transaction) -> Result<Marked> {
     error::take_messages();
     let mut marked = Marked::default();
     match tx {
-        Transaction::Install(names) => install(cache, names, &mut marked)?,
+        Transaction::Install(names) => install(cache, names, false, &mut marked)?,
+        Transaction::Reinstall(names) => install(cache, names, true, &mut marked)?,
         Transaction::Remove { names, recursive } => remove(cache, names, *recursive, &mut marked)?,
         Transaction::Upgrade => upgrade(cache, &mut marked)?,
-        Transaction::Refresh | Transaction::CleanCache { .. } => {}
+        Transaction::Refresh
+        | Transaction::CleanCache { .. }
+        | Transaction::CleanCacheUninstalled => {}
     }
     if cache.depcache().broken_count() > 0 {
         return Err(broken::error(cache).unwrap_or_else(|| error::library(&error::take_messages())));
@@ -56,7 +59,7 @@ pub(crate) fn mark(cache: &Cache, tx: &Transaction) -> Result<Marked> {
     Ok(marked)
 }
 
-fn install(cache: &Cache, names: &[String], marked: &mut Marked) -> Result<()> {
+fn install(cache: &Cache, names: &[String], reinstall: bool, marked: &mut Marked) -> Result<()> {
     if names.is_empty() {
         return Err(Error::InvalidRequest(
             "no package to install was given".to_owned(),
@@ -64,7 +67,9 @@ fn install(cache: &Cache, names: &[String], marked: &mut Marked) -> Result<()> {
     }
     let mut targets = Vec::new();
     for name in names {
-        let pkg = find(cache, name, false)?;
+        let Some(pkg) = select(cache, name, marked)? else {
+            continue;
+        };
         let Some(candidate) = pkg.candidate() else {
             return Err(Error::NotFound {
                 name: name.clone(),
@@ -72,7 +77,9 @@ fn install(cache: &Cache, names: &[String], marked: &mut Marked) -> Result<()> {
             });
         };
         if let Some(current) = pkg.installed() {
-            if current.version() == candidate.version() {
+            if current.version() == candidate.version() && reinstall {
+                pkg.mark_reinstall(true);
+            } else if current.version() == candidate.version() {
                 marked.warnings.push(format!(
                     "{} is already the newest version ({})",
                     pkg.fullname(true),
@@ -182,6 +189,73 @@ fn garbage(cache: &Cache) -> HashSet<usize> {
         .filter(|pkg| pkg.is_installed() && cache.depcache().is_garbage(pkg))
         .map(|pkg| pkg.index())
         .collect()
+}
+
+/// The package an install target names, with the version it asks for made the candidate:
+/// `name` (or `name:arch`), `name=version`, `name/release` (a release's codename or suite,
+/// as apt takes it), or `repository/name` with the repository as omg shows it
+/// (`bookworm/main/bash`, or just the codename or suite: `bookworm/bash`). `None` for a
+/// virtual package a package installed now provides (noted in `marked`).
+fn select<'a>(cache: &'a Cache, target: &str, marked: &mut Marked) -> Result<Option<Package<'a>>> {
+    if let Some((name, version)) = target.split_once('=') {
+        let pkg = find(cache, name, false)?;
+        let Some(wanted) = pkg.get_version(version) else {
+            let known: Vec<String> = pkg.versions().map(|v| v.version().to_owned()).collect();
+            return Err(Error::InvalidRequest(format!(
+                "version '{version}' of {name} is not available (there is {})",
+                known.join(", ")
+            )));
+        };
+        wanted.set_candidate();
+        return Ok(Some(pkg));
+    }
+    if let Some((left, right)) = target.rsplit_once('/') {
+        let labels = query::labels(cache);
+        let in_release = |v: &Version<'_>, release: &str| {
+            v.package_files()
+                .any(|f| f.codename() == Some(release) || f.archive() == Some(release))
+                || query::repository_of(v, &labels) == release
+        };
+        // apt's name/release.
+        if let Some(pkg) = cache.get(left).filter(|p| p.has_versions()) {
+            if let Some(v) = pkg.versions().find(|v| in_release(v, right)) {
+                v.set_candidate();
+                return Ok(Some(pkg));
+            }
+        }
+        // omg's repository/name.
+        if let Some(pkg) = cache.get(right).filter(|p| p.has_versions()) {
+            if let Some(v) = pkg.versions().find(|v| in_release(v, left)) {
+                v.set_candidate();
+                return Ok(Some(pkg));
+            }
+            return Err(Error::InvalidRequest(format!(
+                "{right} is not in the repository '{left}' (nor is there a release '{right}' of a package {left})"
+            )));
+        }
+        return Err(Error::NotFound {
+            name: target.to_owned(),
+            suggestions: suggestions(cache, right, false),
+        });
+    }
+    if let Some(pkg) = cache.get(target).filter(|p| !p.has_versions()) {
+        if let Some(provider) = pkg
+            .provides()
+            .map(|p| p.package())
+            .find(|p| p.is_installed())
+        {
+            marked.warnings.push(format!(
+                "{target} is provided by {} {}, which is installed",
+                provider.fullname(true),
+                provider
+                    .installed()
+                    .map(|v| v.version().to_owned())
+                    .unwrap_or_default()
+            ));
+            return Ok(None);
+        }
+    }
+    find(cache, target, false).map(Some)
 }
 
 /// The package `name` (`name` or `name:arch`) names: itself, or the one package providing

@@ -12,7 +12,13 @@ pub fn plan(out: &Output, verb: &str, plan: &Plan) -> String {
         return json(&json!({ "verb": verb, "plan": plan }));
     }
     if plan.is_empty() {
-        return "nothing to do\n".into();
+        // What a dry-run refresh would fetch, what an install left alone ("already the
+        // newest version"): notes, then the verdict.
+        let mut text: String = plan.warnings.iter().map(|w| format!("{w}\n")).collect();
+        if verb != "refresh" {
+            text.push_str("nothing to do\n");
+        }
+        return text;
     }
     let rows = plan.actions.iter().map(|a| row(out, a)).collect();
     let table = Table {
@@ -101,15 +107,27 @@ pub fn kind_word(kind: ActionKind) -> &'static str {
 /// What a committed transaction did: one line per step.
 pub fn outcome(out: &Output, verb: &str, outcome: &TransactionOutcome) -> String {
     if out.json {
-        return format!(
-            "{}\n",
-            json!({ "event": "done", "verb": verb, "actions": outcome.actions })
-        );
-    }
-    if outcome.actions.is_empty() {
-        return format!("{verb}: done\n");
+        let mut done = json!({ "event": "done", "verb": verb, "actions": outcome.actions });
+        if !outcome.databases.is_empty() {
+            done["databases"] = json!(outcome.databases);
+        }
+        return format!("{done}\n");
     }
     let mut text = String::new();
+    // A refresh: each database, as pacman -Sy says it (`core is up to date`).
+    for db in &outcome.databases {
+        text.push_str(&if db.downloaded {
+            format!("{} downloaded ({})\n", db.name, human_size(db.size))
+        } else {
+            format!("{} is up to date\n", db.name)
+        });
+    }
+    if outcome.actions.is_empty() {
+        if text.is_empty() {
+            text = format!("{verb}: done\n");
+        }
+        return text;
+    }
     for a in &outcome.actions {
         let versions = match (&a.old_version, &a.new_version) {
             (Some(old), Some(new)) if old != new => format!(" {old} -> {new}"),
@@ -197,10 +215,42 @@ mod tests {
                 action(ActionKind::Upgrade, "bar", Some("1.0-1"), Some("1.1-1")),
                 action(ActionKind::Remove, "baz", Some("2.0-1"), None),
             ],
+            ..TransactionOutcome::default()
         };
         assert_eq!(
             outcome(&Output::default(), "update", &o),
             "upgraded bar 1.0-1 -> 1.1-1\nremoved baz 2.0-1\n"
+        );
+        let refreshed = TransactionOutcome {
+            databases: vec![
+                omg_ports::RefreshedDatabase {
+                    name: "core".into(),
+                    downloaded: false,
+                    size: 0,
+                },
+                omg_ports::RefreshedDatabase {
+                    name: "extra".into(),
+                    downloaded: true,
+                    size: 2048,
+                },
+            ],
+            ..TransactionOutcome::default()
+        };
+        assert_eq!(
+            outcome(&Output::default(), "refresh", &refreshed),
+            "core is up to date\nextra downloaded (2.00 KiB)\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_plan_keeps_its_notes() {
+        let p = Plan {
+            warnings: vec!["app is already the newest version (1.0-1)".into()],
+            ..Plan::default()
+        };
+        assert_eq!(
+            plan(&Output::default(), "install", &p),
+            "app is already the newest version (1.0-1)\nnothing to do\n"
         );
     }
 }

@@ -66,7 +66,16 @@ pub fn open_engine(cli: &Cli) -> Result<omg::Engine> {
             builder = builder.lock_timeout(t);
         }
     }
-    builder.build()
+    // The command that repairs missing or damaged databases cannot require them.
+    let refreshes = matches!(
+        cli.command,
+        Command::Sync { .. }
+            | Command::Update {
+                no_refresh: false,
+                ..
+            }
+    );
+    builder.allow_damaged_databases(refreshes).build()
 }
 
 async fn answer(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<Reply> {

@@ -6,9 +6,10 @@
 //! library's interrupt, the result goes to the history, and a running omgd is told.
 
 mod confirm;
-mod privilege;
+pub mod privilege;
 mod progress;
-mod record;
+pub mod record;
+mod signals;
 mod stdout_guard;
 
 use std::io::{IsTerminal, Write};
@@ -30,21 +31,35 @@ pub async fn run(engine: &Engine, cli: &Cli, out: &Output, write: WriteArgs) -> 
     if !write.dry_run && !privilege::may_write(root) {
         privilege::become_root(&operation(&cli.command), write.sudo, out.json)?;
     }
+    // From here on SIGINT, SIGTERM and SIGHUP stop the run at its next safe point: never
+    // while libalpm or apt holds its lock half-way.
+    let stop = signals::Stop::listen(engine.backend().clone())?;
     let transactions = transactions(engine, &cli.command).await?;
     if transactions.is_empty() {
         return Ok(nothing_to_do(out));
     }
-    let mut text = String::new();
-    for tx in &transactions {
-        text.push_str(&one(engine, cli, out, write, tx).await?);
+    let (last, first) = transactions.split_last().expect("not empty");
+    for tx in first {
+        stop.check()?;
+        // Each transaction's result as it ends (`update` refreshes, then upgrades).
+        print(&one(engine, cli, out, write, tx, &stop).await?);
     }
-    Ok(text)
+    stop.check()?;
+    one(engine, cli, out, write, last, &stop).await
 }
 
 /// The transactions a command stands for (`clean` can be two).
 async fn transactions(engine: &Engine, command: &Command) -> Result<Vec<Transaction>> {
     Ok(match command {
-        Command::Install { packages, .. } => vec![Transaction::Install(packages.clone())],
+        Command::Install {
+            packages,
+            reinstall,
+            ..
+        } => vec![if *reinstall {
+            Transaction::Reinstall(packages.clone())
+        } else {
+            Transaction::Install(packages.clone())
+        }],
         Command::Remove {
             packages,
             recursive,
@@ -53,7 +68,14 @@ async fn transactions(engine: &Engine, command: &Command) -> Result<Vec<Transact
             names: packages.clone(),
             recursive: *recursive,
         }],
-        Command::Update { .. } => vec![Transaction::Upgrade],
+        // pacman -Syu, apt update && apt upgrade.
+        Command::Update { no_refresh, .. } => {
+            if *no_refresh {
+                vec![Transaction::Upgrade]
+            } else {
+                vec![Transaction::Refresh, Transaction::Upgrade]
+            }
+        }
         Command::Sync { .. } => vec![Transaction::Refresh],
         Command::Clean(c) => {
             let both = !c.orphans && !c.cache;
@@ -73,7 +95,10 @@ async fn transactions(engine: &Engine, command: &Command) -> Result<Vec<Transact
                 }
             }
             if c.cache || both {
-                txs.push(Transaction::CleanCache { keep: c.keep });
+                txs.push(match c.keep {
+                    Some(keep) => Transaction::CleanCache { keep },
+                    None => Transaction::CleanCacheUninstalled,
+                });
             }
             txs
         }
@@ -112,11 +137,18 @@ async fn one(
     out: &Output,
     write: WriteArgs,
     tx: &Transaction,
+    stop: &signals::Stop,
 ) -> Result<String> {
     let verb = tx.verb();
     let backend = engine.backend();
-    // A refresh has nothing to show beforehand: the databases it fetches say what changes.
+    // A refresh has nothing to show beforehand (the databases it fetches say what changes)
+    // and is not confirmed, as pacman -Sy is not; a dry run says what it would download and
+    // touches nothing.
     let plan = if matches!(tx, Transaction::Refresh) {
+        if write.dry_run {
+            let plan = backend.plan(tx).await?;
+            return Ok(render::plan(out, verb, &plan));
+        }
         Plan::default()
     } else {
         let plan = backend.plan(tx).await?;
@@ -136,9 +168,10 @@ async fn one(
         }
         plan
     };
+    stop.check()?;
     let started_at = jiff::Timestamp::now().as_second();
     let clock = Instant::now();
-    let result = commit(engine, tx, &plan, out).await;
+    let result = commit(engine, tx, &plan, out, stop).await;
     let entry = HistoryEntry {
         id: 0,
         started_at,
@@ -178,12 +211,14 @@ fn confirm_or_stop(out: &Output) -> Result<()> {
     }
 }
 
-/// Commits with progress; Ctrl-C asks the backend to stop at its next safe point.
+/// Commits with progress; SIGINT, SIGTERM and SIGHUP ask the backend to stop at its next
+/// safe point ([`signals::Stop`]).
 async fn commit(
     engine: &Engine,
     tx: &Transaction,
     plan: &Plan,
     out: &Output,
+    stop: &signals::Stop,
 ) -> Result<TransactionOutcome> {
     let backend = engine.backend();
     // With --json, what dpkg or a scriptlet prints goes to stderr for the time of the commit.
@@ -196,24 +231,10 @@ async fn commit(
         .as_ref()
         .and_then(stdout_guard::StdoutToStderr::json_out);
     let sink = progress::sink(out.json, json_out, plan.download_size);
-    let commit = backend.commit(tx, sink);
-    tokio::pin!(commit);
-    loop {
-        tokio::select! {
-            result = &mut commit => return result,
-            signal = tokio::signal::ctrl_c() => {
-                if signal.is_err() {
-                    // No signal handling here: just wait for the transaction.
-                    return commit.await;
-                }
-                if backend.interrupt() {
-                    eprintln!("omg: interrupting at the next safe point...");
-                } else {
-                    eprintln!("omg: this step cannot be interrupted; waiting for it to finish");
-                }
-            }
-        }
-    }
+    stop.committing(true);
+    let result = backend.commit(tx, sink).await;
+    stop.committing(false);
+    result
 }
 
 fn command_line() -> String {
