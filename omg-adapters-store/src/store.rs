@@ -1,7 +1,7 @@
 //! [`RedbStore`]: the [`Store`] port over one redb file.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -18,7 +18,7 @@ use crate::error::storage;
 use crate::feeds;
 use crate::index::{read_index, write_index, EncodedIndex};
 use crate::key::backend_key;
-use crate::open::open_database;
+use crate::open::{open_database, open_database_replacing_damaged};
 use crate::tables::{SECURITY, STATUS};
 use crate::txn::{begin_read, read_value, write_durably};
 
@@ -59,6 +59,27 @@ impl RedbStore {
             db: Arc::new(db),
             path: Arc::from(path),
         })
+    }
+
+    /// Opens the state database at `path` as [`open`](Self::open) does, treating it as the
+    /// cache it is: a damaged file (not a redb database, corrupted, of an incompatible
+    /// version) is renamed to `<path>.damaged` and a new database created in its place.
+    /// Returns the store and where a damaged file went, if one was moved aside.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Storage`](omg_ports::Error::Storage) naming `path` when it is open in another
+    /// process, or is not a regular file (a dangling symbolic link, a directory);
+    /// [`Error::Io`](omg_ports::Error::Io) when it cannot be created or moved aside.
+    pub fn open_replacing_damaged(path: &Path) -> Result<(RedbStore, Option<PathBuf>)> {
+        let (db, aside) = open_database_replacing_damaged(path)?;
+        Ok((
+            RedbStore {
+                db: Arc::new(db),
+                path: Arc::from(path),
+            },
+            aside,
+        ))
     }
 
     /// Opens the existing state database at `path` for quick reads (such as

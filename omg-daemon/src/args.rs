@@ -23,7 +23,9 @@ pub struct Args {
     /// The socket to serve (default: $XDG_RUNTIME_DIR/omg/omgd.sock, else /tmp/omg-$UID/omgd.sock).
     #[arg(long, value_name = "PATH")]
     pub socket: Option<PathBuf>,
-    /// The state file (default: $XDG_STATE_HOME/omg/omgd.redb, else ~/.local/state/omg/omgd.redb).
+    /// The state file (default: $XDG_STATE_HOME/omg/omgd.redb, else
+    /// ~/.local/state/omg/omgd.redb; with another --socket, omgd-<hash of the socket>.redb
+    /// there, so that several omgd of one user each have their own).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// Rebuild the index at least this often, in seconds, even without database changes.
@@ -35,6 +37,9 @@ pub struct Args {
     /// Check the databases for changes this often, in milliseconds.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..))]
     pub poll_ms: u64,
+    /// Close a client's connection after this many seconds without a request.
+    #[arg(long, env = "OMG_DAEMON_IDLE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_secs: u64,
     /// More logging (-v debug, -vv trace); RUST_LOG overrides.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -82,6 +87,7 @@ pub struct Settings {
     pub refresh: Duration,
     pub poll: Duration,
     pub audit: Duration,
+    pub idle: Duration,
 }
 
 impl Settings {
@@ -95,9 +101,13 @@ impl Settings {
             BackendArg::Alpm => BackendChoice::Alpm,
             BackendArg::Apt => BackendChoice::Apt,
         };
+        let socket = args
+            .socket
+            .clone()
+            .unwrap_or_else(omg_transport_uds::default_socket_path);
         let state = match &args.state {
             Some(p) => p.clone(),
-            None => default_state_path()?,
+            None => default_state_path(&socket)?,
         };
         Ok(Settings {
             backend: BackendSpec {
@@ -113,14 +123,12 @@ impl Settings {
                     .map(|p| canonical(p, "--root"))
                     .transpose()?,
             },
-            socket: args
-                .socket
-                .clone()
-                .unwrap_or_else(omg_transport_uds::default_socket_path),
+            socket,
             state,
             refresh: Duration::from_secs(args.refresh_secs),
             poll: Duration::from_millis(args.poll_ms),
             audit: Duration::from_secs(args.audit_secs),
+            idle: Duration::from_secs(args.idle_secs),
         })
     }
 }
@@ -130,21 +138,43 @@ fn canonical(path: &Path, flag: &str) -> anyhow::Result<PathBuf> {
         .with_context(|| format!("{flag} {}: cannot resolve the path", path.display()))
 }
 
-/// `$XDG_STATE_HOME/omg/omgd.redb`, else `~/.local/state/omg/omgd.redb`.
-fn default_state_path() -> anyhow::Result<PathBuf> {
-    state_path_for(
+/// `$XDG_STATE_HOME/omg/omgd.redb`, else `~/.local/state/omg/omgd.redb`, for the default
+/// socket; `omgd-<hash>.redb` there for another one (one state file per daemon: redb lets
+/// one process at a time open a file).
+fn default_state_path(socket: &Path) -> anyhow::Result<PathBuf> {
+    let dir = state_dir_for(
         std::env::var_os("XDG_STATE_HOME").map(PathBuf::from),
         std::env::var_os("HOME").map(PathBuf::from),
-    )
+    )?;
+    Ok(dir.join(state_file_name(
+        socket,
+        &omg_transport_uds::default_socket_path(),
+    )))
 }
 
-fn state_path_for(xdg: Option<PathBuf>, home: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+fn state_dir_for(xdg: Option<PathBuf>, home: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     let base = match (xdg, home) {
         (Some(x), _) if x.is_absolute() => x,
         (_, Some(h)) if h.is_absolute() => h.join(".local/state"),
         _ => bail!("neither XDG_STATE_HOME nor HOME is set to an absolute path; give --state FILE"),
     };
-    Ok(base.join("omg").join("omgd.redb"))
+    Ok(base.join("omg"))
+}
+
+/// `omgd.redb` for the default socket, else `omgd-<FNV-1a of the socket path>.redb` (stable
+/// across releases, unlike std's hasher).
+fn state_file_name(socket: &Path, default_socket: &Path) -> String {
+    if socket == default_socket {
+        return "omgd.redb".to_string();
+    }
+    let hash = socket
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("omgd-{hash:016x}.redb")
 }
 
 #[cfg(test)]
@@ -152,12 +182,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn state_path_prefers_xdg() {
-        let p = state_path_for(Some("/x".into()), Some("/home/u".into())).unwrap();
-        assert_eq!(p, PathBuf::from("/x/omg/omgd.redb"));
-        let p = state_path_for(Some("rel".into()), Some("/home/u".into())).unwrap();
-        assert_eq!(p, PathBuf::from("/home/u/.local/state/omg/omgd.redb"));
-        assert!(state_path_for(None, None).is_err());
+    fn state_dir_prefers_xdg() {
+        let p = state_dir_for(Some("/x".into()), Some("/home/u".into())).unwrap();
+        assert_eq!(p, PathBuf::from("/x/omg"));
+        let p = state_dir_for(Some("rel".into()), Some("/home/u".into())).unwrap();
+        assert_eq!(p, PathBuf::from("/home/u/.local/state/omg"));
+        assert!(state_dir_for(None, None).is_err());
+    }
+
+    #[test]
+    fn each_socket_has_its_own_state_file() {
+        let default = Path::new("/run/user/1000/omg/omgd.sock");
+        assert_eq!(state_file_name(default, default), "omgd.redb");
+        let a = state_file_name(Path::new("/tmp/a/omgd.sock"), default);
+        let b = state_file_name(Path::new("/tmp/b/omgd.sock"), default);
+        assert_ne!(a, b);
+        assert!(a.starts_with("omgd-") && a.ends_with(".redb"), "{a}");
+        // Stable: the same socket finds its state again after an upgrade of omg.
+        assert_eq!(a, state_file_name(Path::new("/tmp/a/omgd.sock"), default));
+        // FNV-1a's published test vector for "a".
+        assert_eq!(
+            state_file_name(Path::new("a"), default),
+            "omgd-af63dc4c8601ec8c.redb"
+        );
     }
 
     #[test]

@@ -99,7 +99,8 @@ async fn daemon(
 ) -> anyhow::Result<()> {
     let shutdown = signals::shutdown()?;
     let (listener, guard, shown) = listen(&settings, activated)?;
-    let store = RedbStore::open(&settings.state)
+    // The state file is a cache: a damaged one is moved aside (with a warning) and rebuilt.
+    let (store, _aside) = RedbStore::open_replacing_damaged(&settings.state)
         .with_context(|| format!("cannot open the state file {}", settings.state.display()))?;
     let refresher = Arc::new(Refresher::new(settings.backend.clone(), Arc::new(store)));
     let (first, from_store) = refresher.startup().await?;
@@ -141,6 +142,7 @@ async fn daemon(
         ServerConfig {
             // A transaction run through sudo tells the user's omgd to re-read the databases.
             allow_root: true,
+            idle_timeout: settings.idle,
             ..ServerConfig::default()
         },
         shutdown,

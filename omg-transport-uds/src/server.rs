@@ -15,6 +15,7 @@
 
 mod accept;
 mod connection;
+mod idle;
 mod linger;
 mod spin;
 
@@ -65,7 +66,8 @@ pub struct ServerConfig {
     pub global_in_flight: usize,
     /// The wait suggested in `Overloaded` answers, in milliseconds. Default 5.
     pub overload_retry_after_ms: u32,
-    /// Connections served at once; more are answered `Overloaded` (id 0) and closed.
+    /// Connections served at once. Past it a new client takes the place of the connection
+    /// idle longest; when none is idle, it is answered `Overloaded` (id 0) and closed.
     /// Default 1024.
     pub max_connections: usize,
     /// Peers whose uid is in this list are served. Default: this process's uid.
@@ -84,6 +86,13 @@ pub struct ServerConfig {
     /// connection does not pay for waking a parked worker thread, which on a virtual machine
     /// with halting CPUs costs more than the answer. Zero: never poll. Default 50 µs.
     pub spin: Duration,
+    /// Encoded answers of one connection waiting to be written, in bytes, past which its
+    /// requests are not read: a client that sends without reading costs omgd at most this
+    /// much (plus one answer). Default 4 MiB.
+    pub max_unsent: usize,
+    /// A connection with nothing in flight that sends no request for this long is closed.
+    /// Default 60 s.
+    pub idle_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -100,6 +109,8 @@ impl Default for ServerConfig {
             shutdown_grace: Duration::from_secs(5),
             write_timeout: Duration::from_secs(30),
             spin: Duration::from_micros(50),
+            max_unsent: 4 * 1024 * 1024,
+            idle_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -120,6 +131,8 @@ pub(crate) struct Shared<H> {
     pub(crate) spinning: std::sync::atomic::AtomicBool,
     /// Connections past their handshake, being served now.
     pub(crate) open: std::sync::atomic::AtomicUsize,
+    /// Connections waiting for their client, for eviction when every slot is taken.
+    pub(crate) idle: idle::IdleList,
 }
 
 #[cfg(test)]

@@ -378,28 +378,6 @@ fn global_bound_answers_overloaded_and_clients_retry() {
 }
 
 #[test]
-fn too_many_connections_are_rejected() {
-    let config = ServerConfig {
-        max_connections: 1,
-        ..ServerConfig::default()
-    };
-    let server = TestServer::start(config);
-    let mut first = BlockingClient::connect(&server.path, &ClientConfig::default()).unwrap();
-    let err = BlockingClient::connect(&server.path, &ClientConfig::default()).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            ClientError::Rejected {
-                kind: "overloaded",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    first.ping().unwrap();
-}
-
-#[test]
 fn a_disallowed_uid_is_refused_with_permission_denied() {
     let config = ServerConfig {
         allowed_uids: vec![4_000_000],

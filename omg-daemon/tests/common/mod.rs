@@ -79,8 +79,24 @@ impl Fixture {
 
     /// Start omgd without waiting for it.
     pub fn spawn(&self, n: u32) -> Daemon {
+        self.spawn_with(n, &self.socket(), Some(&self.state()), &[])
+    }
+
+    /// Start omgd on `socket` without waiting for it, with `--state state` (none: its
+    /// default) and `env` added.
+    pub fn spawn_with(
+        &self,
+        n: u32,
+        socket: &Path,
+        state: Option<&Path>,
+        env: &[(&str, &Path)],
+    ) -> Daemon {
         let log = self.dir.path().join(format!("omgd-{n}.log"));
-        let child = Command::new(env!("CARGO_BIN_EXE_omgd"))
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_omgd"));
+        if let Some(state) = state {
+            cmd.arg("--state").arg(state);
+        }
+        let child = cmd
             .args([
                 "--backend",
                 "alpm",
@@ -92,9 +108,8 @@ impl Fixture {
             ])
             .arg(self.config())
             .arg("--socket")
-            .arg(self.socket())
-            .arg("--state")
-            .arg(self.state())
+            .arg(socket)
+            .envs(env.iter().copied())
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -104,7 +119,7 @@ impl Fixture {
         Daemon {
             child,
             log,
-            socket: self.socket(),
+            socket: socket.to_path_buf(),
         }
     }
 }

@@ -49,6 +49,16 @@ impl FrameBuffer {
         Ok(self.buf.get(begin..begin + len))
     }
 
+    /// True when a whole frame is buffered (or a header over the limit, which
+    /// [`FrameBuffer::next_frame`] then reports).
+    pub fn has_frame(&self) -> bool {
+        match self.buffered_len() {
+            Ok(Some(len)) => self.buf.len() - self.start - HEADER_LEN >= len,
+            Ok(None) => false,
+            Err(_) => true,
+        }
+    }
+
     /// True when bytes of an incomplete frame are buffered.
     pub fn has_partial(&self) -> bool {
         self.start < self.buf.len()

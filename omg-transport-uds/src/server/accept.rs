@@ -50,6 +50,7 @@ pub async fn serve<H: Handler>(
         global: Arc::new(Semaphore::new(config.global_in_flight.max(1))),
         spinning: std::sync::atomic::AtomicBool::new(false),
         open: std::sync::atomic::AtomicUsize::new(0),
+        idle: super::idle::IdleList::default(),
         config,
     });
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -121,14 +122,23 @@ fn admit<H: Handler>(
     let refusal = match peer_uid(&stream) {
         Ok(uid) if config.allows(uid) => {
             if conns.len() >= config.max_connections {
-                tracing::warn!(
-                    conn,
-                    limit = config.max_connections,
-                    "too many connections; refusing"
-                );
-                Some(Response::Overloaded {
-                    retry_after_ms: config.overload_retry_after_ms,
-                })
+                if let Some(idle) = shared.idle.evict_oldest() {
+                    tracing::info!(
+                        conn,
+                        idle,
+                        "every connection slot taken; closing the one idle longest"
+                    );
+                    None
+                } else {
+                    tracing::warn!(
+                        conn,
+                        limit = config.max_connections,
+                        "too many connections; refusing"
+                    );
+                    Some(Response::Overloaded {
+                        retry_after_ms: config.overload_retry_after_ms,
+                    })
+                }
             } else {
                 None
             }

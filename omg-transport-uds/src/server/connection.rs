@@ -10,7 +10,7 @@ use std::task::{Context, Poll, Waker};
 use tokio::io::AsyncWriteExt;
 use tokio::net::unix::WriteHalf;
 use tokio::net::UnixStream;
-use tokio::sync::watch;
+use tokio::sync::{watch, Notify};
 use tokio::task::{JoinError, JoinSet};
 
 use super::linger::close_with;
@@ -64,6 +64,7 @@ pub(crate) async fn run<H: Handler>(
     let limit = config.per_connection_in_flight.max(1);
     let mut accepting = !*stop.borrow();
     let mut eof = false;
+    let evict = Arc::new(Notify::new());
     loop {
         if accepting {
             if let Err(e) = session.dispatch_buffered(&mut frames, limit) {
@@ -78,6 +79,13 @@ pub(crate) async fn run<H: Handler>(
         if session.inflight.is_empty() && (eof || !accepting) {
             break;
         }
+        // Requests already buffered (dispatching stopped at the unsent-answers bound): answer
+        // them before reading more.
+        if accepting && session.inflight.len() < limit && frames.has_frame() {
+            continue;
+        }
+        let idle = accepting && !eof && session.inflight.is_empty();
+        let _idle_guard = idle.then(|| shared.idle.enter(conn, &evict));
         // The only client, with nothing in flight: wait for its next request awake for a
         // moment (see spin.rs); the read below then finds it without a wake-up.
         let alone = open.count() == 1;
@@ -98,6 +106,14 @@ pub(crate) async fn run<H: Handler>(
             }
             filled = frames.fill(&mut read), if accepting && !eof && session.inflight.len() < limit => {
                 eof = !took_bytes(filled, &frames, conn);
+            }
+            () = tokio::time::sleep(config.idle_timeout), if idle => {
+                tracing::debug!(conn, timeout = ?config.idle_timeout, "idle connection; closing");
+                break;
+            }
+            () = evict.notified(), if idle => {
+                tracing::debug!(conn, "a new client takes this idle connection's place; closing");
+                break;
             }
         }
     }
@@ -212,13 +228,14 @@ struct Session<H> {
 }
 
 impl<H: Handler> Session<H> {
-    /// Start the buffered requests, up to `limit` in flight.
+    /// Start the buffered requests, up to `limit` in flight and while the unsent answers stay
+    /// under [`super::ServerConfig::max_unsent`].
     fn dispatch_buffered(
         &mut self,
         frames: &mut FrameBuffer,
         limit: usize,
     ) -> Result<(), FrameError> {
-        while self.inflight.len() < limit {
+        while self.inflight.len() < limit && self.out.len() < self.shared.config.max_unsent {
             let Some(payload) = frames.next_frame()? else {
                 return Ok(());
             };
