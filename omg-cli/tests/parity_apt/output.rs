@@ -10,7 +10,6 @@ use crate::common;
 use crate::world;
 
 // The remote adapter's test server (tiny_http on 127.0.0.1), for the audit's feeds.
-#[allow(dead_code)]
 #[path = "../../../omg-adapters-remote/tests/common/mod.rs"]
 mod feed_server;
 
