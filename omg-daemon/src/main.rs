@@ -70,8 +70,19 @@ fn run(args: &Args) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("could not start the async runtime")?;
-    runtime.block_on(daemon(settings, activated))
+    let outcome = runtime.block_on(daemon(settings, activated));
+    // A rebuild abandoned at shutdown may still be reading the databases on a blocking
+    // thread: do not wait for it (everything worth keeping was saved before this point).
+    runtime.shutdown_timeout(SHUTDOWN_WAIT);
+    outcome
 }
+
+/// How long the end of omgd waits for threads still reading the databases.
+const SHUTDOWN_WAIT: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// How long requests in flight at shutdown get to finish (an `Invalidate` waiting for a
+/// rebuild is cut off): SIGTERM is obeyed within a second.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The listener to serve: the socket systemd passed, else our own from `bind_secure` with the
 /// guard that removes it (and holds the instance lock) on the way out.
@@ -98,12 +109,21 @@ async fn daemon(
     activated: Option<std::os::unix::net::UnixListener>,
 ) -> anyhow::Result<()> {
     let shutdown = signals::shutdown()?;
+    tokio::pin!(shutdown);
     let (listener, guard, shown) = listen(&settings, activated)?;
     // The state file is a cache: a damaged one is moved aside (with a warning) and rebuilt.
     let (store, _aside) = RedbStore::open_replacing_damaged(&settings.state)
         .with_context(|| format!("cannot open the state file {}", settings.state.display()))?;
     let refresher = Arc::new(Refresher::new(settings.backend.clone(), Arc::new(store)));
-    let (first, from_store) = refresher.startup().await?;
+    // The first index can take seconds (libapt building its cache): a signal meanwhile
+    // ends omgd at once.
+    let (first, from_store) = tokio::select! {
+        started = refresher.startup() => started?,
+        () = &mut shutdown => {
+            tracing::info!("stopped before the first index was ready");
+            return Ok(());
+        }
+    };
     let state = Arc::new(State::new(first));
     let info = state.backend().clone();
     tracing::info!(
@@ -143,9 +163,10 @@ async fn daemon(
             // A transaction run through sudo tells the user's omgd to re-read the databases.
             allow_root: true,
             idle_timeout: settings.idle,
+            shutdown_grace: SHUTDOWN_GRACE,
             ..ServerConfig::default()
         },
-        shutdown,
+        &mut shutdown,
     )
     .await;
     tracing::info!(
@@ -164,7 +185,7 @@ async fn daemon(
     if let Err(e) = worker.await {
         tracing::warn!(error = %e, "the refresh task ended abnormally");
     }
-    refresher.quiesce().await;
+    refresher.quiesce(SHUTDOWN_GRACE).await;
     drop(refresher);
     drop(state);
     drop(guard);

@@ -155,6 +155,7 @@ impl Refresher {
         if let Ok(mut last) = self.last_started.lock() {
             *last = Some(started);
         }
+        tracing::info!(reason, "rebuilding the index");
         let engine = self.open_engine().await?;
         // Taken before reading: a change during the read shows up at the next poll.
         let fingerprint = engine.backend().fingerprint().await?;
@@ -213,7 +214,17 @@ impl Refresher {
             } else {
                 "periodic"
             };
-            match self.rebuild(&state, reason).await {
+            // A rebuild can take seconds (libapt rebuilding its cache after the lists
+            // changed): a stop does not wait for it. Its blocking part is left to finish on
+            // its own thread, and nothing of it is saved.
+            let rebuilt = tokio::select! {
+                _ = stop.changed() => {
+                    tracing::info!(reason, "stopping in the middle of a rebuild");
+                    break;
+                }
+                rebuilt = self.rebuild(&state, reason) => rebuilt,
+            };
+            match rebuilt {
                 Ok(_) => failed_at = None,
                 Err(e) => {
                     tracing::warn!(
@@ -227,9 +238,17 @@ impl Refresher {
         }
     }
 
-    /// Wait for the running rebuild or save to finish.
-    pub async fn quiesce(&self) {
-        let _guard = self.lock.lock().await;
+    /// Wait for the running rebuild or save to finish, up to `patience`: a save stuck on
+    /// the databases (reading a status from a file that never ends) does not hold omgd up,
+    /// and redb's commits are atomic, so stopping in the middle of one loses nothing saved
+    /// before.
+    pub async fn quiesce(&self, patience: Duration) {
+        if tokio::time::timeout(patience, self.lock.lock())
+            .await
+            .is_err()
+        {
+            tracing::warn!(?patience, "a save is still running; not waiting for it");
+        }
     }
 
     async fn open_engine(&self) -> anyhow::Result<Engine> {
