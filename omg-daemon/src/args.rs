@@ -28,8 +28,9 @@ pub struct Args {
     /// there, so that several omgd of one user each have their own).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
-    /// Rebuild the index at least this often, in seconds, even without database changes.
-    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Check the databases at least this often, in seconds, however slowly they are polled
+    /// (the index is read again only when they changed).
+    #[arg(long, env = "OMG_DAEMON_REFRESH_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
     pub refresh_secs: u64,
     /// Refresh the security feed this often, in seconds (0: no background audit).
     #[arg(long, env = "OMG_AUDIT_REFRESH_SECS", default_value_t = 86_400)]

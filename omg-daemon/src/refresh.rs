@@ -204,15 +204,23 @@ impl Refresher {
                     continue;
                 }
             };
-            let changed = now != current.fingerprint && failed_at.as_ref() != Some(&now);
+            let unchanged = now == current.fingerprint;
+            let changed = !unchanged && failed_at.as_ref() != Some(&now);
             let due = last_build.elapsed() >= refresh;
+            if due && unchanged {
+                // The periodic refresh: nothing changed since the index was read, so there is
+                // nothing to read again (a rebuild costs opening the backend anew).
+                tracing::debug!("periodic refresh: the databases did not change");
+                last_build = Instant::now();
+                continue;
+            }
             if !changed && !due {
                 continue;
             }
             let reason = if changed {
                 "databases changed"
             } else {
-                "periodic"
+                "periodic, after a failed rebuild"
             };
             // A rebuild can take seconds (libapt rebuilding its cache after the lists
             // changed): a stop does not wait for it. Its blocking part is left to finish on
