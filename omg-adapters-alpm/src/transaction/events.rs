@@ -111,11 +111,12 @@ unsafe fn decode(event: *mut alpm_event_t) -> TxEvent {
             20 => TxEvent::Message("error", "failed to synchronize all databases".into()),
             21 => {
                 let e = event as *const alpm_event_pkg_retrieve_t;
+                // The size is the plan's and the download bars' (in KiB, MiB), not a raw
+                // byte count here.
                 let n = (*e).num;
                 TxEvent::Phase(format!(
-                    "downloading {n} package{} ({} bytes)",
-                    if n == 1 { "" } else { "s" },
-                    (*e).total_size
+                    "downloading {n} package{}",
+                    if n == 1 { "" } else { "s" }
                 ))
             }
             23 => TxEvent::Message("error", "failed to download some packages".into()),

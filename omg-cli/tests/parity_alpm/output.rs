@@ -335,6 +335,18 @@ fn library_warnings_are_plan_warnings_not_log_lines() {
     assert!(run.stderr.contains("libalpm"), "{}", run.stderr);
 }
 
+/// Sizes are human-readable in what an install prints, on a pipe too (`4.00 MiB`, never
+/// `4195662 bytes`).
+#[test]
+fn sizes_are_human_readable() {
+    let s = Small::new(&[]);
+    let run = s.omg(&["install", "big", "--yes"]);
+    run.expect_code(0);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(!all.contains(" bytes"), "{all}");
+    assert!(all.contains("MiB"), "{all}");
+}
+
 /// Download bars and step bars fit an 80-column terminal, and downloads show an ETA.
 #[test]
 fn progress_bars_fit_80_columns() {
