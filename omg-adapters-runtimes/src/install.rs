@@ -12,7 +12,7 @@ use omg_ports::{
 use sha2::{Digest, Sha256};
 
 use crate::home::{safe_name, InstallRecord, InstalledRuntime, RuntimesHome, RECORD_FILE};
-use crate::unpack::unpack;
+use crate::unpack::{unpack_within, UnpackLimits};
 
 /// The largest archive accepted when the source does not say how large it is.
 const DEFAULT_MAX_BYTES: u64 = 2 << 30;
@@ -23,6 +23,7 @@ pub struct Installer {
     home: RuntimesHome,
     fetcher: Arc<dyn Fetcher>,
     platform: Platform,
+    limits: UnpackLimits,
 }
 
 impl Installer {
@@ -32,7 +33,14 @@ impl Installer {
             home,
             fetcher,
             platform: Platform::current(),
+            limits: UnpackLimits::default(),
         }
+    }
+
+    /// The same installer with other bounds on what an archive may unpack to.
+    pub fn with_unpack_limits(mut self, limits: UnpackLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// The same installer for another platform (tests, cross installs).
@@ -126,7 +134,13 @@ impl Installer {
         step(&progress, format!("unpacking {}", artifact.file_name), 3);
         let tree = staging.path().join("tree");
         fs::create_dir(&tree).map_err(|e| io(&tree, e))?;
-        unpack(&archive, artifact.format, &tree, &artifact.file_name)?;
+        unpack_within(
+            &archive,
+            artifact.format,
+            &tree,
+            &artifact.file_name,
+            self.limits,
+        )?;
         let layout = provider.layout(&artifact, &self.platform);
         let root = strip(&tree, &layout, &artifact)?;
         for component in &layout.merge {

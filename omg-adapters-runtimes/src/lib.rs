@@ -29,5 +29,5 @@ mod version_files;
 pub use defaults::GlobalDefaults;
 pub use home::{summary, InstallRecord, InstalledRuntime, RuntimesHome, RECORD_FILE};
 pub use install::Installer;
-pub use unpack::unpack;
+pub use unpack::{unpack, unpack_within, UnpackLimits};
 pub use version_files::read_version_files;

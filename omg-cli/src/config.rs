@@ -167,21 +167,33 @@ pub fn default_path() -> Option<PathBuf> {
 /// is not a whole number of seconds.
 pub fn lock_timeout() -> Result<Option<std::time::Duration>> {
     let config = Config::load()?;
-    let Some(value) = config.get("transactions", "lock_timeout") else {
-        return Ok(None);
-    };
-    match value.value.trim().parse::<u64>() {
-        Ok(secs) => Ok(Some(std::time::Duration::from_secs(secs))),
-        Err(_) => Err(Error::Config {
-            path: match value.origin {
-                Origin::File(p) => p,
-                Origin::Env(var) => PathBuf::from(format!("${var}")),
-            },
-            reason: format!(
-                "[transactions] lock_timeout is {:?}; give a whole number of seconds",
-                value.value
-            ),
-        }),
+    let secs = config.whole_number("transactions", "lock_timeout", "seconds")?;
+    Ok(secs.map(std::time::Duration::from_secs))
+}
+
+impl Config {
+    /// `key` of `section` as a whole number of `unit`s, `None` when not set.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the file or variable when the value is not a whole number.
+    pub fn whole_number(&self, section: &str, key: &str, unit: &str) -> Result<Option<u64>> {
+        let Some(value) = self.get(section, key) else {
+            return Ok(None);
+        };
+        match value.value.trim().parse::<u64>() {
+            Ok(n) => Ok(Some(n)),
+            Err(_) => Err(Error::Config {
+                path: match value.origin {
+                    Origin::File(p) => p,
+                    Origin::Env(var) => PathBuf::from(format!("${var}")),
+                },
+                reason: format!(
+                    "[{section}] {key} is {:?}; give a whole number of {unit}",
+                    value.value
+                ),
+            }),
+        }
     }
 }
 

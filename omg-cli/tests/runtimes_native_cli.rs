@@ -376,3 +376,30 @@ fn ruby_installs_activates_and_runs() {
         },
     );
 }
+
+/// `[runtimes] max_unpacked` (MiB) bounds what an archive may unpack to: past it the install
+/// is refused as a decompression bomb, and nothing is installed.
+#[test]
+fn the_unpacked_size_limit_is_configurable() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut api = Adoptium::new(&server, "/java");
+        api.release("21.0.5+11", true, Tamper::None);
+        api.mirror()
+    };
+    let w = World::new(&[("java", mirror)]);
+    let run = w.omg_env(
+        "proj",
+        &["runtimes", "install", "java", "21"],
+        &[("OMG_RUNTIMES_MAX_UNPACKED", "0")],
+    );
+    run.expect_code(8);
+    assert!(run.stderr.contains("decompression bomb"), "{}", run.stderr);
+    assert!(
+        !w.runtimes_dir("java").join("21.0.5+11").exists(),
+        "{:?}",
+        w.entries("java")
+    );
+    w.omg("proj", &["runtimes", "install", "java", "21"])
+        .expect_code(0);
+}

@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use async_trait::async_trait;
 use omg_adapters_remote::runtimes::{providers, RuntimesConfig, NATIVE_RUNTIMES};
 use omg_adapters_remote::{HttpConfig, HttpFetcher};
-use omg_adapters_runtimes::{GlobalDefaults, Installer, RuntimesHome};
+use omg_adapters_runtimes::{GlobalDefaults, Installer, RuntimesHome, UnpackLimits};
 use omg_ports::{
     Error, FetchOutcome, FetchRequest, Fetcher, ProgressSink, Result, RuntimeProvider,
 };
@@ -47,8 +47,12 @@ impl Ctx {
         let defaults = GlobalDefaults::from_env().ok_or_else(|| {
             Error::InvalidRequest("neither XDG_CONFIG_HOME nor HOME is set".into())
         })?;
+        let mut limits = UnpackLimits::default();
+        if let Some(mib) = config.whole_number("runtimes", "max_unpacked", "MiB")? {
+            limits.max_bytes = mib.saturating_mul(1 << 20);
+        }
         Ok(Ctx {
-            installer: Installer::new(home.clone(), fetcher.clone()),
+            installer: Installer::new(home.clone(), fetcher.clone()).with_unpack_limits(limits),
             providers: providers(&rc, fetcher),
             home,
             defaults,

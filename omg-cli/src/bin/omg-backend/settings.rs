@@ -63,6 +63,14 @@ pub fn config(out: &Output) -> Result<Reply> {
             |p| p.display().to_string(),
         ),
     );
+    add(
+        "runtimes",
+        "max_unpacked",
+        format!(
+            "{} (MiB a runtime archive may unpack to)",
+            omg_adapters_runtimes::UnpackLimits::default().max_bytes >> 20
+        ),
+    );
     for name in omg_adapters_remote::runtimes::NATIVE_RUNTIMES {
         let default = omg_adapters_remote::runtimes::default_mirror(name).unwrap_or_default();
         add(&format!("runtimes.{name}"), "mirror", default.into());
