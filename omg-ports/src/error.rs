@@ -117,7 +117,7 @@ pub enum Error {
         owner: Option<String>,
     },
     /// Not enough free space on a file system.
-    #[error("not enough free space on {}: {needed} bytes needed, {available} available; free some space (`omg clean --cache`)", .mount.display())]
+    #[error("not enough free space on {}: {} needed, {} available; free some space (`omg clean --cache`)", .mount.display(), crate::Bytes(*.needed), crate::Bytes(*.available))]
     DiskSpace {
         /// The mount point.
         mount: PathBuf,
