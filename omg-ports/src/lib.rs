@@ -16,6 +16,7 @@ mod history;
 mod package;
 mod runtime;
 mod search;
+mod size;
 mod status;
 mod store;
 mod transaction;
@@ -45,6 +46,7 @@ pub use runtime::{
     ArchiveFormat, Artifact, InstallLayout, Platform, RemoteVersion, RuntimeProvider, Strip,
 };
 pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
+pub use size::Bytes;
 pub use status::{ListKind, RuntimeStatus, SecuritySummary, Status};
 #[cfg(feature = "mock")]
 pub use store::MockStore;

@@ -116,20 +116,9 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     }
 }
 
-/// `1536` -> `1.50 KiB`.
+/// `1536` -> `1.50 KiB` ([`omg_ports::Bytes`]).
 pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.2} {}", UNITS[unit])
-    }
+    omg_ports::Bytes(bytes).to_string()
 }
 
 #[cfg(test)]
