@@ -10,6 +10,7 @@
 mod activation;
 mod args;
 mod audit;
+mod fds;
 mod handler;
 mod housekeeping;
 mod memory;
@@ -163,6 +164,7 @@ async fn daemon(
             // A transaction run through sudo tells the user's omgd to re-read the databases.
             allow_root: true,
             idle_timeout: settings.idle,
+            max_connections: fds::raise_limit(),
             shutdown_grace: SHUTDOWN_GRACE,
             ..ServerConfig::default()
         },
