@@ -32,6 +32,8 @@ pub(crate) fn index_entry(pkg: &Pkg) -> IndexEntry<'_> {
         version: pkg.version().as_str(),
         description: pkg.desc().unwrap_or_default(),
         architecture: pkg.arch().unwrap_or_default(),
+        // Given beside it (`SyncIndex::collect_with`): libalpm has no lines to borrow.
+        provides: "",
     }
 }
 
@@ -48,6 +50,7 @@ pub(crate) fn indexed(
         repository: repository.to_string(),
         architecture: entry.architecture.to_string(),
         installed,
+        provides: Vec::new(),
     }
 }
 

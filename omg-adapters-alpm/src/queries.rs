@@ -7,15 +7,17 @@
 
 use alpm::{Db, Package as AlpmPackage, PackageReason};
 use omg_ports::{Package, PackageSummary, Result};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::convert::{self, LOCAL};
 use crate::session::Session;
 
 impl Session {
-    /// Every sync package (the first repository wins per name, like pacman), then installed
-    /// packages no repository has. Sync packages come from the indexes read at open; libalpm
-    /// does not load the sync databases for this.
+    /// Every sync package, once per repository that has it (like `pacman -Ss` and
+    /// `pacman -Sl`: glibc in core and in chaotic is two entries, in `pacman.conf` order),
+    /// then installed packages no repository has. Each carries the names it provides. Sync
+    /// packages come from the indexes read at open; libalpm does not load the sync
+    /// databases for this.
     pub fn packages(&self) -> Vec<PackageSummary> {
         let local: FxHashMap<&str, &AlpmPackage> = self
             .alpm
@@ -26,33 +28,25 @@ impl Session {
             .collect();
         let repos = &self.repos;
         let total = repos.iter().map(|r| r.index.len()).sum::<usize>() + local.len();
-        let mut seen: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(
-            if repos.len() > 1 { total } else { 0 },
-            Default::default(),
-        );
         let mut out = Vec::with_capacity(total);
-        for (i, repo) in repos.iter().enumerate() {
+        for repo in repos {
             for entry in repo.index.iter() {
-                // With one repository every name is new; only later ones need the check.
-                if i > 0 && seen.contains(entry.name) {
-                    continue;
-                }
-                if repos.len() > 1 {
-                    seen.insert(entry.name);
-                }
                 let installed = local.get(entry.name).map(|l| convert::installed(l));
-                out.push(convert::indexed(entry, &repo.name, installed));
+                let mut summary = convert::indexed(entry, &repo.name, installed);
+                summary.provides = entry.provided_names();
+                out.push(summary);
             }
         }
         for pkg in self.alpm.localdb().pkgs() {
             let name = pkg.name();
-            let in_sync = if repos.len() > 1 {
-                seen.contains(name)
-            } else {
-                repos.iter().any(|r| r.index.contains(name))
-            };
-            if !in_sync {
-                out.push(convert::summary(pkg, LOCAL, Some(convert::installed(pkg))));
+            if !repos.iter().any(|r| r.index.contains(name)) {
+                let mut summary = convert::summary(pkg, LOCAL, Some(convert::installed(pkg)));
+                summary.provides = pkg
+                    .provides()
+                    .iter()
+                    .map(|d| d.name().to_string())
+                    .collect();
+                out.push(summary);
             }
         }
         out

@@ -214,7 +214,12 @@ fn index_through_libalpm(
     let errors = log.finish();
     health::judge_loaded(path, repo, len, count, &errors)?;
     panic::catch_unwind(AssertUnwindSafe(|| {
-        SyncIndex::collect(db.pkgs().iter().map(|p| convert::index_entry(p)))
+        SyncIndex::collect_with(db.pkgs().iter().map(|p| {
+            (
+                convert::index_entry(p),
+                p.provides().iter().map(|d| d.name()),
+            )
+        }))
     }))
     .map_err(|_| health::corrupt(path, "an entry holds text that is not valid UTF-8"))
 }

@@ -165,7 +165,7 @@ fn read_descriptions_elsewhere(
     }
 }
 
-/// Fills each entry's description; the entries come sorted by name.
+/// Fills each entry's description and provided names; the entries come sorted by name.
 fn describe(entries: Vec<Entry>, descriptions: &Descriptions) -> Vec<PackageSummary> {
     let mut key = String::new();
     let mut missing = 0usize;
@@ -175,11 +175,16 @@ fn describe(entries: Vec<Entry>, descriptions: &Descriptions) -> Vec<PackageSumm
             let found = entry.versions().find_map(|(version, arch)| {
                 descriptions.summary(&mut key, entry.list_name(), version, arch)
             });
+            // What the shown version (the candidate) provides, as apt-cache search matches.
+            let provides = entry.versions().next().map(|(version, arch)| {
+                descriptions.provides(&mut key, entry.list_name(), version, arch)
+            });
             let mut summary = entry.summary;
             match found {
                 Some(text) => summary.description = text.to_owned(),
                 None => missing += 1,
             }
+            summary.provides = provides.unwrap_or_default();
             summary
         })
         .collect();

@@ -1,9 +1,9 @@
-//! Descriptions for the index, streamed from apt's list files.
+//! Descriptions and provided names for the index, streamed from apt's list files.
 //!
 //! libapt reads a description through a per-package record lookup, which on a compressed
 //! list seeks by decompressing again: minutes for a whole archive. The index instead reads
-//! every list file once, front to back, and keeps the summary line of each
-//! `(package, version, architecture)`. Which files to read comes from libapt (the package
+//! every list file once, front to back, and keeps the summary line and the `Provides` of
+//! each `(package, version, architecture)`. Which files to read comes from libapt (the package
 //! files of the open cache), never from a hard-coded path.
 
 use std::fs::File;
@@ -130,6 +130,21 @@ pub(crate) struct Descriptions {
     md5_by_version: FxHashMap<String, String>,
     /// `Description-md5` -> summary line, from the `Translation-*` files.
     by_md5: FxHashMap<String, String>,
+    /// `name version arch` -> the `Provides` field, for the versions that have one.
+    provides_by_version: FxHashMap<String, String>,
+}
+
+/// The names in a `Provides` field (`mail-transport-agent, libfoo1 (= 1.2)`), without
+/// version constraints, each once.
+pub(crate) fn provided_names(field: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in field.split(',') {
+        let name = omg_ports::PackageSummary::provided_name(item);
+        if !name.is_empty() && !out.iter().any(|n| n == name) {
+            out.push(name.to_owned());
+        }
+    }
+    out
 }
 
 /// The key of one package version: its fields cannot contain spaces.
@@ -159,13 +174,29 @@ impl Descriptions {
         self.by_md5.get(md5).map(String::as_str)
     }
 
+    /// The names `name` at `version` for `arch` provides, when a list file had it.
+    pub(crate) fn provides(
+        &self,
+        key: &mut String,
+        name: &str,
+        version: &str,
+        arch: &str,
+    ) -> Vec<String> {
+        version_key(key, name, version, arch);
+        self.provides_by_version
+            .get(key.as_str())
+            .map(|field| provided_names(field))
+            .unwrap_or_default()
+    }
+
     /// How many package versions have a description.
     pub(crate) fn len(&self) -> usize {
         self.by_version.len() + self.md5_by_version.len()
     }
 }
 
-/// Reads `files` once each, in order; the first description of a version wins.
+/// Reads `files` once each, in order; the first description (and `Provides`) of a version
+/// wins.
 ///
 /// A file that fails to decompress is [`Error::CorruptDatabase`] naming it; a file in a
 /// compression this crate does not read is skipped with a warning (its packages keep an
@@ -198,6 +229,7 @@ const VERSION: usize = 1;
 const ARCHITECTURE: usize = 2;
 const DESCRIPTION: usize = 3;
 const DESCRIPTION_MD5: usize = 4;
+const PROVIDES: usize = 5;
 
 fn packages_field(name: &[u8]) -> Option<usize> {
     // Cheap first-byte dispatch: most fields of a Packages paragraph are not wanted.
@@ -207,12 +239,13 @@ fn packages_field(name: &[u8]) -> Option<usize> {
         b'a' if name.eq_ignore_ascii_case(b"Architecture") => Some(ARCHITECTURE),
         b'd' if name.eq_ignore_ascii_case(b"Description") => Some(DESCRIPTION),
         b'd' if name.eq_ignore_ascii_case(b"Description-md5") => Some(DESCRIPTION_MD5),
+        b'p' if name.eq_ignore_ascii_case(b"Provides") => Some(PROVIDES),
         _ => None,
     }
 }
 
 fn read_packages(reader: Box<dyn BufRead + Send>, out: &mut Descriptions) -> io::Result<usize> {
-    let mut paragraphs = Paragraphs::new(reader, 5, packages_field);
+    let mut paragraphs = Paragraphs::new(reader, 6, packages_field);
     let mut key = String::new();
     let mut count = 0;
     while let Some(p) = paragraphs.next_paragraph()? {
@@ -238,6 +271,12 @@ fn read_packages(reader: Box<dyn BufRead + Send>, out: &mut Descriptions) -> io:
                 }
             }
             (None, None) => {}
+        }
+        if let Some(provides) = p.get(PROVIDES) {
+            if !out.provides_by_version.contains_key(key.as_str()) {
+                out.provides_by_version
+                    .insert(key.clone(), provides.to_owned());
+            }
         }
     }
     Ok(count)
@@ -280,7 +319,7 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    const PACKAGES: &str = "Package: hello\nVersion: 2.10-3\nArchitecture: amd64\nDescription: example package\n long\n\n\
+    const PACKAGES: &str = "Package: hello\nVersion: 2.10-3\nArchitecture: amd64\nProvides: greeting, libhello1 (= 2.10-3), greeting\nDescription: example package\n long\n\n\
                             Package: tr\nVersion: 1\nArchitecture: all\nDescription-md5: abc\n\n";
     const TRANSLATION: &str =
         "Package: tr\nDescription-md5: abc\nDescription-en: translated summary\n more\n\n";
@@ -330,6 +369,12 @@ mod tests {
                 "{name}"
             );
             assert_eq!(d.summary(&mut key, "hello", "2.10-2", "amd64"), None);
+            assert_eq!(
+                d.provides(&mut key, "hello", "2.10-3", "amd64"),
+                ["greeting", "libhello1"],
+                "{name}"
+            );
+            assert!(d.provides(&mut key, "tr", "1", "all").is_empty());
         }
     }
 

@@ -183,6 +183,7 @@ pub(crate) fn collect(cache: &Cache, paths: &Paths, filter: Filter) -> Vec<Entry
                 installed: installed
                     .as_ref()
                     .map(|current| installed_state(current, &pkg, &auto)),
+                provides: Vec::new(),
             },
             name_len: name.len(),
             installed_arch,

@@ -34,20 +34,24 @@ fn summary(
         repository: repository.into(),
         architecture: architecture.into(),
         installed,
+        provides: Vec::new(),
     }
 }
 
 fn expected_packages() -> Vec<PackageSummary> {
     use InstallReason::*;
+    let mut hello = summary(
+        "hello",
+        "2.10-3",
+        "example package based on GNU hello",
+        "omgtest/main",
+        "amd64",
+        None,
+    );
+    // `Provides: greeter (= 1.0), hi`, without the version.
+    hello.provides = vec!["greeter".into(), "hi".into()];
     vec![
-        summary(
-            "hello",
-            "2.10-3",
-            "example package based on GNU hello",
-            "omgtest/main",
-            "amd64",
-            None,
-        ),
+        hello,
         summary(
             "hello-doc",
             "2.10-3",

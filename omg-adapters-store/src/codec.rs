@@ -5,7 +5,8 @@ use std::fmt;
 /// The version of the stored values' format, their first byte. Bump it when a stored type
 /// (`Fingerprint`, `PackageSummary`, `StatusSnapshot` and what they contain) changes, or when
 /// bitcode's major version does: values of another version are then ignored, not misread.
-pub const FORMAT_VERSION: u8 = 2;
+/// 3: `PackageSummary::provides` (snapshots of version 2 lack it and are read again).
+pub const FORMAT_VERSION: u8 = 3;
 
 /// Why a stored value could not be decoded.
 #[derive(Debug)]

@@ -146,6 +146,7 @@ mod tests {
                 repository: "core".into(),
                 architecture: "any".into(),
                 installed: None,
+                provides: Vec::new(),
             })
             .collect();
         let index = EncodedIndex::new(&Fingerprint::default(), &packages);

@@ -53,6 +53,7 @@ mod tests {
                     repository: "core".into(),
                     architecture: "x86_64".into(),
                     installed: None,
+                    provides: Vec::new(),
                 })
                 .collect(),
         )

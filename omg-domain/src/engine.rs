@@ -97,7 +97,14 @@ impl Engine {
 
     /// Counts of available, installed, explicit, orphaned and upgradable packages.
     pub async fn status(&self) -> Result<Status> {
-        let available = self.backend.packages().await?.len();
+        // What the repositories offer (`pacman -Sl | wc -l`): not what only is installed.
+        let available = self
+            .backend
+            .packages()
+            .await?
+            .iter()
+            .filter(|p| p.repository != PackageSummary::LOCAL)
+            .count();
         let installed = self.backend.installed().await?;
         let explicit = installed.iter().filter(|p| is_explicit(p)).count();
         Ok(Status {

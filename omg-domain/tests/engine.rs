@@ -21,6 +21,7 @@ fn summary(name: &str, reason: Option<InstallReason>) -> PackageSummary {
             reason,
             date: Some(1_700_000_000),
         }),
+        provides: Vec::new(),
     }
 }
 
@@ -38,6 +39,16 @@ fn backend() -> MockPackageBackend {
             summary("readline", Some(InstallReason::Dependency)),
             summary("zsh", None),
             summary("firefox", None),
+            // The same name in a second repository counts again; a package only
+            // installed does not count as available.
+            PackageSummary {
+                repository: "extra".into(),
+                ..summary("zsh", None)
+            },
+            PackageSummary {
+                repository: "local".into(),
+                ..summary("built-here", Some(InstallReason::Explicit))
+            },
         ])
     });
     b.expect_installed().returning(|| {
@@ -65,7 +76,7 @@ async fn status_counts() {
             s.orphans,
             s.upgradable
         ),
-        (4, 2, 1, 0, 1)
+        (5, 2, 1, 0, 1)
     );
 }
 

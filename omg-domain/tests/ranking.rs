@@ -11,6 +11,7 @@ fn pkg(name: &str, repo: &str, desc: &str) -> PackageSummary {
         repository: repo.into(),
         architecture: "x86_64".into(),
         installed: None,
+        provides: Vec::new(),
     }
 }
 
@@ -21,8 +22,11 @@ fn index() -> Index {
         reason: InstallReason::Dependency,
         date: None,
     });
+    let mut nvi = pkg("nvi", "core", "4.4BSD re-implementation of vi");
+    nvi.provides = vec!["vi".into(), "Vim-Compatible".into()];
     Index::new(vec![
         pkg("vixm", "core", "fuzzy only"),
+        nvi,
         pkg(
             "neovim",
             "extra",
@@ -86,11 +90,21 @@ fn ranks_exact_prefix_word_substring_fuzzy_description() {
             ("python-vim-tools", "extra", WordBoundary),
             ("gvim", "extra", Substring),
             ("neovim", "extra", Substring),
-            ("vixm", "core", Fuzzy),
+            ("nvi", "core", Provides),
             ("editor-plus", "community", Description),
         ]
     );
     assert_eq!(r.total, 10);
+}
+
+#[test]
+fn fuzzy_matches_are_tight_when_the_query_is_found_as_it_is() {
+    // `vim` occurs in names: `vixm` is no match (scattered letters of a short query).
+    let r = index().search(&SearchQuery::new("vim")).unwrap();
+    assert!(r.hits.iter().all(|h| h.package.name != "vixm"));
+    // `vixm` itself is found exactly; `vxm` is found nowhere, so loosely.
+    let r = index().search(&SearchQuery::new("vxm")).unwrap();
+    assert_eq!(names(&r), vec![("vixm", "core", MatchKind::Fuzzy)]);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `Index::search` against a straightforward reference implementation of the search rules:
-//! per package, lower-case the name and description, look for the query with `str` methods,
-//! score fuzzy matches with nucleo, sort everything with one comparison. Any speed-up of the
+//! per package, lower-case the name, description and provided names, look for the query
+//! with `str` methods, score fuzzy matches with nucleo (loose for a query found nowhere
+//! literally, tight otherwise), sort everything with one comparison. Any speed-up of the
 //! index must give exactly the same hits, order, kinds, scores and totals.
 //!
 //! With `OMG_BENCH_PACKAGES` set (a `name<TAB>version<TAB>description` file, see
@@ -25,6 +26,7 @@ struct Reference {
     packages: Vec<PackageSummary>,
     names: Vec<String>,
     descriptions: Vec<String>,
+    provides: Vec<Vec<String>>,
     repo_rank: Vec<usize>,
 }
 
@@ -73,8 +75,34 @@ fn classes(s: &str) -> Vec<u32> {
 }
 
 /// nucleo's fuzzy score of `text` in `name`, when at least half of what a contiguous match
-/// of every character would get.
-fn fuzzy_score(text: &str, name: &str) -> Option<u32> {
+/// of every character would get (loose), or when tight: the name holds more than half of
+/// the query contiguously, all of it in order in a stretch at most `(n - 1) / 6` characters
+/// longer than the query's `n`, and the score is at least three quarters of a contiguous
+/// match's.
+fn fuzzy_score(text: &str, name: &str, tight: bool) -> Option<u32> {
+    let chars: Vec<char> = text.chars().collect();
+    if tight {
+        let run = chars.len() / 2 + 1;
+        let holds = chars
+            .windows(run)
+            .any(|w| name.contains(&w.iter().collect::<String>()));
+        let name_chars: Vec<char> = name.chars().collect();
+        let longest = chars.len() + (chars.len() - 1) / 6;
+        // Some stretch of the name no longer than that holds the query in order.
+        let in_stretch = (0..name_chars.len()).any(|start| {
+            let stretch = &name_chars[start..(start + longest).min(name_chars.len())];
+            let mut rest = chars.iter().peekable();
+            for c in stretch {
+                if rest.peek() == Some(&c) {
+                    rest.next();
+                }
+            }
+            rest.peek().is_none()
+        });
+        if !holds || !in_stretch {
+            return None;
+        }
+    }
     let atom = Atom::new(
         text,
         CaseMatching::Ignore,
@@ -87,8 +115,13 @@ fn fuzzy_score(text: &str, name: &str) -> Option<u32> {
     let mut matcher = Matcher::new(config);
     let mut buf = Vec::new();
     let score = atom.score(Utf32Str::new(name, &mut buf), &mut matcher)?;
-    let floor = u16::try_from(text.chars().count()).unwrap_or(u16::MAX);
-    (score >= floor.saturating_mul(16) / 2).then_some(u32::from(score))
+    let contiguous = chars.len() as u64 * 16;
+    let floor = if tight {
+        contiguous * 75 / 100
+    } else {
+        contiguous / 2
+    };
+    (u64::from(score) >= floor.min(u64::from(u16::MAX))).then_some(u32::from(score))
 }
 
 impl Reference {
@@ -104,6 +137,15 @@ impl Reference {
         Self {
             names: packages.iter().map(|p| lower(&p.name)).collect(),
             descriptions: packages.iter().map(|p| lower(&p.description)).collect(),
+            provides: packages
+                .iter()
+                .map(|p| {
+                    p.provides
+                        .iter()
+                        .map(|x| x.to_lowercase().replace(char::is_whitespace, " "))
+                        .collect()
+                })
+                .collect(),
             packages,
             repo_rank,
         }
@@ -120,17 +162,26 @@ impl Reference {
         }
         let text = words.join(" ");
         let query_classes = classes(&text);
+        let shown = |i: usize| !query.installed_only || self.packages[i].installed.is_some();
+        let provided = |i: usize, w: &str| self.provides[i].iter().any(|p| p.contains(w));
+        // Tight fuzzy matching when the query is found literally in something shown.
+        let tight = (0..self.packages.len()).any(|i| {
+            shown(i)
+                && (self.names[i].contains(text.as_str())
+                    || self.descriptions[i].contains(text.as_str())
+                    || provided(i, &text))
+        });
         let mut found: Vec<(usize, MatchKind, u32)> = Vec::new();
-        for (i, p) in self.packages.iter().enumerate() {
-            if query.installed_only && p.installed.is_none() {
+        for i in 0..self.packages.len() {
+            if !shown(i) {
                 continue;
             }
             let (name, description) = (&self.names[i], &self.descriptions[i]);
             let by_name = name_kind(name, &text);
             if words.len() > 1 {
-                let all = words
-                    .iter()
-                    .all(|w| name.contains(w.as_str()) || description.contains(w.as_str()));
+                let all = words.iter().all(|w| {
+                    name.contains(w.as_str()) || description.contains(w.as_str()) || provided(i, w)
+                });
                 if all {
                     found.push((i, by_name.unwrap_or(MatchKind::Description), 0));
                 }
@@ -142,10 +193,14 @@ impl Reference {
             }
             let name_classes = classes(name);
             if query_classes.iter().all(|c| name_classes.contains(c)) {
-                if let Some(score) = fuzzy_score(&text, name) {
+                if let Some(score) = fuzzy_score(&text, name, tight) {
                     found.push((i, MatchKind::Fuzzy, score));
                     continue;
                 }
+            }
+            if provided(i, &text) {
+                found.push((i, MatchKind::Provides, 0));
+                continue;
             }
             if description.contains(text.as_str()) {
                 found.push((i, MatchKind::Description, 0));
@@ -199,6 +254,15 @@ fn check(index: &Index, reference: &Reference, query: &SearchQuery) {
 }
 
 fn package(name: &str, description: &str, repository: &str, installed: bool) -> PackageSummary {
+    // Some packages provide names made of the same pieces (`py-vim`, `libab.so`).
+    let provides = match name.len() % 4 {
+        0 => vec![format!("{name}-provided")],
+        1 => vec![
+            format!("lib{}.so", name.chars().rev().collect::<String>()),
+            "Virtual-Thing".to_string(),
+        ],
+        _ => Vec::new(),
+    };
     PackageSummary {
         name: name.into(),
         version: "1.0-1".into(),
@@ -210,6 +274,7 @@ fn package(name: &str, description: &str, repository: &str, installed: bool) -> 
             reason: InstallReason::Explicit,
             date: None,
         }),
+        provides,
     }
 }
 
@@ -428,6 +493,22 @@ const TRICKY: &[&str] = &[
     "ea",
     "e2",
     "éé",
+    "provided",
+    "-provided",
+    "VIRTUAL",
+    "virtual-thing",
+    "virtual thing",
+    "vim provided",
+    "thing",
+    ".so",
+    "so",
+    "xoferif",
+    "firefox-provided",
+    "python3-provided",
+    "pythn3",
+    "fierfox",
+    "firefx",
+    "libxof",
 ];
 
 #[test]

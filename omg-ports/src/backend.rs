@@ -45,7 +45,11 @@ pub trait PackageBackend: Send + Sync {
     fn info(&self) -> BackendInfo;
 
     /// Every package the repositories offer, plus installed packages no repository has:
-    /// the input of the search index. One entry per name (the candidate version).
+    /// the input of the search index, each with the names it provides. One entry per name
+    /// and repository, repositories in the backend's order of preference: a name two
+    /// repositories have is two entries (`pacman -Sl`); a backend that picks one candidate
+    /// version among its repositories (apt) gives one entry per name, the candidate's.
+    /// Whatever takes one package by name takes the first entry.
     async fn packages(&self) -> Result<Vec<PackageSummary>>;
 
     /// Installed packages.

@@ -43,6 +43,11 @@ pub struct PackageSummary {
     pub architecture: String,
     /// Installed state, when installed.
     pub installed: Option<Installed>,
+    /// The names it provides (virtual packages, sonames, ...) without their version
+    /// constraints (`sh`, not `sh=5.2`): search matches them, as `pacman -Ss` and
+    /// `apt-cache search` do. Empty when it provides nothing.
+    #[serde(default)]
+    pub provides: Vec<String>,
 }
 
 /// The full record of one package, as `omg info` shows it.
@@ -91,11 +96,31 @@ impl Package {
             repository: self.repository.clone(),
             architecture: self.architecture.clone(),
             installed: self.installed.clone(),
+            provides: self
+                .provides
+                .iter()
+                .map(|p| PackageSummary::provided_name(p).to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
         }
     }
 }
 
 impl PackageSummary {
+    /// The repository of a package only installed, found in no repository.
+    pub const LOCAL: &'static str = "local";
+
+    /// The name in a provides entry, without its version constraint: `sh` of `sh=5.2-1`
+    /// (pacman), `mail-transport-agent` of `mail-transport-agent (= 1.0)` (apt), `libfoo.so`
+    /// of `libfoo.so=1-64`.
+    pub fn provided_name(relation: &str) -> &str {
+        let relation = relation.trim_start();
+        let end = relation
+            .find(|c: char| matches!(c, '=' | '<' | '>' | '(') || c.is_whitespace())
+            .unwrap_or(relation.len());
+        &relation[..end]
+    }
+
     /// True when installed at a version other than the available one.
     pub fn installed_differs(&self) -> bool {
         self.installed

@@ -10,8 +10,8 @@ use crate::PackageSummary;
 pub struct SearchQuery {
     /// The text to look for, matched case-insensitively against names and descriptions.
     pub text: String,
-    /// At most this many hits are returned; `None` returns them all. The total count is
-    /// always reported.
+    /// At most this many hits are returned; `None` returns them all (the command line's
+    /// `--limit 0` means `None`). The total count is always reported.
     pub limit: Option<usize>,
     /// Only installed packages.
     pub installed_only: bool,
@@ -55,6 +55,8 @@ pub enum MatchKind {
     Substring,
     /// The query's characters occur in order in the name (`frfx` finds `firefox`).
     Fuzzy,
+    /// The query occurs in a name the package provides (`java-runtime`, `sh`).
+    Provides,
     /// The query occurs in the description only.
     Description,
 }

@@ -23,7 +23,9 @@ pub enum ListKind {
 pub struct Status {
     /// Which backend produced it (`alpm`, `apt`, ...).
     pub backend: String,
-    /// Packages known to the repositories (the size of the search index).
+    /// Packages the repositories offer: one per name and repository (`pacman -Sl | wc -l`;
+    /// on apt, one per name with a candidate version), not counting installed packages no
+    /// repository has.
     pub available: usize,
     /// Installed packages.
     pub installed: usize,

@@ -54,6 +54,7 @@ fn summary() -> impl Strategy<Value = PackageSummary> {
                 repository,
                 architecture,
                 installed,
+                provides: Vec::new(),
             },
         )
 }

@@ -29,6 +29,9 @@ pub(super) struct Desc<'a> {
     pub desc: Option<&'a [u8]>,
     /// `%ARCH%`.
     pub arch: Option<&'a [u8]>,
+    /// `%PROVIDES%`: its values, one per line, each to be cut at its first NUL (a repeated
+    /// key: the last list).
+    pub provides: Option<&'a [u8]>,
     /// The file has a `%VERSION%` key.
     pub version_claimed: bool,
     /// A `%VERSION%` differs from the entry's version.
@@ -91,6 +94,7 @@ fn parse_into<'a>(
                 out.version_mismatch |= lines.value()? != version;
             }
             b"%DESC%" => out.desc = Some(lines.value()?),
+            b"%PROVIDES%" => out.provides = Some(lines.list_block(content)?),
             b"%ARCH%" => out.arch = Some(lines.value()?),
             b"%FILENAME%" => {
                 let filename = lines.value()?;
@@ -115,8 +119,9 @@ fn parse_into<'a>(
                 }
             }
             b"%GROUPS%" | b"%LICENSE%" | b"%REPLACES%" | b"%DEPENDS%" | b"%OPTDEPENDS%"
-            | b"%MAKEDEPENDS%" | b"%CHECKDEPENDS%" | b"%CONFLICTS%" | b"%PROVIDES%"
-            | b"%FILES%" => lines.skip_list()?,
+            | b"%MAKEDEPENDS%" | b"%CHECKDEPENDS%" | b"%CONFLICTS%" | b"%FILES%" => {
+                lines.skip_list()?
+            }
             _ => {
                 out.unknown_key.get_or_insert(key);
                 lines.skip_list()?;
@@ -183,6 +188,23 @@ impl<'a> Lines<'a> {
         Ok((!line.is_empty()).then_some(line))
     }
 
+    /// The values of a list as one slice of `content` (the file being read), from the first
+    /// value to the end of the last (values cut at a NUL keep the rest of their line: the
+    /// reader cuts each line again), having read up to and with its closing empty line.
+    fn list_block(&mut self, content: &'a [u8]) -> Result<&'a [u8], Unparsable> {
+        let offset = |rest: Option<&[u8]>| content.len() - rest.map_or(0, <[u8]>::len);
+        let start = offset(self.rest);
+        let mut end = start;
+        loop {
+            let at = offset(self.rest);
+            match self.list_item()? {
+                Some(item) => end = at + item.len(),
+                None => break,
+            }
+        }
+        Ok(content.get(start..end).unwrap_or_default())
+    }
+
     /// Skips a list up to and with its closing empty line, in one search when no NUL can
     /// make a line look empty and no line can be too long.
     fn skip_list(&mut self) -> Result<(), Unparsable> {
@@ -240,6 +262,7 @@ mod tests {
             Desc {
                 desc: Some(b"The foo tool"),
                 arch: Some(b"x86_64"),
+                provides: None,
                 version_claimed: true,
                 version_mismatch: false,
                 unknown_key: None,
@@ -328,6 +351,21 @@ mod tests {
         assert_eq!(desc.unknown_key, Some(&b"%NEWKEY%"[..]));
         assert_eq!(desc.arch, Some(&b"any"[..]));
         assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn provides_are_kept_as_their_lines() {
+        let (desc, problems) =
+            run("%PROVIDES%\nsh\nlibfoo.so=1-64\n\n%ARCH%\nany\n\n%PROVIDES%\n\n");
+        assert!(problems.is_empty());
+        assert_eq!(desc.provides, Some(&b""[..]), "the last list wins");
+        let (desc, _) = run("%PROVIDES%\nsh\nlibfoo.so=1-64\n\n%ARCH%\nany\n");
+        assert_eq!(desc.provides, Some(&b"sh\nlibfoo.so=1-64"[..]));
+        assert_eq!(desc.arch, Some(&b"any"[..]));
+        let (desc, _) = run("%PROVIDES%\nsh\0x\nz\0\n\n");
+        assert_eq!(desc.provides, Some(&b"sh\0x\nz"[..]));
+        let (_, problems) = run("%PROVIDES%\nsh");
+        assert_eq!(problems, [Problem::Unparsable]);
     }
 
     #[test]

@@ -14,6 +14,7 @@ struct Fields {
     version: Span,
     description: Span,
     architecture: Span,
+    provides: Span,
 }
 
 /// The packages of one sync database, sorted by name (byte order, as libalpm sorts its
@@ -35,16 +36,55 @@ pub(crate) struct IndexEntry<'a> {
     pub description: &'a str,
     /// `%ARCH%`, empty when absent.
     pub architecture: &'a str,
+    /// `%PROVIDES%`: one relation per line (`sh`, `libfoo.so=1-64`), empty when absent. A
+    /// line may hold a NUL, where libalpm's reading ends it.
+    pub provides: &'a str,
+}
+
+impl<'a> IndexEntry<'a> {
+    /// The names this package provides, without version constraints, each once.
+    pub fn provided_names(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for line in self.provides.split('\n') {
+            let line = line.split('\0').next().unwrap_or_default();
+            let name = omg_ports::PackageSummary::provided_name(line);
+            if !name.is_empty() && !out.iter().any(|n| n == name) {
+                out.push(name.to_string());
+            }
+        }
+        out
+    }
 }
 
 impl SyncIndex {
     /// An index of `entries` (sorted and merged like one read from a file).
+    #[cfg(test)]
     pub fn collect<'a>(entries: impl IntoIterator<Item = IndexEntry<'a>>) -> SyncIndex {
+        Self::collect_with(entries.into_iter().map(|e| (e, None::<&str>)))
+    }
+
+    /// An index of `entries`, each with the relations it provides (replacing the entry's own
+    /// `provides` lines): for packages read through libalpm.
+    pub fn collect_with<'a, P: IntoIterator<Item = &'a str>>(
+        entries: impl IntoIterator<Item = (IndexEntry<'a>, P)>,
+    ) -> SyncIndex {
         let mut builder = IndexBuilder::default();
-        for e in entries {
+        let mut lines = String::new();
+        for (e, provides) in entries {
             let id = builder.push(e.name, e.version);
             builder.set_description(id, e.description);
             builder.set_architecture(id, e.architecture);
+            lines.clear();
+            lines.push_str(e.provides);
+            for relation in provides {
+                if !lines.is_empty() {
+                    lines.push('\n');
+                }
+                lines.push_str(relation);
+            }
+            if !lines.is_empty() {
+                builder.set_provides(id, &lines);
+            }
         }
         builder.finish(|_| {})
     }
@@ -61,6 +101,7 @@ impl SyncIndex {
             version: self.str(f.version),
             description: self.str(f.description),
             architecture: self.str(f.architecture),
+            provides: self.str(f.provides),
         })
     }
 
@@ -98,6 +139,7 @@ struct Raw {
     version: Span,
     description: Option<Span>,
     architecture: Option<Span>,
+    provides: Option<Span>,
     version_claimed: bool,
 }
 
@@ -142,6 +184,7 @@ impl IndexBuilder {
             version,
             description: None,
             architecture: None,
+            provides: None,
             version_claimed: false,
         });
         self.raws.len() - 1
@@ -167,6 +210,14 @@ impl IndexBuilder {
         let span = self.add(text);
         if let Some(raw) = self.raws.get_mut(id) {
             raw.architecture = Some(span);
+        }
+    }
+
+    /// Sets the provides lines of package `id`.
+    pub fn set_provides(&mut self, id: usize, text: &str) {
+        let span = self.add(text);
+        if let Some(raw) = self.raws.get_mut(id) {
+            raw.provides = Some(span);
         }
     }
 
@@ -213,6 +264,7 @@ impl IndexBuilder {
                 }
                 first.description = later.description.or(first.description);
                 first.architecture = later.architecture.or(first.architecture);
+                first.provides = later.provides.or(first.provides);
                 true
             });
         }
@@ -223,6 +275,7 @@ impl IndexBuilder {
                 version: r.version,
                 description: r.description.unwrap_or_default(),
                 architecture: r.architecture.unwrap_or_default(),
+                provides: r.provides.unwrap_or_default(),
             })
             .collect();
         SyncIndex { text, entries }
@@ -252,6 +305,7 @@ mod tests {
             version,
             description,
             architecture: "x86_64",
+            provides: "",
         }
     }
 
@@ -280,6 +334,7 @@ mod tests {
         b.claim_version(other);
         let second = b.push("dup", "2-1");
         b.set_description(second, "second");
+        b.set_provides(second, "dup-virtual=2");
         b.claim_version(second);
         let mut mismatches = Vec::new();
         let index = b.finish(|name| mismatches.push(name.to_string()));
@@ -291,17 +346,47 @@ mod tests {
                     name: "dup",
                     version: "1-1",
                     description: "second",
-                    architecture: "any"
+                    architecture: "any",
+                    provides: "dup-virtual=2",
                 },
                 IndexEntry {
                     name: "other",
                     version: "1-1",
                     description: "",
-                    architecture: ""
+                    architecture: "",
+                    provides: "",
                 },
             ]
         );
         assert_eq!(mismatches, ["dup"]);
+    }
+
+    #[test]
+    fn provided_names_drop_versions_and_repeats() {
+        let index = SyncIndex::collect_with([(
+            entry("jre", "1-1", "A runtime"),
+            [
+                "java-runtime=21",
+                "sh",
+                "java-runtime>=17",
+                "",
+                "libjvm.so=1-64",
+            ],
+        )]);
+        let got = index.iter().next().map(|e| e.provided_names());
+        assert_eq!(
+            got,
+            Some(vec![
+                "java-runtime".to_string(),
+                "sh".to_string(),
+                "libjvm.so".to_string()
+            ])
+        );
+        let cut = IndexEntry {
+            provides: "a=1\nb\0junk\n\0",
+            ..entry("x", "1-1", "")
+        };
+        assert_eq!(cut.provided_names(), ["a", "b"]);
     }
 
     #[test]

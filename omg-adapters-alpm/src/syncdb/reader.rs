@@ -211,6 +211,9 @@ impl<'a> Reader<'a> {
         if let Some(text) = self.text(path, desc.arch) {
             self.index.set_architecture(id, text);
         }
+        if let Some(text) = self.text(path, desc.provides) {
+            self.index.set_provides(id, text);
+        }
     }
 
     /// `value` as text; a value that is not UTF-8 is an error.

@@ -179,11 +179,13 @@ impl World {
             repository: repo.to_string(),
             architecture: pkg.arch.clone(),
             installed: self.installed_state(&pkg.name),
+            provides: Vec::new(),
         }
     }
 
     /// The expected answer of `packages()`, straight from the model: repositories in order,
-    /// each sorted by name, first wins; then installed packages no repository has.
+    /// each sorted by name, a name once per repository that has it, with the names it
+    /// provides; then installed packages no repository has.
     pub fn expected_packages(&self) -> Vec<PackageSummary> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
@@ -191,14 +193,25 @@ impl World {
             let mut sorted: Vec<_> = pkgs.iter().collect();
             sorted.sort_by(|a, b| a.name.cmp(&b.name));
             for pkg in sorted {
-                if seen.insert(pkg.name.clone()) {
-                    out.push(self.summary(pkg, repo));
-                }
+                seen.insert(pkg.name.clone());
+                let mut summary = self.summary(pkg, repo);
+                summary.provides = pkg
+                    .provides
+                    .iter()
+                    .map(|p| PackageSummary::provided_name(p).to_string())
+                    .collect();
+                out.push(summary);
             }
         }
         for pkg in self.local_sorted() {
             if !seen.contains(&pkg.name) {
-                out.push(self.summary(pkg, "local"));
+                let mut summary = self.summary(pkg, "local");
+                summary.provides = pkg
+                    .provides
+                    .iter()
+                    .map(|p| PackageSummary::provided_name(p).to_string())
+                    .collect();
+                out.push(summary);
             }
         }
         out

@@ -3,8 +3,9 @@
 
 use omg_ports::PackageSummary;
 
-/// The packages of `OMG_BENCH_PACKAGES` (`name<TAB>version<TAB>description` per line), or
-/// `None` with a note on stderr when the variable is unset.
+/// The packages of `OMG_BENCH_PACKAGES` (`name<TAB>version<TAB>description` per line,
+/// optionally followed by `<TAB>` and the provided names separated by spaces), or `None`
+/// with a note on stderr when the variable is unset.
 pub fn packages_from_env() -> Option<Vec<PackageSummary>> {
     let Some(path) = std::env::var_os("OMG_BENCH_PACKAGES") else {
         eprintln!("set OMG_BENCH_PACKAGES to a name<TAB>version<TAB>description file");
@@ -20,7 +21,7 @@ pub fn packages_from_env() -> Option<Vec<PackageSummary>> {
     Some(
         text.lines()
             .filter_map(|l| {
-                let mut f = l.splitn(3, '\t');
+                let mut f = l.splitn(4, '\t');
                 Some(PackageSummary {
                     name: f.next()?.to_string(),
                     version: f.next()?.to_string(),
@@ -28,6 +29,12 @@ pub fn packages_from_env() -> Option<Vec<PackageSummary>> {
                     repository: "main".into(),
                     architecture: "amd64".into(),
                     installed: None,
+                    provides: f
+                        .next()
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect(),
                 })
             })
             .collect(),

@@ -14,6 +14,10 @@ pub(crate) struct Column {
 /// What separates entries.
 pub(crate) const SEPARATOR: char = '\n';
 
+/// What separates the parts of one entry ([`Column::push_lower_parts`]): whitespace, which
+/// no query word holds.
+pub(crate) const PART_SEPARATOR: char = '\t';
+
 impl Column {
     pub(crate) fn with_capacity(entries: usize, bytes: usize) -> Self {
         Self {
@@ -38,6 +42,29 @@ impl Column {
                     .chars()
                     .map(|c| if c == SEPARATOR { ' ' } else { c }),
             );
+        }
+        self.text.push(SEPARATOR);
+    }
+
+    /// Appends `parts` lower-cased as one entry, each separated from the next by
+    /// [`PART_SEPARATOR`]. Whitespace inside a part becomes a space, so a query word
+    /// (which holds no whitespace) matches inside one part only.
+    pub(crate) fn push_lower_parts(&mut self, parts: &[String]) {
+        self.starts
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                self.text.push(PART_SEPARATOR);
+            }
+            let clean = |c: char| if c.is_whitespace() { ' ' } else { c };
+            if part.is_ascii() {
+                self.text.extend(
+                    part.bytes()
+                        .map(|b| clean(char::from(b.to_ascii_lowercase()))),
+                );
+            } else {
+                self.text.extend(part.to_lowercase().chars().map(clean));
+            }
         }
         self.text.push(SEPARATOR);
     }
@@ -109,5 +136,16 @@ mod tests {
         assert_eq!(c.entry_at(8), 1);
         assert_eq!(c.entry_at(9), 2);
         assert_eq!(c.entry_at(c.text().len() - 1), 3);
+    }
+
+    #[test]
+    fn parts_are_kept_apart_by_whitespace() {
+        let mut c = Column::with_capacity(3, 32);
+        c.push_lower_parts(&["Java-Runtime".into(), "sh\tx".into(), "É\nb".into()]);
+        c.push_lower_parts(&[]);
+        c.push_lower("next");
+        assert_eq!(c.get(0), "java-runtime\tsh x\té b");
+        assert_eq!(c.get(1), "");
+        assert_eq!(c.get(2), "next");
     }
 }

@@ -2,6 +2,7 @@
 //! most names first, and a lower bound of nucleo's score that settles most of the rest when
 //! only whether a name matches counts, not its score.
 
+use memchr::memmem;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::cell::RefCell;
@@ -13,6 +14,11 @@ thread_local! {
 
 /// nucleo fuzzy matching of one query against many names, with a floor that keeps scattered
 /// single-letter matches out: at least half of the points a contiguous match would get.
+///
+/// Tight (for a query found literally somewhere): a name must hold more than half of the
+/// query contiguously, and the whole query in order skipping at most one character per six
+/// of the query ([`tight_span`]: none for queries up to six characters, which then have no
+/// fuzzy matches); and the floor is [`TIGHT_FLOOR_PERCENT`] of a contiguous match's points.
 pub(crate) struct FuzzyScorer {
     atom: Atom,
     /// Taken from [`SPARE_MATCHER`] when the first name gets past the subsequence test,
@@ -23,6 +29,91 @@ pub(crate) struct FuzzyScorer {
     /// The query's bytes followed by [`END`] when it is ASCII and shorter than
     /// [`NEEDLE_MAX`] (the subsequence test applies).
     needle: Option<Needle>,
+    /// When tight: the pieces of the query one of which a name must contain (every run of
+    /// more than half of its characters); an empty list when no name can be tight.
+    runs: Option<Vec<memmem::Finder<'static>>>,
+    /// The query's characters, for [`tight_span`].
+    chars: Vec<char>,
+}
+
+/// The floor of a tight fuzzy match, in percent of the points of a contiguous match.
+pub(crate) const TIGHT_FLOOR_PERCENT: u16 = 75;
+
+/// True when `query`'s characters occur in order in `name` within a stretch of at most
+/// `query.len() + (query.len() - 1) / 6` characters: a tight match skips at most one
+/// character per six of the query (`rip-grep` for `ripgrep`, not `node-jsbn` for `nodejs`).
+pub(crate) fn tight_span(query: &[char], name: &str) -> bool {
+    if name.is_ascii() && query.iter().all(char::is_ascii) {
+        // Byte for byte, without collecting the name's characters.
+        let query: Vec<u8> = query.iter().map(|&c| c as u8).collect();
+        return span_within(&query, name.as_bytes());
+    }
+    let name: Vec<char> = name.chars().collect();
+    span_within(query, &name)
+}
+
+/// How many characters longer than an `n`-character query a tight match may be.
+fn tight_slack(n: usize) -> usize {
+    n.saturating_sub(1) / 6
+}
+
+/// [`tight_span`] over characters or bytes.
+fn span_within<T: PartialEq + Copy>(query: &[T], name: &[T]) -> bool {
+    let Some(&last) = query.last() else {
+        return true;
+    };
+    let allowed = query.len() + tight_slack(query.len());
+    // Each end of an in-order match, then the latest start for that end.
+    let mut from = 0;
+    while from < name.len() {
+        let mut k = 0;
+        let mut end = None;
+        for (i, &c) in name.iter().enumerate().skip(from) {
+            if c == query[k] {
+                k += 1;
+                if k == query.len() {
+                    end = Some(i);
+                    break;
+                }
+            }
+        }
+        let Some(end) = end else {
+            return false;
+        };
+        debug_assert!(name[end] == last);
+        let mut k = query.len();
+        let mut start = end;
+        for i in (from..=end).rev() {
+            if name[i] == query[k - 1] {
+                k -= 1;
+                if k == 0 {
+                    start = i;
+                    break;
+                }
+            }
+        }
+        if end - start < allowed {
+            return true;
+        }
+        from = start + 1;
+    }
+    false
+}
+
+/// The pieces of `text` a tight fuzzy match must contain one of: every run of more than
+/// half of its characters.
+pub(crate) fn tight_runs(text: &str) -> Vec<String> {
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    let chars = bounds.len() - 1;
+    let run = chars / 2 + 1;
+    (0..=chars - run)
+        .filter_map(|i| text.get(bounds[i]..bounds[i + run]))
+        .map(str::to_string)
+        .collect()
 }
 
 /// nucleo tuned for package names: matches near the start of a name score higher (people
@@ -37,7 +128,7 @@ fn matcher_config() -> Config {
 const POINTS_PER_CHAR: u16 = 16;
 
 impl FuzzyScorer {
-    pub(crate) fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str, tight: bool) -> Self {
         let atom = Atom::new(
             text,
             CaseMatching::Ignore,
@@ -46,13 +137,42 @@ impl FuzzyScorer {
             false,
         );
         let chars = u16::try_from(text.chars().count()).unwrap_or(u16::MAX);
+        let contiguous = u32::from(chars) * u32::from(POINTS_PER_CHAR);
+        let floor = if tight {
+            contiguous * u32::from(TIGHT_FLOOR_PERCENT) / 100
+        } else {
+            contiguous / 2
+        };
+        let runs = tight.then(|| {
+            tight_runs(text)
+                .iter()
+                .map(|r| memmem::Finder::new(r.as_bytes()).into_owned())
+                .collect()
+        });
         Self {
             atom,
             matcher: None,
             buf: Vec::new(),
-            floor: chars.saturating_mul(POINTS_PER_CHAR) / 2,
+            floor: u16::try_from(floor).unwrap_or(u16::MAX),
             needle: Needle::new(text),
+            runs,
+            chars: text.chars().collect(),
         }
+    }
+
+    /// False when no name can be a match: a tight query of six characters or fewer matches
+    /// only names that hold it whole, which are name matches already.
+    pub(crate) fn possible(&self) -> bool {
+        self.runs.is_none() || tight_slack(self.chars.len()) > 0
+    }
+
+    /// False when the scorer is tight and `name` (lower-cased) is not: it holds none of the
+    /// query's runs, or not the whole query in a short enough stretch.
+    fn holds_a_run(&self, name: &[u8]) -> bool {
+        self.runs.as_ref().is_none_or(|runs| {
+            runs.iter().any(|r| r.find(name).is_some())
+                && std::str::from_utf8(name).is_ok_and(|name| tight_span(&self.chars, name))
+        })
     }
 
     /// The score of `name` (lower-cased), when it reaches the floor.
@@ -66,6 +186,7 @@ impl FuzzyScorer {
             .needle
             .as_ref()
             .is_some_and(|n| n.rules_out(name.as_bytes()))
+            || !self.holds_a_run(name.as_bytes())
         {
             return None;
         }
@@ -78,14 +199,14 @@ impl FuzzyScorer {
     pub(crate) fn passes(&mut self, name: &str) -> bool {
         if let Some(needle) = &self.needle {
             let bytes = name.as_bytes();
-            if needle.rules_out(bytes) {
+            if needle.rules_out(bytes) || !self.holds_a_run(bytes) {
                 return false;
             }
             if needle.score_bound(bytes).is_some_and(|b| b >= self.floor) {
                 return true;
             }
         }
-        self.nucleo(name).is_some()
+        self.holds_a_run(name.as_bytes()) && self.nucleo(name).is_some()
     }
 
     fn nucleo(&mut self, name: &str) -> Option<u32> {
@@ -332,8 +453,12 @@ mod tests {
 
         /// `passes` and `score` agree.
         #[test]
-        fn passes_agrees_with_score(needle in "[ab1.-]{1,6}", name in "[ab1.cé-]{0,30}") {
-            let mut scorer = FuzzyScorer::new(&needle);
+        fn passes_agrees_with_score(
+            needle in "[ab1.-]{1,6}",
+            name in "[ab1.cé-]{0,30}",
+            tight in proptest::bool::ANY,
+        ) {
+            let mut scorer = FuzzyScorer::new(&needle, tight);
             let score = scorer.score(&name);
             proptest::prop_assert_eq!(scorer.passes(&name), score.is_some());
         }
@@ -341,11 +466,57 @@ mod tests {
 
     #[test]
     fn gate_agrees_with_nucleo() {
-        let mut scorer = FuzzyScorer::new("frfx");
+        let mut scorer = FuzzyScorer::new("frfx", false);
         assert!(scorer.score("firefox").is_some());
         assert_eq!(scorer.score("xfrf"), None);
         // Non-ASCII names still go to nucleo, which normalizes `é` to `e`.
-        let mut scorer = FuzzyScorer::new("ef");
+        let mut scorer = FuzzyScorer::new("ef", false);
         assert!(scorer.score("éf").is_some());
+    }
+
+    #[test]
+    fn spans() {
+        let q = |s: &str| s.chars().collect::<Vec<char>>();
+        assert!(tight_span(&q("tmux"), "tmux"));
+        assert!(!tight_span(&q("tmux"), "tmu-x"));
+        assert!(!tight_span(&q("tmux"), "tinymux"));
+        // The second, shorter occurrence counts.
+        assert!(tight_span(&q("tmux"), "t-m-u-x-tmux"));
+        assert!(tight_span(&q("ripgrep"), "rip-grep"));
+        assert!(!tight_span(&q("ripgrep"), "rip--grep"));
+        assert!(!tight_span(&q("nodejs"), "node-jsbn"));
+        assert!(tight_span(&q("abcdefghijklm"), "abc-defghi-jklm"));
+        assert!(!tight_span(&q("abc"), "ab"));
+        assert!(tight_span(&q("éèàùéèà"), "éèxàùéèà"));
+    }
+
+    #[test]
+    fn tight_matches_hold_most_of_the_query_contiguously() {
+        assert_eq!(tight_runs("tmux"), ["tmu", "mux"]);
+        assert_eq!(tight_runs("ripgrep"), ["ripg", "ipgr", "pgre", "grep"]);
+        assert_eq!(tight_runs("vim"), ["vi", "im"]);
+        assert_eq!(tight_runs("éééé"), ["ééé", "ééé"]);
+        let mut loose = FuzzyScorer::new("ripgrep", false);
+        let mut tight = FuzzyScorer::new("ripgrep", true);
+        // Scattered letters: loose only.
+        let scattered = "redmine-plugin-redhopper";
+        assert!(loose.score("rxixpxgxrxexp").is_some() || loose.score(scattered).is_none());
+        assert_eq!(tight.score(scattered), None);
+        assert!(!tight.passes(scattered));
+        // Most of the query in one piece, the rest close by: tight too.
+        assert!(tight.score("rip-grep").is_some());
+        assert!(tight.passes("rip-grep"));
+        // Scattered over too long a stretch: loose only.
+        assert!(FuzzyScorer::new("bash", false)
+            .score("r-base-html")
+            .is_some());
+        assert_eq!(FuzzyScorer::new("bash", true).score("r-base-html"), None);
+        assert!(FuzzyScorer::new("htop", false).score("hatop").is_some());
+        assert_eq!(FuzzyScorer::new("htop", true).score("hatop"), None);
+        // Short queries have no tight fuzzy matches at all.
+        let mut vim = FuzzyScorer::new("vim", true);
+        assert_eq!(vim.score("vi-m"), None);
+        assert!(FuzzyScorer::new("frfx", false).score("firefox").is_some());
+        assert_eq!(FuzzyScorer::new("frfx", true).score("firefox"), None);
     }
 }

@@ -15,16 +15,19 @@ use super::column::Column;
 use super::fuzzy::FuzzyScorer;
 use super::trigram::{Candidates, Trigrams};
 
-/// Every package, prepared for repeated queries: lower-cased names and descriptions stored
-/// contiguously, trigram postings over both, the character sets of the names (bit-sliced),
-/// and each repository's rank. The name lookup table is built on first use of [`Index::get`].
+/// Every package, prepared for repeated queries: lower-cased names, descriptions and
+/// provided names stored contiguously, trigram postings over each, the character sets of
+/// the names (bit-sliced), and each repository's rank. The name lookup table is built on first use of [`Index::get`].
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     packages: Vec<PackageSummary>,
     names: Column,
     descriptions: Column,
+    /// Each package's provided names, separated by a tab.
+    provides: Column,
     name_trigrams: Trigrams,
     description_trigrams: Trigrams,
+    provides_trigrams: Trigrams,
     classes: ClassRows,
     repo_rank: Vec<u32>,
     by_name: OnceLock<HashMap<String, usize>>,
@@ -42,9 +45,10 @@ fn kind_at(candidates: &[Candidate], n: usize) -> Option<MatchKind> {
         MatchKind::WordBoundary => 2,
         MatchKind::Substring => 3,
         MatchKind::Fuzzy => 4,
-        MatchKind::Description => 5,
+        MatchKind::Provides => 5,
+        MatchKind::Description => 6,
     };
-    let mut counts = [0usize; 6];
+    let mut counts = [0usize; 7];
     for c in candidates {
         counts[index(c.kind)] += 1;
     }
@@ -55,6 +59,7 @@ fn kind_at(candidates: &[Candidate], n: usize) -> Option<MatchKind> {
         MatchKind::WordBoundary,
         MatchKind::Substring,
         MatchKind::Fuzzy,
+        MatchKind::Provides,
         MatchKind::Description,
     ]
     .into_iter()
@@ -82,20 +87,29 @@ impl Index {
         }
         let name_bytes = packages.iter().map(|p| p.name.len()).sum();
         let desc_bytes = packages.iter().map(|p| p.description.len()).sum();
+        let provides_bytes = packages
+            .iter()
+            .flat_map(|p| &p.provides)
+            .map(|p| p.len() + 1)
+            .sum();
         let mut names = Column::with_capacity(packages.len(), name_bytes);
         let mut descriptions = Column::with_capacity(packages.len(), desc_bytes);
+        let mut provides = Column::with_capacity(packages.len(), provides_bytes);
         let mut classes = ClassRows::new(packages.len());
         for (i, p) in packages.iter().enumerate() {
             names.push_lower(&p.name);
             descriptions.push_lower(&p.description);
+            provides.push_lower_parts(&p.provides);
             classes.add(i, names.get(i));
         }
         Self {
             name_trigrams: Trigrams::new(&names),
             description_trigrams: Trigrams::new(&descriptions),
+            provides_trigrams: Trigrams::new(&provides),
             packages,
             names,
             descriptions,
+            provides,
             classes,
             repo_rank,
             by_name: OnceLock::new(),
@@ -117,8 +131,10 @@ impl Index {
     pub fn search_bytes(&self) -> usize {
         self.names.heap_bytes()
             + self.descriptions.heap_bytes()
+            + self.provides.heap_bytes()
             + self.name_trigrams.heap_bytes()
             + self.description_trigrams.heap_bytes()
+            + self.provides_trigrams.heap_bytes()
             + self.classes.heap_bytes()
             + self.repo_rank.capacity() * std::mem::size_of::<u32>()
     }
@@ -128,7 +144,8 @@ impl Index {
         &self.packages
     }
 
-    /// The package named exactly `name`.
+    /// The package named exactly `name` (the first, in the backend's order, when several
+    /// repositories have it).
     pub fn get(&self, name: &str) -> Option<&PackageSummary> {
         let by_name = self.by_name.get_or_init(|| {
             let mut map = HashMap::with_capacity(self.packages.len());
@@ -182,11 +199,24 @@ impl Index {
             }
         }
         if words.len() == 1 {
-            let mut fuzzy = FuzzyScorer::new(&text);
+            let in_provides =
+                self.entries_containing(&self.provides, &self.provides_trigrams, &text);
+            let in_descriptions =
+                self.entries_containing(&self.descriptions, &self.description_trigrams, &text);
+            // A query found as it is (in a name, a provided name or a description) gets
+            // only tight fuzzy matches besides; one found nowhere gets the loose ones too.
+            let literal = !candidates.is_empty()
+                || in_provides.iter().any(|&i| keep(i))
+                || in_descriptions.iter().any(|&i| keep(i));
+            let mut fuzzy = FuzzyScorer::new(&text, literal);
             // With `limit` name matches already, which all rank higher, no fuzzy match can
             // be shown: only whether a name is one counts (for the total), not its score.
             let scores_matter = candidates.len() < limit;
-            let covering = self.classes.covering(&text);
+            let covering = if fuzzy.possible() {
+                self.classes.covering(&text)
+            } else {
+                Bits::new(0)
+            };
             for w in 0..covering.word_count() {
                 let mut bits = covering.word(w) & !matched.word(w);
                 while bits != 0 {
@@ -211,8 +241,16 @@ impl Index {
                     }
                 }
             }
-            let in_descriptions =
-                self.entries_containing(&self.descriptions, &self.description_trigrams, &text);
+            for idx in in_provides {
+                if !matched.contains(idx) && keep(idx) {
+                    matched.insert(idx);
+                    candidates.push(Candidate {
+                        idx,
+                        kind: MatchKind::Provides,
+                        score: 0,
+                    });
+                }
+            }
             for idx in in_descriptions {
                 if !matched.contains(idx) && keep(idx) {
                     matched.insert(idx);
@@ -224,8 +262,8 @@ impl Index {
                 }
             }
         } else if let Some(allowed) = &allowed {
-            // Every allowed package not matched by name has the words in its description
-            // (at least partly): all were found in one or the other.
+            // Every allowed package not matched by name has the words in its description or
+            // its provided names (at least partly): all were found in one or the other.
             for w in 0..allowed.word_count() {
                 let mut bits = allowed.word(w) & !matched.word(w);
                 while bits != 0 {
@@ -342,7 +380,7 @@ impl Index {
         out
     }
 
-    /// Which packages contain every word in their name or description.
+    /// Which packages contain every word in their name, description or provided names.
     fn entries_with_all(&self, words: &[String]) -> Bits {
         let n = self.packages.len();
         let mut all: Option<Bits> = None;
@@ -351,6 +389,7 @@ impl Index {
             for (column, trigrams) in [
                 (&self.names, &self.name_trigrams),
                 (&self.descriptions, &self.description_trigrams),
+                (&self.provides, &self.provides_trigrams),
             ] {
                 for idx in self.entries_containing(column, trigrams, word) {
                     either.insert(idx);

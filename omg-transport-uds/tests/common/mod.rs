@@ -157,6 +157,7 @@ impl Handler for TestHandler {
                         repository: "main".into(),
                         architecture: "amd64".into(),
                         installed: None,
+                        provides: Vec::new(),
                     })
                     .collect(),
             ),
