@@ -15,13 +15,8 @@ const ACTIVATOR: &str = "/usr/bin/systemd-socket-activate";
 #[test]
 fn serves_the_socket_passed_by_systemd() {
     if !Path::new(ACTIVATOR).exists() {
-        // CI installs systemd (scripts/debian-packages.txt): there, a missing activator fails.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{ACTIVATOR} is not installed (package systemd)"
-        );
-        eprintln!("skipped: {ACTIVATOR} is not installed (package systemd)");
-        return;
+        // CI installs systemd (scripts/debian-packages.txt).
+        return omg_testkit::skip(&format!("{ACTIVATOR} is not installed (package systemd)"));
     }
     let fx = Fixture::new();
     let socket = fx.dir.path().join("activated.sock");

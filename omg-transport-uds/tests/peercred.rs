@@ -43,8 +43,7 @@ fn child_client_mode() {
 
 #[test]
 fn another_uid_is_refused_and_our_own_accepted() {
-    if current_uid() != 0 {
-        eprintln!("note: not running as root, cannot start a process of another uid; skipped");
+    if !omg_testkit::require_root("cannot start a process of another uid") {
         return;
     }
     // The socket must be reachable by uid 65534 so that the daemon, not the file system,
@@ -75,11 +74,7 @@ fn another_uid_is_refused_and_our_own_accepted() {
     let output = match output {
         Ok(o) => o,
         Err(e) => {
-            eprintln!(
-                "note: cannot run {} as uid 65534 ({e}); skipped",
-                exe.display()
-            );
-            return;
+            return omg_testkit::skip(&format!("cannot run {} as uid 65534 ({e})", exe.display()));
         }
     };
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -89,8 +84,7 @@ fn another_uid_is_refused_and_our_own_accepted() {
     else {
         let stderr = String::from_utf8_lossy(&output.stderr);
         if stderr.contains("Permission denied") {
-            eprintln!("note: uid 65534 cannot run the test binary; skipped ({stderr})");
-            return;
+            return omg_testkit::skip(&format!("uid 65534 cannot run the test binary ({stderr})"));
         }
         panic!("the child printed no outcome: {stdout}\n{stderr}");
     };

@@ -74,12 +74,10 @@ pub fn omgd_bin() -> Option<PathBuf> {
     if path.is_file() {
         return Some(path);
     }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{} is missing: build the workspace (cargo test --workspace)",
+    omg_testkit::skip(&format!(
+        "{} is not built (cargo test --workspace builds it)",
         path.display()
-    );
-    eprintln!("note: {} not built; daemon tests skipped", path.display());
+    ));
     None
 }
 
@@ -119,7 +117,8 @@ pub fn isolate(cmd: &mut Command) -> &mut Command {
         .env("XDG_RUNTIME_DIR", "/nonexistent/omg-tests/run")
 }
 
-/// `program args...`'s stdout when it exists and succeeds, `None` when it is not installed.
+/// `program args...`'s stdout when it exists and succeeds, `None` (a skip: a failure under
+/// CI) when it is not installed.
 pub fn tool_stdout(program: &str, args: &[&str]) -> Option<String> {
     match Command::new(program).args(args).output() {
         Ok(out) => {
@@ -130,7 +129,10 @@ pub fn tool_stdout(program: &str, args: &[&str]) -> Option<String> {
             );
             Some(String::from_utf8(out.stdout).expect("UTF-8 output"))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            omg_testkit::skip(&format!("{program} is not installed"));
+            None
+        }
         Err(e) => panic!("cannot run {program}: {e}"),
     }
 }
@@ -138,17 +140,5 @@ pub fn tool_stdout(program: &str, args: &[&str]) -> Option<String> {
 /// `program`'s path on `PATH`. Missing: a failure under CI (scripts/debian-packages.txt
 /// installs it), else `None` with a note.
 pub fn tool_path(program: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(program))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{program} is not installed (CI=true requires it)"
-        );
-        eprintln!("note: {program} is not installed; its checks are skipped");
-    }
-    found
+    omg_testkit::require_tool(program)
 }

@@ -1,0 +1,74 @@
+//! Test support shared by omg's crates; a dev-dependency only, never published.
+//!
+//! A test that needs a tool or a privilege the machine lacks may skip its check on a
+//! developer's machine, with a note, but never under CI (`CI` set): there a skip would
+//! let a suite go green without having tested anything, so it fails instead.
+
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+
+/// True when running under CI (the `CI` variable is set, as CI services and `.ci/run` do).
+pub fn under_ci() -> bool {
+    std::env::var_os("CI").is_some()
+}
+
+/// Skips a check for `why` (what is missing): a note on stderr on a developer's machine; a
+/// panic, failing the test, under CI. The caller returns right after.
+///
+/// ```
+/// # fn have_tool() -> bool { true }
+/// if !have_tool() {
+///     return omg_testkit::skip("pacman is not installed");
+/// }
+/// ```
+#[track_caller]
+pub fn skip(why: &str) {
+    assert!(
+        !under_ci(),
+        "a check was skipped under CI ({why}): CI must provide what every test needs \
+         (scripts/debian-packages.txt, running as root)"
+    );
+    eprintln!("note: skipped: {why}");
+}
+
+/// True when this process runs as root; otherwise [`skip`]s with `why_root`.
+#[track_caller]
+pub fn require_root(why_root: &str) -> bool {
+    let root = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|v| v.split_whitespace().nth(1).map(|e| e == "0"))
+        })
+        .unwrap_or(false);
+    if !root {
+        skip(&format!("not root, and {why_root}"));
+    }
+    root
+}
+
+/// `program` on `PATH`; otherwise `None` after [`skip`]ping.
+#[track_caller]
+pub fn require_tool(program: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        skip(&format!("{program} is not installed"));
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tool_on_path_is_found() {
+        assert!(require_tool("sh").is_some());
+    }
+}
