@@ -297,7 +297,9 @@ fn every_command_s_json_is_documented() {
     root.publish_to_server(
         "core",
         &[
-            pkg("app", "1.1-1").depends(["lib"]),
+            pkg("app", "1.1-1")
+                .depends(["lib"])
+                .provides(["application"]),
             pkg("lib", "1.0-1"),
             pkg("tool", "2.0-1"),
         ],
@@ -358,6 +360,27 @@ fn every_command_s_json_is_documented() {
         let r = run(args);
         r.expect_code(0);
         c.documents(&args.join(" "), &r, ty);
+    }
+    // files, owns and mark, where this omg has them.
+    if run(&["files", "--help"]).code == Some(0) {
+        let lib_file = root
+            .root()
+            .join("usr/share/lib/1.0-1")
+            .display()
+            .to_string();
+        let more: &[(&[&str], &str)] = &[
+            (&["files", "lib"], "array of PackageFiles"),
+            (&["owns", lib_file.as_str()], "array of Owner"),
+            (
+                &["mark", "--explicit", "lib", "--dry-run"],
+                "array of ReasonChange",
+            ),
+        ];
+        for (args, ty) in more {
+            let r = run(args);
+            r.expect_code(0);
+            c.documents(&args.join(" "), &r, ty);
+        }
     }
     // The history has a success and a failure.
     let history = run(&["history"]).json();

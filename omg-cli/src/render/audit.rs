@@ -136,10 +136,11 @@ pub fn audit(out: &Output, report: &AuditReport) -> String {
                 })
                 .collect(),
         };
-        // The ids wrap under their column; a pipe gets tab-separated fields.
+        // The fix and the ids wrap under their columns; a pipe gets tab-separated fields.
         let layout = Layout {
             last: Fit::Wrap,
             piped: Piped::Tabs,
+            wrapped: &[4],
         };
         text.push_str(&table.render_with(out.width, layout, |h| out.paint(Style::Dim, h)));
     }

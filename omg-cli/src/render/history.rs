@@ -48,6 +48,7 @@ pub fn history(out: &Output, entries: &[HistoryEntry]) -> String {
         Layout {
             last: Fit::Wrap,
             piped: Piped::Tabs,
+            wrapped: &[],
         },
         |h| out.paint(Style::Bold, h),
     )

@@ -83,6 +83,9 @@ pub(super) enum Piped {
 pub(super) struct Layout {
     pub(super) last: Fit,
     pub(super) piped: Piped,
+    /// Columns before the last whose text wraps within the column on a terminal (prose,
+    /// like the audit's fix), by index; other cells stay whole.
+    pub(super) wrapped: &'static [usize],
 }
 
 impl Default for Layout {
@@ -90,6 +93,7 @@ impl Default for Layout {
         Layout {
             last: Fit::Cut,
             piped: Piped::Aligned,
+            wrapped: &[],
         }
     }
 }
@@ -148,9 +152,11 @@ impl Table<'_> {
         let header: Vec<Cell> = self.header.iter().map(|h| Cell::plain(*h)).collect();
         let lines = Lines {
             offsets: &offsets,
+            widths: &widths,
             total: width,
             last_width,
             fit: layout.last,
+            wrapped: layout.wrapped,
         };
         lines.row(&mut out, &header, Some(&header_style));
         for row in &self.rows {
@@ -198,10 +204,12 @@ fn fit(header: &[&str], widths: &mut [usize], total: usize) -> usize {
 /// Writes rows at fixed column offsets.
 struct Lines<'o> {
     offsets: &'o [usize],
+    widths: &'o [usize],
     /// The terminal's width, if any.
     total: Option<usize>,
     last_width: Option<usize>,
     fit: Fit,
+    wrapped: &'static [usize],
 }
 
 impl Lines<'_> {
@@ -216,6 +224,7 @@ impl Lines<'_> {
                     Fit::Cut => vec![cut(&cell.text, w)],
                     Fit::Wrap => wrap(&cell.text, w),
                 },
+                Some(_) if self.wrapped.contains(&i) => wrap(&cell.text, self.widths[i]),
                 _ => vec![Cow::Borrowed(cell.text.as_ref())],
             })
             .collect();
@@ -364,6 +373,7 @@ mod tests {
         let layout = Layout {
             last: Fit::Cut,
             piped: Piped::Tabs,
+            wrapped: &[],
         };
         assert_eq!(
             table().render_with(None, layout, |s| s.to_string()),
@@ -392,6 +402,7 @@ mod tests {
         let layout = Layout {
             last: Fit::Wrap,
             piped: Piped::Aligned,
+            wrapped: &[],
         };
         let text = t.render_with(Some(40), layout, |s| s.to_string());
         for line in text.lines() {
@@ -413,6 +424,30 @@ mod tests {
         for id in ["CVE-2024-0001", "CVE-2024-0002", "CVE-2024-0003"] {
             assert!(text.contains(id), "{text}");
         }
+    }
+
+    #[test]
+    fn prose_columns_wrap_within_themselves() {
+        let t = Table {
+            header: vec!["PACKAGE", "FIX", "IDS"],
+            rows: vec![vec![
+                Cell::plain("bash"),
+                Cell::plain("fixed in 5.2.15-3, not yet in your repositories"),
+                Cell::plain("CVE-2099-0001"),
+            ]],
+        };
+        let layout = Layout {
+            last: Fit::Wrap,
+            piped: Piped::Aligned,
+            wrapped: &[1],
+        };
+        let text = t.render_with(Some(50), layout, |s| s.to_string());
+        assert_eq!(
+            text,
+            "PACKAGE  FIX                         IDS\n\
+             bash     fixed in 5.2.15-3, not yet  CVE-2099-0001\n\
+             \x20        in your repositories\n"
+        );
     }
 
     #[test]
