@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use omg_ports::{
-    BackendInfo, DependencyNode, Fingerprint, InstalledSource, Package, PackageBackend,
-    PackageSummary, Plan, ProgressSink, Result, Transaction, TransactionOutcome, VersionScheme,
+    BackendInfo, DependencyNode, Fingerprint, InstallReason, InstalledSource, Owner, Package,
+    PackageBackend, PackageFiles, PackageSummary, Plan, ProgressSink, ReasonChange, Result,
+    Transaction, TransactionOutcome, VersionScheme,
 };
 
 use crate::config::{AlpmConfig, Resolved};
@@ -152,5 +153,32 @@ impl PackageBackend for AlpmBackend {
 
     async fn dependency_graph(&self) -> Result<Vec<DependencyNode>> {
         self.worker.run(|s| s.dependency_graph()).await
+    }
+
+    /// Reads the local database only (works with a damaged sync database, like pacman -Ql).
+    async fn files(&self, name: &str) -> Result<Option<PackageFiles>> {
+        let name = name.to_string();
+        self.worker.run_even_damaged(move |s| s.files(&name)).await
+    }
+
+    async fn owners(&self, path: &str) -> Result<Vec<Owner>> {
+        let path = path.to_string();
+        self.worker
+            .run_even_damaged(move |s| s.owners(&path))
+            .await?
+    }
+
+    /// Like `pacman -D`: one transaction (holding `db.lck`, waited for like a commit's)
+    /// records the new reasons in the local database.
+    async fn set_reason(
+        &self,
+        names: &[String],
+        reason: InstallReason,
+        dry_run: bool,
+    ) -> Result<Vec<ReasonChange>> {
+        let names = names.to_vec();
+        self.worker
+            .run_even_damaged(move |s| s.set_reason(&names, reason, dry_run))
+            .await?
     }
 }

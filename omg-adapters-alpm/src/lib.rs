@@ -77,6 +77,7 @@
 mod backend;
 mod config;
 mod convert;
+mod files;
 mod fingerprint;
 mod graph;
 mod health;

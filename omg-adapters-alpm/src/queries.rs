@@ -66,17 +66,35 @@ impl Session {
     }
 
     /// The full record of exactly `name`: from the first sync database that has it, else
-    /// from the local database.
+    /// from the local database. `repo/name` takes it from that sync database only (`local/name`
+    /// from the local database), like `pacman -Si repo/name`.
     pub fn package(&self, name: &str) -> Result<Option<Package>> {
         if name.is_empty() || name.contains('\0') {
             return Ok(None);
         }
         let dbs = self.sync_dbs()?;
-        let local = self.alpm.localdb().pkg(name).ok();
-        let installed = local.map(|l| convert::installed(l));
-        Ok(match first_sync(&dbs, name) {
-            Some((db, pkg)) => Some(convert::full(pkg, db.name(), installed)),
-            None => local.map(|l| convert::full(l, LOCAL, installed)),
+        let (repo, name) = match name.split_once('/') {
+            Some((repo, name)) => (Some(repo), name),
+            None => (None, name),
+        };
+        if name.is_empty() || name.contains('/') {
+            return Ok(None);
+        }
+        let local: Option<&alpm::Pkg> = self.alpm.localdb().pkg(name).ok().map(|p| p.as_ref());
+        let found = match repo {
+            None => first_sync(&dbs, name),
+            Some(LOCAL) => None,
+            Some(repo) => dbs
+                .iter()
+                .find(|db| db.name() == repo)
+                .and_then(|db| db.pkg(name).ok().map(|p| (*db, p))),
+        };
+        Ok(match (found, repo) {
+            (Some((db, pkg)), _) => Some(convert::full(pkg, db.name(), local, self.alpm.localdb())),
+            (None, None | Some(LOCAL)) => {
+                local.map(|l| convert::full(l, LOCAL, Some(l), self.alpm.localdb()))
+            }
+            (None, Some(_)) => None,
         })
     }
 

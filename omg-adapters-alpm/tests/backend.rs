@@ -8,8 +8,8 @@ use std::sync::Arc;
 use common::{lines, pacman, world};
 use omg_adapters_alpm::{AlpmBackend, AlpmConfig};
 use omg_ports::{
-    BackendInfo, Error, InstallReason, Installed, Package, PackageBackend, Transaction,
-    VersionScheme,
+    BackendInfo, Error, InstallReason, Installed, Package, PackageBackend, RelationKind,
+    Transaction, VersionScheme,
 };
 
 fn open(w: &common::World) -> AlpmBackend {
@@ -131,7 +131,15 @@ async fn package_gives_the_full_record_from_the_first_repository() {
     let b = open(&w);
     let editor = b.package("editor").await.unwrap().unwrap();
     assert_eq!(
-        editor,
+        Package {
+            relations: Default::default(),
+            groups: None,
+            packager: None,
+            build_date: None,
+            validated_by: None,
+            install_script: None,
+            ..editor.clone()
+        },
         Package {
             name: "editor".into(),
             version: "2.0-1".into(),
@@ -141,18 +149,39 @@ async fn package_gives_the_full_record_from_the_first_repository() {
             download_size: Some(123_456),
             installed_size: Some(654_321),
             url: Some("https://editor.example".into()),
-            licenses: vec!["GPL-3.0-or-later".into(), "custom:editor".into()],
-            depends: vec!["libfoo>=1.0".into(), "virtual-thing".into(), "glibc".into()],
-            optdepends: vec!["optional-lib: for extra powers".into(), "shared".into()],
-            provides: vec!["text-editor=2.0".into()],
-            conflicts: vec!["old-editor<2".into()],
-            replaces: vec!["ancient-editor".into()],
+            licenses: Some(vec!["GPL-3.0-or-later".into(), "custom:editor".into()]),
+            // Both are installed in this world (pacman -Qi's `[installed]`).
+            installed_optdepends: vec!["optional-lib: for extra powers".into(), "shared".into()],
             installed: Some(Installed {
                 version: "1.5-1".into(),
                 reason: InstallReason::Explicit,
                 date: Some(1_700_100_000),
             }),
+            ..Package::default()
         }
+    );
+    let relation = |kind| editor.relation(kind).to_vec();
+    assert_eq!(
+        relation(RelationKind::Depends),
+        ["libfoo>=1.0", "virtual-thing", "glibc"]
+    );
+    assert_eq!(
+        relation(RelationKind::OptDepends),
+        ["optional-lib: for extra powers", "shared"]
+    );
+    assert_eq!(relation(RelationKind::Provides), ["text-editor=2.0"]);
+    assert_eq!(relation(RelationKind::Conflicts), ["old-editor<2"]);
+    assert_eq!(relation(RelationKind::Replaces), ["ancient-editor"]);
+    // pacman's kinds are there even when empty; apt's never.
+    assert!(editor.relations.contains_key(&RelationKind::RequiredBy));
+    assert!(!editor.relations.contains_key(&RelationKind::Recommends));
+    assert_eq!(editor.groups, Some(vec![]));
+    assert_eq!(editor.build_date, Some(1_700_000_000));
+    assert_eq!(editor.install_script, Some(false));
+    assert_eq!(
+        editor.validated_by,
+        Some(vec![]),
+        "no checksum in this database"
     );
 
     let shared = b.package("shared").await.unwrap().unwrap();
@@ -163,18 +192,30 @@ async fn package_gives_the_full_record_from_the_first_repository() {
     assert_eq!(shared.description, "Shared, core copy");
 
     let lib = b.package("libfoo").await.unwrap().unwrap();
-    assert_eq!(lib.provides, ["libfoo.so=1-64"]);
+    assert_eq!(lib.relation(RelationKind::Provides), ["libfoo.so=1-64"]);
     assert_eq!(lib.installed.unwrap().reason, InstallReason::Dependency);
 
     let not_installed = b.package("comm-tool-007").await.unwrap().unwrap();
     assert_eq!(not_installed.repository, "community");
     assert_eq!(not_installed.installed, None);
     assert_eq!(not_installed.download_size, Some(1024));
-    assert_eq!(not_installed.depends, Vec::<String>::new());
+    assert!(not_installed.relation(RelationKind::Depends).is_empty());
+    assert!(!not_installed
+        .relations
+        .contains_key(&RelationKind::RequiredBy));
+    assert_eq!(not_installed.install_script, None);
 
     let glibc = b.package("glibc").await.unwrap().unwrap();
     assert_eq!(
-        glibc,
+        Package {
+            relations: Default::default(),
+            groups: None,
+            packager: None,
+            build_date: None,
+            validated_by: None,
+            install_script: None,
+            ..glibc
+        },
         Package {
             name: "glibc".into(),
             version: "2.40-1".into(),
@@ -184,7 +225,7 @@ async fn package_gives_the_full_record_from_the_first_repository() {
             download_size: None,
             installed_size: Some(4096),
             url: Some("https://example.org/glibc".into()),
-            licenses: vec!["MIT".into()],
+            licenses: Some(vec!["MIT".into()]),
             installed: Some(Installed {
                 version: "2.40-1".into(),
                 reason: InstallReason::Dependency,
@@ -205,11 +246,11 @@ async fn package_gives_the_full_record_from_the_first_repository() {
         };
         assert_eq!(field("Repository"), ["extra"]);
         assert_eq!(field("Version"), ["2.0-1"]);
-        assert_eq!(field("Depends On"), editor.depends);
-        assert_eq!(field("Provides"), editor.provides);
-        assert_eq!(field("Conflicts With"), editor.conflicts);
-        assert_eq!(field("Replaces"), editor.replaces);
-        assert_eq!(field("Licenses"), editor.licenses);
+        assert_eq!(field("Depends On"), relation(RelationKind::Depends));
+        assert_eq!(field("Provides"), relation(RelationKind::Provides));
+        assert_eq!(field("Conflicts With"), relation(RelationKind::Conflicts));
+        assert_eq!(field("Replaces"), relation(RelationKind::Replaces));
+        assert_eq!(Some(field("Licenses")), editor.licenses);
     }
 }
 

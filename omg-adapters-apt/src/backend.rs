@@ -14,6 +14,7 @@ use crate::config::{AptConfig, Paths};
 use crate::error::{gone, BACKEND};
 use crate::lists::{self, Descriptions, ListFile};
 use crate::query::{self, Entry, Filter};
+use crate::record;
 use crate::transaction::{self, Control, DEFAULT_LOCK_TIMEOUT};
 use crate::{fingerprint, graph, sources, worker};
 
@@ -222,16 +223,16 @@ impl PackageBackend for AptBackend {
         self.summaries(Filter::Installed).await
     }
 
-    /// The full record of `name` (`name` or `name:arch`) from one libapt record lookup:
-    /// relationships in apt's syntax (`Depends` includes `Pre-Depends`, `optdepends` is
-    /// `Recommends` then `Suggests`, `conflicts` is `Conflicts` then `Breaks`), sizes in
-    /// bytes, no licenses (apt has none). `None` for an unknown or purely virtual name.
+    /// The full record of `name` (`name`, `name:arch`, `name/release` or
+    /// `label/name`) from one libapt record lookup: each relationship field as itself in
+    /// apt's syntax, Section, Maintainer, Homepage, the long description, sizes in bytes and
+    /// the version table of `apt-cache policy`. `None` for an unknown or purely virtual name.
     async fn package(&self, name: &str) -> Result<Option<Package>> {
         let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
         let name = name.to_owned();
         worker::call(move |state| -> Result<Option<Package>> {
             let (cache, paths) = state.cache(&config, &cache_dir)?;
-            Ok(query::package(cache, paths, &name))
+            Ok(record::package(cache, paths, &name))
         })
         .await?
     }
@@ -361,6 +362,45 @@ impl PackageBackend for AptBackend {
         worker::call(move |state| -> Result<Vec<DependencyNode>> {
             let (cache, paths) = state.cache(&config, &cache_dir)?;
             Ok(graph::dependency_graph(cache, paths))
+        })
+        .await?
+    }
+
+    /// dpkg's list of the installed package's files (`info/<name>.list`), as `dpkg -L`.
+    async fn files(&self, name: &str) -> Result<Option<omg_ports::PackageFiles>> {
+        let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
+        let name = name.to_owned();
+        worker::call(move |state| -> Result<Option<omg_ports::PackageFiles>> {
+            let (cache, paths) = state.cache(&config, &cache_dir)?;
+            crate::files::files(cache, paths, &name)
+        })
+        .await?
+    }
+
+    /// The installed packages whose dpkg file list has exactly `path`, as `dpkg -S`.
+    async fn owners(&self, path: &str) -> Result<Vec<omg_ports::Owner>> {
+        let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
+        let path = path.to_owned();
+        worker::call(move |state| -> Result<Vec<omg_ports::Owner>> {
+            let (cache, paths) = state.cache(&config, &cache_dir)?;
+            crate::files::owners(cache, paths, &path)
+        })
+        .await?
+    }
+
+    /// `apt-mark auto/manual`: the marks set in a DepCache of its own and written to
+    /// `extended_states`.
+    async fn set_reason(
+        &self,
+        names: &[String],
+        reason: omg_ports::InstallReason,
+        dry_run: bool,
+    ) -> Result<Vec<omg_ports::ReasonChange>> {
+        let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
+        let names = names.to_vec();
+        worker::call(move |state| -> Result<Vec<omg_ports::ReasonChange>> {
+            let (cache, paths) = state.take_cache(&config, &cache_dir)?;
+            crate::files::set_reason(cache, &paths, &names, reason, dry_run)
         })
         .await?
     }

@@ -1,20 +1,19 @@
 //! Reads of an open libapt cache. Worker thread only: every function takes the `Cache`.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
-use omg_ports::{Installed, Package, PackageSummary};
+use omg_ports::{Installed, PackageSummary};
 use rust_apt::{Cache, PackageFile, Version};
 
 use crate::config::Paths;
-use crate::convert::{install_reason, relations, repository_label, summary_line, LOCAL};
+use crate::convert::{install_reason, repository_label, LOCAL};
 use crate::lists::{ListFile, ListKind};
 use crate::policy::{self, AutoMarks};
 
 /// libapt's `index_type` of a repository's `Packages` file.
 const PACKAGES_INDEX: &str = "Debian Package Index";
 /// libapt's `index_type` of dpkg's status file.
-const STATUS_INDEX: &str = "Debian dpkg status file";
+pub(crate) const STATUS_INDEX: &str = "Debian dpkg status file";
 /// libapt's `index_type` of a `Translation-*` file.
 const TRANSLATION_INDEX: &str = "Debian Translation Index";
 
@@ -238,79 +237,4 @@ fn installed_state(
         reason: install_reason(auto.is_auto(pkg)),
         date: None,
     }
-}
-
-/// The full record of `name` (`name` or `name:arch`), from one record lookup of its
-/// candidate version (the installed one when it has no candidate). `None` for a name the
-/// cache does not know or a purely virtual package.
-pub(crate) fn package(cache: &Cache, paths: &Paths, name: &str) -> Option<Package> {
-    let pkg = cache.get(name)?;
-    if !pkg.has_versions() {
-        return None;
-    }
-    let installed = pkg.installed();
-    let candidate = policy::candidate(&pkg, installed.as_ref());
-    let shown = candidate.as_ref().or(installed.as_ref())?;
-    let labels = labels(cache);
-
-    let mut fields: HashMap<&str, String> = HashMap::new();
-    let mut short = None;
-    if let Some(file) = shown.version_files().next() {
-        let record = file.lookup();
-        for field in [
-            "Pre-Depends",
-            "Depends",
-            "Recommends",
-            "Suggests",
-            "Provides",
-            "Conflicts",
-            "Breaks",
-            "Replaces",
-            "Homepage",
-        ] {
-            if let Some(value) = record.get_field(field.to_owned()) {
-                fields.insert(field, value);
-            }
-        }
-        short = record.short_desc();
-    }
-    let description = short
-        .filter(|s| !s.trim().is_empty())
-        .or_else(|| shown.summary())
-        .map(|s| summary_line(&s))
-        .unwrap_or_default();
-    let list = |names: &[&str]| -> Vec<String> {
-        names
-            .iter()
-            .filter_map(|n| fields.get(n))
-            .flat_map(|v| relations(v))
-            .collect()
-    };
-    let installed = installed.as_ref().map(|current| {
-        installed_state(
-            current,
-            &pkg,
-            &AutoMarks::new(cache, &paths.extended_states),
-        )
-    });
-    Some(Package {
-        name: pkg.fullname(true),
-        version: shown.version().to_owned(),
-        description,
-        repository: repository_of(shown, &labels),
-        architecture: shown.arch().to_owned(),
-        download_size: Some(shown.size()).filter(|s| *s > 0),
-        installed_size: Some(shown.installed_size()).filter(|s| *s > 0),
-        url: fields
-            .get("Homepage")
-            .map(|h| h.trim().to_owned())
-            .filter(|h| !h.is_empty()),
-        licenses: Vec::new(),
-        depends: list(&["Pre-Depends", "Depends"]),
-        optdepends: list(&["Recommends", "Suggests"]),
-        provides: list(&["Provides"]),
-        conflicts: list(&["Conflicts", "Breaks"]),
-        replaces: list(&["Replaces"]),
-        installed,
-    })
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::{dpkg_installed, paragraphs, run};
 use omg_adapters_apt::{AptBackend, AptConfig};
-use omg_ports::{InstallReason, PackageBackend, PackageSummary, VersionScheme};
+use omg_ports::{InstallReason, PackageBackend, PackageSummary, RelationKind, VersionScheme};
 
 fn host() -> AptBackend {
     AptBackend::open(AptConfig::host()).expect("the host's apt configuration loads")
@@ -210,13 +210,27 @@ async fn bash_record_matches_apt_cache_show() {
         p.get("Installed-Size")
             .map(|s| s.parse::<u64>().unwrap() * 1024)
     );
-    assert_eq!(bash.depends, split(&["Pre-Depends", "Depends"]));
-    assert_eq!(bash.optdepends, split(&["Recommends", "Suggests"]));
-    assert_eq!(bash.provides, split(&["Provides"]));
-    assert_eq!(bash.conflicts, split(&["Conflicts", "Breaks"]));
-    assert_eq!(bash.replaces, split(&["Replaces"]));
-    assert!(bash.licenses.is_empty());
-    assert!(!bash.depends.is_empty());
+    // Each relationship field as itself, present exactly when the record has it.
+    for (field, kind) in [
+        ("Pre-Depends", RelationKind::PreDepends),
+        ("Depends", RelationKind::Depends),
+        ("Recommends", RelationKind::Recommends),
+        ("Suggests", RelationKind::Suggests),
+        ("Enhances", RelationKind::Enhances),
+        ("Provides", RelationKind::Provides),
+        ("Conflicts", RelationKind::Conflicts),
+        ("Breaks", RelationKind::Breaks),
+        ("Replaces", RelationKind::Replaces),
+    ] {
+        assert_eq!(
+            bash.relations.get(&kind).cloned(),
+            p.get(field).map(|_| split(&[field]))
+        );
+    }
+    assert_eq!(bash.section.as_ref(), p.get("Section"));
+    assert_eq!(bash.maintainer.as_ref(), p.get("Maintainer"));
+    assert_eq!(bash.licenses, None);
+    assert!(!bash.relation(RelationKind::Depends).is_empty());
 }
 
 #[tokio::test]

@@ -7,8 +7,8 @@ use std::fs;
 use common::{lz4, TestRoot, PACKAGES};
 use omg_adapters_apt::{AptBackend, AptConfig};
 use omg_ports::{
-    ActionKind, Error, InstallReason, Installed, PackageBackend, PackageSummary, Plan, Transaction,
-    VersionScheme,
+    ActionKind, Error, InstallReason, Installed, PackageBackend, PackageSummary, Plan,
+    RelationKind, Transaction, VersionScheme,
 };
 
 fn installed(version: &str, reason: InstallReason) -> Option<Installed> {
@@ -154,20 +154,34 @@ async fn package_of_a_tiny_root_has_every_field() {
         hello.url.as_deref(),
         Some("https://www.gnu.org/software/hello/")
     );
-    assert!(hello.licenses.is_empty());
+    assert_eq!(hello.licenses, None);
+    let relations: Vec<(RelationKind, Vec<&str>)> = vec![
+        (RelationKind::Provides, vec!["greeter (= 1.0)", "hi"]),
+        (RelationKind::PreDepends, vec!["dpkg (>= 1.15.6~)"]),
+        (
+            RelationKind::Depends,
+            vec!["libfoo (>= 1.0)", "libc6 (>= 2.34) | libc6.1", "libbar"],
+        ),
+        (RelationKind::Recommends, vec!["hello-doc"]),
+        (RelationKind::Suggests, vec!["sugg"]),
+        (RelationKind::Conflicts, vec!["oldhello"]),
+        (RelationKind::Breaks, vec!["hello-legacy (<< 2)"]),
+        (RelationKind::Replaces, vec!["oldhello"]),
+    ];
+    let ours: Vec<(RelationKind, Vec<&str>)> = hello
+        .relations
+        .iter()
+        .map(|(k, v)| (*k, v.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(ours, relations);
     assert_eq!(
-        hello.depends,
-        [
-            "dpkg (>= 1.15.6~)",
-            "libfoo (>= 1.0)",
-            "libc6 (>= 2.34) | libc6.1",
-            "libbar"
-        ]
+        hello.long_description.as_deref(),
+        Some("The GNU hello program produces a familiar, friendly greeting.\n\nIt is an example.")
     );
-    assert_eq!(hello.optdepends, ["hello-doc", "sugg"]);
-    assert_eq!(hello.provides, ["greeter (= 1.0)", "hi"]);
-    assert_eq!(hello.conflicts, ["oldhello", "hello-legacy (<< 2)"]);
-    assert_eq!(hello.replaces, ["oldhello"]);
+    // The version table: the repository's version, its priority and source.
+    assert_eq!(hello.versions.len(), 1);
+    assert!(hello.versions[0].candidate && !hello.versions[0].installed);
+    assert_eq!(hello.versions[0].priority, 500);
     assert_eq!(hello.installed, None);
 
     let libfoo = apt.package("libfoo").await.unwrap().unwrap();

@@ -138,6 +138,22 @@ pub enum Command {
     Outdated,
     /// Packages installed explicitly, not as dependencies (same as `list --explicit`).
     Explicit,
+    /// The files installed packages own (pacman -Ql, dpkg -L).
+    Files {
+        /// Installed package names.
+        #[arg(required = true, num_args = 1..)]
+        packages: Vec<String>,
+    },
+    /// Which installed packages own files (pacman -Qo, dpkg -S).
+    Owns {
+        /// Paths; a name without `/` is looked up in PATH, as pacman -Qo does.
+        #[arg(required = true, num_args = 1..)]
+        paths: Vec<String>,
+    },
+    /// Record why packages are installed: explicitly, or as a dependency that `omg clean`
+    /// may remove once nothing needs it (pacman -D --asexplicit/--asdeps, apt-mark
+    /// manual/auto).
+    Mark(MarkArgs),
     /// Transactions omg carried out, oldest first.
     History {
         /// Show the last N transactions.
@@ -337,8 +353,8 @@ impl SeverityArg {
 }
 
 /// Which list `omg list` prints.
-#[derive(Debug, Args, Clone, Copy)]
-#[group(multiple = false)]
+#[derive(Debug, Args, Clone)]
+#[group(id = "which", multiple = false)]
 pub struct ListArgs {
     /// Only packages installed explicitly.
     #[arg(long)]
@@ -349,11 +365,15 @@ pub struct ListArgs {
     /// Only packages with an update available.
     #[arg(long)]
     pub upgradable: bool,
+    /// Only these installed packages (pacman -Q name, apt list name); each one that is not
+    /// installed is an error.
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
 }
 
 impl ListArgs {
     /// The list kind these flags select.
-    pub fn kind(self) -> omg_ports::ListKind {
+    pub fn kind(&self) -> omg_ports::ListKind {
         use omg_ports::ListKind;
         if self.explicit {
             ListKind::Explicit
@@ -397,6 +417,42 @@ pub struct CleanArgs {
     /// Confirmation, dry run and sudo.
     #[command(flatten)]
     pub write: WriteArgs,
+}
+
+/// `omg mark`: the reason to record.
+#[derive(Debug, Args, Clone)]
+pub struct MarkArgs {
+    /// Installed explicitly (pacman -D --asexplicit, apt-mark manual).
+    #[arg(
+        long,
+        visible_alias = "asexplicit",
+        conflicts_with = "dependency",
+        required_unless_present = "dependency"
+    )]
+    pub explicit: bool,
+    /// Installed as a dependency (pacman -D --asdeps, apt-mark auto).
+    #[arg(long, visible_alias = "asdeps")]
+    pub dependency: bool,
+    /// Installed package names.
+    #[arg(required = true, num_args = 1..)]
+    pub packages: Vec<String>,
+    /// Show what would change, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Without root, re-run through sudo without asking.
+    #[arg(long)]
+    pub sudo: bool,
+}
+
+impl MarkArgs {
+    /// The reason these flags select.
+    pub fn reason(&self) -> omg_ports::InstallReason {
+        if self.dependency {
+            omg_ports::InstallReason::Dependency
+        } else {
+            omg_ports::InstallReason::Explicit
+        }
+    }
 }
 
 impl Command {

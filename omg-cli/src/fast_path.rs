@@ -98,7 +98,11 @@ fn request_for(command: &Command) -> Option<Request> {
             installed_only: *installed,
         }),
         Command::Info { packages } => Request::Info(packages.clone()),
+        // `list <name>...` picks names out of the list: answered in direct mode.
+        Command::List(list) if !list.names.is_empty() => return None,
         Command::List(list) => Request::List(list.kind()),
+        // Read the file lists (or change the database): the helper answers.
+        Command::Files { .. } | Command::Owns { .. } | Command::Mark(_) => return None,
         Command::Status => Request::Status,
         Command::Outdated => Request::List(omg_ports::ListKind::Upgradable),
         Command::Explicit => Request::List(omg_ports::ListKind::Explicit),
@@ -136,6 +140,13 @@ fn render_response(
 ) -> Option<Result<String, Error>> {
     let response = match response.into_result() {
         Ok(r) => r,
+        // Direct mode prints the records found before the error (pacman -Si a b); omgd
+        // answers the first unknown name only.
+        Err(Error::NotFound { .. })
+            if !out.json && matches!(command, Command::Info { packages } if packages.len() > 1) =>
+        {
+            return None
+        }
         Err(e) => return Some(Err(e)),
     };
     Some(Ok(match (command, response) {

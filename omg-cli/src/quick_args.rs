@@ -35,6 +35,7 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
         explicit: false,
         orphans: false,
         upgradable: false,
+        names: Vec::new(),
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {

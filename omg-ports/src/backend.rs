@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    DependencyNode, Fingerprint, InstalledSource, Package, PackageSummary, Plan, ProgressSink,
-    Result, Transaction, TransactionOutcome,
+    DependencyNode, Fingerprint, InstallReason, InstalledSource, Owner, Package, PackageFiles,
+    PackageSummary, Plan, ProgressSink, ReasonChange, Result, Transaction, TransactionOutcome,
 };
 
 /// How a backend's version strings are ordered.
@@ -57,6 +57,11 @@ pub trait PackageBackend: Send + Sync {
 
     /// The full record of `name`, or `None` when no repository and no installed package has
     /// it. The available version is preferred; `installed` carries the installed version.
+    ///
+    /// `name` may name where to take it from, in the forms the backend's package manager
+    /// accepts: `repository/name` (pacman: `extra/nano`; apt: omg's repository label such as
+    /// `bookworm/main/nano`) and, on apt, `name/release` (`nano/bookworm`, like
+    /// `apt-get install nano/bookworm`). `None` when that repository does not have it.
     async fn package(&self, name: &str) -> Result<Option<Package>>;
 
     /// Installed packages whose candidate version is newer than the installed one.
@@ -118,5 +123,46 @@ pub trait PackageBackend: Send + Sync {
                 })
             })
             .collect())
+    }
+
+    /// The files the installed package `name` owns (`pacman -Ql`, `dpkg -L`), or `None` when
+    /// no package of that name is installed. Backends that cannot tell return
+    /// [`crate::Error::Unsupported`].
+    async fn files(&self, name: &str) -> Result<Option<PackageFiles>> {
+        let _ = name;
+        Err(crate::Error::Unsupported {
+            backend: self.info().name,
+            operation: "listing a package's files".into(),
+        })
+    }
+
+    /// The installed packages that own `path` (`pacman -Qo`, `dpkg -S`): an absolute path on
+    /// this machine, under the backend's root. Empty when no package owns it. Backends that
+    /// cannot tell return [`crate::Error::Unsupported`].
+    async fn owners(&self, path: &str) -> Result<Vec<Owner>> {
+        let _ = path;
+        Err(crate::Error::Unsupported {
+            backend: self.info().name,
+            operation: "finding the owner of a file".into(),
+        })
+    }
+
+    /// Record `reason` as why each of the installed packages `names` is installed
+    /// (`pacman -D --asexplicit/--asdeps`, `apt-mark manual/auto`), all or none: a name
+    /// that is not installed fails with [`crate::Error::NotFound`] before anything changes.
+    /// With `dry_run`, only say what would change. Needs the rights to write the package
+    /// database ([`crate::Error::NeedsRoot`] otherwise). Backends that cannot return
+    /// [`crate::Error::Unsupported`].
+    async fn set_reason(
+        &self,
+        names: &[String],
+        reason: InstallReason,
+        dry_run: bool,
+    ) -> Result<Vec<ReasonChange>> {
+        let _ = (names, reason, dry_run);
+        Err(crate::Error::Unsupported {
+            backend: self.info().name,
+            operation: "changing install reasons".into(),
+        })
     }
 }

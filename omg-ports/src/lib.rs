@@ -11,9 +11,11 @@ mod advisory;
 mod backend;
 mod error;
 mod fetch;
+mod files;
 mod fingerprint;
 mod history;
 mod package;
+mod record;
 mod runtime;
 mod search;
 mod size;
@@ -35,11 +37,13 @@ pub use error::{Error, Result};
 #[cfg(feature = "mock")]
 pub use fetch::MockFetcher;
 pub use fetch::{FetchOutcome, FetchRequest, Fetcher, Validators};
+pub use files::{Owner, PackageFiles, ReasonChange};
 pub use fingerprint::{FileStamp, Fingerprint};
 #[cfg(feature = "mock")]
 pub use history::MockTransactionLog;
 pub use history::{HistoryEntry, HistoryResult, TransactionLog};
 pub use package::{InstallReason, Installed, Package, PackageSummary};
+pub use record::{RelationKind, Validation, VersionEntry, VersionSource};
 #[cfg(feature = "mock")]
 pub use runtime::MockRuntimeProvider;
 pub use runtime::{

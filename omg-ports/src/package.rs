@@ -1,6 +1,10 @@
 //! Packages: the full record shown by `info`, and the summary kept in the search index.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+use crate::{RelationKind, Validation, VersionEntry};
 
 /// Why a package is installed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -51,6 +55,10 @@ pub struct PackageSummary {
 }
 
 /// The full record of one package, as `omg info` shows it.
+///
+/// Fields a backend does not have are `None` (pacman has no `Section`, apt no `Groups`); a
+/// field the backend has but that is empty for this package is `Some` of an empty list.
+/// `omg info` shows exactly the fields that are present.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct Package {
@@ -70,23 +78,46 @@ pub struct Package {
     pub installed_size: Option<u64>,
     /// Upstream home page.
     pub url: Option<String>,
-    /// Licenses.
-    pub licenses: Vec<String>,
-    /// Dependencies, in the backend's own syntax (`glibc>=2.38`, `libc6 (>= 2.34)`).
-    pub depends: Vec<String>,
-    /// Optional dependencies (pacman's optdepends; apt's Recommends and Suggests).
-    pub optdepends: Vec<String>,
-    /// Virtual packages and sonames this package provides.
-    pub provides: Vec<String>,
-    /// Packages it conflicts with.
-    pub conflicts: Vec<String>,
-    /// Packages it replaces.
-    pub replaces: Vec<String>,
+    /// Licenses (pacman; `None` where the backend does not record them).
+    pub licenses: Option<Vec<String>>,
+    /// Package groups it belongs to (pacman's `Groups`).
+    pub groups: Option<Vec<String>>,
+    /// Who built the package (pacman's `Packager`).
+    pub packager: Option<String>,
+    /// Who maintains the package (apt's `Maintainer`).
+    pub maintainer: Option<String>,
+    /// The archive section (apt's `Section`: `shells`, `utils`, ...).
+    pub section: Option<String>,
+    /// When the package was built, in seconds since the Unix epoch (pacman's `Build Date`).
+    pub build_date: Option<i64>,
+    /// How the package file can be checked (pacman's `Validated By`; empty means none).
+    pub validated_by: Option<Vec<Validation>>,
+    /// Whether the installed package has an install script (pacman -Qi's `Install Script`).
+    pub install_script: Option<bool>,
+    /// The description's text after its first line (apt's long description), lines joined
+    /// with `\n`, paragraphs separated by an empty line.
+    pub long_description: Option<String>,
+    /// Relationships, by kind, in the backend's own syntax (`glibc>=2.38`,
+    /// `libc6 (>= 2.34)`, `python: for the scripts`). A kind the backend records for this
+    /// package is present, even when empty (pacman always has `depends`); one it does not
+    /// is absent.
+    pub relations: BTreeMap<RelationKind, Vec<String>>,
+    /// The optional dependencies (entries of [`RelationKind::OptDepends`]) that an installed
+    /// package satisfies (pacman -Si's `[installed]`).
+    pub installed_optdepends: Vec<String>,
+    /// The versions the backend knows, with their priorities and sources (apt's version
+    /// table as `apt-cache policy` shows it; empty for backends without one).
+    pub versions: Vec<VersionEntry>,
     /// Installed state, when installed.
     pub installed: Option<Installed>,
 }
 
 impl Package {
+    /// The entries of one kind of relation (empty when absent).
+    pub fn relation(&self, kind: RelationKind) -> &[String] {
+        self.relations.get(&kind).map_or(&[], Vec::as_slice)
+    }
+
     /// The summary of this package, as the search index keeps it.
     pub fn summary(&self) -> PackageSummary {
         PackageSummary {
@@ -97,7 +128,7 @@ impl Package {
             architecture: self.architecture.clone(),
             installed: self.installed.clone(),
             provides: self
-                .provides
+                .relation(RelationKind::Provides)
                 .iter()
                 .map(|p| PackageSummary::provided_name(p).to_string())
                 .filter(|p| !p.is_empty())

@@ -15,7 +15,7 @@ pub use crate::response::{DaemonInfo, DaemonStats, Response};
 pub type ProtocolVersion = (u16, u16);
 
 /// The protocol version this crate speaks.
-pub const PROTOCOL_VERSION: ProtocolVersion = (3, 0);
+pub const PROTOCOL_VERSION: ProtocolVersion = (4, 0);
 
 /// The first field of `Hello`: tells omgd that the peer speaks this protocol at all.
 pub const MAGIC: u32 = u32::from_be_bytes(*b"omgd");

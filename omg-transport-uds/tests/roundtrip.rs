@@ -2,7 +2,8 @@
 
 use omg_ports::{
     BackendInfo, InstallReason, Installed, ListKind, MatchKind, Package, PackageSummary,
-    RuntimeStatus, SearchHit, SearchQuery, SearchResults, SecuritySummary, Status, VersionScheme,
+    RelationKind, RuntimeStatus, SearchHit, SearchQuery, SearchResults, SecuritySummary, Status,
+    Validation, VersionEntry, VersionScheme, VersionSource,
 };
 use omg_transport_uds::frame::{append_frame, blocking, nonblocking};
 use omg_transport_uds::message::{
@@ -59,6 +60,32 @@ fn summary() -> impl Strategy<Value = PackageSummary> {
         )
 }
 
+fn relation_kind() -> impl Strategy<Value = RelationKind> {
+    proptest::sample::select(RelationKind::ALL.to_vec())
+}
+
+fn version_entry() -> impl Strategy<Value = VersionEntry> {
+    (
+        text(),
+        any::<i32>(),
+        any::<bool>(),
+        any::<bool>(),
+        vec((any::<i32>(), text()), 0..3),
+    )
+        .prop_map(
+            |(version, priority, installed, candidate, sources)| VersionEntry {
+                version,
+                priority,
+                installed,
+                candidate,
+                sources: sources
+                    .into_iter()
+                    .map(|(priority, index)| VersionSource { priority, index })
+                    .collect(),
+            },
+        )
+}
+
 fn package() -> impl Strategy<Value = Package> {
     (
         (text(), text(), text(), text(), text()),
@@ -67,14 +94,36 @@ fn package() -> impl Strategy<Value = Package> {
             option::of(any::<u64>()),
             option::of(text()),
         ),
-        (names(), names(), names(), names(), names(), names()),
+        (
+            option::of(names()),
+            option::of(names()),
+            option::of(text()),
+            option::of(text()),
+            option::of(text()),
+            option::of(any::<i64>()),
+        ),
+        (
+            option::of(vec(
+                proptest::sample::select(vec![
+                    Validation::Md5,
+                    Validation::Sha256,
+                    Validation::Signature,
+                ]),
+                0..3,
+            )),
+            option::of(any::<bool>()),
+            option::of(text()),
+            proptest::collection::btree_map(relation_kind(), names(), 0..6),
+            vec(version_entry(), 0..3),
+        ),
         option::of(installed()),
     )
         .prop_map(
             |(
                 (name, version, description, repository, architecture),
                 (download_size, installed_size, url),
-                (licenses, depends, optdepends, provides, conflicts, replaces),
+                (licenses, groups, packager, maintainer, section, build_date),
+                (validated_by, install_script, long_description, relations, versions),
                 installed,
             )| Package {
                 name,
@@ -86,11 +135,17 @@ fn package() -> impl Strategy<Value = Package> {
                 installed_size,
                 url,
                 licenses,
-                depends,
-                optdepends,
-                provides,
-                conflicts,
-                replaces,
+                groups,
+                packager,
+                maintainer,
+                section,
+                build_date,
+                validated_by,
+                install_script,
+                long_description,
+                installed_optdepends: relations.values().flatten().take(1).cloned().collect(),
+                relations,
+                versions,
                 installed,
             },
         )

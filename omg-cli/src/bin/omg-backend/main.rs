@@ -3,6 +3,8 @@
 
 mod audit;
 mod doctor;
+mod mark;
+mod reads;
 mod run;
 mod settings;
 mod write;

@@ -6,7 +6,7 @@ use omg_cli::exit;
 use omg_cli::render::{self, Output};
 use omg_ports::{Error, ListKind, Result, SearchQuery};
 
-use crate::write;
+use crate::{mark, reads, write};
 
 /// What to print and the exit code.
 pub struct Reply {
@@ -61,7 +61,7 @@ pub fn open_engine(cli: &Cli) -> Result<omg::Engine> {
     if let Some(r) = &g.root {
         builder = builder.root(r);
     }
-    if cli.command.write_args().is_some() {
+    if cli.command.write_args().is_some() || matches!(cli.command, Command::Mark(_)) {
         if let Some(t) = omg_cli::config::lock_timeout()? {
             builder = builder.lock_timeout(t);
         }
@@ -87,6 +87,16 @@ async fn answer(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<Reply> 
             code: outcome.code,
         });
     }
+    // Answered per name: what was found, then an error for each of the rest.
+    match &cli.command {
+        Command::Info { packages } => return reads::info(engine, out, packages).await,
+        Command::List(list) if !list.names.is_empty() => {
+            return reads::list(engine, out, list.kind(), &list.names).await
+        }
+        Command::Files { packages } => return reads::files(engine, out, packages).await,
+        Command::Owns { paths } => return reads::owns(engine, out, paths).await,
+        _ => {}
+    }
     text(engine, cli, out).await.map(Reply::from)
 }
 
@@ -104,7 +114,10 @@ async fn text(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String> {
             };
             Ok(render::search(out, &engine.search(&q).await?))
         }
-        Command::Info { packages } => Ok(render::info(out, &engine.info(packages).await?)),
+        Command::Info { .. } | Command::Files { .. } | Command::Owns { .. } => Err(
+            Error::InvalidRequest("info, files and owns are answered above".into()),
+        ),
+        Command::Mark(args) => mark::run(engine, cli, out, args).await,
         Command::List(list) => {
             let kind = list.kind();
             Ok(render::list(out, kind, &engine.list(kind).await?))

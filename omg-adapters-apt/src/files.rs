@@ -1,0 +1,187 @@
+//! dpkg's file lists and apt's auto-installed marks: `omg files` (`dpkg -L`), `omg owns`
+//! (`dpkg -S`) and `omg mark` (`apt-mark manual/auto`). Worker thread only.
+
+use std::ffi::CString;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use omg_ports::{Error, InstallReason, Owner, PackageFiles, ReasonChange, Result};
+use rust_apt::Cache;
+
+use crate::config::Paths;
+use crate::convert::install_reason;
+use crate::transaction::bridge::ffi;
+
+/// The largest file list read (dpkg's lists are a few MiB at most).
+const MAX_LIST_BYTES: u64 = 64 << 20;
+
+/// dpkg's `info` directory: beside its status file.
+fn info_dir(paths: &Paths) -> PathBuf {
+    paths
+        .status
+        .parent()
+        .map_or_else(|| PathBuf::from("/var/lib/dpkg/info"), |d| d.join("info"))
+}
+
+/// The files of the installed package `name` (`name` or `name:arch`), from dpkg's
+/// `info/<name>[:<arch>].list`, in its order; `None` when it is not installed.
+pub(crate) fn files(cache: &Cache, paths: &Paths, name: &str) -> Result<Option<PackageFiles>> {
+    let Some(pkg) = cache.get(name) else {
+        return Ok(None);
+    };
+    let Some(installed) = pkg.installed() else {
+        return Ok(None);
+    };
+    let dir = info_dir(paths);
+    let candidates = [
+        dir.join(format!("{}:{}.list", pkg.name(), pkg.arch())),
+        dir.join(format!("{}.list", pkg.name())),
+    ];
+    let mut files = Vec::new();
+    for path in candidates {
+        match read_list(&path) {
+            Ok(lines) => {
+                files = lines;
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(source) => return Err(Error::Io { path, source }),
+        }
+    }
+    Ok(Some(PackageFiles {
+        name: pkg.fullname(true),
+        version: installed.version().to_owned(),
+        files,
+    }))
+}
+
+/// The installed packages whose dpkg file list has exactly `path` (what `dpkg -S` finds for
+/// a path without wildcards), by the name dpkg gives them (`name`, or `name:arch` for a
+/// package installed for several architectures).
+pub(crate) fn owners(cache: &Cache, paths: &Paths, path: &str) -> Result<Vec<Owner>> {
+    let dir = info_dir(paths);
+    let entries = std::fs::read_dir(&dir).map_err(|source| Error::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    let wanted = path.as_bytes();
+    let mut owners = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(stem) = file_name
+            .to_str()
+            .and_then(|n| n.strip_suffix(".list"))
+            .map(str::to_owned)
+        else {
+            continue;
+        };
+        let Some(version) = cache
+            .get(&stem)
+            .and_then(|p| p.installed())
+            .map(|v| v.version().to_owned())
+        else {
+            continue;
+        };
+        let Ok(file) = File::open(entry.path()) else {
+            continue;
+        };
+        let mut reader = BufReader::new(file.take(MAX_LIST_BYTES));
+        let mut line = Vec::new();
+        while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+            if line.strip_suffix(b"\n").unwrap_or(&line) == wanted {
+                owners.push(Owner {
+                    path: path.to_owned(),
+                    name: stem.clone(),
+                    version: version.clone(),
+                });
+                break;
+            }
+            line.clear();
+        }
+    }
+    owners.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(owners)
+}
+
+fn read_list(path: &Path) -> std::io::Result<Vec<String>> {
+    let file = File::open(path)?;
+    let mut text = Vec::new();
+    file.take(MAX_LIST_BYTES).read_to_end(&mut text)?;
+    Ok(String::from_utf8_lossy(&text)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Marks each installed package of `names` automatically installed (`Dependency`) or
+/// manually installed (`Explicit`) in libapt's DepCache and writes `extended_states`, as
+/// `apt-mark auto/manual` does; all or none. `cache` is a cache of this call's own.
+pub(crate) fn set_reason(
+    cache: Cache,
+    paths: &Paths,
+    names: &[String],
+    reason: InstallReason,
+    dry_run: bool,
+) -> Result<Vec<ReasonChange>> {
+    let auto = reason == InstallReason::Dependency;
+    let mut targets = Vec::with_capacity(names.len());
+    for name in names {
+        let pkg = cache
+            .get(name)
+            .filter(|p| p.installed().is_some())
+            .ok_or_else(|| Error::NotFound {
+                name: name.clone(),
+                suggestions: Vec::new(),
+            })?;
+        let from = install_reason(cache.depcache().is_auto_installed(&pkg));
+        targets.push((pkg, from));
+    }
+    let changes: Vec<ReasonChange> = targets
+        .iter()
+        .map(|(pkg, from)| ReasonChange {
+            name: pkg.fullname(true),
+            from: *from,
+            to: reason,
+        })
+        .collect();
+    if dry_run || changes.iter().all(|c| c.from == c.to) {
+        return Ok(changes);
+    }
+    let dir = paths
+        .extended_states
+        .parent()
+        .unwrap_or_else(|| Path::new("/"));
+    if !writable(dir) {
+        return Err(Error::NeedsRoot {
+            operation: "changing install reasons".into(),
+        });
+    }
+    for (pkg, from) in &targets {
+        if *from != reason {
+            pkg.mark_auto(auto);
+        }
+    }
+    if !ffi::write_state_file(&cache) {
+        return Err(Error::Library {
+            library: "libapt-pkg".into(),
+            message: format!(
+                "cannot write {}: {}",
+                paths.extended_states.display(),
+                crate::error::take_messages().join("; ")
+            ),
+        });
+    }
+    Ok(changes)
+}
+
+/// `access(path, W_OK)`.
+fn writable(path: &Path) -> bool {
+    let Ok(path) = CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `path` is a valid NUL-terminated string for the duration of the call.
+    unsafe { libc::access(path.as_ptr(), libc::W_OK) == 0 }
+}

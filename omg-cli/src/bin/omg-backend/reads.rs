@@ -1,0 +1,178 @@
+//! The read commands that answer for each name given, like pacman: `info`, `list <name>`,
+//! `files` and `owns` print what they found on stdout and an error on stderr for each
+//! name they could not answer, and exit with the first error's code.
+
+use std::path::{Path, PathBuf};
+
+use omg::Engine;
+use omg_cli::exit;
+use omg_cli::render::{self, Output};
+use omg_ports::{Error, ListKind, Result};
+
+use crate::run::Reply;
+
+/// How many "did you mean" names an unknown installed package gets.
+const SUGGESTIONS: usize = 3;
+
+/// What was found, and the errors for the rest, in the order asked.
+struct Partial<T> {
+    found: Vec<T>,
+    errors: Vec<Error>,
+}
+
+impl<T> Partial<T> {
+    fn new() -> Self {
+        Partial {
+            found: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The reply: `render`ed findings and the errors' lines. With `--json` a single
+    /// document: the error object when anything failed, else the findings.
+    fn reply(self, out: &Output, render: impl FnOnce(&[T]) -> String) -> Result<Reply> {
+        let Some(first) = self.errors.first() else {
+            return Ok(Reply::from(render(&self.found)));
+        };
+        let code = exit::code(first);
+        if out.json || self.found.is_empty() && self.errors.len() == 1 {
+            return Err(self.errors.into_iter().next().expect("one error"));
+        }
+        let stderr = self
+            .errors
+            .iter()
+            .map(|e| render::error(out, e).1)
+            .collect();
+        let stdout = if self.found.is_empty() {
+            String::new()
+        } else {
+            render(&self.found)
+        };
+        Ok(Reply {
+            stdout,
+            stderr,
+            code,
+        })
+    }
+}
+
+/// `omg info a b c`: each record found, then an error for each name that is not a package.
+pub async fn info(engine: &Engine, out: &Output, names: &[String]) -> Result<Reply> {
+    let mut partial = Partial::new();
+    for name in names {
+        match engine.info(std::slice::from_ref(name)).await {
+            Ok(mut packages) => partial.found.append(&mut packages),
+            Err(e @ Error::NotFound { .. }) => partial.errors.push(e),
+            Err(e) => return Err(e),
+        }
+    }
+    partial.reply(out, |p| render::info(out, p))
+}
+
+/// `omg list a b`: the installed packages of `kind` with these names, in the order given
+/// (pacman -Q a b), and an error for each name that is not among them.
+pub async fn list(
+    engine: &Engine,
+    out: &Output,
+    kind: ListKind,
+    names: &[String],
+) -> Result<Reply> {
+    let installed = engine.list(kind).await?;
+    let mut partial = Partial::new();
+    for name in names {
+        match installed.iter().find(|p| &p.name == name) {
+            Some(p) => partial.found.push(p.clone()),
+            None => partial.errors.push(not_installed(
+                name,
+                installed.iter().map(|p| p.name.as_str()),
+            )),
+        }
+    }
+    partial.reply(out, |p| render::list(out, kind, p))
+}
+
+/// `omg files a b`: each installed package's files (pacman -Ql, dpkg -L).
+pub async fn files(engine: &Engine, out: &Output, names: &[String]) -> Result<Reply> {
+    let backend = engine.backend();
+    let mut partial = Partial::new();
+    for name in names {
+        match backend.files(name).await? {
+            Some(files) => partial.found.push(files),
+            None => {
+                let installed = engine.list(ListKind::Installed).await?;
+                partial.errors.push(not_installed(
+                    name,
+                    installed.iter().map(|p| p.name.as_str()),
+                ));
+            }
+        }
+    }
+    partial.reply(out, |f| render::files(out, f))
+}
+
+/// `omg owns p q`: the installed packages owning each path (pacman -Qo, dpkg -S).
+pub async fn owns(engine: &Engine, out: &Output, paths: &[String]) -> Result<Reply> {
+    let backend = engine.backend();
+    let mut partial = Partial::new();
+    for given in paths {
+        let path = match locate(given) {
+            Ok(p) => p,
+            Err(e) => {
+                partial.errors.push(e);
+                continue;
+            }
+        };
+        let text = path.to_string_lossy();
+        let owners = match backend.owners(&text).await {
+            Ok(o) => o,
+            Err(e @ Error::Io { .. }) => {
+                partial.errors.push(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if owners.is_empty() {
+            // pacman -Qo and dpkg -S exit 1 for a path nobody owns, as for this error.
+            partial.errors.push(Error::Io {
+                path,
+                source: std::io::Error::other("no installed package owns it"),
+            });
+        }
+        partial.found.extend(owners);
+    }
+    partial.reply(out, |o| render::owners(out, o))
+}
+
+/// The path `given` names: as it is when it has a `/` (made absolute), else the first
+/// match in `PATH`, as `pacman -Qo` looks a command up.
+fn locate(given: &str) -> Result<PathBuf> {
+    if given.contains('/') {
+        let path = Path::new(given);
+        return Ok(if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map_err(|source| Error::Io {
+                    path: PathBuf::from("."),
+                    source,
+                })?
+                .join(path)
+        });
+    }
+    let path_var = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path_var)
+        .map(|dir| dir.join(given))
+        .find(|candidate| candidate.symlink_metadata().is_ok())
+        .ok_or_else(|| Error::Io {
+            path: PathBuf::from(given),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "not found in PATH"),
+        })
+}
+
+/// "package 'x' was not found" with the closest installed names.
+fn not_installed<'a>(name: &str, installed: impl Iterator<Item = &'a str>) -> Error {
+    Error::NotFound {
+        name: name.to_string(),
+        suggestions: omg_domain::suggest::closest(name, installed, SUGGESTIONS),
+    }
+}
