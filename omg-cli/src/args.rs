@@ -66,7 +66,7 @@ pub enum Command {
         /// Words to look for (all must match).
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
-        /// Show at most this many results.
+        /// Show at most this many results (0: all of them, as without it).
         #[arg(short, long, value_name = "N")]
         limit: Option<usize>,
         /// Only installed packages.

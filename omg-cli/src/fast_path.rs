@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use omg_domain::family::{family_from_os_release, Family, OS_RELEASE_FILES};
-use omg_ports::{BackendInfo, Error, SearchQuery};
+use omg_ports::{BackendInfo, Error};
 use omg_transport_uds::{
     default_socket_path, BlockingClient, ClientConfig, ClientError, Request, Response,
 };
@@ -69,6 +69,14 @@ pub fn try_daemon(cli: &Cli, out: &Output) -> Option<Answer> {
     if !expected.matches(&client.daemon().backend) {
         return None;
     }
+    if let (Command::Search { .. }, Response::Search(results)) = (&cli.command, &response) {
+        let answer = crate::search::answer(out, results);
+        return Some(Answer {
+            stdout: answer.stdout,
+            stderr: answer.stderr,
+            code: answer.code,
+        });
+    }
     Some(match render_response(out, &cli.command, response)? {
         Ok(stdout) => Answer {
             stdout,
@@ -92,11 +100,7 @@ fn request_for(command: &Command) -> Option<Request> {
             query,
             limit,
             installed,
-        } => Request::Search(SearchQuery {
-            text: query.join(" "),
-            limit: *limit,
-            installed_only: *installed,
-        }),
+        } => Request::Search(crate::search::query(query, *limit, *installed)),
         Command::Info { packages } => Request::Info(packages.clone()),
         // `list <name>...` picks names out of the list: answered in direct mode.
         Command::List(list) if !list.names.is_empty() => return None,

@@ -15,3 +15,4 @@ pub mod fast_path;
 pub mod quick_args;
 pub mod render;
 pub mod runtimes;
+pub mod search;

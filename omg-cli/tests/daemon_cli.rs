@@ -170,6 +170,11 @@ fn daemon_answers_are_byte_identical_to_direct_mode() {
         vec!["status"],
         vec!["--json", "status"],
         vec!["search", " "],
+        // Nothing found is exit code 1 through omgd too; --limit 0 is no limit.
+        vec!["search", "zzzzzz"],
+        vec!["--json", "search", "zzzzzz"],
+        vec!["search", "vim", "--limit", "0"],
+        vec!["search", "vi-improved"],
     ];
     let backend = ["--backend", "alpm", "--config", conf.as_str()];
     assert_same_as_direct(&backend, &commands, &daemon.socket);

@@ -4,7 +4,7 @@ use omg::{BackendChoice, Omg};
 use omg_cli::args::{BackendArg, Cli, Command};
 use omg_cli::exit;
 use omg_cli::render::{self, Output};
-use omg_ports::{Error, ListKind, Result, SearchQuery};
+use omg_ports::{Error, ListKind, Result};
 
 use crate::{mark, reads, write};
 
@@ -87,6 +87,22 @@ async fn answer(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<Reply> 
             code: outcome.code,
         });
     }
+    if let Command::Search {
+        query,
+        limit,
+        installed,
+    } = &cli.command
+    {
+        let results = engine
+            .search(&omg_cli::search::query(query, *limit, *installed))
+            .await?;
+        let answer = omg_cli::search::answer(out, &results);
+        return Ok(Reply {
+            stdout: answer.stdout,
+            stderr: answer.stderr,
+            code: answer.code,
+        });
+    }
     // Answered per name: what was found, then an error for each of the rest.
     match &cli.command {
         Command::Info { packages } => return reads::info(engine, out, packages).await,
@@ -102,18 +118,9 @@ async fn answer(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<Reply> 
 
 async fn text(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String> {
     match &cli.command {
-        Command::Search {
-            query,
-            limit,
-            installed,
-        } => {
-            let q = SearchQuery {
-                text: query.join(" "),
-                limit: *limit,
-                installed_only: *installed,
-            };
-            Ok(render::search(out, &engine.search(&q).await?))
-        }
+        Command::Search { .. } => Err(Error::InvalidRequest(
+            "search is answered above".into(),
+        )),
         Command::Info { .. } | Command::Files { .. } | Command::Owns { .. } => Err(
             Error::InvalidRequest("info, files and owns are answered above".into()),
         ),

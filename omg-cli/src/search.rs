@@ -1,0 +1,66 @@
+//! `omg search`: the query the command line asks for, and what it prints and exits with,
+//! the same in direct mode and through omgd.
+
+use omg_ports::{SearchQuery, SearchResults};
+
+use crate::exit;
+use crate::render::{self, Output};
+
+/// The query of `omg search <words>... [--limit N] [--installed]`. `--limit 0` means no
+/// limit (as without `--limit`; pacman and apt-cache have none), not an empty answer.
+pub fn query(words: &[String], limit: Option<usize>, installed: bool) -> SearchQuery {
+    SearchQuery {
+        text: words.join(" "),
+        limit: limit.filter(|&n| n > 0),
+        installed_only: installed,
+    }
+}
+
+/// What a search prints and its exit code. Nothing found is exit code 1, like `pacman -Ss`:
+/// then stdout has nothing (an empty list in JSON, `{"hits":[],"total":0}`) and stderr says
+/// so, so that `omg search x | wc -l` counts packages and scripts can test the code.
+pub struct Answer {
+    /// For stdout.
+    pub stdout: String,
+    /// For stderr.
+    pub stderr: String,
+    /// The exit code: [`exit::OK`], or [`exit::FAILURE`] when nothing matched.
+    pub code: u8,
+}
+
+/// The answer for `results`.
+pub fn answer(out: &Output, results: &SearchResults) -> Answer {
+    if results.total > 0 {
+        return Answer {
+            stdout: render::search(out, results),
+            stderr: String::new(),
+            code: exit::OK,
+        };
+    }
+    Answer {
+        stdout: if out.json {
+            render::search(out, results)
+        } else {
+            String::new()
+        },
+        stderr: if out.json || out.quiet {
+            String::new()
+        } else {
+            "no packages found\n".to_string()
+        },
+        code: exit::FAILURE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_zero_is_no_limit() {
+        let words = ["vim".to_string(), "editor".to_string()];
+        assert_eq!(query(&words, Some(0), false).limit, None);
+        assert_eq!(query(&words, Some(3), true).limit, Some(3));
+        assert_eq!(query(&words, None, false).text, "vim editor");
+    }
+}
