@@ -364,7 +364,7 @@ fn arch_text_output_through_omg_and_the_helper() {
     );
     assert_eq!(
         lines[5],
-        "4 vulnerable packages (1 critical, 2 high, 1 medium): 2 fixed by `omg update`, 2 without a fix yet"
+        "4 vulnerable packages (1 critical, 2 high, 1 medium): 2 fixed by `omg update`, 1 fixed upstream but not yet in your repositories, 1 without a fix yet"
     );
     assert_eq!(
         lines[6],

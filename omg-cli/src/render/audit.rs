@@ -144,12 +144,15 @@ pub fn audit(out: &Output, report: &AuditReport) -> String {
         };
         text.push_str(&table.render_with(out.width, layout, |h| out.paint(Style::Dim, h)));
     }
-    text.push_str(&summary_line(&report.summary));
+    text.push_str(&summary_line(report));
     text.push_str(&feed_line(&report.feed));
     text
 }
 
-fn summary_line(s: &AuditSummary) -> String {
+/// The counts in words; the findings without a fix by `omg update` are split into those
+/// fixed upstream (not yet in the repositories) and those without any fix.
+fn summary_line(report: &AuditReport) -> String {
+    let s = &report.summary;
     if s.vulnerable == 0 {
         return "no known vulnerabilities in the installed packages\n".into();
     }
@@ -169,12 +172,23 @@ fn summary_line(s: &AuditSummary) -> String {
     } else {
         "packages"
     };
+    let upstream = report
+        .findings
+        .iter()
+        .filter(|f| !f.upgrade_fixes && f.fixed.is_some())
+        .count();
+    let upstream_text = if upstream > 0 {
+        format!(", {upstream} fixed upstream but not yet in your repositories")
+    } else {
+        String::new()
+    };
     format!(
-        "{} vulnerable {packages} ({}): {} fixed by `omg update`, {} without a fix yet\n",
+        "{} vulnerable {packages} ({}): {} fixed by `omg update`{upstream_text}, {} without a \
+         fix yet\n",
         s.vulnerable,
         counts.join(", "),
         s.fixed_by_update,
-        s.no_fix_yet
+        s.no_fix_yet.saturating_sub(upstream)
     )
 }
 
