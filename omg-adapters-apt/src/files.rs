@@ -57,10 +57,47 @@ pub(crate) fn files(cache: &Cache, paths: &Paths, name: &str) -> Result<Option<P
     }))
 }
 
+/// The directories a merged `/usr` links to from the root (`/bin` -> `usr/bin`).
+const MERGED: [&str; 6] = ["bin", "sbin", "lib", "lib32", "lib64", "libx32"];
+
 /// The installed packages whose dpkg file list has exactly `path` (what `dpkg -S` finds for
 /// a path without wildcards), by the name dpkg gives them (`name`, or `name:arch` for a
-/// package installed for several architectures).
+/// package installed for several architectures). When none has it and `path` is in a
+/// directory of a merged `/usr` (`/usr/bin/bash`, whose package lists `/bin/bash`), the
+/// other spelling is tried (dpkg -S finds nothing there).
 pub(crate) fn owners(cache: &Cache, paths: &Paths, path: &str) -> Result<Vec<Owner>> {
+    let found = listed_owners(cache, paths, path)?;
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    match merged_alias(path, |dir| {
+        std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink())
+    }) {
+        Some(alias) => listed_owners(cache, paths, &alias),
+        None => Ok(found),
+    }
+}
+
+/// `path` spelled through the other side of a merged `/usr` (`/usr/bin/x` <-> `/bin/x`),
+/// when `is_link` says the top-level directory is a link.
+fn merged_alias(path: &str, is_link: impl Fn(&Path) -> bool) -> Option<String> {
+    for top in MERGED {
+        let short = format!("/{top}/");
+        let long = format!("/usr/{top}/");
+        if !is_link(Path::new(&format!("/{top}"))) {
+            continue;
+        }
+        if let Some(rest) = path.strip_prefix(&long) {
+            return Some(format!("{short}{rest}"));
+        }
+        if let Some(rest) = path.strip_prefix(&short) {
+            return Some(format!("{long}{rest}"));
+        }
+    }
+    None
+}
+
+fn listed_owners(cache: &Cache, paths: &Paths, path: &str) -> Result<Vec<Owner>> {
     let dir = info_dir(paths);
     let entries = std::fs::read_dir(&dir).map_err(|source| Error::Io {
         path: dir.clone(),
@@ -184,4 +221,25 @@ fn writable(path: &Path) -> bool {
     };
     // SAFETY: `path` is a valid NUL-terminated string for the duration of the call.
     unsafe { libc::access(path.as_ptr(), libc::W_OK) == 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merged_alias;
+    use std::path::Path;
+
+    #[test]
+    fn merged_usr_aliases() {
+        let all = |_: &Path| true;
+        assert_eq!(
+            merged_alias("/usr/bin/bash", all).as_deref(),
+            Some("/bin/bash")
+        );
+        assert_eq!(
+            merged_alias("/sbin/ldconfig", all).as_deref(),
+            Some("/usr/sbin/ldconfig")
+        );
+        assert_eq!(merged_alias("/usr/share/doc", all), None);
+        assert_eq!(merged_alias("/usr/bin/bash", |_| false), None);
+    }
 }

@@ -130,6 +130,29 @@ fn owners_agree_with_dpkg_s() {
     assert_eq!(world::omg(&["owns", "-q", "/bin/bash"]).ok(), "bash\n");
 }
 
+/// Through a merged /usr (`/bin` -> `usr/bin`): dpkg -S finds `/bin/bash` only, omg also
+/// `/usr/bin/bash` and the bare name (looked up in PATH, as pacman -Qo does), with the
+/// owners dpkg gives for the path its lists spell.
+#[test]
+fn merged_usr_paths_find_the_owner_dpkg_lists() {
+    let Some(theirs) = world::tool("dpkg", &["-S", "/bin/bash"]) else {
+        return;
+    };
+    let merged = std::fs::symlink_metadata("/bin").is_ok_and(|m| m.file_type().is_symlink());
+    if !merged {
+        println!("note: /bin is not a link to usr/bin here; nothing to check");
+        return;
+    }
+    let theirs = dpkg_owners(&theirs.stdout);
+    let long = world::tool("dpkg", &["-S", "/usr/bin/bash"]).unwrap();
+    assert_ne!(long.code, Some(0), "dpkg -S does not know /usr/bin/bash");
+    for target in ["/usr/bin/bash", "bash"] {
+        let ours = world::omg(&["owns", "--json", target]);
+        ours.expect_code(0);
+        assert_eq!(omg_owners(&ours), theirs, "{target}");
+    }
+}
+
 #[test]
 fn unowned_paths_fail_like_dpkg_s() {
     let missing = "/etc/omg-no-such-file";
