@@ -88,7 +88,7 @@ pub struct ServerConfig {
     pub spin: Duration,
     /// Encoded answers of one connection waiting to be written, in bytes, past which its
     /// requests are not read: a client that sends without reading costs omgd at most this
-    /// much (plus one answer). Default 4 MiB.
+    /// much (plus one answer; the buffer's capacity may double that). Default 1 MiB.
     pub max_unsent: usize,
     /// A connection with nothing in flight that sends no request for this long is closed.
     /// Default 60 s.
@@ -109,7 +109,7 @@ impl Default for ServerConfig {
             shutdown_grace: Duration::from_secs(5),
             write_timeout: Duration::from_secs(30),
             spin: Duration::from_micros(50),
-            max_unsent: 4 * 1024 * 1024,
+            max_unsent: 1024 * 1024,
             idle_timeout: Duration::from_secs(60),
         }
     }

@@ -22,6 +22,9 @@ use crate::message::{
 use crate::request::Request;
 use crate::response::Response;
 
+/// Capacity of the output buffer kept between flushes.
+const KEEP_OUT_CAPACITY: usize = 256 * 1024;
+
 /// Serve `stream` (already admitted) until the client leaves, a fatal error, or `stop`.
 pub(crate) async fn run<H: Handler>(
     mut stream: UnixStream,
@@ -349,6 +352,11 @@ impl<H: Handler> Session<H> {
         let limit = self.shared.config.write_timeout;
         let result = tokio::time::timeout(limit, write.write_all(&self.out)).await;
         self.out.clear();
+        // A burst of large answers leaves a large buffer behind: give it back rather than
+        // keep it for the connection's lifetime.
+        if self.out.capacity() > KEEP_OUT_CAPACITY {
+            self.out.shrink_to(KEEP_OUT_CAPACITY);
+        }
         match result {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => {
