@@ -424,3 +424,75 @@ fn installed_fields_of_a_small_root() {
     assert_eq!(lib["Required By"], ["omg-app"]);
     assert_eq!(lib["Optional For"], ["omg-app"]);
 }
+
+/// `command` on an 80-column pseudo-terminal (`script`, `stty cols 80`), its screen lines
+/// without colours or carriage returns; `None` without `script` (a failure under CI).
+fn on_80_columns(command: &str) -> Option<Vec<String>> {
+    let script = crate::common::tool_path("script")?;
+    let mut cmd = std::process::Command::new(script);
+    crate::common::isolate(&mut cmd)
+        .args([
+            "-qec",
+            &format!("stty cols 80 rows 50; {command}"),
+            "/dev/null",
+        ])
+        .env("COLUMNS", "80")
+        .env("NO_COLOR", "1")
+        .env("LC_ALL", "C")
+        .env("OMG_SOCKET", "/nonexistent/omgd.sock");
+    let out = cmd.output().expect("run script");
+    assert!(out.status.success(), "{command}: {out:?}");
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .replace('\r', "")
+            .lines()
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// On an 80-column terminal the record fits: a long list wraps between its items, under the
+/// value column, as pacman -Si wraps it, and the items are the same.
+#[test]
+fn on_80_columns_lists_wrap_like_pacman() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut root = FixtureRoot::create(dir.path()).unwrap();
+    let long = FixturePackage::new("omg-long", "1.0-1")
+        .desc(
+            "A package whose description is long enough that an eighty column terminal \
+             cannot show it on one line, so that both tools must wrap it at a space",
+        )
+        .depends((0..24).map(|i| format!("omg-library-number-{i}>=1.0")))
+        .provides((0..10).map(|i| format!("omg-provided-{i}=1.0")));
+    root.add_sync_db("core", &[long]).unwrap();
+    root.install_local(&[]).unwrap();
+    let conf = root.config_path().display().to_string();
+    let omg = crate::common::omg_bin().display().to_string();
+    let Some(ours) = on_80_columns(&format!(
+        "{omg} --backend alpm --config {conf} info omg-long"
+    )) else {
+        return;
+    };
+    let Some(pacman) = crate::common::tool_path("pacman") else {
+        return;
+    };
+    let theirs = on_80_columns(&format!(
+        "{} --config {conf} -Si omg-long",
+        pacman.display()
+    ))
+    .expect("script ran before");
+    for line in ours.iter().chain(&theirs) {
+        assert!(
+            line.chars().count() <= 80,
+            "wider than 80 columns: {line:?}"
+        );
+    }
+    let (ours, theirs) = (records(&ours.join("\n")), records(&theirs.join("\n")));
+    for key in ["Depends On", "Provides"] {
+        assert!(ours[0][key].len() > 1, "{key} wraps: {:?}", ours[0][key]);
+        assert_eq!(items(&ours[0][key]), items(&theirs[0][key]), "{key}");
+    }
+    let words = |r: &Record| r["Description"].join(" ");
+    assert_eq!(words(&ours[0]), words(&theirs[0]));
+    assert!(ours[0]["Description"].len() > 1);
+}
