@@ -325,13 +325,30 @@ async fn a_holdpkg_removal_is_warned_about_and_refused_like_pacman_noconfirm() {
         .await
         .unwrap();
 
+    // A held package a recursive removal would take is kept, with the reason; the rest is
+    // removed (the plan and the commit agree).
     let plan = b.plan(&remove(&["app"], true)).await.unwrap();
-    assert_eq!(
-        plan.warnings,
-        ["libhold is designated as a HoldPkg in pacman.conf"]
+    let removed: Vec<&str> = plan.actions.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(removed, ["app"]);
+    assert_eq!(plan.held, ["libhold"]);
+    assert!(
+        plan.warnings[0]
+            .starts_with("libhold is designated as HoldPkg in pacman.conf: not removed"),
+        "{:?}",
+        plan.warnings
     );
-    let err = b
+    let outcome = b
         .commit(&remove(&["app"], true), Arc::new(Recorder::default()))
+        .await
+        .unwrap();
+    let removed: Vec<&str> = outcome.actions.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(removed, ["app"]);
+    assert_eq!(read_in_root(&root, "usr/share/app/data"), None);
+    assert!(read_in_root(&root, "usr/share/libhold/data").is_some());
+    assert!(!common::tx::exists(&common::tx::lock_path(&root)));
+    // A held target alone: refused, as pacman --noconfirm refuses it.
+    let err = b
+        .commit(&remove(&["libhold"], false), Arc::new(Recorder::default()))
         .await
         .unwrap_err();
     assert!(
@@ -339,17 +356,10 @@ async fn a_holdpkg_removal_is_warned_about_and_refused_like_pacman_noconfirm() {
             if m.starts_with("libhold is designated as HoldPkg in pacman.conf; omg does not remove")),
         "{err:?}"
     );
-    // Nothing changed, and the lock is gone.
-    assert!(read_in_root(&root, "usr/share/app/data").is_some());
+    let nothing = b.plan(&remove(&["libhold"], false)).await.unwrap();
+    assert!(nothing.is_empty());
+    assert_eq!(nothing.held, ["libhold"]);
     assert!(read_in_root(&root, "usr/share/libhold/data").is_some());
-    assert!(!common::tx::exists(&common::tx::lock_path(&root)));
-    // Removing what is not held goes on as before.
-    let plan = b.plan(&remove(&["app"], false)).await.unwrap();
-    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
-    b.commit(&remove(&["app"], false), Arc::new(Recorder::default()))
-        .await
-        .unwrap();
-    assert_eq!(read_in_root(&root, "usr/share/app/data"), None);
 
     // The real pacman, asked not to confirm, refuses the same removal.
     let Ok(out) = std::process::Command::new("pacman")
@@ -373,6 +383,17 @@ async fn a_holdpkg_removal_is_warned_about_and_refused_like_pacman_noconfirm() {
         "{stdout}{stderr}"
     );
     assert!(read_in_root(&root, "usr/share/libhold/data").is_some());
+    // Confirmed (RemoveHeld), it goes.
+    b.commit(
+        &Transaction::RemoveHeld {
+            names: vec!["libhold".into()],
+            recursive: false,
+        },
+        Arc::new(Recorder::default()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(read_in_root(&root, "usr/share/libhold/data"), None);
 }
 
 #[tokio::test]

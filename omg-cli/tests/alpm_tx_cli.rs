@@ -1279,3 +1279,107 @@ fn sigint_sigterm_and_sighup_at_random_points_leave_a_consistent_root() {
     }
     println!("{interrupted} of 9 runs were interrupted");
 }
+
+#[test]
+fn a_held_package_is_left_out_without_a_terminal_and_asked_for_on_one() {
+    let mut env = Env::new();
+    env.root
+        .publish(
+            "core",
+            &[
+                app("1.0-1"),
+                lib("1.0-1"),
+                pkg("tool", "2.0-1"),
+                pkg("libhold", "1-1"),
+            ],
+        )
+        .expect("publish");
+    let conf = env.root.config_path();
+    let text = std::fs::read_to_string(&conf).expect("conf");
+    std::fs::write(
+        &conf,
+        text.replacen("[options]\n", "[options]\nHoldPkg = libhold\n", 1),
+    )
+    .expect("conf");
+    env.omg(&["install", "app", "tool", "libhold", "--yes"])
+        .expect_code(0);
+
+    // --yes, no terminal: the dry run and the real run leave libhold out, with the reason,
+    // and remove the rest.
+    let dry = env
+        .omg(&["--json", "remove", "tool", "libhold", "--dry-run"])
+        .json();
+    let planned: Vec<&str> = dry["plan"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a["name"].as_str())
+        .collect();
+    assert_eq!(planned, ["tool"]);
+    assert_eq!(dry["plan"]["held"], serde_json::json!(["libhold"]));
+    let real = env.omg(&["remove", "tool", "libhold", "--yes"]);
+    let text = done(&real);
+    assert!(text.contains("removed tool 2.0-1"), "{text}");
+    assert!(!text.contains("removed libhold"), "{text}");
+    assert!(
+        real.stderr
+            .contains("libhold is designated as HoldPkg in pacman.conf: not removed")
+            || text.contains("libhold is designated as HoldPkg in pacman.conf: not removed"),
+        "{}{}",
+        real.stdout,
+        real.stderr
+    );
+    assert!(env.file("usr/share/libhold/data").exists());
+    // Only held targets: refused, nothing changed.
+    for args in [
+        &["remove", "libhold", "--yes"][..],
+        &["remove", "libhold", "--dry-run"],
+    ] {
+        let refused = env.omg(args);
+        refused.expect_code(2);
+        assert!(refused.stderr.contains("HoldPkg"), "{}", refused.stderr);
+    }
+    // pacman --noconfirm refuses it too.
+    if let Some(run) = pacman(&conf, &["-R", "--noconfirm", "libhold"]) {
+        assert_ne!(run.code, Some(0));
+        assert!(env.file("usr/share/libhold/data").exists());
+    }
+
+    // On a terminal omg asks pacman's question; yes removes it.
+    let Some(script) = common::tool_path("script") else {
+        return;
+    };
+    let command = format!(
+        "{} --backend alpm --config {} remove libhold",
+        common::omg_bin().display(),
+        conf.display()
+    );
+    let mut child = Command::new(script)
+        .args(["-qec", &command, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .env("OMG_HISTORY_FILE", &env.history)
+        .env("OMG_SOCKET", "/nonexistent/omgd.sock")
+        .env("XDG_CONFIG_HOME", "/nonexistent/omg-tests/config")
+        .env("XDG_CACHE_HOME", "/nonexistent/omg-tests/cache")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        // The HoldPkg question, then "Proceed?".
+        let _ = stdin.write_all(b"y\n");
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let _ = stdin.write_all(b"y\n");
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    let out = child.wait_with_output().expect("script");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("HoldPkg was found in target list. Do you want to continue? [y/N]"),
+        "{text}"
+    );
+    assert!(text.contains("removed libhold 1-1"), "{text}");
+    assert!(!env.file("usr/share/libhold/data").exists());
+}

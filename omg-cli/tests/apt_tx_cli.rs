@@ -144,6 +144,48 @@ fn sync_install_update_remove_through_omg_on_apt() {
     assert_eq!(names.len(), 2, "{plan}");
     assert!(names.iter().all(|n| n.starts_with("omg-demo-")), "{plan}");
 
+    // Unchanged lists are not downloaded again, and omg says which it fetched as apt-get
+    // update does (a file: source's Release is always read again, by apt-get too).
+    let again = run(&["--json", "sync", "--yes"]);
+    again.expect_code(0);
+    let done: serde_json::Value =
+        serde_json::from_str(again.stdout.lines().last().unwrap_or("{}")).expect("JSON");
+    let fetched = |downloaded: bool| -> std::collections::BTreeSet<String> {
+        done["databases"]
+            .as_array()
+            .expect("databases")
+            .iter()
+            .filter(|d| d["downloaded"] == downloaded)
+            .filter_map(|d| d["name"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert!(
+        fetched(true).iter().all(|n| !n.ends_with("Packages")),
+        "{}",
+        again.stdout
+    );
+    let apt = Command::new("apt-get")
+        .arg("update")
+        .env("APT_CONFIG", &scene.conf)
+        .env("LC_ALL", "C")
+        .output()
+        .expect("apt-get update");
+    let apt_gets: std::collections::BTreeSet<String> = String::from_utf8_lossy(&apt.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix("Get:"))
+        .filter(|l| l.ends_with(" B]"))
+        .filter_map(|l| l.split_once(' ').map(|(_, rest)| rest))
+        .filter_map(|l| l.rsplit_once(" [").map(|(desc, _)| desc.to_string()))
+        .collect();
+    assert_eq!(fetched(true), apt_gets, "{}", again.stdout);
+    // name=version and name/release select a version as apt-get does.
+    let pinned = run(&["--json", "install", "omg-demo-app=1.0", "--dry-run"]).json();
+    assert_eq!(
+        pinned["plan"]["actions"][0]["new_version"], "1.0",
+        "{pinned}"
+    );
+    run(&["install", "omg-demo-app=9.9", "--dry-run"]).expect_code(2);
+
     let install = run(&["install", "omg-demo-app", "--yes"]);
     install.expect_code(0);
     assert!(
@@ -160,9 +202,23 @@ fn sync_install_update_remove_through_omg_on_apt() {
         why.stdout
     );
 
+    // Installed at its newest version: nothing to do, as apt says it.
+    let same = run(&["install", "omg-demo-app", "--yes"]);
+    same.expect_code(0);
+    assert_eq!(
+        same.stdout,
+        "omg-demo-app is already the newest version (1.0)\nnothing to do\n"
+    );
+
+    // A newer version in the repository: update refreshes first (apt update && apt
+    // upgrade); --no-refresh does not see it.
     repo(&scene.repo_dir(), true);
+    let stale = run(&["update", "--no-refresh", "--yes"]);
+    assert_eq!(stale.stdout, "nothing to do\n");
+    let dry = run(&["--json", "update", "--no-refresh", "--dry-run"]).json();
+    assert_eq!(dry["plan"]["actions"].as_array().map(Vec::len), Some(0));
     run(&["sync", "--yes"]).expect_code(0);
-    let dry = run(&["--json", "update", "--dry-run"]).json();
+    let dry = run(&["--json", "update", "--no-refresh", "--dry-run"]).json();
     let actions = dry["plan"]["actions"].as_array().expect("actions");
     assert!(
         actions.iter().all(|a| a["name"]
@@ -190,7 +246,11 @@ fn sync_install_update_remove_through_omg_on_apt() {
         .collect();
     assert_eq!(
         verbs,
-        ["refresh", "install", "refresh", "upgrade", "remove"]
+        ["refresh", "refresh", "install", "refresh", "refresh", "upgrade", "remove"]
+    );
+    assert!(
+        history[0]["actions"].as_array().is_some_and(Vec::is_empty),
+        "{history}"
     );
 }
 

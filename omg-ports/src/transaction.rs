@@ -25,6 +25,15 @@ pub enum Transaction {
         /// Also remove dependencies that become unneeded.
         recursive: bool,
     },
+    /// Like [`Transaction::Remove`], including packages the system holds (pacman.conf's
+    /// `HoldPkg`), which `Remove` leaves out ([`Plan::held`]): for after the user confirmed
+    /// them, as pacman asks. The apt backend still refuses essential packages.
+    RemoveHeld {
+        /// Packages to remove.
+        names: Vec<String>,
+        /// Also remove dependencies that become unneeded.
+        recursive: bool,
+    },
     /// Upgrade every installed package that has a newer version.
     Upgrade,
     /// Download fresh package databases.
@@ -45,7 +54,7 @@ impl Transaction {
     pub fn verb(&self) -> &'static str {
         match self {
             Transaction::Install(_) | Transaction::Reinstall(_) => "install",
-            Transaction::Remove { .. } => "remove",
+            Transaction::Remove { .. } | Transaction::RemoveHeld { .. } => "remove",
             Transaction::Upgrade => "upgrade",
             Transaction::Refresh => "refresh",
             Transaction::CleanCache { .. } | Transaction::CleanCacheUninstalled => "clean",
@@ -104,6 +113,11 @@ pub struct Plan {
     pub installed_size_delta: i64,
     /// Things the user should know before confirming (held packages, replaced packages, ...).
     pub warnings: Vec<String>,
+    /// Packages asked to be removed that the system holds (pacman.conf's `HoldPkg`) and a
+    /// [`Transaction::Remove`] therefore leaves out (the warnings say so); a
+    /// [`Transaction::RemoveHeld`] of the same names removes them too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<String>,
 }
 
 impl Plan {

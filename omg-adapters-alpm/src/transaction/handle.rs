@@ -141,13 +141,26 @@ fn own_download_process(alpm: &mut Alpm) -> Result<()> {
     if unsafe { libc::geteuid() != 0 || libc::getuid() != 0 } {
         return Ok(());
     }
-    // SAFETY: getpwuid returns null or a pointer to a static record, read at once.
+    // getpwuid_r: libalpm reads the shared record of getpwnam on other threads.
+    let mut record = std::mem::MaybeUninit::<libc::passwd>::zeroed();
+    let mut buf = vec![0 as libc::c_char; 4096];
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer refers to storage that lives across the call, `buf.len()` is
+    // its size; on success `found` points at `record`, whose strings point into `buf`.
     let name = unsafe {
-        let pw = libc::getpwuid(0);
-        if pw.is_null() || (*pw).pw_name.is_null() {
+        let rc = libc::getpwuid_r(
+            0,
+            record.as_mut_ptr(),
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut found,
+        );
+        if rc != 0 || found.is_null() || (*found).pw_name.is_null() {
             return Ok(());
         }
-        std::ffi::CStr::from_ptr((*pw).pw_name).to_bytes().to_vec()
+        std::ffi::CStr::from_ptr((*found).pw_name)
+            .to_bytes()
+            .to_vec()
     };
     alpm.set_sandbox_user(Some(name)).map_err(library)?;
     // libalpm forks only with a restriction on: the system-call filter (pacman's own list

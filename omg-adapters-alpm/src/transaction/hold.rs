@@ -1,9 +1,13 @@
 //! pacman's `HoldPkg`: packages `pacman.conf` says are not to be removed without asking.
 //!
-//! pacman warns for each one in a removal and asks, defaulting to no (so `--noconfirm`
-//! refuses). omg does the same without the question: the plan warns, and the commit refuses
-//! before anything changes, naming the packages and what to do (like the apt backend with
-//! essential packages).
+//! pacman warns for each one in a removal and asks "HoldPkg was found in target list. Do you
+//! want to continue?", defaulting to no (so `--noconfirm` refuses the whole removal). omg
+//! asks the same on a terminal (the CLI, from [`omg_ports::Plan::held`]); otherwise a
+//! [`omg_ports::Transaction::Remove`] leaves the held targets out, with a warning naming
+//! each and why, and removes the rest: the plan and the commit compute the same split
+//! ([`split`]). A held package the removal would still take (a dependency that
+//! `--recursive` finds unneeded) is refused before anything changes. A
+//! [`omg_ports::Transaction::RemoveHeld`] (after the user confirmed) removes them too.
 
 use std::ffi::CString;
 
@@ -17,6 +21,26 @@ pub(crate) fn held<'p>(plan: &'p Plan, patterns: &[String]) -> Vec<&'p str> {
         .filter(|a| a.kind == ActionKind::Remove)
         .map(|a| a.name.as_str())
         .filter(|name| patterns.iter().any(|p| glob_matches(p, name)))
+        .collect()
+}
+
+/// `names` split into those to remove and the held ones left out.
+pub(crate) fn split(names: &[String], patterns: &[String]) -> (Vec<String>, Vec<String>) {
+    names
+        .iter()
+        .cloned()
+        .partition(|name| !patterns.iter().any(|p| glob_matches(p, name)))
+}
+
+/// The warning for each held target a removal leaves out.
+pub(crate) fn left_out(held: &[String]) -> Vec<String> {
+    held.iter()
+        .map(|name| {
+            format!(
+                "{name} is designated as HoldPkg in pacman.conf: not removed (confirm it on a \
+                 terminal, without --yes)"
+            )
+        })
         .collect()
 }
 
@@ -69,6 +93,16 @@ mod tests {
                 .collect(),
             ..Plan::default()
         }
+    }
+
+    #[test]
+    fn held_targets_are_split_off() {
+        let names: Vec<String> = ["vim", "glibc", "linux-lts"].map(String::from).to_vec();
+        let patterns = ["glibc".to_string(), "linux*".into()];
+        let (rest, held) = split(&names, &patterns);
+        assert_eq!(rest, ["vim"]);
+        assert_eq!(held, ["glibc", "linux-lts"]);
+        assert!(left_out(&held)[0].starts_with("glibc is designated as HoldPkg"));
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //!   `pacman.conf` ([`handle`]), take libalpm's lock through `alpm_trans_init` ([`lock`]),
 //!   add the targets ([`targets`]; `Upgrade` is `alpm_sync_sysupgrade`, a full system
 //!   upgrade), prepare, read what libalpm would add and remove ([`plan`]), and either release
-//!   (plan) or commit with progress ([`callbacks`]) and release; removals of `HoldPkg`
-//!   packages are warned about and refused ([`hold`]). Errors become typed
+//!   (plan) or commit with progress ([`callbacks`]) and release; a `Remove` leaves
+//!   `HoldPkg` packages out (`RemoveHeld` takes them too; [`hold`]). Errors become typed
 //!   [`omg_ports::Error`]s ([`errors`]).
 //! - `Refresh` updates every sync database with libalpm's downloader (`alpm_db_update`).
 //! - `CleanCache` deletes old package files from the cache directories ([`clean`]).
@@ -34,7 +34,8 @@ use std::sync::Arc;
 
 use alpm::TransFlag;
 use omg_ports::{
-    Error, Plan, ProgressSink, RefreshedDatabase, Result, Transaction, TransactionOutcome,
+    ActionKind, Error, Plan, ProgressSink, RefreshedDatabase, Result, Transaction,
+    TransactionOutcome,
 };
 
 use crate::config::Resolved;
@@ -58,6 +59,12 @@ impl Session {
                 clean::plan(&cfg.cache_dirs, None, &self.installed_versions())
             }
             Transaction::Refresh => Ok(refresh_plan(cfg, &self.damaged)),
+            Transaction::Remove { names, recursive } => {
+                let (_, held, mut plan) = self.without_held(names, *recursive)?;
+                plan.warnings.extend(hold::left_out(&held));
+                plan.held = held;
+                Ok(plan)
+            }
             _ => {
                 let mut h = TxHandle::open(cfg, Arc::new(Interrupt::default()))?;
                 let flags = if writable(&cfg.dbpath) {
@@ -73,7 +80,7 @@ impl Session {
                 });
                 release(&mut h);
                 let mut plan = plan?;
-                if matches!(tx, Transaction::Remove { .. }) {
+                if matches!(tx, Transaction::RemoveHeld { .. }) {
                     let held = hold::held(&plan, &cfg.conf.hold_pkgs);
                     let warnings = hold::warnings(&held);
                     plan.warnings.extend(warnings);
@@ -136,13 +143,80 @@ impl Session {
                     ..TransactionOutcome::default()
                 }))
             }
+            Transaction::Remove { names, recursive } => {
+                // The same split as the plan's: held packages are left out.
+                let (tx, held, plan) = self.without_held(names, *recursive)?;
+                if plan.is_empty() && !held.is_empty() {
+                    return Err(hold::refusal(
+                        &held.iter().map(String::as_str).collect::<Vec<_>>(),
+                    ));
+                }
+                for warning in hold::left_out(&held) {
+                    sink.event(omg_ports::ProgressEvent::Message {
+                        level: "warning".into(),
+                        text: warning,
+                    });
+                }
+                require_writable(&cfg.root, &operation)?;
+                require_writable(&cfg.dbpath, &operation)?;
+                let result = commit_packages(&cfg, &tx, true, sink, interrupt);
+                self.reopen_after(result)
+            }
             _ => {
                 require_writable(&cfg.root, &operation)?;
                 require_writable(&cfg.dbpath, &operation)?;
-                let result = commit_packages(&cfg, tx, sink, interrupt);
+                let result = commit_packages(&cfg, tx, false, sink, interrupt);
                 self.reopen_after(result)
             }
         }
+    }
+
+    /// A `Remove` of `names` with pacman.conf's `HoldPkg` applied: the transaction that
+    /// removes what is not held, the held packages it leaves out, and its plan. Held
+    /// targets are dropped; held packages `recursive` would take as unneeded dependencies
+    /// are kept, and the others removed by name; when a kept one needs one of them the
+    /// removal is refused. Every target held: an empty plan.
+    fn without_held(
+        &mut self,
+        names: &[String],
+        recursive: bool,
+    ) -> Result<(Transaction, Vec<String>, Plan)> {
+        let patterns = self.cfg.conf.hold_pkgs.clone();
+        let (rest, mut held) = hold::split(names, &patterns);
+        if rest.is_empty() {
+            let nothing = Transaction::RemoveHeld {
+                names: rest,
+                recursive,
+            };
+            return Ok((nothing, held, Plan::default()));
+        }
+        let tx = Transaction::RemoveHeld {
+            names: rest,
+            recursive,
+        };
+        let plan = self.plan(&tx)?;
+        let still: Vec<String> = hold::held(&plan, &patterns)
+            .into_iter()
+            .map(String::from)
+            .collect();
+        if still.is_empty() {
+            return Ok((tx, held, plan));
+        }
+        let names: Vec<String> = plan
+            .actions
+            .iter()
+            .filter(|a| a.kind == ActionKind::Remove && !still.contains(&a.name))
+            .map(|a| a.name.clone())
+            .collect();
+        let tx = Transaction::RemoveHeld {
+            names,
+            recursive: false,
+        };
+        let plan = self
+            .plan(&tx)
+            .map_err(|_| hold::refusal(&still.iter().map(String::as_str).collect::<Vec<_>>()))?;
+        held.extend(still);
+        Ok((tx, held, plan))
     }
 
     /// Every installed package as (name, version).
@@ -172,6 +246,7 @@ impl Session {
 fn commit_packages(
     cfg: &Resolved,
     tx: &Transaction,
+    refuse_held: bool,
     sink: Arc<dyn ProgressSink>,
     interrupt: Arc<Interrupt>,
 ) -> Result<TransactionOutcome> {
@@ -183,7 +258,7 @@ fn commit_packages(
         if plan.is_empty() {
             return Ok(TransactionOutcome::default());
         }
-        if matches!(tx, Transaction::Remove { .. }) {
+        if refuse_held {
             let held = hold::held(&plan, &cfg.conf.hold_pkgs);
             if !held.is_empty() {
                 return Err(hold::refusal(&held));
@@ -192,6 +267,7 @@ fn commit_packages(
         let operations = plan.actions.len();
         interrupt.set_running(true);
         h.shared.begin_commit(h.alpm.as_alpm_handle_t(), operations);
+        let one_at_a_time = forking();
         let committed = match h.alpm.trans_commit() {
             Ok(()) => Ok(()),
             Err(_) if interrupt.stopped_download() => {
@@ -208,6 +284,7 @@ fn commit_packages(
                 ))
             }
         };
+        drop(one_at_a_time);
         let (interrupted, done, started) = h.shared.end_commit();
         interrupt.set_running(false);
         committed?;
@@ -238,6 +315,9 @@ fn begin(
     let flags = match tx {
         Transaction::Remove {
             recursive: true, ..
+        }
+        | Transaction::RemoveHeld {
+            recursive: true, ..
         } => flags | TransFlag::RECURSE,
         _ => flags,
     };
@@ -262,7 +342,7 @@ fn prepare(h: &mut TxHandle, tx: &Transaction) -> Result<Vec<String>> {
     let notes = match tx {
         Transaction::Install(names) => targets::add_installs(&h.alpm, names, false)?,
         Transaction::Reinstall(names) => targets::add_installs(&h.alpm, names, true)?,
-        Transaction::Remove { names, .. } => {
+        Transaction::Remove { names, .. } | Transaction::RemoveHeld { names, .. } => {
             targets::add_removals(&h.alpm, names)?;
             Vec::new()
         }
@@ -277,7 +357,10 @@ fn prepare(h: &mut TxHandle, tx: &Transaction) -> Result<Vec<String>> {
         | Transaction::CleanCacheUninstalled => Vec::new(),
     };
     h.shared.take_errors();
-    let removing = matches!(tx, Transaction::Remove { .. });
+    let removing = matches!(
+        tx,
+        Transaction::Remove { .. } | Transaction::RemoveHeld { .. }
+    );
     let shared = h.shared.clone();
     // Nothing left to add (every target up to date): libalpm would refuse an empty
     // transaction ("transaction is empty"); the plan is empty.
@@ -315,6 +398,7 @@ fn refresh(
     let shared = h.shared.clone();
     let alpm = &mut h.alpm;
     interrupt.set_running(true);
+    let one_at_a_time = forking();
     let result = lock::with_lock(
         &cfg.lock_path(),
         cfg.lock_timeout,
@@ -322,6 +406,7 @@ fn refresh(
         || alpm.syncdbs_mut().update(false),
         |e| errors::generic(e, &shared.take_errors()),
     );
+    drop(one_at_a_time);
     let stopped = interrupt.stopped_download();
     interrupt.set_running(false);
     if stopped {
@@ -344,6 +429,17 @@ fn refresh(
             }
         })
         .collect())
+}
+
+/// Serializes the commits and refreshes of every backend in this process. libalpm forks its
+/// download process with the user's record from `getpwnam`, whose buffer is shared by every
+/// thread: two handles downloading at once (tests open many backends in one process) could
+/// hand a download process the other's user.
+fn forking() -> std::sync::MutexGuard<'static, ()> {
+    static FORKS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    FORKS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The error of a transaction whose download an interrupt stopped.
@@ -386,7 +482,8 @@ fn operation(tx: &Transaction) -> String {
     match tx {
         Transaction::Install(names)
         | Transaction::Reinstall(names)
-        | Transaction::Remove { names, .. } => {
+        | Transaction::Remove { names, .. }
+        | Transaction::RemoveHeld { names, .. } => {
             format!("{} {}", tx.verb(), names.join(" "))
         }
         Transaction::Refresh => "sync".into(),

@@ -121,6 +121,7 @@ pub(crate) fn plan(archives: &Path, keep: Keep<'_>) -> Result<Plan> {
         download_size: 0,
         installed_size_delta: -i64::try_from(freed).unwrap_or(i64::MAX),
         warnings: Vec::new(),
+        held: Vec::new(),
     })
 }
 

@@ -251,7 +251,10 @@ fn refresh(cache: Cache, ctx: &Context<'_>) -> Result<TransactionOutcome> {
             .unwrap_or_else(|| "the package lists".to_owned());
         return Err(Error::Download { url, reason });
     }
-    Ok(TransactionOutcome::default())
+    Ok(TransactionOutcome {
+        databases: std::mem::take(&mut reporter.refreshed),
+        ..TransactionOutcome::default()
+    })
 }
 
 /// Deletes cached archives under the archives' lock.

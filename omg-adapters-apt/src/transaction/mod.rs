@@ -139,7 +139,8 @@ pub(crate) fn require_root(tx: &Transaction) -> Result<()> {
     let operation = match tx {
         Transaction::Install(names)
         | Transaction::Reinstall(names)
-        | Transaction::Remove { names, .. } => {
+        | Transaction::Remove { names, .. }
+        | Transaction::RemoveHeld { names, .. } => {
             format!("{} {}", tx.verb(), names.join(" "))
         }
         _ => tx.verb().to_owned(),

@@ -39,7 +39,9 @@ pub(crate) fn mark(cache: &Cache, tx: &Transaction) -> Result<Marked> {
     match tx {
         Transaction::Install(names) => install(cache, names, false, &mut marked)?,
         Transaction::Reinstall(names) => install(cache, names, true, &mut marked)?,
-        Transaction::Remove { names, recursive } => remove(cache, names, *recursive, &mut marked)?,
+        Transaction::Remove { names, recursive } | Transaction::RemoveHeld { names, recursive } => {
+            remove(cache, names, *recursive, &mut marked)?
+        }
         Transaction::Upgrade => upgrade(cache, &mut marked)?,
         Transaction::Refresh
         | Transaction::CleanCache { .. }
@@ -66,6 +68,8 @@ fn install(cache: &Cache, names: &[String], reinstall: bool, marked: &mut Marked
         ));
     }
     let mut targets = Vec::new();
+    // The version each target asks for (libapt resets the candidate of one it cannot mark).
+    let mut wanted = Vec::new();
     for name in names {
         let Some(pkg) = select(cache, name, marked)? else {
             continue;
@@ -90,6 +94,7 @@ fn install(cache: &Cache, names: &[String], reinstall: bool, marked: &mut Marked
                 }
             }
         }
+        wanted.push(candidate.version().to_owned());
         targets.push(pkg);
     }
     // As apt-get does: the targets themselves first (marked even when their dependencies
@@ -100,6 +105,21 @@ fn install(cache: &Cache, names: &[String], reinstall: bool, marked: &mut Marked
     for pkg in &targets {
         pkg.mark_install(true, true);
         pkg.protect();
+    }
+    // A version asked for whose dependencies the versions to be installed do not meet:
+    // libapt does not mark it; apt-get refuses it, and so does omg.
+    for (pkg, wanted) in targets.iter().zip(&wanted) {
+        let Some(marked) = pkg.install_version() else {
+            continue;
+        };
+        if *wanted != marked.version() {
+            return Err(Error::InvalidRequest(format!(
+                "{} {} cannot be installed: its dependencies are not met by the versions to \
+                 be installed (name the dependencies' versions too, or use name/release)",
+                pkg.fullname(true),
+                wanted
+            )));
+        }
     }
     if cache.depcache().broken_count() > 0 {
         resolve(cache)?;
@@ -220,6 +240,7 @@ fn select<'a>(cache: &'a Cache, target: &str, marked: &mut Marked) -> Result<Opt
         if let Some(pkg) = cache.get(left).filter(|p| p.has_versions()) {
             if let Some(v) = pkg.versions().find(|v| in_release(v, right)) {
                 v.set_candidate();
+                follow_release(&v, &|d: &Version<'_>| in_release(d, right), 8);
                 return Ok(Some(pkg));
             }
         }
@@ -227,6 +248,7 @@ fn select<'a>(cache: &'a Cache, target: &str, marked: &mut Marked) -> Result<Opt
         if let Some(pkg) = cache.get(right).filter(|p| p.has_versions()) {
             if let Some(v) = pkg.versions().find(|v| in_release(v, left)) {
                 v.set_candidate();
+                follow_release(&v, &|d: &Version<'_>| in_release(d, left), 8);
                 return Ok(Some(pkg));
             }
             return Err(Error::InvalidRequest(format!(
@@ -256,6 +278,33 @@ fn select<'a>(cache: &'a Cache, target: &str, marked: &mut Marked) -> Result<Opt
         }
     }
     find(cache, target, false).map(Some)
+}
+
+/// What apt's `SetCandidateRelease` does for `name/release`: a dependency of `version` the
+/// candidates do not satisfy takes the version of the same release that does (and so on,
+/// `depth` levels down).
+fn follow_release(version: &Version<'_>, in_release: &dyn Fn(&Version<'_>) -> bool, depth: usize) {
+    if depth == 0 {
+        return;
+    }
+    let Some(deps) = version.dependencies() else {
+        return;
+    };
+    for dep in deps {
+        let targets: Vec<Version<'_>> = dep.iter().flat_map(|b| b.all_targets()).collect();
+        let satisfied = targets.iter().any(|t| {
+            t.parent()
+                .candidate()
+                .is_some_and(|c| c.version() == t.version())
+        });
+        if satisfied {
+            continue;
+        }
+        if let Some(t) = targets.iter().find(|t| in_release(t)) {
+            t.set_candidate();
+            follow_release(t, in_release, depth - 1);
+        }
+    }
 }
 
 /// The package `name` (`name` or `name:arch`) names: itself, or the one package providing
@@ -385,6 +434,7 @@ pub(crate) fn build(cache: &Cache, marked: Marked, archives: &Path) -> Plan {
         download_size,
         installed_size_delta,
         warnings,
+        held: Vec::new(),
     }
 }
 

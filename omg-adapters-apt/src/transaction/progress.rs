@@ -78,6 +78,8 @@ pub(crate) struct Reporter {
     pub(crate) dpkg_errors: Vec<(String, String)>,
     /// Items libapt failed to fetch, as `(item, reason)`.
     pub(crate) failures: Vec<(String, String)>,
+    /// Index files a list update found up to date (`Hit:`) or downloaded (`Get:`).
+    pub(crate) refreshed: Vec<omg_ports::RefreshedDatabase>,
 }
 
 impl Reporter {
@@ -90,6 +92,7 @@ impl Reporter {
             last_progress: None,
             dpkg_errors: Vec::new(),
             failures: Vec::new(),
+            refreshed: Vec::new(),
         }
     }
 
@@ -108,7 +111,15 @@ impl Reporter {
     }
 
     pub(crate) fn hit(&mut self, description: &str, _name: &str) {
-        self.message("info", format!("up to date: {description}"));
+        if self.naming == Naming::Description {
+            self.refreshed.push(omg_ports::RefreshedDatabase {
+                name: description.to_owned(),
+                downloaded: false,
+                size: 0,
+            });
+        } else {
+            self.message("info", format!("up to date: {description}"));
+        }
     }
 
     pub(crate) fn fetch(&mut self, description: &str, name: &str, size: u64) {
@@ -121,6 +132,13 @@ impl Reporter {
     }
 
     pub(crate) fn done(&mut self, description: &str, name: &str, size: u64) {
+        if self.naming == Naming::Description {
+            self.refreshed.push(omg_ports::RefreshedDatabase {
+                name: description.to_owned(),
+                downloaded: true,
+                size,
+            });
+        }
         let item = self.item(description, name).to_owned();
         self.sink.event(ProgressEvent::Download {
             item,

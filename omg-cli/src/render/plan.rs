@@ -183,6 +183,7 @@ mod tests {
             download_size: 4096,
             installed_size_delta: -1536,
             warnings: vec!["baz is replaced by foo".into()],
+            held: Vec::new(),
         };
         let text = plan(&Output::default(), "install", &p);
         assert!(text.starts_with("ACTION"), "{text}");

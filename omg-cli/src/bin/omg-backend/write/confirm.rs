@@ -20,6 +20,24 @@ pub fn ask(question: &str) -> Result<bool> {
     Ok(is_yes(&line))
 }
 
+/// Asks `question [y/N]` on stderr, as pacman asks what it advises against; only `y` or
+/// `yes` is yes.
+pub fn ask_no(question: &str) -> Result<bool> {
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, ":: {question} [y/N] ");
+    let _ = stderr.flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|source| Error::Io {
+            path: "stdin".into(),
+            source,
+        })?;
+    let a = line.trim().to_ascii_lowercase();
+    Ok(a == "y" || a == "yes")
+}
+
 /// `""`, `y`, `yes` (any case) are yes; anything else, and end of input, is no.
 fn is_yes(answer: &str) -> bool {
     let a = answer.trim().to_ascii_lowercase();

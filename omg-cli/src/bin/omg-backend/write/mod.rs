@@ -141,6 +141,8 @@ async fn one(
 ) -> Result<String> {
     let verb = tx.verb();
     let backend = engine.backend();
+    let held;
+    let mut tx = tx;
     // A refresh has nothing to show beforehand (the databases it fetches say what changes)
     // and is not confirmed, as pacman -Sy is not; a dry run says what it would download and
     // touches nothing.
@@ -151,7 +153,29 @@ async fn one(
         }
         Plan::default()
     } else {
-        let plan = backend.plan(tx).await?;
+        let mut plan = backend.plan(tx).await?;
+        // pacman's question for held packages, on a terminal; elsewhere (and on "no") the
+        // removal leaves them out, as the plan says.
+        if !plan.held.is_empty() && asks(out, write) {
+            let question = "HoldPkg was found in target list. Do you want to continue?";
+            if let (true, Transaction::Remove { names, recursive }) =
+                (confirm::ask_no(question)?, tx)
+            {
+                held = Transaction::RemoveHeld {
+                    names: names.clone(),
+                    recursive: *recursive,
+                };
+                tx = &held;
+                plan = backend.plan(tx).await?;
+            }
+        }
+        // Nothing but held packages, not confirmed: refused, in a dry run too.
+        if plan.is_empty() && !plan.held.is_empty() {
+            return Err(Error::InvalidRequest(format!(
+                "{}; nothing else to remove",
+                plan.warnings.join("; ")
+            )));
+        }
         if write.dry_run || !out.json {
             print(&render::plan(out, verb, &plan));
         } else {
@@ -193,6 +217,11 @@ async fn one(
     // Even a failed transaction may have changed something.
     record::notify_daemon(cli.global.socket.as_deref());
     Ok(render::outcome(out, verb, &result?))
+}
+
+/// True when omg may ask: on a terminal, without `--yes`, `--json` or `--dry-run`.
+fn asks(out: &Output, write: WriteArgs) -> bool {
+    !write.yes && !write.dry_run && !out.json && std::io::stdin().is_terminal()
 }
 
 /// Asks "Proceed?" on a terminal; elsewhere `--yes` is required.
