@@ -210,6 +210,23 @@ fn sync_install_update_remove_through_omg_on_apt() {
         "omg-demo-app is already the newest version (1.0)\nnothing to do\n"
     );
 
+    // --reinstall forces it (apt install --reinstall).
+    let again = run(&[
+        "--json",
+        "install",
+        "--reinstall",
+        "omg-demo-app",
+        "--dry-run",
+    ])
+    .json();
+    let kinds: Vec<&str> = again["plan"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["reinstall"], "{again}");
+
     // A newer version in the repository: update refreshes first (apt update && apt
     // upgrade); --no-refresh does not see it.
     repo(&scene.repo_dir(), true);
