@@ -327,7 +327,10 @@ fn search_words_fuzzy_names_and_descriptions() {
     // Nothing found: exit code 1 (pacman -Ss), stdout empty, the message on stderr.
     let none = f.omg(&["search", "zzzzzz"]);
     none.expect_code(1);
-    assert_eq!((none.stdout.as_str(), none.stderr.as_str()), ("", "no packages found\n"));
+    assert_eq!(
+        (none.stdout.as_str(), none.stderr.as_str()),
+        ("", "no packages found\n")
+    );
 }
 
 #[test]

@@ -118,9 +118,7 @@ async fn answer(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<Reply> 
 
 async fn text(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<String> {
     match &cli.command {
-        Command::Search { .. } => Err(Error::InvalidRequest(
-            "search is answered above".into(),
-        )),
+        Command::Search { .. } => Err(Error::InvalidRequest("search is answered above".into())),
         Command::Info { .. } | Command::Files { .. } | Command::Owns { .. } => Err(
             Error::InvalidRequest("info, files and owns are answered above".into()),
         ),
