@@ -84,9 +84,11 @@ pub fn packages(count: usize, generation: u64) -> Vec<PackageSummary> {
                     },
                     date: Some(1_700_000_000 + i as i64),
                 }),
-                provides: (i % 7 == 0)
-                    .then(|| vec![format!("{word}-virtual"), format!("lib{word}.so")])
-                    .unwrap_or_default(),
+                provides: if i % 7 == 0 {
+                    vec![format!("{word}-virtual"), format!("lib{word}.so")]
+                } else {
+                    Vec::new()
+                },
             }
         })
         .collect()
