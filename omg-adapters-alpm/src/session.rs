@@ -122,7 +122,8 @@ impl Session {
             let index = match index {
                 Ok(index) => index,
                 Err(e) if cfg.allow_damaged => {
-                    tracing::warn!(repository = %name, "{e}");
+                    // Opened to refresh (sync, update): the refresh replaces it; only -v says so.
+                    tracing::info!(repository = %name, "{e}");
                     damaged.push(Damage::from_error(name, &path, &e));
                     SyncIndex::default()
                 }

@@ -675,6 +675,12 @@ fn sync_repairs_missing_empty_truncated_and_corrupt_databases() {
             "{what}: {}",
             sync.stdout
         );
+        // The damage it repairs is no warning of its own (only -v tells).
+        assert!(
+            !sync.stderr.contains("WARN") && !sync.stderr.contains("run `omg sync`"),
+            "{what}: {}",
+            sync.stderr
+        );
         env.omg(&["install", "app", "--yes"]).expect_code(0);
         if let Some(q) = env.pacman_q() {
             assert_eq!(q, "app 1.0-1\nlib 1.0-1\n", "{what}");
