@@ -16,17 +16,8 @@ pub(crate) fn add_installs(alpm: &Alpm, names: &[String], reinstall: bool) -> Re
     let local = alpm.localdb();
     let mut notes = Vec::new();
     let add = |pkg: &Package, target: &str, notes: &mut Vec<String>| -> Result<()> {
-        if !reinstall {
-            if let Ok(installed) = local.pkg(pkg.name()) {
-                if installed.version() == pkg.version() {
-                    notes.push(format!(
-                        "{} is already the newest version ({})",
-                        pkg.name(),
-                        pkg.version()
-                    ));
-                    return Ok(());
-                }
-            }
+        if !reinstall && already_newest(local, pkg, notes) {
+            return Ok(());
         }
         errors::added(alpm.trans_add_pkg(pkg).map_err(|e| e.error), target)
     };
@@ -112,19 +103,26 @@ fn add_file(alpm: &Alpm, path: &str, reinstall: bool, notes: &mut Vec<String>) -
             path: path.into(),
             reason: e.to_string(),
         })?;
-    if !reinstall {
-        if let Ok(installed) = alpm.localdb().pkg(pkg.name()) {
-            if installed.version() == pkg.version() {
-                notes.push(format!(
-                    "{} is already the newest version ({})",
-                    pkg.name(),
-                    pkg.version()
-                ));
-                return Ok(());
-            }
-        }
+    if !reinstall && already_newest(alpm.localdb(), &pkg, notes) {
+        return Ok(());
     }
     errors::added(alpm.trans_add_pkg(pkg).map_err(|e| e.error), path)
+}
+
+/// True (with apt's note in `notes`) when `pkg` is installed at its version already: there
+/// is nothing to do for it unless a reinstall is asked for.
+fn already_newest(local: &alpm::Db, pkg: &alpm::Pkg, notes: &mut Vec<String>) -> bool {
+    let same = local
+        .pkg(pkg.name())
+        .is_ok_and(|installed| installed.version() == pkg.version());
+    if same {
+        notes.push(format!(
+            "{} is already the newest version ({})",
+            pkg.name(),
+            pkg.version()
+        ));
+    }
+    same
 }
 
 /// Adds the installed packages `names` to the transaction for removal.

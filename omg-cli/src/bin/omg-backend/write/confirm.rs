@@ -6,25 +6,22 @@ use omg_ports::{Error, Result};
 
 /// Asks `question [Y/n]` on stderr and reads the answer from stdin; empty means yes.
 pub fn ask(question: &str) -> Result<bool> {
-    let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, "{question} [Y/n] ");
-    let _ = stderr.flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|source| Error::Io {
-            path: "stdin".into(),
-            source,
-        })?;
-    Ok(is_yes(&line))
+    Ok(is_yes(&answer(&format!("{question} [Y/n] "))?))
 }
 
 /// Asks `question [y/N]` on stderr, as pacman asks what it advises against; only `y` or
 /// `yes` is yes.
 pub fn ask_no(question: &str) -> Result<bool> {
+    let a = answer(&format!(":: {question} [y/N] "))?
+        .trim()
+        .to_ascii_lowercase();
+    Ok(a == "y" || a == "yes")
+}
+
+/// Prints `prompt` on stderr and reads one line of stdin (empty at the end of input).
+fn answer(prompt: &str) -> Result<String> {
     let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, ":: {question} [y/N] ");
+    let _ = write!(stderr, "{prompt}");
     let _ = stderr.flush();
     let mut line = String::new();
     std::io::stdin()
@@ -34,8 +31,7 @@ pub fn ask_no(question: &str) -> Result<bool> {
             path: "stdin".into(),
             source,
         })?;
-    let a = line.trim().to_ascii_lowercase();
-    Ok(a == "y" || a == "yes")
+    Ok(line)
 }
 
 /// `""`, `y`, `yes` (any case) are yes; anything else, and end of input, is no.
