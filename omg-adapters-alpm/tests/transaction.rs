@@ -3,6 +3,10 @@
 //! after a refresh, remove and remove recursive, and the plan of each, cross-checked with
 //! the real pacman where it is cheap.
 
+// Each test holds `common::tx::serial()` across its awaits on purpose: it runs on a runtime
+// of its own, and the guard keeps the other tests of this binary out of libalpm meanwhile.
+#![allow(clippy::await_holding_lock)]
+
 mod common;
 
 use std::sync::Arc;
@@ -23,6 +27,7 @@ fn remove(names: &[&str], recursive: bool) -> Transaction {
 
 #[tokio::test]
 async fn install_pulls_in_a_dependency_and_records_reasons() {
+    let _serial = common::tx::serial();
     let (_dir, root, published) = repo_root(&[
         pkg("app", "1.0-1").depends(["lib>=1"]).sizes(0, 5000),
         pkg("lib", "1.2-1"),
@@ -150,6 +155,7 @@ async fn install_pulls_in_a_dependency_and_records_reasons() {
 
 #[tokio::test]
 async fn refresh_then_upgrade_to_a_newer_version() {
+    let _serial = common::tx::serial();
     let (_dir, mut root, _) = repo_root(&[pkg("app", "1.0-1"), pkg("lib", "1-1")]);
     let b = open(&root);
     b.commit(&install(&["app", "lib"]), Arc::new(Recorder::default()))
@@ -212,6 +218,7 @@ async fn refresh_then_upgrade_to_a_newer_version() {
 
 #[tokio::test]
 async fn remove_keeps_dependencies_and_remove_recursive_takes_them() {
+    let _serial = common::tx::serial();
     let (_dir, root, _) = repo_root(&[
         pkg("app", "1.0-1").depends(["lib"]),
         pkg("lib", "1-1"),
@@ -274,6 +281,7 @@ async fn remove_keeps_dependencies_and_remove_recursive_takes_them() {
 
 #[tokio::test]
 async fn install_by_repository_and_provider_and_dependency_graph() {
+    let _serial = common::tx::serial();
     let (_dir, root, _) = repo_root(&[
         pkg("app", "1.0-1")
             .depends(["virtual-thing>=1", "lib"])
@@ -312,6 +320,7 @@ async fn install_by_repository_and_provider_and_dependency_graph() {
 
 #[tokio::test]
 async fn a_holdpkg_removal_is_warned_about_and_refused_like_pacman_noconfirm() {
+    let _serial = common::tx::serial();
     let (_dir, root, _) = repo_root(&[
         pkg("app", "1.0-1").depends(["libhold"]),
         pkg("libhold", "1-1"),
@@ -398,6 +407,7 @@ async fn a_holdpkg_removal_is_warned_about_and_refused_like_pacman_noconfirm() {
 
 #[tokio::test]
 async fn downloads_run_as_pacman_confs_download_user() {
+    let _serial = common::tx::serial();
     use std::os::unix::fs::PermissionsExt;
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {

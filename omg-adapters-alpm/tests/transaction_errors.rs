@@ -1,6 +1,10 @@
 //! Failing transactions through real libalpm: each cause surfaces as its typed error, and a
 //! failed transaction leaves no lock and changes nothing.
 
+// Each test holds `common::tx::serial()` across its awaits on purpose: it runs on a runtime
+// of its own, and the guard keeps the other tests of this binary out of libalpm meanwhile.
+#![allow(clippy::await_holding_lock)]
+
 mod common;
 
 use std::sync::Arc;
@@ -18,6 +22,7 @@ fn quiet() -> Arc<Recorder> {
 
 #[tokio::test]
 async fn an_unknown_name_is_not_found_with_suggestions() {
+    let _serial = common::tx::serial();
     let (_dir, root, _) = repo_root(&[pkg("firefox", "1-1"), pkg("thunderbird", "1-1")]);
     let b = open(&root);
     for err in [
@@ -50,6 +55,7 @@ async fn an_unknown_name_is_not_found_with_suggestions() {
 
 #[tokio::test]
 async fn a_missing_dependency_is_unsatisfiable_naming_both() {
+    let _serial = common::tx::serial();
     let (_dir, root, _) = repo_root(&[pkg("app", "1-1").depends(["ghost>=2"])]);
     let b = open(&root);
     for err in [
@@ -67,6 +73,7 @@ async fn a_missing_dependency_is_unsatisfiable_naming_both() {
 
 #[tokio::test]
 async fn a_conflict_with_an_installed_package_is_a_conflict() {
+    let _serial = common::tx::serial();
     let (_dir, root, _) = repo_root(&[pkg("a", "1-1"), pkg("b", "1-1").conflicts(["a"])]);
     let b = open(&root);
     b.commit(&install(&["a"]), quiet()).await.unwrap();
@@ -87,6 +94,7 @@ async fn a_conflict_with_an_installed_package_is_a_conflict() {
 
 #[tokio::test]
 async fn a_file_already_on_disk_is_a_file_conflict() {
+    let _serial = common::tx::serial();
     let (_dir, root, _) = repo_root(&[pkg("fc", "1-1")]);
     let stray = root.root().join("usr/share/fc/data");
     std::fs::create_dir_all(stray.parent().unwrap()).unwrap();
@@ -114,6 +122,7 @@ async fn a_file_already_on_disk_is_a_file_conflict() {
 
 #[tokio::test]
 async fn a_corrupt_package_file_is_corrupt_package_and_is_deleted_from_the_cache() {
+    let _serial = common::tx::serial();
     let (_dir, root, published) = repo_root(&[pkg("bad", "1-1")]);
     // Same size, other bytes: the checksum in the database no longer matches.
     let file = root.package_path("core", &published[0]);
@@ -136,6 +145,7 @@ async fn a_corrupt_package_file_is_corrupt_package_and_is_deleted_from_the_cache
 
 #[tokio::test]
 async fn a_missing_package_file_on_the_server_is_a_download_error() {
+    let _serial = common::tx::serial();
     let (_dir, root, published) = repo_root(&[pkg("gone", "1-1")]);
     std::fs::remove_file(root.package_path("core", &published[0])).unwrap();
     let b = open(&root);
@@ -153,6 +163,7 @@ async fn a_missing_package_file_on_the_server_is_a_download_error() {
 
 #[tokio::test]
 async fn clean_cache_keeps_the_newest_versions_by_vercmp() {
+    let _serial = common::tx::serial();
     let (_dir, root, _) = repo_root(&[pkg("x", "1-1")]);
     let cache = root.cache_dir();
     let files = [
@@ -257,6 +268,7 @@ impl Drop for Tmpfs {
 
 #[tokio::test]
 async fn a_full_partition_is_disk_space_naming_it() {
+    let _serial = common::tx::serial();
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
         eprintln!("note: not root; cannot mount a small filesystem");

@@ -2,6 +2,10 @@
 //! it is installing; the transaction is released (no db.lck) and the local database matches
 //! the files on disk (checked with `pacman -Qk`).
 
+// Each test holds `common::tx::serial()` across its awaits on purpose: it runs on a runtime
+// of its own, and the guard keeps the other tests of this binary out of libalpm meanwhile.
+#![allow(clippy::await_holding_lock)]
+
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -44,6 +48,7 @@ fn packages(n: usize, files: usize) -> Vec<FixturePackage> {
 
 #[tokio::test]
 async fn an_interrupted_commit_releases_the_lock_and_leaves_a_consistent_database() {
+    let _serial = common::tx::serial();
     let mut n = 60;
     for attempt in 0..5 {
         let (_dir, root, published) = repo_root(&packages(n, 40));

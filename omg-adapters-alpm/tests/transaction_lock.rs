@@ -1,6 +1,10 @@
 //! libalpm's lock, `db.lck`: a stale one fails at once with the remedy; one held by a live
 //! process makes omg wait (telling whom for) and then fail with Locked. omg never deletes it.
 
+// Each test holds `common::tx::serial()` across its awaits on purpose: it runs on a runtime
+// of its own, and the guard keeps the other tests of this binary out of libalpm meanwhile.
+#![allow(clippy::await_holding_lock)]
+
 mod common;
 
 use std::io::{BufRead, BufReader};
@@ -17,6 +21,7 @@ fn install() -> Transaction {
 
 #[tokio::test]
 async fn a_lock_nobody_holds_is_stale_at_once_and_stays() {
+    let _serial = common::tx::serial();
     let (_dir, root, _) = repo_root(&[pkg("app", "1-1")]);
     let lock = lock_path(&root);
     std::fs::write(&lock, "").unwrap();
@@ -68,6 +73,7 @@ impl Drop for Holder {
 
 #[tokio::test]
 async fn a_live_holder_is_waited_for_then_locked() {
+    let _serial = common::tx::serial();
     let (_dir, root, _) = repo_root(&[pkg("app", "1-1")]);
     let lock = lock_path(&root);
     let holder = Holder::start(&lock);
@@ -116,6 +122,7 @@ async fn a_live_holder_is_waited_for_then_locked() {
 
 #[tokio::test]
 async fn the_default_lock_timeout_is_a_minute() {
+    let _serial = common::tx::serial();
     assert_eq!(
         omg_adapters_alpm::DEFAULT_LOCK_TIMEOUT,
         Duration::from_secs(60)

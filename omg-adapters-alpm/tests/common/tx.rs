@@ -97,6 +97,17 @@ pub fn pacman_qk_ok(root: &FixtureRoot) -> bool {
     true
 }
 
+/// Runs the tests of one binary that use libalpm one at a time (hold the guard for the
+/// whole test). libalpm forks its sandboxed download child without exec, and the child
+/// looks the download user up (getpwnam): should another test's thread hold glibc's lock
+/// for that lookup at the moment of the fork, the child waits for it forever.
+pub fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// A note when run by hand without the tool; a failure in CI.
 pub fn skip_or_fail(note: &str) {
     omg_testkit::skip(note);
