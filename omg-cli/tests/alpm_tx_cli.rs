@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{omg, Run};
+use common::{omg, pacman, Run};
 use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
 use tempfile::TempDir;
 
@@ -582,24 +582,6 @@ fn after_a_transaction_a_running_omgd_answers_with_the_new_state_at_once() {
     let _ = daemon.kill();
     let _ = daemon.wait();
     assert_eq!(listed.ok(), "app\nlib\n");
-}
-
-/// `pacman --config <conf> args...` in the C locale, or `None` without pacman (a failure
-/// under CI).
-fn pacman(conf: &Path, args: &[&str]) -> Option<Run> {
-    let pacman = common::tool_path("pacman")?;
-    let out = Command::new(pacman)
-        .arg("--config")
-        .arg(conf)
-        .args(args)
-        .env("LC_ALL", "C")
-        .output()
-        .expect("pacman runs");
-    Some(Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    })
 }
 
 /// `omg --backend alpm --config <conf> args...` with a history of the root's own.

@@ -142,3 +142,22 @@ pub fn tool_stdout(program: &str, args: &[&str]) -> Option<String> {
 pub fn tool_path(program: &str) -> Option<PathBuf> {
     omg_testkit::require_tool(program)
 }
+
+/// `pacman --config <conf> args...` in the C locale; `None` without pacman (a failure under
+/// CI: the set-up builds pacman 7.1).
+pub fn pacman(conf: &Path, args: &[&str]) -> Option<Run> {
+    let pacman = tool_path("pacman")?;
+    let out = Command::new(pacman)
+        .arg("--config")
+        .arg(conf)
+        .args(args)
+        .env("LC_ALL", "C")
+        .env_remove("LANGUAGE")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run pacman: {e}"));
+    Some(Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}

@@ -75,24 +75,7 @@ pub fn omg(conf: &Path, args: &[&str]) -> Run {
     common::omg(&all, &[])
 }
 
-/// `pacman --config <conf> args...` in the C locale; `None` when pacman is not installed (a
-/// failure under `CI=true`: the set-up builds pacman 7.1).
-pub fn pacman(conf: &Path, args: &[&str]) -> Option<Run> {
-    let pacman = common::tool_path("pacman")?;
-    let out = Command::new(pacman)
-        .arg("--config")
-        .arg(conf)
-        .args(args)
-        .env("LC_ALL", "C")
-        .env_remove("LANGUAGE")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run pacman: {e}"));
-    Some(Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    })
-}
+pub use crate::common::pacman;
 
 /// The large root (see the module's documentation), built on first use.
 pub fn large() -> &'static World {
