@@ -26,16 +26,16 @@ impl DaemonHandler {
         DaemonHandler { state, refresher }
     }
 
-    async fn answer(&self, request: Request) -> Response {
+    async fn answer(&self, request: Request) -> Arc<Response> {
         self.state.count_request();
         let snap = self.state.current();
-        match request {
+        let answer = match request {
             Request::Hello { .. } => {
                 Response::InvalidRequest("Hello is only valid as the first message".into())
             }
             Request::Ping => Response::Pong,
             Request::Stats => Response::Stats(self.state.stats()),
-            Request::Search(query) => self.search(&snap, query),
+            Request::Search(query) => return self.search(&snap, query),
             Request::Info(names) => {
                 let key = CacheKey::Info {
                     generation: snap.generation,
@@ -66,10 +66,13 @@ impl DaemonHandler {
                 Ok(index_generation) => Response::Invalidated { index_generation },
                 Err(e) => Response::Internal(format!("{e:#}")),
             },
-        }
+        };
+        Arc::new(answer)
     }
 
-    fn search(&self, snap: &Snapshot, query: SearchQuery) -> Response {
+    /// The answer of a search, shared with the cache: a page of thousands of hits is
+    /// encoded from there, not copied first.
+    fn search(&self, snap: &Snapshot, query: SearchQuery) -> Arc<Response> {
         let key = CacheKey::Search {
             generation: snap.generation,
             text: query.text.clone(),
@@ -77,13 +80,13 @@ impl DaemonHandler {
             installed_only: query.installed_only,
         };
         if let Some(hit) = self.state.cached(&key) {
-            return (*hit).clone();
+            return hit;
         }
-        let answer = match snap.index.search(&query) {
+        let answer = Arc::new(match snap.index.search(&query) {
             Ok(results) => Response::Search(results),
             Err(e) => Response::from(e),
-        };
-        self.state.remember(key, Arc::new(answer.clone()));
+        });
+        self.state.remember(key, Arc::clone(&answer));
         answer
     }
 
@@ -107,7 +110,7 @@ impl Handler for DaemonHandler {
         }
     }
 
-    fn handle(&self, request: Request) -> impl Future<Output = Response> + Send {
+    fn handle(&self, request: Request) -> impl Future<Output = Arc<Response>> + Send {
         let name = request.name();
         async move {
             let answer = self.answer(request).await;

@@ -5,6 +5,8 @@
 //! Id [`CONNECTION_ID`] (0) is never a request: the daemon uses it for answers about the
 //! connection itself (a refused peer, a frame it could not decode).
 
+use std::sync::Arc;
+
 use bitcode::{Decode, Encode};
 
 pub use crate::request::Request;
@@ -53,9 +55,13 @@ pub fn encode_request(id: u64, body: Request) -> Vec<u8> {
     bitcode::encode(&Envelope { id, body })
 }
 
-/// Encode a response with its request's id (a frame's payload).
-pub fn encode_response(id: u64, body: Response) -> Vec<u8> {
-    bitcode::encode(&Envelope { id, body })
+/// Encode a response with its request's id (a frame's payload). A shared response
+/// (`Arc<Response>`) encodes to the same bytes as the response itself, without a copy.
+pub fn encode_response(id: u64, body: impl Into<Arc<Response>>) -> Vec<u8> {
+    bitcode::encode(&Envelope {
+        id,
+        body: body.into(),
+    })
 }
 
 /// Decode a frame's payload as a request.

@@ -50,7 +50,10 @@ pub trait Handler: Send + Sync + 'static {
 
     /// The answer to `request` (never `Hello`). Failures are answered as typed failure
     /// responses; `Response::from(omg_ports::Error)` converts a backend's error.
-    fn handle(&self, request: Request) -> impl Future<Output = Response> + Send;
+    ///
+    /// Shared, so that an answer kept in a cache is encoded from there instead of being
+    /// copied first (`Arc::new(response)`, or `response.into()`, for one made now).
+    fn handle(&self, request: Request) -> impl Future<Output = Arc<Response>> + Send;
 }
 
 /// Limits and policies of [`serve`].

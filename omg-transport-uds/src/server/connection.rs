@@ -222,7 +222,7 @@ async fn handshake(
 /// The state of a connection past its handshake.
 struct Session<H> {
     shared: Arc<Shared<H>>,
-    inflight: JoinSet<Response>,
+    inflight: JoinSet<Arc<Response>>,
     /// Request id of each running task.
     ids: HashMap<tokio::task::Id, u64>,
     /// Encoded answers not yet written.
@@ -303,7 +303,7 @@ impl<H: Handler> Session<H> {
     }
 
     /// Queue the answer of a finished task.
-    fn finished(&mut self, done: Result<(tokio::task::Id, Response), JoinError>) {
+    fn finished(&mut self, done: Result<(tokio::task::Id, Arc<Response>), JoinError>) {
         match done {
             Ok((task, response)) => {
                 if let Some(id) = self.ids.remove(&task) {
@@ -320,7 +320,7 @@ impl<H: Handler> Session<H> {
     }
 
     /// Encode an answer into the output buffer.
-    fn push(&mut self, id: u64, response: Response) {
+    fn push(&mut self, id: u64, response: impl Into<Arc<Response>>) {
         let max = self.shared.config.max_frame;
         let payload = encode_response(id, response);
         if append_frame(&mut self.out, &payload, max).is_err() {

@@ -107,7 +107,13 @@ impl Handler for TestHandler {
         }
     }
 
-    async fn handle(&self, request: Request) -> Response {
+    async fn handle(&self, request: Request) -> Arc<Response> {
+        Arc::new(self.answer(request).await)
+    }
+}
+
+impl TestHandler {
+    async fn answer(&self, request: Request) -> Response {
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_in_flight.fetch_max(now, Ordering::SeqCst);
         let _done = InFlight(self);
