@@ -7,6 +7,7 @@
 //! backends (it `exec`s it with the same arguments). This library depends on `omg-ports`
 //! only, so both binaries can use it.
 
+pub mod arena;
 pub mod args;
 pub mod config;
 pub mod daemon_cmd;

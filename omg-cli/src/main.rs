@@ -25,6 +25,11 @@ use omg_cli::fast_path::Answer;
 use omg_cli::render::Output;
 use omg_cli::{daemon_cmd, exit, fast_path};
 
+/// A bump arena: `omg` lives milliseconds, and glibc's malloc cost more than the decoding
+/// and rendering of a large answer (see omg_cli::arena).
+#[global_allocator]
+static ALLOCATOR: omg_cli::arena::Arena = omg_cli::arena::Arena::new();
+
 /// The helper's file name, looked up beside this executable.
 const HELPER: &str = "omg-backend";
 

@@ -22,7 +22,7 @@ pub fn escape_lines(text: &str) -> Cow<'_, str> {
 
 fn escape_keeping(text: &str, keep_newlines: bool) -> Cow<'_, str> {
     let unsafe_char = |c: char| needs_escape(c) && !(keep_newlines && c == '\n');
-    if !text.chars().any(unsafe_char) {
+    if printable_ascii(text.as_bytes()) || !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -43,6 +43,31 @@ fn escape_keeping(text: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// True when every byte is printable ASCII: nothing to escape. Tested eight bytes at a
+/// time (a search through omgd prints thousands of names and descriptions; a test per
+/// character cost more than the rest of the rendering).
+fn printable_ascii(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of a byte is set where it is below `n` (n <= 0x80; the classic
+    // "has less than" test: a byte of `x` at or above 0x80 is caught separately).
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut le = [0u8; 8];
+        le.copy_from_slice(word);
+        let x = u64::from_le_bytes(le);
+        let del = x ^ (ONES * 0x7f); // a zero byte where `x` has DEL
+        if (x & HIGH) | below(x, 0x20) | below(del, 1) != 0 {
+            return false;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .all(|&b| b.wrapping_sub(0x20) < 0x5f)
+}
+
 /// Control characters (C0, DEL, C1) and the bidirectional formatting characters.
 fn needs_escape(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -60,5 +85,21 @@ mod tests {
         assert_eq!(escape("c1 \u{9b}2J"), "c1 \\u{009b}2J");
         assert_eq!(escape("abc\u{202e}fed"), "abc\\u{202e}fed");
         assert_eq!(escape_lines("one\ntwo\x1b"), "one\ntwo\\e");
+    }
+
+    #[test]
+    fn the_ascii_test_sees_every_byte() {
+        let long = "a".repeat(70);
+        assert!(printable_ascii(long.as_bytes()));
+        assert!(printable_ascii(b" ~"));
+        for at in [0, 31, 32, 63, 64, 69] {
+            for bad in [0x00u8, 0x1b, 0x1f, 0x7f, 0x80, 0xff] {
+                let mut bytes = long.clone().into_bytes();
+                bytes[at] = bad;
+                assert!(!printable_ascii(&bytes), "byte {bad:#x} at {at}");
+            }
+        }
+        let text = format!("{}\x1b[2J", "d".repeat(40));
+        assert!(escape(&text).ends_with("\\e[2J"));
     }
 }
