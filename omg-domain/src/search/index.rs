@@ -69,6 +69,45 @@ fn kind_at(candidates: &[Candidate], n: usize) -> Option<MatchKind> {
     })
 }
 
+/// The lower-cased names and their trigram postings.
+fn names_of(packages: &[PackageSummary]) -> (Column, Trigrams) {
+    lowered(packages, |p| &p.name)
+}
+
+/// The lower-cased descriptions and their trigram postings.
+fn descriptions_of(packages: &[PackageSummary]) -> (Column, Trigrams) {
+    lowered(packages, |p| &p.description)
+}
+
+/// One text of every package, lower-cased, and its trigram postings.
+fn lowered(
+    packages: &[PackageSummary],
+    text: impl Fn(&PackageSummary) -> &str,
+) -> (Column, Trigrams) {
+    let bytes = packages.iter().map(|p| text(p).len()).sum();
+    let mut column = Column::with_capacity(packages.len(), bytes);
+    for p in packages {
+        column.push_lower(text(p));
+    }
+    let trigrams = Trigrams::new(&column);
+    (column, trigrams)
+}
+
+/// Each package's lower-cased provided names (tab-separated) and their trigram postings.
+fn provides_of(packages: &[PackageSummary]) -> (Column, Trigrams) {
+    let bytes = packages
+        .iter()
+        .flat_map(|p| &p.provides)
+        .map(|p| p.len() + 1)
+        .sum();
+    let mut column = Column::with_capacity(packages.len(), bytes);
+    for p in packages {
+        column.push_lower_parts(&p.provides);
+    }
+    let trigrams = Trigrams::new(&column);
+    (column, trigrams)
+}
+
 /// A candidate before sorting: which package, how it matched, its fuzzy score.
 struct Candidate {
     idx: usize,
@@ -78,6 +117,9 @@ struct Candidate {
 
 impl Index {
     /// Prepare `packages`, in the backend's order (repositories first to last).
+    ///
+    /// The descriptions (more than half of the work) are prepared on a second thread while
+    /// this one does the rest; on one thread when none can be started.
     pub fn new(packages: Vec<PackageSummary>) -> Self {
         let mut repos: HashMap<&str, u32> = HashMap::new();
         let mut repo_rank = Vec::with_capacity(packages.len());
@@ -85,27 +127,30 @@ impl Index {
             let next = u32::try_from(repos.len()).unwrap_or(u32::MAX);
             repo_rank.push(*repos.entry(p.repository.as_str()).or_insert(next));
         }
-        let name_bytes = packages.iter().map(|p| p.name.len()).sum();
-        let desc_bytes = packages.iter().map(|p| p.description.len()).sum();
-        let provides_bytes = packages
-            .iter()
-            .flat_map(|p| &p.provides)
-            .map(|p| p.len() + 1)
-            .sum();
-        let mut names = Column::with_capacity(packages.len(), name_bytes);
-        let mut descriptions = Column::with_capacity(packages.len(), desc_bytes);
-        let mut provides = Column::with_capacity(packages.len(), provides_bytes);
-        let mut classes = ClassRows::new(packages.len());
-        for (i, p) in packages.iter().enumerate() {
-            names.push_lower(&p.name);
-            descriptions.push_lower(&p.description);
-            provides.push_lower_parts(&p.provides);
-            classes.add(i, names.get(i));
-        }
+        let ((names, name_trigrams), (provides, provides_trigrams), classes, described) =
+            std::thread::scope(|scope| {
+                let described = std::thread::Builder::new()
+                    .name("omg-index".into())
+                    .spawn_scoped(scope, || descriptions_of(&packages));
+                let names = names_of(&packages);
+                let mut classes = ClassRows::new(packages.len());
+                for i in 0..packages.len() {
+                    classes.add(i, names.0.get(i));
+                }
+                let provides = provides_of(&packages);
+                let described = match described {
+                    Ok(handle) => handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    Err(_) => descriptions_of(&packages),
+                };
+                (names, provides, classes, described)
+            });
+        let (descriptions, description_trigrams) = described;
         Self {
-            name_trigrams: Trigrams::new(&names),
-            description_trigrams: Trigrams::new(&descriptions),
-            provides_trigrams: Trigrams::new(&provides),
+            name_trigrams,
+            description_trigrams,
+            provides_trigrams,
             packages,
             names,
             descriptions,
