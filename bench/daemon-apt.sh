@@ -3,7 +3,11 @@
 #   - index build time (omgd's log) and resident memory with the full index;
 #   - `omg search` through omgd (a repeated query) against spawning /bin/true and against
 #     `apt-cache search`, hyperfine medians;
-#   - a few hundred distinct name prefixes (cache misses), shell-timed against /bin/true.
+#   - a few hundred distinct name prefixes of 3-6 characters (cache misses), shell-timed
+#     against /bin/true, and a thousand others timed inside one connection (miss_bench:
+#     omgd's own time for a cache-missing search, against a Ping on the same connection);
+#   - omgd's first start with a fresh state file, with libapt's binary cache in omg's cache
+#     directory already built, and with none (fully cold).
 # Needs: a Debian/Ubuntu host with apt lists (`apt-get update` done), hyperfine.
 # Usage: bench/daemon-apt.sh [runs] [distinct-terms]. Writes bench/out/daemon-apt/.
 set -euo pipefail
@@ -14,8 +18,44 @@ out=bench/out/daemon-apt
 mkdir -p "$out"
 
 bash scripts/build-release.sh -q
+cargo build --release -q -p omg-daemon --example miss_bench
 omg=$PWD/target/release/omg
 omgd=$PWD/target/release/omgd
+miss_bench=$PWD/target/release/examples/miss_bench
+
+# Name prefixes of 3 to 6 characters of real names: a few hundred for the shell loop, a
+# thousand others for miss_bench (each set asked once: every search a cache miss).
+apt-cache pkgnames 2>/dev/null | sort | awk 'length($1) >= 6' | shuf --random-source=<(yes) |
+  awk '{ t = substr($1, 1, 3 + NR % 4) } !seen[t]++ { print t }' | head -n $((nterms + 1000)) >"$out/all-terms.txt"
+head -n "$nterms" "$out/all-terms.txt" >"$out/terms.txt"
+tail -n +$((nterms + 1)) "$out/all-terms.txt" >"$out/miss-terms.txt"
+
+# First start: omgd's log says when the index was built (total_ms, from the start of the
+# backend's opening); measured with omg's binary cache of libapt warm and cold.
+first_start() { # label, cache dir
+  local dir log
+  dir=$(mktemp -d) && chmod 700 "$dir" && log=$dir/omgd.log
+  XDG_CACHE_HOME=$2 RUST_LOG=info "$omgd" --backend apt --audit-secs 0 --socket "$dir/s" \
+    --state "$dir/state.redb" 2>"$log" &
+  local p=$! t0 t1
+  t0=$(date +%s%N)
+  until grep -q "omgd ready" "$log" 2>/dev/null; do sleep 0.005; done
+  t1=$(date +%s%N)
+  kill -TERM "$p"; wait "$p" || true
+  echo "| $1 | $(((t1 - t0) / 1000000)) ms | $(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -o 'total_ms=[0-9]*' | head -1) |"
+  rm -rf "$dir"
+}
+cold_cache=$(mktemp -d)
+{
+  echo "| omgd first start (fresh state file) | until ready | omgd's own count |"
+  echo "| --- | ---: | --- |"
+  for i in 1 2 3; do
+    rm -rf "$cold_cache" && mkdir -p "$cold_cache"
+    first_start "libapt's binary cache cold (run $i)" "$cold_cache"
+    first_start "libapt's binary cache warm (run $i)" "$cold_cache"
+  done
+} >"$out/first-start.md"
+rm -rf "$cold_cache"
 
 # A fresh state file: the index is built from the databases, not loaded from a snapshot.
 source bench/omgd.sh
@@ -35,9 +75,7 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/e2e.json" \
 hyperfine -N --warmup 1 --runs 3 --export-json "$out/e2e-apt-cache.json" \
   -n "apt-cache search python" "apt-cache search python" >&2
 
-# Distinct name prefixes of 3 to 5 characters, each asked once.
-apt-cache pkgnames 2>/dev/null | awk 'length($1) >= 5 { print substr($1, 1, 3 + NR % 3) }' |
-  awk '!seen[$0]++' | shuf -n "$nterms" --random-source=<(yes) >"$out/terms.txt"
+"$miss_bench" --socket "$OMG_SOCKET" --terms "$out/miss-terms.txt" >"$out/miss.md"
 time_each() {
   local t0 t1 term
   while read -r term; do
@@ -77,6 +115,12 @@ for name, r in res.items():
 d = res["omg search python (daemon, repeated)"]["median"]
 print(f"\napt-cache search / omg (daemon): {res['apt-cache search python']['median']/d:.0f}x")
 PY
+  echo
+  cat "$out/first-start.md"
+  echo
+  echo "Cache-missing searches inside omgd (miss_bench, one kept connection):"
+  echo
+  cat "$out/miss.md"
   echo
   echo "Distinct queries ($(wc -l <"$out/terms.txt") name prefixes, each once, shell-timed): /bin/true ${m_true} µs, omg search (daemon, miss) ${m_miss} µs"
   awk -v a="$m_miss" -v b="$m_true" 'BEGIN { printf "= %.2fx /bin/true\n", a / b }'

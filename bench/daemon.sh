@@ -47,6 +47,17 @@ hyperfine -N --warmup 5 --runs "$runs" --export-json "$out/e2e.json" \
   -n "omg --no-daemon search python" "$omg --no-daemon ${search[*]}" \
   -n "pacman -Ss python" "pacman --config $conf -Ss python" >&2
 
+# A large answer: every package matching `lib` (thousands of hits, no limit), where the
+# encoding, the transfer and the rendering cost more than the search.
+lib=(--backend alpm --config "$conf" search lib)
+nlib=$("$omg" "${lib[@]}" | grep -vc '^    ')
+[ "$nlib" -eq "$(pacman --config "$conf" -Ss lib | grep -vc '^    ')" ] ||
+  { echo "omg and pacman find different numbers of packages for lib" >&2; exit 1; }
+hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/e2e-lib.json" \
+  -n "/bin/true" "/bin/true" \
+  -n "omg search lib (daemon, repeated)" "$omg ${lib[*]}" \
+  -n "pacman -Ss lib" "pacman --config $conf -Ss lib" >&2
+
 # Distinct queries (cache misses): name prefixes of 3 to 5 characters from the fixture,
 # each asked once, timed from the shell like /bin/true in the same loop.
 awk -F'\t' 'length($1) >= 5 { print substr($1, 1, 3 + NR % 3) }' "$out/packages.tsv" |
@@ -90,6 +101,20 @@ for name, r in res.items():
 d = res["omg search python (daemon, repeated)"]["median"]
 print(f"\npacman -Ss / omg (daemon): {res['pacman -Ss python']['median']/d:.0f}x; "
       f"omg --no-daemon / omg (daemon): {res['omg --no-daemon search python']['median']/d:.1f}x")
+PY
+  echo
+  echo "### A large answer: \`search lib\`, $nlib packages, hyperfine -N ($runs runs)"
+  echo
+  python3 - "$out/e2e-lib.json" <<'PY'
+import json, sys
+res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+base = res["/bin/true"]["median"]
+print("| command | median | mean ± σ | × /bin/true |")
+print("| --- | ---: | ---: | ---: |")
+for name, r in res.items():
+    print(f"| {name} | {r['median']*1e3:.2f} ms | {r['mean']*1e3:.2f} ± {r['stddev']*1e3:.2f} ms | {r['median']/base:.2f}x |")
+d = res["omg search lib (daemon, repeated)"]["median"]
+print(f"\npacman -Ss lib / omg search lib (daemon): {res['pacman -Ss lib']['median']/d:.0f}x")
 PY
   echo
   echo "### Distinct queries (cache misses): $(wc -l <"$out/terms.txt") name prefixes, each once"
