@@ -290,9 +290,10 @@ impl PackageBackend for AptBackend {
     /// [`Error::Conflict`](omg_ports::Error::Conflict) from the resolver's broken packages.
     async fn plan(&self, tx: &Transaction) -> Result<Plan> {
         let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
+        let debs = transaction::local_deb::files(tx)?;
         let tx = tx.clone();
         worker::call(move |state| -> Result<Plan> {
-            let (cache, paths) = state.take_cache(&config, &cache_dir)?;
+            let (cache, paths) = state.take_cache_with(&config, &cache_dir, &debs)?;
             transaction::plan(cache, &paths, &tx)
         })
         .await?
@@ -326,15 +327,17 @@ impl PackageBackend for AptBackend {
         progress: Arc<dyn ProgressSink>,
     ) -> Result<TransactionOutcome> {
         transaction::require_root(tx)?;
+        let debs = transaction::local_deb::files(tx)?;
         let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
         let (tx, control, timeout) = (tx.clone(), self.control.clone(), self.lock_timeout);
         self.control.start();
         let answer = worker::call(move |state| -> Result<TransactionOutcome> {
-            let outcome = state
-                .take_cache(&config, &cache_dir)
-                .and_then(|(cache, paths)| {
-                    transaction::commit(cache, &paths, &tx, progress, control.clone(), timeout)
-                });
+            let outcome =
+                state
+                    .take_cache_with(&config, &cache_dir, &debs)
+                    .and_then(|(cache, paths)| {
+                        transaction::commit(cache, &paths, &tx, progress, control.clone(), timeout)
+                    });
             control.finish();
             outcome
         })
