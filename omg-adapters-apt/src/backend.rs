@@ -270,7 +270,11 @@ impl PackageBackend for AptBackend {
     ///
     /// - `Install`: the names (or the one package providing a virtual name) marked for
     ///   installation with their dependencies, protected, and libapt's problem resolver
-    ///   run, as `apt install` does; the targets become explicitly installed.
+    ///   run, as `apt install` does; the targets become explicitly installed. A target that is a
+    ///   path (starting with `/`, `./` or `../`, as apt takes it) installs that `.deb` file:
+    ///   the cache is opened with it (libapt's volatile files), its version made the
+    ///   candidate, and its dependencies come from the repositories; its action has no
+    ///   repository and nothing to download.
     /// - `Remove`: the names marked for removal and the resolver run (packages that need
     ///   them go too); `recursive` also removes what became unneeded because of it (libapt's
     ///   mark and sweep, before and after), not what was unneeded already.
