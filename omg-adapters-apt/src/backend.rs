@@ -226,7 +226,11 @@ impl PackageBackend for AptBackend {
     /// The full record of `name` (`name`, `name:arch`, `name/release` or
     /// `label/name`) from one libapt record lookup: each relationship field as itself in
     /// apt's syntax, Section, Maintainer, Homepage, the long description, sizes in bytes and
-    /// the version table of `apt-cache policy`. `None` for an unknown or purely virtual name.
+    /// the version table of `apt-cache policy`; for an installed package the install date
+    /// (when dpkg last wrote its file list, as dpkg-query's `db-fsys:Last-Modified`) and the
+    /// installed packages that need it (`required_by`: Pre-Depends, Depends; `optional_for`:
+    /// Recommends, Suggests; through Provides too). `None` for an unknown or purely virtual
+    /// name.
     async fn package(&self, name: &str) -> Result<Option<Package>> {
         let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
         let name = name.to_owned();

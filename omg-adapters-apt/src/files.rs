@@ -8,7 +8,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use omg_ports::{Error, InstallReason, Owner, PackageFiles, ReasonChange, Result};
-use rust_apt::Cache;
+use rust_apt::{Cache, Package};
 
 use crate::config::Paths;
 use crate::convert::install_reason;
@@ -34,13 +34,8 @@ pub(crate) fn files(cache: &Cache, paths: &Paths, name: &str) -> Result<Option<P
     let Some(installed) = pkg.installed() else {
         return Ok(None);
     };
-    let dir = info_dir(paths);
-    let candidates = [
-        dir.join(format!("{}:{}.list", pkg.name(), pkg.arch())),
-        dir.join(format!("{}.list", pkg.name())),
-    ];
     let mut files = Vec::new();
-    for path in candidates {
+    for path in list_paths(paths, &pkg) {
         match read_list(&path) {
             Ok(lines) => {
                 files = lines;
@@ -55,6 +50,30 @@ pub(crate) fn files(cache: &Cache, paths: &Paths, name: &str) -> Result<Option<P
         version: installed.version().to_owned(),
         files,
     }))
+}
+
+/// Where dpkg keeps `pkg`'s file list: `info/<name>:<arch>.list` (packages dpkg names
+/// with their architecture, Multi-Arch: same), else `info/<name>.list`.
+fn list_paths(paths: &Paths, pkg: &Package<'_>) -> [PathBuf; 2] {
+    let dir = info_dir(paths);
+    [
+        dir.join(format!("{}:{}.list", pkg.name(), pkg.arch())),
+        dir.join(format!("{}.list", pkg.name())),
+    ]
+}
+
+/// When the installed `pkg` was installed (or last upgraded), in seconds since the Unix
+/// epoch: dpkg records no date, so this is the time its file list was last written, as
+/// dpkg-query's `db-fsys:Last-Modified` gives it. `None` without a list.
+pub(crate) fn install_date(paths: &Paths, pkg: &Package<'_>) -> Option<i64> {
+    list_paths(paths, pkg).iter().find_map(|path| {
+        let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+        let seconds = modified
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs();
+        i64::try_from(seconds).ok()
+    })
 }
 
 /// The directories a merged `/usr` links to from the root (`/bin` -> `usr/bin`).
