@@ -388,7 +388,9 @@ impl PackageBackend for AptBackend {
         .await?
     }
 
-    /// The installed packages whose dpkg file list has exactly `path`, as `dpkg -S`.
+    /// The installed packages owning what `path` names, as `dpkg -S path` finds them: an
+    /// absolute path exactly (through a merged `/usr` too), else dpkg -S's search patterns
+    /// (`bin/ls` as `*bin/ls*`, shell wildcards).
     async fn owners(&self, path: &str) -> Result<Vec<omg_ports::Owner>> {
         let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
         let path = path.to_owned();
