@@ -364,4 +364,60 @@ fn mark_agrees_with_apt_mark_on_a_temporary_root() {
         json,
         serde_json::json!([{ "name": "omg-a", "from": "dependency", "to": "explicit" }])
     );
+    // The history has each mark that changed something, with each package's old and new
+    // reason (omg-d was already a dependency: not a change), and the refused one, which
+    // changed nothing.
+    let history = omg_in(&ours, &["history", "--json"]).json();
+    let marks: Vec<(String, String, serde_json::Value)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(e["verb"], "mark", "{e}");
+            (
+                e["command"].as_str().unwrap().to_string(),
+                e["result"]["status"].as_str().unwrap().to_string(),
+                e["reasons"].clone(),
+            )
+        })
+        .collect();
+    let change = |name: &str, from: &str, to: &str| serde_json::json!({ "name": name, "from": from, "to": to });
+    let entry = |command: &str, status: &str, reasons: serde_json::Value| {
+        (command.to_string(), status.to_string(), reasons)
+    };
+    assert_eq!(
+        marks,
+        [
+            entry(
+                "omg mark --dependency omg-a omg-c",
+                "success",
+                serde_json::json!([
+                    change("omg-a", "explicit", "dependency"),
+                    change("omg-c", "explicit", "dependency")
+                ])
+            ),
+            entry(
+                "omg mark --explicit omg-b",
+                "success",
+                serde_json::json!([change("omg-b", "dependency", "explicit")])
+            ),
+            entry(
+                "omg mark --explicit omg-a omg-nope",
+                "failed",
+                serde_json::json!([])
+            ),
+            entry(
+                "omg mark --explicit omg-a",
+                "success",
+                serde_json::json!([change("omg-a", "dependency", "explicit")])
+            ),
+        ]
+    );
+    let text = omg_in(&ours, &["history"]);
+    assert!(
+        text.ok()
+            .contains("omg-a explicit -> dependency, omg-c explicit -> dependency"),
+        "{}",
+        text.stdout
+    );
 }
