@@ -226,7 +226,11 @@ impl PackageBackend for AptBackend {
     /// The full record of `name` (`name`, `name:arch`, `name/release` or
     /// `label/name`) from one libapt record lookup: each relationship field as itself in
     /// apt's syntax, Section, Maintainer, Homepage, the long description, sizes in bytes and
-    /// the version table of `apt-cache policy`. `None` for an unknown or purely virtual name.
+    /// the version table of `apt-cache policy`; for an installed package the install date
+    /// (when dpkg last wrote its file list, as dpkg-query's `db-fsys:Last-Modified`) and the
+    /// installed packages that need it (`required_by`: Pre-Depends, Depends; `optional_for`:
+    /// Recommends, Suggests; through Provides too). `None` for an unknown or purely virtual
+    /// name.
     async fn package(&self, name: &str) -> Result<Option<Package>> {
         let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
         let name = name.to_owned();
@@ -270,7 +274,11 @@ impl PackageBackend for AptBackend {
     ///
     /// - `Install`: the names (or the one package providing a virtual name) marked for
     ///   installation with their dependencies, protected, and libapt's problem resolver
-    ///   run, as `apt install` does; the targets become explicitly installed.
+    ///   run, as `apt install` does; the targets become explicitly installed. A target that is a
+    ///   path (starting with `/`, `./` or `../`, as apt takes it) installs that `.deb` file:
+    ///   the cache is opened with it (libapt's volatile files), its version made the
+    ///   candidate, and its dependencies come from the repositories; its action has no
+    ///   repository and nothing to download.
     /// - `Remove`: the names marked for removal and the resolver run (packages that need
     ///   them go too); `recursive` also removes what became unneeded because of it (libapt's
     ///   mark and sweep, before and after), not what was unneeded already.
@@ -290,9 +298,10 @@ impl PackageBackend for AptBackend {
     /// [`Error::Conflict`](omg_ports::Error::Conflict) from the resolver's broken packages.
     async fn plan(&self, tx: &Transaction) -> Result<Plan> {
         let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
+        let debs = transaction::local_deb::files(tx)?;
         let tx = tx.clone();
         worker::call(move |state| -> Result<Plan> {
-            let (cache, paths) = state.take_cache(&config, &cache_dir)?;
+            let (cache, paths) = state.take_cache_with(&config, &cache_dir, &debs)?;
             transaction::plan(cache, &paths, &tx)
         })
         .await?
@@ -326,15 +335,17 @@ impl PackageBackend for AptBackend {
         progress: Arc<dyn ProgressSink>,
     ) -> Result<TransactionOutcome> {
         transaction::require_root(tx)?;
+        let debs = transaction::local_deb::files(tx)?;
         let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
         let (tx, control, timeout) = (tx.clone(), self.control.clone(), self.lock_timeout);
         self.control.start();
         let answer = worker::call(move |state| -> Result<TransactionOutcome> {
-            let outcome = state
-                .take_cache(&config, &cache_dir)
-                .and_then(|(cache, paths)| {
-                    transaction::commit(cache, &paths, &tx, progress, control.clone(), timeout)
-                });
+            let outcome =
+                state
+                    .take_cache_with(&config, &cache_dir, &debs)
+                    .and_then(|(cache, paths)| {
+                        transaction::commit(cache, &paths, &tx, progress, control.clone(), timeout)
+                    });
             control.finish();
             outcome
         })
@@ -377,7 +388,9 @@ impl PackageBackend for AptBackend {
         .await?
     }
 
-    /// The installed packages whose dpkg file list has exactly `path`, as `dpkg -S`.
+    /// The installed packages owning what `path` names, as `dpkg -S path` finds them: an
+    /// absolute path exactly (through a merged `/usr` too), else dpkg -S's search patterns
+    /// (`bin/ls` as `*bin/ls*`, shell wildcards).
     async fn owners(&self, path: &str) -> Result<Vec<omg_ports::Owner>> {
         let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
         let path = path.to_owned();

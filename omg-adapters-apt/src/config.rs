@@ -185,6 +185,12 @@ pub(crate) fn use_binary_caches(paths: &Paths, files: Option<&CacheFiles>) {
     apt::set(SRCPKGCACHE.to_owned(), srcpkgcache);
 }
 
+/// Has libapt build the cache of the lists and dpkg's status in memory on the next open,
+/// leaving `Dir::Cache::pkgcache` (omg's or the system's) untouched.
+pub(crate) fn build_pkgcache_in_memory() {
+    apt::set(PKGCACHE.to_owned(), String::new());
+}
+
 fn config_error(path: &Path, errors: &[String]) -> Error {
     Error::Config {
         path: path.to_path_buf(),

@@ -51,6 +51,11 @@ pub(crate) fn library(messages: &[String]) -> Error {
     }
 }
 
+/// The text of `errors`' errors (warnings are logged).
+pub(crate) fn error_messages(errors: &AptErrors) -> Vec<String> {
+    split(errors.iter(), None)
+}
+
 /// The text of `errors`' messages, errors and warnings alike.
 pub(crate) fn messages(errors: &AptErrors) -> Vec<String> {
     errors.iter().map(|m| m.msg.clone()).collect()

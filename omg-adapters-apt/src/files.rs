@@ -8,7 +8,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use omg_ports::{Error, InstallReason, Owner, PackageFiles, ReasonChange, Result};
-use rust_apt::Cache;
+use rust_apt::{Cache, Package};
 
 use crate::config::Paths;
 use crate::convert::install_reason;
@@ -34,13 +34,8 @@ pub(crate) fn files(cache: &Cache, paths: &Paths, name: &str) -> Result<Option<P
     let Some(installed) = pkg.installed() else {
         return Ok(None);
     };
-    let dir = info_dir(paths);
-    let candidates = [
-        dir.join(format!("{}:{}.list", pkg.name(), pkg.arch())),
-        dir.join(format!("{}.list", pkg.name())),
-    ];
     let mut files = Vec::new();
-    for path in candidates {
+    for path in list_paths(paths, &pkg) {
         match read_list(&path) {
             Ok(lines) => {
                 files = lines;
@@ -57,25 +52,133 @@ pub(crate) fn files(cache: &Cache, paths: &Paths, name: &str) -> Result<Option<P
     }))
 }
 
+/// Where dpkg keeps `pkg`'s file list: `info/<name>:<arch>.list` (packages dpkg names
+/// with their architecture, Multi-Arch: same), else `info/<name>.list`.
+fn list_paths(paths: &Paths, pkg: &Package<'_>) -> [PathBuf; 2] {
+    let dir = info_dir(paths);
+    [
+        dir.join(format!("{}:{}.list", pkg.name(), pkg.arch())),
+        dir.join(format!("{}.list", pkg.name())),
+    ]
+}
+
+/// When the installed `pkg` was installed (or last upgraded), in seconds since the Unix
+/// epoch: dpkg records no date, so this is the time its file list was last written, as
+/// dpkg-query's `db-fsys:Last-Modified` gives it. `None` without a list.
+pub(crate) fn install_date(paths: &Paths, pkg: &Package<'_>) -> Option<i64> {
+    list_paths(paths, pkg).iter().find_map(|path| {
+        let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+        let seconds = modified
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs();
+        i64::try_from(seconds).ok()
+    })
+}
+
 /// The directories a merged `/usr` links to from the root (`/bin` -> `usr/bin`).
 const MERGED: [&str; 6] = ["bin", "sbin", "lib", "lib32", "lib64", "libx32"];
 
-/// The installed packages whose dpkg file list has exactly `path` (what `dpkg -S` finds for
-/// a path without wildcards), by the name dpkg gives them (`name`, or `name:arch` for a
-/// package installed for several architectures). When none has it and `path` is in a
-/// directory of a merged `/usr` (`/usr/bin/bash`, whose package lists `/bin/bash`), the
-/// other spelling is tried (dpkg -S finds nothing there).
-pub(crate) fn owners(cache: &Cache, paths: &Paths, path: &str) -> Result<Vec<Owner>> {
-    let found = listed_owners(cache, paths, path)?;
+/// The installed packages owning what `pattern` names, as `dpkg -S pattern` finds them, by
+/// the name dpkg gives them (`name`, or `name:arch` for a package installed for several
+/// architectures), each owner of each matching path once, sorted by path and name:
+///
+/// - an absolute path without wildcards is looked up exactly (repeated and trailing `/`
+///   ignored, as dpkg does);
+/// - a pattern that does not start with `/`, `*`, `[` or `?` is searched as `*pattern*`
+///   (`bin/ls`, `libc.so`: every path containing it);
+/// - a pattern with `*`, `?`, `[...]` or `\` is a shell wildcard matched against whole
+///   paths by fnmatch(3) with no flags, as dpkg does (`*` and `?` match `/` too).
+///
+/// When nothing matches and the pattern is in a directory of a merged `/usr`
+/// (`/usr/bin/bash`, whose package lists `/bin/bash`), the other spelling is tried (dpkg
+/// -S finds nothing there).
+///
+/// # Errors
+///
+/// [`Error::InvalidRequest`] for an empty pattern or one with a NUL byte, [`Error::Io`]
+/// when dpkg's `info` directory cannot be read.
+pub(crate) fn owners(cache: &Cache, paths: &Paths, pattern: &str) -> Result<Vec<Owner>> {
+    let query = Query::of(pattern)?;
+    let found = search(cache, paths, &query)?;
     if !found.is_empty() {
         return Ok(found);
     }
-    match merged_alias(path, |dir| {
+    let alias = merged_alias(query.text(), |dir| {
         std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink())
-    }) {
-        Some(alias) => listed_owners(cache, paths, &alias),
+    });
+    match alias {
+        Some(alias) => search(cache, paths, &Query::of(&alias)?),
         None => Ok(found),
     }
+}
+
+/// What `dpkg -S` makes of its argument.
+#[derive(Debug, PartialEq, Eq)]
+enum Query {
+    /// A path looked up as it is listed.
+    Exact(String),
+    /// A shell wildcard for fnmatch(3).
+    Wildcard(CString),
+}
+
+impl Query {
+    fn of(pattern: &str) -> Result<Query> {
+        if pattern.is_empty() {
+            return Err(Error::InvalidRequest(
+                "an empty path or pattern owns nothing; name a file (/usr/bin/ls), a command \
+                 (ls) or a pattern (bin/ls, '*/ls')"
+                    .into(),
+            ));
+        }
+        let pattern = if pattern.starts_with(['/', '*', '[', '?']) {
+            pattern.to_owned()
+        } else {
+            format!("*{pattern}*")
+        };
+        if !pattern.contains(['*', '?', '[', '\\']) {
+            return Ok(Query::Exact(normalize(&pattern)));
+        }
+        CString::new(pattern)
+            .map(Query::Wildcard)
+            .map_err(|_| Error::InvalidRequest("a pattern cannot hold a NUL byte".into()))
+    }
+
+    fn text(&self) -> &str {
+        match self {
+            Query::Exact(path) => path,
+            Query::Wildcard(pattern) => pattern.to_str().unwrap_or_default(),
+        }
+    }
+
+    fn matches(&self, entry: &[u8]) -> bool {
+        match self {
+            Query::Exact(path) => entry == path.as_bytes(),
+            Query::Wildcard(pattern) => {
+                let Ok(entry) = CString::new(entry) else {
+                    return false;
+                };
+                // SAFETY: both are valid NUL-terminated strings for the duration of the call.
+                unsafe { libc::fnmatch(pattern.as_ptr(), entry.as_ptr(), 0) == 0 }
+            }
+        }
+    }
+}
+
+/// `path` with runs of `/` as one and no trailing `/` (but `/` itself), as dpkg looks a
+/// path up.
+fn normalize(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c == '/' && out.ends_with('/') {
+            continue;
+        }
+        out.push(c);
+    }
+    while out.len() > 1 && out.ends_with('/') {
+        out.pop();
+    }
+    out
 }
 
 /// `path` spelled through the other side of a merged `/usr` (`/usr/bin/x` <-> `/bin/x`),
@@ -97,13 +200,14 @@ fn merged_alias(path: &str, is_link: impl Fn(&Path) -> bool) -> Option<String> {
     None
 }
 
-fn listed_owners(cache: &Cache, paths: &Paths, path: &str) -> Result<Vec<Owner>> {
+/// Every (path, package) of dpkg's file lists that `query` matches.
+fn search(cache: &Cache, paths: &Paths, query: &Query) -> Result<Vec<Owner>> {
     let dir = info_dir(paths);
     let entries = std::fs::read_dir(&dir).map_err(|source| Error::Io {
         path: dir.clone(),
         source,
     })?;
-    let wanted = path.as_bytes();
+    let exact = matches!(query, Query::Exact(_));
     let mut owners = Vec::new();
     for entry in entries.flatten() {
         let file_name = entry.file_name();
@@ -127,18 +231,23 @@ fn listed_owners(cache: &Cache, paths: &Paths, path: &str) -> Result<Vec<Owner>>
         let mut reader = BufReader::new(file.take(MAX_LIST_BYTES));
         let mut line = Vec::new();
         while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
-            if line.strip_suffix(b"\n").unwrap_or(&line) == wanted {
+            let listed = line.strip_suffix(b"\n").unwrap_or(&line);
+            if query.matches(listed) {
                 owners.push(Owner {
-                    path: path.to_owned(),
+                    path: String::from_utf8_lossy(listed).into_owned(),
                     name: stem.clone(),
                     version: version.clone(),
                 });
-                break;
+                // A package lists a path once.
+                if exact {
+                    break;
+                }
             }
             line.clear();
         }
     }
-    owners.sort_by(|a, b| a.name.cmp(&b.name));
+    owners.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.name.cmp(&b.name)));
+    owners.dedup();
     Ok(owners)
 }
 
@@ -225,8 +334,41 @@ fn writable(path: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::merged_alias;
+    use super::{merged_alias, normalize, Query};
     use std::path::Path;
+
+    #[test]
+    fn queries_as_dpkg_s_reads_them() {
+        let exact = |p: &str| Query::Exact(p.to_owned());
+        let wild = |p: &str| Query::Wildcard(std::ffi::CString::new(p).unwrap());
+        assert_eq!(Query::of("/bin/bash").unwrap(), exact("/bin/bash"));
+        assert_eq!(
+            Query::of("//usr/share/doc/").unwrap(),
+            exact("/usr/share/doc")
+        );
+        assert_eq!(Query::of("bin/ls").unwrap(), wild("*bin/ls*"));
+        assert_eq!(Query::of("ls").unwrap(), wild("*ls*"));
+        assert_eq!(Query::of("*/ls").unwrap(), wild("*/ls"));
+        assert_eq!(Query::of("/bin/l?").unwrap(), wild("/bin/l?"));
+        assert!(Query::of("").is_err());
+        assert!(Query::of("a\0b").is_err());
+        assert_eq!(normalize("/"), "/");
+    }
+
+    #[test]
+    fn wildcards_match_like_fnmatch_without_flags() {
+        let q = Query::of("*bin/ls*").unwrap();
+        assert!(q.matches(b"/usr/bin/ls"));
+        assert!(q.matches(b"/bin/lsblk"));
+        assert!(!q.matches(b"/usr/lib/ls"));
+        // `*` and `?` cross `/`; `[...]` is a class; `\` escapes.
+        assert!(Query::of("/u?r*ls").unwrap().matches(b"/usr/bin/ls"));
+        assert!(Query::of("/bin/bas[h]").unwrap().matches(b"/bin/bash"));
+        assert!(!Query::of("/bin/\\*").unwrap().matches(b"/bin/bash"));
+        assert!(Query::of("/bin/\\*").unwrap().matches(b"/bin/*"));
+        assert!(Query::of("/bin/bash").unwrap().matches(b"/bin/bash"));
+        assert!(!Query::of("/bin/bash").unwrap().matches(b"/bin/bash2"));
+    }
 
     #[test]
     fn merged_usr_aliases() {

@@ -1,7 +1,7 @@
 //! The installed packages and what each depends on, for `omg why`.
 
 use omg_ports::DependencyNode;
-use rust_apt::{Cache, DepType, Version};
+use rust_apt::{Cache, DepType, Package, Version};
 
 use crate::config::Paths;
 use crate::convert::install_reason;
@@ -56,4 +56,49 @@ fn satisfiers(version: &Version<'_>, kinds: &[DepType], itself: &str) -> Vec<Str
         }
     }
     out
+}
+
+/// The installed packages whose installed versions need `pkg`'s installed version:
+/// `Pre-Depends` or `Depends` on it (`required_by`, pacman -Qi's Required By) and
+/// `Recommends` or `Suggests` (`optional_for`), by name or through a name it provides, with
+/// the relationships' version constraints; each sorted by name. Empty for a package that is
+/// not installed. Worker thread only.
+pub(crate) fn reverse(cache: &Cache, pkg: &Package<'_>) -> (Vec<String>, Vec<String>) {
+    let (mut required_by, mut optional_for) = (Vec::new(), Vec::new());
+    if !pkg.is_installed() {
+        return (required_by, optional_for);
+    }
+    for other in cache.iter() {
+        if other.index() == pkg.index() {
+            continue;
+        }
+        let Some(version) = other.installed() else {
+            continue;
+        };
+        if needs(&version, &[DepType::PreDepends, DepType::Depends], pkg) {
+            required_by.push(other.fullname(true));
+        }
+        if needs(&version, &[DepType::Recommends, DepType::Suggests], pkg) {
+            optional_for.push(other.fullname(true));
+        }
+    }
+    required_by.sort();
+    optional_for.sort();
+    (required_by, optional_for)
+}
+
+/// True when one of `version`'s relationships of `kinds` is satisfied by `pkg`'s installed
+/// version.
+fn needs(version: &Version<'_>, kinds: &[DepType], pkg: &Package<'_>) -> bool {
+    kinds.iter().any(|kind| {
+        version.get_depends(kind).is_some_and(|groups| {
+            groups.iter().any(|group| {
+                group.iter().any(|dep| {
+                    dep.all_targets()
+                        .iter()
+                        .any(|t| t.is_installed() && t.parent().index() == pkg.index())
+                })
+            })
+        })
+    })
 }

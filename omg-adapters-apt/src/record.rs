@@ -1,6 +1,8 @@
 //! The full record of one package (`omg info`), as `apt-cache show` and `apt-cache policy`
 //! show it: the fields of one version's record, each relationship field as itself, the
-//! long description, and the table of versions with their priorities and sources.
+//! long description, and the table of versions with their priorities and sources; for an
+//! installed package also what pacman -Qi adds: the install date (of dpkg's file list),
+//! Required By and Optional For (the installed packages that need it).
 
 use std::collections::BTreeMap;
 
@@ -11,6 +13,7 @@ use crate::config::Paths;
 use crate::convert::{install_reason, relations, summary_line};
 use crate::policy::{self, AutoMarks};
 use crate::query::{labels, repository_of};
+use crate::{files, graph};
 
 /// The relationship fields of a record, and the kind each is.
 const RELATION_FIELDS: [(&str, RelationKind); 9] = [
@@ -110,10 +113,15 @@ fn record(
         .or_else(|| shown.summary())
         .map(|s| summary_line(&s))
         .unwrap_or_default();
-    let relations = RELATION_FIELDS
+    let mut relations: BTreeMap<RelationKind, Vec<String>> = RELATION_FIELDS
         .iter()
         .filter_map(|(field, kind)| Some((*kind, relations(fields.get(field)?))))
         .collect();
+    if installed.is_some() {
+        let (required_by, optional_for) = graph::reverse(cache, pkg);
+        relations.insert(RelationKind::RequiredBy, required_by);
+        relations.insert(RelationKind::OptionalFor, optional_for);
+    }
     let text = |field: &str| {
         fields
             .get(field)
@@ -124,7 +132,7 @@ fn record(
     let installed_state = installed.as_ref().map(|current| Installed {
         version: current.version().to_owned(),
         reason: install_reason(AutoMarks::new(cache, &paths.extended_states).is_auto(pkg)),
-        date: None,
+        date: files::install_date(paths, pkg),
     });
     Package {
         name: pkg.fullname(true),

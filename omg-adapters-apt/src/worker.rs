@@ -7,6 +7,7 @@
 //! the configuration it last served, and reloads libapt's configuration and cache when a job
 //! comes for another configuration or when the files the cache was built from changed.
 
+use std::path::PathBuf;
 use std::sync::{mpsc, OnceLock};
 use std::time::Instant;
 
@@ -170,6 +171,27 @@ impl State {
         let open = session.cache.take().ok_or_else(gone)?;
         Ok((open.cache, session.paths.clone()))
     }
+
+    /// Like [`State::take_cache`], for a cache that also holds the packages of the `.deb`
+    /// files `debs` (absolute paths), as `apt install ./foo.deb` opens it. With files, the
+    /// cache is opened for this call alone (the open one is closed first: libapt keeps one
+    /// at a time) and omg's `pkgcache` file is left alone.
+    pub(crate) fn take_cache_with(
+        &mut self,
+        config: &AptConfig,
+        cache_dir: &CacheDir,
+        debs: &[PathBuf],
+    ) -> Result<(Cache, Paths)> {
+        if debs.is_empty() {
+            return self.take_cache(config, cache_dir);
+        }
+        let session = self.session(config)?;
+        session.cache = None;
+        let stamp = fingerprint::stamps(&session.paths);
+        let files = binary_cache::files(cache_dir, &session.paths, &stamp);
+        let cache = open_with(&session.paths, files.as_ref(), debs)?;
+        Ok((cache, session.paths.clone()))
+    }
 }
 
 /// Opens libapt's cache with its binary caches in `files`; should that fail because of
@@ -198,4 +220,39 @@ fn open(paths: &Paths, files: Option<&CacheFiles>) -> Result<Cache> {
         }
         (Err(e), _) => Err(error::open_failed(&e, &paths.lists)),
     }
+}
+
+/// Opens libapt's cache with the `.deb` files `debs` added (libapt's volatile files):
+/// the lists' binary cache from `files` is used, the one with dpkg's status is built in
+/// memory (it would hold the files too). A file libapt cannot read is
+/// [`omg_ports::Error::InvalidRequest`] naming it.
+fn open_with(paths: &Paths, files: Option<&CacheFiles>, debs: &[PathBuf]) -> Result<Cache> {
+    error::take_messages();
+    config::use_binary_caches(paths, files);
+    config::build_pkgcache_in_memory();
+    let names: Vec<String> = debs
+        .iter()
+        .map(|d| d.to_string_lossy().into_owned())
+        .collect();
+    let started = Instant::now();
+    let opened = Cache::new(&names);
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        files = ?names,
+        ok = opened.is_ok(),
+        "opened the apt cache with package files"
+    );
+    opened.map_err(|e| {
+        let messages = error::error_messages(&e);
+        match names
+            .iter()
+            .find(|name| messages.iter().any(|m| m.contains(name.as_str())))
+        {
+            Some(name) => omg_ports::Error::InvalidRequest(format!(
+                "{name} is not a package file libapt can read ({})",
+                messages.join("; ")
+            )),
+            None => error::open_failed(&e, &paths.lists),
+        }
+    })
 }

@@ -481,3 +481,38 @@ async fn the_dependency_graph_of_a_tiny_root() {
     assert_eq!(libfoo.reason, InstallReason::Dependency);
     assert!(libfoo.depends.is_empty());
 }
+
+/// What pacman -Qi adds for an installed package: when dpkg last wrote its file list
+/// (`info/<name>:<arch>.list` for Multi-Arch: same, else `info/<name>.list`), and the
+/// installed packages that need it.
+#[tokio::test]
+async fn installed_records_say_when_and_who_needs_them() {
+    let root = TestRoot::new();
+    let info = root.path().join("var/lib/dpkg/info");
+    fs::create_dir_all(&info).unwrap();
+    let stamp = |name: &str, seconds: u64| {
+        let file = fs::File::create(info.join(name)).unwrap();
+        file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds))
+            .unwrap();
+    };
+    stamp("libfoo:amd64.list", 1_700_000_000);
+    stamp("tool.list", 1_600_000_000);
+    let apt = AptBackend::open(AptConfig::host().with_root(root.path())).unwrap();
+
+    let libfoo = apt.package("libfoo").await.unwrap().unwrap();
+    assert_eq!(libfoo.installed.as_ref().unwrap().date, Some(1_700_000_000));
+    // tool (installed) Depends: libfoo; nothing recommends or suggests it.
+    assert_eq!(libfoo.relation(RelationKind::RequiredBy), ["tool"]);
+    assert!(libfoo.relations.contains_key(&RelationKind::OptionalFor));
+    assert!(libfoo.relation(RelationKind::OptionalFor).is_empty());
+
+    let tool = apt.package("tool").await.unwrap().unwrap();
+    assert_eq!(tool.installed.as_ref().unwrap().date, Some(1_600_000_000));
+    assert!(tool.relation(RelationKind::RequiredBy).is_empty());
+    // No file list: no date.
+    let libbar = apt.package("libbar").await.unwrap().unwrap();
+    assert_eq!(libbar.installed.unwrap().date, None);
+    // Not installed: no such fields.
+    let hello = apt.package("hello").await.unwrap().unwrap();
+    assert!(!hello.relations.contains_key(&RelationKind::RequiredBy));
+}

@@ -220,6 +220,7 @@ mod tests {
                 installed_size: 20,
                 reason: None,
             }],
+            reasons: Vec::new(),
             result: HistoryResult::Success,
         }
     }
@@ -257,6 +258,33 @@ mod tests {
             }
         );
         assert!(reader.record(&entry("x")).await.is_err());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn reason_changes_are_kept_and_older_entries_have_none() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|source| Error::Io {
+            path: "tmp".into(),
+            source,
+        })?;
+        let log = RedbHistory::open(&dir.path().join("history.redb"))?;
+        let mark = HistoryEntry {
+            verb: "mark".into(),
+            actions: Vec::new(),
+            reasons: vec![omg_ports::ReasonChange {
+                name: "foo".into(),
+                from: omg_ports::InstallReason::Dependency,
+                to: omg_ports::InstallReason::Explicit,
+            }],
+            ..entry("mark")
+        };
+        log.record(&mark).await?;
+        assert_eq!(log.entries(1).await?, [HistoryEntry { id: 1, ..mark }]);
+        // An entry as omg wrote it before it recorded reasons.
+        let mut old = serde_json::to_value(entry("install")).expect("JSON");
+        old.as_object_mut().expect("object").remove("reasons");
+        let back: HistoryEntry = serde_json::from_value(old).expect("an older entry");
+        assert!(back.reasons.is_empty());
         Ok(())
     }
 

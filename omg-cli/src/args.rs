@@ -146,7 +146,8 @@ pub enum Command {
     },
     /// Which installed packages own files (pacman -Qo, dpkg -S).
     Owns {
-        /// Paths; a name without `/` is looked up in PATH, as pacman -Qo does.
+        /// Paths; a name without `/` is looked up in PATH, as pacman -Qo does. On apt, also
+        /// dpkg -S's patterns (`bin/ls`, `'*/ls'`).
         #[arg(required = true, num_args = 1..)]
         paths: Vec<String>,
     },

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use common::{omg, Run};
 
-const PACKAGES: [&str; 2] = ["omg-demo-app", "omg-demo-lib"];
+const PACKAGES: [&str; 3] = ["omg-demo-app", "omg-demo-lib", "omg-demo-local"];
 
 /// dpkg's state is global: the tests of this file take turns.
 static DPKG: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -310,4 +310,173 @@ fn a_damaged_or_missing_package_file_is_a_typed_error_and_nothing_is_installed()
         missing.stderr
     );
     assert!(installed("omg-demo-app").is_none() && installed("omg-demo-lib").is_none());
+}
+
+/// Builds `omg-demo-local` 1.0 (depending on omg-demo-lib, which only the repository has)
+/// with dpkg-deb into `dir`.
+fn local_deb(dir: &Path) -> PathBuf {
+    let stage = dir.join("stage");
+    std::fs::create_dir_all(stage.join("DEBIAN")).expect("stage");
+    std::fs::create_dir_all(stage.join("usr/share/omg-demo-local")).expect("stage");
+    std::fs::write(stage.join("usr/share/omg-demo-local/README"), "local\n").expect("file");
+    std::fs::write(
+        stage.join("DEBIAN/control"),
+        "Package: omg-demo-local\nVersion: 1.0\nArchitecture: all\n\
+         Maintainer: omg tests <omg@localhost>\nDepends: omg-demo-lib\n\
+         Description: a package file given by path\n",
+    )
+    .expect("control");
+    let out = dir.join("omg-demo-local_1.0_all.deb");
+    let built = Command::new("dpkg-deb")
+        .args(["--root-owner-group", "-Zgzip", "--build"])
+        .arg(&stage)
+        .arg(&out)
+        .output()
+        .expect("dpkg-deb");
+    assert!(built.status.success(), "{built:?}");
+    out
+}
+
+/// (kind, name, new version) of each action, sorted.
+fn actions(plan: &serde_json::Value) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = plan["plan"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| {
+            let text = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+            (text("kind"), text("name"), text("new_version"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// apt-get -s install's `Inst name (version ...)` lines as ("install", name, version),
+/// sorted; `None` when apt-get refuses.
+fn apt_get_s(conf: &Path, cwd: &Path, target: &str) -> Option<Vec<(String, String, String)>> {
+    let out = Command::new("apt-get")
+        .args(["-s", "-q", "install", target])
+        .current_dir(cwd)
+        .env("APT_CONFIG", conf)
+        .env("LC_ALL", "C")
+        .output()
+        .expect("apt-get");
+    if !out.status.success() {
+        return None;
+    }
+    let mut inst: Vec<(String, String, String)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix("Inst "))
+        .filter_map(|l| {
+            let (name, rest) = l.split_once(' ')?;
+            let version = rest.split_once('(')?.1.split_whitespace().next()?;
+            Some(("install".to_string(), name.to_string(), version.to_string()))
+        })
+        .collect();
+    inst.sort();
+    Some(inst)
+}
+
+#[test]
+fn a_deb_file_given_by_path_installs_like_apt_install() {
+    let Some(scene) = Scene::new() else { return };
+    scene.run(&["sync", "--yes"]).expect_code(0);
+    let local = scene.dir.path().join("local");
+    let sub = local.join("sub");
+    std::fs::create_dir_all(&sub).expect("dirs");
+    let deb = local_deb(&local);
+    let history = scene.dir.path().join("history.redb");
+    // `omg args...` in `cwd` under the scene's apt configuration.
+    let run_in = |cwd: &Path, args: &[&str]| -> Run {
+        let mut cmd = Command::new(common::omg_bin());
+        common::isolate(&mut cmd)
+            .current_dir(cwd)
+            .args(["--backend", "apt"])
+            .args(args)
+            .env("APT_CONFIG", &scene.conf)
+            .env("OMG_SOCKET", "/nonexistent/omgd.sock")
+            .env("OMG_HISTORY_FILE", &history);
+        let out = cmd.output().expect("omg");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    };
+    let absolute = deb.display().to_string();
+    let expected = vec![
+        (
+            "install".to_string(),
+            "omg-demo-lib".to_string(),
+            "1.0".to_string(),
+        ),
+        (
+            "install".to_string(),
+            "omg-demo-local".to_string(),
+            "1.0".to_string(),
+        ),
+    ];
+    for (cwd, target) in [
+        (&local, "./omg-demo-local_1.0_all.deb"),
+        (&sub, "../omg-demo-local_1.0_all.deb"),
+        (&sub, absolute.as_str()),
+    ] {
+        let ours = run_in(cwd, &["--json", "install", target, "--dry-run"]);
+        ours.expect_code(0);
+        let ours = actions(&ours.json());
+        assert_eq!(ours, expected, "{target}");
+        assert_eq!(
+            Some(ours),
+            apt_get_s(&scene.conf, cwd, target),
+            "{target} in {}",
+            cwd.display()
+        );
+    }
+    // What apt refuses, omg refuses, saying what is wrong.
+    std::fs::write(local.join("notes.txt"), "x").expect("file");
+    for (target, message) in [
+        (
+            "omg-demo-local_1.0_all.deb",
+            "write ./omg-demo-local_1.0_all.deb",
+        ),
+        ("./missing.deb", "./missing.deb: no such file"),
+        ("./sub", "./sub is not a .deb file"),
+        ("./notes.txt", "./notes.txt is not a .deb file"),
+    ] {
+        assert_eq!(apt_get_s(&scene.conf, &local, target), None, "{target}");
+        let ours = run_in(&local, &["install", target, "--dry-run"]);
+        ours.expect_code(2);
+        assert!(ours.stderr.contains(message), "{target}: {}", ours.stderr);
+    }
+
+    let install = run_in(
+        &local,
+        &["install", "./omg-demo-local_1.0_all.deb", "--yes"],
+    );
+    install.expect_code(0);
+    assert_eq!(installed("omg-demo-local").as_deref(), Some("1.0"));
+    assert_eq!(installed("omg-demo-lib").as_deref(), Some("1.0"));
+    let explicit = run_in(&local, &["list", "--explicit", "-q"]);
+    assert!(
+        explicit.ok().lines().any(|l| l == "omg-demo-local"),
+        "{}",
+        explicit.stdout
+    );
+    let history = run_in(&local, &["--json", "history"]).json();
+    let last = &history.as_array().expect("entries")[1];
+    assert_eq!(
+        last["command"], "omg --backend apt install ./omg-demo-local_1.0_all.deb --yes",
+        "{history}"
+    );
+    assert!(
+        last["actions"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .any(|a| a["name"] == "omg-demo-local" && a["repository"].is_null()),
+        "{history}"
+    );
+    run_in(&local, &["remove", "-r", "omg-demo-local", "--yes"]).expect_code(0);
+    assert!(installed("omg-demo-local").is_none() && installed("omg-demo-lib").is_none());
 }

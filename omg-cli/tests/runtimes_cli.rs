@@ -75,6 +75,20 @@ fn node_install_use_exec_which_hook_uninstall() {
         );
         let npm = w.omg("proj/sub", &["which", "npm"]);
         assert!(npm.ok().starts_with("node 20.11.1 "), "{}", npm.stdout);
+        // Other tools' name of the runtime is the runtime (as for use and exec).
+        let nodejs = w
+            .omg("proj/sub", &["--json", "which", "nodejs"])
+            .expect_code(0)
+            .json();
+        assert_eq!(nodejs, which);
+        assert!(
+            nodejs["binary"]
+                .as_str()
+                .is_some_and(|b| b.ends_with("/bin/node")),
+            "{nodejs}"
+        );
+        let text = w.omg("proj/sub", &["which", "NodeJS"]);
+        assert_eq!(text.ok(), w.omg("proj/sub", &["which", "node"]).ok());
 
         // A global default applies where no file decides.
         let g = w.omg(
@@ -296,6 +310,11 @@ fn go_and_bun_install_activate_and_run() {
         .expect_code(0)
         .json();
     assert_eq!(which["version"], "1.22.1");
+    let golang = w
+        .omg("proj/sub", &["--json", "which", "golang"])
+        .expect_code(0)
+        .json();
+    assert_eq!(golang, which);
     let run = w.omg("proj", &["exec", "go@1.23rc1", "--", "go"]);
     assert!(
         run.ok().starts_with("go version go1.23rc1 "),

@@ -125,6 +125,25 @@ fn round_trip(w: &World, t: &Trip) {
             text.stdout
         );
 
+        // Other tools' names of the runtime (as for use and exec): the same answer.
+        let aliases: &[&str] = match rt {
+            "python" => &["python3"],
+            "rust" => &["rustc"],
+            "java" => &["jdk"],
+            _ => &[],
+        };
+        for alias in aliases {
+            let by_alias = w
+                .omg("proj/sub/deeper", &["--json", "which", alias])
+                .expect_code(0)
+                .json();
+            assert_eq!(
+                (&by_alias["runtime"], &by_alias["version"]),
+                (&which["runtime"], &which["version"]),
+                "{alias}: {by_alias}"
+            );
+        }
+
         // exec: by the version file, and by the spec.
         for (program, prints) in t.runs {
             let run = w.omg("proj/sub", &["exec", rt, "--", program]);

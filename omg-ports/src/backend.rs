@@ -137,8 +137,10 @@ pub trait PackageBackend: Send + Sync {
     }
 
     /// The installed packages that own `path` (`pacman -Qo`, `dpkg -S`): an absolute path on
-    /// this machine, under the backend's root. Empty when no package owns it. Backends that
-    /// cannot tell return [`crate::Error::Unsupported`].
+    /// this machine, under the backend's root. Empty when no package owns it. A relative
+    /// path is the backend's peer's to read: relative to the current directory (pacman), or
+    /// a search pattern (dpkg -S; also wildcards), each [`Owner`] then naming the path it
+    /// found. Backends that cannot tell return [`crate::Error::Unsupported`].
     async fn owners(&self, path: &str) -> Result<Vec<Owner>> {
         let _ = path;
         Err(crate::Error::Unsupported {

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::{PlannedAction, Result};
+use crate::{PlannedAction, ReasonChange, Result};
 
 /// How a recorded transaction ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +32,10 @@ pub struct HistoryEntry {
     pub user: Option<String>,
     /// The planned steps, with old and new versions.
     pub actions: Vec<PlannedAction>,
+    /// The install reasons it changed, each package's old and new (`omg mark`); empty for
+    /// a transaction, and in entries written before omg recorded them.
+    #[serde(default)]
+    pub reasons: Vec<ReasonChange>,
     /// How it ended.
     pub result: HistoryResult,
 }

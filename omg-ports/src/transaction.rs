@@ -11,9 +11,9 @@ pub enum Transaction {
     /// newest version is left alone with a warning in the plan ("already the newest
     /// version", as apt says; pacman's `--needed`), and so is a provided name an installed
     /// package already provides. Names may be `repository/name`; the apt backend also takes
-    /// `name=version` and `name/release`. A path to a package file (containing `/` and
-    /// ending in `.pkg.tar*` or `.deb`) installs that file, like `pacman -U` and
-    /// `apt install ./x.deb`.
+    /// `name=version` and `name/release`. A path to a package file (starting with `/`, `./`
+    /// or `../` and ending in `.pkg.tar*` or `.deb`) installs that file with its
+    /// dependencies from the repositories, like `pacman -U` and `apt install ./x.deb`.
     Install(Vec<String>),
     /// Like [`Transaction::Install`], but packages already installed at the same version
     /// are installed again (`pacman -S`, `apt install --reinstall`).

@@ -19,6 +19,7 @@ mod broken;
 mod clean;
 mod commit;
 mod dpkg;
+pub(crate) mod local_deb;
 mod lock;
 mod plan;
 mod progress;

@@ -10,7 +10,7 @@ use omg_ports::{ActionKind, Error, Plan, PlannedAction, Result, Transaction};
 use rust_apt::cache::Upgrade;
 use rust_apt::{Cache, Package, Version};
 
-use super::broken;
+use super::{broken, local_deb};
 use crate::convert::install_reason;
 use crate::error;
 use crate::query;
@@ -214,9 +214,26 @@ fn garbage(cache: &Cache) -> HashSet<usize> {
 /// The package an install target names, with the version it asks for made the candidate:
 /// `name` (or `name:arch`), `name=version`, `name/release` (a release's codename or suite,
 /// as apt takes it), or `repository/name` with the repository as omg shows it
-/// (`bookworm/main/bash`, or just the codename or suite: `bookworm/bash`). `None` for a
-/// virtual package a package installed now provides (noted in `marked`).
+/// (`bookworm/main/bash`, or just the codename or suite: `bookworm/bash`), or a path to a
+/// `.deb` file (`./foo.deb`: the cache must have been opened with it, see
+/// [`local_deb::files`]). `None` for a virtual package a package installed now provides
+/// (noted in `marked`).
 fn select<'a>(cache: &'a Cache, target: &str, marked: &mut Marked) -> Result<Option<Package<'a>>> {
+    if local_deb::is_path(target) {
+        let file = local_deb::check(target)?;
+        let Some(version) = local_deb::version(cache, &file) else {
+            return Err(Error::InvalidRequest(format!(
+                "{target}: libapt found no package in it"
+            )));
+        };
+        version.set_candidate();
+        return Ok(Some(version.parent()));
+    }
+    if cache.get(target).is_none() {
+        if let Some(e) = local_deb::name_is_a_file(target) {
+            return Err(e);
+        }
+    }
     if let Some((name, version)) = target.split_once('=') {
         let pkg = find(cache, name, false)?;
         let Some(wanted) = pkg.get_version(version) else {
@@ -394,13 +411,19 @@ pub(crate) fn build(cache: &Cache, marked: Marked, archives: &Path) -> Plan {
         } else {
             continue;
         };
+        // A package file given on the command line: read where it is, from no repository.
+        let from_file = local_deb::is_from_file(&new);
         installs.push(PlannedAction {
             kind,
             name,
             old_version: installed.as_ref().map(|v| v.version().to_owned()),
             new_version: Some(new.version().to_owned()),
-            repository: Some(query::repository_of(&new, &labels)),
-            download_size: download_size(&pkg, &new, archives),
+            repository: (!from_file).then(|| query::repository_of(&new, &labels)),
+            download_size: if from_file {
+                0
+            } else {
+                download_size(&pkg, &new, archives)
+            },
             installed_size: new.installed_size(),
             reason,
         });

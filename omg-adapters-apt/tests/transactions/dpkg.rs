@@ -3,7 +3,7 @@
 use std::process::Command;
 
 /// Every package the tests build.
-pub const NAMES: [&str; 8] = [
+pub const NAMES: [&str; 9] = [
     "omg-test-a",
     "omg-test-b",
     "omg-test-c",
@@ -12,6 +12,7 @@ pub const NAMES: [&str; 8] = [
     "omg-test-f",
     "omg-test-g",
     "omg-test-h",
+    "omg-test-i",
 ];
 
 /// The installed version of `name` per dpkg-query, `None` unless fully installed.

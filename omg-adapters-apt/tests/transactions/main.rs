@@ -14,6 +14,7 @@
 mod dpkg;
 mod holder;
 mod http;
+mod local_file;
 mod repo;
 mod sink;
 
@@ -163,6 +164,7 @@ async fn transactions_through_libapt_and_dpkg() {
     file_conflict(&apt).await;
     remove(&apt).await;
     remove_recursive(&apt).await;
+    local_file::local_file(&apt, &repo, &dirs.archives).await;
     clean(&apt, &dirs.archives).await;
     locks(&dirs.conf).await;
     over_http(&repo).await;

@@ -46,6 +46,12 @@ impl Repo {
 
     /// Builds `deb` with dpkg-deb into the repository (not yet published).
     pub fn add(&self, deb: &Deb<'_>) -> PathBuf {
+        self.build(deb, &self.path())
+    }
+
+    /// Builds `deb` with dpkg-deb into `dir` (created when missing).
+    pub fn build(&self, deb: &Deb<'_>, dir: &Path) -> PathBuf {
+        fs::create_dir_all(dir).unwrap();
         let build = self
             .dir
             .path()
@@ -67,9 +73,7 @@ impl Repo {
             fs::create_dir_all(target.parent().unwrap()).unwrap();
             fs::write(target, content).unwrap();
         }
-        let out = self
-            .path()
-            .join(format!("{}_{}_all.deb", deb.name, deb.version));
+        let out = dir.join(format!("{}_{}_all.deb", deb.name, deb.version));
         run(Command::new("dpkg-deb")
             .args(["--root-owner-group", "-Zgzip", "--build"])
             .arg(&build)

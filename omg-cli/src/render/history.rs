@@ -1,6 +1,6 @@
 //! `omg history`.
 
-use omg_ports::{HistoryEntry, HistoryResult};
+use omg_ports::{HistoryEntry, HistoryResult, InstallReason};
 
 use super::plan::kind_word;
 use super::table::{Cell, Fit, Layout, Piped, Table};
@@ -29,6 +29,14 @@ pub fn history(out: &Output, entries: &[HistoryEntry]) -> String {
                 .actions
                 .iter()
                 .map(|a| format!("{} {}", kind_word(a.kind), a.name))
+                .chain(e.reasons.iter().map(|r| {
+                    format!(
+                        "{} {} -> {}",
+                        r.name,
+                        reason_word(r.from),
+                        reason_word(r.to)
+                    )
+                }))
                 .collect();
             vec![
                 Cell::plain(e.id.to_string()),
@@ -52,4 +60,12 @@ pub fn history(out: &Output, entries: &[HistoryEntry]) -> String {
         },
         |h| out.paint(Style::Bold, h),
     )
+}
+
+/// An install reason as the JSON spells it.
+fn reason_word(reason: InstallReason) -> &'static str {
+    match reason {
+        InstallReason::Explicit => "explicit",
+        InstallReason::Dependency => "dependency",
+    }
 }

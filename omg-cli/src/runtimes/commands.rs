@@ -322,10 +322,20 @@ fn runtime_for(ctx: &Ctx, name: &str, dir: &Path) -> Result<Option<String>> {
         .map(|p| p.name().to_string()))
 }
 
-/// `omg which <runtime|binary>`.
+/// `omg which <runtime|binary>`; other tools' names of a runtime (`nodejs`, `golang`,
+/// `rustc`, `python3`, `jdk`) are that runtime, as for `omg use` and `omg exec`.
 pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
     let dir = cwd()?;
-    let Some(runtime) = runtime_for(ctx, name, &dir)? else {
+    let canonical = omg_domain::runtime::canonical_runtime(name);
+    let known = |runtime: &str| {
+        ctx.provider(runtime).is_some() || ctx.home.runtimes().iter().any(|r| r == runtime)
+    };
+    let alias = (canonical != name && known(&canonical)).then_some(canonical);
+    let runtime = match &alias {
+        Some(runtime) => Some(runtime.clone()),
+        None => runtime_for(ctx, name, &dir)?,
+    };
+    let Some(runtime) = runtime else {
         return mise::run(ctx, &MiseCommand::Which { name: name.into() });
     };
     let Some(a) = active(&ctx.home, &ctx.defaults, &runtime, &dir)? else {
@@ -349,10 +359,11 @@ pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
             version: a.resolution.spec_text,
         });
     };
-    let binary = i
-        .bin_dirs()
+    // The binary of that name (`python3`, `rustc`), else, for another name of the
+    // runtime (`nodejs`), the runtime's own (`node`).
+    let binary = [name, runtime.as_str()]
         .iter()
-        .map(|d| d.join(name))
+        .flat_map(|n| i.bin_dirs().into_iter().map(move |d| d.join(n)))
         .find(|p| p.exists());
     let shown = binary.clone().unwrap_or_else(|| i.path.clone());
     let text = format!(

@@ -8,6 +8,7 @@ mod common;
 mod world;
 
 mod info;
+mod info_installed;
 mod output;
 mod plans;
 mod read;

@@ -196,3 +196,59 @@ fn removal_plans_match_apt_get_s() {
         assert_eq!(ours, theirs, "remove {name}");
     }
 }
+
+/// A package file given by path (`apt install /path/x.deb`): the file's package and its
+/// dependencies from the host's repositories, as apt-get -s plans them.
+#[test]
+fn a_deb_file_plans_like_apt_get_s() {
+    let packages = known(CANDIDATES);
+    if packages.is_empty() {
+        return;
+    }
+    // A dependency that is installed and, when there is one, one that is not.
+    let mut depends: Vec<&str> = Vec::new();
+    depends.extend(
+        packages
+            .iter()
+            .find(|p| p.1.is_some())
+            .map(|p| p.0.as_str()),
+    );
+    depends.extend(
+        packages
+            .iter()
+            .find(|p| p.1.is_none())
+            .map(|p| p.0.as_str()),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let stage = dir.path().join("stage");
+    std::fs::create_dir_all(stage.join("DEBIAN")).unwrap();
+    std::fs::write(
+        stage.join("DEBIAN/control"),
+        format!(
+            "Package: omg-parity-local\nVersion: 1.0\nArchitecture: all\n\
+             Maintainer: omg tests <omg@localhost>\nDepends: {}\n\
+             Description: a package file given by path\n",
+            depends.join(", ")
+        ),
+    )
+    .unwrap();
+    let deb = dir.path().join("omg-parity-local_1.0_all.deb");
+    let (stage_text, deb_text) = (stage.display().to_string(), deb.display().to_string());
+    let Some(built) = world::tool(
+        "dpkg-deb",
+        &["--root-owner-group", "--build", &stage_text, &deb_text],
+    ) else {
+        return;
+    };
+    assert_eq!(built.code, Some(0), "{}", built.stderr);
+    let ours = omg_plan(&["--json", "install", &deb_text, "--dry-run"]);
+    let Some(theirs) = apt_plan(&["install", &deb_text]) else {
+        return;
+    };
+    assert!(
+        ours.as_ref()
+            .is_some_and(|(installs, _)| installs.contains("omg-parity-local 1.0")),
+        "{ours:?}"
+    );
+    assert_eq!(ours, theirs, "install {deb_text} (depends: {depends:?})");
+}

@@ -153,6 +153,58 @@ fn merged_usr_paths_find_the_owner_dpkg_lists() {
     }
 }
 
+/// What users type to dpkg -S besides absolute paths: a relative path or a name in no
+/// directory of PATH (searched as `*text*`), shell wildcards (`*` and `?` crossing `/`,
+/// classes), repeated and trailing slashes; omg finds the same (path, package) pairs.
+#[test]
+fn patterns_agree_with_dpkg_s() {
+    let mut compared = 0;
+    for pattern in [
+        "bin/ls",
+        "libc.so.6",
+        "*bin/l?",
+        "/bin/bas[h]",
+        "/usr/share/doc/",
+        "//bin/bash",
+        "/usr/share/man/man1/bash*",
+        "completions/ma*",
+    ] {
+        let Some(theirs) = world::tool("dpkg", &["-S", pattern]) else {
+            return;
+        };
+        let ours = world::omg(&["owns", "--json", pattern]);
+        if theirs.code != Some(0) {
+            // Nothing matches here: omg says so too.
+            ours.expect_code(1);
+            continue;
+        }
+        ours.expect_code(0);
+        assert_eq!(omg_owners(&ours), dpkg_owners(&theirs.stdout), "{pattern}");
+        compared += 1;
+    }
+    assert!(
+        compared >= 5,
+        "only {compared} patterns matched anything here"
+    );
+    // A name in PATH is the command's file, as pacman -Qo looks it up (dpkg -S would
+    // search `*ls*`): the owner dpkg gives for that file.
+    let Some(ls) = world::tool("sh", &["-c", "command -v ls"]) else {
+        return;
+    };
+    let ls = ls.stdout.trim().to_string();
+    let theirs = world::tool("dpkg", &["-S", &ls]).unwrap();
+    let theirs = if theirs.code == Some(0) {
+        theirs
+    } else {
+        // Through a merged /usr: the spelling dpkg lists.
+        world::tool("dpkg", &["-S", ls.trim_start_matches("/usr")]).unwrap()
+    };
+    let ours = world::omg(&["owns", "--json", "ls"]);
+    assert_eq!(omg_owners(&ours), dpkg_owners(&theirs.stdout));
+    // An empty pattern is refused (dpkg -S '' would list every file).
+    world::omg(&["owns", ""]).expect_code(2);
+}
+
 #[test]
 fn unowned_paths_fail_like_dpkg_s() {
     let missing = "/etc/omg-no-such-file";
@@ -311,5 +363,61 @@ fn mark_agrees_with_apt_mark_on_a_temporary_root() {
     assert_eq!(
         json,
         serde_json::json!([{ "name": "omg-a", "from": "dependency", "to": "explicit" }])
+    );
+    // The history has each mark that changed something, with each package's old and new
+    // reason (omg-d was already a dependency: not a change), and the refused one, which
+    // changed nothing.
+    let history = omg_in(&ours, &["history", "--json"]).json();
+    let marks: Vec<(String, String, serde_json::Value)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(e["verb"], "mark", "{e}");
+            (
+                e["command"].as_str().unwrap().to_string(),
+                e["result"]["status"].as_str().unwrap().to_string(),
+                e["reasons"].clone(),
+            )
+        })
+        .collect();
+    let change = |name: &str, from: &str, to: &str| serde_json::json!({ "name": name, "from": from, "to": to });
+    let entry = |command: &str, status: &str, reasons: serde_json::Value| {
+        (command.to_string(), status.to_string(), reasons)
+    };
+    assert_eq!(
+        marks,
+        [
+            entry(
+                "omg mark --dependency omg-a omg-c",
+                "success",
+                serde_json::json!([
+                    change("omg-a", "explicit", "dependency"),
+                    change("omg-c", "explicit", "dependency")
+                ])
+            ),
+            entry(
+                "omg mark --explicit omg-b",
+                "success",
+                serde_json::json!([change("omg-b", "dependency", "explicit")])
+            ),
+            entry(
+                "omg mark --explicit omg-a omg-nope",
+                "failed",
+                serde_json::json!([])
+            ),
+            entry(
+                "omg mark --explicit omg-a",
+                "success",
+                serde_json::json!([change("omg-a", "dependency", "explicit")])
+            ),
+        ]
+    );
+    let text = omg_in(&ours, &["history"]);
+    assert!(
+        text.ok()
+            .contains("omg-a explicit -> dependency, omg-c explicit -> dependency"),
+        "{}",
+        text.stdout
     );
 }

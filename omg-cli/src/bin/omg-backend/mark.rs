@@ -2,12 +2,10 @@
 //! (pacman -D --asexplicit/--asdeps, apt-mark manual/auto). A write: it needs root (or sudo)
 //! unless `--dry-run`, and what it changed goes to the history like a transaction's.
 
-use std::time::Instant;
-
 use omg::Engine;
 use omg_cli::args::{Cli, MarkArgs};
 use omg_cli::render::{self, Output};
-use omg_ports::{HistoryEntry, HistoryResult, Result};
+use omg_ports::{HistoryResult, ReasonChange, Result};
 
 use crate::write::{privilege, record};
 
@@ -29,32 +27,30 @@ pub async fn run(engine: &Engine, cli: &Cli, out: &Output, args: &MarkArgs) -> R
             privilege::become_root(&operation, args.sudo, out.json)?;
         }
     }
-    let started_at = jiff::Timestamp::now().as_second();
-    let clock = Instant::now();
+    let started = record::Started::now();
     let result = engine
         .backend()
         .set_reason(&args.packages, reason, args.dry_run)
         .await;
-    let changed = result
+    // Each package whose reason changed, with its old and new reason.
+    let reasons: Vec<ReasonChange> = result
         .as_ref()
-        .map_or(true, |changes| changes.iter().any(|c| c.from != c.to));
-    if !args.dry_run && changed {
-        let entry = HistoryEntry {
-            id: 0,
-            started_at,
-            duration_ms: u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX),
-            command: format!("omg {operation}"),
+        .map(|changes| changes.iter().filter(|c| c.from != c.to).cloned().collect())
+        .unwrap_or_default();
+    if !args.dry_run && (result.is_err() || !reasons.is_empty()) {
+        let change = record::Change {
             verb: "mark".into(),
-            user: record::user(),
+            command: format!("omg {operation}"),
             actions: Vec::new(),
+            reasons,
             result: match &result {
                 Ok(_) => HistoryResult::Success,
                 Err(e) => HistoryResult::Failed(e.to_string()),
             },
         };
-        let root = std::path::PathBuf::from(engine.backend_info().root);
-        record::append(&root, &entry).await;
-        record::notify_daemon(cli.global.socket.as_deref());
+        started
+            .record(engine, cli.global.socket.as_deref(), change)
+            .await;
     }
     Ok(render::marks(out, &result?, args.dry_run))
 }

@@ -2,7 +2,7 @@
 //! `files` and `owns` print what they found on stdout and an error on stderr for each
 //! name they could not answer, and exit with the first error's code.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use omg::Engine;
 use omg_cli::exit;
@@ -115,17 +115,23 @@ pub async fn owns(engine: &Engine, out: &Output, paths: &[String]) -> Result<Rep
     let backend = engine.backend();
     let mut partial = Partial::new();
     for given in paths {
-        let path = match locate(given) {
-            Ok(p) => p,
+        let target = match locate(given) {
+            Ok(t) => t,
             Err(e) => {
                 partial.errors.push(e);
                 continue;
             }
         };
-        let text = path.to_string_lossy();
-        let owners = match backend.owners(&text).await {
+        let owners = match backend.owners(&target.text).await {
             Ok(o) => o,
-            Err(e @ Error::Io { .. }) => {
+            // A command name found nowhere: pacman -Qo's "failed to find 'x' in PATH".
+            Err(Error::Io { source, .. })
+                if target.command && source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                partial.errors.push(not_in_path(given));
+                continue;
+            }
+            Err(e @ (Error::Io { .. } | Error::InvalidRequest(_))) => {
                 partial.errors.push(e);
                 continue;
             }
@@ -134,7 +140,7 @@ pub async fn owns(engine: &Engine, out: &Output, paths: &[String]) -> Result<Rep
         if owners.is_empty() {
             // pacman -Qo and dpkg -S exit 1 for a path nobody owns, as for this error.
             partial.errors.push(Error::Io {
-                path,
+                path: PathBuf::from(&target.text),
                 source: std::io::Error::other("no installed package owns it"),
             });
         }
@@ -143,30 +149,63 @@ pub async fn owns(engine: &Engine, out: &Output, paths: &[String]) -> Result<Rep
     partial.reply(out, |o| render::owners(out, o))
 }
 
-/// The path `given` names: as it is when it has a `/` (made absolute), else the first
-/// match in `PATH`, as `pacman -Qo` looks a command up.
-fn locate(given: &str) -> Result<PathBuf> {
-    if given.contains('/') {
-        let path = Path::new(given);
-        return Ok(if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map_err(|source| Error::Io {
-                    path: PathBuf::from("."),
-                    source,
-                })?
-                .join(path)
+/// What `omg owns` asks the backend about for one argument.
+struct Target {
+    /// The path (absolute when omg could tell), or the argument as given.
+    text: String,
+    /// A command name (no `/`) that is in no directory of `PATH`.
+    command: bool,
+}
+
+/// What `given` names, as both peers agree: an absolute path as it is; `./x`, `../x` made
+/// absolute; a command name (no `/`, no wildcard) the first match in `PATH`, as `pacman
+/// -Qo` looks it up. Anything else (`bin/ls`, `'*/ls'`, a name in no directory of `PATH`)
+/// goes to the backend as given: pacman reads it relative to the current directory, dpkg
+/// -S takes it as a search pattern.
+fn locate(given: &str) -> Result<Target> {
+    let as_given = |command: bool| Target {
+        text: given.to_string(),
+        command,
+    };
+    if given.is_empty() {
+        return Err(Error::InvalidRequest(
+            "an empty path names no file; give a path, a command name or (apt) a pattern".into(),
+        ));
+    }
+    if given.starts_with('/') {
+        return Ok(as_given(false));
+    }
+    if [".", ".."].contains(&given) || given.starts_with("./") || given.starts_with("../") {
+        let cwd = std::env::current_dir().map_err(|source| Error::Io {
+            path: PathBuf::from("."),
+            source,
+        })?;
+        return Ok(Target {
+            text: cwd.join(given).to_string_lossy().into_owned(),
+            command: false,
         });
     }
+    if given.contains(['/', '*', '?', '[', '\\']) {
+        return Ok(as_given(false));
+    }
     let path_var = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path_var)
+    Ok(std::env::split_paths(&path_var)
         .map(|dir| dir.join(given))
         .find(|candidate| candidate.symlink_metadata().is_ok())
-        .ok_or_else(|| Error::Io {
-            path: PathBuf::from(given),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "not found in PATH"),
-        })
+        .map_or_else(
+            || as_given(true),
+            |found| Target {
+                text: found.to_string_lossy().into_owned(),
+                command: false,
+            },
+        ))
+}
+
+fn not_in_path(given: &str) -> Error {
+    Error::Io {
+        path: PathBuf::from(given),
+        source: std::io::Error::new(std::io::ErrorKind::NotFound, "not found in PATH"),
+    }
 }
 
 /// "package 'x' was not found" with the closest installed names.

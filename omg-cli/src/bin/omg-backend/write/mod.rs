@@ -13,14 +13,11 @@ mod signals;
 mod stdout_guard;
 
 use std::io::{IsTerminal, Write};
-use std::time::Instant;
 
 use omg::Engine;
 use omg_cli::args::{Cli, Command, WriteArgs};
 use omg_cli::render::{self, Output};
-use omg_ports::{
-    Error, HistoryEntry, HistoryResult, ListKind, Plan, Result, Transaction, TransactionOutcome,
-};
+use omg_ports::{Error, HistoryResult, ListKind, Plan, Result, Transaction, TransactionOutcome};
 use serde_json::json;
 
 pub use record::read as read_history;
@@ -193,29 +190,24 @@ async fn one(
         plan
     };
     stop.check()?;
-    let started_at = jiff::Timestamp::now().as_second();
-    let clock = Instant::now();
+    let started = record::Started::now();
     let result = commit(engine, tx, &plan, out, stop).await;
-    let entry = HistoryEntry {
-        id: 0,
-        started_at,
-        duration_ms: u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX),
-        command: command_line(),
+    let change = record::Change {
         verb: verb.to_string(),
-        user: record::user(),
+        command: command_line(),
         actions: match &result {
             Ok(o) if !o.actions.is_empty() => o.actions.clone(),
             _ => plan.actions.clone(),
         },
+        reasons: Vec::new(),
         result: match &result {
             Ok(_) => HistoryResult::Success,
             Err(e) => HistoryResult::Failed(e.to_string()),
         },
     };
-    let root = std::path::PathBuf::from(engine.backend_info().root);
-    record::append(&root, &entry).await;
-    // Even a failed transaction may have changed something.
-    record::notify_daemon(cli.global.socket.as_deref());
+    started
+        .record(engine, cli.global.socket.as_deref(), change)
+        .await;
     Ok(render::outcome(out, verb, &result?))
 }
 

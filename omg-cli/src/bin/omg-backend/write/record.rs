@@ -1,10 +1,11 @@
 //! The transaction history file, and telling a running omgd that the packages changed.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use omg::Engine;
 use omg_adapters_store::RedbHistory;
-use omg_ports::{HistoryEntry, Result, TransactionLog};
+use omg_ports::{HistoryEntry, HistoryResult, PlannedAction, ReasonChange, Result, TransactionLog};
 use omg_transport_uds::{default_socket_path, BlockingClient, ClientConfig, Request};
 use tracing::debug;
 
@@ -15,6 +16,57 @@ pub fn history_path(root: &Path) -> PathBuf {
         return PathBuf::from(p);
     }
     root.join("var/lib/omg/history.redb")
+}
+
+/// A change to the system, from when it started: [`Started::record`] writes it to the
+/// history once it ended. Transactions and `omg mark` alike.
+pub struct Started {
+    at: i64,
+    clock: Instant,
+}
+
+/// What a change did, for the history.
+pub struct Change {
+    /// `install`, `remove`, `mark`, ...
+    pub verb: String,
+    /// The command line that asked for it.
+    pub command: String,
+    /// The packages a transaction changed (or meant to).
+    pub actions: Vec<PlannedAction>,
+    /// The install reasons `omg mark` changed.
+    pub reasons: Vec<ReasonChange>,
+    /// How it ended.
+    pub result: HistoryResult,
+}
+
+impl Started {
+    /// Now.
+    pub fn now() -> Started {
+        Started {
+            at: jiff::Timestamp::now().as_second(),
+            clock: Instant::now(),
+        }
+    }
+
+    /// Appends `change` to the history of `engine`'s root (a failure is a warning, never
+    /// the change's failure) and tells a running omgd (at `socket`, else the user's) that
+    /// the packages changed: even a failed change may have changed something.
+    pub async fn record(self, engine: &Engine, socket: Option<&Path>, change: Change) {
+        let entry = HistoryEntry {
+            id: 0,
+            started_at: self.at,
+            duration_ms: u64::try_from(self.clock.elapsed().as_millis()).unwrap_or(u64::MAX),
+            command: change.command,
+            verb: change.verb,
+            user: user(),
+            actions: change.actions,
+            reasons: change.reasons,
+            result: change.result,
+        };
+        let root = PathBuf::from(engine.backend_info().root);
+        append(&root, &entry).await;
+        notify_daemon(socket);
+    }
 }
 
 /// Appends `entry` to the history; a failure is a warning, never the transaction's failure.
