@@ -467,3 +467,64 @@ async fn normal_links_are_accepted() {
     );
     assert_eq!(b.installed().await.unwrap().len(), 2);
 }
+
+/// Replaces `file` by a copy (same bytes, another inode) when libalpm starts checking
+/// integrity after omg's check: what another process changing the cache would do.
+struct Swapper {
+    file: PathBuf,
+    checked: std::sync::atomic::AtomicBool,
+    swapped: std::sync::atomic::AtomicBool,
+    inner: Recorder,
+}
+
+impl omg_ports::ProgressSink for Swapper {
+    fn event(&self, event: omg_ports::ProgressEvent) {
+        use std::sync::atomic::Ordering::SeqCst;
+        if let omg_ports::ProgressEvent::Step { message, .. } = &event {
+            if message.contains("stay inside the root") {
+                self.checked.store(true, SeqCst);
+            } else if message == "checking package integrity"
+                && self.checked.load(SeqCst)
+                && !self.swapped.swap(true, SeqCst)
+            {
+                let copy = self.file.with_extension("copy");
+                std::fs::copy(&self.file, &copy).unwrap();
+                std::fs::rename(&copy, &self.file).unwrap();
+            }
+        }
+        self.inner.event(event);
+    }
+}
+
+#[tokio::test]
+async fn a_file_changed_after_the_check_is_not_extracted() {
+    let _serial = common::tx::serial();
+    let (_dir, root, published) = repo_root(&[common::tx::pkg("tool", "1-1")]);
+    let cached = root.cache_dir().join(published[0].filename());
+    let before = snapshot(&root.root());
+    let b = open(&root);
+    let sink = Arc::new(Swapper {
+        file: cached.clone(),
+        checked: Default::default(),
+        swapped: Default::default(),
+        inner: Recorder::default(),
+    });
+    let err = b
+        .commit(&install(&["tool"]), sink.clone())
+        .await
+        .unwrap_err();
+    assert!(sink.swapped.load(std::sync::atomic::Ordering::SeqCst));
+    assert!(
+        matches!(&err, Error::CorruptPackage { path, reason } if *path == cached && reason.contains("changed after omg checked it")),
+        "{err:?}"
+    );
+    assert!(!cached.exists(), "the changed file is deleted");
+    assert_eq!(snapshot(&root.root()), before);
+    assert!(b.installed().await.unwrap().is_empty());
+    assert!(!lock_path(&root).exists());
+    // The next run downloads it again and installs it.
+    b.commit(&install(&["tool"]), Arc::new(Recorder::default()))
+        .await
+        .unwrap();
+    assert_eq!(b.installed().await.unwrap().len(), 1);
+}

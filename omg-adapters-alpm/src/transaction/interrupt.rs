@@ -63,6 +63,12 @@ impl Interrupt {
         self.running.store(running, Ordering::SeqCst);
     }
 
+    /// Requests an interrupt from the worker thread itself (see
+    /// `Shared::verify_checked`): applied before the first package is changed.
+    pub(crate) fn force(&self) {
+        self.requested.store(true, Ordering::SeqCst);
+    }
+
     pub(crate) fn is_requested(&self) -> bool {
         self.requested.load(Ordering::SeqCst)
     }

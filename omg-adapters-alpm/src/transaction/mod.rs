@@ -327,11 +327,32 @@ fn checked_commit(
             });
         }
     }
-    if !files.is_empty() {
-        check_files(h, cfg, &files, interrupt)?;
-    }
+    let identities = if files.is_empty() {
+        Vec::new()
+    } else {
+        check_files(h, cfg, &files, interrupt)?
+    };
+    h.shared.set_checked(
+        files
+            .into_iter()
+            .zip(identities)
+            .filter(|(f, _)| !f.candidates.is_empty())
+            .map(|(f, identity)| (f.candidates, identity))
+            .collect(),
+    );
     let operations = plan.actions.len();
-    let (interrupted, done, started) = run_commit(h, cfg, interrupt, operations)?;
+    let committed = run_commit(h, cfg, interrupt, operations);
+    let replaced = h.shared.take_replaced();
+    h.shared.set_checked(Vec::new());
+    if let Some(path) = replaced.into_iter().next() {
+        return Err(Error::CorruptPackage {
+            path,
+            reason: "it changed after omg checked it, so it was deleted from the cache and \
+                     nothing was installed; run the command again"
+                .into(),
+        });
+    }
+    let (interrupted, done, started) = committed?;
     if interrupted && !done {
         return Err(Error::Interrupted(format!(
             "stopped after {started} of {operations} package changes; every package is \
@@ -351,7 +372,7 @@ fn check_files(
     cfg: &Resolved,
     files: &[package_files::PackageFile],
     interrupt: &Interrupt,
-) -> Result<()> {
+) -> Result<Vec<confine::Identity>> {
     let step = "checking that the packages stay inside the root";
     h.shared.emit(omg_ports::ProgressEvent::Step {
         message: step.into(),

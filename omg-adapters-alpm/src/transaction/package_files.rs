@@ -26,6 +26,9 @@ pub(crate) struct PackageFile {
     pub path: PathBuf,
     /// libalpm downloads the file during the commit.
     pub download: bool,
+    /// For a repository package: every place libalpm looks for it, in its order (each
+    /// cache directory joined with the file name).
+    pub candidates: Vec<PathBuf>,
 }
 
 /// The package files of the transaction prepared on `alpm`, in libalpm's order.
@@ -57,6 +60,7 @@ pub(crate) fn of_transaction(alpm: &Alpm) -> Result<Vec<PackageFile>> {
                     package,
                     path: path(filename),
                     download: false,
+                    candidates: Vec::new(),
                 });
                 continue;
             }
@@ -80,6 +84,10 @@ pub(crate) fn of_transaction(alpm: &Alpm) -> Result<Vec<PackageFile>> {
                 package,
                 path,
                 download,
+                candidates: cache_dirs
+                    .iter()
+                    .map(|dir| self::path(&joined(dir, filename)))
+                    .collect(),
             });
         }
     }

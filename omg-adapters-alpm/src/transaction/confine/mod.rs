@@ -42,10 +42,12 @@ use omg_ports::{Error, Result};
 
 use super::package_files::PackageFile;
 use resolve::{Outside, World};
+pub(crate) use scan::Identity;
 use scan::Problem;
 
 /// Checks the package files of a transaction that installs into `root`. `progress` is told
-/// how many files are done; `stopped` is asked between files (an interrupt).
+/// how many files are done; `stopped` is asked between files (an interrupt). Returns the
+/// identity of each file as it was read.
 ///
 /// # Errors
 ///
@@ -57,7 +59,7 @@ pub(crate) fn check(
     files: &[PackageFile],
     progress: &mut dyn FnMut(usize),
     stopped: &dyn Fn() -> bool,
-) -> Result<()> {
+) -> Result<Vec<Identity>> {
     let canonical = std::fs::canonicalize(root).map_err(|source| Error::Io {
         path: root.to_path_buf(),
         source,
@@ -75,8 +77,9 @@ pub(crate) fn check(
         scans.push(scanned);
     }
     progress(files.len());
+    let identities = scans.iter().map(|s| s.identity).collect();
     if whole_host {
-        return Ok(());
+        return Ok(identities);
     }
     let links = scans
         .iter_mut()
@@ -107,7 +110,7 @@ pub(crate) fn check(
             }
         }
     }
-    Ok(())
+    Ok(identities)
 }
 
 fn refusal(file: &PackageFile, problem: Problem) -> Error {

@@ -36,6 +36,32 @@ pub(super) struct Scan {
     pub dirs: Vec<(Vec<u8>, Vec<u8>)>,
     /// The symbolic links the package creates: path (normalised) and target as stored.
     pub symlinks: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The file that was read.
+    pub identity: Identity,
+}
+
+/// A file's identity: the same inode, unchanged since (size, modification and change
+/// times).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Identity {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+impl Identity {
+    pub(crate) fn of(m: &std::fs::Metadata) -> Identity {
+        use std::os::unix::fs::MetadataExt;
+        Identity {
+            dev: m.dev(),
+            ino: m.ino(),
+            len: m.len(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+        }
+    }
 }
 
 /// Reads the package file at `path`, applying the per-entry rules; collects directories
@@ -46,9 +72,11 @@ pub(super) fn scan(path: &Path, collect: bool) -> Result<Scan, Problem> {
         .custom_flags(libc::O_CLOEXEC | libc::O_NOCTTY | libc::O_NONBLOCK)
         .open(path)
         .map_err(Problem::Io)?;
-    if !file.metadata().map_err(Problem::Io)?.is_file() {
+    let before = file.metadata().map_err(Problem::Io)?;
+    if !before.is_file() {
         return Err(Problem::Unreadable("it is not a regular file".into()));
     }
+    let same = file.try_clone().map_err(Problem::Io)?;
     let mut reader = Reader::open(file).map_err(Problem::Unreadable)?;
     let mut scan = Scan::default();
     let mut seen_dirs = HashSet::new();
@@ -103,6 +131,13 @@ pub(super) fn scan(path: &Path, collect: bool) -> Result<Scan, Problem> {
                 scan.dirs.push((dir, name.to_vec()));
             }
         }
+    }
+    // What was read is the file as it is now.
+    scan.identity = Identity::of(&before);
+    if Identity::of(&same.metadata().map_err(Problem::Io)?) != scan.identity {
+        return Err(Problem::Unreadable(
+            "it changed while it was being checked".into(),
+        ));
     }
     Ok(scan)
 }
