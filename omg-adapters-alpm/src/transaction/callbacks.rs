@@ -56,11 +56,18 @@ pub(crate) struct Shared {
     checked: RefCell<Vec<(Vec<std::path::PathBuf>, Identity)>>,
     /// Files found changed since they were checked, and deleted.
     replaced: RefCell<Vec<std::path::PathBuf>>,
+    /// Where libalpm downloads when it does so in this process (canonical).
+    download_dirs: Vec<std::path::PathBuf>,
 }
 
 impl Shared {
-    /// Installs every callback on `alpm` and returns the state they share.
-    pub fn install(alpm: &Alpm, interrupt: Arc<Interrupt>) -> Rc<Shared> {
+    /// Installs every callback on `alpm` and returns the state they share; `download_dirs`
+    /// are where libalpm writes its downloads.
+    pub fn install(
+        alpm: &Alpm,
+        interrupt: Arc<Interrupt>,
+        download_dirs: Vec<std::path::PathBuf>,
+    ) -> Rc<Shared> {
         let shared = Rc::new(Shared {
             sink: RefCell::new(None),
             errors: RefCell::new(Vec::new()),
@@ -74,6 +81,7 @@ impl Shared {
             refreshed: RefCell::new(Vec::new()),
             checked: RefCell::new(Vec::new()),
             replaced: RefCell::new(Vec::new()),
+            download_dirs,
         });
         alpm.set_log_cb(shared.clone(), |level, message, s: &mut Rc<Shared>| {
             s.log(level, message)
@@ -165,7 +173,7 @@ impl Shared {
     }
 
     /// During a download: restores the SIGINT handler libalpm set aside, and stops the
-    /// download if an interrupt is pending.
+    /// download if an interrupt is pending (in its process, or in this one).
     fn during_download(&self) {
         if let Some(handler) = self.sigint.take() {
             // SAFETY: `handler` is the action read by `downloads_start`; reinstalling it is
@@ -173,6 +181,7 @@ impl Shared {
             unsafe { libc::sigaction(libc::SIGINT, &handler, std::ptr::null_mut()) };
         }
         self.interrupt.poll_download();
+        self.interrupt.stop_in_process(&self.download_dirs);
     }
 
     /// Remembers the repository package files checked before the commit: for each, the
