@@ -466,6 +466,20 @@ async fn normal_links_are_accepted() {
         "ok\n"
     );
     assert_eq!(b.installed().await.unwrap().len(), 2);
+    // Downloaded by a transaction of their own first: no empty `download-*` directory of
+    // libalpm's is left in the cache.
+    let mut cached: Vec<String> = std::fs::read_dir(root.cache_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    cached.sort();
+    assert_eq!(
+        cached,
+        [
+            "alias-1-1-x86_64.pkg.tar.zst",
+            "libs-1-1-x86_64.pkg.tar.zst"
+        ]
+    );
 }
 
 /// Replaces `file` by a copy (same bytes, another inode) when libalpm starts checking

@@ -401,6 +401,7 @@ fn run_commit(
     operations: usize,
 ) -> Result<(bool, bool, usize)> {
     h.shared.begin_commit(h.alpm.as_alpm_handle_t(), operations);
+    let before = download_dirs(cfg);
     let one_at_a_time = forking();
     let committed = match h.alpm.trans_commit() {
         Ok(()) => Ok(()),
@@ -419,8 +420,28 @@ fn run_commit(
         }
     };
     drop(one_at_a_time);
+    // libalpm 16 makes a `download-XXXXXX` directory in the cache for each commit that
+    // downloads in its sandbox, and leaves it behind (empty) when there was nothing to
+    // download.
+    for dir in download_dirs(cfg).difference(&before) {
+        let _ = std::fs::remove_dir(dir);
+    }
     let state = h.shared.end_commit();
     committed.map(|()| state)
+}
+
+/// The `download-*` directories in the cache directories.
+fn download_dirs(cfg: &Resolved) -> std::collections::BTreeSet<std::path::PathBuf> {
+    cfg.cache_dirs
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flat_map(|entries| entries.flatten())
+        .filter(|e| {
+            e.file_name().to_string_lossy().starts_with("download-")
+                && e.file_type().is_ok_and(|t| t.is_dir())
+        })
+        .map(|e| e.path())
+        .collect()
 }
 
 /// `alpm_trans_init` with `flags`, waiting for another process's lock unless `NO_LOCK`.
