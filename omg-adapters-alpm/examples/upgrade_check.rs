@@ -167,7 +167,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         unpacked as f64 / 1048576.0
     );
 
-    let (mut totals, mut checks, mut pacmans) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut totals, mut checks, mut extras, mut pacmans) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for run in 0..runs {
         let mine = dir.join(format!("omg-{run}"));
         copy(&base, &mine)?;
@@ -181,13 +182,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let total = clock.elapsed();
         assert_eq!(outcome.actions.len(), SMALL + LARGE);
         let steps = timeline.steps.lock().unwrap().clone();
+        let span = |i: usize| steps.get(i + 1).map_or(total, |(t, _)| *t) - steps[i].0;
         let at = |name: &str| steps.iter().find(|(_, m)| m == name).map(|(t, _)| *t);
-        let check = match (at(CHECK_STEP), at("(check done)")) {
-            (Some(a), Some(b)) => b - a,
-            _ => return Err("no check step in the timeline".into()),
+        let check_start = at(CHECK_STEP).ok_or("no check step in the timeline")?;
+        let check = at("(check done)").ok_or("no end of the check")? - check_start;
+        // The download-only transaction's cost beyond a single pass: from its integrity
+        // check to the check of the contents (release, init, prepare again), less the one
+        // integrity check a single pass makes as well.
+        let integrity: Vec<usize> = (0..steps.len())
+            .filter(|i| steps[*i].1 == "checking package integrity")
+            .collect();
+        let extra = match integrity[..] {
+            [first, second] => (check_start - steps[first].0).saturating_sub(span(second)),
+            _ => return Err("expected two integrity checks".into()),
         };
         totals.push(total);
         checks.push(check);
+        extras.push(extra);
 
         let theirs = dir.join(format!("pacman-{run}"));
         copy(&base, &theirs)?;
@@ -204,26 +215,45 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         pacmans.push(pacman);
         println!(
-            "\nrun {run}: omg upgrade {}, of which the check {} ({:.1}%); pacman -Su {}",
+            "\nrun {run}: omg upgrade {}, of which the check {} and the download-only \
+             transaction {}; pacman -Su {}",
             ms(total),
             ms(check),
-            check.as_secs_f64() * 100.0 / total.as_secs_f64(),
+            ms(extra),
             ms(pacman)
         );
+        let mut changes = (Duration::ZERO, 0);
         for (i, (t, m)) in steps.iter().enumerate() {
-            let next = steps.get(i + 1).map_or(total, |(n, _)| *n);
-            println!("  {:>10}  {:>10}  {m}", ms(*t), ms(next - *t));
+            if m.starts_with("upgrading ") {
+                changes = (changes.0 + span(i), changes.1 + 1);
+            } else {
+                println!("  {:>10}  {:>10}  {m}", ms(*t), ms(span(i)));
+            }
         }
+        println!(
+            "  {:>10}  {:>10}  {} package changes",
+            "",
+            ms(changes.0),
+            changes.1
+        );
         std::fs::remove_dir_all(&mine)?;
         std::fs::remove_dir_all(&theirs)?;
     }
-    let (total, check, pacman) = (median(totals), median(checks), median(pacmans));
+    let (total, check, extra, pacman) = (
+        median(totals),
+        median(checks),
+        median(extras),
+        median(pacmans),
+    );
+    let share = |d: Duration| d.as_secs_f64() * 100.0 / total.as_secs_f64();
     println!(
-        "\nmedians of {runs}: omg upgrade {}, check {} ({:.1}% of the upgrade), pacman -Su {} \
-         (omg / pacman {:.2})",
+        "\nmedians of {runs}: omg upgrade {}; the check {} ({:.1}%), the download-only \
+         transaction {} ({:.1}%); pacman -Su {} (omg / pacman {:.2})",
         ms(total),
         ms(check),
-        check.as_secs_f64() * 100.0 / total.as_secs_f64(),
+        share(check),
+        ms(extra),
+        share(extra),
         ms(pacman),
         total.as_secs_f64() / pacman.as_secs_f64()
     );

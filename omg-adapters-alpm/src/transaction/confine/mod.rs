@@ -35,6 +35,9 @@
 mod resolve;
 mod scan;
 
+/// Package files read at once, at most.
+const MAX_THREADS: usize = 4;
+
 use std::fmt::Write;
 use std::path::Path;
 
@@ -65,18 +68,7 @@ pub(crate) fn check(
         source,
     })?;
     let whole_host = canonical == Path::new("/");
-    let mut scans = Vec::with_capacity(files.len());
-    for (done, file) in files.iter().enumerate() {
-        if stopped() {
-            return Err(Error::Interrupted(
-                "stopped while checking the package files; nothing was installed or removed".into(),
-            ));
-        }
-        progress(done);
-        let scanned = scan::scan(&file.path, !whole_host).map_err(|p| refusal(file, p))?;
-        scans.push(scanned);
-    }
-    progress(files.len());
+    let mut scans = scan_all(files, !whole_host, progress, stopped)?;
     let identities = scans.iter().map(|s| s.identity).collect();
     if whole_host {
         return Ok(identities);
@@ -111,6 +103,70 @@ pub(crate) fn check(
         }
     }
     Ok(identities)
+}
+
+/// Reads every file (each on one of a few threads: the cost is decompression), in order.
+fn scan_all(
+    files: &[PackageFile],
+    collect: bool,
+    progress: &mut dyn FnMut(usize),
+    stopped: &dyn Fn() -> bool,
+) -> Result<Vec<scan::Scan>> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_THREADS)
+        .min(files.len().max(1));
+    let next = AtomicUsize::new(0);
+    let halt = AtomicBool::new(false);
+    let mut results: Vec<Option<std::result::Result<scan::Scan, Problem>>> =
+        files.iter().map(|_| None).collect();
+    let mut interrupted = false;
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, halt) = (&next, &halt);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= files.len() || halt.load(Ordering::SeqCst) {
+                    break;
+                }
+                let result = scan::scan(&files[i].path, collect);
+                if result.is_err() {
+                    halt.store(true, Ordering::SeqCst);
+                }
+                if tx.send((i, result)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        progress(0);
+        for (done, (i, result)) in rx.into_iter().enumerate() {
+            results[i] = Some(result);
+            progress(done + 1);
+            if !interrupted && stopped() {
+                interrupted = true;
+                halt.store(true, Ordering::SeqCst);
+            }
+        }
+    });
+    let mut scans = Vec::with_capacity(files.len());
+    // Files are handed out in order: every file before one that failed was read.
+    for (file, result) in files.iter().zip(results) {
+        match result {
+            Some(Ok(scanned)) => scans.push(scanned),
+            Some(Err(problem)) => return Err(refusal(file, problem)),
+            None => break,
+        }
+    }
+    if interrupted || scans.len() < files.len() {
+        return Err(Error::Interrupted(
+            "stopped while checking the package files; nothing was installed or removed".into(),
+        ));
+    }
+    Ok(scans)
 }
 
 fn refusal(file: &PackageFile, problem: Problem) -> Error {

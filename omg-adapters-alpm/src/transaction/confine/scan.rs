@@ -205,6 +205,22 @@ mod tests {
     }
 
     #[test]
+    fn what_libarchive_cannot_read_is_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        let garbage = dir.path().join("x.pkg.tar.zst");
+        std::fs::write(&garbage, b"\x28\xb5\x2f\xfd not really zstd").unwrap();
+        assert!(matches!(scan(&garbage, true), Err(Problem::Unreadable(_))));
+        assert!(matches!(
+            scan(dir.path(), true),
+            Err(Problem::Unreadable(_)) | Err(Problem::Io(_))
+        ));
+        assert!(matches!(
+            scan(&dir.path().join("missing"), true),
+            Err(Problem::Io(_))
+        ));
+    }
+
+    #[test]
     fn hard_links_must_name_an_earlier_file() {
         let files: HashSet<Vec<u8>> = [b"usr/bin/a".to_vec()].into();
         assert!(hard_link(b"usr/bin/a", &files).is_ok());
