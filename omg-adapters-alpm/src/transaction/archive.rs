@@ -75,7 +75,7 @@ pub(crate) struct Entry<'a> {
 pub(crate) struct Reader {
     archive: *mut RawArchive,
     /// Kept open while libarchive reads it.
-    _file: std::fs::File,
+    file: std::fs::File,
     entry: *mut RawEntry,
 }
 
@@ -89,7 +89,7 @@ impl Reader {
         }
         let reader = Reader {
             archive,
-            _file: file,
+            file,
             entry: std::ptr::null_mut(),
         };
         // SAFETY: `archive` is a fresh reader; the descriptor stays open as long as
@@ -97,7 +97,7 @@ impl Reader {
         let opened = unsafe {
             archive_read_support_filter_all(archive);
             archive_read_support_format_all(archive);
-            archive_read_open_fd(archive, reader._file.as_raw_fd(), BLOCK)
+            archive_read_open_fd(archive, reader.file.as_raw_fd(), BLOCK)
         };
         if opened != ARCHIVE_OK {
             return Err(reader.error());

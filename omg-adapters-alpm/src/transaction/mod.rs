@@ -8,6 +8,10 @@
 //!   (plan) or commit with progress ([`callbacks`]) and release; a `Remove` leaves
 //!   `HoldPkg` packages out (`RemoveHeld` takes them too; [`hold`]). Errors become typed
 //!   [`omg_ports::Error`]s ([`errors`]).
+//! - Before a commit that installs, every package file is checked to write nothing outside
+//!   the root ([`confine`]); files still to be downloaded are downloaded first by a
+//!   download-only transaction ([`package_files`]), after which the transaction is prepared
+//!   again and committed.
 //! - `Refresh` updates every sync database with libalpm's downloader (`alpm_db_update`).
 //! - `CleanCache` deletes old package files from the cache directories ([`clean`]).
 //! - After a commit the reading session is opened again, so later reads see the new state.
