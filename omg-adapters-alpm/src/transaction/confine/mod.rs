@@ -10,7 +10,8 @@
 //!
 //! 1. **Names.** An entry name that is absolute or has a `..` component is refused
 //!    (libarchive resolves `<root>/usr/../../etc/x` outside the root). Names and link
-//!    targets are at most 4096 bytes, a package at most a million entries.
+//!    targets are at most 4096 bytes, a package at most a million entries and 64 MiB of
+//!    names.
 //! 2. **Hard links.** A hard link must name a file (any non-directory entry) earlier in
 //!    the same package, after removing empty and `.` components. libarchive calls
 //!    `link(target, entry)` from the root: an absolute target (`/etc/shadow`) or one with

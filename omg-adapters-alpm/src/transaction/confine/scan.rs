@@ -14,6 +14,9 @@ use crate::transaction::archive::{Kind, Reader};
 pub(super) const MAX_ENTRIES: usize = 1_000_000;
 /// At most this many bytes in an entry's name or link target (PATH_MAX).
 pub(super) const MAX_NAME: usize = 4096;
+/// At most this many bytes of names kept while reading one package (a package of a hundred
+/// thousand files keeps a few MiB).
+pub(super) const MAX_KEPT: usize = 64 << 20;
 
 /// Why a package is refused, or could not be read.
 #[derive(Debug)]
@@ -83,6 +86,7 @@ pub(super) fn scan(path: &Path, collect: bool) -> Result<Scan, Problem> {
     // Every non-directory entry so far: what a hard link may point at.
     let mut files: HashSet<Vec<u8>> = HashSet::new();
     let mut count = 0usize;
+    let mut kept = 0usize;
     while let Some(entry) = reader.next().map_err(Problem::Unreadable)? {
         count += 1;
         let Some(name) = entry.name else {
@@ -121,6 +125,13 @@ pub(super) fn scan(path: &Path, collect: bool) -> Result<Scan, Problem> {
                 scan.symlinks.push((normal.clone(), target.to_vec()));
             }
             _ => {}
+        }
+        kept += normal.len() + entry.link.map_or(0, <[u8]>::len);
+        if kept > MAX_KEPT {
+            return Err(refuse(format!(
+                "the names in the package take more than {} MiB",
+                MAX_KEPT >> 20
+            )));
         }
         if entry.kind != Kind::Directory {
             files.insert(normal);
