@@ -1122,9 +1122,17 @@ fn http_root(
 
 /// `omg install names --yes` on `root` in the background, stderr piped.
 fn spawn_install(root: &FixtureRoot, names: &[String]) -> std::process::Child {
-    Command::new(common::omg_bin())
-        .args(["--backend", "alpm", "--config"])
+    install_command(root, names, &[])
+        .spawn()
+        .expect("omg starts")
+}
+
+/// `omg --backend alpm --config <root's> <options> install names --yes`.
+fn install_command(root: &FixtureRoot, names: &[String], options: &[&std::ffi::OsStr]) -> Command {
+    let mut cmd = Command::new(common::omg_bin());
+    cmd.args(["--backend", "alpm", "--config"])
         .arg(root.config_path())
+        .args(options)
         .arg("install")
         .args(names)
         .arg("--yes")
@@ -1133,9 +1141,8 @@ fn spawn_install(root: &FixtureRoot, names: &[String]) -> std::process::Child {
         .env("XDG_CONFIG_HOME", "/nonexistent/omg-tests/config")
         .env("XDG_CACHE_HOME", "/nonexistent/omg-tests/cache")
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("omg starts")
+        .stderr(std::process::Stdio::piped());
+    cmd
 }
 
 /// After a signal: no lock, the local database matches the files (pacman -Qk), no package
@@ -1219,6 +1226,97 @@ fn a_signal_during_a_download_stops_it_at_once() {
         rest.expect_code(0);
         assert_eq!(consistent(&root, name), names.len());
     }
+}
+
+/// Every file under `dir` whose name ends in `.part`.
+fn partial_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                todo.push(path);
+            } else if path.to_string_lossy().ends_with(".part") {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn ctrl_c_stops_a_download_running_in_omgs_own_process_at_once() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::CommandExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        omg_testkit::skip("not root, so this test cannot run omg as another user");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    // 24 packages of 256 KiB at 512 KiB/s: the download alone takes 12 s.
+    let (root, names) = http_root(&dir.path().join("root"), 24, 1, 256 * 1024, 512 * 1024);
+    // As `nobody` (owning the whole root), libalpm cannot fork its download process: it
+    // downloads inside omg-backend, like pacman does without DownloadUser.
+    let chown = Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(dir.path())
+        .status()
+        .expect("chown");
+    assert!(chown.success());
+    // With --root, a user who may write the root may change it without sudo.
+    let root_dir = root.root();
+    let options = [std::ffi::OsStr::new("--root"), root_dir.as_os_str()];
+    let mut cmd = install_command(&root, &names, &options);
+    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_CACHE_HOME", dir.path().join("cache"));
+    // SAFETY: setgid/setuid are async-signal-safe; 65534 is `nobody`.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setgid(65534) != 0 || libc::setuid(65534) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("omg starts as nobody");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        let downloading = line.starts_with("downloading ");
+        seen.push(line);
+        if downloading {
+            break;
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        !partial_files(&root.cache_dir()).is_empty(),
+        "the download is under way: {seen:?}"
+    );
+    let sent = std::time::Instant::now();
+    send(&child, libc::SIGINT);
+    seen.extend(lines.map_while(Result::ok));
+    let status = child.wait().expect("omg exits");
+    let took = sent.elapsed();
+    let text = seen.join("\n");
+    println!("omg ended {took:?} after SIGINT");
+    assert_eq!(status.code(), Some(130), "{text}");
+    assert!(
+        took < std::time::Duration::from_secs(2),
+        "the download went on for {took:?}:\n{text}"
+    );
+    assert!(text.contains("download was stopped"), "{text}");
+    assert_eq!(consistent(&root, "in-process download"), 0);
+    assert_eq!(partial_files(&root.root()), Vec::<PathBuf>::new());
+    let cached = std::fs::read_dir(root.cache_dir()).expect("cache").count();
+    assert!(
+        cached < names.len(),
+        "the download did not finish: {cached}"
+    );
 }
 
 #[test]

@@ -25,6 +25,7 @@ use alpm::{
 };
 use omg_ports::{ProgressEvent, ProgressSink};
 
+use super::confine::Identity;
 use super::events::{event_cb, TxEvent};
 use super::interrupt::Interrupt;
 
@@ -50,11 +51,23 @@ pub(crate) struct Shared {
     sigint: Cell<Option<libc::sigaction>>,
     /// Databases a refresh found downloaded (`true`) or up to date (`false`), with bytes.
     refreshed: RefCell<Vec<(String, bool, u64)>>,
+    /// The package files checked before this commit: where libalpm looks for each, and
+    /// the file that was checked ([`Shared::verify_checked`]).
+    checked: RefCell<Vec<(Vec<std::path::PathBuf>, Identity)>>,
+    /// Files found changed since they were checked, and deleted.
+    replaced: RefCell<Vec<std::path::PathBuf>>,
+    /// Where libalpm downloads when it does so in this process (canonical).
+    download_dirs: Vec<std::path::PathBuf>,
 }
 
 impl Shared {
-    /// Installs every callback on `alpm` and returns the state they share.
-    pub fn install(alpm: &Alpm, interrupt: Arc<Interrupt>) -> Rc<Shared> {
+    /// Installs every callback on `alpm` and returns the state they share; `download_dirs`
+    /// are where libalpm writes its downloads.
+    pub fn install(
+        alpm: &Alpm,
+        interrupt: Arc<Interrupt>,
+        download_dirs: Vec<std::path::PathBuf>,
+    ) -> Rc<Shared> {
         let shared = Rc::new(Shared {
             sink: RefCell::new(None),
             errors: RefCell::new(Vec::new()),
@@ -66,6 +79,9 @@ impl Shared {
             operations: Cell::new((0, 0)),
             sigint: Cell::new(None),
             refreshed: RefCell::new(Vec::new()),
+            checked: RefCell::new(Vec::new()),
+            replaced: RefCell::new(Vec::new()),
+            download_dirs,
         });
         alpm.set_log_cb(shared.clone(), |level, message, s: &mut Rc<Shared>| {
             s.log(level, message)
@@ -157,7 +173,7 @@ impl Shared {
     }
 
     /// During a download: restores the SIGINT handler libalpm set aside, and stops the
-    /// download if an interrupt is pending.
+    /// download if an interrupt is pending (in its process, or in this one).
     fn during_download(&self) {
         if let Some(handler) = self.sigint.take() {
             // SAFETY: `handler` is the action read by `downloads_start`; reinstalling it is
@@ -165,6 +181,54 @@ impl Shared {
             unsafe { libc::sigaction(libc::SIGINT, &handler, std::ptr::null_mut()) };
         }
         self.interrupt.poll_download();
+        self.interrupt.stop_in_process(&self.download_dirs);
+    }
+
+    /// Remembers the repository package files checked before the commit: for each, the
+    /// places libalpm looks for it (in order) and the identity of the file checked.
+    pub(crate) fn set_checked(&self, checked: Vec<(Vec<std::path::PathBuf>, Identity)>) {
+        *self.checked.borrow_mut() = checked;
+    }
+
+    /// The files [`Shared::verify_checked`] deleted during the last commit.
+    pub(crate) fn take_replaced(&self) -> Vec<std::path::PathBuf> {
+        std::mem::take(&mut *self.replaced.borrow_mut())
+    }
+
+    /// When libalpm starts loading the package files (after its downloads and integrity
+    /// checks, before it loads or extracts anything): each file it is about to load must
+    /// be the one omg checked. Nothing should have changed them (omg predicts libalpm's
+    /// downloads, and the cache belongs to root), but should libalpm have downloaded one
+    /// again, or another process replaced it, the file it would take is deleted: libalpm
+    /// then fails to find it, and the commit ends before anything is extracted.
+    pub(crate) fn verify_checked(&self) {
+        for (candidates, identity) in self.checked.borrow().iter() {
+            for candidate in candidates {
+                let Ok(m) = std::fs::metadata(candidate) else {
+                    continue;
+                };
+                if !m.is_file() {
+                    continue;
+                }
+                if Identity::of(&m) == *identity {
+                    break;
+                }
+                tracing::warn!(
+                    path = %candidate.display(),
+                    "package file changed after it was checked; deleting it"
+                );
+                if std::fs::remove_file(candidate).is_ok() {
+                    self.replaced.borrow_mut().push(candidate.clone());
+                } else {
+                    // libalpm would extract a file omg has not checked: nothing is
+                    // extracted once the transaction is interrupted, which it accepts
+                    // as soon as it is committing.
+                    self.interrupt.force();
+                    self.replaced.borrow_mut().push(candidate.clone());
+                    break;
+                }
+            }
+        }
     }
 
     /// The databases a refresh downloaded or found up to date, in the order libalpm said.

@@ -56,6 +56,10 @@ pub(crate) unsafe extern "C" fn event_cb(ctx: *mut c_void, event: *mut alpm_even
         18 | 21 => shared.downloads_start(),
         // DB_RETRIEVE_DONE/FAILED, PKG_RETRIEVE_DONE/FAILED
         19 | 20 | 22 | 23 => shared.downloads_end(),
+        // LOAD_START
+        15 => {
+            let _ = panic::catch_unwind(AssertUnwindSafe(|| shared.verify_checked()));
+        }
         _ => {}
     }
     // A panic must not unwind into C.

@@ -48,7 +48,13 @@ impl TxHandle {
                     cfg.dbpath.display()
                 ),
             })?;
-        let shared = Shared::install(&alpm, interrupt);
+        let mut download_dirs = cfg.cache_dirs.clone();
+        download_dirs.push(cfg.dbpath.join("sync"));
+        let download_dirs = download_dirs
+            .into_iter()
+            .map(|d| std::fs::canonicalize(&d).unwrap_or(d))
+            .collect();
+        let shared = Shared::install(&alpm, interrupt, download_dirs);
         for arch in &cfg.architectures {
             alpm.add_architecture(arch.as_bytes()).map_err(library)?;
         }

@@ -63,6 +63,12 @@ impl Interrupt {
         self.running.store(running, Ordering::SeqCst);
     }
 
+    /// Requests an interrupt from the worker thread itself (see
+    /// `Shared::verify_checked`): applied before the first package is changed.
+    pub(crate) fn force(&self) {
+        self.requested.store(true, Ordering::SeqCst);
+    }
+
     pub(crate) fn is_requested(&self) -> bool {
         self.requested.load(Ordering::SeqCst)
     }
@@ -93,6 +99,63 @@ impl Interrupt {
     pub(crate) fn poll_download(&self) {
         if self.is_requested() {
             self.stop_download();
+        }
+    }
+
+    /// Ends the downloads libalpm runs in this process (without root it cannot fork a
+    /// download process; see `handle.rs`), once an interrupt is requested. libalpm offers
+    /// no way to stop them: its download callback returns nothing, and the flag its own
+    /// progress callback would abort on is private to it. So the downloads lose their
+    /// files: each `.part` file open in one of `dirs` (where libalpm downloads: the cache
+    /// directories, the sync database directory) is deleted, and its descriptor made to
+    /// point at `/dev/full`. libcurl's next write fails; libalpm tries the next server,
+    /// finds no partial file to resume and cannot reset the one it has, and gives the file
+    /// up, and then the whole download ("failed to retrieve some files"), which the commit
+    /// reports as the interrupt. Nothing partial is left behind. A transfer that receives
+    /// nothing at all ends at libalpm's own limit (under 1 byte/s for 10 s).
+    ///
+    /// Runs on the worker thread, inside a libalpm callback: libalpm and libcurl run on
+    /// that thread, so the descriptors they hold cannot be closed or reused meanwhile.
+    pub(crate) fn stop_in_process(&self, dirs: &[std::path::PathBuf]) {
+        use std::os::unix::io::AsRawFd;
+        if !self.is_requested() || self.downloader.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir("/proc/self/fd") else {
+            return;
+        };
+        let mut full: Option<std::fs::File> = None;
+        for entry in entries.flatten() {
+            let Some(fd) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok())
+            else {
+                continue;
+            };
+            let Ok(target) = std::fs::read_link(entry.path()) else {
+                continue;
+            };
+            let partial = target.extension() == Some(std::ffi::OsStr::new("part"))
+                && target
+                    .parent()
+                    .is_some_and(|parent| dirs.iter().any(|d| d == parent));
+            if !partial {
+                continue;
+            }
+            if full.is_none() {
+                full = std::fs::File::options().write(true).open("/dev/full").ok();
+            }
+            let Some(full) = &full else {
+                return;
+            };
+            let _ = std::fs::remove_file(&target);
+            // SAFETY: `fd` is a descriptor libalpm holds open for this download, and cannot
+            // close meanwhile (see above); dup2 atomically makes it refer to /dev/full.
+            if unsafe { libc::dup2(full.as_raw_fd(), fd) } >= 0 {
+                self.stopped_download.store(true, Ordering::SeqCst);
+                tracing::info!(file = %target.display(), "stopped libalpm's download");
+            }
         }
     }
 

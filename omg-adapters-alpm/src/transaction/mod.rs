@@ -8,6 +8,10 @@
 //!   (plan) or commit with progress ([`callbacks`]) and release; a `Remove` leaves
 //!   `HoldPkg` packages out (`RemoveHeld` takes them too; [`hold`]). Errors become typed
 //!   [`omg_ports::Error`]s ([`errors`]).
+//! - Before a commit that installs, every package file is checked to write nothing outside
+//!   the root ([`confine`]); files still to be downloaded are downloaded first by a
+//!   download-only transaction ([`package_files`]), after which the transaction is prepared
+//!   again and committed.
 //! - `Refresh` updates every sync database with libalpm's downloader (`alpm_db_update`).
 //! - `CleanCache` deletes old package files from the cache directories ([`clean`]).
 //! - After a commit the reading session is opened again, so later reads see the new state.
@@ -15,14 +19,17 @@
 //! A plan changes nothing. It takes the lock like pacman when the database directory is
 //! writable (root); otherwise (a dry run as a normal user) it prepares without the lock.
 
+mod archive;
 mod callbacks;
 mod clean;
+mod confine;
 mod errors;
 mod events;
 mod handle;
 mod hold;
 pub(crate) mod interrupt;
 pub(crate) mod lock;
+mod package_files;
 mod plan;
 mod siglevel;
 mod targets;
@@ -241,8 +248,9 @@ impl Session {
     }
 }
 
-/// Install, remove or upgrade: init (waiting for the lock), targets, prepare, commit,
-/// release.
+/// Install, remove or upgrade: init (waiting for the lock), targets, prepare, the package
+/// files (downloaded first by a download-only transaction when some are missing) checked to
+/// stay inside the root ([`confine`]), commit, release.
 fn commit_packages(
     cfg: &Resolved,
     tx: &Transaction,
@@ -264,44 +272,180 @@ fn commit_packages(
                 return Err(hold::refusal(&held));
             }
         }
-        let operations = plan.actions.len();
         interrupt.set_running(true);
-        h.shared.begin_commit(h.alpm.as_alpm_handle_t(), operations);
-        let one_at_a_time = forking();
-        let committed = match h.alpm.trans_commit() {
-            Ok(()) => Ok(()),
-            Err(_) if interrupt.stopped_download() => {
-                h.shared.take_errors();
-                Err(download_stopped())
-            }
-            Err(e) => {
-                let logged = h.shared.take_errors();
-                Err(errors::commit(
-                    &e,
-                    cfg.cache_dirs.first().map(|p| p.as_path()),
-                    &h.shared.take_corrupted(),
-                    &logged,
-                ))
-            }
-        };
-        drop(one_at_a_time);
-        let (interrupted, done, started) = h.shared.end_commit();
+        let outcome = checked_commit(&mut h, cfg, tx, plan, sink.as_ref(), &interrupt);
         interrupt.set_running(false);
-        committed?;
-        if interrupted && !done {
-            return Err(Error::Interrupted(format!(
-                "stopped after {started} of {operations} package changes; every package is \
-                 either fully changed or untouched and the package database matches the \
-                 files on disk. Run the command again to finish"
-            )));
-        }
-        Ok(TransactionOutcome {
-            actions: plan.actions,
-            ..TransactionOutcome::default()
-        })
+        outcome
     });
     release(&mut h);
     result
+}
+
+/// The prepared transaction on `h` whose plan is `plan`: its package files downloaded
+/// (by a transaction of their own when some are missing, after which the transaction is
+/// prepared again), checked, and committed.
+fn checked_commit(
+    h: &mut TxHandle,
+    cfg: &Resolved,
+    tx: &Transaction,
+    mut plan: Plan,
+    sink: &dyn ProgressSink,
+    interrupt: &Interrupt,
+) -> Result<TransactionOutcome> {
+    let mut files = package_files::of_transaction(&h.alpm)?;
+    if files.iter().any(|f| f.download) {
+        release(h);
+        begin(h, cfg, tx, TransFlag::DOWNLOAD_ONLY, Some(sink))?;
+        prepare(h, tx)?;
+        run_commit(h, cfg, interrupt, 0)?;
+        if interrupt.is_requested() {
+            return Err(Error::Interrupted(
+                "stopped after the download; nothing was installed or removed".into(),
+            ));
+        }
+        release(h);
+        begin(h, cfg, tx, TransFlag::NONE, Some(sink))?;
+        prepare(h, tx)?;
+        // The same plan, unless another package manager ran in between; what was
+        // downloaded is what the first plan said.
+        let downloaded = std::mem::replace(&mut plan, plan::from_prepared(&h.alpm));
+        for action in &mut plan.actions {
+            if let Some(before) = downloaded
+                .actions
+                .iter()
+                .find(|a| a.name == action.name && a.new_version == action.new_version)
+            {
+                action.download_size = before.download_size;
+            }
+        }
+        plan.download_size = plan.actions.iter().map(|a| a.download_size).sum();
+        files = package_files::of_transaction(&h.alpm)?;
+        if let Some(missing) = files.iter().find(|f| f.download) {
+            return Err(Error::Library {
+                library: "libalpm".into(),
+                message: format!(
+                    "{} is still missing from the cache after its download (did another \
+                     package manager change the cache meanwhile?); run the command again",
+                    missing.path.display()
+                ),
+            });
+        }
+    }
+    let identities = if files.is_empty() {
+        Vec::new()
+    } else {
+        check_files(h, cfg, &files, interrupt)?
+    };
+    h.shared.set_checked(
+        files
+            .into_iter()
+            .zip(identities)
+            .filter(|(f, _)| !f.candidates.is_empty())
+            .map(|(f, identity)| (f.candidates, identity))
+            .collect(),
+    );
+    let operations = plan.actions.len();
+    let committed = run_commit(h, cfg, interrupt, operations);
+    let replaced = h.shared.take_replaced();
+    h.shared.set_checked(Vec::new());
+    if let Some(path) = replaced.into_iter().next() {
+        return Err(Error::CorruptPackage {
+            path,
+            reason: "it changed after omg checked it, so it was deleted from the cache and \
+                     nothing was installed; run the command again"
+                .into(),
+        });
+    }
+    let (interrupted, done, started) = committed?;
+    if interrupted && !done {
+        return Err(Error::Interrupted(format!(
+            "stopped after {started} of {operations} package changes; every package is \
+             either fully changed or untouched and the package database matches the \
+             files on disk. Run the command again to finish"
+        )));
+    }
+    Ok(TransactionOutcome {
+        actions: plan.actions,
+        ..TransactionOutcome::default()
+    })
+}
+
+/// [`confine::check`] with its progress on the sink, as a step of its own.
+fn check_files(
+    h: &TxHandle,
+    cfg: &Resolved,
+    files: &[package_files::PackageFile],
+    interrupt: &Interrupt,
+) -> Result<Vec<confine::Identity>> {
+    let step = "checking that the packages stay inside the root";
+    h.shared.emit(omg_ports::ProgressEvent::Step {
+        message: step.into(),
+        current: 1,
+        total: 1,
+    });
+    let total = files.len();
+    let mut progress = |done: usize| {
+        h.shared.emit(omg_ports::ProgressEvent::StepProgress {
+            item: step.into(),
+            percent: (done * 100 / total.max(1)) as u8,
+        })
+    };
+    confine::check(&cfg.root, files, &mut progress, &|| {
+        interrupt.is_requested()
+    })
+}
+
+/// `alpm_trans_commit` of the prepared transaction on `h` with `operations` package
+/// operations, interrupts armed; returns (interrupted, transaction done, operations
+/// started).
+fn run_commit(
+    h: &mut TxHandle,
+    cfg: &Resolved,
+    interrupt: &Interrupt,
+    operations: usize,
+) -> Result<(bool, bool, usize)> {
+    h.shared.begin_commit(h.alpm.as_alpm_handle_t(), operations);
+    let before = download_dirs(cfg);
+    let one_at_a_time = forking();
+    let committed = match h.alpm.trans_commit() {
+        Ok(()) => Ok(()),
+        Err(_) if interrupt.stopped_download() => {
+            h.shared.take_errors();
+            Err(download_stopped())
+        }
+        Err(e) => {
+            let logged = h.shared.take_errors();
+            Err(errors::commit(
+                &e,
+                cfg.cache_dirs.first().map(|p| p.as_path()),
+                &h.shared.take_corrupted(),
+                &logged,
+            ))
+        }
+    };
+    drop(one_at_a_time);
+    // libalpm 16 makes a `download-XXXXXX` directory in the cache for each commit that
+    // downloads in its sandbox, and leaves it behind (empty) when there was nothing to
+    // download.
+    for dir in download_dirs(cfg).difference(&before) {
+        let _ = std::fs::remove_dir(dir);
+    }
+    let state = h.shared.end_commit();
+    committed.map(|()| state)
+}
+
+/// The `download-*` directories in the cache directories.
+fn download_dirs(cfg: &Resolved) -> std::collections::BTreeSet<std::path::PathBuf> {
+    cfg.cache_dirs
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flat_map(|entries| entries.flatten())
+        .filter(|e| {
+            e.file_name().to_string_lossy().starts_with("download-")
+                && e.file_type().is_ok_and(|t| t.is_dir())
+        })
+        .map(|e| e.path())
+        .collect()
 }
 
 /// `alpm_trans_init` with `flags`, waiting for another process's lock unless `NO_LOCK`.
