@@ -409,9 +409,7 @@ async fn a_holdpkg_removal_is_warned_about_and_refused_like_pacman_noconfirm() {
 async fn downloads_run_as_pacman_confs_download_user() {
     let _serial = common::tx::serial();
     use std::os::unix::fs::PermissionsExt;
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        eprintln!("note: not root; libalpm cannot switch to a download user");
+    if !omg_testkit::require_root("libalpm cannot switch to a download user") {
         return;
     }
     let (dir, root, published) = repo_root(&[pkg("app", "1.0-1")]);

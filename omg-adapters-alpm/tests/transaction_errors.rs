@@ -269,9 +269,7 @@ impl Drop for Tmpfs {
 #[tokio::test]
 async fn a_full_partition_is_disk_space_naming_it() {
     let _serial = common::tx::serial();
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        eprintln!("note: not root; cannot mount a small filesystem");
+    if !omg_testkit::require_root("cannot mount a small filesystem") {
         return;
     }
     let blob = vec![0u8; 4 << 20];

@@ -806,8 +806,7 @@ fn colours_on_a_terminal_unless_no_color() {
     let coloured = match tty(None) {
         Ok(out) => out,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            println!("note: `script` (util-linux) is not installed; terminal colours not checked");
-            return;
+            return omg_testkit::skip("terminal colours: `script` (util-linux) is not installed");
         }
         Err(e) => panic!("cannot run script: {e}"),
     };
@@ -989,8 +988,7 @@ fn substring_hits_match_pacman_ssq() {
     let conf = f.conf_str();
     for term in ["vim", "gnu", "editor", "grep", "GNU", "file", "zlib"] {
         let Some(pacman) = tool_stdout("pacman", &["--config", &conf, "-Ssq", term]) else {
-            println!("note: pacman is not installed; skipping the cross-check against it");
-            return;
+            return omg_testkit::skip("the cross-check against pacman: it is not installed");
         };
         let expected: BTreeSet<&str> = pacman.lines().collect();
         let json = f.omg(&["search", term, "--json"]).json();

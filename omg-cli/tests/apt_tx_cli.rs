@@ -41,11 +41,7 @@ fn usable() -> bool {
     if root && tools {
         return true;
     }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI runs as root with dpkg-dev installed"
-    );
-    println!("note: needs root, dpkg-deb and dpkg-scanpackages; skipped");
+    omg_testkit::skip("these tests need root, dpkg-deb and dpkg-scanpackages (dpkg-dev)");
     false
 }
 

@@ -255,9 +255,9 @@ pub fn pacman(root: &FixtureRoot, args: &[&str]) -> Option<String> {
     {
         Ok(out) => out,
         Err(e) => {
-            eprintln!(
-                "note: skipping the comparison with pacman {args:?}: cannot run pacman ({e})"
-            );
+            omg_testkit::skip(&format!(
+                "the comparison with pacman {args:?}: cannot run pacman ({e})"
+            ));
             return None;
         }
     };

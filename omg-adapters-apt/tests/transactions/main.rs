@@ -65,8 +65,7 @@ fn can_run() -> bool {
     let why = format!(
         "apt transaction tests need root and dpkg-deb, dpkg-scanpackages (dpkg-dev), sha256sum (root: {root}, tools: {tools})"
     );
-    assert!(std::env::var_os("CI").is_none(), "{why}");
-    eprintln!("note: {why}; skipped");
+    omg_testkit::skip(&why);
     false
 }
 
@@ -380,9 +379,7 @@ async fn disk_space(apt: &AptBackend, archives: &Path) {
         .status()
         .is_ok_and(|s| s.success());
     if !mounted {
-        assert!(std::env::var_os("CI").is_none(), "cannot mount a tmpfs");
-        eprintln!("note: cannot mount a tmpfs; the disk space check is skipped");
-        return;
+        return omg_testkit::skip("the disk space check: cannot mount a tmpfs");
     }
     std::fs::create_dir_all(archives.join("partial")).unwrap();
     let result = apt
