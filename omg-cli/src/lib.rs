@@ -8,6 +8,7 @@
 //! only, so both binaries can use it.
 
 pub mod args;
+pub mod audit;
 pub mod config;
 pub mod daemon_cmd;
 pub mod exit;

@@ -47,6 +47,10 @@ pub enum CacheKey {
     Status {
         generation: u64,
     },
+    Why {
+        generation: u64,
+        name: String,
+    },
 }
 
 /// The state shared by the handler and the refresher.
@@ -61,6 +65,8 @@ pub struct State {
     /// Milliseconds since `started` of the last answer computed through the backend (0:
     /// none since the caches were last released).
     backend_used_ms: AtomicU64,
+    /// Held while an audit runs: the feed cache file admits one user at a time.
+    audit: tokio::sync::Mutex<()>,
 }
 
 impl State {
@@ -78,6 +84,7 @@ impl State {
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
             backend_used_ms: AtomicU64::new(0),
+            audit: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -101,6 +108,11 @@ impl State {
     pub fn forget_status(&self) {
         let generation = self.current().generation;
         self.cache.invalidate(&CacheKey::Status { generation });
+    }
+
+    /// Wait until no other audit runs, and keep others waiting until the guard is dropped.
+    pub async fn audit_lock(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.audit.lock().await
     }
 
     /// Note that an answer was computed through the backend (its library cache is open).
@@ -166,12 +178,14 @@ fn weight(key: &CacheKey, answer: &Response) -> u32 {
     let key_bytes = match key {
         CacheKey::Search { text, .. } => text.len(),
         CacheKey::Info { names, .. } => names.iter().map(String::len).sum(),
+        CacheKey::Why { name, .. } => name.len(),
         CacheKey::List { .. } | CacheKey::Status { .. } => 0,
     };
     let answer_bytes = match answer {
         Response::Search(r) => r.hits.len() * 256,
         Response::Packages(p) => p.len() * 2048,
         Response::List(l) => l.len() * 256,
+        Response::Why(w) => (w.required_by.len() + w.optional_for.len() + w.chains.len() * 4) * 64,
         _ => 0,
     };
     u32::try_from(64 + key_bytes + answer_bytes).unwrap_or(u32::MAX)
