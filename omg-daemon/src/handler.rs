@@ -124,13 +124,23 @@ impl DaemonHandler {
         }
     }
 
+    /// The cached answer for `key`, else the one being computed for another request, else
+    /// `compute`'s.
     async fn cached(&self, key: CacheKey, compute: impl Future<Output = Response>) -> Response {
         if let Some(hit) = self.state.cached(&key) {
             return (*hit).clone();
         }
-        let answer = compute.await;
-        self.state.note_backend_use();
-        self.state.remember(key, Arc::new(answer.clone()));
+        let cell = self.state.computing(&key);
+        let answer = cell
+            .get_or_init(|| async {
+                let answer = Arc::new(compute.await);
+                self.state.note_backend_use();
+                self.state.remember(key.clone(), Arc::clone(&answer));
+                answer
+            })
+            .await;
+        let answer = (**answer).clone();
+        self.state.computed(&key, &cell);
         answer
     }
 }

@@ -1,8 +1,9 @@
 //! The served state: the current snapshot (engine + index) behind an `ArcSwap`, the answer
 //! cache, and the counters.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
@@ -10,6 +11,7 @@ use moka::sync::Cache;
 use omg::{Engine, Index, ListKind};
 use omg_ports::{BackendInfo, Fingerprint};
 use omg_transport_uds::{DaemonStats, Response};
+use tokio::sync::OnceCell;
 
 /// Bytes of answers the cache may hold (estimated): thousands of pages of search results,
 /// and a bound that keeps omgd inside its resident-memory budget (80 MB with the host's whole
@@ -67,6 +69,10 @@ pub struct State {
     backend_used_ms: AtomicU64,
     /// Held while an audit runs: the feed cache file admits one user at a time.
     audit: tokio::sync::Mutex<()>,
+    /// Answers being computed: a request for one waits for that computation instead of
+    /// starting another (the first status of 60,000 apt packages takes seconds, and clients
+    /// that gave up on it ask again).
+    computing: Mutex<HashMap<CacheKey, Arc<OnceCell<Arc<Response>>>>>,
 }
 
 impl State {
@@ -85,6 +91,7 @@ impl State {
             misses: AtomicU64::new(0),
             backend_used_ms: AtomicU64::new(0),
             audit: tokio::sync::Mutex::new(()),
+            computing: Mutex::new(HashMap::new()),
         }
     }
 
@@ -150,6 +157,28 @@ impl State {
         };
         counter.fetch_add(1, Ordering::Relaxed);
         found
+    }
+
+    /// The computation of `key`'s answer: the one under way, or a new one. Pass it to
+    /// [`State::computed`] once it has its answer.
+    pub fn computing(&self, key: &CacheKey) -> Arc<OnceCell<Arc<Response>>> {
+        let mut map = self
+            .computing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(map.entry(key.clone()).or_default())
+    }
+
+    /// `cell`, `key`'s computation, is over: the next request finds its answer in the cache
+    /// (or, for a failure, computes again).
+    pub fn computed(&self, key: &CacheKey, cell: &Arc<OnceCell<Arc<Response>>>) {
+        let mut map = self
+            .computing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if map.get(key).is_some_and(|c| Arc::ptr_eq(c, cell)) {
+            map.remove(key);
+        }
     }
 
     /// Keep `answer` for `key` (failures are not cached).
