@@ -245,6 +245,8 @@ fn apt_daemon_on_the_host_answers_like_direct_mode() {
         vec!["list", "--explicit"],
         vec!["status"],
         vec!["outdated"],
+        vec!["why", "dpkg"],
+        vec!["why", "dpkgg"],
     ];
     assert_same_as_direct(&["--backend", "apt"], &commands, &daemon.socket);
 }
