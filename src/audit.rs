@@ -14,7 +14,7 @@ use omg_adapters_remote::{HttpConfig, HttpFetcher, TrackerSource};
 use omg_adapters_store::RedbStore;
 use omg_domain::audit::{advisory_ids, audit as match_findings};
 use omg_ports::{
-    Advisories, AdvisorySource, BackendInfo, Error, FeedKind, FeedOrigin, FeedRequest, Finding,
+    Advisories, AdvisorySource, AuditOutcome, BackendInfo, Error, FeedKind, FeedRequest, Finding,
     Result, SecuritySummary, Severity, Store,
 };
 
@@ -90,28 +90,12 @@ impl AuditOptions {
     }
 }
 
-/// One audit's result: every finding (unfiltered) and where the data came from.
+/// One audit's result: every finding (unfiltered) and where the data came from, and the
+/// counts saved for `omg status`.
 #[derive(Debug, Clone)]
 pub struct Audit {
-    /// Which tracker.
-    pub kind: FeedKind,
-    /// Its URL.
-    pub url: String,
-    /// The release matched.
-    pub release: Option<String>,
-    /// Downloaded now, confirmed by a 304, or the cached copy.
-    pub origin: FeedOrigin,
-    /// When the body was downloaded (seconds since the epoch).
-    pub fetched_at: i64,
-    /// When the server last confirmed it (seconds since the epoch).
-    pub checked_at: i64,
-    /// Why the cached copy was used although the network was asked.
-    pub warning: Option<String>,
-    /// Debian: why DSA or DLA numbers are missing (a list could not be fetched and is not
-    /// cached) or come from the cached copy of a list; one message each.
-    pub advisory_warnings: Vec<String>,
-    /// Every vulnerable installed package.
-    pub findings: Vec<Finding>,
+    /// The findings and their feed: what `omg audit` shows.
+    pub outcome: AuditOutcome,
     /// The counts saved for `omg status`.
     pub summary: SecuritySummary,
 }
@@ -181,15 +165,17 @@ pub async fn audit(engine: &Engine, options: &AuditOptions) -> Result<Audit> {
         tracing::warn!(error = %e, "could not save the audit summary");
     }
     Ok(Audit {
-        kind,
-        url,
-        release,
-        origin: snapshot.origin,
-        fetched_at: snapshot.fetched_at,
-        checked_at: snapshot.checked_at,
-        warning: snapshot.warning,
-        advisory_warnings,
-        findings,
+        outcome: AuditOutcome {
+            kind,
+            url,
+            release,
+            origin: snapshot.origin,
+            fetched_at: snapshot.fetched_at,
+            checked_at: snapshot.checked_at,
+            warning: snapshot.warning,
+            advisory_warnings,
+            findings,
+        },
         summary,
     })
 }

@@ -45,13 +45,11 @@ pub fn try_daemon(cli: &Cli, out: &Output) -> Option<Answer> {
         .socket
         .clone()
         .unwrap_or_else(default_socket_path);
-    let config = ClientConfig {
-        timeout: Some(DAEMON_TIMEOUT),
-        ..ClientConfig::default()
-    };
     let verbose = cli.global.verbose > 0;
-    let (client, response) = match BlockingClient::connect_and_request(&socket, &config, request) {
-        Ok(answer) => answer,
+    let response = match ask(&socket, request, &expected) {
+        Ok(Some(response)) => response,
+        // A daemon for another configuration.
+        Ok(None) => return None,
         // No daemon runs: the ordinary case, nothing to say.
         Err(ClientError::Connect { .. }) => return None,
         Err(e) => {
@@ -70,8 +68,24 @@ pub fn try_daemon(cli: &Cli, out: &Output) -> Option<Answer> {
         }
         return None;
     }
-    if !expected.matches(&client.daemon().backend) {
-        return None;
+    if let Command::Audit(args) = &cli.command {
+        return match response {
+            Response::Audit(outcome) => Some(crate::audit::answer(out, args, outcome)),
+            // omgd could not audit (no feed and no network, a feed it cannot parse, ...):
+            // direct mode runs the audit and reports its own error.
+            other => {
+                if verbose {
+                    eprintln!(
+                        "omg: note: omgd did not audit ({}); auditing directly",
+                        other
+                            .into_result()
+                            .err()
+                            .map_or_else(|| "an unexpected answer".to_string(), |e| e.to_string())
+                    );
+                }
+                None
+            }
+        };
     }
     if let (Command::Search { .. }, Response::Search(results)) = (&cli.command, &response) {
         let answer = crate::search::answer(out, results);
@@ -99,6 +113,34 @@ pub fn try_daemon(cli: &Cli, out: &Output) -> Option<Answer> {
     })
 }
 
+/// Ask the daemon on `socket`: `Ok(None)` when it serves another configuration than
+/// `expected`. An audit may download its feed: it is sent only once the `Welcome` shows the
+/// configuration matches, and waits as long as the download takes (omgd's HTTP client bounds
+/// a stalled one, as direct mode's does); everything else is sent behind the `Hello` and
+/// bounded by [`DAEMON_TIMEOUT`].
+fn ask(
+    socket: &Path,
+    request: Request,
+    expected: &Expected,
+) -> Result<Option<Response>, ClientError> {
+    let config = ClientConfig {
+        timeout: Some(DAEMON_TIMEOUT),
+        ..ClientConfig::default()
+    };
+    if let Request::Audit(_) = request {
+        let mut client = BlockingClient::connect(socket, &config)?;
+        if !expected.matches(&client.daemon().backend) {
+            return Ok(None);
+        }
+        client.set_timeout(None)?;
+        return client.request(request).map(Some);
+    }
+    let (client, response) = BlockingClient::connect_and_request(socket, &config, request)?;
+    Ok(expected
+        .matches(&client.daemon().backend)
+        .then_some(response))
+}
+
 fn request_for(command: &Command) -> Option<Request> {
     Some(match command {
         Command::Search {
@@ -113,9 +155,16 @@ fn request_for(command: &Command) -> Option<Request> {
         // Read the file lists (or change the database): the helper answers.
         Command::Files { .. } | Command::Owns { .. } | Command::Mark(_) => return None,
         Command::Status => Request::Status,
+        Command::Why { package } => Request::Why(package.clone()),
+        // The client's [audit] settings: omgd audits as direct mode would. An unreadable
+        // config.toml is direct mode's error to report.
+        Command::Audit(args) => Request::Audit(crate::audit::request(
+            &crate::config::Config::load().ok()?,
+            args,
+        )),
         Command::Outdated => Request::List(omg_ports::ListKind::Upgradable),
         Command::Explicit => Request::List(omg_ports::ListKind::Explicit),
-        // `omg daemon ...` is handled by `omg` itself (see `daemon_cmd`); writes, `why` and
+        // `omg daemon ...` is handled by `omg` itself (see `daemon_cmd`); writes and
         // `history` need the libraries (or the history file) and go to the helper.
         Command::Daemon { .. }
         | Command::Install { .. }
@@ -123,10 +172,7 @@ fn request_for(command: &Command) -> Option<Request> {
         | Command::Update { .. }
         | Command::Sync { .. }
         | Command::Clean(_)
-        | Command::Why { .. }
-        | Command::History { .. }
-        // The audit reads the feeds and the backend in the helper (direct mode).
-        | Command::Audit(_) => return None,
+        | Command::History { .. } => return None,
         // Language runtimes are answered by `omg` itself (see `runtimes`).
         Command::Use { .. }
         | Command::Runtimes { .. }
@@ -156,6 +202,13 @@ fn render_response(
         {
             return None
         }
+        // Since 4.1 omgd answers `why`; any failure but an unknown name is left to direct
+        // mode, which reports it in its own words.
+        Err(e)
+            if matches!(command, Command::Why { .. }) && !matches!(e, Error::NotFound { .. }) =>
+        {
+            return None
+        }
         Err(e) => return Some(Err(e)),
     };
     Some(Ok(match (command, response) {
@@ -165,6 +218,7 @@ fn render_response(
             render::list(out, list.kind(), &packages)
         }
         (Command::Status, Response::Status(status)) => render::status(out, &status),
+        (Command::Why { .. }, Response::Why(report)) => render::why(out, &report),
         (Command::Outdated, Response::List(packages)) => {
             render::list(out, omg_ports::ListKind::Upgradable, &packages)
         }

@@ -9,6 +9,7 @@
 
 pub mod arena;
 pub mod args;
+pub mod audit;
 pub mod config;
 pub mod daemon_cmd;
 pub mod exit;

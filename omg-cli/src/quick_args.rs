@@ -3,8 +3,8 @@
 //! Building clap's `Command` for omg's dozen subcommands and parsing with it is half of the
 //! thin client's instructions (about 580,000 of 1.1 million for `omg search python`), and the
 //! daemon path's whole budget is about one process start. So the plainest shapes of the read
-//! commands — global flags, `search`/`s`, `info`/`show`, `list`, `status`, `outdated`, `explicit` with their
-//! flags as separate words — are recognised here; any other word (`--help`, `--limit=5`,
+//! commands — global flags, `search`/`s`, `info`/`show`, `list`, `status`, `outdated`, `explicit`,
+//! `why <name>` with their flags as separate words — are recognised here; any other word (`--help`, `--limit=5`,
 //! `-qv`, `--`, a word starting with `-`, a value that is not UTF-8) returns `None` and clap
 //! parses the line as always. A test checks that every line accepted here is parsed by clap
 //! into the very same [`Cli`].
@@ -83,11 +83,11 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
                         "search" | "s" => "search",
                         // `show` is `info`'s alias in clap's tree (apt's word).
                         "info" | "show" => "info",
-                        "list" | "status" | "outdated" | "explicit" => arg,
+                        "list" | "status" | "outdated" | "explicit" | "why" => arg,
                         _ => return None,
                     })
                 }
-                Some("search" | "info") => words.push(arg.to_string()),
+                Some("search" | "info" | "why") => words.push(arg.to_string()),
                 Some(_) => return None,
             },
         }
@@ -108,6 +108,9 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
         "status" => Command::Status,
         "outdated" => Command::Outdated,
         "explicit" => Command::Explicit,
+        "why" if words.len() == 1 => Command::Why {
+            package: words.swap_remove(0),
+        },
         _ => return None,
     };
     Some(Cli { global, command })
@@ -155,6 +158,8 @@ mod tests {
             "--backend apt status",
             "outdated --no-daemon",
             "search vim --root /mnt --socket /tmp/x.sock",
+            "why readline",
+            "--json why bash --no-daemon",
         ] {
             let args: Vec<&str> = line.split(' ').collect();
             assert!(agrees(&args), "{line} should take the quick path");
@@ -180,6 +185,9 @@ mod tests {
             "search vim --json --json",
             "-v search vim -v",
             "info --installed vim",
+            "why",
+            "why a b",
+            "why --installed a",
         ] {
             let args: Vec<&str> = line.split(' ').collect();
             assert!(parse(&os(&args)).is_none(), "{line} must go to clap");
@@ -249,7 +257,7 @@ mod tests {
         fn every_accepted_line_is_clap_s_parse(
             words in proptest::collection::vec(
                 proptest::sample::select(vec![
-                    "search", "s", "info", "show", "list", "status", "outdated", "explicit", "install", "vim",
+                    "search", "s", "info", "show", "list", "status", "outdated", "explicit", "why", "install", "vim",
                     "python", "-l", "--limit", "3", "--installed", "--explicit", "--orphans",
                     "--upgradable", "--json", "-q", "--quiet", "-v", "--verbose", "--no-daemon",
                     "--backend", "alpm", "apt", "--config", "/etc/pacman.conf", "--root", "/mnt",

@@ -45,7 +45,7 @@ fn fixture(dir: &Path) -> FixtureRoot {
         "9.1.1000-1",
         "Vi Improved, a highly configurable text editor",
     );
-    let bash = pkg("bash", "5.2.037-1", "The GNU Bourne Again shell");
+    let bash = pkg("bash", "5.2.037-1", "The GNU Bourne Again shell").depends(["readline"]);
     let readline = pkg("readline", "8.2.013-1", "GNU readline library");
     let mut root = FixtureRoot::create(dir).expect("fixture root");
     root.add_sync_db(
@@ -175,6 +175,15 @@ fn daemon_answers_are_byte_identical_to_direct_mode() {
         vec!["--json", "search", "zzzzzz"],
         vec!["search", "vim", "--limit", "0"],
         vec!["search", "vi-improved"],
+        // Since protocol 4.1: why, from omgd's dependency graph, errors included.
+        vec!["why", "readline"],
+        vec!["--json", "why", "readline"],
+        vec!["why", "vim"],
+        vec!["-q", "why", "bash"],
+        // In a repository, not installed; unknown: exit 3 with the closest installed names.
+        vec!["why", "neovim"],
+        vec!["why", "vimm"],
+        vec!["--json", "why", "vimm"],
     ];
     let backend = ["--backend", "alpm", "--config", conf.as_str()];
     assert_same_as_direct(&backend, &commands, &daemon.socket);
@@ -236,12 +245,18 @@ fn apt_daemon_on_the_host_answers_like_direct_mode() {
         vec!["list", "--explicit"],
         vec!["status"],
         vec!["outdated"],
+        vec!["why", "dpkg"],
+        vec!["why", "dpkgg"],
     ];
     assert_same_as_direct(&["--backend", "apt"], &commands, &daemon.socket);
 }
 
+/// `omg status` through omgd shows the runtimes as they are at that moment, like direct
+/// mode: the very next status after a change (`omg runtimes install`, `omg use` write them
+/// without telling omgd) is byte-identical, the installed versions and global defaults
+/// included.
 #[test]
-fn omgd_status_follows_the_runtimes_without_a_request() {
+fn omgd_status_shows_the_runtimes_of_the_moment() {
     let Some(omgd) = omgd_bin() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     let root = fixture(&dir.path().join("root"));
@@ -260,8 +275,12 @@ fn omgd_status_follows_the_runtimes_without_a_request() {
         &env,
     );
     let socket = daemon.socket.to_str().expect("UTF-8").to_string();
-    let status = |daemon_path: bool| {
-        let mut args = vec!["--backend", "alpm", "--config", conf.as_str(), "status"];
+    let status = |daemon_path: bool, json: bool| {
+        let mut args = vec!["--backend", "alpm", "--config", conf.as_str()];
+        if json {
+            args.push("--json");
+        }
+        args.push("status");
         let mut vars = env.to_vec();
         if daemon_path {
             vars.extend([
@@ -273,28 +292,60 @@ fn omgd_status_follows_the_runtimes_without_a_request() {
         }
         omg(&args, &vars)
     };
-    assert!(!status(true).ok().contains("runtimes"));
+    let same = |want: &str| {
+        for json in [false, true] {
+            let served = status(true, json);
+            assert_eq!(served.ok(), status(false, json).ok(), "json: {json}");
+            if !json {
+                assert!(served.stdout.contains(want), "{}", served.stdout);
+            }
+        }
+    };
+    same("upgradable  1\n");
+    assert!(!status(true, false).ok().contains("runtimes"));
     std::fs::create_dir_all(config_home.join("omg")).expect("config dir");
     std::fs::write(
         config_home.join("omg/runtimes.toml"),
         "[global]\nnode = \"20\"\n",
     )
     .expect("runtimes.toml");
-    let want = "runtimes    node (global default \"20\" is not installed; none installed)\n";
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let served = status(true);
-        if served.ok().contains(want) {
-            assert_eq!(served.stdout, status(false).ok());
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "omgd never showed the runtime:\n{}",
-            served.stdout
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    same("runtimes    node (global default \"20\" is not installed; none installed)\n");
+    installed(&data_home, "node", "20.11.1");
+    installed(&data_home, "node", "18.19.0");
+    installed(&data_home, "go", "1.22.0");
+    same(
+        "runtimes    go (installed 1.22.0)\n            \
+         node 20.11.1 (global default \"20\"; installed 20.11.1, 18.19.0)\n",
+    );
+}
+
+/// `runtime` `version` as `omg runtimes install` leaves it: its directory with the record.
+fn installed(data_home: &Path, runtime: &str, version: &str) {
+    use omg_ports::{ArchiveFormat, Artifact, InstallLayout, RemoteVersion, Strip};
+    let dir = data_home.join("omg/runtimes").join(runtime).join(version);
+    std::fs::create_dir_all(dir.join("bin")).expect("runtime dir");
+    let record = omg_adapters_runtimes::InstallRecord {
+        runtime: runtime.into(),
+        release: RemoteVersion {
+            version: version.into(),
+            ..RemoteVersion::default()
+        },
+        artifact: Artifact {
+            version: version.into(),
+            url: format!("http://127.0.0.1:9/{runtime}-{version}.tar.gz"),
+            file_name: format!("{runtime}-{version}.tar.gz"),
+            sha256: "0".repeat(64),
+            checksum_source: "http://127.0.0.1:9/SHASUMS256.txt".into(),
+            format: ArchiveFormat::TarGz,
+            size: None,
+        },
+        layout: InstallLayout::bin_under(Strip::SingleTopLevel),
+    };
+    std::fs::write(
+        dir.join(omg_adapters_runtimes::RECORD_FILE),
+        serde_json::to_string(&record).expect("JSON"),
+    )
+    .expect("record");
 }
 
 #[test]

@@ -45,7 +45,10 @@ pub async fn run(state: Arc<State>, every: Duration, mut stop: watch::Receiver<b
             }
         };
         let engine = state.current().engine.clone();
-        match omg::audit::audit(&engine, &options).await {
+        let one_at_a_time = state.audit_lock().await;
+        let outcome = omg::audit::audit(&engine, &options).await;
+        drop(one_at_a_time);
+        match outcome {
             Ok(audit) => {
                 tracing::info!(
                     vulnerable = audit.summary.vulnerable,
@@ -53,7 +56,7 @@ pub async fn run(state: Arc<State>, every: Duration, mut stop: watch::Receiver<b
                     online,
                     "security audit done"
                 );
-                if let Some(w) = audit.warning {
+                if let Some(w) = audit.outcome.warning {
                     tracing::warn!(warning = %w, "security feed: using the cached copy");
                 }
                 state.forget_status();

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use omg::{ListKind, SearchQuery};
-use omg_transport_uds::{DaemonInfo, Handler, Request, Response};
+use omg_transport_uds::{AuditRequest, DaemonInfo, Handler, Request, Response};
 
 use crate::refresh::Refresher;
 use crate::state::{CacheKey, Snapshot, State};
@@ -54,8 +54,16 @@ impl DaemonHandler {
                 let key = CacheKey::Status {
                     generation: snap.generation,
                 };
-                self.cached(key, status(&snap)).await
+                with_current_runtimes(self.cached(key, status(&snap)).await).await
             }
+            Request::Why(name) => {
+                let key = CacheKey::Why {
+                    generation: snap.generation,
+                    name: name.clone(),
+                };
+                self.cached(key, why(&snap, name)).await
+            }
+            Request::Audit(request) => self.audit(&snap, request).await,
             Request::Suggest { prefix, limit } => {
                 let limit = usize::try_from(limit)
                     .unwrap_or(MAX_SUGGEST)
@@ -90,13 +98,52 @@ impl DaemonHandler {
         answer
     }
 
+    /// The audit the client would run itself (its `[audit]` settings, its `--offline`), over
+    /// the served backend; one at a time with the background audit, since they share the
+    /// feed cache file. A failure is answered as such and the client audits directly.
+    async fn audit(&self, snap: &Snapshot, request: AuditRequest) -> Response {
+        let lookup = |section: &str, key: &str| {
+            (section == "audit")
+                .then(|| request.settings.iter().find(|(k, _)| k == key))
+                .flatten()
+                .map(|(_, v)| v.clone())
+        };
+        let options = match omg::audit::AuditOptions::configured(lookup, request.offline) {
+            Ok(o) => o,
+            Err(e) => return Response::from(e),
+        };
+        let _one_at_a_time = self.state.audit_lock().await;
+        self.state.note_backend_use();
+        match omg::audit::audit(&snap.engine, &options).await {
+            Ok(audit) => {
+                // It saved a new summary for `omg status`.
+                self.state.forget_status();
+                Response::Audit(audit.outcome)
+            }
+            Err(e) => {
+                tracing::info!(error = %e, "audit asked for, and failed");
+                Response::from(e)
+            }
+        }
+    }
+
+    /// The cached answer for `key`, else the one being computed for another request, else
+    /// `compute`'s.
     async fn cached(&self, key: CacheKey, compute: impl Future<Output = Response>) -> Response {
         if let Some(hit) = self.state.cached(&key) {
             return (*hit).clone();
         }
-        let answer = compute.await;
-        self.state.note_backend_use();
-        self.state.remember(key, Arc::new(answer.clone()));
+        let cell = self.state.computing(&key);
+        let answer = cell
+            .get_or_init(|| async {
+                let answer = Arc::new(compute.await);
+                self.state.note_backend_use();
+                self.state.remember(key.clone(), Arc::clone(&answer));
+                answer
+            })
+            .await;
+        let answer = (**answer).clone();
+        self.state.computed(&key, &cell);
         answer
     }
 }
@@ -144,9 +191,62 @@ async fn list(snap: &Snapshot, kind: ListKind) -> Response {
     }
 }
 
+async fn why(snap: &Snapshot, name: String) -> Response {
+    match snap.engine.why(&name).await {
+        Ok(report) => Response::Why(report),
+        Err(e) => Response::from(e),
+    }
+}
+
+/// `answer` (a status, perhaps cached) with the runtimes read now, as direct mode reads
+/// them: `omg runtimes install` and `omg use` change them without telling omgd. A directory
+/// listing per runtime and one small file; nothing of it depends on the client's directory.
+async fn with_current_runtimes(answer: Response) -> Response {
+    match answer {
+        Response::Status(mut status) => {
+            status.runtimes = tokio::task::spawn_blocking(omg::status::runtimes)
+                .await
+                .unwrap_or_default();
+            Response::Status(status)
+        }
+        other => other,
+    }
+}
+
 async fn status(snap: &Snapshot) -> Response {
     match omg::status::status(&snap.engine).await {
         Ok(s) => Response::Status(s),
         Err(e) => Response::from(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    /// omgd audits with the `[audit]` settings a client sends: the client must send every
+    /// key the audit's options read.
+    #[test]
+    fn clients_send_every_audit_setting_the_options_read() {
+        let asked = RefCell::new(Vec::new());
+        let options = omg::audit::AuditOptions::configured(
+            |section, key| {
+                asked.borrow_mut().push(format!("{section}.{key}"));
+                None
+            },
+            true,
+        );
+        // Without XDG_CACHE_HOME and HOME the options fail after the lookups; either way
+        // the keys were asked for.
+        drop(options);
+        let sent: Vec<String> = omg_cli::audit::SETTINGS
+            .iter()
+            .map(|k| format!("audit.{k}"))
+            .collect();
+        let mut asked = asked.into_inner();
+        asked.sort();
+        let mut sent_sorted = sent.clone();
+        sent_sorted.sort();
+        assert_eq!(asked, sent_sorted);
     }
 }

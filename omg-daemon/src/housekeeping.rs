@@ -1,7 +1,7 @@
-//! Housekeeping every few seconds: the language runtimes in `omg status` are read again (a
-//! directory listing and one small file) and a change drops the cached status; and when
-//! the backend has not been needed for [`IDLE`] (searches never need it), its library cache
-//! is released and freed memory returned, so an idle omgd stays small.
+//! Housekeeping every few seconds: when the backend has not been needed for [`IDLE`]
+//! (searches never need it), its library cache is released and freed memory returned, so an
+//! idle omgd stays small. (The language runtimes in `omg status` are read at each status
+//! request: see the handler.)
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,7 +10,7 @@ use tokio::sync::watch;
 
 use crate::state::State;
 
-/// How often the runtimes are looked at.
+/// How often the idle time is looked at.
 const TICK: Duration = Duration::from_secs(2);
 
 /// How long the backend must go unused before its caches are released.
@@ -18,7 +18,6 @@ const IDLE: Duration = Duration::from_secs(30);
 
 /// Run until `stop` turns true.
 pub async fn run(state: Arc<State>, mut stop: watch::Receiver<bool>) {
-    let mut seen = read().await;
     let (mut last_requests, mut quiet_since, mut trimmed) = (0, Instant::now(), false);
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -44,17 +43,5 @@ pub async fn run(state: Arc<State>, mut stop: watch::Receiver<bool>) {
             crate::memory::release_free_memory();
             trimmed = true;
         }
-        let now = read().await;
-        if now != seen {
-            tracing::info!(runtimes = now.len(), "runtimes changed");
-            state.forget_status();
-            seen = now;
-        }
     }
-}
-
-async fn read() -> Vec<omg_ports::RuntimeStatus> {
-    tokio::task::spawn_blocking(omg::status::runtimes)
-        .await
-        .unwrap_or_default()
 }

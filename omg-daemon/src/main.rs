@@ -3,7 +3,7 @@
 //! Modules: [`args`] (command line, resolved settings), [`state`] (snapshot, cache,
 //! counters), [`refresh`] (startup load/build, background rebuilds, persistence),
 //! [`handler`] (the transport's `Handler`), [`suggest`] (completion), [`audit`] (the
-//! security feed in the background), [`housekeeping`] (the runtimes in the status kept fresh; caches released when idle),
+//! security feed in the background), [`housekeeping`] (caches released when idle),
 //! [`memory`] (glibc's arenas and trimming),
 //! [`signals`] (SIGTERM/SIGINT), [`activation`] (systemd socket activation).
 

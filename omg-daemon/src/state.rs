@@ -1,8 +1,9 @@
 //! The served state: the current snapshot (engine + index) behind an `ArcSwap`, the answer
 //! cache, and the counters.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
@@ -10,6 +11,7 @@ use moka::sync::Cache;
 use omg::{Engine, Index, ListKind};
 use omg_ports::{BackendInfo, Fingerprint};
 use omg_transport_uds::{DaemonStats, Response};
+use tokio::sync::OnceCell;
 
 /// Bytes of answers the cache may hold (estimated): thousands of pages of search results,
 /// and a bound that keeps omgd inside its resident-memory budget (80 MB with the host's whole
@@ -47,6 +49,10 @@ pub enum CacheKey {
     Status {
         generation: u64,
     },
+    Why {
+        generation: u64,
+        name: String,
+    },
 }
 
 /// The state shared by the handler and the refresher.
@@ -61,6 +67,12 @@ pub struct State {
     /// Milliseconds since `started` of the last answer computed through the backend (0:
     /// none since the caches were last released).
     backend_used_ms: AtomicU64,
+    /// Held while an audit runs: the feed cache file admits one user at a time.
+    audit: tokio::sync::Mutex<()>,
+    /// Answers being computed: a request for one waits for that computation instead of
+    /// starting another (the first status of 60,000 apt packages takes seconds, and clients
+    /// that gave up on it ask again).
+    computing: Mutex<HashMap<CacheKey, Arc<OnceCell<Arc<Response>>>>>,
 }
 
 impl State {
@@ -78,6 +90,8 @@ impl State {
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
             backend_used_ms: AtomicU64::new(0),
+            audit: tokio::sync::Mutex::new(()),
+            computing: Mutex::new(HashMap::new()),
         }
     }
 
@@ -101,6 +115,11 @@ impl State {
     pub fn forget_status(&self) {
         let generation = self.current().generation;
         self.cache.invalidate(&CacheKey::Status { generation });
+    }
+
+    /// Wait until no other audit runs, and keep others waiting until the guard is dropped.
+    pub async fn audit_lock(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.audit.lock().await
     }
 
     /// Note that an answer was computed through the backend (its library cache is open).
@@ -140,6 +159,28 @@ impl State {
         found
     }
 
+    /// The computation of `key`'s answer: the one under way, or a new one. Pass it to
+    /// [`State::computed`] once it has its answer.
+    pub fn computing(&self, key: &CacheKey) -> Arc<OnceCell<Arc<Response>>> {
+        let mut map = self
+            .computing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(map.entry(key.clone()).or_default())
+    }
+
+    /// `cell`, `key`'s computation, is over: the next request finds its answer in the cache
+    /// (or, for a failure, computes again).
+    pub fn computed(&self, key: &CacheKey, cell: &Arc<OnceCell<Arc<Response>>>) {
+        let mut map = self
+            .computing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if map.get(key).is_some_and(|c| Arc::ptr_eq(c, cell)) {
+            map.remove(key);
+        }
+    }
+
     /// Keep `answer` for `key` (failures are not cached).
     pub fn remember(&self, key: CacheKey, answer: Arc<Response>) {
         if !answer.is_failure() {
@@ -166,12 +207,14 @@ fn weight(key: &CacheKey, answer: &Response) -> u32 {
     let key_bytes = match key {
         CacheKey::Search { text, .. } => text.len(),
         CacheKey::Info { names, .. } => names.iter().map(String::len).sum(),
+        CacheKey::Why { name, .. } => name.len(),
         CacheKey::List { .. } | CacheKey::Status { .. } => 0,
     };
     let answer_bytes = match answer {
         Response::Search(r) => r.hits.len() * 256,
         Response::Packages(p) => p.len() * 2048,
         Response::List(l) => l.len() * 256,
+        Response::Why(w) => (w.required_by.len() + w.optional_for.len() + w.chains.len() * 4) * 64,
         _ => 0,
     };
     u32::try_from(64 + key_bytes + answer_bytes).unwrap_or(u32::MAX)

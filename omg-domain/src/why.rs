@@ -9,38 +9,12 @@
 use std::collections::{HashMap, VecDeque};
 
 use omg_ports::{DependencyNode, InstallReason};
-use serde::{Deserialize, Serialize};
+
+/// The answer (a port type: omgd sends it over its socket).
+pub use omg_ports::WhyReport;
 
 /// At most this many chains are reported; a library deep in the graph can have thousands.
 pub const MAX_CHAINS: usize = 10;
-
-/// Why one installed package is there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WhyReport {
-    /// The package asked about.
-    pub name: String,
-    /// Its installed version.
-    pub version: String,
-    /// Installed explicitly, or as a dependency.
-    pub reason: InstallReason,
-    /// Installed packages that depend on it, sorted.
-    pub required_by: Vec<String>,
-    /// Installed packages that list it as an optional dependency, sorted.
-    pub optional_for: Vec<String>,
-    /// Dependency chains from an explicitly installed package to this one (both ends
-    /// included), shortest first, at most [`MAX_CHAINS`].
-    pub chains: Vec<Vec<String>>,
-    /// How many explicitly installed packages need it, directly or not (there can be more
-    /// than the chains shown).
-    pub needed_by_explicit: usize,
-}
-
-impl WhyReport {
-    /// True when nothing installed needs it and it was not asked for: an orphan.
-    pub fn is_orphan(&self) -> bool {
-        self.reason == InstallReason::Dependency && self.required_by.is_empty()
-    }
-}
 
 /// Why `name` is installed, or `None` when it is not in `graph`.
 pub fn why(graph: &[DependencyNode], name: &str) -> Option<WhyReport> {

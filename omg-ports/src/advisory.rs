@@ -17,6 +17,7 @@ use crate::Result;
 /// unrated issue sorts below every rated one (it is shown unless a minimum severity is
 /// asked for).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Not rated (yet) by the tracker.
@@ -70,6 +71,7 @@ impl FromStr for Severity {
 
 /// Which tracker a feed comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 #[serde(rename_all = "lowercase")]
 pub enum FeedKind {
     /// The Arch Linux security tracker's `all.json` (AVG records).
@@ -280,6 +282,7 @@ pub struct InstalledSource {
 
 /// A vulnerable installed package, all advisories about it merged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct Finding {
     /// The installed package.
     pub package: String,
@@ -306,6 +309,7 @@ pub struct Finding {
 
 /// Where the records of a [`FeedSnapshot`] came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 #[serde(rename_all = "kebab-case")]
 pub enum FeedOrigin {
     /// Downloaded just now.
@@ -314,6 +318,32 @@ pub enum FeedOrigin {
     NotModified,
     /// The cached copy, without asking the server (offline, or the download failed).
     Cache,
+}
+
+/// One audit's findings and where their data came from: what `omg audit` shows, whether
+/// the audit ran in the command's own process or in omgd.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
+pub struct AuditOutcome {
+    /// Which tracker.
+    pub kind: FeedKind,
+    /// The feed's URL.
+    pub url: String,
+    /// The release matched (Debian codename, Ubuntu version).
+    pub release: Option<String>,
+    /// Downloaded now, confirmed by a 304, or the cached copy.
+    pub origin: FeedOrigin,
+    /// When the body was downloaded (seconds since the epoch).
+    pub fetched_at: i64,
+    /// When the server last confirmed it (seconds since the epoch).
+    pub checked_at: i64,
+    /// Why the cached copy was used although the network was asked.
+    pub warning: Option<String>,
+    /// Debian: why DSA or DLA numbers are missing (a list could not be fetched and is not
+    /// cached) or come from the cached copy of a list; one message each.
+    pub advisory_warnings: Vec<String>,
+    /// Every vulnerable installed package (unfiltered).
+    pub findings: Vec<Finding>,
 }
 
 /// What [`AdvisorySource::advisories`] asks for.

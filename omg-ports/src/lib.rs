@@ -22,13 +22,14 @@ mod size;
 mod status;
 mod store;
 mod transaction;
+mod why;
 
 #[cfg(feature = "mock")]
 pub use advisory::MockAdvisorySource;
 pub use advisory::{
-    Advisories, AdvisorySource, ArchGroup, DebianAdvisory, DebianAdvisoryFix, DebianIssue,
-    FeedKind, FeedOrigin, FeedRequest, FeedSnapshot, Finding, InstalledSource, OsvEvent, OsvRecord,
-    Severity,
+    Advisories, AdvisorySource, ArchGroup, AuditOutcome, DebianAdvisory, DebianAdvisoryFix,
+    DebianIssue, FeedKind, FeedOrigin, FeedRequest, FeedSnapshot, Finding, InstalledSource,
+    OsvEvent, OsvRecord, Severity,
 };
 #[cfg(feature = "mock")]
 pub use backend::MockPackageBackend;
@@ -59,3 +60,4 @@ pub use transaction::{
     ActionKind, DependencyNode, Plan, PlannedAction, ProgressEvent, ProgressSink,
     RefreshedDatabase, Transaction, TransactionOutcome,
 };
+pub use why::WhyReport;

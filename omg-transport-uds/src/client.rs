@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::frame::{FrameError, DEFAULT_MAX_FRAME};
 use crate::message::{DecodeError, Envelope, ProtocolVersion, CONNECTION_ID, PROTOCOL_VERSION};
+use crate::request::Request;
 use crate::response::{DaemonInfo, Response};
 
 /// Settings of a client connection.
@@ -148,6 +149,21 @@ pub enum ClientError {
         /// The kind of response received.
         got: &'static str,
     },
+    /// The daemon speaks an earlier minor version of the protocol that lacks this request;
+    /// nothing was sent, and the connection can still be used for other requests.
+    #[error(
+        "omgd speaks protocol {}.{}, which has no '{request}' request (it came with {}.{}); \
+         restart omgd after upgrading it, or work without the daemon",
+        .daemon_protocol.0, .daemon_protocol.1, .since.0, .since.1
+    )]
+    Unsupported {
+        /// The request's name.
+        request: &'static str,
+        /// The protocol version that introduced it.
+        since: ProtocolVersion,
+        /// The daemon's version.
+        daemon_protocol: ProtocolVersion,
+    },
     /// The connection ended or broke; the client cannot be used any more.
     #[error("lost the connection to omgd ({reason}); reconnect, and restart omgd if it persists")]
     ConnectionLost {
@@ -210,6 +226,27 @@ pub struct Session {
     pub protocol: ProtocolVersion,
     /// What the daemon said about itself.
     pub daemon: DaemonInfo,
+}
+
+impl Session {
+    /// Whether the daemon understands `request`: its protocol is the request's
+    /// [`Request::since`] or a later minor of the same major.
+    pub fn supports(&self, request: &Request) -> bool {
+        let since = request.since();
+        self.protocol.0 == since.0 && self.protocol.1 >= since.1
+    }
+
+    /// `Ok` when the daemon understands `request`, else [`ClientError::Unsupported`].
+    pub(crate) fn check_supports(&self, request: &Request) -> Result<(), ClientError> {
+        if self.supports(request) {
+            return Ok(());
+        }
+        Err(ClientError::Unsupported {
+            request: request.name(),
+            since: request.since(),
+            daemon_protocol: self.protocol,
+        })
+    }
 }
 
 /// Judge the answer to `Hello` (sent with id `hello_id`).

@@ -142,9 +142,11 @@ impl AsyncClient {
     /// suggests (capped), up to [`ClientConfig::overload_retries`] times, then returned.
     ///
     /// # Errors
-    /// Transport errors and [`ClientError::Timeout`]; typed failures come back as
+    /// Transport errors and [`ClientError::Timeout`]; [`ClientError::Unsupported`] (nothing
+    /// sent) for a request the daemon's protocol lacks; typed failures come back as
     /// [`Response`]s.
     pub async fn request(&self, request: Request) -> Result<Response, ClientError> {
+        self.shared.session.check_supports(&request)?;
         let mut attempt = 0;
         loop {
             match self.send_once(request.clone()).await? {

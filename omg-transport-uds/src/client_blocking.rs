@@ -12,11 +12,12 @@ use std::io::{BufReader, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::path::Path;
+use std::time::Duration;
 
 use crate::client::{check_welcome, ClientConfig, ClientError, Session};
 use crate::client_trust::{check_directory, check_peer};
 use crate::frame::{append_frame, blocking::read_frame};
-use crate::message::{decode_response, encode_request, Envelope, CONNECTION_ID};
+use crate::message::{decode_response, encode_request, Envelope, CONNECTION_ID, PROTOCOL_VERSION};
 use crate::request::Request;
 use crate::response::{DaemonInfo, Response};
 use crate::socket::current_uid;
@@ -53,7 +54,9 @@ impl BlockingClient {
     }
 
     /// Connect, and send `request` right behind `Hello` without waiting for the `Welcome`
-    /// (one round trip instead of two); returns the client and the answer to `request`.
+    /// (one round trip instead of two); returns the client and the answer to `request`. A
+    /// request added after the major's first minor ([`Request::since`]) is sent only after
+    /// the `Welcome` says the daemon knows it.
     ///
     /// # Errors
     /// As [`BlockingClient::connect`] and [`BlockingClient::request`].
@@ -62,7 +65,9 @@ impl BlockingClient {
         config: &ClientConfig,
         request: Request,
     ) -> Result<(Self, Response), ClientError> {
-        let (mut client, first) = Self::open(path, config, Some(request.clone()))?;
+        // Every daemon of this major decodes the requests of its first minor.
+        let pipelined = request.since() <= (PROTOCOL_VERSION.0, 0);
+        let (mut client, first) = Self::open(path, config, pipelined.then(|| request.clone()))?;
         let response = match first {
             Some(Response::Overloaded { retry_after_ms }) => {
                 std::thread::sleep(client.conn.config.retry_wait(retry_after_ms));
@@ -89,9 +94,32 @@ impl BlockingClient {
     /// is still overloaded then, the `Overloaded` response is returned.
     ///
     /// # Errors
-    /// Transport errors; typed failures come back as [`Response`]s.
+    /// Transport errors; [`ClientError::Unsupported`] (nothing sent) for a request the
+    /// daemon's protocol lacks; typed failures come back as [`Response`]s.
     pub fn request(&mut self, request: Request) -> Result<Response, ClientError> {
+        self.session.check_supports(&request)?;
         self.conn.request_with_retries(request, 0)
+    }
+
+    /// Wait at most `timeout` (`None`: as long as it takes) for each later write and answer,
+    /// instead of [`ClientConfig::timeout`]: for a request that takes long by nature (an
+    /// audit downloading its feed), after a handshake bounded by the usual timeout.
+    ///
+    /// # Errors
+    /// [`ClientError::ConnectionLost`] when the socket refuses the setting.
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) -> Result<(), ClientError> {
+        let timeout = timeout.filter(|d| !d.is_zero());
+        let stream = self.conn.reader.get_ref();
+        let set = stream
+            .set_read_timeout(timeout)
+            .and_then(|()| stream.set_write_timeout(timeout));
+        if let Err(e) = set {
+            return Err(self.conn.fail(ClientError::ConnectionLost {
+                reason: format!("cannot set the socket's timeout: {e}"),
+            }));
+        }
+        self.conn.config.timeout = timeout;
+        Ok(())
     }
 
     /// One `Ping` round trip: the smallest request, for liveness checks and benchmarks.
@@ -111,8 +139,13 @@ impl BlockingClient {
     /// Requests answered `Overloaded` are sent again as in [`BlockingClient::request`].
     ///
     /// # Errors
-    /// Transport errors, and [`ClientError::UnexpectedId`] for an answer to no request sent.
+    /// Transport errors, [`ClientError::UnexpectedId`] for an answer to no request sent, and
+    /// [`ClientError::Unsupported`] (nothing sent) when one of the requests is one the
+    /// daemon's protocol lacks.
     pub fn request_many(&mut self, requests: Vec<Request>) -> Result<Vec<Response>, ClientError> {
+        for r in &requests {
+            self.session.check_supports(r)?;
+        }
         self.conn.request_many(requests)
     }
 

@@ -9,15 +9,16 @@ use std::sync::Arc;
 
 use bitcode::{Decode, Encode};
 
-pub use crate::request::Request;
+pub use crate::request::{AuditRequest, Request};
 pub use crate::response::{DaemonInfo, DaemonStats, Response};
 
 /// A protocol version: (major, minor). Peers with equal majors understand each other; a
 /// client may send a request added in a later minor only when the daemon's minor has it.
 pub type ProtocolVersion = (u16, u16);
 
-/// The protocol version this crate speaks.
-pub const PROTOCOL_VERSION: ProtocolVersion = (4, 0);
+/// The protocol version this crate speaks. 4.1 added the requests `Audit` and `Why` (and
+/// their answers); a daemon of 4.1 serves clients of 4.0 as before.
+pub const PROTOCOL_VERSION: ProtocolVersion = (4, 1);
 
 /// The first field of `Hello`: tells omgd that the peer speaks this protocol at all.
 pub const MAGIC: u32 = u32::from_be_bytes(*b"omgd");

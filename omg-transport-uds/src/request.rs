@@ -38,6 +38,24 @@ pub enum Request {
     Stats,
     /// Drop caches and rebuild the index; answered by `Invalidated`.
     Invalidate,
+    // Protocol 4.1. New variants go at the end (see `Response`).
+    /// Audit the installed packages; answered by `Audit`, or `Internal` when
+    /// omgd cannot (the client then runs the audit itself). Since protocol 4.1.
+    Audit(AuditRequest),
+    /// Why this installed package is there; answered by `Why`, or
+    /// `NotFound` (with the closest installed names). Since protocol 4.1.
+    Why(String),
+}
+
+/// What `omg audit` asks omgd: the audit the client would run itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Encode, Decode)]
+pub struct AuditRequest {
+    /// Use the cached feed only, never the network (`omg audit --offline`).
+    pub offline: bool,
+    /// The client's `[audit]` settings as `(key, value)` (its config.toml with its
+    /// `OMG_AUDIT_*` overrides); omgd uses these instead of its own, so that the feeds and
+    /// release are the ones the client would use. A key left out is unset.
+    pub settings: Vec<(String, String)>,
 }
 
 impl Request {
@@ -47,6 +65,16 @@ impl Request {
             magic: MAGIC,
             protocol: PROTOCOL_VERSION,
             client_version: client_version.into(),
+        }
+    }
+
+    /// The protocol version that introduced this request: a client sends it only to a
+    /// daemon whose `Welcome` names that version or a later minor
+    /// ([`crate::Session::supports`]).
+    pub fn since(&self) -> ProtocolVersion {
+        match self {
+            Request::Audit(_) | Request::Why(_) => (4, 1),
+            _ => (4, 0),
         }
     }
 
@@ -62,6 +90,8 @@ impl Request {
             Request::Ping => "ping",
             Request::Stats => "stats",
             Request::Invalidate => "invalidate",
+            Request::Audit(_) => "audit",
+            Request::Why(_) => "why",
         }
     }
 }

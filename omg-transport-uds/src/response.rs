@@ -1,7 +1,9 @@
 //! What omgd answers.
 
 use bitcode::{Decode, Encode};
-use omg_ports::{BackendInfo, Package, PackageSummary, SearchResults, Status};
+use omg_ports::{
+    AuditOutcome, BackendInfo, Package, PackageSummary, SearchResults, Status, WhyReport,
+};
 
 use crate::message::{ProtocolVersion, PROTOCOL_VERSION};
 
@@ -33,7 +35,12 @@ pub struct DaemonInfo {
     pub index_generation: u64,
 }
 
-/// omgd's message to a client. The last six variants are typed failures.
+/// omgd's message to a client. `Incompatible` and the five variants from `NotFound` to
+/// `Internal` are typed failures.
+///
+/// New variants go at the end, with a minor version bump: bitcode encodes the variant of the
+/// one message a frame carries as its index, so the earlier variants keep their bytes and a
+/// client of an earlier minor decodes every answer to its requests (`tests/compat.rs`).
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub enum Response {
     /// The handshake succeeded.
@@ -91,8 +98,12 @@ pub enum Response {
     PermissionDenied(String),
     /// omgd failed while answering.
     Internal(String),
+    // Protocol 4.1: answers to requests only a client of 4.1 or later sends.
+    /// Answer to `Audit`: every finding (unfiltered) and where the feed came from.
+    Audit(AuditOutcome),
+    /// Answer to `Why`.
+    Why(WhyReport),
 }
-
 impl Response {
     /// The `Welcome` for `info` at this crate's protocol version.
     pub fn welcome(info: DaemonInfo) -> Self {
@@ -136,6 +147,8 @@ impl Response {
             Response::Overloaded { .. } => "overloaded",
             Response::PermissionDenied(_) => "permission-denied",
             Response::Internal(_) => "internal",
+            Response::Audit(_) => "audit",
+            Response::Why(_) => "why",
         }
     }
 }

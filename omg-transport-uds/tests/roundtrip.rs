@@ -1,15 +1,18 @@
 //! Every `Request` and `Response` variant survives encode -> frame -> read -> decode.
 
 use omg_ports::{
-    BackendInfo, InstallReason, Installed, ListKind, MatchKind, Package, PackageSummary,
-    RelationKind, RuntimeStatus, SearchHit, SearchQuery, SearchResults, SecuritySummary, Status,
-    Validation, VersionEntry, VersionScheme, VersionSource,
+    AuditOutcome, BackendInfo, FeedKind, FeedOrigin, Finding, InstallReason, Installed, ListKind,
+    MatchKind, Package, PackageSummary, RelationKind, RuntimeStatus, SearchHit, SearchQuery,
+    SearchResults, SecuritySummary, Severity, Status, Validation, VersionEntry, VersionScheme,
+    VersionSource, WhyReport,
 };
 use omg_transport_uds::frame::{append_frame, blocking, nonblocking};
 use omg_transport_uds::message::{
     decode_request, decode_response, encode_request, encode_response,
 };
-use omg_transport_uds::{DaemonStats, Envelope, Request, Response, DEFAULT_MAX_FRAME};
+use omg_transport_uds::{
+    AuditRequest, DaemonStats, Envelope, Request, Response, DEFAULT_MAX_FRAME,
+};
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
@@ -245,6 +248,97 @@ fn status() -> impl Strategy<Value = Status> {
     )
 }
 
+fn finding() -> impl Strategy<Value = Finding> {
+    let severity = prop_oneof![
+        Just(Severity::Unknown),
+        Just(Severity::Low),
+        Just(Severity::Medium),
+        Just(Severity::High),
+        Just(Severity::Critical),
+    ];
+    (
+        vec(text(), 3..4),
+        [option::of(text()), option::of(text()), option::of(text())],
+        severity,
+        [names(), names()],
+        any::<bool>(),
+    )
+        .prop_map(
+            |(t, [source, fixed, candidate], severity, [ids, unfixed], upgrade_fixes)| Finding {
+                package: t[0].clone(),
+                installed: t[1].clone(),
+                source,
+                compared_version: t[2].clone(),
+                fixed,
+                severity,
+                ids,
+                unfixed,
+                candidate,
+                upgrade_fixes,
+            },
+        )
+}
+
+fn audit() -> impl Strategy<Value = AuditOutcome> {
+    let kind = prop_oneof![
+        Just(FeedKind::Arch),
+        Just(FeedKind::Debian),
+        Just(FeedKind::Ubuntu),
+        Just(FeedKind::DebianDsa),
+        Just(FeedKind::DebianDla),
+    ];
+    let origin = prop_oneof![
+        Just(FeedOrigin::Downloaded),
+        Just(FeedOrigin::NotModified),
+        Just(FeedOrigin::Cache),
+    ];
+    (
+        (kind, text(), option::of(text()), origin),
+        any::<[i64; 2]>(),
+        (option::of(text()), names()),
+        vec(finding(), 0..3),
+    )
+        .prop_map(
+            |((kind, url, release, origin), t, (warning, advisory_warnings), findings)| {
+                AuditOutcome {
+                    kind,
+                    url,
+                    release,
+                    origin,
+                    fetched_at: t[0],
+                    checked_at: t[1],
+                    warning,
+                    advisory_warnings,
+                    findings,
+                }
+            },
+        )
+}
+
+fn why() -> impl Strategy<Value = WhyReport> {
+    let reason = prop_oneof![
+        Just(InstallReason::Explicit),
+        Just(InstallReason::Dependency)
+    ];
+    (
+        (text(), text(), reason),
+        [names(), names()],
+        vec(names(), 0..3),
+        any::<usize>(),
+    )
+        .prop_map(
+            |((name, version, reason), [required_by, optional_for], chains, n)| WhyReport {
+                name,
+                version,
+                reason,
+                required_by,
+                optional_for,
+                chains,
+                needed_by_explicit: n,
+            },
+        )
+}
+
 fn protocol() -> impl Strategy<Value = (u16, u16)> {
     (any::<u16>(), any::<u16>())
 }
@@ -275,6 +369,9 @@ fn request() -> impl Strategy<Value = Request> {
         Just(Request::Ping),
         Just(Request::Stats),
         Just(Request::Invalidate),
+        (any::<bool>(), vec((text(), text()), 0..4))
+            .prop_map(|(offline, settings)| Request::Audit(AuditRequest { offline, settings })),
+        text().prop_map(Request::Why),
     ]
 }
 
@@ -312,6 +409,8 @@ fn response() -> impl Strategy<Value = Response> {
         any::<u32>().prop_map(|retry_after_ms| Response::Overloaded { retry_after_ms }),
         text().prop_map(Response::PermissionDenied),
         text().prop_map(Response::Internal),
+        audit().prop_map(Response::Audit),
+        why().prop_map(Response::Why),
     ]
 }
 
@@ -327,6 +426,8 @@ fn request_variant(r: &Request) -> usize {
         Request::Ping => 6,
         Request::Stats => 7,
         Request::Invalidate => 8,
+        Request::Audit(_) => 9,
+        Request::Why(_) => 10,
     }
 }
 
@@ -347,11 +448,13 @@ fn response_variant(r: &Response) -> usize {
         Response::Overloaded { .. } => 12,
         Response::PermissionDenied(_) => 13,
         Response::Internal(_) => 14,
+        Response::Audit(_) => 15,
+        Response::Why(_) => 16,
     }
 }
 
-const REQUEST_VARIANTS: usize = 9;
-const RESPONSE_VARIANTS: usize = 15;
+const REQUEST_VARIANTS: usize = 11;
+const RESPONSE_VARIANTS: usize = 17;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]

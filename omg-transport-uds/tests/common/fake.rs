@@ -22,7 +22,12 @@ pub struct Fake {
 }
 
 /// Serve one connection with `script`; the thread returns every request it saw.
-pub fn start(mut script: Script) -> Fake {
+pub fn start(script: Script) -> Fake {
+    start_speaking(omg_transport_uds::PROTOCOL_VERSION, script)
+}
+
+/// As [`start`], for a daemon that says it speaks `protocol` in its `Welcome`.
+pub fn start_speaking(protocol: omg_transport_uds::ProtocolVersion, mut script: Script) -> Fake {
     let dir = super::private_tempdir();
     let path = dir.path().join("fake.sock");
     let listener = UnixListener::bind(&path).expect("bind");
@@ -39,7 +44,7 @@ pub fn start(mut script: Script) -> Fake {
                 Some(vec![(
                     env.id,
                     Response::Welcome {
-                        protocol: omg_transport_uds::PROTOCOL_VERSION,
+                        protocol,
                         daemon_version: "fake".into(),
                         backend: backend(),
                         index_generation: 1,

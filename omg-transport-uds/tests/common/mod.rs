@@ -4,13 +4,17 @@
 
 pub mod fake;
 pub mod raw;
+pub mod v4_0;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use omg_ports::{BackendInfo, Package, PackageSummary, SearchResults, Status, VersionScheme};
+use omg_ports::{
+    BackendInfo, InstallReason, Package, PackageSummary, SearchResults, Status, VersionScheme,
+    WhyReport,
+};
 use omg_transport_uds::{
     serve, DaemonInfo, DaemonStats, Handler, Request, Response, ServeReport, ServerConfig,
 };
@@ -178,6 +182,16 @@ impl TestHandler {
             Request::Invalidate => Response::Invalidated {
                 index_generation: 8,
             },
+            Request::Why(name) => Response::Why(WhyReport {
+                name,
+                version: "1.0-1".into(),
+                reason: InstallReason::Explicit,
+                required_by: Vec::new(),
+                optional_for: Vec::new(),
+                chains: Vec::new(),
+                needed_by_explicit: 0,
+            }),
+            Request::Audit(_) => Response::Internal("the test handler audits nothing".into()),
             Request::Hello { .. } => Response::InvalidRequest("hello reached the handler".into()),
         }
     }

@@ -80,11 +80,11 @@ pub fn open_engine(cli: &Cli) -> Result<omg::Engine> {
 
 async fn answer(engine: &omg::Engine, cli: &Cli, out: &Output) -> Result<Reply> {
     if let Command::Audit(args) = &cli.command {
-        let outcome = crate::audit::run(engine, args, out).await?;
+        let answer = crate::audit::run(engine, args, out).await?;
         return Ok(Reply {
-            stdout: outcome.stdout,
-            stderr: outcome.warning.unwrap_or_default(),
-            code: outcome.code,
+            stdout: answer.stdout,
+            stderr: answer.stderr,
+            code: answer.code,
         });
     }
     if let Command::Search {
