@@ -92,5 +92,8 @@ mod worker;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
 
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use backend::AlpmBackend;
 pub use config::{AlpmConfig, DEFAULT_LOCK_TIMEOUT};
