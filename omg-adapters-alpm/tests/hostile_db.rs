@@ -230,18 +230,28 @@ fn tar_with(tail: &[u8]) -> Vec<u8> {
     tar
 }
 
+/// A compressed file whose stream is `head` followed by `total` bytes of `fill`: the fill in
+/// 16 MiB pieces compressed once and repeated (gzip members, zstd frames and xz streams may
+/// follow each other in one file), so that gigabytes take a few megabytes.
+fn padded_file(compression: DbCompression, head: &[u8], fill: u8, total: u64) -> Vec<u8> {
+    const PIECE: u64 = 16 << 20;
+    let piece = compress(&vec![fill; PIECE as usize], compression).unwrap();
+    let mut file = compress(head, compression).unwrap();
+    for _ in 0..total / PIECE {
+        file.extend_from_slice(&piece);
+    }
+    let rest = vec![fill; (total % PIECE) as usize];
+    file.extend_from_slice(&compress(&rest, compression).unwrap());
+    file
+}
+
 #[test]
 fn a_long_name_header_claiming_gigabytes_is_refused() {
     let (_dir, root) = root();
-    // The reported attack: a 1.5 GB claim, followed by megabytes of name.
-    let mut tail = tar_header("././@LongLink", b'L', 1_610_612_736)
-        .unwrap()
-        .to_vec();
-    tail.resize(tail.len() + (6 << 20), b'n');
-    let path = write_extra(
-        &root,
-        &compress(&tar_with(&tail), DbCompression::Gzip).unwrap(),
-    );
+    // The reported attack: a 1.5 GB claim, and the 1.5 GB of name behind it.
+    let claim = 1_610_612_736;
+    let head = tar_with(&tar_header("././@LongLink", b'L', claim).unwrap());
+    let path = write_extra(&root, &padded_file(DbCompression::Gzip, &head, b'n', claim));
     assert_refused(
         "long name",
         &root,
@@ -258,14 +268,9 @@ fn a_long_name_header_claiming_gigabytes_is_refused() {
 #[test]
 fn a_pax_header_claiming_gigabytes_is_refused() {
     let (_dir, root) = root();
-    let mut tail = tar_header("PaxHeader", b'x', 1_610_612_736)
-        .unwrap()
-        .to_vec();
-    tail.resize(tail.len() + (1 << 20), b'p');
-    let path = write_extra(
-        &root,
-        &compress(&tar_with(&tail), DbCompression::Zstd).unwrap(),
-    );
+    let claim = 1_610_612_736;
+    let head = tar_with(&tar_header("PaxHeader", b'x', claim).unwrap());
+    let path = write_extra(&root, &padded_file(DbCompression::Zstd, &head, b'p', claim));
     assert_refused("pax", &root, &path, &["Special header too large", "pax"]);
 }
 
@@ -273,25 +278,21 @@ fn a_pax_header_claiming_gigabytes_is_refused() {
 fn a_desc_of_gigabytes_is_refused_at_its_header() {
     let (_dir, root) = root();
     // A 2 GB `%DESC%` line: more than the archive may unpack to.
-    let mut tail = tar_header("huge-1.0-1/desc", b'0', 2 << 30)
-        .unwrap()
-        .to_vec();
-    tail.extend_from_slice(b"%DESC%\n");
-    tail.resize(tail.len() + (8 << 20), b'd');
+    let claim = 2 << 30;
+    let mut head = tar_with(&tar_header("huge-1.0-1/desc", b'0', claim).unwrap());
+    head.extend_from_slice(b"%DESC%\n");
     let path = write_extra(
         &root,
-        &compress(&tar_with(&tail), DbCompression::Gzip).unwrap(),
+        &padded_file(DbCompression::Gzip, &head, b'd', claim - 7),
     );
     assert_refused("2 GB desc", &root, &path, &["unpacks to more than 256 MiB"]);
     // 100 MB: within that, but more than a desc file may be.
-    let mut tail = tar_header("huge-1.0-1/desc", b'0', 100 << 20)
-        .unwrap()
-        .to_vec();
-    tail.extend_from_slice(b"%DESC%\n");
-    tail.resize(tail.len() + (8 << 20), b'd');
+    let claim = 100 << 20;
+    let mut head = tar_with(&tar_header("huge-1.0-1/desc", b'0', claim).unwrap());
+    head.extend_from_slice(b"%DESC%\n");
     let path = write_extra(
         &root,
-        &compress(&tar_with(&tail), DbCompression::Gzip).unwrap(),
+        &padded_file(DbCompression::Gzip, &head, b'd', claim - 7),
     );
     assert_refused(
         "100 MB desc",
