@@ -11,6 +11,8 @@ use crate::syncdb::{self, Limits};
 const LIMITS: Limits = Limits {
     file: u64::MAX,
     unpacked: 8 << 20,
+    ratio: 64,
+    ratio_floor: 1 << 20,
     special_header: 64 << 10,
     entry: 1 << 20,
     packages: 10_000,
@@ -40,7 +42,8 @@ pub enum ReadOutcome {
 }
 
 /// Reads `bytes` as a whole sync database file (gzip, zstd, xz or plain tar, told by its
-/// first bytes) within small bounds (8 MiB unpacked, 1 MiB per entry, 64 KiB per special
+/// first bytes) within small bounds (8 MiB unpacked, past 1 MiB at most 64 times the input,
+/// 1 MiB per entry, 64 KiB per special
 /// header, 10,000 packages).
 pub fn read_sync_db(bytes: &[u8]) -> ReadOutcome {
     match syncdb::read_bytes(bytes, "fuzz", LIMITS) {

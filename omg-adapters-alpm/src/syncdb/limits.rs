@@ -16,6 +16,13 @@ pub(crate) struct Limits {
     /// Most bytes the archive may unpack to: headers, data and padding, counted as each
     /// header claims them.
     pub unpacked: u64,
+    /// Past [`Limits::ratio_floor`] unpacked bytes, the most the archive may unpack to as a
+    /// multiple of the file's size: a bomb is refused long before [`Limits::unpacked`]
+    /// (sync databases unpack to 5 to 10 times their size; small ones, padded to 10 KiB
+    /// records, to more, under the floor).
+    pub ratio: u64,
+    /// Unpacked bytes below which [`Limits::ratio`] does not apply.
+    pub ratio_floor: u64,
     /// Most bytes of a GNU long name or long link, or of a pax header. libarchive refuses
     /// more than 1 MiB ("Special header too large"); a path past `PATH_MAX` (4 KiB) is no
     /// package's.
@@ -36,10 +43,19 @@ pub(crate) struct Limits {
 }
 
 impl Limits {
+    /// The most a file of `size` bytes may unpack to: [`Limits::unpacked`], or less when
+    /// [`Limits::ratio`] says so.
+    pub fn unpacked_for(&self, size: u64) -> u64 {
+        let by_ratio = size.saturating_mul(self.ratio).max(self.ratio_floor);
+        self.unpacked.min(by_ratio)
+    }
+
     /// The bounds every database is read with.
     pub const DEFAULT: Limits = Limits {
         file: 256 << 20,
         unpacked: 256 << 20,
+        ratio: 64,
+        ratio_floor: 32 << 20,
         special_header: 64 << 10,
         entry: 16 << 20,
         packages: 250_000,
@@ -63,6 +79,14 @@ pub(crate) enum Exceeded {
     Unpacked {
         /// The limit.
         limit: u64,
+    },
+    /// The archive unpacks to more than [`Limits::ratio`] times the file's size (and more
+    /// than [`Limits::ratio_floor`]).
+    Ratio {
+        /// The file's size.
+        size: u64,
+        /// The limit on the ratio.
+        ratio: u64,
     },
     /// A long name, long link or pax header claims more than [`Limits::special_header`].
     SpecialHeader {
@@ -113,6 +137,11 @@ impl fmt::Display for Exceeded {
                 f,
                 "the archive unpacks to more than {}, the most a sync database may",
                 bytes(*limit)
+            ),
+            Exceeded::Ratio { size, ratio } => write!(
+                f,
+                "the archive unpacks to more than {ratio} times the file's {size} bytes, as no \
+                 sync database does (a decompression bomb)"
             ),
             Exceeded::SpecialHeader { kind, size, limit } => write!(
                 f,

@@ -35,8 +35,21 @@ pub(super) fn read(
     len: u64,
     limits: Limits,
 ) -> Result<Outcome, Exceeded> {
-    let reader = Reader::new(repo, path, format, len, limits);
-    match format {
+    // The tar walk stops at the bound the file's size allows; past the ratio's, the error
+    // says so.
+    let walk_limits = Limits {
+        unpacked: limits.unpacked_for(len),
+        ..limits
+    };
+    let by_ratio = |e: Exceeded| match e {
+        Exceeded::Unpacked { limit } if limit < limits.unpacked => Exceeded::Ratio {
+            size: len,
+            ratio: limits.ratio,
+        },
+        other => other,
+    };
+    let reader = Reader::new(repo, path, format, len, walk_limits);
+    let outcome = match format {
         Format::Gzip => reader.walk(BufReader::with_capacity(BUFFER, MultiGzDecoder::new(input))),
         Format::Zstd => match zstd::stream::read::Decoder::with_buffer(input) {
             Ok(mut decoder) => match decoder.window_log_max(limits.zstd_window_log) {
@@ -58,7 +71,8 @@ pub(super) fn read(
             }
         }
         Format::Tar => reader.walk(input),
-    }
+    };
+    outcome.map_err(by_ratio)
 }
 
 /// The state of one pass.

@@ -434,3 +434,31 @@ fn errors_are_counted_up_to_a_bound() {
         Some("more than 64 errors: the rest of the database was not read")
     );
 }
+
+#[test]
+fn past_the_floor_an_archive_may_unpack_to_a_multiple_of_its_size() {
+    // Ten packages: about 16 KiB unpacked from well under 1 KiB of gzip.
+    let bytes = archive(&sync_entries(&packages(10)), DbCompression::Gzip);
+    let ratio = |ratio, ratio_floor| Limits {
+        ratio,
+        ratio_floor,
+        ..Limits::DEFAULT
+    };
+    assert_eq!(read_within(&bytes, ratio(64, 0)).unwrap().0, 10);
+    assert_eq!(
+        read_within(&bytes, ratio(4, 0)).unwrap_err(),
+        super::Exceeded::Ratio {
+            size: bytes.len() as u64,
+            ratio: 4
+        }
+    );
+    assert_eq!(read_within(&bytes, ratio(4, 1 << 20)).unwrap().0, 10);
+    let capped = Limits {
+        unpacked: 4096,
+        ..ratio(4, 1 << 20)
+    };
+    assert_eq!(
+        read_within(&bytes, capped).unwrap_err(),
+        super::Exceeded::Unpacked { limit: 4096 }
+    );
+}
