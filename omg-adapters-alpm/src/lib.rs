@@ -67,7 +67,7 @@
 //!    represent it): corrupt;
 //! 6. past a bound of the streaming reader, checked as each header claims a size, before the
 //!    data is read: a file over 256 MiB, an archive unpacking to more than 256 MiB (or,
-//!    past 32 MiB, to more than 64 times the file's size: a decompression bomb), a GNU
+//!    past 32 MiB, to more than 100 times the file's size: a decompression bomb), a GNU
 //!    long name or pax header over 64 KiB (libarchive's "Special header too large" is at
 //!    1 MiB), a `desc` file over 16 MiB, more than 250,000 packages or 32 MiB of names,
 //!    versions and descriptions, a zstd window over 64 MiB or xz needing over 72 MiB to
