@@ -69,8 +69,8 @@
 //!    data is read: a file over 256 MiB, an archive unpacking to more than 256 MiB (or,
 //!    past 32 MiB, to more than 100 times the file's size: a decompression bomb), a GNU
 //!    long name or pax header over 64 KiB (libarchive's "Special header too large" is at
-//!    1 MiB), a `desc` file over 16 MiB, more than 250,000 packages or 32 MiB of names,
-//!    versions and descriptions, a zstd window over 64 MiB or xz needing over 72 MiB to
+//!    1 MiB), a `desc` file over 16 MiB, more than 250,000 packages or 16 MiB of names,
+//!    versions and descriptions, a zstd window over 32 MiB or xz needing over 72 MiB to
 //!    decode: corrupt, the reason naming the bound. None comes near a real database (Arch's
 //!    `extra.db`: about 15,000 packages, 8 MB of gzip). Files in the other compressions are
 //!    bounded by their size only; libalpm reads them.

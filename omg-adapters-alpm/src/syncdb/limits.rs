@@ -32,12 +32,13 @@ pub(crate) struct Limits {
     /// Most bytes of one `desc` (or `depends`) file: a real one holds a few KiB; libalpm
     /// reads lines of up to 512 KiB.
     pub entry: u64,
-    /// Most packages.
+    /// Most packages (Arch's `extra` has about 15,000; all of Debian, about 64,000).
     pub packages: usize,
-    /// Most bytes of index text (names, versions, descriptions, architectures, provides).
+    /// Most bytes of index text (names, versions, descriptions, architectures, provides):
+    /// about 110 bytes a package, 2 MB for Arch's `extra`, 7 MB for 64,000 packages.
     pub text: usize,
     /// The largest zstd window accepted, as a power of two (zstd's own default is 27;
-    /// `repo-add` writes 21, `zstd -19` 23, `--ultra -21` 26).
+    /// `repo-add` writes 21 (`zstd -q`), `zstd -19` 23, `--ultra -20` 25).
     pub zstd_window_log: u32,
     /// Most memory the xz decoder may take (`xz -9` needs 65 MiB; `repo-add` writes `-6`,
     /// 9 MiB).
@@ -61,8 +62,8 @@ impl Limits {
         special_header: 64 << 10,
         entry: 16 << 20,
         packages: 250_000,
-        text: 32 << 20,
-        zstd_window_log: 26,
+        text: 16 << 20,
+        zstd_window_log: 25,
         xz_memory: 72 << 20,
     };
 }
