@@ -59,11 +59,7 @@ const FILE_BUFFER: usize = 256 * 1024;
 /// [`crate::health`] within [`Limits::DEFAULT`]: a missing, empty, unrecognised, damaged or
 /// oversized file, or one that is not a regular file, is an error.
 pub(crate) fn read(path: &Path, repo: &str) -> Result<Loaded> {
-    read_within(path, repo, Limits::DEFAULT)
-}
-
-/// [`read`] within `limits`.
-pub(crate) fn read_within(path: &Path, repo: &str, limits: Limits) -> Result<Loaded> {
+    let limits = Limits::DEFAULT;
     let opened = health::open_checked(path)?;
     let len = opened.len;
     let too_large = |e: Exceeded| health::corrupt(path, &e.to_string());
