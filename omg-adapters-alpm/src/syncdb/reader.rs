@@ -88,6 +88,9 @@ struct Reader<'a> {
     /// The first unknown `%KEY%` (package, key) and how many were met.
     unknown_keys: Option<(String, String)>,
     unknown_count: usize,
+    /// The first entry that is not in a package's directory, and how many there were.
+    unknown_files: Option<String>,
+    unknown_file_count: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -105,6 +108,8 @@ impl<'a> Reader<'a> {
             unparsable: false,
             unknown_keys: None,
             unknown_count: 0,
+            unknown_files: None,
+            unknown_file_count: 0,
         }
     }
 
@@ -143,11 +148,10 @@ impl<'a> Reader<'a> {
                 continue;
             };
             match names::file_name(&path) {
-                None => tracing::warn!(
-                    repository = self.repo,
-                    entry = %shown(&path),
-                    "unknown database file"
-                ),
+                None => {
+                    self.unknown_file_count += 1;
+                    self.unknown_files.get_or_insert_with(|| shown(&path));
+                }
                 Some(b"desc" | b"depends") => match tar.data() {
                     Ok(data) => self.parse(id, &path, name, data, &mut problems)?,
                     Err(e) => break Some((e, opened)),
@@ -158,6 +162,16 @@ impl<'a> Reader<'a> {
         };
         if let Some((e, opened)) = failure {
             self.failed(e, opened)?;
+        }
+        // One warning of each kind, however many entries (a hostile archive may hold
+        // hundreds of thousands).
+        if let Some(entry) = &self.unknown_files {
+            tracing::warn!(
+                repository = self.repo,
+                entry = %entry,
+                count = self.unknown_file_count,
+                "unknown database files"
+            );
         }
         if let Some((package, key)) = &self.unknown_keys {
             tracing::warn!(
