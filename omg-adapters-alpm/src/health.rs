@@ -1,11 +1,12 @@
 //! Telling a damaged package database from a good one, by the rules in the crate
-//! documentation ("Damaged databases"): [`read_checked`] applies rules 1 and 2 before the
+//! documentation ("Damaged databases"): [`open_checked`] applies rules 1 and 2 before the
 //! file is parsed, [`judge_loaded`] rules 3 and 4 after it has been (with the errors the
 //! reader in [`crate::syncdb`] found, or a [`LogCapture`] collected while libalpm read it).
 
 use std::cell::RefCell;
-use std::fs;
+use std::fs::{self, File, FileType};
 use std::io;
+use std::os::unix::fs::{FileExt, FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -62,32 +63,106 @@ impl LogCapture {
     }
 }
 
-/// Rules 1 and 2: the file exists, is not empty and looks like an archive. Returns its bytes.
-pub(crate) fn read_checked(path: &Path) -> Result<Vec<u8>> {
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(Error::MissingDatabase {
-                path: path.to_path_buf(),
-            });
-        }
-        Err(source) => {
-            return Err(Error::Io {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+/// A database file opened for reading by [`open_checked`].
+#[derive(Debug)]
+pub(crate) struct Opened {
+    /// The file, at its start.
+    pub file: File,
+    /// Its size.
+    pub len: u64,
+    /// Its first bytes (up to 512: enough for every signature, the tar one included).
+    pub head: Vec<u8>,
+}
+
+/// How many bytes of a file [`Opened::head`] holds.
+const HEAD: usize = 512;
+
+/// Rules 1 and 2: the file exists, is a regular file, is not empty and looks like an archive.
+///
+/// A symbolic link is followed, as libalpm follows it (`open(2)` without `O_NOFOLLOW`), but
+/// what it leads to must be a regular file too: a directory, FIFO, socket or device (a link to
+/// `/dev/zero`, say) is refused from its `stat` before it is opened, and checked again once
+/// opened (the open does not block, `O_NONBLOCK`, should a FIFO have been put there since).
+pub(crate) fn open_checked(path: &Path) -> Result<Opened> {
+    let io_error = |source: io::Error| match source.kind() {
+        io::ErrorKind::NotFound => Error::MissingDatabase {
+            path: path.to_path_buf(),
+        },
+        _ => Error::Io {
+            path: path.to_path_buf(),
+            source,
+        },
     };
-    if bytes.is_empty() {
+    let meta = fs::metadata(path).map_err(io_error)?;
+    if !meta.is_file() {
+        return Err(not_regular(path, meta.file_type()));
+    }
+    let file = File::options()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(io_error)?;
+    let meta = file.metadata().map_err(io_error)?;
+    if !meta.is_file() {
+        return Err(not_regular(path, meta.file_type()));
+    }
+    let head = read_head(&file).map_err(io_error)?;
+    if head.is_empty() {
         return Err(corrupt(path, "the file is empty"));
     }
-    if !has_archive_signature(&bytes) {
+    if !has_archive_signature(&head) {
         return Err(corrupt(
             path,
             "not a package database archive: unrecognised file signature",
         ));
     }
-    Ok(bytes)
+    Ok(Opened {
+        file,
+        len: meta.len(),
+        head,
+    })
+}
+
+/// Up to [`HEAD`] bytes from the start of `file`, leaving its position at the start.
+fn read_head(file: &File) -> io::Result<Vec<u8>> {
+    let mut head = vec![0; HEAD];
+    let mut filled = 0;
+    while filled < HEAD {
+        match file.read_at(&mut head[filled..], filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    head.truncate(filled);
+    Ok(head)
+}
+
+/// The error for a database path that leads to something other than a regular file.
+fn not_regular(path: &Path, kind: FileType) -> Error {
+    let what = if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "something"
+    };
+    let link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let reason = match fs::canonicalize(path) {
+        Ok(target) if link => format!(
+            "it is a symbolic link to {what} ({}), not to a regular file; remove it",
+            target.display()
+        ),
+        _ => format!("it is {what}, not a regular file; remove it"),
+    };
+    corrupt(path, &reason)
 }
 
 /// Rules 3 and 4, once the database has been read: `errors` are the problems found, quoted
@@ -228,6 +303,56 @@ mod tests {
         assert!(!has_archive_signature(b"hello world"));
         assert!(!has_archive_signature(&[0x1f]));
         assert!(!has_archive_signature(&[]));
+    }
+
+    fn reason(result: Result<Opened>) -> String {
+        match result {
+            Err(Error::CorruptDatabase { reason, .. }) => reason,
+            other => panic!("expected CorruptDatabase, got {other:?}"),
+        }
+    }
+
+    /// Paths that lead to anything but a regular file are refused without being read (a FIFO
+    /// nobody writes to would block a read forever, /dev/zero never ends).
+    #[test]
+    fn only_regular_files_are_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo.db");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert_eq!(
+            reason(open_checked(&fifo)),
+            "it is a FIFO (named pipe), not a regular file; remove it"
+        );
+        let zero = dir.path().join("zero.db");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        assert_eq!(
+            reason(open_checked(&zero)),
+            "it is a symbolic link to a character device (/dev/zero), not to a regular file; remove it"
+        );
+        let sub = dir.path().join("dir.db");
+        fs::create_dir(&sub).unwrap();
+        assert_eq!(
+            reason(open_checked(&sub)),
+            "it is a directory, not a regular file; remove it"
+        );
+        // A link to a regular file is followed, as libalpm follows it.
+        let real = dir.path().join("real.db.tar.gz");
+        let mut gz = vec![0x1f, 0x8b, 8, 0];
+        gz.resize(600, 0);
+        fs::write(&real, &gz).unwrap();
+        let link = dir.path().join("core.db");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let opened = open_checked(&link).unwrap();
+        assert_eq!((opened.len, opened.head.len()), (600, HEAD));
+        fs::write(&real, b"").unwrap();
+        assert_eq!(reason(open_checked(&link)), "the file is empty");
+        let missing = dir.path().join("missing.db");
+        assert!(matches!(
+            open_checked(&missing),
+            Err(Error::MissingDatabase { path }) if path == missing
+        ));
     }
 
     #[test]

@@ -50,9 +50,11 @@
 //! messages tell the user to run `omg sync`):
 //!
 //! 1. absent: [`Error::MissingDatabase`](omg_ports::Error::MissingDatabase);
-//! 2. empty (0 bytes), or not starting with the signature of a format libalpm reads (gzip,
-//!    zstd, xz, bzip2, lz4, lzip, lzma, lzop, lrzip, compress, plain tar):
-//!    [`Error::CorruptDatabase`](omg_ports::Error::CorruptDatabase);
+//! 2. not a regular file (a symbolic link is followed, as libalpm follows it, to a regular
+//!    file; a directory, FIFO, socket or device such as `/dev/zero` is refused from its
+//!    `stat`, unread), empty (0 bytes), or not starting with the signature of a format
+//!    libalpm reads (gzip, zstd, xz, bzip2, lz4, lzip, lzma, lzop, lrzip, compress, plain
+//!    tar): [`Error::CorruptDatabase`](omg_ports::Error::CorruptDatabase);
 //! 3. reading it meets an error libalpm would log (truncated stream, an entry not named
 //!    `name-version/`, a `%NAME%` that disagrees with its entry, not a tar inside the
 //!    compression, ...): corrupt, with libalpm's message as the reason. The streaming reader
@@ -62,7 +64,16 @@
 //!    warning, when the file is at most 16 KiB (an empty archive is a few dozen bytes
 //!    compressed, at most one 10 KiB tar record uncompressed); corrupt when larger;
 //! 5. a name, version, description or architecture is not UTF-8 (the `alpm` crate cannot
-//!    represent it): corrupt.
+//!    represent it): corrupt;
+//! 6. past a bound of the streaming reader, checked as each header claims a size, before the
+//!    data is read: a file over 256 MiB, an archive unpacking to more than 256 MiB (or,
+//!    past 32 MiB, to more than 100 times the file's size: a decompression bomb), a GNU
+//!    long name or pax header over 64 KiB (libarchive's "Special header too large" is at
+//!    1 MiB), a `desc` file over 16 MiB, more than 250,000 packages or 16 MiB of names,
+//!    versions and descriptions, a zstd window over 32 MiB or xz needing over 72 MiB to
+//!    decode: corrupt, the reason naming the bound. None comes near a real database (Arch's
+//!    `extra.db`: about 15,000 packages, 8 MB of gzip). Files in the other compressions are
+//!    bounded by their size only; libalpm reads them.
 //!
 //! When a later query makes libalpm load a sync database and libalpm logs errors (the file
 //! changed since `open`), that query and every later one needing libalpm's sync databases
@@ -91,6 +102,9 @@ mod worker;
 
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
+
+#[doc(hidden)]
+pub mod fuzzing;
 
 pub use backend::AlpmBackend;
 pub use config::{AlpmConfig, DEFAULT_LOCK_TIMEOUT};

@@ -8,19 +8,47 @@ pub(crate) fn wildcard_match(pattern: &str, name: &str) -> bool {
     match_from(&p, &n)
 }
 
+/// Matches in one pass, going back only to the last `*` met (each other token matches
+/// exactly one character, so that is enough): time O(pattern × name), no recursion, whatever
+/// the pattern (package names from a database are matched as patterns).
 fn match_from(p: &[char], n: &[char]) -> bool {
-    match p.first() {
-        None => n.is_empty(),
-        Some('*') => (0..=n.len()).any(|skip| match_from(&p[1..], &n[skip..])),
-        Some('?') => !n.is_empty() && match_from(&p[1..], &n[1..]),
-        Some('[') => match (n.first(), class_end(p)) {
-            (Some(c), Some(end)) => {
-                class_matches(&p[1..end], *c) && match_from(&p[end + 1..], &n[1..])
+    let (mut pi, mut ni) = (0, 0);
+    // After the last `*`: where the pattern resumes, and the name position it resumed at.
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        if p.get(pi) == Some(&'*') {
+            pi += 1;
+            star = Some((pi, ni));
+            continue;
+        }
+        if let Some(len) = token_matches(&p[pi.min(p.len())..], n[ni]) {
+            pi += len;
+            ni += 1;
+            continue;
+        }
+        match star {
+            // Let the last `*` take one more character.
+            Some((resume, taken)) => {
+                star = Some((resume, taken + 1));
+                pi = resume;
+                ni = taken + 1;
             }
-            (Some(c), None) => *c == '[' && match_from(&p[1..], &n[1..]),
-            (None, _) => false,
+            None => return false,
+        }
+    }
+    p[pi.min(p.len())..].iter().all(|&c| c == '*')
+}
+
+/// How many pattern characters the token at the start of `p` spans when it matches `c`
+/// (`None`: it does not, or `p` is empty). `p` does not start with `*`.
+fn token_matches(p: &[char], c: char) -> Option<usize> {
+    match p.first()? {
+        '?' => Some(1),
+        '[' => match class_end(p) {
+            Some(end) => class_matches(&p[1..end], c).then_some(end + 1),
+            None => (c == '[').then_some(1),
         },
-        Some(c) => n.first() == Some(c) && match_from(&p[1..], &n[1..]),
+        &literal => (c == literal).then_some(1),
     }
 }
 
@@ -71,5 +99,22 @@ mod tests {
         assert!(wildcard_match("a[]]d", "a]d"));
         assert!(wildcard_match("a[b", "a[b"));
         assert!(wildcard_match("*", ""));
+        assert!(wildcard_match("a*b*c", "aXbYbZc"));
+        assert!(!wildcard_match("a*b*c", "aXbYbZ"));
+        assert!(wildcard_match("*?", "x") && !wildcard_match("?*?", "x"));
+        assert!(wildcard_match("**a**", "bab"));
+    }
+
+    /// Package names from a sync database are matched as patterns: many stars (which the
+    /// former recursive matcher tried in every combination) or a very long pattern (which
+    /// it recursed into once per character) must neither hang nor overflow the stack.
+    #[test]
+    fn hostile_patterns_finish() {
+        let text = "[![:alnum:]+_.@-]";
+        let stars = format!("{}x", "*?".repeat(200));
+        assert!(!wildcard_match(&stars, text));
+        let long = "*".repeat(1 << 20);
+        assert!(wildcard_match(&long, text));
+        assert!(!wildcard_match(&format!("{long}x"), text));
     }
 }

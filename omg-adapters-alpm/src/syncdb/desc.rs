@@ -7,6 +7,10 @@
 //! one. A value that is missing at the end of the file, a list without its closing empty line,
 //! a line longer than libalpm's 512 KiB buffer, a `%DATA%` line without `=` and an illegal
 //! `%FILENAME%` fail the entry, as they fail libalpm's parse.
+//!
+//! The file is parsed from memory, whole: the reader takes it from the archive only once its
+//! tar header has shown it within `Limits::entry` (16 MiB), so a line of any length costs at
+//! most that before it is found too long.
 
 use std::sync::LazyLock;
 

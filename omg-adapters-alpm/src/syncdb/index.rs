@@ -146,21 +146,36 @@ struct Raw {
 /// Builds a [`SyncIndex`] from packages in archive order, with libalpm's rules for a name met
 /// more than once: the first version stays, later descriptions and architectures replace
 /// earlier ones.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct IndexBuilder {
     text: String,
     raws: Vec<Raw>,
-    /// The text outgrew 4 GiB; spans past it are empty.
+    /// The most bytes of text (at most 4 GiB, what spans address).
+    limit: usize,
+    /// The text would have outgrown `limit`; spans past it are empty.
     overflow: bool,
 }
 
+impl Default for IndexBuilder {
+    fn default() -> Self {
+        IndexBuilder::with_capacity(0, usize::MAX)
+    }
+}
+
 impl IndexBuilder {
-    /// A builder expecting about `text` bytes of strings.
-    pub fn with_capacity(text: usize) -> Self {
+    /// A builder expecting about `capacity` bytes of strings, and holding at most `limit`.
+    pub fn with_capacity(capacity: usize, limit: usize) -> Self {
         IndexBuilder {
-            text: String::with_capacity(text),
-            ..IndexBuilder::default()
+            text: String::with_capacity(capacity.min(limit)),
+            raws: Vec::new(),
+            limit: limit.min(u32::MAX as usize),
+            overflow: false,
         }
+    }
+
+    /// How many packages were added (a name met again counts again).
+    pub fn len(&self) -> usize {
+        self.raws.len()
     }
 
     /// The last package added, when it is called `name` (entries of one package follow each
@@ -228,7 +243,8 @@ impl IndexBuilder {
         }
     }
 
-    /// True when the strings outgrew what an index holds (4 GiB).
+    /// True when the strings outgrew the limit the builder was made with (or 4 GiB, what an
+    /// index holds).
     pub fn overflowed(&self) -> bool {
         self.overflow
     }
@@ -282,14 +298,14 @@ impl IndexBuilder {
     }
 
     fn add(&mut self, s: &str) -> Span {
+        if self.text.len() + s.len() > self.limit {
+            self.overflow = true;
+            return Span::default();
+        }
         let (Ok(start), Ok(len)) = (u32::try_from(self.text.len()), u32::try_from(s.len())) else {
             self.overflow = true;
             return Span::default();
         };
-        if start.checked_add(len).is_none() {
-            self.overflow = true;
-            return Span::default();
-        }
         self.text.push_str(s);
         Span { start, len }
     }
@@ -398,5 +414,18 @@ mod tests {
         assert_eq!(b.last_named(b"b"), None);
         assert_eq!(b.version(a), "1-1");
         assert!(!b.overflowed());
+        assert_eq!(b.len(), 1);
+    }
+
+    #[test]
+    fn text_past_the_limit_overflows() {
+        let mut b = IndexBuilder::with_capacity(1 << 20, 10);
+        let a = b.push("abc", "1-1");
+        b.set_description(a, "four");
+        assert!(!b.overflowed(), "exactly at the limit");
+        b.set_architecture(a, "x");
+        assert!(b.overflowed());
+        let index = b.finish(|_| {});
+        assert_eq!(index.iter().next().map(|e| e.architecture), Some(""));
     }
 }

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use alpm::{Alpm, SigLevel};
 
+use super::format::Format;
 use super::reader;
+use super::Limits;
 use crate::fixtures::{sync_entries, DbCompression, FixturePackage, FixtureRoot};
 use crate::health::LogCapture;
 
@@ -49,7 +51,16 @@ fn libalpm(root: &FixtureRoot, repo: &str) -> (Rows, Vec<String>) {
 /// What the streaming reader reads from `path`, and the errors it reports.
 fn streamed(path: &Path, repo: &str) -> (Rows, Vec<String>) {
     let bytes = std::fs::read(path).unwrap();
-    let (index, errors) = reader::read(&bytes, path, repo).expect("a format the reader handles");
+    let format = Format::detect(&bytes).expect("a format the reader handles");
+    let (index, errors) = reader::read(
+        format,
+        bytes.as_slice(),
+        path,
+        repo,
+        bytes.len() as u64,
+        Limits::DEFAULT,
+    )
+    .expect("within the limits");
     let rows = index
         .iter()
         .map(|e| {
@@ -305,5 +316,149 @@ fn an_entry_with_text_that_is_not_utf8_is_an_error() {
     assert_eq!(
         errors,
         ["entry 'beta-1-1/desc' holds text that is not valid UTF-8"]
+    );
+}
+
+/// What the reader makes of `bytes` within `limits`.
+fn read_within(bytes: &[u8], limits: Limits) -> Result<(usize, Vec<String>), super::Exceeded> {
+    super::read_bytes(bytes, "core", limits)
+        .expect("a format the reader handles")
+        .map(|(index, errors)| (index.len(), errors))
+}
+
+fn packages(n: usize) -> Vec<FixturePackage> {
+    (0..n)
+        .map(|i| FixturePackage::new(format!("pkg-{i:03}"), "1.0-1").desc("a package"))
+        .collect()
+}
+
+fn archive(entries: &Files, compression: DbCompression) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut root = FixtureRoot::create(dir.path()).unwrap();
+    let path = root
+        .add_raw_sync_db_as("core", entries, compression)
+        .unwrap();
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn packages_and_text_past_their_limits_stop_the_read() {
+    let bytes = archive(&sync_entries(&packages(10)), DbCompression::Gzip);
+    let exactly = Limits {
+        packages: 10,
+        ..Limits::DEFAULT
+    };
+    assert_eq!(read_within(&bytes, exactly).unwrap().0, 10);
+    let fewer = Limits {
+        packages: 9,
+        ..Limits::DEFAULT
+    };
+    assert_eq!(
+        read_within(&bytes, fewer).unwrap_err(),
+        super::Exceeded::Packages { limit: 9 }
+    );
+    let little_text = Limits {
+        text: 100,
+        ..Limits::DEFAULT
+    };
+    assert_eq!(
+        read_within(&bytes, little_text).unwrap_err(),
+        super::Exceeded::Text { limit: 100 }
+    );
+}
+
+#[test]
+fn a_desc_past_the_entry_limit_is_refused_with_its_path() {
+    let big = format!("%DESC%\n{}\n\n", "d".repeat(5000));
+    let entries = vec![desc_file("big", "1-1", &big)];
+    let bytes = archive(&entries, DbCompression::Zstd);
+    let limits = Limits {
+        entry: 4096,
+        ..Limits::DEFAULT
+    };
+    let e = read_within(&bytes, limits).unwrap_err();
+    assert!(
+        matches!(&e, super::Exceeded::Entry { path, limit: 4096, .. } if path == "big-1-1/desc"),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("'big-1-1/desc'"), "{e}");
+}
+
+/// Streams needing a larger zstd window or more xz memory than allowed are refused as such,
+/// not as damage.
+#[test]
+fn decoders_needing_too_much_memory_are_refused() {
+    let tar = archive(&sync_entries(&packages(50)), DbCompression::None);
+    // zstd level 3 without a known size declares a 2 MiB window (2^21).
+    let zst = zstd::encode_all(tar.as_slice(), 3).unwrap();
+    let narrow = Limits {
+        zstd_window_log: 20,
+        ..Limits::DEFAULT
+    };
+    assert_eq!(
+        read_within(&zst, narrow).unwrap_err(),
+        super::Exceeded::DecoderMemory {
+            format: "zstd",
+            limit: 1 << 20
+        }
+    );
+    assert_eq!(read_within(&zst, Limits::DEFAULT).unwrap().0, 50);
+    // xz -6 needs about 9 MiB to decode.
+    let xz = crate::fixtures::compress(&tar, DbCompression::Xz).unwrap();
+    let small = Limits {
+        xz_memory: 1 << 20,
+        ..Limits::DEFAULT
+    };
+    assert_eq!(
+        read_within(&xz, small).unwrap_err(),
+        super::Exceeded::DecoderMemory {
+            format: "xz",
+            limit: 1 << 20
+        }
+    );
+    assert_eq!(read_within(&xz, Limits::DEFAULT).unwrap().0, 50);
+}
+
+/// A database with an error in every entry is corrupt after the first few dozen: the rest is
+/// not read, and the messages kept stay few.
+#[test]
+fn errors_are_counted_up_to_a_bound() {
+    let entries: Files = (0..500)
+        .map(|i| (format!("garbage{i}/desc"), b"%DESC%\nx\n\n".to_vec()))
+        .collect();
+    let bytes = archive(&entries, DbCompression::Gzip);
+    let (_, errors) = read_within(&bytes, Limits::DEFAULT).unwrap();
+    assert!(errors.len() <= 70, "{}", errors.len());
+    assert_eq!(
+        errors.last().map(String::as_str),
+        Some("more than 64 errors: the rest of the database was not read")
+    );
+}
+
+#[test]
+fn past_the_floor_an_archive_may_unpack_to_a_multiple_of_its_size() {
+    // Ten packages: about 16 KiB unpacked from well under 1 KiB of gzip.
+    let bytes = archive(&sync_entries(&packages(10)), DbCompression::Gzip);
+    let ratio = |ratio, ratio_floor| Limits {
+        ratio,
+        ratio_floor,
+        ..Limits::DEFAULT
+    };
+    assert_eq!(read_within(&bytes, ratio(64, 0)).unwrap().0, 10);
+    assert_eq!(
+        read_within(&bytes, ratio(4, 0)).unwrap_err(),
+        super::Exceeded::Ratio {
+            size: bytes.len() as u64,
+            ratio: 4
+        }
+    );
+    assert_eq!(read_within(&bytes, ratio(4, 1 << 20)).unwrap().0, 10);
+    let capped = Limits {
+        unpacked: 4096,
+        ..ratio(4, 1 << 20)
+    };
+    assert_eq!(
+        read_within(&bytes, capped).unwrap_err(),
+        super::Exceeded::Unpacked { limit: 4096 }
     );
 }
