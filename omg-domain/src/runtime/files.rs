@@ -10,6 +10,8 @@ pub const VERSION_FILES: &[&str] = &[
     ".node-version",
     "package.json",
     ".python-version",
+    ".python-versions",
+    "pyproject.toml",
     ".go-version",
     "go.mod",
     "rust-toolchain.toml",
@@ -69,7 +71,13 @@ pub fn parse(file_name: &str, contents: &str) -> Vec<(String, String)> {
     };
     match file_name {
         ".nvmrc" | ".node-version" => one("node", first_line(contents)),
-        ".python-version" => one("python", first_line(contents)),
+        // pyenv: every line, in order; a later one is used when the earlier ones are not
+        // installed.
+        ".python-version" => lines(contents)
+            .map(|l| ("python".to_string(), python_version(l)))
+            .collect(),
+        // uv: the first line is the version used; the others are for `uv python install`.
+        ".python-versions" => one("python", first_line(contents).map(|l| python_version(&l))),
         ".go-version" => one("go", first_line(contents)),
         ".bun-version" => one("bun", first_line(contents)),
         ".ruby-version" => one(
@@ -95,13 +103,52 @@ pub fn parse(file_name: &str, contents: &str) -> Vec<(String, String)> {
     }
 }
 
-/// The first line that is neither empty nor a `#` comment, trimmed.
-fn first_line(contents: &str) -> Option<String> {
+/// The requirements `file_name` with `contents` states, as `(runtime, requirement)` pairs:
+/// ranges the chosen version is checked against rather than versions to choose
+/// (pyproject.toml's `project.requires-python`, a PEP 440 specifier set). See
+/// [`crate::runtime`] for how they combine with the version files.
+pub fn constraints(file_name: &str, contents: &str) -> Vec<(String, String)> {
+    match file_name {
+        "pyproject.toml" => toml::from_str::<toml::Table>(contents)
+            .ok()
+            .and_then(|doc| {
+                doc.get("project")?
+                    .get("requires-python")?
+                    .as_str()
+                    .map(|s| s.trim().to_string())
+            })
+            .filter(|s| !s.is_empty())
+            .map(|s| vec![("python".to_string(), s)])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The lines that are neither empty nor a `#` comment, trimmed, in order.
+fn lines(contents: &str) -> impl Iterator<Item = &str> {
     contents
         .lines()
         .map(|l| l.split('#').next().unwrap_or("").trim())
-        .find(|l| !l.is_empty())
-        .map(String::from)
+        .filter(|l| !l.is_empty())
+}
+
+/// The first line that is neither empty nor a `#` comment, trimmed.
+fn first_line(contents: &str) -> Option<String> {
+    lines(contents).next().map(String::from)
+}
+
+/// A python version as pyenv and uv write it: `3.12`, `3.12.1`, `3.13t` (free-threaded),
+/// `pypy3.10-7.3.17`, `system`; uv's `python-3.12` and `cpython-3.12` name CPython, so the
+/// prefix is dropped. Other implementations keep their name (and select nothing omg
+/// installs).
+fn python_version(line: &str) -> String {
+    let lower = line.to_ascii_lowercase();
+    for prefix in ["cpython-", "python-"] {
+        if lower.starts_with(prefix) {
+            return line[prefix.len()..].to_string();
+        }
+    }
+    line.to_string()
 }
 
 /// `temurin-21.0.2`, `21.0.2-tem`, `openjdk64-17.0.1` -> the version part.
@@ -179,21 +226,24 @@ fn sdkmanrc(contents: &str) -> Vec<(String, String)> {
 }
 
 fn tool_versions(contents: &str) -> Vec<(String, String)> {
-    contents
-        .lines()
-        .filter_map(|l| {
-            let mut words = l.split('#').next().unwrap_or("").split_whitespace();
-            let runtime = canonical_runtime(words.next()?);
-            // Several versions: the first is the one used.
-            let v = words.next()?;
+    let mut out = Vec::new();
+    for l in contents.lines() {
+        let mut words = l.split('#').next().unwrap_or("").split_whitespace();
+        let Some(name) = words.next() else {
+            continue;
+        };
+        let runtime = canonical_runtime(name);
+        // asdf: several versions on a line are fallbacks, in order; each is a pair.
+        for v in words {
             let v = if runtime == "java" {
                 java_version(v)
             } else {
                 v.to_string()
             };
-            Some((runtime, v))
-        })
-        .collect()
+            out.push((runtime.clone(), v));
+        }
+    }
+    out
 }
 
 fn mise_toml(contents: &str) -> Vec<(String, String)> {
@@ -251,7 +301,32 @@ mod tests {
             ),
             ("package.json", r#"{"name":"x"}"#, &[]),
             ("package.json", "not json", &[]),
-            (".python-version", "3.12\n3.11\n", &[("python", "3.12")]),
+            // pyenv: every line of .python-version, in order (later ones are fallbacks).
+            (
+                ".python-version",
+                "3.12\n# comment\n3.11\n",
+                &[("python", "3.12"), ("python", "3.11")],
+            ),
+            // The forms pyenv and uv write; uv's `python-3.12`/`cpython-3.12` are CPython.
+            (
+                ".python-version",
+                "python-3.12\nCPython-3.11.9\n3.13t\npypy3.10-7.3.17\nsystem\n",
+                &[
+                    ("python", "3.12"),
+                    ("python", "3.11.9"),
+                    ("python", "3.13t"),
+                    ("python", "pypy3.10-7.3.17"),
+                    ("python", "system"),
+                ],
+            ),
+            // uv: .python-versions' first line is the version used.
+            (".python-versions", "3.12\n3.11\n", &[("python", "3.12")]),
+            // pyproject.toml names no version: requires-python is a constraint (below).
+            (
+                "pyproject.toml",
+                "[project]\nrequires-python = \">=3.11\"\n",
+                &[],
+            ),
             (".go-version", "1.22.1\n", &[("go", "1.22.1")]),
             (
                 "go.mod",
@@ -281,7 +356,13 @@ mod tests {
             (
                 ".tool-versions",
                 "nodejs 20.11.1 18.19.0\ngolang 1.22.0 # pinned\n# python 3.12\ndeno 1.40.0\n",
-                &[("node", "20.11.1"), ("go", "1.22.0"), ("deno", "1.40.0")],
+                // asdf: several versions on a line are fallbacks, all kept in order.
+                &[
+                    ("node", "20.11.1"),
+                    ("node", "18.19.0"),
+                    ("go", "1.22.0"),
+                    ("deno", "1.40.0"),
+                ],
             ),
             (
                 "mise.toml",
@@ -298,6 +379,24 @@ mod tests {
         for (name, contents, want) in cases {
             assert_eq!(p(name, contents), pairs(want), "{name}: {contents:?}");
         }
+    }
+
+    #[test]
+    fn requires_python_is_a_constraint() {
+        // uv: `project.requires-python` of pyproject.toml bounds the python version.
+        assert_eq!(
+            constraints(
+                "pyproject.toml",
+                "[project]\nname = \"x\"\nrequires-python = \">=3.10,<3.13\"\n"
+            ),
+            pairs(&[("python", ">=3.10,<3.13")])
+        );
+        assert_eq!(
+            constraints("pyproject.toml", "[tool.x]\ny = 1\n"),
+            pairs(&[])
+        );
+        assert_eq!(constraints("pyproject.toml", "not toml ["), pairs(&[]));
+        assert_eq!(constraints(".python-version", "3.12\n"), pairs(&[]));
     }
 
     #[test]

@@ -46,8 +46,8 @@ mod resolve;
 mod spec;
 
 pub use files::{
-    canonical_runtime, conventional_contents, conventional_file, parse, VERSION_FILES,
+    canonical_runtime, constraints, conventional_contents, conventional_file, parse, VERSION_FILES,
 };
 pub use order::{compare, numeric_prefix};
-pub use resolve::{resolve, resolve_all, DirFiles, Origin, Resolution};
-pub use spec::{closest, select, VersionSpec};
+pub use resolve::{resolve, resolve_all, Constraint, DirFiles, Origin, Resolution};
+pub use spec::{choose, closest, pep440_allows, select, Choice, VersionSpec};

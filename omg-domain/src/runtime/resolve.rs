@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::files::{parse, VERSION_FILES};
+use super::files::{constraints, parse, VERSION_FILES};
 use super::spec::VersionSpec;
 
 /// The version files found in one directory: `(file name, contents)` pairs, any order.
@@ -46,6 +46,28 @@ pub struct Resolution {
     pub spec: VersionSpec,
     /// What decided it.
     pub origin: Origin,
+    /// A requirement the chosen version should meet (pyproject.toml's `requires-python`
+    /// when a version file decided python), or `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<Constraint>,
+}
+
+/// A requirement on a runtime's version stated by a project file, checked against the
+/// version chosen ([`Constraint::allows`]) rather than choosing it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Constraint {
+    /// The requirement as written (`>=3.10,<3.13`).
+    pub text: String,
+    /// The file that states it.
+    pub path: PathBuf,
+}
+
+impl Constraint {
+    /// Whether `version` meets the requirement; `None` when the requirement or the version
+    /// does not parse (then nothing is checked).
+    pub fn allows(&self, version: &str) -> Option<bool> {
+        super::spec::pep440_allows(&self.text, version)
+    }
 }
 
 fn file_rank(name: &str) -> usize {
@@ -59,26 +81,53 @@ fn file_rank(name: &str) -> usize {
 /// applies). `dirs` are ordered nearest first: the current directory, its parent, ... up to
 /// the root. The rules are [`crate::runtime`]'s.
 pub fn resolve(runtime: &str, dirs: &[DirFiles]) -> Option<Resolution> {
+    let constraint = nearest_constraint(runtime, dirs);
     for d in dirs {
         let mut files: Vec<&(String, String)> = d.files.iter().collect();
         files.sort_by_key(|(name, _)| file_rank(name));
         for (name, contents) in files {
-            if let Some((_, spec)) = parse(name, contents)
+            // Every spec the file gives the runtime, in order: later ones are fallbacks.
+            let specs: Vec<String> = parse(name, contents)
                 .into_iter()
-                .find(|(r, _)| r == runtime)
-            {
+                .filter(|(r, _)| r == runtime)
+                .map(|(_, s)| s)
+                .collect();
+            if !specs.is_empty() {
                 return Some(Resolution {
                     runtime: runtime.to_string(),
-                    spec: VersionSpec::parse(&spec),
-                    spec_text: spec,
+                    spec: VersionSpec::any_of(&specs),
+                    spec_text: specs.join(" "),
                     origin: Origin::File {
                         path: d.dir.join(name),
                     },
+                    constraint,
                 });
             }
         }
     }
-    None
+    // No version file: the nearest requirement chooses (uv without a .python-version).
+    constraint.map(|c| Resolution {
+        runtime: runtime.to_string(),
+        spec: VersionSpec::Pep440(c.text.clone()),
+        spec_text: c.text,
+        origin: Origin::File { path: c.path },
+        constraint: None,
+    })
+}
+
+/// The nearest requirement on `runtime` (walking up from the first of `dirs`).
+fn nearest_constraint(runtime: &str, dirs: &[DirFiles]) -> Option<Constraint> {
+    dirs.iter().find_map(|d| {
+        d.files.iter().find_map(|(name, contents)| {
+            constraints(name, contents)
+                .into_iter()
+                .find(|(r, _)| r == runtime)
+                .map(|(_, text)| Constraint {
+                    text,
+                    path: d.dir.join(name),
+                })
+        })
+    })
 }
 
 /// Every runtime any of `dirs` names, each resolved as [`resolve`] would, ordered by
@@ -92,7 +141,8 @@ pub fn resolve_all(
     let mut names: Vec<String> = dirs
         .iter()
         .flat_map(|d| d.files.iter())
-        .flat_map(|(n, c)| parse(n, c).into_iter().map(|(r, _)| r))
+        .flat_map(|(n, c)| parse(n, c).into_iter().chain(constraints(n, c)))
+        .map(|(r, _)| r)
         .chain(global.keys().cloned())
         .collect();
     names.sort();
@@ -108,6 +158,7 @@ pub fn resolve_all(
                     origin: Origin::Global {
                         path: global_path.to_path_buf(),
                     },
+                    constraint: None,
                 })
             })
         })
@@ -261,6 +312,67 @@ mod tests {
             let want = want.map(|(s, f)| (s, f.to_string()));
             assert_eq!(got, want, "{runtime} in {cwd}");
         }
+    }
+
+    #[test]
+    fn python_lines_and_requires_python() {
+        let tree: &[(&str, &str, &str)] = &[
+            // pyenv: every line of .python-version counts, in order.
+            ("/p", ".python-version", "3.12\n3.11\n"),
+            (
+                "/p/app",
+                "pyproject.toml",
+                "[project]\nrequires-python = \">=3.11\"\n",
+            ),
+            (
+                "/q",
+                "pyproject.toml",
+                "[project]\nrequires-python = \">=3.10,<3.12\"\n",
+            ),
+            // uv: .python-version is preferred to .python-versions in one directory.
+            ("/r", ".python-versions", "3.10\n"),
+            ("/r", ".python-version", "3.13\n"),
+        ];
+        let r = resolve("python", &dirs_from(tree, "/p/app/src"));
+        let Some(r) = r else {
+            panic!("python not resolved under /p");
+        };
+        assert_eq!(r.spec_text, "3.12 3.11");
+        assert_eq!(r.spec, VersionSpec::any_of(&["3.12", "3.11"]));
+        assert_eq!(
+            r.origin,
+            Origin::File {
+                path: "/p/.python-version".into()
+            }
+        );
+        // uv: with a .python-version, requires-python is checked, not chosen from.
+        let Some(c) = r.constraint else {
+            panic!("no constraint from /p/app/pyproject.toml");
+        };
+        assert_eq!(c.text, ">=3.11");
+        assert_eq!(c.path, Path::new("/p/app/pyproject.toml"));
+        assert_eq!(c.allows("3.10.15"), Some(false));
+        assert_eq!(c.allows("3.12.7"), Some(true));
+        // uv: without one, requires-python chooses (the newest version inside it).
+        let Some(q) = resolve("python", &dirs_from(tree, "/q")) else {
+            panic!("requires-python alone does not resolve");
+        };
+        assert_eq!(q.spec, VersionSpec::Pep440(">=3.10,<3.12".into()));
+        assert_eq!(
+            q.origin,
+            Origin::File {
+                path: "/q/pyproject.toml".into()
+            }
+        );
+        assert_eq!(q.constraint, None);
+        let all = resolve_all(&dirs_from(tree, "/q"), &BTreeMap::new(), Path::new("/g"));
+        assert_eq!(all.len(), 1);
+        let r = resolve("python", &dirs_from(tree, "/r"));
+        assert_eq!(r.map(|r| r.spec_text).as_deref(), Some("3.13"));
+        // asdf: `nodejs 20 18` on a .tool-versions line is 20, falling back to 18.
+        let t = dirs_from(&[("/t", ".tool-versions", "nodejs 20 18\n")], "/t");
+        let r = resolve("node", &t).map(|r| r.spec);
+        assert_eq!(r, Some(VersionSpec::any_of(&["20", "18"])));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::str::FromStr;
 
 use omg_ports::RemoteVersion;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,17 @@ pub enum VersionSpec {
     /// a version equal to it if there is one, else the newest release whose leading numeric
     /// components are these.
     Version(String),
+    /// The system's own installation (`system` in pyenv's, nvm's and asdf's files): omg
+    /// selects no version and puts nothing on PATH for the runtime.
+    System,
+    /// The newest release satisfying a PEP 440 specifier set (`>=3.10,<3.13`, `~=3.11`,
+    /// `==3.12.*`), as pyproject.toml's `requires-python` states it.
+    Pep440(String),
+    /// Alternatives in order, each a fallback for the ones before it (the lines of pyenv's
+    /// `.python-version`, the versions on a line of asdf's `.tool-versions`): the first
+    /// that selects a version among those offered decides; a [`VersionSpec::System`]
+    /// reached before that means the system's.
+    AnyOf(Vec<VersionSpec>),
 }
 
 impl VersionSpec {
@@ -41,6 +53,7 @@ impl VersionSpec {
             "" | "latest" | "node" | "current" | "*" | "x" => return VersionSpec::Latest,
             "lts" | "lts/*" | "lts/-0" => return VersionSpec::Lts,
             "stable" | "beta" | "nightly" => return VersionSpec::Channel(lower),
+            "system" => return VersionSpec::System,
             _ => {}
         }
         if let Some(name) = lower.strip_prefix("lts/") {
@@ -76,6 +89,29 @@ impl VersionSpec {
     pub fn is_exact_for(&self, version: &str) -> bool {
         matches!(self, VersionSpec::Version(v) if v == version)
     }
+
+    /// The specs in `texts`, in order: one spec when there is one, else
+    /// [`VersionSpec::AnyOf`] them (later ones fall back for earlier ones).
+    pub fn any_of<S: AsRef<str>>(texts: &[S]) -> VersionSpec {
+        let mut specs: Vec<VersionSpec> = texts
+            .iter()
+            .map(|t| VersionSpec::parse(t.as_ref()))
+            .collect();
+        if specs.len() == 1 {
+            specs.remove(0)
+        } else {
+            VersionSpec::AnyOf(specs)
+        }
+    }
+
+    /// The alternatives this spec tries, in order (itself alone unless
+    /// [`VersionSpec::AnyOf`]).
+    pub fn alternatives(&self) -> &[VersionSpec] {
+        match self {
+            VersionSpec::AnyOf(list) => list,
+            other => std::slice::from_ref(other),
+        }
+    }
 }
 
 fn strip_v(v: &str) -> &str {
@@ -92,6 +128,12 @@ impl fmt::Display for VersionSpec {
             VersionSpec::Channel(c) => f.write_str(c),
             VersionSpec::AtLeast(v) => write!(f, ">={v}"),
             VersionSpec::Version(v) => f.write_str(v),
+            VersionSpec::System => f.write_str("system"),
+            VersionSpec::Pep440(s) => f.write_str(s),
+            VersionSpec::AnyOf(list) => {
+                let texts: Vec<String> = list.iter().map(ToString::to_string).collect();
+                f.write_str(&texts.join(" "))
+            }
         }
     }
 }
@@ -113,6 +155,42 @@ fn leads(prefix: &str, version: &str) -> bool {
 /// Pre-releases are chosen only when named exactly. Among several candidates the newest
 /// wins (numeric ordering, [`compare`]).
 pub fn select<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Option<&'a RemoteVersion> {
+    match choose(spec, versions) {
+        Choice::Version(v) => Some(v),
+        Choice::System | Choice::Nothing => None,
+    }
+}
+
+/// What a spec chooses among some versions: one of them, the system's installation, or
+/// nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice<'a> {
+    /// This version.
+    Version(&'a RemoteVersion),
+    /// The system's installation (`system`, or a fallback list reaching `system` before any
+    /// alternative matched).
+    System,
+    /// Nothing matches.
+    Nothing,
+}
+
+/// What `spec` chooses among `versions` (in any order): [`select`], and whether the
+/// system's installation is meant. Of [`VersionSpec::AnyOf`]'s alternatives the first that
+/// selects a version, or reaches `system`, decides (pyenv: a later line of
+/// `.python-version` is used when the earlier versions are not installed).
+pub fn choose<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Choice<'a> {
+    match spec {
+        VersionSpec::System => Choice::System,
+        VersionSpec::AnyOf(list) => list
+            .iter()
+            .map(|s| choose(s, versions))
+            .find(|c| *c != Choice::Nothing)
+            .unwrap_or(Choice::Nothing),
+        single => select_one(single, versions).map_or(Choice::Nothing, Choice::Version),
+    }
+}
+
+fn select_one<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Option<&'a RemoteVersion> {
     if let VersionSpec::Version(v) = spec {
         let v = strip_v(v);
         if let Some(exact) = versions
@@ -138,8 +216,20 @@ pub fn select<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Option<&
                 !r.prerelease && compare(&r.version, min) != Ordering::Less
             }
             VersionSpec::Version(v) => !r.prerelease && leads(v, &r.version),
+            VersionSpec::Pep440(specifiers) => {
+                !r.prerelease && pep440_allows(specifiers, &r.version) == Some(true)
+            }
+            VersionSpec::System | VersionSpec::AnyOf(_) => false,
         })
         .max_by(|a, b| compare(&a.version, &b.version))
+}
+
+/// Whether the PEP 440 specifier set `specifiers` (`>=3.10,<3.13`) allows `version`;
+/// `None` when either does not parse as PEP 440.
+pub fn pep440_allows(specifiers: &str, version: &str) -> Option<bool> {
+    let specifiers = pep440_rs::VersionSpecifiers::from_str(specifiers.trim()).ok()?;
+    let version = pep440_rs::Version::from_str(version.trim()).ok()?;
+    Some(specifiers.contains(&version))
 }
 
 /// Up to `n` versions closest to what `spec` asked, for an "unknown version" message: the
@@ -147,6 +237,12 @@ pub fn select<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Option<&
 /// first among equals; for a non-numeric spec, the newest releases (and LTS lines for an
 /// unknown `lts/<name>`).
 pub fn closest(spec: &VersionSpec, versions: &[RemoteVersion], n: usize) -> Vec<String> {
+    if let VersionSpec::AnyOf(list) = spec {
+        return list
+            .first()
+            .map(|first| closest(first, versions, n))
+            .unwrap_or_default();
+    }
     let stable = versions.iter().filter(|r| !r.prerelease);
     let wanted = match spec {
         VersionSpec::Version(v) | VersionSpec::AtLeast(v) => numeric_prefix(v),
@@ -301,6 +397,78 @@ mod tests {
         assert_eq!(pick("nightly").as_deref(), Some("nightly-2024-08-01"));
         assert_eq!(pick("1.80").as_deref(), Some("1.80.1"));
         assert_eq!(pick("1.79").as_deref(), Some("1.79.0"));
+    }
+
+    fn pythons() -> Vec<RemoteVersion> {
+        ["3.13.0", "3.12.7", "3.11.10", "3.10.15"]
+            .into_iter()
+            .map(RemoteVersion::new)
+            .collect()
+    }
+
+    #[test]
+    fn python_fallbacks_system_and_forms() {
+        let installed = vec![RemoteVersion::new("3.11.10")];
+        let pick = |spec: &VersionSpec, v: &[RemoteVersion]| -> Option<String> {
+            match choose(spec, v) {
+                Choice::Version(r) => Some(r.version.clone()),
+                Choice::System => Some("system".into()),
+                Choice::Nothing => None,
+            }
+        };
+        // pyenv: a later line of .python-version is used when the earlier versions are not
+        // installed ("3.12\n3.11" with only 3.11 installed runs 3.11).
+        let lines = VersionSpec::any_of(&["3.12", "3.11"]);
+        assert_eq!(pick(&lines, &installed).as_deref(), Some("3.11.10"));
+        // ... and the first one wins when it is there (installable: the remote list).
+        assert_eq!(pick(&lines, &pythons()).as_deref(), Some("3.12.7"));
+        assert_eq!(lines.to_string(), "3.12 3.11");
+        assert_eq!(
+            closest(&VersionSpec::any_of(&["3.9", "3.8"]), &pythons(), 1),
+            vec!["3.10.15"]
+        );
+        // pyenv's `system`: the system's python, also as a fallback after a missing one.
+        assert_eq!(VersionSpec::parse("system"), VersionSpec::System);
+        assert_eq!(
+            pick(&VersionSpec::any_of(&["3.9", "system", "3.11"]), &installed).as_deref(),
+            Some("system")
+        );
+        assert_eq!(select(&VersionSpec::System, &installed), None);
+        // pyenv's free-threaded `3.13t` and `pypy3.10-7.3.17` name builds omg does not
+        // install: never the default CPython build of the same number.
+        for other in ["3.13t", "pypy3.10-7.3.17"] {
+            assert_eq!(
+                pick(&VersionSpec::parse(other), &pythons()),
+                None,
+                "{other}"
+            );
+        }
+        assert_eq!(
+            pick(&VersionSpec::any_of(&["3.13t", "3.12"]), &pythons()).as_deref(),
+            Some("3.12.7")
+        );
+    }
+
+    #[test]
+    fn requires_python_ranges() {
+        // uv: requires-python is a PEP 440 specifier set; the newest version inside it.
+        let cases = [
+            (">=3.10,<3.12", Some("3.11.10")),
+            ("~=3.11", Some("3.13.0")),
+            ("~=3.11.0", Some("3.11.10")),
+            ("==3.12.*", Some("3.12.7")),
+            (">=3.10, !=3.13.0", Some("3.12.7")),
+            ("<3.10", None),
+            ("not a range", None),
+        ];
+        let v = pythons();
+        for (text, want) in cases {
+            let got = select(&VersionSpec::Pep440(text.into()), &v).map(|r| r.version.as_str());
+            assert_eq!(got, want, "{text}");
+        }
+        assert_eq!(pep440_allows(">=3.10", "3.9.18"), Some(false));
+        assert_eq!(pep440_allows(">=3.10", "3.10.0"), Some(true));
+        assert_eq!(pep440_allows(">=3.10", "nightly"), None);
     }
 
     #[test]
