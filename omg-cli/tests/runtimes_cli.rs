@@ -378,6 +378,66 @@ fn go_and_bun_install_activate_and_run() {
     assert_eq!(names, vec!["bun", "go"]);
 }
 
+/// node's version files as nvm, npm and mise read them, through `omg exec` and `omg which`.
+#[test]
+fn node_version_files_as_nvm_and_npm_read_them() {
+    let (_server, w) = node_world(ArchiveFormat::TarXz);
+    let dir = |rel: &str, file: &str, contents: &str| {
+        std::fs::create_dir_all(w.path(rel)).unwrap();
+        w.write(&format!("{rel}/{file}"), contents);
+    };
+    let exec = |rel: &str| w.omg(rel, &["exec", "node", "--", "node"]);
+    let which = |rel: &str| w.omg(rel, &["--json", "which", "node"]);
+
+    // nvm: `lts/-1` is the LTS line before the newest (Hydrogen before Iron).
+    dir("lts1", ".nvmrc", "lts/-1\n");
+    assert_eq!(exec("lts1").ok(), "v18.19.0\n");
+
+    // npm: devEngines.runtime's range with all its comparators (21.6.1 is >=20, not <21).
+    let dev = |range: &str| {
+        format!(r#"{{"devEngines":{{"runtime":{{"name":"node","version":"{range}"}}}}}}"#)
+    };
+    dir("dev", "package.json", &dev(">=20 <21"));
+    assert_eq!(exec("dev").ok(), "v20.11.1\n");
+    // npm: `a || b` is the highest version of either.
+    dir("union", "package.json", &dev("18 || 20"));
+    assert_eq!(which("union").expect_code(0).json()["version"], "20.11.1");
+    // npm: ^20.11.2 needs 20.11.2 or above in 20.x: nothing here satisfies it.
+    dir("caret", "package.json", &dev("^20.11.2"));
+    let run = exec("caret");
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("^20.11.2"), "{}", run.stderr);
+
+    // nvm and mise: engines.node does not override the repository's .nvmrc; a version
+    // outside it is a warning.
+    dir("repo", ".nvmrc", "20\n");
+    dir("repo/pkg", "package.json", r#"{"engines":{"node":">=21"}}"#);
+    let run = which("repo/pkg");
+    let j = run.expect_code(0).json();
+    assert_eq!(j["version"], "20.11.1", "{j}");
+    assert_eq!(
+        j["origin"]["path"],
+        w.path("repo/.nvmrc").to_string_lossy().as_ref()
+    );
+    assert!(
+        run.stderr.contains("warning: node 20.11.1") && run.stderr.contains(">=21"),
+        "{}",
+        run.stderr
+    );
+
+    // nvm's `system`: the node on PATH, nothing of omg's.
+    let sysbin = w.path("sysbin");
+    std::fs::create_dir_all(&sysbin).unwrap();
+    let fake = sysbin.join("node");
+    std::fs::write(&fake, "#!/bin/sh\necho system node\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/bin:/bin", sysbin.display());
+    dir("sys", ".nvmrc", "system\n");
+    let run = w.omg_env("sys", &["exec", "node", "--", "node"], &[("PATH", &path)]);
+    assert_eq!(run.ok(), "system node\n");
+}
+
 /// The resolution rules end to end: which file decides, across nested directories.
 #[test]
 fn version_files_decide_across_nested_directories() {

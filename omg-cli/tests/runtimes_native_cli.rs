@@ -238,6 +238,100 @@ fn python_installs_activates_and_runs() {
     );
 }
 
+/// The python version files as pyenv and uv read them, through `omg which`, `omg exec`
+/// and `omg current`.
+#[test]
+fn python_version_files_as_pyenv_and_uv_read_them() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut py = PythonBuilds::new(&server, "/python");
+        py.release("20241016", &["3.13.0", "3.12.7", "3.11.10"], Tamper::None);
+        py.mirror()
+    };
+    let w = World::new(&[("python", mirror)]);
+    w.omg("elsewhere", &["runtimes", "install", "python", "3.11.10"])
+        .expect_code(0);
+    let dir = |rel: &str, file: &str, contents: &str| {
+        std::fs::create_dir_all(w.path(rel)).unwrap();
+        w.write(&format!("{rel}/{file}"), contents);
+    };
+    let which = |rel: &str| w.omg(rel, &["--json", "which", "python"]);
+    let exec = |rel: &str| w.omg(rel, &["exec", "python", "--", "python3"]);
+
+    // pyenv: "3.12" is not installed, so the next line of .python-version, 3.11, is used.
+    dir("fallback", ".python-version", "3.12\n3.11\n");
+    let j = which("fallback").expect_code(0).json();
+    assert_eq!(j["version"], "3.11.10", "{j}");
+    assert_eq!(j["spec"], "3.12 3.11");
+    assert_eq!(exec("fallback").ok(), "Python 3.11.10\n");
+
+    // uv writes `python-3.11` (CPython 3.11); uv reads .python-versions' first line.
+    dir("uvform", ".python-version", "python-3.11\n");
+    assert_eq!(which("uvform").expect_code(0).json()["version"], "3.11.10");
+    dir("uvmany", ".python-versions", "3.11\n3.13\n");
+    assert_eq!(exec("uvmany").ok(), "Python 3.11.10\n");
+
+    // pyenv's `system`: the python3 on PATH, nothing of omg's; also as a fallback line.
+    let sysbin = w.path("sysbin");
+    std::fs::create_dir_all(&sysbin).unwrap();
+    let fake = sysbin.join("python3");
+    std::fs::write(&fake, "#!/bin/sh\necho system python\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/bin:/bin", sysbin.display());
+    dir("sys", ".python-version", "3.9\nsystem\n3.11\n");
+    let j = w
+        .omg_env("sys", &["--json", "which", "python3"], &[("PATH", &path)])
+        .expect_code(0)
+        .json();
+    assert_eq!(j["version"], "system", "{j}");
+    assert_eq!(j["binary"], fake.to_string_lossy().as_ref());
+    let run = w.omg_env(
+        "sys",
+        &["exec", "python", "--", "python3"],
+        &[("PATH", &path)],
+    );
+    assert_eq!(run.ok(), "system python\n");
+    let cur = w.omg("sys", &["--json", "current"]).expect_code(0).json();
+    assert_eq!(cur[0]["installed"], false, "{cur}");
+
+    // uv: requires-python alone chooses the newest version inside it (installed first) ...
+    dir(
+        "req",
+        "pyproject.toml",
+        "[project]\nrequires-python = \">=3.10,<3.12\"\n",
+    );
+    std::fs::create_dir_all(w.path("req/src")).unwrap();
+    let j = which("req/src").expect_code(0).json();
+    assert_eq!(j["version"], "3.11.10", "{j}");
+    assert_eq!(
+        j["origin"]["path"],
+        w.path("req/pyproject.toml").to_string_lossy().as_ref()
+    );
+    // ... and with a .python-version, only checks it: a warning, not another version.
+    dir("req/pinned", ".python-version", "3.11\n");
+    dir(
+        "req/pinned",
+        "pyproject.toml",
+        "[project]\nrequires-python = \">=3.12\"\n",
+    );
+    let run = which("req/pinned");
+    assert_eq!(run.expect_code(0).json()["version"], "3.11.10");
+    assert!(
+        run.stderr.contains("warning: python 3.11.10") && run.stderr.contains(">=3.12"),
+        "{}",
+        run.stderr
+    );
+    let cur = w.omg("req/pinned", &["current"]);
+    assert!(cur.stderr.contains(">=3.12"), "{}", cur.stderr);
+
+    // pyenv's free-threaded `3.13t` is not the default 3.13 build: an error naming it.
+    dir("ft", ".python-version", "3.13t\n");
+    let run = exec("ft");
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("3.13t"), "{}", run.stderr);
+}
+
 #[test]
 fn rust_installs_activates_and_runs() {
     let server = TestServer::start();

@@ -4,7 +4,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use omg_adapters_runtimes::{read_version_files, GlobalDefaults, InstalledRuntime, RuntimesHome};
-use omg_domain::runtime::{closest, resolve, select, Origin, Resolution, VersionSpec};
+use omg_domain::runtime::{
+    choose, closest, resolve, select, Choice, Origin, Resolution, VersionSpec,
+};
 use omg_ports::{Error, Platform, ProgressSink, RemoteVersion, Result, RuntimeProvider};
 
 use super::context::Ctx;
@@ -34,7 +36,36 @@ pub fn resolution(
         origin: Origin::Global {
             path: defaults.path().to_path_buf(),
         },
+        constraint: None,
     }))
+}
+
+/// True when `spec` means the system's own `runtime` here: `system`, or a fallback list
+/// that reaches `system` before any of its versions is installed (pyenv, nvm, asdf). omg
+/// then puts nothing of its own on PATH for the runtime.
+pub fn uses_system(home: &RuntimesHome, runtime: &str, spec: &VersionSpec) -> Result<bool> {
+    if !spec.alternatives().contains(&VersionSpec::System) {
+        return Ok(false);
+    }
+    let installed = home.installed(runtime)?;
+    let releases: Vec<RemoteVersion> = installed.iter().map(|i| i.record.release.clone()).collect();
+    Ok(choose(spec, &releases) == Choice::System)
+}
+
+/// The warning for a chosen `version` outside the resolution's requirement (uv's
+/// `requires-python` when a `.python-version` chose), or `None` when it is inside or
+/// nothing is required.
+pub fn constraint_warning(resolution: &Resolution, version: &str) -> Option<String> {
+    let c = resolution.constraint.as_ref()?;
+    (c.allows(version) == Some(false)).then(|| {
+        format!(
+            "omg: warning: {} {version} ({}) does not meet {} in {}\n",
+            resolution.runtime,
+            origin_text(&resolution.origin),
+            c.text,
+            c.path.display()
+        )
+    })
 }
 
 /// The installed version of `runtime` that `spec` selects.
@@ -100,7 +131,7 @@ pub async fn ensure(
     // where the source decides what is newest.
     let moving = matches!(
         spec,
-        VersionSpec::Latest | VersionSpec::Lts | VersionSpec::Channel(_) | VersionSpec::AtLeast(_)
+        VersionSpec::Latest | VersionSpec::Lts | VersionSpec::LtsBack(_) | VersionSpec::Channel(_)
     );
     if !moving {
         if let Some(i) = installed_match(&ctx.home, runtime, spec)? {

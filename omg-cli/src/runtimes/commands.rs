@@ -9,8 +9,11 @@ use omg_domain::runtime::{conventional_contents, conventional_file, resolve_all,
 use omg_ports::{Error, RemoteVersion, Result};
 use serde_json::{json, Value};
 
-use super::active::{active, default_spec, ensure, installed_match, origin_text, resolution};
-use super::context::Ctx;
+use super::active::{
+    active, constraint_warning, default_spec, ensure, installed_match, origin_text, resolution,
+    uses_system,
+};
+use super::context::{find_on_path, Ctx};
 use super::mise::{self, MiseCommand};
 use super::progress;
 use crate::fast_path::Answer;
@@ -353,6 +356,9 @@ pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
         });
     };
     let origin = origin_text(&a.resolution.origin);
+    if uses_system(&ctx.home, &runtime, &a.resolution.spec)? {
+        return which_system(out, name, &runtime, &a.resolution);
+    }
     let Some(i) = a.installed else {
         return Err(Error::NotInstalled {
             runtime,
@@ -372,12 +378,47 @@ pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
         shown.display(),
         a.resolution.spec_text
     );
+    let warning = constraint_warning(&a.resolution, i.version()).unwrap_or_default();
     let value = json!({
         "runtime": runtime,
         "version": i.version(),
         "spec": a.resolution.spec_text,
         "origin": a.resolution.origin,
         "path": i.path,
+        "binary": binary,
+    });
+    let mut answer = answer(out, text, value);
+    answer.stderr = warning;
+    Ok(answer)
+}
+
+/// `omg which` where the version file says `system`: the binary of that name (or the
+/// runtime's own) on PATH, version `system`.
+fn which_system(
+    out: &Output,
+    name: &str,
+    runtime: &str,
+    r: &omg_domain::runtime::Resolution,
+) -> Result<Answer> {
+    let Some(binary) = find_on_path(name).or_else(|| find_on_path(runtime)) else {
+        return Err(Error::InvalidRequest(format!(
+            "{runtime}: {} says `system`, and there is no {name} on PATH",
+            origin_text(&r.origin)
+        )));
+    };
+    let dir = binary.parent().map(Path::to_path_buf).unwrap_or_default();
+    let text = format!(
+        "{runtime} system {}\n  decided by {} ({})\n",
+        binary.display(),
+        origin_text(&r.origin),
+        r.spec_text
+    );
+    let value = json!({
+        "runtime": runtime,
+        "version": "system",
+        "spec": r.spec_text,
+        "origin": r.origin,
+        "path": dir,
         "binary": binary,
     });
     Ok(answer(out, text, value))
@@ -389,15 +430,25 @@ pub fn current(ctx: &Ctx, out: &Output) -> Result<Answer> {
     let dirs = read_version_files(&dir);
     let all = resolve_all(&dirs, &ctx.defaults.load()?, ctx.defaults.path());
     let mut text = String::new();
+    let mut warnings = String::new();
     let mut rows = Vec::new();
     for r in all {
-        let installed = if ctx.provider(&r.runtime).is_some() {
+        let native = ctx.provider(&r.runtime).is_some();
+        let system = native && uses_system(&ctx.home, &r.runtime, &r.spec)?;
+        let installed = if native && !system {
             installed_match(&ctx.home, &r.runtime, &r.spec)?
         } else {
             None
         };
-        let state = match (&installed, ctx.provider(&r.runtime).is_some()) {
+        if let Some(w) = installed
+            .as_ref()
+            .and_then(|i| constraint_warning(&r, i.version()))
+        {
+            warnings.push_str(&w);
+        }
+        let state = match (&installed, native) {
             (Some(i), _) => i.version().to_string(),
+            (None, true) if system => "system".to_string(),
             (None, true) => "not installed".to_string(),
             (None, false) => "via mise".to_string(),
         };
@@ -422,7 +473,9 @@ pub fn current(ctx: &Ctx, out: &Output) -> Result<Answer> {
             dir.display()
         );
     }
-    Ok(answer(out, text, Value::Array(rows)))
+    let mut answer = answer(out, text, Value::Array(rows));
+    answer.stderr = warnings;
+    Ok(answer)
 }
 
 /// `omg exec <runtime>[@<version>] -- <cmd>...`: replaces this process on success.
@@ -442,10 +495,10 @@ pub fn exec(ctx: &Ctx, out: &Output, target: &str, command: &[String]) -> Result
         );
     };
     let dir = cwd()?;
-    let spec = match &version {
-        Some(v) => VersionSpec::parse(v),
+    let (spec, resolved) = match &version {
+        Some(v) => (VersionSpec::parse(v), None),
         None => match resolution(&ctx.defaults, &runtime, &dir)? {
-            Some(r) => r.spec,
+            Some(r) => (r.spec.clone(), Some(r)),
             None => {
                 return Err(Error::InvalidRequest(format!(
                 "no {runtime} version is set here; name one: omg exec {runtime}@<version> -- ..."
@@ -453,10 +506,24 @@ pub fn exec(ctx: &Ctx, out: &Output, target: &str, command: &[String]) -> Result
             }
         },
     };
-    let (installed, _) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
     let Some((program, args)) = command.split_first() else {
         return Err(Error::InvalidRequest("no command given after --".into()));
     };
+    if uses_system(&ctx.home, &runtime, &spec)? {
+        // `system`: the command as it is, with the PATH it has.
+        let err = std::process::Command::new(program).args(args).exec();
+        return Err(Error::Io {
+            path: PathBuf::from(program),
+            source: err,
+        });
+    }
+    let (installed, _) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
+    if let Some(w) = resolved
+        .as_ref()
+        .and_then(|r| constraint_warning(r, installed.version()))
+    {
+        eprint!("{w}");
+    }
     let mut path: Vec<PathBuf> = installed.bin_dirs();
     if let Some(old) = std::env::var_os("PATH") {
         path.extend(std::env::split_paths(&old));

@@ -1,6 +1,11 @@
 //! What each version file says: parsers from a file's name and contents to the runtimes and
 //! specs it names. No file system here; the adapter reads the files.
 
+use std::cmp::Ordering;
+
+use serde::{Deserialize, Serialize};
+
+use super::order::compare;
 use serde_json::Value;
 
 /// Every file name the resolver reads, in the order it consults them within one directory
@@ -13,6 +18,7 @@ pub const VERSION_FILES: &[&str] = &[
     ".python-versions",
     "pyproject.toml",
     ".go-version",
+    "go.work",
     "go.mod",
     "rust-toolchain.toml",
     "rust-toolchain",
@@ -86,7 +92,7 @@ pub fn parse(file_name: &str, contents: &str) -> Vec<(String, String)> {
         ),
         ".java-version" => one("java", first_line(contents).map(|l| java_version(&l))),
         "package.json" => package_json(contents),
-        "go.mod" => one("go", go_mod(contents)),
+        "go.mod" | "go.work" => one("go", go_mod(contents)),
         "rust-toolchain.toml" => one("rust", rust_toolchain_toml(contents)),
         "rust-toolchain" => {
             // The legacy file is one line, or the same TOML as rust-toolchain.toml.
@@ -103,11 +109,35 @@ pub fn parse(file_name: &str, contents: &str) -> Vec<(String, String)> {
     }
 }
 
-/// The requirements `file_name` with `contents` states, as `(runtime, requirement)` pairs:
-/// ranges the chosen version is checked against rather than versions to choose
-/// (pyproject.toml's `project.requires-python`, a PEP 440 specifier set). See
-/// [`crate::runtime`] for how they combine with the version files.
-pub fn constraints(file_name: &str, contents: &str) -> Vec<(String, String)> {
+/// How a requirement's range is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RangeSyntax {
+    /// A PEP 440 specifier set (`>=3.10,<3.13`): pyproject.toml's `requires-python`.
+    Pep440,
+    /// An npm semver range (`>=18 <21`, `^20.11.1`): package.json's `engines`.
+    Npm,
+}
+
+/// A range a project file states for a runtime: checked against the version chosen
+/// rather than choosing it (see [`crate::runtime`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    /// The runtime (`python`, `node`).
+    pub runtime: String,
+    /// The range as written.
+    pub text: String,
+    /// How it is written.
+    pub syntax: RangeSyntax,
+    /// True when, with no version file naming the runtime, the range chooses the version
+    /// (uv does so with `requires-python`; nvm and mise refuse to with `engines.node`).
+    pub chooses: bool,
+}
+
+/// The requirements `file_name` with `contents` states: pyproject.toml's
+/// `project.requires-python` (python, PEP 440, chooses when no file does) and
+/// package.json's `engines.node` (npm range, never chooses).
+pub fn constraints(file_name: &str, contents: &str) -> Vec<Requirement> {
     match file_name {
         "pyproject.toml" => toml::from_str::<toml::Table>(contents)
             .ok()
@@ -118,8 +148,30 @@ pub fn constraints(file_name: &str, contents: &str) -> Vec<(String, String)> {
                     .map(|s| s.trim().to_string())
             })
             .filter(|s| !s.is_empty())
-            .map(|s| vec![("python".to_string(), s)])
-            .unwrap_or_default(),
+            .map(|text| Requirement {
+                runtime: "python".into(),
+                text,
+                syntax: RangeSyntax::Pep440,
+                chooses: true,
+            })
+            .into_iter()
+            .collect(),
+        "package.json" => serde_json::from_str::<Value>(contents)
+            .ok()
+            .and_then(|json| {
+                json.pointer("/engines/node")?
+                    .as_str()
+                    .map(|s| s.trim().to_string())
+            })
+            .filter(|s| !s.is_empty())
+            .map(|text| Requirement {
+                runtime: "node".into(),
+                text,
+                syntax: RangeSyntax::Npm,
+                chooses: false,
+            })
+            .into_iter()
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -172,10 +224,21 @@ fn package_json(contents: &str) -> Vec<(String, String)> {
     };
     let mut out = Vec::new();
     for runtime in ["node", "bun"] {
-        // Volta pins an exact version; engines states a range. Volta wins.
+        // Volta pins an exact version and wins; then npm's devEngines.runtime (an object or
+        // a list of them, `name` and `version`). node's engines is a requirement, not a
+        // version ([`constraints`]); bun's engines still names the version.
+        let dev = match json.pointer("/devEngines/runtime") {
+            Some(Value::Array(list)) => list.iter().find(|e| names(e, runtime)),
+            Some(one) if names(one, runtime) => Some(one),
+            _ => None,
+        };
+        let engines = (runtime == "bun")
+            .then(|| json.pointer("/engines/bun"))
+            .flatten();
         let spec = json
             .pointer(&format!("/volta/{runtime}"))
-            .or_else(|| json.pointer(&format!("/engines/{runtime}")))
+            .or_else(|| dev.and_then(|d| d.get("version")))
+            .or(engines)
             .and_then(Value::as_str);
         if let Some(s) = spec.map(str::trim).filter(|s| !s.is_empty()) {
             out.push((runtime.to_string(), s.to_string()));
@@ -184,6 +247,16 @@ fn package_json(contents: &str) -> Vec<(String, String)> {
     out
 }
 
+/// True when devEngines' entry `e` is `runtime`'s (`"name": "node"`).
+fn names(e: &Value, runtime: &str) -> bool {
+    e.get("name")
+        .and_then(Value::as_str)
+        .is_some_and(|n| canonical_runtime(n) == runtime)
+}
+
+/// go.mod's and go.work's version: `toolchain go1.22.1` when it names a full release
+/// (`1.22.1`, not the language version `1.22` nor `default`) not older than the `go` line,
+/// else the `go` line (go's rule: the toolchain line only ever raises the minimum).
 fn go_mod(contents: &str) -> Option<String> {
     let mut go = None;
     let mut toolchain = None;
@@ -195,8 +268,18 @@ fn go_mod(contents: &str) -> Option<String> {
             go = Some(g.trim().to_string());
         }
     }
-    // `toolchain` names the exact release to use; `go` the minimum language version.
-    toolchain.filter(|t| t != "default").or(go)
+    let full_release = |t: &String| {
+        let parts: Vec<&str> = t.split('.').collect();
+        parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match (toolchain.filter(full_release), go) {
+        (Some(t), Some(g)) if compare(&t, &g) == Ordering::Less => Some(g),
+        (Some(t), _) => Some(t),
+        (None, g) => g,
+    }
 }
 
 fn rust_toolchain_toml(contents: &str) -> Option<String> {
@@ -294,11 +377,30 @@ mod tests {
                 r#"{"engines":{"node":">=18"},"volta":{"node":"20.11.1"}}"#,
                 &[("node", "20.11.1")],
             ),
+            // nvm and mise: engines.node is a requirement, not a version to use.
             (
                 "package.json",
                 r#"{"engines":{"node":"^20.11","bun":"1.1.0"}}"#,
-                &[("node", "^20.11"), ("bun", "1.1.0")],
+                &[("bun", "1.1.0")],
             ),
+            // npm's devEngines.runtime, one object or a list; volta's pin before it.
+            (
+                "package.json",
+                r#"{"devEngines":{"runtime":{"name":"node","version":">=20 <22"}}}"#,
+                &[("node", ">=20 <22")],
+            ),
+            (
+                "package.json",
+                r#"{"devEngines":{"runtime":[{"name":"bun","version":"1.1"},{"name":"node","version":"^20.11.1"}]}}"#,
+                &[("node", "^20.11.1"), ("bun", "1.1")],
+            ),
+            (
+                "package.json",
+                r#"{"devEngines":{"runtime":{"name":"node","version":"20"}},"volta":{"node":"20.11.1"}}"#,
+                &[("node", "20.11.1")],
+            ),
+            (".nvmrc", "lts/-1\n", &[("node", "lts/-1")]),
+            (".nvmrc", "system\n", &[("node", "system")]),
             ("package.json", r#"{"name":"x"}"#, &[]),
             ("package.json", "not json", &[]),
             // pyenv: every line of .python-version, in order (later ones are fallbacks).
@@ -334,6 +436,22 @@ mod tests {
                 &[("go", "1.22.1")],
             ),
             ("go.mod", "module x\ngo 1.21.5 // min\n", &[("go", "1.21.5")]),
+            // go: a toolchain line older than the go line is ignored (1.22.3 > 1.22.1) ...
+            (
+                "go.mod",
+                "module x\ngo 1.22.3\ntoolchain go1.22.1\n",
+                &[("go", "1.22.3")],
+            ),
+            // ... and so is one that is not a full release (`go1.22`, `default`).
+            ("go.mod", "go 1.21\ntoolchain go1.22\n", &[("go", "1.21")]),
+            ("go.mod", "go 1.21\ntoolchain default\n", &[("go", "1.21")]),
+            ("go.mod", "toolchain go1.22.4\n", &[("go", "1.22.4")]),
+            // go.work has the same go and toolchain lines.
+            (
+                "go.work",
+                "go 1.22.0\ntoolchain go1.23.2\nuse ./svc\n",
+                &[("go", "1.23.2")],
+            ),
             (
                 "rust-toolchain.toml",
                 "[toolchain]\nchannel = \"1.80\"\ncomponents = [\"clippy\"]\n",
@@ -382,21 +500,33 @@ mod tests {
     }
 
     #[test]
-    fn requires_python_is_a_constraint() {
+    fn requires_python_and_engines_are_constraints() {
         // uv: `project.requires-python` of pyproject.toml bounds the python version.
         assert_eq!(
             constraints(
                 "pyproject.toml",
                 "[project]\nname = \"x\"\nrequires-python = \">=3.10,<3.13\"\n"
             ),
-            pairs(&[("python", ">=3.10,<3.13")])
+            vec![Requirement {
+                runtime: "python".into(),
+                text: ">=3.10,<3.13".into(),
+                syntax: RangeSyntax::Pep440,
+                chooses: true,
+            }]
         );
+        assert_eq!(constraints("pyproject.toml", "[tool.x]\ny = 1\n"), vec![]);
+        assert_eq!(constraints("pyproject.toml", "not toml ["), vec![]);
+        assert_eq!(constraints(".python-version", "3.12\n"), vec![]);
+        // nvm and mise: engines.node is checked against the version, never chooses it.
         assert_eq!(
-            constraints("pyproject.toml", "[tool.x]\ny = 1\n"),
-            pairs(&[])
+            constraints("package.json", r#"{"engines":{"node":">=18 <21"}}"#),
+            vec![Requirement {
+                runtime: "node".into(),
+                text: ">=18 <21".into(),
+                syntax: RangeSyntax::Npm,
+                chooses: false,
+            }]
         );
-        assert_eq!(constraints("pyproject.toml", "not toml ["), pairs(&[]));
-        assert_eq!(constraints(".python-version", "3.12\n"), pairs(&[]));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::files::{constraints, parse, VERSION_FILES};
+use super::files::{constraints, parse, RangeSyntax, VERSION_FILES};
 use super::spec::VersionSpec;
 
 /// The version files found in one directory: `(file name, contents)` pairs, any order.
@@ -60,13 +60,21 @@ pub struct Constraint {
     pub text: String,
     /// The file that states it.
     pub path: PathBuf,
+    /// How the requirement is written.
+    pub syntax: RangeSyntax,
+    /// True when it chooses the version where no version file does (uv's requires-python).
+    #[serde(skip)]
+    pub chooses: bool,
 }
 
 impl Constraint {
     /// Whether `version` meets the requirement; `None` when the requirement or the version
     /// does not parse (then nothing is checked).
     pub fn allows(&self, version: &str) -> Option<bool> {
-        super::spec::pep440_allows(&self.text, version)
+        match self.syntax {
+            RangeSyntax::Pep440 => super::spec::pep440_allows(&self.text, version),
+            RangeSyntax::Npm => super::spec::npm_satisfies(&self.text, version),
+        }
     }
 }
 
@@ -82,10 +90,17 @@ fn file_rank(name: &str) -> usize {
 /// the root. The rules are [`crate::runtime`]'s.
 pub fn resolve(runtime: &str, dirs: &[DirFiles]) -> Option<Resolution> {
     let constraint = nearest_constraint(runtime, dirs);
-    for d in dirs {
+    for (i, d) in dirs.iter().enumerate() {
         let mut files: Vec<&(String, String)> = d.files.iter().collect();
         files.sort_by_key(|(name, _)| file_rank(name));
+        // go: inside a workspace (a go.work here or above), go.work decides, not go.mod.
+        let in_workspace = dirs[i..]
+            .iter()
+            .any(|d| d.files.iter().any(|(n, _)| n == "go.work"));
         for (name, contents) in files {
+            if name == "go.mod" && in_workspace {
+                continue;
+            }
             // Every spec the file gives the runtime, in order: later ones are fallbacks.
             let specs: Vec<String> = parse(name, contents)
                 .into_iter()
@@ -105,10 +120,13 @@ pub fn resolve(runtime: &str, dirs: &[DirFiles]) -> Option<Resolution> {
             }
         }
     }
-    // No version file: the nearest requirement chooses (uv without a .python-version).
-    constraint.map(|c| Resolution {
+    // No version file: a requirement that chooses does (uv without a .python-version).
+    constraint.filter(|c| c.chooses).map(|c| Resolution {
         runtime: runtime.to_string(),
-        spec: VersionSpec::Pep440(c.text.clone()),
+        spec: match c.syntax {
+            RangeSyntax::Pep440 => VersionSpec::Pep440(c.text.clone()),
+            RangeSyntax::Npm => VersionSpec::Range(c.text.clone()),
+        },
         spec_text: c.text,
         origin: Origin::File { path: c.path },
         constraint: None,
@@ -121,10 +139,12 @@ fn nearest_constraint(runtime: &str, dirs: &[DirFiles]) -> Option<Constraint> {
         d.files.iter().find_map(|(name, contents)| {
             constraints(name, contents)
                 .into_iter()
-                .find(|(r, _)| r == runtime)
-                .map(|(_, text)| Constraint {
-                    text,
+                .find(|r| r.runtime == runtime)
+                .map(|r| Constraint {
+                    text: r.text,
                     path: d.dir.join(name),
+                    syntax: r.syntax,
+                    chooses: r.chooses,
                 })
         })
     })
@@ -141,8 +161,12 @@ pub fn resolve_all(
     let mut names: Vec<String> = dirs
         .iter()
         .flat_map(|d| d.files.iter())
-        .flat_map(|(n, c)| parse(n, c).into_iter().chain(constraints(n, c)))
-        .map(|(r, _)| r)
+        .flat_map(|(n, c)| {
+            parse(n, c)
+                .into_iter()
+                .map(|(r, _)| r)
+                .chain(constraints(n, c).into_iter().map(|r| r.runtime))
+        })
         .chain(global.keys().cloned())
         .collect();
     names.sort();
@@ -373,6 +397,49 @@ mod tests {
         let t = dirs_from(&[("/t", ".tool-versions", "nodejs 20 18\n")], "/t");
         let r = resolve("node", &t).map(|r| r.spec);
         assert_eq!(r, Some(VersionSpec::any_of(&["20", "18"])));
+    }
+
+    #[test]
+    fn go_work_before_go_mod() {
+        let tree: &[(&str, &str, &str)] = &[
+            ("/ws", "go.work", "go 1.23.0\nuse ./svc\n"),
+            ("/ws/svc", "go.mod", "module svc\ngo 1.21\n"),
+            ("/ws/svc/pinned", ".go-version", "1.20.1\n"),
+            ("/mod", "go.mod", "module m\ngo 1.22\n"),
+        ];
+        // go: in a workspace, go.work's go line is the one used, not the module's go.mod.
+        let spec = |cwd: &str| resolve("go", &dirs_from(tree, cwd)).map(|r| r.spec_text);
+        assert_eq!(spec("/ws/svc/cmd").as_deref(), Some("1.23.0"));
+        assert_eq!(spec("/mod/x").as_deref(), Some("1.22"));
+        // A nearer .go-version still wins (goenv's file, nearest first).
+        assert_eq!(spec("/ws/svc/pinned").as_deref(), Some("1.20.1"));
+    }
+
+    #[test]
+    fn engines_node_checks_and_never_overrides() {
+        let tree: &[(&str, &str, &str)] = &[
+            ("/repo", ".nvmrc", "20\n"),
+            (
+                "/repo/pkg",
+                "package.json",
+                r#"{"engines":{"node":">=21"}}"#,
+            ),
+            ("/lone", "package.json", r#"{"engines":{"node":">=18"}}"#),
+        ];
+        // nvm and mise: a package's engines.node does not override the repository's .nvmrc;
+        // it is checked against the version chosen.
+        let Some(r) = resolve("node", &dirs_from(tree, "/repo/pkg")) else {
+            panic!("node not resolved under /repo");
+        };
+        assert_eq!(r.spec_text, "20");
+        let Some(c) = r.constraint else {
+            panic!("no engines constraint");
+        };
+        assert_eq!((c.text.as_str(), c.syntax), (">=21", RangeSyntax::Npm));
+        assert_eq!(c.allows("20.11.1"), Some(false));
+        assert_eq!(c.allows("21.6.1"), Some(true));
+        // ... and alone it chooses nothing (the global default applies).
+        assert_eq!(resolve("node", &dirs_from(tree, "/lone")), None);
     }
 
     #[test]

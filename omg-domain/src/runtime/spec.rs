@@ -1,7 +1,6 @@
 //! Version specs (`20`, `20.11.1`, `latest`, `lts`, `lts/iron`, `stable`, `>=18`) and which
 //! version they select among the remote or installed ones.
 
-use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
@@ -23,8 +22,11 @@ pub enum VersionSpec {
     /// The newest release on a channel (`stable`, `beta`, `nightly`). For a source without
     /// channels, `stable` means [`VersionSpec::Latest`].
     Channel(String),
-    /// The newest release at or above this version (`>=18` in package.json's engines).
-    AtLeast(String),
+    /// The newest release of the `n`th LTS line before the newest one (nvm's `lts/-1`).
+    LtsBack(u32),
+    /// The newest release satisfying an npm semver range (`>=18 <21`, `^20.11.1`,
+    /// `18 || 20`), with npm's rules (the `nodejs-semver` crate).
+    Range(String),
     /// A version, exact or partial (`20.11.1`, `20`, `3.12`, `1.80`, `nightly-2024-05-01`):
     /// a version equal to it if there is one, else the newest release whose leading numeric
     /// components are these.
@@ -57,25 +59,20 @@ impl VersionSpec {
             _ => {}
         }
         if let Some(name) = lower.strip_prefix("lts/") {
+            // nvm: `lts/-1` is the LTS line before the newest.
+            if let Some(n) = name.strip_prefix('-').and_then(|n| n.parse::<u32>().ok()) {
+                return VersionSpec::LtsBack(n);
+            }
             return VersionSpec::LtsNamed(name.to_string());
         }
-        // package.json ranges: the first alternative of `a || b`, then its first comparator.
-        let first = t.split("||").next().unwrap_or(t).trim();
-        let first = first.split_whitespace().next().unwrap_or(first);
-        if let Some(v) = first.strip_prefix(">=") {
-            return VersionSpec::AtLeast(strip_v(v).to_string());
+        // npm ranges: comparators, caret, tilde, hyphen ranges, unions, several comparators.
+        if t.starts_with(['<', '>', '^', '~'])
+            || t.contains("||")
+            || t.split_whitespace().nth(1).is_some()
+        {
+            return VersionSpec::Range(t.to_string());
         }
-        if let Some(v) = first.strip_prefix('^') {
-            // ^20.11.1: same major (^0.x: same minor).
-            let parts: Vec<&str> = strip_v(v).split('.').collect();
-            let keep = if parts.first() == Some(&"0") { 2 } else { 1 };
-            return VersionSpec::Version(parts[..keep.min(parts.len())].join("."));
-        }
-        if let Some(v) = first.strip_prefix('~') {
-            let parts: Vec<&str> = strip_v(v).split('.').collect();
-            return VersionSpec::Version(parts[..2.min(parts.len())].join("."));
-        }
-        let v = first.strip_prefix('=').unwrap_or(first);
+        let v = t.strip_prefix('=').unwrap_or(t);
         // `20.x`, `20.*`: a partial version.
         let v = strip_v(v)
             .trim_end_matches(".x")
@@ -126,7 +123,8 @@ impl fmt::Display for VersionSpec {
             VersionSpec::Lts => f.write_str("lts"),
             VersionSpec::LtsNamed(n) => write!(f, "lts/{n}"),
             VersionSpec::Channel(c) => f.write_str(c),
-            VersionSpec::AtLeast(v) => write!(f, ">={v}"),
+            VersionSpec::LtsBack(n) => write!(f, "lts/-{n}"),
+            VersionSpec::Range(r) => f.write_str(r),
             VersionSpec::Version(v) => f.write_str(v),
             VersionSpec::System => f.write_str("system"),
             VersionSpec::Pep440(s) => f.write_str(s),
@@ -186,6 +184,10 @@ pub fn choose<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Choice<'
             .map(|s| choose(s, versions))
             .find(|c| *c != Choice::Nothing)
             .unwrap_or(Choice::Nothing),
+        VersionSpec::LtsBack(n) => lts_line_back(*n, versions)
+            .map(|line| VersionSpec::LtsNamed(line.to_ascii_lowercase()))
+            .and_then(|named| select_one(&named, versions))
+            .map_or(Choice::Nothing, Choice::Version),
         single => select_one(single, versions).map_or(Choice::Nothing, Choice::Version),
     }
 }
@@ -212,16 +214,49 @@ fn select_one<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Option<&
                 .is_some_and(|l| l.eq_ignore_ascii_case(name)),
             VersionSpec::Channel(c) if has_channels => r.channel.as_deref() == Some(c.as_str()),
             VersionSpec::Channel(c) => c == "stable" && !r.prerelease,
-            VersionSpec::AtLeast(min) => {
-                !r.prerelease && compare(&r.version, min) != Ordering::Less
+            VersionSpec::Range(range) => {
+                !r.prerelease && npm_satisfies(range, &r.version) == Some(true)
             }
             VersionSpec::Version(v) => !r.prerelease && leads(v, &r.version),
             VersionSpec::Pep440(specifiers) => {
                 !r.prerelease && pep440_allows(specifiers, &r.version) == Some(true)
             }
-            VersionSpec::System | VersionSpec::AnyOf(_) => false,
+            VersionSpec::System | VersionSpec::AnyOf(_) | VersionSpec::LtsBack(_) => false,
         })
         .max_by(|a, b| compare(&a.version, &b.version))
+}
+
+/// The LTS codename `n` lines before the newest LTS line among `versions` (0: the newest).
+fn lts_line_back(n: u32, versions: &[RemoteVersion]) -> Option<&str> {
+    let mut lts: Vec<&RemoteVersion> = versions
+        .iter()
+        .filter(|r| !r.prerelease && r.lts.is_some())
+        .collect();
+    lts.sort_by(|a, b| compare(&b.version, &a.version));
+    let mut lines: Vec<&str> = Vec::new();
+    for r in lts {
+        if let Some(l) = r.lts.as_deref() {
+            if !lines.iter().any(|x| x.eq_ignore_ascii_case(l)) {
+                lines.push(l);
+            }
+        }
+    }
+    lines.get(usize::try_from(n).ok()?).copied()
+}
+
+/// Whether the npm semver range `range` (`>=18 <21`, `^20.11.1`, `18 || 20`) is satisfied
+/// by `version` (npm's rules: the `nodejs-semver` crate); `None` when either does not parse.
+/// A version of one or two numbers (go's `1.22`) counts as `1.22.0`.
+pub fn npm_satisfies(range: &str, version: &str) -> Option<bool> {
+    let range = nodejs_semver::Range::parse(range.trim()).ok()?;
+    let v = strip_v(version);
+    let padded = match v.split('.').count() {
+        1 => format!("{v}.0.0"),
+        2 => format!("{v}.0"),
+        _ => v.to_string(),
+    };
+    let version = nodejs_semver::Version::parse(&padded).ok()?;
+    Some(range.satisfies(&version))
 }
 
 /// Whether the PEP 440 specifier set `specifiers` (`>=3.10,<3.13`) allows `version`;
@@ -245,8 +280,11 @@ pub fn closest(spec: &VersionSpec, versions: &[RemoteVersion], n: usize) -> Vec<
     }
     let stable = versions.iter().filter(|r| !r.prerelease);
     let wanted = match spec {
-        VersionSpec::Version(v) | VersionSpec::AtLeast(v) => numeric_prefix(v),
-        VersionSpec::LtsNamed(_) => {
+        VersionSpec::Version(v) => numeric_prefix(v),
+        VersionSpec::Range(r) | VersionSpec::Pep440(r) => {
+            numeric_prefix(r.trim_start_matches(|c: char| !c.is_ascii_digit()))
+        }
+        VersionSpec::LtsNamed(_) | VersionSpec::LtsBack(_) => {
             let mut lines: Vec<String> = Vec::new();
             let mut sorted: Vec<&RemoteVersion> = stable.collect();
             sorted.sort_by(|a, b| compare(&b.version, &a.version));
@@ -324,13 +362,17 @@ mod tests {
             ("stable", VersionSpec::Channel("stable".into())),
             ("nightly", VersionSpec::Channel("nightly".into())),
             ("1.80", VersionSpec::Version("1.80".into())),
-            (">=18", VersionSpec::AtLeast("18".into())),
-            (">=18.0.0 <21", VersionSpec::AtLeast("18.0.0".into())),
-            ("^20.11.1", VersionSpec::Version("20".into())),
-            ("^0.8.1", VersionSpec::Version("0.8".into())),
-            ("~20.11.1", VersionSpec::Version("20.11".into())),
+            // npm ranges are kept whole, for npm's rules (not reduced to a prefix).
+            (">=18", VersionSpec::Range(">=18".into())),
+            (">=18.0.0 <21", VersionSpec::Range(">=18.0.0 <21".into())),
+            ("^20.11.1", VersionSpec::Range("^20.11.1".into())),
+            ("~20.11.1", VersionSpec::Range("~20.11.1".into())),
             ("20.x", VersionSpec::Version("20".into())),
-            ("18 || 20", VersionSpec::Version("18".into())),
+            ("18 || 20", VersionSpec::Range("18 || 20".into())),
+            // nvm: `lts/-1` is the LTS line before the newest; `lts/-0` the newest.
+            ("lts/-1", VersionSpec::LtsBack(1)),
+            ("lts/-0", VersionSpec::Lts),
+            ("system", VersionSpec::System),
             (
                 "nightly-2024-05-01",
                 VersionSpec::Version("nightly-2024-05-01".into()),
@@ -357,6 +399,19 @@ mod tests {
             ("lts/nope", None),
             (">=19", Some("21.6.1")),
             ("22", None),
+            // npm: several comparators all apply; `a || b` is the highest of either;
+            // `^20.11.1` needs at least 20.11.1 (20.2.0 and 20.9.0 do not satisfy it).
+            (">=18 <21", Some("20.11.1")),
+            ("18 || 20", Some("20.11.1")),
+            ("^20.11.1", Some("20.11.1")),
+            ("^20.11.2", None),
+            ("~20.9.0", Some("20.9.0")),
+            ("18.0.0 - 19", Some("18.19.0")),
+            ("<9", None),
+            // nvm: lts/-1 is Hydrogen (18) when Iron (20) is the newest LTS line.
+            ("lts/-1", Some("18.19.0")),
+            ("lts/-2", Some("9.11.2")),
+            ("lts/-3", None),
             ("stable", Some("21.6.1")),
         ];
         for (spec, want) in cases {
