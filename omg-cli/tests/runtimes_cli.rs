@@ -438,6 +438,52 @@ fn node_version_files_as_nvm_and_npm_read_them() {
     assert_eq!(run.ok(), "system node\n");
 }
 
+/// go.mod and go.work as the go command reads them, through `omg exec` and `omg which`.
+#[test]
+fn go_files_as_the_go_command_reads_them() {
+    let server = TestServer::start();
+    let go_mirror = {
+        let mut go = GoDl::new(&server, "/go");
+        go.release("1.22.1", true, Tamper::None)
+            .release("1.22.0", true, Tamper::None);
+        go.mirror()
+    };
+    let w = World::new(&[("go", go_mirror)]);
+    let dir = |rel: &str, file: &str, contents: &str| {
+        std::fs::create_dir_all(w.path(rel)).unwrap();
+        w.write(&format!("{rel}/{file}"), contents);
+    };
+    // go: a toolchain line older than the go line does not lower it.
+    dir(
+        "old",
+        "go.mod",
+        "module o\n\ngo 1.22.1\n\ntoolchain go1.22.0\n",
+    );
+    let run = w.omg("old", &["exec", "go", "--", "go"]);
+    assert!(
+        run.ok().starts_with("go version go1.22.1 "),
+        "{}",
+        run.stdout
+    );
+    // go: inside a workspace, go.work's go line decides, not the module's go.mod.
+    dir("ws", "go.work", "go 1.22.0\n\nuse ./svc\n");
+    dir("ws/svc", "go.mod", "module svc\n\ngo 1.22.1\n");
+    let run = w.omg("ws/svc", &["exec", "go", "--", "go"]);
+    assert!(
+        run.ok().starts_with("go version go1.22.0 "),
+        "{}",
+        run.stdout
+    );
+    let j = w
+        .omg("ws/svc", &["--json", "which", "go"])
+        .expect_code(0)
+        .json();
+    assert_eq!(
+        j["origin"]["path"],
+        w.path("ws/go.work").to_string_lossy().as_ref()
+    );
+}
+
 /// The resolution rules end to end: which file decides, across nested directories.
 #[test]
 fn version_files_decide_across_nested_directories() {
