@@ -438,6 +438,48 @@ fn node_version_files_as_nvm_and_npm_read_them() {
     assert_eq!(run.ok(), "system node\n");
 }
 
+/// Multi-tool files in mise's order within a directory, and asdf's fallbacks.
+#[test]
+fn multi_tool_files_in_mise_order() {
+    let (_server, w) = node_world(ArchiveFormat::TarXz);
+    for v in ["20.11.1", "18.19.0"] {
+        w.omg("home", &["runtimes", "install", "node", v])
+            .expect_code(0);
+    }
+    let dir = |rel: &str, file: &str, contents: &str| {
+        std::fs::create_dir_all(w.path(rel).join(file).parent().unwrap()).unwrap();
+        w.write(&format!("{rel}/{file}"), contents);
+    };
+    let which = |rel: &str| {
+        let j = w
+            .omg(rel, &["--json", "which", "node"])
+            .expect_code(0)
+            .json();
+        let origin = j["origin"]["path"].as_str().unwrap_or("").to_string();
+        (j["version"].as_str().unwrap_or("").to_string(), origin)
+    };
+    // mise: .tool-versions beats .nvmrc, and .config/mise.toml beats .tool-versions.
+    dir("m", ".nvmrc", "21\n");
+    dir("m", ".tool-versions", "nodejs 18.19.0\n");
+    let here = |f: &str| w.path("m").join(f).to_string_lossy().into_owned();
+    assert_eq!(which("m"), ("18.19.0".to_string(), here(".tool-versions")));
+    dir("m", ".config/mise.toml", "[tools]\nnode = \"20\"\n");
+    assert_eq!(
+        which("m"),
+        ("20.11.1".to_string(), here(".config/mise.toml"))
+    );
+    // mise: mise.local.toml beats every other file of the directory.
+    dir("m", "mise.local.toml", "[tools]\nnode = \"18\"\n");
+    assert_eq!(which("m"), ("18.19.0".to_string(), here("mise.local.toml")));
+    // asdf: `nodejs 21 20` falls back to 20 when 21 is not installed.
+    dir("asdf", ".tool-versions", "nodejs 21 20\n");
+    assert_eq!(which("asdf").0, "20.11.1");
+    assert_eq!(
+        w.omg("asdf", &["exec", "node", "--", "node"]).ok(),
+        "v20.11.1\n"
+    );
+}
+
 /// go.mod and go.work as the go command reads them, through `omg exec` and `omg which`.
 #[test]
 fn go_files_as_the_go_command_reads_them() {

@@ -11,6 +11,17 @@ use serde_json::Value;
 /// Every file name the resolver reads, in the order it consults them within one directory
 /// (see [`crate::runtime`] for the rules).
 pub const VERSION_FILES: &[&str] = &[
+    // mise's configuration files, highest precedence first (mise's documented order).
+    ".mise.local.toml",
+    "mise.local.toml",
+    ".mise.toml",
+    "mise.toml",
+    ".mise/config.toml",
+    "mise/config.toml",
+    ".config/mise.toml",
+    ".config/mise/config.toml",
+    // asdf's, below mise's own files and above the single-runtime ones (as in mise).
+    ".tool-versions",
     ".nvmrc",
     ".node-version",
     "package.json",
@@ -26,9 +37,6 @@ pub const VERSION_FILES: &[&str] = &[
     ".java-version",
     ".sdkmanrc",
     ".bun-version",
-    ".tool-versions",
-    "mise.toml",
-    ".mise.toml",
 ];
 
 /// The file omg writes for `omg use <runtime>` in a directory: the runtime's conventional
@@ -104,7 +112,14 @@ pub fn parse(file_name: &str, contents: &str) -> Vec<(String, String)> {
         }
         ".sdkmanrc" => sdkmanrc(contents),
         ".tool-versions" => tool_versions(contents),
-        "mise.toml" | ".mise.toml" => mise_toml(contents),
+        ".mise.local.toml"
+        | "mise.local.toml"
+        | ".mise.toml"
+        | "mise.toml"
+        | ".mise/config.toml"
+        | "mise/config.toml"
+        | ".config/mise.toml"
+        | ".config/mise/config.toml" => mise_toml(contents),
         _ => Vec::new(),
     }
 }
@@ -493,6 +508,9 @@ mod tests {
                 ],
             ),
             (".mise.toml", "[env]\nX = \"1\"\n", &[]),
+            // Every place mise reads its configuration from in a directory.
+            (".config/mise.toml", "[tools]\nnode = \"20\"\n", &[("node", "20")]),
+            ("mise.local.toml", "[tools]\ngo = \"1.22\"\n", &[("go", "1.22")]),
         ];
         for (name, contents, want) in cases {
             assert_eq!(p(name, contents), pairs(want), "{name}: {contents:?}");

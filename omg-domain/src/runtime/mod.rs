@@ -37,25 +37,28 @@
 //!
 //! 1. Start in the current directory and walk up to `/`. The first directory that has a
 //!    file naming the runtime decides: nearest wins.
-//! 2. Within one directory the files are consulted in the order of [`VERSION_FILES`]:
-//!    `.nvmrc`, `.node-version`, `package.json`, `.python-version`, `.python-versions`
-//!    (uv: its first line), `pyproject.toml`, `.go-version`,
-//!    `go.mod`, `rust-toolchain.toml`, `rust-toolchain`, `.ruby-version`, `.java-version`,
-//!    `.sdkmanrc`, `.bun-version`, then the multi-tool files `.tool-versions`, `mise.toml`,
-//!    `.mise.toml`. So a runtime's own file beats a multi-tool file in the same directory.
+//! 2. Within one directory the files are consulted in the order of [`VERSION_FILES`],
+//!    mise's precedence: mise's own files first (`.mise.local.toml`, `mise.local.toml`,
+//!    `.mise.toml`, `mise.toml`, `.mise/config.toml`, `mise/config.toml`,
+//!    `.config/mise.toml`, `.config/mise/config.toml`), then asdf's `.tool-versions`, then
+//!    the single-runtime files: `.nvmrc`, `.node-version`, `package.json`,
+//!    `.python-version`, `.python-versions` (uv: its first line), `pyproject.toml`,
+//!    `.go-version`, `go.work`, `go.mod`, `rust-toolchain.toml`, `rust-toolchain`,
+//!    `.ruby-version`, `.java-version`, `.sdkmanrc`, `.bun-version`. So a multi-tool file
+//!    beats a runtime's own file in the same directory, as in mise.
 //! 3. A file that exists but does not name the runtime (a package.json without `volta` or
-//!    `engines` for it, a `.tool-versions` without its line) is passed over; the walk goes
+//!    `devEngines` for it, a `.tool-versions` without its line) is passed over; the walk goes
 //!    on.
 //! 4. In package.json, `volta.<runtime>` beats npm's `devEngines.runtime` (an entry whose
 //!    `name` is the runtime), which beats bun's `engines.bun`; node's `engines.node` is a
-//!    requirement (rule 5), never a version. In
-//!    go.mod and go.work, `toolchain go1.22.1` beats `go 1.21` when it names a full release
-//!    not older than the `go` line (go's rule); otherwise the `go` line is used. Inside a
-//!    workspace (a go.work in the directory or above) go.mod is passed over: go.work
-//!    decides, as for the go command. In mise.toml lists the first version
-//!    is used; `.tool-versions`' several versions are fallbacks (asdf). Names other tools use are mapped (`nodejs` ->
-//!    `node`, `golang` -> `go`). Vendor decorations are dropped for java (`temurin-21` ->
-//!    `21`, sdkman's `21.0.2-tem` -> `21.0.2`) and ruby (`ruby-3.3.0` -> `3.3.0`).
+//!    requirement (rule 5), never a version. In go.mod and go.work, `toolchain go1.22.1`
+//!    beats `go 1.21` when it names a full release not older than the `go` line (go's
+//!    rule); otherwise the `go` line is used. Inside a workspace (a go.work in the
+//!    directory or above) go.mod is passed over: go.work decides, as for the go command.
+//!    In mise.toml lists the first version is used; `.tool-versions`' several versions are
+//!    fallbacks (asdf). Names other tools use are mapped (`nodejs` -> `node`, `golang` ->
+//!    `go`). Vendor decorations are dropped for java (`temurin-21` -> `21`, sdkman's
+//!    `21.0.2-tem` -> `21.0.2`) and ruby (`ruby-3.3.0` -> `3.3.0`).
 //! 5. Requirements ([`constraints`]) are not version files: pyproject.toml's
 //!    `project.requires-python` (PEP 440, uv's rule) and package.json's `engines.node` (npm
 //!    range; nvm and mise refuse to take a version from it). When a version file decides,

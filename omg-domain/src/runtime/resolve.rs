@@ -254,17 +254,10 @@ mod tests {
         // (cwd, runtime, expected spec, deciding file)
         type Case<'a> = (&'a str, &'a str, Option<(&'a str, &'a str)>);
         let cases: &[Case] = &[
-            (
-                "/home/u",
-                "node",
-                Some(("18.19.0", "/home/u/.tool-versions")),
-            ),
-            (
-                "/home/u/other",
-                "node",
-                Some(("18.19.0", "/home/u/.tool-versions")),
-            ),
+            ("/home/u/other", "node", Some(("16", "/home/u/mise.toml"))),
             ("/home/u", "deno", Some(("1.40", "/home/u/mise.toml"))),
+            // mise: mise.toml beats .tool-versions in the same directory.
+            ("/home/u", "node", Some(("16", "/home/u/mise.toml"))),
             (
                 "/home/u/work",
                 "node",
@@ -276,11 +269,12 @@ mod tests {
                 "node",
                 Some(("lts/iron", "/home/u/work/.nvmrc")),
             ),
-            // volta over engines; package.json over .tool-versions in the same directory.
+            // mise: .tool-versions beats a single-runtime file (package.json) in the same
+            // directory.
             (
                 "/home/u/work/app/web",
                 "node",
-                Some(("20.11.1", "/home/u/work/app/web/package.json")),
+                Some(("19", "/home/u/work/app/web/.tool-versions")),
             ),
             (
                 "/home/u/work/app/web",
@@ -317,10 +311,11 @@ mod tests {
                 "java",
                 Some(("17", "/home/u/jv/sub/.java-version")),
             ),
+            // mise: .mise.toml beats .python-version in the same directory.
             (
                 "/home/u/py/deep/er",
                 "python",
-                Some(("3.12", "/home/u/py/.python-version")),
+                Some(("3.10", "/home/u/py/.mise.toml")),
             ),
             ("/home/u/py", "ruby", None),
             ("/", "node", None),
@@ -397,6 +392,35 @@ mod tests {
         let t = dirs_from(&[("/t", ".tool-versions", "nodejs 20 18\n")], "/t");
         let r = resolve("node", &t).map(|r| r.spec);
         assert_eq!(r, Some(VersionSpec::any_of(&["20", "18"])));
+    }
+
+    #[test]
+    fn mise_order_within_a_directory() {
+        // mise: mise.local.toml > .mise.toml > mise.toml > mise/config.toml >
+        // .config/mise.toml > .config/mise/config.toml > .tool-versions > .nvmrc.
+        let order = [
+            ("mise.local.toml", "[tools]\nnode = \"1\"\n"),
+            (".mise.toml", "[tools]\nnode = \"2\"\n"),
+            ("mise.toml", "[tools]\nnode = \"3\"\n"),
+            ("mise/config.toml", "[tools]\nnode = \"4\"\n"),
+            (".config/mise.toml", "[tools]\nnode = \"5\"\n"),
+            (".config/mise/config.toml", "[tools]\nnode = \"6\"\n"),
+            (".tool-versions", "nodejs 7\n"),
+            (".nvmrc", "8\n"),
+        ];
+        for skip in 0..order.len() {
+            let files: Vec<(String, String)> = order[skip..]
+                .iter()
+                .rev()
+                .map(|(n, c)| (n.to_string(), c.to_string()))
+                .collect();
+            let d = [DirFiles {
+                dir: "/p".into(),
+                files,
+            }];
+            let r = resolve("node", &d).map(|r| r.spec_text);
+            assert_eq!(r, Some((skip + 1).to_string()), "without the first {skip}");
+        }
     }
 
     #[test]
