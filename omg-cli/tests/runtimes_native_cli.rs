@@ -408,6 +408,46 @@ fn java_installs_activates_and_runs_with_java_home() {
     );
 }
 
+/// java's version files with their vendor: Temurin's names are Adoptium's builds, another
+/// vendor is an error naming it.
+#[test]
+fn java_vendors_are_kept() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut api = Adoptium::new(&server, "/java");
+        api.release("21.0.5+11", true, Tamper::None)
+            .release("21.0.4+7", true, Tamper::None);
+        api.mirror()
+    };
+    let w = World::new(&[("java", mirror)]);
+    let dir = |rel: &str, file: &str, contents: &str| {
+        std::fs::create_dir_all(w.path(rel)).unwrap();
+        w.write(&format!("{rel}/{file}"), contents);
+    };
+    let exec = |rel: &str| w.omg(rel, &["exec", "java", "--", "java"]);
+    // asdf-java: temurin-21.0.4+7.0.LTS is Adoptium's 21.0.4+7 (not the newest 21).
+    dir("asdf", ".tool-versions", "java temurin-21.0.4+7.0.LTS\n");
+    assert!(exec("asdf").ok().contains("\"21.0.4\""), "asdf");
+    // sdkman's `amzn` is Corretto and asdf-java's `zulu-` is Zulu: omg installs neither,
+    // and says so by name instead of installing Temurin's 21.
+    for (file, contents, vendor) in [
+        (".sdkmanrc", "java=21.0.5-amzn\n", "corretto"),
+        (".java-version", "zulu-21.36.17\n", "zulu"),
+    ] {
+        dir(vendor, file, contents);
+        let run = exec(vendor);
+        assert_ne!(run.code, Some(0), "{vendor}: {}", run.stdout);
+        assert!(
+            run.stderr.contains(&format!("is a {vendor} build")),
+            "{vendor}: {}",
+            run.stderr
+        );
+        let which = w.omg(vendor, &["which", "java"]);
+        assert!(which.stderr.contains(vendor), "{}", which.stderr);
+    }
+    assert_eq!(w.entries("java"), vec!["21.0.4+7"]);
+}
+
 /// `omg exec java` sets JAVA_HOME to the JDK it runs, and so does the shell hook where
 /// `.java-version` selects it (and unsets it outside).
 #[test]

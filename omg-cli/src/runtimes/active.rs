@@ -52,6 +52,17 @@ pub fn uses_system(home: &RuntimesHome, runtime: &str, spec: &VersionSpec) -> Re
     Ok(choose(spec, &releases) == Choice::System)
 }
 
+/// The error for a spec whose first choice is a build from a vendor omg does not install
+/// (java's `zulu-21`, sdkman's `21.0.2-amzn`): named, never replaced with Temurin's build.
+pub fn vendor_refusal(runtime: &str, spec: &VersionSpec) -> Option<Error> {
+    let VersionSpec::Vendor { vendor, version } = spec.alternatives().first()? else {
+        return None;
+    };
+    Some(Error::InvalidRequest(format!(
+        "{runtime} {vendor}-{version} is a {vendor} build; omg installs Eclipse Temurin builds only. Install {vendor}'s JDK another way (mise, sdkman), or name a Temurin version (e.g. {version})"
+    )))
+}
+
 /// The warning for a chosen `version` outside the resolution's requirement (uv's
 /// `requires-python` when a `.python-version` chose), or `None` when it is inside or
 /// nothing is required.
@@ -108,6 +119,9 @@ pub async fn remote_release(
     spec: &VersionSpec,
     platform: &Platform,
 ) -> Result<RemoteVersion> {
+    if let Some(refused) = vendor_refusal(provider.name(), spec) {
+        return Err(refused);
+    }
     let versions = provider.remote_versions(platform).await?;
     select(spec, &versions)
         .cloned()

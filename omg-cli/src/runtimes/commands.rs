@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::active::{
     active, constraint_warning, default_spec, ensure, installed_match, origin_text, resolution,
-    uses_system,
+    uses_system, vendor_refusal,
 };
 use super::context::{find_on_path, Ctx};
 use super::mise::{self, MiseCommand};
@@ -360,6 +360,9 @@ pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
         return which_system(out, name, &runtime, &a.resolution);
     }
     let Some(i) = a.installed else {
+        if let Some(refused) = vendor_refusal(&runtime, &a.resolution.spec) {
+            return Err(refused);
+        }
         return Err(Error::NotInstalled {
             runtime,
             version: a.resolution.spec_text,

@@ -218,19 +218,86 @@ fn python_version(line: &str) -> String {
     line.to_string()
 }
 
-/// `temurin-21.0.2`, `21.0.2-tem`, `openjdk64-17.0.1` -> the version part.
+/// A java version as jenv, asdf-java and sdkman write it, with its vendor kept:
+/// Eclipse Temurin's builds (the ones omg installs: `temurin-21.0.2`, jenv's
+/// `temurin64-21.0.2`, sdkman's `21.0.2-tem`, generic OpenJDK names) become the bare
+/// version, and asdf-java's build suffix goes as Adoptium names it
+/// (`temurin-21.0.7+6.0.LTS` -> `21.0.7+6`); another vendor's stays `<vendor>-<version>`
+/// with sdkman's short names spelled out (`21.0.2-amzn` -> `corretto-21.0.2`), so that it
+/// can be refused by name ([`crate::runtime::VersionSpec::Vendor`]).
 fn java_version(text: &str) -> String {
     let t = text.trim();
-    // Vendor prefix before the first `-` followed by a digit.
-    let t = match t.find(|c: char| c.is_ascii_digit()) {
-        Some(i) if i > 0 && t[..i].ends_with('-') => &t[i..],
-        _ => t,
+    let (vendor, version) = match t.rsplit_once('-') {
+        // sdkman: `21.0.2-tem`.
+        Some((v, suffix))
+            if v.starts_with(|c: char| c.is_ascii_digit())
+                && !suffix.is_empty()
+                && suffix.chars().all(|c| c.is_ascii_alphabetic()) =>
+        {
+            (Some(sdkman_vendor(suffix)), v)
+        }
+        _ => match t
+            .char_indices()
+            .find(|&(i, c)| c == '-' && t[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+        {
+            // asdf-java, jenv: `temurin-21.0.2`, `temurin64-21.0.2`, `openjdk64-17.0.1`.
+            Some((dash, _)) if dash > 0 => {
+                let i = dash + 1;
+                let name = t[..dash].to_ascii_lowercase();
+                let name = name
+                    .strip_suffix("64")
+                    .or_else(|| name.strip_suffix("32"))
+                    .unwrap_or(&name)
+                    .to_string();
+                (Some(name), &t[i..])
+            }
+            _ => (None, t),
+        },
     };
-    // sdkman's vendor suffix: `21.0.2-tem`.
-    match t.rsplit_once('-') {
-        Some((v, vendor)) if vendor.chars().all(|c| c.is_ascii_alphabetic()) => v.to_string(),
-        _ => t.to_string(),
+    // `21.0.7+6.0.LTS` -> `21.0.7+6` (Adoptium's name of the build).
+    let version = match version.split_once('+') {
+        Some((core, build)) => {
+            let digits: String = build.chars().take_while(char::is_ascii_digit).collect();
+            if digits.is_empty() {
+                core.to_string()
+            } else {
+                format!("{core}+{digits}")
+            }
+        }
+        None => version.to_string(),
+    };
+    match vendor {
+        Some(v) if !TEMURIN_NAMES.contains(&v.as_str()) => format!("{v}-{version}"),
+        _ => version,
     }
+}
+
+/// Names of the builds omg installs (Eclipse Temurin, formerly AdoptOpenJDK's HotSpot
+/// builds) and generic OpenJDK names, in jenv, asdf-java and sdkman.
+const TEMURIN_NAMES: &[&str] = &[
+    "temurin",
+    "tem",
+    "adoptium",
+    "adoptopenjdk",
+    "openjdk",
+    "open",
+];
+
+/// sdkman's vendor suffixes spelled out as asdf-java names the vendors.
+fn sdkman_vendor(suffix: &str) -> String {
+    let lower = suffix.to_ascii_lowercase();
+    match lower.as_str() {
+        "amzn" => "corretto",
+        "ms" => "microsoft",
+        "graal" | "graalce" => "graalvm",
+        "librca" | "nik" => "liberica",
+        "sapmchn" => "sapmachine",
+        "sem" => "semeru",
+        "albba" => "dragonwell",
+        "jbr" => "jetbrains",
+        other => other,
+    }
+    .to_string()
 }
 
 fn package_json(contents: &str) -> Vec<(String, String)> {
@@ -360,7 +427,13 @@ fn mise_toml(contents: &str) -> Vec<(String, String)> {
                 toml::Value::Table(t) => t.get("version")?.as_str()?.to_string(),
                 _ => return None,
             };
-            Some((canonical_runtime(name), v))
+            let runtime = canonical_runtime(name);
+            let v = if runtime == "java" {
+                java_version(&v)
+            } else {
+                v
+            };
+            Some((runtime, v))
         })
         .collect()
 }
@@ -480,6 +553,21 @@ mod tests {
             ),
             (".ruby-version", "ruby-3.3.0\n", &[("ruby", "3.3.0")]),
             (".java-version", "temurin-21\n", &[("java", "21")]),
+            // jenv's names: the vendor with the word size.
+            (".java-version", "temurin64-17.0.1\n", &[("java", "17.0.1")]),
+            (".java-version", "openjdk64-17.0.1\n", &[("java", "17.0.1")]),
+            // asdf-java: temurin-21.0.7+6.0.LTS is Adoptium's 21.0.7+6; other vendors are
+            // kept, to be refused by name rather than replaced with Temurin.
+            (
+                ".tool-versions",
+                "java temurin-21.0.7+6.0.LTS zulu-21.36.17\n",
+                &[("java", "21.0.7+6"), ("java", "zulu-21.36.17")],
+            ),
+            (".java-version", "corretto-21.0.2.13.1\n", &[("java", "corretto-21.0.2.13.1")]),
+            // sdkman: the vendor is the suffix (`tem` is Temurin, `amzn` Corretto).
+            (".sdkmanrc", "java=21.0.2-amzn\n", &[("java", "corretto-21.0.2")]),
+            (".sdkmanrc", "java=21.0.2-ms\n", &[("java", "microsoft-21.0.2")]),
+            ("mise.toml", "[tools]\njava = \"zulu-21\"\n", &[("java", "zulu-21")]),
             (
                 ".sdkmanrc",
                 "# sdk env\njava=21.0.2-tem\n",

@@ -57,8 +57,12 @@
 //!    directory or above) go.mod is passed over: go.work decides, as for the go command.
 //!    In mise.toml lists the first version is used; `.tool-versions`' several versions are
 //!    fallbacks (asdf). Names other tools use are mapped (`nodejs` -> `node`, `golang` ->
-//!    `go`). Vendor decorations are dropped for java (`temurin-21` -> `21`, sdkman's
-//!    `21.0.2-tem` -> `21.0.2`) and ruby (`ruby-3.3.0` -> `3.3.0`).
+//!    `go`). For java the vendor is kept: Temurin's names become the bare
+//!    version (`temurin-21` -> `21`, jenv's `temurin64-21`, sdkman's `21.0.2-tem` ->
+//!    `21.0.2`, asdf-java's `temurin-21.0.7+6.0.LTS` -> Adoptium's `21.0.7+6`; generic
+//!    `openjdk` names too), another vendor's is [`VersionSpec::Vendor`] (`zulu-21`,
+//!    sdkman's `21.0.2-amzn` -> `corretto-21.0.2`), which selects nothing and is refused by
+//!    name. ruby's `ruby-3.3.0` is `3.3.0`.
 //! 5. Requirements ([`constraints`]) are not version files: pyproject.toml's
 //!    `project.requires-python` (PEP 440, uv's rule) and package.json's `engines.node` (npm
 //!    range; nvm and mise refuse to take a version from it). When a version file decides,
@@ -80,4 +84,7 @@ pub use files::{
 };
 pub use order::{compare, numeric_prefix};
 pub use resolve::{resolve, resolve_all, Constraint, DirFiles, Origin, Resolution};
-pub use spec::{choose, closest, npm_satisfies, pep440_allows, select, Choice, VersionSpec};
+pub use spec::{
+    choose, closest, npm_satisfies, pep440_allows, select, Choice, VersionSpec,
+    FOREIGN_JAVA_VENDORS,
+};

@@ -31,6 +31,15 @@ pub enum VersionSpec {
     /// a version equal to it if there is one, else the newest release whose leading numeric
     /// components are these.
     Version(String),
+    /// A build from a vendor omg does not install (java's `zulu-21.0.2`,
+    /// `corretto-21.0.2`): it selects nothing, and the commands refuse it by name rather
+    /// than install another vendor's build.
+    Vendor {
+        /// The vendor (`zulu`, `corretto`, `microsoft`).
+        vendor: String,
+        /// The version as the vendor names it.
+        version: String,
+    },
     /// The system's own installation (`system` in pyenv's, nvm's and asdf's files): omg
     /// selects no version and puts nothing on PATH for the runtime.
     System,
@@ -64,6 +73,14 @@ impl VersionSpec {
                 return VersionSpec::LtsBack(n);
             }
             return VersionSpec::LtsNamed(name.to_string());
+        }
+        if let Some((vendor, _)) = lower.split_once('-') {
+            if FOREIGN_JAVA_VENDORS.contains(&vendor) {
+                return VersionSpec::Vendor {
+                    vendor: vendor.to_string(),
+                    version: t[vendor.len() + 1..].to_string(),
+                };
+            }
         }
         // npm ranges: comparators, caret, tilde, hyphen ranges, unions, several comparators.
         if t.starts_with(['<', '>', '^', '~'])
@@ -111,6 +128,25 @@ impl VersionSpec {
     }
 }
 
+/// JDK vendors other than Eclipse Temurin, as asdf-java names them: a spec
+/// `<vendor>-<version>` with one of these is [`VersionSpec::Vendor`].
+pub const FOREIGN_JAVA_VENDORS: &[&str] = &[
+    "zulu",
+    "corretto",
+    "microsoft",
+    "oracle",
+    "graalvm",
+    "liberica",
+    "sapmachine",
+    "semeru",
+    "dragonwell",
+    "kona",
+    "mandrel",
+    "jetbrains",
+    "trava",
+    "bisheng",
+];
+
 fn strip_v(v: &str) -> &str {
     let v = v.trim();
     v.strip_prefix('v').unwrap_or(v)
@@ -127,6 +163,7 @@ impl fmt::Display for VersionSpec {
             VersionSpec::Range(r) => f.write_str(r),
             VersionSpec::Version(v) => f.write_str(v),
             VersionSpec::System => f.write_str("system"),
+            VersionSpec::Vendor { vendor, version } => write!(f, "{vendor}-{version}"),
             VersionSpec::Pep440(s) => f.write_str(s),
             VersionSpec::AnyOf(list) => {
                 let texts: Vec<String> = list.iter().map(ToString::to_string).collect();
@@ -221,7 +258,10 @@ fn select_one<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Option<&
             VersionSpec::Pep440(specifiers) => {
                 !r.prerelease && pep440_allows(specifiers, &r.version) == Some(true)
             }
-            VersionSpec::System | VersionSpec::AnyOf(_) | VersionSpec::LtsBack(_) => false,
+            VersionSpec::System
+            | VersionSpec::AnyOf(_)
+            | VersionSpec::LtsBack(_)
+            | VersionSpec::Vendor { .. } => false,
         })
         .max_by(|a, b| compare(&a.version, &b.version))
 }
@@ -373,6 +413,14 @@ mod tests {
             ("lts/-1", VersionSpec::LtsBack(1)),
             ("lts/-0", VersionSpec::Lts),
             ("system", VersionSpec::System),
+            // asdf-java's vendor names other than Temurin are kept (never a silent Temurin).
+            (
+                "zulu-21.36.17",
+                VersionSpec::Vendor {
+                    vendor: "zulu".into(),
+                    version: "21.36.17".into(),
+                },
+            ),
             (
                 "nightly-2024-05-01",
                 VersionSpec::Version("nightly-2024-05-01".into()),
