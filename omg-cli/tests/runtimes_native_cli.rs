@@ -408,6 +408,75 @@ fn java_installs_activates_and_runs_with_java_home() {
     );
 }
 
+/// rust's toolchain files as rustup reads them.
+#[test]
+fn rust_toolchain_files_as_rustup_reads_them() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut dist = RustDist::new(&server, "/rust");
+        dist.release("1.79.0", "2024-06-13", false, Tamper::None)
+            .release("1.80.1", "2024-08-07", true, Tamper::None);
+        dist.mirror()
+    };
+    let w = World::new(&[("rust", mirror)]);
+    let dir = |rel: &str, file: &str, contents: &str| {
+        std::fs::create_dir_all(w.path(rel).join(file).parent().unwrap()).unwrap();
+        w.write(&format!("{rel}/{file}"), contents);
+    };
+    let rustc = |rel: &str| w.omg(rel, &["exec", "rust", "--", "rustc"]);
+    // rustup: with both files in a directory, the legacy rust-toolchain is the one used.
+    dir("both", "rust-toolchain", "1.79.0\n");
+    dir(
+        "both",
+        "rust-toolchain.toml",
+        "[toolchain]\nchannel = \"1.80.1\"\n",
+    );
+    assert!(rustc("both").ok().starts_with("rustc 1.79.0 "), "both");
+
+    // rustup: a `path` toolchain (relative to the file) is used as it is.
+    dir("own", "rust-toolchain.toml", "[toolchain]\npath = \"tc\"\n");
+    dir("own", "tc/bin/rustc", "#!/bin/sh\necho rustc from path\n");
+    use std::os::unix::fs::PermissionsExt;
+    let own = w.path("own/tc/bin/rustc");
+    std::fs::set_permissions(&own, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(w.path("own/src")).unwrap();
+    assert_eq!(rustc("own/src").ok(), "rustc from path\n");
+    let j = w
+        .omg("own/src", &["--json", "which", "rustc"])
+        .expect_code(0)
+        .json();
+    assert_eq!(j["version"], "path", "{j}");
+    assert_eq!(j["binary"], own.to_string_lossy().as_ref());
+
+    // rustup's components and targets: omg does not install them yet, and says which
+    // are missing rather than passing over them in silence.
+    dir(
+        "comp",
+        "rust-toolchain.toml",
+        "[toolchain]\nchannel = \"1.80.1\"\ncomponents = [\"clippy\", \"rust-src\"]\ntargets = [\"wasm32-unknown-unknown\"]\nprofile = \"minimal\"\n",
+    );
+    let run = rustc("comp");
+    run.expect_code(0);
+    assert!(
+        run.stdout.starts_with("rustc 1.80.1 "),
+        "comp: {}",
+        run.stdout
+    );
+    for missing in [
+        "component clippy",
+        "component rust-src",
+        "target wasm32-unknown-unknown",
+    ] {
+        assert!(run.stderr.contains(missing), "{missing}: {}", run.stderr);
+    }
+    let which = w.omg("comp", &["which", "rust"]);
+    assert!(
+        which.stderr.contains("component clippy"),
+        "{}",
+        which.stderr
+    );
+}
+
 /// java's version files with their vendor: Temurin's names are Adoptium's builds, another
 /// vendor is an error naming it.
 #[test]

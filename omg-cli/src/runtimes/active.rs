@@ -52,6 +52,67 @@ pub fn uses_system(home: &RuntimesHome, runtime: &str, spec: &VersionSpec) -> Re
     Ok(choose(spec, &releases) == Choice::System)
 }
 
+/// The toolchain directory a `path:` spec names (rustup's `path = "..."`, mise's
+/// `path:`), `~/` expanded; `None` for other specs.
+pub fn path_toolchain(spec: &VersionSpec) -> Option<std::path::PathBuf> {
+    let VersionSpec::Path(p) = spec.alternatives().first()? else {
+        return None;
+    };
+    match p.strip_prefix("~/") {
+        Some(rest) => std::env::var_os("HOME").map(|h| Path::new(&h).join(rest)),
+        None => Some(std::path::PathBuf::from(p)),
+    }
+}
+
+/// The warning for what a rust toolchain file asks beyond the toolchain (`components`,
+/// `targets`) that the installed version at `root` lacks: omg installs rust's combined
+/// tarball (rustc, cargo, the host's standard library) and no other component or target
+/// yet. Empty when nothing is missing or the decider is not a toolchain file.
+pub fn rust_toolchain_warning(resolution: &Resolution, version: &str, root: &Path) -> String {
+    let Origin::File { path } = &resolution.origin else {
+        return String::new();
+    };
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if resolution.runtime != "rust" || !name.starts_with("rust-toolchain") {
+        return String::new();
+    }
+    let Some(t) = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|c| omg_domain::runtime::rust_toolchain(name, &c))
+    else {
+        return String::new();
+    };
+    let rustlib = root.join("lib/rustlib");
+    let present = |component: &str| match component.trim_end_matches("-preview") {
+        "rustc" | "cargo" | "rust-std" | "rust-docs" => true,
+        "clippy" => root.join("bin/cargo-clippy").is_file(),
+        "rustfmt" => root.join("bin/rustfmt").is_file(),
+        "rust-src" => rustlib.join("src").is_dir(),
+        "rust-analyzer" => root.join("bin/rust-analyzer").is_file(),
+        _ => false,
+    };
+    let mut missing: Vec<String> = t
+        .components
+        .iter()
+        .filter(|c| !present(c))
+        .map(|c| format!("component {c}"))
+        .collect();
+    missing.extend(
+        t.targets
+            .iter()
+            .filter(|target| !rustlib.join(target).is_dir())
+            .map(|target| format!("target {target}")),
+    );
+    if missing.is_empty() {
+        return String::new();
+    }
+    format!(
+        "omg: warning: {} asks for {}, which rust {version} from omg does not have (omg installs rustc, cargo and the host's standard library only, for now)\n",
+        path.display(),
+        missing.join(", ")
+    )
+}
+
 /// The error for a spec whose first choice is a build from a vendor omg does not install
 /// (java's `zulu-21`, sdkman's `21.0.2-amzn`): named, never replaced with Temurin's build.
 pub fn vendor_refusal(runtime: &str, spec: &VersionSpec) -> Option<Error> {

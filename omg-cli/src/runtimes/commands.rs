@@ -10,8 +10,8 @@ use omg_ports::{Error, RemoteVersion, Result};
 use serde_json::{json, Value};
 
 use super::active::{
-    active, constraint_warning, default_spec, ensure, installed_match, origin_text, resolution,
-    uses_system, vendor_refusal,
+    active, constraint_warning, default_spec, ensure, installed_match, origin_text, path_toolchain,
+    resolution, rust_toolchain_warning, uses_system, vendor_refusal,
 };
 use super::context::{find_on_path, Ctx};
 use super::mise::{self, MiseCommand};
@@ -359,6 +359,9 @@ pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
     if uses_system(&ctx.home, &runtime, &a.resolution.spec)? {
         return which_system(out, name, &runtime, &a.resolution);
     }
+    if let Some(root) = path_toolchain(&a.resolution.spec) {
+        return which_path(out, name, &runtime, &a.resolution, &root);
+    }
     let Some(i) = a.installed else {
         if let Some(refused) = vendor_refusal(&runtime, &a.resolution.spec) {
             return Err(refused);
@@ -381,7 +384,8 @@ pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
         shown.display(),
         a.resolution.spec_text
     );
-    let warning = constraint_warning(&a.resolution, i.version()).unwrap_or_default();
+    let mut warning = constraint_warning(&a.resolution, i.version()).unwrap_or_default();
+    warning.push_str(&rust_toolchain_warning(&a.resolution, i.version(), &i.path));
     let value = json!({
         "runtime": runtime,
         "version": i.version(),
@@ -393,6 +397,44 @@ pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
     let mut answer = answer(out, text, value);
     answer.stderr = warning;
     Ok(answer)
+}
+
+/// `omg which` where a toolchain file names a toolchain on disk (rustup's `path`): the
+/// binary in its `bin`, version `path`.
+fn which_path(
+    out: &Output,
+    name: &str,
+    runtime: &str,
+    r: &omg_domain::runtime::Resolution,
+    root: &Path,
+) -> Result<Answer> {
+    let bin = root.join("bin");
+    let Some(binary) = [name, runtime]
+        .iter()
+        .map(|n| bin.join(n))
+        .find(|p| p.is_file())
+    else {
+        return Err(Error::InvalidRequest(format!(
+            "{runtime}: {} names the toolchain {}, which has no bin/{name}",
+            origin_text(&r.origin),
+            root.display()
+        )));
+    };
+    let text = format!(
+        "{runtime} path {}\n  decided by {} ({})\n",
+        binary.display(),
+        origin_text(&r.origin),
+        r.spec_text
+    );
+    let value = json!({
+        "runtime": runtime,
+        "version": "path",
+        "spec": r.spec_text,
+        "origin": r.origin,
+        "path": root,
+        "binary": binary,
+    });
+    Ok(answer(out, text, value))
 }
 
 /// `omg which` where the version file says `system`: the binary of that name (or the
@@ -437,7 +479,8 @@ pub fn current(ctx: &Ctx, out: &Output) -> Result<Answer> {
     let mut rows = Vec::new();
     for r in all {
         let native = ctx.provider(&r.runtime).is_some();
-        let system = native && uses_system(&ctx.home, &r.runtime, &r.spec)?;
+        let system = native
+            && (uses_system(&ctx.home, &r.runtime, &r.spec)? || path_toolchain(&r.spec).is_some());
         let installed = if native && !system {
             installed_match(&ctx.home, &r.runtime, &r.spec)?
         } else {
@@ -451,6 +494,7 @@ pub fn current(ctx: &Ctx, out: &Output) -> Result<Answer> {
         }
         let state = match (&installed, native) {
             (Some(i), _) => i.version().to_string(),
+            (None, true) if system && path_toolchain(&r.spec).is_some() => "path".to_string(),
             (None, true) if system => "system".to_string(),
             (None, true) => "not installed".to_string(),
             (None, false) => "via mise".to_string(),
@@ -520,11 +564,31 @@ pub fn exec(ctx: &Ctx, out: &Output, target: &str, command: &[String]) -> Result
             source: err,
         });
     }
+    if let Some(root) = path_toolchain(&spec) {
+        // A toolchain on disk (rustup's `path`): its bin first on PATH, nothing installed.
+        let mut path = vec![root.join("bin")];
+        if let Some(old) = std::env::var_os("PATH") {
+            path.extend(std::env::split_paths(&old));
+        }
+        let joined =
+            std::env::join_paths(path).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let err = std::process::Command::new(program)
+            .args(args)
+            .env("PATH", &joined)
+            .exec();
+        return Err(Error::Io {
+            path: PathBuf::from(program),
+            source: err,
+        });
+    }
     let (installed, _) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
-    if let Some(w) = resolved
-        .as_ref()
-        .and_then(|r| constraint_warning(r, installed.version()))
-    {
+    if let Some(r) = &resolved {
+        let mut w = constraint_warning(r, installed.version()).unwrap_or_default();
+        w.push_str(&rust_toolchain_warning(
+            r,
+            installed.version(),
+            &installed.path,
+        ));
         eprint!("{w}");
     }
     let mut path: Vec<PathBuf> = installed.bin_dirs();

@@ -29,6 +29,8 @@
 //!   satisfying release (`>=18 <21`; `18 || 20` is the newest 20; `^20.11.1` is not
 //!   satisfied by 20.1.0). `20.x` and `=20.1` are versions. A version of one or two numbers
 //!   is compared as `x.0.0`/`x.y.0`.
+//! - `path:<dir>` (rustup's `path = "..."` toolchain, relative to its file; mise's
+//!   `path:`): that directory as it is, its `bin` on PATH ([`VersionSpec::Path`]).
 //! - PEP 440 specifier sets ([`VersionSpec::Pep440`]) come only from `requires-python`.
 //! - Pre-releases (`1.23rc1`) are chosen only when named exactly.
 //! - Versions are ordered numerically ([`compare`]): `20.9.0 < 20.10.0`.
@@ -43,7 +45,8 @@
 //!    `.config/mise.toml`, `.config/mise/config.toml`), then asdf's `.tool-versions`, then
 //!    the single-runtime files: `.nvmrc`, `.node-version`, `package.json`,
 //!    `.python-version`, `.python-versions` (uv: its first line), `pyproject.toml`,
-//!    `.go-version`, `go.work`, `go.mod`, `rust-toolchain.toml`, `rust-toolchain`,
+//!    `.go-version`, `go.work`, `go.mod`, `rust-toolchain` (rustup: the legacy file wins
+//!    when both are there), `rust-toolchain.toml`,
 //!    `.ruby-version`, `.java-version`, `.sdkmanrc`, `.bun-version`. So a multi-tool file
 //!    beats a runtime's own file in the same directory, as in mise.
 //! 3. A file that exists but does not name the runtime (a package.json without `volta` or
@@ -80,7 +83,8 @@ mod resolve;
 mod spec;
 
 pub use files::{
-    canonical_runtime, constraints, conventional_contents, conventional_file, parse, VERSION_FILES,
+    canonical_runtime, constraints, conventional_contents, conventional_file, parse,
+    rust_toolchain, RangeSyntax, Requirement, RustToolchain, VERSION_FILES,
 };
 pub use order::{compare, numeric_prefix};
 pub use resolve::{resolve, resolve_all, Constraint, DirFiles, Origin, Resolution};

@@ -107,6 +107,16 @@ pub fn resolve(runtime: &str, dirs: &[DirFiles]) -> Option<Resolution> {
                 .filter(|(r, _)| r == runtime)
                 .map(|(_, s)| s)
                 .collect();
+            // A relative `path:` toolchain is relative to the file's directory (rustup).
+            let specs: Vec<String> = specs
+                .into_iter()
+                .map(|s| match s.strip_prefix("path:") {
+                    Some(p) if !p.starts_with('/') && !p.starts_with('~') => {
+                        format!("path:{}", d.dir.join(p).display())
+                    }
+                    _ => s,
+                })
+                .collect();
             if !specs.is_empty() {
                 return Some(Resolution {
                     runtime: runtime.to_string(),
@@ -291,10 +301,11 @@ mod tests {
                 "go",
                 Some(("1.21", "/home/u/go/lib/go.mod")),
             ),
+            // rustup: with both files in a directory, the legacy rust-toolchain is used.
             (
                 "/home/u/rs",
                 "rust",
-                Some(("1.80", "/home/u/rs/rust-toolchain.toml")),
+                Some(("nightly", "/home/u/rs/rust-toolchain")),
             ),
             (
                 "/home/u/rs/old/src",
@@ -421,6 +432,17 @@ mod tests {
             let r = resolve("node", &d).map(|r| r.spec_text);
             assert_eq!(r, Some((skip + 1).to_string()), "without the first {skip}");
         }
+    }
+
+    #[test]
+    fn rust_path_toolchain_is_relative_to_its_file() {
+        // rustup: a relative `path` is relative to the toolchain file's directory.
+        let t = dirs_from(
+            &[("/w/proj", "rust-toolchain.toml", "[toolchain]\npath = \"tc\"\n")],
+            "/w/proj/src",
+        );
+        let r = resolve("rust", &t).map(|r| r.spec);
+        assert_eq!(r, Some(VersionSpec::Path("/w/proj/tc".into())));
     }
 
     #[test]

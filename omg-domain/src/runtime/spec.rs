@@ -40,6 +40,9 @@ pub enum VersionSpec {
         /// The version as the vendor names it.
         version: String,
     },
+    /// A toolchain on disk, used as it is (rustup's `path = "..."`, mise's `path:<dir>`):
+    /// an absolute directory (or `~/...`), whose `bin` goes on PATH; omg installs nothing.
+    Path(String),
     /// The system's own installation (`system` in pyenv's, nvm's and asdf's files): omg
     /// selects no version and puts nothing on PATH for the runtime.
     System,
@@ -66,6 +69,9 @@ impl VersionSpec {
             "stable" | "beta" | "nightly" => return VersionSpec::Channel(lower),
             "system" => return VersionSpec::System,
             _ => {}
+        }
+        if let Some(path) = t.strip_prefix("path:") {
+            return VersionSpec::Path(path.trim().to_string());
         }
         if let Some(name) = lower.strip_prefix("lts/") {
             // nvm: `lts/-1` is the LTS line before the newest.
@@ -163,6 +169,7 @@ impl fmt::Display for VersionSpec {
             VersionSpec::Range(r) => f.write_str(r),
             VersionSpec::Version(v) => f.write_str(v),
             VersionSpec::System => f.write_str("system"),
+            VersionSpec::Path(p) => write!(f, "path:{p}"),
             VersionSpec::Vendor { vendor, version } => write!(f, "{vendor}-{version}"),
             VersionSpec::Pep440(s) => f.write_str(s),
             VersionSpec::AnyOf(list) => {
@@ -261,7 +268,8 @@ fn select_one<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Option<&
             VersionSpec::System
             | VersionSpec::AnyOf(_)
             | VersionSpec::LtsBack(_)
-            | VersionSpec::Vendor { .. } => false,
+            | VersionSpec::Vendor { .. }
+            | VersionSpec::Path(_) => false,
         })
         .max_by(|a, b| compare(&a.version, &b.version))
 }
@@ -413,6 +421,7 @@ mod tests {
             ("lts/-1", VersionSpec::LtsBack(1)),
             ("lts/-0", VersionSpec::Lts),
             ("system", VersionSpec::System),
+            ("path:/opt/tc", VersionSpec::Path("/opt/tc".into())),
             // asdf-java's vendor names other than Temurin are kept (never a silent Temurin).
             (
                 "zulu-21.36.17",
