@@ -727,7 +727,10 @@ mod tests {
         let legacy = rust_toolchain("rust-toolchain", "[toolchain]\nchannel = \"beta\"\n");
         assert_eq!(legacy.and_then(|t| t.spec_text()).as_deref(), Some("beta"));
         // Components without a channel name no version (rustup's default toolchain).
-        let none = rust_toolchain("rust-toolchain.toml", "[toolchain]\ncomponents = [\"clippy\"]\n");
+        let none = rust_toolchain(
+            "rust-toolchain.toml",
+            "[toolchain]\ncomponents = [\"clippy\"]\n",
+        );
         assert_eq!(none.and_then(|t| t.spec_text()), None);
         assert_eq!(rust_toolchain("rust-toolchain.toml", "[toolchain"), None);
     }

@@ -438,7 +438,11 @@ mod tests {
     fn rust_path_toolchain_is_relative_to_its_file() {
         // rustup: a relative `path` is relative to the toolchain file's directory.
         let t = dirs_from(
-            &[("/w/proj", "rust-toolchain.toml", "[toolchain]\npath = \"tc\"\n")],
+            &[(
+                "/w/proj",
+                "rust-toolchain.toml",
+                "[toolchain]\npath = \"tc\"\n",
+            )],
             "/w/proj/src",
         );
         let r = resolve("rust", &t).map(|r| r.spec);
