@@ -3,10 +3,11 @@
 
 use std::cmp::Ordering;
 
-use serde::{Deserialize, Serialize};
-
-use super::order::compare;
 use serde_json::Value;
+
+use super::java::java_version;
+use super::order::compare;
+use super::rust_toolchain::rust_toolchain;
 
 /// Every file name the resolver reads, in the order it consults them within one directory
 /// (see [`crate::runtime`] for the rules).
@@ -120,75 +121,8 @@ pub fn parse(file_name: &str, contents: &str) -> Vec<(String, String)> {
     }
 }
 
-/// How a requirement's range is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RangeSyntax {
-    /// A PEP 440 specifier set (`>=3.10,<3.13`): pyproject.toml's `requires-python`.
-    Pep440,
-    /// An npm semver range (`>=18 <21`, `^20.11.1`): package.json's `engines`.
-    Npm,
-}
-
-/// A range a project file states for a runtime: checked against the version chosen
-/// rather than choosing it (see [`crate::runtime`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Requirement {
-    /// The runtime (`python`, `node`).
-    pub runtime: String,
-    /// The range as written.
-    pub text: String,
-    /// How it is written.
-    pub syntax: RangeSyntax,
-    /// True when, with no version file naming the runtime, the range chooses the version
-    /// (uv does so with `requires-python`; nvm and mise refuse to with `engines.node`).
-    pub chooses: bool,
-}
-
-/// The requirements `file_name` with `contents` states: pyproject.toml's
-/// `project.requires-python` (python, PEP 440, chooses when no file does) and
-/// package.json's `engines.node` (npm range, never chooses).
-pub fn constraints(file_name: &str, contents: &str) -> Vec<Requirement> {
-    match file_name {
-        "pyproject.toml" => toml::from_str::<toml::Table>(contents)
-            .ok()
-            .and_then(|doc| {
-                doc.get("project")?
-                    .get("requires-python")?
-                    .as_str()
-                    .map(|s| s.trim().to_string())
-            })
-            .filter(|s| !s.is_empty())
-            .map(|text| Requirement {
-                runtime: "python".into(),
-                text,
-                syntax: RangeSyntax::Pep440,
-                chooses: true,
-            })
-            .into_iter()
-            .collect(),
-        "package.json" => serde_json::from_str::<Value>(contents)
-            .ok()
-            .and_then(|json| {
-                json.pointer("/engines/node")?
-                    .as_str()
-                    .map(|s| s.trim().to_string())
-            })
-            .filter(|s| !s.is_empty())
-            .map(|text| Requirement {
-                runtime: "node".into(),
-                text,
-                syntax: RangeSyntax::Npm,
-                chooses: false,
-            })
-            .into_iter()
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// The lines that are neither empty nor a `#` comment, trimmed, in order.
-fn lines(contents: &str) -> impl Iterator<Item = &str> {
+pub(super) fn lines(contents: &str) -> impl Iterator<Item = &str> {
     contents
         .lines()
         .map(|l| l.split('#').next().unwrap_or("").trim())
@@ -196,7 +130,7 @@ fn lines(contents: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The first line that is neither empty nor a `#` comment, trimmed.
-fn first_line(contents: &str) -> Option<String> {
+pub(super) fn first_line(contents: &str) -> Option<String> {
     lines(contents).next().map(String::from)
 }
 
@@ -212,88 +146,6 @@ fn python_version(line: &str) -> String {
         }
     }
     line.to_string()
-}
-
-/// A java version as jenv, asdf-java and sdkman write it, with its vendor kept:
-/// Eclipse Temurin's builds (the ones omg installs: `temurin-21.0.2`, jenv's
-/// `temurin64-21.0.2`, sdkman's `21.0.2-tem`, generic OpenJDK names) become the bare
-/// version, and asdf-java's build suffix goes as Adoptium names it
-/// (`temurin-21.0.7+6.0.LTS` -> `21.0.7+6`); another vendor's stays `<vendor>-<version>`
-/// with sdkman's short names spelled out (`21.0.2-amzn` -> `corretto-21.0.2`), so that it
-/// can be refused by name ([`crate::runtime::VersionSpec::Vendor`]).
-fn java_version(text: &str) -> String {
-    let t = text.trim();
-    let (vendor, version) = match t.rsplit_once('-') {
-        // sdkman: `21.0.2-tem`.
-        Some((v, suffix))
-            if v.starts_with(|c: char| c.is_ascii_digit())
-                && !suffix.is_empty()
-                && suffix.chars().all(|c| c.is_ascii_alphabetic()) =>
-        {
-            (Some(sdkman_vendor(suffix)), v)
-        }
-        _ => match t
-            .char_indices()
-            .find(|&(i, c)| c == '-' && t[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
-        {
-            // asdf-java, jenv: `temurin-21.0.2`, `temurin64-21.0.2`, `openjdk64-17.0.1`.
-            Some((dash, _)) if dash > 0 => {
-                let i = dash + 1;
-                let name = t[..dash].to_ascii_lowercase();
-                let name = name
-                    .strip_suffix("64")
-                    .or_else(|| name.strip_suffix("32"))
-                    .unwrap_or(&name)
-                    .to_string();
-                (Some(name), &t[i..])
-            }
-            _ => (None, t),
-        },
-    };
-    // `21.0.7+6.0.LTS` -> `21.0.7+6` (Adoptium's name of the build).
-    let version = match version.split_once('+') {
-        Some((core, build)) => {
-            let digits: String = build.chars().take_while(char::is_ascii_digit).collect();
-            if digits.is_empty() {
-                core.to_string()
-            } else {
-                format!("{core}+{digits}")
-            }
-        }
-        None => version.to_string(),
-    };
-    match vendor {
-        Some(v) if !TEMURIN_NAMES.contains(&v.as_str()) => format!("{v}-{version}"),
-        _ => version,
-    }
-}
-
-/// Names of the builds omg installs (Eclipse Temurin, formerly AdoptOpenJDK's HotSpot
-/// builds) and generic OpenJDK names, in jenv, asdf-java and sdkman.
-const TEMURIN_NAMES: &[&str] = &[
-    "temurin",
-    "tem",
-    "adoptium",
-    "adoptopenjdk",
-    "openjdk",
-    "open",
-];
-
-/// sdkman's vendor suffixes spelled out as asdf-java names the vendors.
-fn sdkman_vendor(suffix: &str) -> String {
-    let lower = suffix.to_ascii_lowercase();
-    match lower.as_str() {
-        "amzn" => "corretto",
-        "ms" => "microsoft",
-        "graal" | "graalce" => "graalvm",
-        "librca" | "nik" => "liberica",
-        "sapmchn" => "sapmachine",
-        "sem" => "semeru",
-        "albba" => "dragonwell",
-        "jbr" => "jetbrains",
-        other => other,
-    }
-    .to_string()
 }
 
 fn package_json(contents: &str) -> Vec<(String, String)> {
@@ -358,81 +210,6 @@ fn go_mod(contents: &str) -> Option<String> {
         (Some(t), _) => Some(t),
         (None, g) => g,
     }
-}
-
-/// What a rust toolchain file asks for: rustup's `[toolchain]` table, or the legacy
-/// `rust-toolchain` file's one line (a channel, or a path to a toolchain).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RustToolchain {
-    /// `channel`: `stable`, `1.80.1`, `nightly-2024-05-01`.
-    pub channel: Option<String>,
-    /// `path`: a toolchain on disk (relative to the file's directory when relative); it
-    /// excludes `channel`, and `components`, `targets` and `profile` then mean nothing.
-    pub path: Option<String>,
-    /// `components`: `clippy`, `rustfmt`, `rust-src`, ...
-    pub components: Vec<String>,
-    /// `targets`: `wasm32-unknown-unknown`, ...
-    pub targets: Vec<String>,
-    /// `profile`: `minimal`, `default`, `complete`.
-    pub profile: Option<String>,
-}
-
-impl RustToolchain {
-    /// The spec text the file gives rust: `path:<path>` for a path toolchain, else the
-    /// channel; `None` when it names neither (rustup then uses the default toolchain).
-    pub fn spec_text(&self) -> Option<String> {
-        match (&self.path, &self.channel) {
-            (Some(p), _) => Some(format!("path:{p}")),
-            (None, c) => c.clone(),
-        }
-    }
-}
-
-/// Reads `rust-toolchain.toml`, or the legacy `rust-toolchain` (TOML as well, or one line),
-/// as rustup does; `None` when it does not parse.
-pub fn rust_toolchain(file_name: &str, contents: &str) -> Option<RustToolchain> {
-    let toml_form = file_name == "rust-toolchain.toml" || contents.contains("[toolchain]");
-    if !toml_form {
-        // Legacy: one line, a channel or an absolute path to a toolchain.
-        let line = first_line(contents)?;
-        return Some(if line.starts_with('/') {
-            RustToolchain {
-                path: Some(line),
-                ..RustToolchain::default()
-            }
-        } else {
-            RustToolchain {
-                channel: Some(line),
-                ..RustToolchain::default()
-            }
-        });
-    }
-    let doc: toml::Table = toml::from_str(contents).ok()?;
-    let t = doc.get("toolchain")?.as_table()?;
-    let text = |key: &str| {
-        t.get(key)
-            .and_then(|v| v.as_str())
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-    };
-    let list = |key: &str| -> Vec<String> {
-        t.get(key)
-            .and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str())
-                    .map(|s| s.trim().to_string())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    Some(RustToolchain {
-        channel: text("channel"),
-        path: text("path"),
-        components: list("components"),
-        targets: list("targets"),
-        profile: text("profile"),
-    })
 }
 
 fn sdkmanrc(contents: &str) -> Vec<(String, String)> {
@@ -674,65 +451,6 @@ mod tests {
         for (name, contents, want) in cases {
             assert_eq!(p(name, contents), pairs(want), "{name}: {contents:?}");
         }
-    }
-
-    #[test]
-    fn requires_python_and_engines_are_constraints() {
-        // uv: `project.requires-python` of pyproject.toml bounds the python version.
-        assert_eq!(
-            constraints(
-                "pyproject.toml",
-                "[project]\nname = \"x\"\nrequires-python = \">=3.10,<3.13\"\n"
-            ),
-            vec![Requirement {
-                runtime: "python".into(),
-                text: ">=3.10,<3.13".into(),
-                syntax: RangeSyntax::Pep440,
-                chooses: true,
-            }]
-        );
-        assert_eq!(constraints("pyproject.toml", "[tool.x]\ny = 1\n"), vec![]);
-        assert_eq!(constraints("pyproject.toml", "not toml ["), vec![]);
-        assert_eq!(constraints(".python-version", "3.12\n"), vec![]);
-        // nvm and mise: engines.node is checked against the version, never chooses it.
-        assert_eq!(
-            constraints("package.json", r#"{"engines":{"node":">=18 <21"}}"#),
-            vec![Requirement {
-                runtime: "node".into(),
-                text: ">=18 <21".into(),
-                syntax: RangeSyntax::Npm,
-                chooses: false,
-            }]
-        );
-    }
-
-    #[test]
-    fn rust_toolchain_settings() {
-        // rustup's toolchain file settings: channel, components, targets, profile.
-        let t = rust_toolchain(
-            "rust-toolchain.toml",
-            "[toolchain]\nchannel = \"1.80.1\"\ncomponents = [\"clippy\", \"rust-src\"]\ntargets = [\"wasm32-unknown-unknown\"]\nprofile = \"minimal\"\n",
-        );
-        assert_eq!(
-            t,
-            Some(RustToolchain {
-                channel: Some("1.80.1".into()),
-                path: None,
-                components: vec!["clippy".into(), "rust-src".into()],
-                targets: vec!["wasm32-unknown-unknown".into()],
-                profile: Some("minimal".into()),
-            })
-        );
-        // The legacy file may hold the same TOML.
-        let legacy = rust_toolchain("rust-toolchain", "[toolchain]\nchannel = \"beta\"\n");
-        assert_eq!(legacy.and_then(|t| t.spec_text()).as_deref(), Some("beta"));
-        // Components without a channel name no version (rustup's default toolchain).
-        let none = rust_toolchain(
-            "rust-toolchain.toml",
-            "[toolchain]\ncomponents = [\"clippy\"]\n",
-        );
-        assert_eq!(none.and_then(|t| t.spec_text()), None);
-        assert_eq!(rust_toolchain("rust-toolchain.toml", "[toolchain"), None);
     }
 
     #[test]

@@ -78,17 +78,19 @@
 //!    ([`resolve_all`] takes it); otherwise the runtime is not active.
 
 mod files;
+mod java;
 mod order;
+mod requirements;
 mod resolve;
+mod rust_toolchain;
 mod spec;
 
 pub use files::{
-    canonical_runtime, constraints, conventional_contents, conventional_file, parse,
-    rust_toolchain, RangeSyntax, Requirement, RustToolchain, VERSION_FILES,
+    canonical_runtime, conventional_contents, conventional_file, parse, VERSION_FILES,
 };
+pub use java::FOREIGN_JAVA_VENDORS;
 pub use order::{compare, numeric_prefix};
+pub use requirements::{constraints, RangeSyntax, Requirement};
 pub use resolve::{resolve, resolve_all, Constraint, DirFiles, Origin, Resolution};
-pub use spec::{
-    choose, closest, npm_satisfies, pep440_allows, select, Choice, VersionSpec,
-    FOREIGN_JAVA_VENDORS,
-};
+pub use rust_toolchain::{rust_toolchain, RustToolchain};
+pub use spec::{choose, closest, npm_satisfies, pep440_allows, select, Choice, VersionSpec};

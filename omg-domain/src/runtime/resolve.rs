@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::files::{constraints, parse, RangeSyntax, VERSION_FILES};
+use super::files::{parse, VERSION_FILES};
+use super::requirements::{constraints, RangeSyntax};
 use super::spec::VersionSpec;
 
 /// The version files found in one directory: `(file name, contents)` pairs, any order.

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use omg_ports::RemoteVersion;
 use serde::{Deserialize, Serialize};
 
+use super::java::FOREIGN_JAVA_VENDORS;
 use super::order::{compare, numeric_prefix};
 
 /// What a user or a version file asks for.
@@ -133,25 +134,6 @@ impl VersionSpec {
         }
     }
 }
-
-/// JDK vendors other than Eclipse Temurin, as asdf-java names them: a spec
-/// `<vendor>-<version>` with one of these is [`VersionSpec::Vendor`].
-pub const FOREIGN_JAVA_VENDORS: &[&str] = &[
-    "zulu",
-    "corretto",
-    "microsoft",
-    "oracle",
-    "graalvm",
-    "liberica",
-    "sapmachine",
-    "semeru",
-    "dragonwell",
-    "kona",
-    "mandrel",
-    "jetbrains",
-    "trava",
-    "bisheng",
-];
 
 fn strip_v(v: &str) -> &str {
     let v = v.trim();
