@@ -448,8 +448,13 @@ fn rust_toolchain_files_as_rustup_reads_them() {
     assert_eq!(j["version"], "path", "{j}");
     assert_eq!(j["binary"], own.to_string_lossy().as_ref());
 
-    // rustup's components and targets: omg does not install them yet, and says which
-    // are missing rather than passing over them in silence.
+    // rustup's default profile: clippy and rustfmt are on PATH.
+    let fmt = w.omg("both", &["exec", "rust", "--", "rustfmt"]);
+    assert_eq!(fmt.ok(), "rustfmt 1.7.0-stable (1.79.0)\n");
+    let clippy = w.omg("both", &["exec", "rust", "--", "cargo-clippy"]);
+    assert_eq!(clippy.ok(), "clippy for rust 1.79.0\n");
+    // Other components and targets: omg does not install them yet, and says which are
+    // missing rather than passing over them in silence.
     dir(
         "comp",
         "rust-toolchain.toml",
@@ -462,16 +467,13 @@ fn rust_toolchain_files_as_rustup_reads_them() {
         "comp: {}",
         run.stdout
     );
-    for missing in [
-        "component clippy",
-        "component rust-src",
-        "target wasm32-unknown-unknown",
-    ] {
+    for missing in ["component rust-src", "target wasm32-unknown-unknown"] {
         assert!(run.stderr.contains(missing), "{missing}: {}", run.stderr);
     }
+    assert!(!run.stderr.contains("clippy"), "{}", run.stderr);
     let which = w.omg("comp", &["which", "rust"]);
     assert!(
-        which.stderr.contains("component clippy"),
+        which.stderr.contains("component rust-src"),
         "{}",
         which.stderr
     );
