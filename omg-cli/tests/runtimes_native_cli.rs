@@ -470,7 +470,7 @@ fn rust_toolchain_files_as_rustup_reads_them() {
     for missing in ["component rust-src", "target wasm32-unknown-unknown"] {
         assert!(run.stderr.contains(missing), "{missing}: {}", run.stderr);
     }
-    assert!(!run.stderr.contains("clippy"), "{}", run.stderr);
+    assert!(!run.stderr.contains("component clippy"), "{}", run.stderr);
     let which = w.omg("comp", &["which", "rust"]);
     assert!(
         which.stderr.contains("component rust-src"),

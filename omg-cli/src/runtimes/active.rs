@@ -10,6 +10,7 @@ use omg_domain::runtime::{
 use omg_ports::{Error, Platform, ProgressSink, RemoteVersion, Result, RuntimeProvider};
 
 use super::context::Ctx;
+use crate::render::escape;
 
 /// A runtime's resolution here and the installed version it selects (if any).
 pub struct Active {
@@ -107,9 +108,10 @@ pub fn rust_toolchain_warning(resolution: &Resolution, version: &str, root: &Pat
         return String::new();
     }
     format!(
-        "omg: warning: {} asks for {}, which rust {version} from omg does not have (omg installs rustc, cargo and the host's standard library only, for now)\n",
-        path.display(),
-        missing.join(", ")
+        "omg: warning: {} asks for {}, which rust {} from omg does not have (omg installs rustc, cargo, the host's standard library, clippy and rustfmt only, for now)\n",
+        escape(&path.display().to_string()),
+        escape(&missing.join(", ")),
+        escape(version)
     )
 }
 
@@ -119,6 +121,7 @@ pub fn vendor_refusal(runtime: &str, spec: &VersionSpec) -> Option<Error> {
     let VersionSpec::Vendor { vendor, version } = spec.alternatives().first()? else {
         return None;
     };
+    let (vendor, version) = (escape(vendor), escape(version));
     Some(Error::InvalidRequest(format!(
         "{runtime} {vendor}-{version} is a {vendor} build; omg installs Eclipse Temurin builds only. Install {vendor}'s JDK another way (mise, sdkman), or name a Temurin version (e.g. {version})"
     )))
@@ -131,11 +134,12 @@ pub fn constraint_warning(resolution: &Resolution, version: &str) -> Option<Stri
     let c = resolution.constraint.as_ref()?;
     (c.allows(version) == Some(false)).then(|| {
         format!(
-            "omg: warning: {} {version} ({}) does not meet {} in {}\n",
+            "omg: warning: {} {} ({}) does not meet {} in {}\n",
             resolution.runtime,
-            origin_text(&resolution.origin),
-            c.text,
-            c.path.display()
+            escape(version),
+            escape(&origin_text(&resolution.origin)),
+            escape(&c.text),
+            escape(&c.path.display().to_string())
         )
     })
 }

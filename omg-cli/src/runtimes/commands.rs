@@ -17,7 +17,7 @@ use super::context::{find_on_path, Ctx};
 use super::mise::{self, MiseCommand};
 use super::progress;
 use crate::fast_path::Answer;
-use crate::render::Output;
+use crate::render::{escape, Output};
 
 fn answer(out: &Output, text: String, value: Value) -> Answer {
     let stdout = if out.json {
@@ -422,9 +422,9 @@ fn which_path(
     };
     let text = format!(
         "{runtime} path {}\n  decided by {} ({})\n",
-        binary.display(),
-        origin_text(&r.origin),
-        r.spec_text
+        escape(&binary.display().to_string()),
+        escape(&origin_text(&r.origin)),
+        escape(&r.spec_text)
     );
     let value = json!({
         "runtime": runtime,
@@ -454,9 +454,9 @@ fn which_system(
     let dir = binary.parent().map(Path::to_path_buf).unwrap_or_default();
     let text = format!(
         "{runtime} system {}\n  decided by {} ({})\n",
-        binary.display(),
-        origin_text(&r.origin),
-        r.spec_text
+        escape(&binary.display().to_string()),
+        escape(&origin_text(&r.origin)),
+        escape(&r.spec_text)
     );
     let value = json!({
         "runtime": runtime,

@@ -91,6 +91,8 @@ pub use files::{
 pub use java::FOREIGN_JAVA_VENDORS;
 pub use order::{compare, numeric_prefix};
 pub use requirements::{constraints, RangeSyntax, Requirement};
-pub use resolve::{resolve, resolve_all, Constraint, DirFiles, Origin, Resolution};
+pub use resolve::{
+    resolve, resolve_all, Constraint, DirFiles, Origin, Resolution, MAX_ALTERNATIVES,
+};
 pub use rust_toolchain::{rust_toolchain, RustToolchain};
 pub use spec::{choose, closest, npm_satisfies, pep440_allows, select, Choice, VersionSpec};

@@ -79,6 +79,9 @@ impl Constraint {
     }
 }
 
+/// How many fallbacks of one file are kept (the lines of a `.python-version`).
+pub const MAX_ALTERNATIVES: usize = 32;
+
 fn file_rank(name: &str) -> usize {
     VERSION_FILES
         .iter()
@@ -102,11 +105,13 @@ pub fn resolve(runtime: &str, dirs: &[DirFiles]) -> Option<Resolution> {
             if name == "go.mod" && in_workspace {
                 continue;
             }
-            // Every spec the file gives the runtime, in order: later ones are fallbacks.
+            // Every spec the file gives the runtime, in order: later ones are fallbacks (at
+            // most MAX_ALTERNATIVES of them: a file is outside input).
             let specs: Vec<String> = parse(name, contents)
                 .into_iter()
                 .filter(|(r, _)| r == runtime)
                 .map(|(_, s)| s)
+                .take(MAX_ALTERNATIVES)
                 .collect();
             // A relative `path:` toolchain is relative to the file's directory (rustup).
             let specs: Vec<String> = specs
@@ -404,6 +409,14 @@ mod tests {
         let t = dirs_from(&[("/t", ".tool-versions", "nodejs 20 18\n")], "/t");
         let r = resolve("node", &t).map(|r| r.spec);
         assert_eq!(r, Some(VersionSpec::any_of(&["20", "18"])));
+        // A file of many lines is cut at MAX_ALTERNATIVES fallbacks.
+        let many = "3.12\n".repeat(10_000);
+        let r = resolve(
+            "python",
+            &dirs_from(&[("/m", ".python-version", &many)], "/m"),
+        );
+        let n = r.map(|r| r.spec.alternatives().len());
+        assert_eq!(n, Some(MAX_ALTERNATIVES));
     }
 
     #[test]
