@@ -4,6 +4,9 @@
 #
 #   bench/hook.sh [RUNS]        (needs hyperfine and a release build: scripts/build-release.sh)
 #
+# OMG_BASE_BIN=/path/to/older/omg adds that binary's two runs to the same hyperfine run, to
+# compare a change with the omg before it on one loaded machine.
+#
 # The tree: a project 8 directories deep whose root has .nvmrc, a package.json and a
 # .tool-versions, a go.mod halfway down, and node and go versions installed under a private
 # XDG_DATA_HOME (records written as omg writes them; the binaries are never run).
@@ -48,10 +51,18 @@ eval "$("$omg" hook-env bash)"
 echo "active here: $__OMG_HOOK" | tr ';' '\n'
 [ -z "$("$omg" hook-env bash)" ] || { echo "hook-env printed something on the no-change path" >&2; exit 1; }
 
+base=()
+if [ -n "${OMG_BASE_BIN:-}" ]; then
+  [ -z "$("$OMG_BASE_BIN" hook-env bash)" ] ||
+    { echo "the base omg's key differs here: its no-change run would not be one" >&2; exit 1; }
+  base=(-n 'base: omg hook-env bash (no change)' "$OMG_BASE_BIN hook-env bash"
+        -n 'base: omg hook-env bash (changed)' "env -u __OMG_HOOK $OMG_BASE_BIN hook-env bash")
+fi
 hyperfine -N --warmup 20 --runs "$runs" \
   -n '/bin/true' '/bin/true' \
   -n 'omg hook-env bash (no change)' "$omg hook-env bash" \
   -n 'omg hook-env bash (changed: first prompt here)' "env -u __OMG_HOOK $omg hook-env bash" \
+  "${base[@]}" \
   --export-json "$tmp/hook.json" >/dev/null
 python3 - "$tmp/hook.json" <<'PY'
 import json, statistics, sys

@@ -155,6 +155,13 @@ impl Installer {
             merge_into(&src, &root)?;
             fs::remove_dir_all(&src).map_err(|e| io(&src, e))?;
         }
+        for component in &layout.merge_if_present {
+            let src = root.join(component);
+            if fs::symlink_metadata(&src).is_ok_and(|m| m.is_dir()) {
+                merge_into(&src, &root)?;
+                fs::remove_dir_all(&src).map_err(|e| io(&src, e))?;
+            }
+        }
         let record = InstallRecord {
             runtime: runtime.clone(),
             release: release.clone(),

@@ -1,5 +1,7 @@
 //! Reading version files from the disk for the domain's resolver.
 
+use std::collections::HashSet;
+use std::ffi::OsString;
 use std::path::Path;
 
 use omg_domain::runtime::{DirFiles, VERSION_FILES};
@@ -7,12 +9,28 @@ use omg_domain::runtime::{DirFiles, VERSION_FILES};
 /// The version files in `start` and each directory above it up to `/`, nearest first (only
 /// directories that have any). Unreadable files are skipped (a version file omg cannot read
 /// does not decide anything); files larger than 1 MiB are skipped too.
+///
+/// Each directory is listed once and only the names of [`VERSION_FILES`] whose first
+/// component is in it are looked at: this runs before every prompt (the shell hook), and one
+/// listing costs fewer system calls than a failed look-up per name. A directory that cannot
+/// be listed (search permission only) is probed name by name.
 pub fn read_version_files(start: &Path) -> Vec<DirFiles> {
+    let wanted: HashSet<&str> = VERSION_FILES
+        .iter()
+        .map(|n| n.split('/').next().unwrap_or(n))
+        .collect();
     let mut out = Vec::new();
     let mut dir = Some(start);
     while let Some(d) = dir {
+        let listed = listing(d, &wanted);
         let mut files = Vec::new();
         for name in VERSION_FILES {
+            if let Some(present) = &listed {
+                let first = name.split('/').next().unwrap_or(name);
+                if !present.contains(std::ffi::OsStr::new(first)) {
+                    continue;
+                }
+            }
             let path = d.join(name);
             let Ok(meta) = std::fs::metadata(&path) else {
                 continue;
@@ -34,4 +52,55 @@ pub fn read_version_files(start: &Path) -> Vec<DirFiles> {
         dir = d.parent();
     }
     out
+}
+
+/// The entries of `dir` among `wanted` (the first components of [`VERSION_FILES`]), or
+/// `None` when `dir` cannot be listed.
+fn listing(dir: &Path, wanted: &HashSet<&str>) -> Option<HashSet<OsString>> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    Some(
+        entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .filter(|n| n.to_str().is_some_and(|n| wanted.contains(n)))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_files_and_subpaths_nearest_first() {
+        let tmp = tempfile::tempdir().unwrap();
+        let top = tmp.path();
+        let deep = top.join("a/b");
+        std::fs::create_dir_all(deep.join(".config")).unwrap();
+        std::fs::write(top.join(".nvmrc"), "20\n").unwrap();
+        std::fs::write(deep.join(".config/mise.toml"), "[tools]\nnode = \"18\"\n").unwrap();
+        std::fs::write(deep.join("go.mod"), "go 1.22\n").unwrap();
+        // Not a regular file: passed over.
+        std::fs::create_dir_all(deep.join(".python-version")).unwrap();
+        let got = read_version_files(&deep);
+        let names: Vec<(std::path::PathBuf, Vec<String>)> = got
+            .iter()
+            .map(|d| {
+                let mut n: Vec<String> = d.files.iter().map(|(n, _)| n.clone()).collect();
+                n.sort();
+                (d.dir.clone(), n)
+            })
+            .take(2)
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                (
+                    deep.clone(),
+                    vec![".config/mise.toml".to_string(), "go.mod".to_string()]
+                ),
+                (top.to_path_buf(), vec![".nvmrc".to_string()]),
+            ]
+        );
+    }
 }

@@ -378,6 +378,154 @@ fn go_and_bun_install_activate_and_run() {
     assert_eq!(names, vec!["bun", "go"]);
 }
 
+/// node's version files as nvm, npm and mise read them, through `omg exec` and `omg which`.
+#[test]
+fn node_version_files_as_nvm_and_npm_read_them() {
+    let (_server, w) = node_world(ArchiveFormat::TarXz);
+    let dir = |rel: &str, file: &str, contents: &str| {
+        std::fs::create_dir_all(w.path(rel)).unwrap();
+        w.write(&format!("{rel}/{file}"), contents);
+    };
+    let exec = |rel: &str| w.omg(rel, &["exec", "node", "--", "node"]);
+    let which = |rel: &str| w.omg(rel, &["--json", "which", "node"]);
+
+    // nvm: `lts/-1` is the LTS line before the newest (Hydrogen before Iron).
+    dir("lts1", ".nvmrc", "lts/-1\n");
+    assert_eq!(exec("lts1").ok(), "v18.19.0\n");
+
+    // npm: devEngines.runtime's range with all its comparators (21.6.1 is >=20, not <21).
+    let dev = |range: &str| {
+        format!(r#"{{"devEngines":{{"runtime":{{"name":"node","version":"{range}"}}}}}}"#)
+    };
+    dir("dev", "package.json", &dev(">=20 <21"));
+    assert_eq!(exec("dev").ok(), "v20.11.1\n");
+    // npm: `a || b` is the highest version of either.
+    dir("union", "package.json", &dev("18 || 20"));
+    assert_eq!(which("union").expect_code(0).json()["version"], "20.11.1");
+    // npm: ^20.11.2 needs 20.11.2 or above in 20.x: nothing here satisfies it.
+    dir("caret", "package.json", &dev("^20.11.2"));
+    let run = exec("caret");
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("^20.11.2"), "{}", run.stderr);
+
+    // nvm and mise: engines.node does not override the repository's .nvmrc; a version
+    // outside it is a warning.
+    dir("repo", ".nvmrc", "20\n");
+    dir("repo/pkg", "package.json", r#"{"engines":{"node":">=21"}}"#);
+    let run = which("repo/pkg");
+    let j = run.expect_code(0).json();
+    assert_eq!(j["version"], "20.11.1", "{j}");
+    assert_eq!(
+        j["origin"]["path"],
+        w.path("repo/.nvmrc").to_string_lossy().as_ref()
+    );
+    assert!(
+        run.stderr.contains("warning: node 20.11.1") && run.stderr.contains(">=21"),
+        "{}",
+        run.stderr
+    );
+
+    // nvm's `system`: the node on PATH, nothing of omg's.
+    let sysbin = w.path("sysbin");
+    std::fs::create_dir_all(&sysbin).unwrap();
+    let fake = sysbin.join("node");
+    std::fs::write(&fake, "#!/bin/sh\necho system node\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/bin:/bin", sysbin.display());
+    dir("sys", ".nvmrc", "system\n");
+    let run = w.omg_env("sys", &["exec", "node", "--", "node"], &[("PATH", &path)]);
+    assert_eq!(run.ok(), "system node\n");
+}
+
+/// Multi-tool files in mise's order within a directory, and asdf's fallbacks.
+#[test]
+fn multi_tool_files_in_mise_order() {
+    let (_server, w) = node_world(ArchiveFormat::TarXz);
+    for v in ["20.11.1", "18.19.0"] {
+        w.omg("home", &["runtimes", "install", "node", v])
+            .expect_code(0);
+    }
+    let dir = |rel: &str, file: &str, contents: &str| {
+        std::fs::create_dir_all(w.path(rel).join(file).parent().unwrap()).unwrap();
+        w.write(&format!("{rel}/{file}"), contents);
+    };
+    let which = |rel: &str| {
+        let j = w
+            .omg(rel, &["--json", "which", "node"])
+            .expect_code(0)
+            .json();
+        let origin = j["origin"]["path"].as_str().unwrap_or("").to_string();
+        (j["version"].as_str().unwrap_or("").to_string(), origin)
+    };
+    // mise: .tool-versions beats .nvmrc, and .config/mise.toml beats .tool-versions.
+    dir("m", ".nvmrc", "21\n");
+    dir("m", ".tool-versions", "nodejs 18.19.0\n");
+    let here = |f: &str| w.path("m").join(f).to_string_lossy().into_owned();
+    assert_eq!(which("m"), ("18.19.0".to_string(), here(".tool-versions")));
+    dir("m", ".config/mise.toml", "[tools]\nnode = \"20\"\n");
+    assert_eq!(
+        which("m"),
+        ("20.11.1".to_string(), here(".config/mise.toml"))
+    );
+    // mise: mise.local.toml beats every other file of the directory.
+    dir("m", "mise.local.toml", "[tools]\nnode = \"18\"\n");
+    assert_eq!(which("m"), ("18.19.0".to_string(), here("mise.local.toml")));
+    // asdf: `nodejs 21 20` falls back to 20 when 21 is not installed.
+    dir("asdf", ".tool-versions", "nodejs 21 20\n");
+    assert_eq!(which("asdf").0, "20.11.1");
+    assert_eq!(
+        w.omg("asdf", &["exec", "node", "--", "node"]).ok(),
+        "v20.11.1\n"
+    );
+}
+
+/// go.mod and go.work as the go command reads them, through `omg exec` and `omg which`.
+#[test]
+fn go_files_as_the_go_command_reads_them() {
+    let server = TestServer::start();
+    let go_mirror = {
+        let mut go = GoDl::new(&server, "/go");
+        go.release("1.22.1", true, Tamper::None)
+            .release("1.22.0", true, Tamper::None);
+        go.mirror()
+    };
+    let w = World::new(&[("go", go_mirror)]);
+    let dir = |rel: &str, file: &str, contents: &str| {
+        std::fs::create_dir_all(w.path(rel)).unwrap();
+        w.write(&format!("{rel}/{file}"), contents);
+    };
+    // go: a toolchain line older than the go line does not lower it.
+    dir(
+        "old",
+        "go.mod",
+        "module o\n\ngo 1.22.1\n\ntoolchain go1.22.0\n",
+    );
+    let run = w.omg("old", &["exec", "go", "--", "go"]);
+    assert!(
+        run.ok().starts_with("go version go1.22.1 "),
+        "{}",
+        run.stdout
+    );
+    // go: inside a workspace, go.work's go line decides, not the module's go.mod.
+    dir("ws", "go.work", "go 1.22.0\n\nuse ./svc\n");
+    dir("ws/svc", "go.mod", "module svc\n\ngo 1.22.1\n");
+    let run = w.omg("ws/svc", &["exec", "go", "--", "go"]);
+    assert!(
+        run.ok().starts_with("go version go1.22.0 "),
+        "{}",
+        run.stdout
+    );
+    let j = w
+        .omg("ws/svc", &["--json", "which", "go"])
+        .expect_code(0)
+        .json();
+    assert_eq!(
+        j["origin"]["path"],
+        w.path("ws/go.work").to_string_lossy().as_ref()
+    );
+}
+
 /// The resolution rules end to end: which file decides, across nested directories.
 #[test]
 fn version_files_decide_across_nested_directories() {

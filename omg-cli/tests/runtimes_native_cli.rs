@@ -238,6 +238,100 @@ fn python_installs_activates_and_runs() {
     );
 }
 
+/// The python version files as pyenv and uv read them, through `omg which`, `omg exec`
+/// and `omg current`.
+#[test]
+fn python_version_files_as_pyenv_and_uv_read_them() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut py = PythonBuilds::new(&server, "/python");
+        py.release("20241016", &["3.13.0", "3.12.7", "3.11.10"], Tamper::None);
+        py.mirror()
+    };
+    let w = World::new(&[("python", mirror)]);
+    w.omg("elsewhere", &["runtimes", "install", "python", "3.11.10"])
+        .expect_code(0);
+    let dir = |rel: &str, file: &str, contents: &str| {
+        std::fs::create_dir_all(w.path(rel)).unwrap();
+        w.write(&format!("{rel}/{file}"), contents);
+    };
+    let which = |rel: &str| w.omg(rel, &["--json", "which", "python"]);
+    let exec = |rel: &str| w.omg(rel, &["exec", "python", "--", "python3"]);
+
+    // pyenv: "3.12" is not installed, so the next line of .python-version, 3.11, is used.
+    dir("fallback", ".python-version", "3.12\n3.11\n");
+    let j = which("fallback").expect_code(0).json();
+    assert_eq!(j["version"], "3.11.10", "{j}");
+    assert_eq!(j["spec"], "3.12 3.11");
+    assert_eq!(exec("fallback").ok(), "Python 3.11.10\n");
+
+    // uv writes `python-3.11` (CPython 3.11); uv reads .python-versions' first line.
+    dir("uvform", ".python-version", "python-3.11\n");
+    assert_eq!(which("uvform").expect_code(0).json()["version"], "3.11.10");
+    dir("uvmany", ".python-versions", "3.11\n3.13\n");
+    assert_eq!(exec("uvmany").ok(), "Python 3.11.10\n");
+
+    // pyenv's `system`: the python3 on PATH, nothing of omg's; also as a fallback line.
+    let sysbin = w.path("sysbin");
+    std::fs::create_dir_all(&sysbin).unwrap();
+    let fake = sysbin.join("python3");
+    std::fs::write(&fake, "#!/bin/sh\necho system python\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/bin:/bin", sysbin.display());
+    dir("sys", ".python-version", "3.9\nsystem\n3.11\n");
+    let j = w
+        .omg_env("sys", &["--json", "which", "python3"], &[("PATH", &path)])
+        .expect_code(0)
+        .json();
+    assert_eq!(j["version"], "system", "{j}");
+    assert_eq!(j["binary"], fake.to_string_lossy().as_ref());
+    let run = w.omg_env(
+        "sys",
+        &["exec", "python", "--", "python3"],
+        &[("PATH", &path)],
+    );
+    assert_eq!(run.ok(), "system python\n");
+    let cur = w.omg("sys", &["--json", "current"]).expect_code(0).json();
+    assert_eq!(cur[0]["installed"], false, "{cur}");
+
+    // uv: requires-python alone chooses the newest version inside it (installed first) ...
+    dir(
+        "req",
+        "pyproject.toml",
+        "[project]\nrequires-python = \">=3.10,<3.12\"\n",
+    );
+    std::fs::create_dir_all(w.path("req/src")).unwrap();
+    let j = which("req/src").expect_code(0).json();
+    assert_eq!(j["version"], "3.11.10", "{j}");
+    assert_eq!(
+        j["origin"]["path"],
+        w.path("req/pyproject.toml").to_string_lossy().as_ref()
+    );
+    // ... and with a .python-version, only checks it: a warning, not another version.
+    dir("req/pinned", ".python-version", "3.11\n");
+    dir(
+        "req/pinned",
+        "pyproject.toml",
+        "[project]\nrequires-python = \">=3.12\"\n",
+    );
+    let run = which("req/pinned");
+    assert_eq!(run.expect_code(0).json()["version"], "3.11.10");
+    assert!(
+        run.stderr.contains("warning: python 3.11.10") && run.stderr.contains(">=3.12"),
+        "{}",
+        run.stderr
+    );
+    let cur = w.omg("req/pinned", &["current"]);
+    assert!(cur.stderr.contains(">=3.12"), "{}", cur.stderr);
+
+    // pyenv's free-threaded `3.13t` is not the default 3.13 build: an error naming it.
+    dir("ft", ".python-version", "3.13t\n");
+    let run = exec("ft");
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("3.13t"), "{}", run.stderr);
+}
+
 #[test]
 fn rust_installs_activates_and_runs() {
     let server = TestServer::start();
@@ -312,6 +406,117 @@ fn java_installs_activates_and_runs_with_java_home() {
             unknown: ("21.0.3+9", "21.0.4+7, 21.0.5+11"),
         },
     );
+}
+
+/// rust's toolchain files as rustup reads them.
+#[test]
+fn rust_toolchain_files_as_rustup_reads_them() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut dist = RustDist::new(&server, "/rust");
+        dist.release("1.79.0", "2024-06-13", false, Tamper::None)
+            .release("1.80.1", "2024-08-07", true, Tamper::None);
+        dist.mirror()
+    };
+    let w = World::new(&[("rust", mirror)]);
+    let dir = |rel: &str, file: &str, contents: &str| {
+        std::fs::create_dir_all(w.path(rel).join(file).parent().unwrap()).unwrap();
+        w.write(&format!("{rel}/{file}"), contents);
+    };
+    let rustc = |rel: &str| w.omg(rel, &["exec", "rust", "--", "rustc"]);
+    // rustup: with both files in a directory, the legacy rust-toolchain is the one used.
+    dir("both", "rust-toolchain", "1.79.0\n");
+    dir(
+        "both",
+        "rust-toolchain.toml",
+        "[toolchain]\nchannel = \"1.80.1\"\n",
+    );
+    assert!(rustc("both").ok().starts_with("rustc 1.79.0 "), "both");
+
+    // rustup: a `path` toolchain (relative to the file) is used as it is.
+    dir("own", "rust-toolchain.toml", "[toolchain]\npath = \"tc\"\n");
+    dir("own", "tc/bin/rustc", "#!/bin/sh\necho rustc from path\n");
+    use std::os::unix::fs::PermissionsExt;
+    let own = w.path("own/tc/bin/rustc");
+    std::fs::set_permissions(&own, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(w.path("own/src")).unwrap();
+    assert_eq!(rustc("own/src").ok(), "rustc from path\n");
+    let j = w
+        .omg("own/src", &["--json", "which", "rustc"])
+        .expect_code(0)
+        .json();
+    assert_eq!(j["version"], "path", "{j}");
+    assert_eq!(j["binary"], own.to_string_lossy().as_ref());
+
+    // rustup's default profile: clippy and rustfmt are on PATH.
+    let fmt = w.omg("both", &["exec", "rust", "--", "rustfmt"]);
+    assert_eq!(fmt.ok(), "rustfmt 1.7.0-stable (1.79.0)\n");
+    let clippy = w.omg("both", &["exec", "rust", "--", "cargo-clippy"]);
+    assert_eq!(clippy.ok(), "clippy for rust 1.79.0\n");
+    // Other components and targets: omg does not install them yet, and says which are
+    // missing rather than passing over them in silence.
+    dir(
+        "comp",
+        "rust-toolchain.toml",
+        "[toolchain]\nchannel = \"1.80.1\"\ncomponents = [\"clippy\", \"rust-src\"]\ntargets = [\"wasm32-unknown-unknown\"]\nprofile = \"minimal\"\n",
+    );
+    let run = rustc("comp");
+    run.expect_code(0);
+    assert!(
+        run.stdout.starts_with("rustc 1.80.1 "),
+        "comp: {}",
+        run.stdout
+    );
+    for missing in ["component rust-src", "target wasm32-unknown-unknown"] {
+        assert!(run.stderr.contains(missing), "{missing}: {}", run.stderr);
+    }
+    assert!(!run.stderr.contains("component clippy"), "{}", run.stderr);
+    let which = w.omg("comp", &["which", "rust"]);
+    assert!(
+        which.stderr.contains("component rust-src"),
+        "{}",
+        which.stderr
+    );
+}
+
+/// java's version files with their vendor: Temurin's names are Adoptium's builds, another
+/// vendor is an error naming it.
+#[test]
+fn java_vendors_are_kept() {
+    let server = TestServer::start();
+    let mirror = {
+        let mut api = Adoptium::new(&server, "/java");
+        api.release("21.0.5+11", true, Tamper::None)
+            .release("21.0.4+7", true, Tamper::None);
+        api.mirror()
+    };
+    let w = World::new(&[("java", mirror)]);
+    let dir = |rel: &str, file: &str, contents: &str| {
+        std::fs::create_dir_all(w.path(rel)).unwrap();
+        w.write(&format!("{rel}/{file}"), contents);
+    };
+    let exec = |rel: &str| w.omg(rel, &["exec", "java", "--", "java"]);
+    // asdf-java: temurin-21.0.4+7.0.LTS is Adoptium's 21.0.4+7 (not the newest 21).
+    dir("asdf", ".tool-versions", "java temurin-21.0.4+7.0.LTS\n");
+    assert!(exec("asdf").ok().contains("\"21.0.4\""), "asdf");
+    // sdkman's `amzn` is Corretto and asdf-java's `zulu-` is Zulu: omg installs neither,
+    // and says so by name instead of installing Temurin's 21.
+    for (file, contents, vendor) in [
+        (".sdkmanrc", "java=21.0.5-amzn\n", "corretto"),
+        (".java-version", "zulu-21.36.17\n", "zulu"),
+    ] {
+        dir(vendor, file, contents);
+        let run = exec(vendor);
+        assert_ne!(run.code, Some(0), "{vendor}: {}", run.stdout);
+        assert!(
+            run.stderr.contains(&format!("is a {vendor} build")),
+            "{vendor}: {}",
+            run.stderr
+        );
+        let which = w.omg(vendor, &["which", "java"]);
+        assert!(which.stderr.contains(vendor), "{}", which.stderr);
+    }
+    assert_eq!(w.entries("java"), vec!["21.0.4+7"]);
 }
 
 /// `omg exec java` sets JAVA_HOME to the JDK it runs, and so does the shell hook where

@@ -158,6 +158,11 @@ pub struct InstallLayout {
     /// combined tarball: `rustc`, `cargo`, `rust-std-x86_64-unknown-linux-gnu`). Empty for
     /// most runtimes.
     pub merge: Vec<String>,
+    /// Component directories merged as [`InstallLayout::merge`]'s are, after them, when the
+    /// archive has them, and passed over when it does not (rust's `clippy-preview` and
+    /// `rustfmt-preview`, which some platforms' combined tarballs lack).
+    #[serde(default)]
+    pub merge_if_present: Vec<String>,
     /// Directories, relative to the install root, that go on `PATH` (`bin`; go: `bin`;
     /// bun: `.`).
     pub bin_dirs: Vec<String>,
@@ -172,6 +177,7 @@ impl InstallLayout {
         InstallLayout {
             strip,
             merge: Vec::new(),
+            merge_if_present: Vec::new(),
             bin_dirs: vec!["bin".into()],
             env: Vec::new(),
         }

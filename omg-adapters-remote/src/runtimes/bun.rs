@@ -180,6 +180,7 @@ impl RuntimeProvider for BunProvider {
         InstallLayout {
             strip: Strip::Directory(artifact.file_name.trim_end_matches(".zip").to_string()),
             merge: Vec::new(),
+            merge_if_present: Vec::new(),
             bin_dirs: vec![".".into()],
             env: Vec::new(),
         }

@@ -302,6 +302,7 @@ impl RuntimeProvider for JavaProvider {
         InstallLayout {
             strip: Strip::SingleTopLevel,
             merge: Vec::new(),
+            merge_if_present: Vec::new(),
             bin_dirs: vec![if home == "." {
                 "bin".into()
             } else {

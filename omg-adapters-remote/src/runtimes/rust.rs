@@ -300,12 +300,14 @@ impl RuntimeProvider for RustProvider {
 
     /// The combined tarball holds one directory per component under one top-level
     /// directory; `rustc`, `cargo` and `rust-std-<triple>` are merged into the root (so
-    /// `bin/rustc` finds its sysroot and the standard library); the others (docs, clippy,
-    /// rustfmt, ...) stay in their component directories.
+    /// `bin/rustc` finds its sysroot and the standard library), and so are clippy and
+    /// rustfmt where the tarball has them (rustup's default profile: `cargo clippy`,
+    /// `cargo fmt` on PATH); the others (docs, ...) stay in their component directories.
     fn layout(&self, _artifact: &Artifact, platform: &Platform) -> InstallLayout {
         let triple = Self::triple(platform).unwrap_or_default();
         InstallLayout {
             merge: vec!["rustc".into(), "cargo".into(), format!("rust-std-{triple}")],
+            merge_if_present: vec!["clippy-preview".into(), "rustfmt-preview".into()],
             ..InstallLayout::bin_under(Strip::SingleTopLevel)
         }
     }

@@ -1,7 +1,7 @@
 //! rust: `manifests.txt` and the v2 channel manifests (TOML) with per-archive hashes.
 
 use omg_adapters_remote::runtimes::RustProvider;
-use omg_adapters_runtimes::fixtures::{build, rust_combined, rust_manifest};
+use omg_adapters_runtimes::fixtures::{build, rust_combined, rust_manifest, Entry};
 use omg_ports::{ArchiveFormat, Error, RemoteVersion, RuntimeProvider};
 
 use crate::common::Server;
@@ -237,6 +237,13 @@ async fn rust_installs_merged_components_and_runs() {
         .is_file());
     assert!(root.join("lib/librustc_driver-0a1b2c.so").is_file());
     assert!(!root.join("rustc").exists() && !root.join("cargo").exists());
+    // rustup's default profile: clippy and rustfmt merged, on PATH.
+    assert!(!root.join("clippy-preview").exists() && !root.join("rustfmt-preview").exists());
+    assert_eq!(run(&installed, "cargo-clippy"), "clippy for rust 1.80.0\n");
+    assert_eq!(
+        run(&installed, "rustfmt"),
+        "rustfmt 1.7.0-stable (1.80.0)\n"
+    );
     assert_eq!(
         run(&installed, "rustc"),
         "rustc 1.80.0 (051478957 2024-07-21)\n"
@@ -244,5 +251,53 @@ async fn rust_installs_merged_components_and_runs() {
     assert_eq!(
         run(&installed, "cargo"),
         "cargo 1.80.0 (5f2ab9b 2024-07-24)\n"
+    );
+}
+
+/// A combined tarball without clippy or rustfmt (some platforms' lack them) installs: those
+/// are merged where present, passed over where not.
+#[tokio::test]
+async fn rust_without_clippy_or_rustfmt_installs() {
+    let (server, _) = serve();
+    let stem = format!("rust-1.80.1-{TRIPLE}");
+    let entries: Vec<_> = rust_combined(&stem, "1.80.1", TRIPLE)
+        .into_iter()
+        .filter(|e| {
+            !matches!(e, Entry::File(path, ..)
+                if path.contains("/clippy-preview/") || path.contains("/rustfmt-preview/"))
+        })
+        .collect();
+    let archive = build(ArchiveFormat::TarXz, &entries);
+    server.put(
+        &format!("/dist/2024-08-07/{stem}.tar.xz"),
+        archive.clone(),
+        None,
+        None,
+    );
+    server.put(
+        "/dist/channel-rust-1.80.1.toml",
+        manifest(
+            "2024-08-07",
+            "1.80.1 (3f5fd8dd4 2024-08-06)",
+            &stem,
+            &sha256(&archive),
+            &"b".repeat(64),
+        ),
+        None,
+        None,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let installed = installer(dir.path())
+        .install(
+            &RustProvider::new(fetcher(), server.base.clone()),
+            &RemoteVersion::new("1.80.1"),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(!installed.path.join("bin/cargo-clippy").exists());
+    assert_eq!(
+        run(&installed, "rustc"),
+        "rustc 1.80.1 (051478957 2024-07-21)\n"
     );
 }

@@ -4,10 +4,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use omg_adapters_runtimes::{read_version_files, GlobalDefaults, InstalledRuntime, RuntimesHome};
-use omg_domain::runtime::{closest, resolve, select, Origin, Resolution, VersionSpec};
+use omg_domain::runtime::{
+    choose, closest, resolve, select, Choice, Origin, Resolution, VersionSpec,
+};
 use omg_ports::{Error, Platform, ProgressSink, RemoteVersion, Result, RuntimeProvider};
 
 use super::context::Ctx;
+use crate::render::escape;
 
 /// A runtime's resolution here and the installed version it selects (if any).
 pub struct Active {
@@ -34,7 +37,111 @@ pub fn resolution(
         origin: Origin::Global {
             path: defaults.path().to_path_buf(),
         },
+        constraint: None,
     }))
+}
+
+/// True when `spec` means the system's own `runtime` here: `system`, or a fallback list
+/// that reaches `system` before any of its versions is installed (pyenv, nvm, asdf). omg
+/// then puts nothing of its own on PATH for the runtime.
+pub fn uses_system(home: &RuntimesHome, runtime: &str, spec: &VersionSpec) -> Result<bool> {
+    if !spec.alternatives().contains(&VersionSpec::System) {
+        return Ok(false);
+    }
+    let installed = home.installed(runtime)?;
+    let releases: Vec<RemoteVersion> = installed.iter().map(|i| i.record.release.clone()).collect();
+    Ok(choose(spec, &releases) == Choice::System)
+}
+
+/// The toolchain directory a `path:` spec names (rustup's `path = "..."`, mise's
+/// `path:`), `~/` expanded; `None` for other specs.
+pub fn path_toolchain(spec: &VersionSpec) -> Option<std::path::PathBuf> {
+    let VersionSpec::Path(p) = spec.alternatives().first()? else {
+        return None;
+    };
+    match p.strip_prefix("~/") {
+        Some(rest) => std::env::var_os("HOME").map(|h| Path::new(&h).join(rest)),
+        None => Some(std::path::PathBuf::from(p)),
+    }
+}
+
+/// The warning for what a rust toolchain file asks beyond the toolchain (`components`,
+/// `targets`) that the installed version at `root` lacks: omg installs rust's combined
+/// tarball (rustc, cargo, the host's standard library) and no other component or target
+/// yet. Empty when nothing is missing or the decider is not a toolchain file.
+pub fn rust_toolchain_warning(resolution: &Resolution, version: &str, root: &Path) -> String {
+    let Origin::File { path } = &resolution.origin else {
+        return String::new();
+    };
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if resolution.runtime != "rust" || !name.starts_with("rust-toolchain") {
+        return String::new();
+    }
+    let Some(t) = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|c| omg_domain::runtime::rust_toolchain(name, &c))
+    else {
+        return String::new();
+    };
+    let rustlib = root.join("lib/rustlib");
+    let present = |component: &str| match component.trim_end_matches("-preview") {
+        "rustc" | "cargo" | "rust-std" | "rust-docs" => true,
+        "clippy" => root.join("bin/cargo-clippy").is_file(),
+        "rustfmt" => root.join("bin/rustfmt").is_file(),
+        "rust-src" => rustlib.join("src").is_dir(),
+        "rust-analyzer" => root.join("bin/rust-analyzer").is_file(),
+        _ => false,
+    };
+    let mut missing: Vec<String> = t
+        .components
+        .iter()
+        .filter(|c| !present(c))
+        .map(|c| format!("component {c}"))
+        .collect();
+    missing.extend(
+        t.targets
+            .iter()
+            .filter(|target| !rustlib.join(target).is_dir())
+            .map(|target| format!("target {target}")),
+    );
+    if missing.is_empty() {
+        return String::new();
+    }
+    format!(
+        "omg: warning: {} asks for {}, which rust {} from omg does not have (omg installs rustc, cargo, the host's standard library, clippy and rustfmt only, for now)\n",
+        escape(&path.display().to_string()),
+        escape(&missing.join(", ")),
+        escape(version)
+    )
+}
+
+/// The error for a spec whose first choice is a build from a vendor omg does not install
+/// (java's `zulu-21`, sdkman's `21.0.2-amzn`): named, never replaced with Temurin's build.
+pub fn vendor_refusal(runtime: &str, spec: &VersionSpec) -> Option<Error> {
+    let VersionSpec::Vendor { vendor, version } = spec.alternatives().first()? else {
+        return None;
+    };
+    let (vendor, version) = (escape(vendor), escape(version));
+    Some(Error::InvalidRequest(format!(
+        "{runtime} {vendor}-{version} is a {vendor} build; omg installs Eclipse Temurin builds only. Install {vendor}'s JDK another way (mise, sdkman), or name a Temurin version (e.g. {version})"
+    )))
+}
+
+/// The warning for a chosen `version` outside the resolution's requirement (uv's
+/// `requires-python` when a `.python-version` chose), or `None` when it is inside or
+/// nothing is required.
+pub fn constraint_warning(resolution: &Resolution, version: &str) -> Option<String> {
+    let c = resolution.constraint.as_ref()?;
+    (c.allows(version) == Some(false)).then(|| {
+        format!(
+            "omg: warning: {} {} ({}) does not meet {} in {}\n",
+            resolution.runtime,
+            escape(version),
+            escape(&origin_text(&resolution.origin)),
+            escape(&c.text),
+            escape(&c.path.display().to_string())
+        )
+    })
 }
 
 /// The installed version of `runtime` that `spec` selects.
@@ -77,6 +184,9 @@ pub async fn remote_release(
     spec: &VersionSpec,
     platform: &Platform,
 ) -> Result<RemoteVersion> {
+    if let Some(refused) = vendor_refusal(provider.name(), spec) {
+        return Err(refused);
+    }
     let versions = provider.remote_versions(platform).await?;
     select(spec, &versions)
         .cloned()
@@ -100,7 +210,7 @@ pub async fn ensure(
     // where the source decides what is newest.
     let moving = matches!(
         spec,
-        VersionSpec::Latest | VersionSpec::Lts | VersionSpec::Channel(_) | VersionSpec::AtLeast(_)
+        VersionSpec::Latest | VersionSpec::Lts | VersionSpec::LtsBack(_) | VersionSpec::Channel(_)
     );
     if !moving {
         if let Some(i) = installed_match(&ctx.home, runtime, spec)? {

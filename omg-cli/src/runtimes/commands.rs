@@ -9,12 +9,15 @@ use omg_domain::runtime::{conventional_contents, conventional_file, resolve_all,
 use omg_ports::{Error, RemoteVersion, Result};
 use serde_json::{json, Value};
 
-use super::active::{active, default_spec, ensure, installed_match, origin_text, resolution};
-use super::context::Ctx;
+use super::active::{
+    active, constraint_warning, default_spec, ensure, installed_match, origin_text, path_toolchain,
+    resolution, rust_toolchain_warning, uses_system, vendor_refusal,
+};
+use super::context::{find_on_path, Ctx};
 use super::mise::{self, MiseCommand};
 use super::progress;
 use crate::fast_path::Answer;
-use crate::render::Output;
+use crate::render::{escape, Output};
 
 fn answer(out: &Output, text: String, value: Value) -> Answer {
     let stdout = if out.json {
@@ -353,7 +356,16 @@ pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
         });
     };
     let origin = origin_text(&a.resolution.origin);
+    if uses_system(&ctx.home, &runtime, &a.resolution.spec)? {
+        return which_system(out, name, &runtime, &a.resolution);
+    }
+    if let Some(root) = path_toolchain(&a.resolution.spec) {
+        return which_path(out, name, &runtime, &a.resolution, &root);
+    }
     let Some(i) = a.installed else {
+        if let Some(refused) = vendor_refusal(&runtime, &a.resolution.spec) {
+            return Err(refused);
+        }
         return Err(Error::NotInstalled {
             runtime,
             version: a.resolution.spec_text,
@@ -372,12 +384,86 @@ pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
         shown.display(),
         a.resolution.spec_text
     );
+    let mut warning = constraint_warning(&a.resolution, i.version()).unwrap_or_default();
+    warning.push_str(&rust_toolchain_warning(&a.resolution, i.version(), &i.path));
     let value = json!({
         "runtime": runtime,
         "version": i.version(),
         "spec": a.resolution.spec_text,
         "origin": a.resolution.origin,
         "path": i.path,
+        "binary": binary,
+    });
+    let mut answer = answer(out, text, value);
+    answer.stderr = warning;
+    Ok(answer)
+}
+
+/// `omg which` where a toolchain file names a toolchain on disk (rustup's `path`): the
+/// binary in its `bin`, version `path`.
+fn which_path(
+    out: &Output,
+    name: &str,
+    runtime: &str,
+    r: &omg_domain::runtime::Resolution,
+    root: &Path,
+) -> Result<Answer> {
+    let bin = root.join("bin");
+    let Some(binary) = [name, runtime]
+        .iter()
+        .map(|n| bin.join(n))
+        .find(|p| p.is_file())
+    else {
+        return Err(Error::InvalidRequest(format!(
+            "{runtime}: {} names the toolchain {}, which has no bin/{name}",
+            origin_text(&r.origin),
+            root.display()
+        )));
+    };
+    let text = format!(
+        "{runtime} path {}\n  decided by {} ({})\n",
+        escape(&binary.display().to_string()),
+        escape(&origin_text(&r.origin)),
+        escape(&r.spec_text)
+    );
+    let value = json!({
+        "runtime": runtime,
+        "version": "path",
+        "spec": r.spec_text,
+        "origin": r.origin,
+        "path": root,
+        "binary": binary,
+    });
+    Ok(answer(out, text, value))
+}
+
+/// `omg which` where the version file says `system`: the binary of that name (or the
+/// runtime's own) on PATH, version `system`.
+fn which_system(
+    out: &Output,
+    name: &str,
+    runtime: &str,
+    r: &omg_domain::runtime::Resolution,
+) -> Result<Answer> {
+    let Some(binary) = find_on_path(name).or_else(|| find_on_path(runtime)) else {
+        return Err(Error::InvalidRequest(format!(
+            "{runtime}: {} says `system`, and there is no {name} on PATH",
+            origin_text(&r.origin)
+        )));
+    };
+    let dir = binary.parent().map(Path::to_path_buf).unwrap_or_default();
+    let text = format!(
+        "{runtime} system {}\n  decided by {} ({})\n",
+        escape(&binary.display().to_string()),
+        escape(&origin_text(&r.origin)),
+        escape(&r.spec_text)
+    );
+    let value = json!({
+        "runtime": runtime,
+        "version": "system",
+        "spec": r.spec_text,
+        "origin": r.origin,
+        "path": dir,
         "binary": binary,
     });
     Ok(answer(out, text, value))
@@ -389,15 +475,27 @@ pub fn current(ctx: &Ctx, out: &Output) -> Result<Answer> {
     let dirs = read_version_files(&dir);
     let all = resolve_all(&dirs, &ctx.defaults.load()?, ctx.defaults.path());
     let mut text = String::new();
+    let mut warnings = String::new();
     let mut rows = Vec::new();
     for r in all {
-        let installed = if ctx.provider(&r.runtime).is_some() {
+        let native = ctx.provider(&r.runtime).is_some();
+        let system = native
+            && (uses_system(&ctx.home, &r.runtime, &r.spec)? || path_toolchain(&r.spec).is_some());
+        let installed = if native && !system {
             installed_match(&ctx.home, &r.runtime, &r.spec)?
         } else {
             None
         };
-        let state = match (&installed, ctx.provider(&r.runtime).is_some()) {
+        if let Some(w) = installed
+            .as_ref()
+            .and_then(|i| constraint_warning(&r, i.version()))
+        {
+            warnings.push_str(&w);
+        }
+        let state = match (&installed, native) {
             (Some(i), _) => i.version().to_string(),
+            (None, true) if system && path_toolchain(&r.spec).is_some() => "path".to_string(),
+            (None, true) if system => "system".to_string(),
             (None, true) => "not installed".to_string(),
             (None, false) => "via mise".to_string(),
         };
@@ -422,7 +520,9 @@ pub fn current(ctx: &Ctx, out: &Output) -> Result<Answer> {
             dir.display()
         );
     }
-    Ok(answer(out, text, Value::Array(rows)))
+    let mut answer = answer(out, text, Value::Array(rows));
+    answer.stderr = warnings;
+    Ok(answer)
 }
 
 /// `omg exec <runtime>[@<version>] -- <cmd>...`: replaces this process on success.
@@ -442,10 +542,10 @@ pub fn exec(ctx: &Ctx, out: &Output, target: &str, command: &[String]) -> Result
         );
     };
     let dir = cwd()?;
-    let spec = match &version {
-        Some(v) => VersionSpec::parse(v),
+    let (spec, resolved) = match &version {
+        Some(v) => (VersionSpec::parse(v), None),
         None => match resolution(&ctx.defaults, &runtime, &dir)? {
-            Some(r) => r.spec,
+            Some(r) => (r.spec.clone(), Some(r)),
             None => {
                 return Err(Error::InvalidRequest(format!(
                 "no {runtime} version is set here; name one: omg exec {runtime}@<version> -- ..."
@@ -453,10 +553,44 @@ pub fn exec(ctx: &Ctx, out: &Output, target: &str, command: &[String]) -> Result
             }
         },
     };
-    let (installed, _) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
     let Some((program, args)) = command.split_first() else {
         return Err(Error::InvalidRequest("no command given after --".into()));
     };
+    if uses_system(&ctx.home, &runtime, &spec)? {
+        // `system`: the command as it is, with the PATH it has.
+        let err = std::process::Command::new(program).args(args).exec();
+        return Err(Error::Io {
+            path: PathBuf::from(program),
+            source: err,
+        });
+    }
+    if let Some(root) = path_toolchain(&spec) {
+        // A toolchain on disk (rustup's `path`): its bin first on PATH, nothing installed.
+        let mut path = vec![root.join("bin")];
+        if let Some(old) = std::env::var_os("PATH") {
+            path.extend(std::env::split_paths(&old));
+        }
+        let joined =
+            std::env::join_paths(path).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let err = std::process::Command::new(program)
+            .args(args)
+            .env("PATH", &joined)
+            .exec();
+        return Err(Error::Io {
+            path: PathBuf::from(program),
+            source: err,
+        });
+    }
+    let (installed, _) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
+    if let Some(r) = &resolved {
+        let mut w = constraint_warning(r, installed.version()).unwrap_or_default();
+        w.push_str(&rust_toolchain_warning(
+            r,
+            installed.version(),
+            &installed.path,
+        ));
+        eprint!("{w}");
+    }
     let mut path: Vec<PathBuf> = installed.bin_dirs();
     if let Some(old) = std::env::var_os("PATH") {
         path.extend(std::env::split_paths(&old));

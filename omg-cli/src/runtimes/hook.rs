@@ -17,7 +17,7 @@ use omg_adapters_remote::runtimes::NATIVE_RUNTIMES;
 use omg_adapters_runtimes::{read_version_files, GlobalDefaults, RuntimesHome};
 use omg_domain::runtime::resolve_all;
 
-use super::active::{installed_match, origin_text};
+use super::active::{installed_match, origin_text, path_toolchain, uses_system};
 use crate::args::ShellArg;
 
 /// The shell code `omg hook <shell>` prints, calling the omg at `omg`.
@@ -129,6 +129,15 @@ pub fn hook_env_for(
     let mut bins: Vec<PathBuf> = Vec::new();
     let mut vars: Vec<(String, PathBuf)> = Vec::new();
     for r in &all {
+        // `system`: the runtime on PATH as it is, nothing of omg's.
+        if uses_system(home, &r.runtime, &r.spec).unwrap_or(false) {
+            continue;
+        }
+        // A toolchain on disk (rustup's `path`): its bin, nothing installed.
+        if let Some(root) = path_toolchain(&r.spec) {
+            bins.push(root.join("bin"));
+            continue;
+        }
         match installed_match(home, &r.runtime, &r.spec) {
             Ok(Some(i)) => {
                 bins.extend(i.bin_dirs());

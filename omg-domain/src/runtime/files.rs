@@ -1,26 +1,44 @@
 //! What each version file says: parsers from a file's name and contents to the runtimes and
 //! specs it names. No file system here; the adapter reads the files.
 
+use std::cmp::Ordering;
+
 use serde_json::Value;
+
+use super::java::java_version;
+use super::order::compare;
+use super::rust_toolchain::rust_toolchain;
 
 /// Every file name the resolver reads, in the order it consults them within one directory
 /// (see [`crate::runtime`] for the rules).
 pub const VERSION_FILES: &[&str] = &[
+    // mise's configuration files, highest precedence first (mise's documented order).
+    ".mise.local.toml",
+    "mise.local.toml",
+    ".mise.toml",
+    "mise.toml",
+    ".mise/config.toml",
+    "mise/config.toml",
+    ".config/mise.toml",
+    ".config/mise/config.toml",
+    // asdf's, below mise's own files and above the single-runtime ones (as in mise).
+    ".tool-versions",
     ".nvmrc",
     ".node-version",
     "package.json",
     ".python-version",
+    ".python-versions",
+    "pyproject.toml",
     ".go-version",
+    "go.work",
     "go.mod",
-    "rust-toolchain.toml",
+    // rustup: where both are present, the legacy file is used.
     "rust-toolchain",
+    "rust-toolchain.toml",
     ".ruby-version",
     ".java-version",
     ".sdkmanrc",
     ".bun-version",
-    ".tool-versions",
-    "mise.toml",
-    ".mise.toml",
 ];
 
 /// The file omg writes for `omg use <runtime>` in a directory: the runtime's conventional
@@ -69,7 +87,13 @@ pub fn parse(file_name: &str, contents: &str) -> Vec<(String, String)> {
     };
     match file_name {
         ".nvmrc" | ".node-version" => one("node", first_line(contents)),
-        ".python-version" => one("python", first_line(contents)),
+        // pyenv: every line, in order; a later one is used when the earlier ones are not
+        // installed.
+        ".python-version" => lines(contents)
+            .map(|l| ("python".to_string(), python_version(l)))
+            .collect(),
+        // uv: the first line is the version used; the others are for `uv python install`.
+        ".python-versions" => one("python", first_line(contents).map(|l| python_version(&l))),
         ".go-version" => one("go", first_line(contents)),
         ".bun-version" => one("bun", first_line(contents)),
         ".ruby-version" => one(
@@ -78,45 +102,50 @@ pub fn parse(file_name: &str, contents: &str) -> Vec<(String, String)> {
         ),
         ".java-version" => one("java", first_line(contents).map(|l| java_version(&l))),
         "package.json" => package_json(contents),
-        "go.mod" => one("go", go_mod(contents)),
-        "rust-toolchain.toml" => one("rust", rust_toolchain_toml(contents)),
-        "rust-toolchain" => {
-            // The legacy file is one line, or the same TOML as rust-toolchain.toml.
-            if contents.contains("[toolchain]") {
-                one("rust", rust_toolchain_toml(contents))
-            } else {
-                one("rust", first_line(contents))
-            }
-        }
+        "go.mod" | "go.work" => one("go", go_mod(contents)),
+        "rust-toolchain.toml" | "rust-toolchain" => one(
+            "rust",
+            rust_toolchain(file_name, contents).and_then(|t| t.spec_text()),
+        ),
         ".sdkmanrc" => sdkmanrc(contents),
         ".tool-versions" => tool_versions(contents),
-        "mise.toml" | ".mise.toml" => mise_toml(contents),
+        ".mise.local.toml"
+        | "mise.local.toml"
+        | ".mise.toml"
+        | "mise.toml"
+        | ".mise/config.toml"
+        | "mise/config.toml"
+        | ".config/mise.toml"
+        | ".config/mise/config.toml" => mise_toml(contents),
         _ => Vec::new(),
     }
 }
 
-/// The first line that is neither empty nor a `#` comment, trimmed.
-fn first_line(contents: &str) -> Option<String> {
+/// The lines that are neither empty nor a `#` comment, trimmed, in order.
+pub(super) fn lines(contents: &str) -> impl Iterator<Item = &str> {
     contents
         .lines()
         .map(|l| l.split('#').next().unwrap_or("").trim())
-        .find(|l| !l.is_empty())
-        .map(String::from)
+        .filter(|l| !l.is_empty())
 }
 
-/// `temurin-21.0.2`, `21.0.2-tem`, `openjdk64-17.0.1` -> the version part.
-fn java_version(text: &str) -> String {
-    let t = text.trim();
-    // Vendor prefix before the first `-` followed by a digit.
-    let t = match t.find(|c: char| c.is_ascii_digit()) {
-        Some(i) if i > 0 && t[..i].ends_with('-') => &t[i..],
-        _ => t,
-    };
-    // sdkman's vendor suffix: `21.0.2-tem`.
-    match t.rsplit_once('-') {
-        Some((v, vendor)) if vendor.chars().all(|c| c.is_ascii_alphabetic()) => v.to_string(),
-        _ => t.to_string(),
+/// The first line that is neither empty nor a `#` comment, trimmed.
+pub(super) fn first_line(contents: &str) -> Option<String> {
+    lines(contents).next().map(String::from)
+}
+
+/// A python version as pyenv and uv write it: `3.12`, `3.12.1`, `3.13t` (free-threaded),
+/// `pypy3.10-7.3.17`, `system`; uv's `python-3.12` and `cpython-3.12` name CPython, so the
+/// prefix is dropped. Other implementations keep their name (and select nothing omg
+/// installs).
+fn python_version(line: &str) -> String {
+    let lower = line.to_ascii_lowercase();
+    for prefix in ["cpython-", "python-"] {
+        if lower.starts_with(prefix) {
+            return line[prefix.len()..].to_string();
+        }
     }
+    line.to_string()
 }
 
 fn package_json(contents: &str) -> Vec<(String, String)> {
@@ -125,10 +154,21 @@ fn package_json(contents: &str) -> Vec<(String, String)> {
     };
     let mut out = Vec::new();
     for runtime in ["node", "bun"] {
-        // Volta pins an exact version; engines states a range. Volta wins.
+        // Volta pins an exact version and wins; then npm's devEngines.runtime (an object or
+        // a list of them, `name` and `version`). node's engines is a requirement, not a
+        // version ([`constraints`]); bun's engines still names the version.
+        let dev = match json.pointer("/devEngines/runtime") {
+            Some(Value::Array(list)) => list.iter().find(|e| names(e, runtime)),
+            Some(one) if names(one, runtime) => Some(one),
+            _ => None,
+        };
+        let engines = (runtime == "bun")
+            .then(|| json.pointer("/engines/bun"))
+            .flatten();
         let spec = json
             .pointer(&format!("/volta/{runtime}"))
-            .or_else(|| json.pointer(&format!("/engines/{runtime}")))
+            .or_else(|| dev.and_then(|d| d.get("version")))
+            .or(engines)
             .and_then(Value::as_str);
         if let Some(s) = spec.map(str::trim).filter(|s| !s.is_empty()) {
             out.push((runtime.to_string(), s.to_string()));
@@ -137,6 +177,16 @@ fn package_json(contents: &str) -> Vec<(String, String)> {
     out
 }
 
+/// True when devEngines' entry `e` is `runtime`'s (`"name": "node"`).
+fn names(e: &Value, runtime: &str) -> bool {
+    e.get("name")
+        .and_then(Value::as_str)
+        .is_some_and(|n| canonical_runtime(n) == runtime)
+}
+
+/// go.mod's and go.work's version: `toolchain go1.22.1` when it names a full release
+/// (`1.22.1`, not the language version `1.22` nor `default`) not older than the `go` line,
+/// else the `go` line (go's rule: the toolchain line only ever raises the minimum).
 fn go_mod(contents: &str) -> Option<String> {
     let mut go = None;
     let mut toolchain = None;
@@ -148,16 +198,18 @@ fn go_mod(contents: &str) -> Option<String> {
             go = Some(g.trim().to_string());
         }
     }
-    // `toolchain` names the exact release to use; `go` the minimum language version.
-    toolchain.filter(|t| t != "default").or(go)
-}
-
-fn rust_toolchain_toml(contents: &str) -> Option<String> {
-    let doc: toml::Table = toml::from_str(contents).ok()?;
-    doc.get("toolchain")?
-        .get("channel")?
-        .as_str()
-        .map(|s| s.trim().to_string())
+    let full_release = |t: &String| {
+        let parts: Vec<&str> = t.split('.').collect();
+        parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match (toolchain.filter(full_release), go) {
+        (Some(t), Some(g)) if compare(&t, &g) == Ordering::Less => Some(g),
+        (Some(t), _) => Some(t),
+        (None, g) => g,
+    }
 }
 
 fn sdkmanrc(contents: &str) -> Vec<(String, String)> {
@@ -179,21 +231,24 @@ fn sdkmanrc(contents: &str) -> Vec<(String, String)> {
 }
 
 fn tool_versions(contents: &str) -> Vec<(String, String)> {
-    contents
-        .lines()
-        .filter_map(|l| {
-            let mut words = l.split('#').next().unwrap_or("").split_whitespace();
-            let runtime = canonical_runtime(words.next()?);
-            // Several versions: the first is the one used.
-            let v = words.next()?;
+    let mut out = Vec::new();
+    for l in contents.lines() {
+        let mut words = l.split('#').next().unwrap_or("").split_whitespace();
+        let Some(name) = words.next() else {
+            continue;
+        };
+        let runtime = canonical_runtime(name);
+        // asdf: several versions on a line are fallbacks, in order; each is a pair.
+        for v in words {
             let v = if runtime == "java" {
                 java_version(v)
             } else {
                 v.to_string()
             };
-            Some((runtime, v))
-        })
-        .collect()
+            out.push((runtime.clone(), v));
+        }
+    }
+    out
 }
 
 fn mise_toml(contents: &str) -> Vec<(String, String)> {
@@ -212,7 +267,13 @@ fn mise_toml(contents: &str) -> Vec<(String, String)> {
                 toml::Value::Table(t) => t.get("version")?.as_str()?.to_string(),
                 _ => return None,
             };
-            Some((canonical_runtime(name), v))
+            let runtime = canonical_runtime(name);
+            let v = if runtime == "java" {
+                java_version(&v)
+            } else {
+                v
+            };
+            Some((runtime, v))
         })
         .collect()
 }
@@ -244,14 +305,58 @@ mod tests {
                 r#"{"engines":{"node":">=18"},"volta":{"node":"20.11.1"}}"#,
                 &[("node", "20.11.1")],
             ),
+            // nvm and mise: engines.node is a requirement, not a version to use.
             (
                 "package.json",
                 r#"{"engines":{"node":"^20.11","bun":"1.1.0"}}"#,
-                &[("node", "^20.11"), ("bun", "1.1.0")],
+                &[("bun", "1.1.0")],
             ),
+            // npm's devEngines.runtime, one object or a list; volta's pin before it.
+            (
+                "package.json",
+                r#"{"devEngines":{"runtime":{"name":"node","version":">=20 <22"}}}"#,
+                &[("node", ">=20 <22")],
+            ),
+            (
+                "package.json",
+                r#"{"devEngines":{"runtime":[{"name":"bun","version":"1.1"},{"name":"node","version":"^20.11.1"}]}}"#,
+                &[("node", "^20.11.1"), ("bun", "1.1")],
+            ),
+            (
+                "package.json",
+                r#"{"devEngines":{"runtime":{"name":"node","version":"20"}},"volta":{"node":"20.11.1"}}"#,
+                &[("node", "20.11.1")],
+            ),
+            (".nvmrc", "lts/-1\n", &[("node", "lts/-1")]),
+            (".nvmrc", "system\n", &[("node", "system")]),
             ("package.json", r#"{"name":"x"}"#, &[]),
             ("package.json", "not json", &[]),
-            (".python-version", "3.12\n3.11\n", &[("python", "3.12")]),
+            // pyenv: every line of .python-version, in order (later ones are fallbacks).
+            (
+                ".python-version",
+                "3.12\n# comment\n3.11\n",
+                &[("python", "3.12"), ("python", "3.11")],
+            ),
+            // The forms pyenv and uv write; uv's `python-3.12`/`cpython-3.12` are CPython.
+            (
+                ".python-version",
+                "python-3.12\nCPython-3.11.9\n3.13t\npypy3.10-7.3.17\nsystem\n",
+                &[
+                    ("python", "3.12"),
+                    ("python", "3.11.9"),
+                    ("python", "3.13t"),
+                    ("python", "pypy3.10-7.3.17"),
+                    ("python", "system"),
+                ],
+            ),
+            // uv: .python-versions' first line is the version used.
+            (".python-versions", "3.12\n3.11\n", &[("python", "3.12")]),
+            // pyproject.toml names no version: requires-python is a constraint (below).
+            (
+                "pyproject.toml",
+                "[project]\nrequires-python = \">=3.11\"\n",
+                &[],
+            ),
             (".go-version", "1.22.1\n", &[("go", "1.22.1")]),
             (
                 "go.mod",
@@ -259,12 +364,36 @@ mod tests {
                 &[("go", "1.22.1")],
             ),
             ("go.mod", "module x\ngo 1.21.5 // min\n", &[("go", "1.21.5")]),
+            // go: a toolchain line older than the go line is ignored (1.22.3 > 1.22.1) ...
+            (
+                "go.mod",
+                "module x\ngo 1.22.3\ntoolchain go1.22.1\n",
+                &[("go", "1.22.3")],
+            ),
+            // ... and so is one that is not a full release (`go1.22`, `default`).
+            ("go.mod", "go 1.21\ntoolchain go1.22\n", &[("go", "1.21")]),
+            ("go.mod", "go 1.21\ntoolchain default\n", &[("go", "1.21")]),
+            ("go.mod", "toolchain go1.22.4\n", &[("go", "1.22.4")]),
+            // go.work has the same go and toolchain lines.
+            (
+                "go.work",
+                "go 1.22.0\ntoolchain go1.23.2\nuse ./svc\n",
+                &[("go", "1.23.2")],
+            ),
             (
                 "rust-toolchain.toml",
                 "[toolchain]\nchannel = \"1.80\"\ncomponents = [\"clippy\"]\n",
                 &[("rust", "1.80")],
             ),
             ("rust-toolchain", "nightly-2024-05-01\n", &[("rust", "nightly-2024-05-01")]),
+            // rustup: a `path` toolchain is used (relative to the file, made absolute by
+            // the resolver), never skipped.
+            (
+                "rust-toolchain.toml",
+                "[toolchain]\npath = \"../tc\"\n",
+                &[("rust", "path:../tc")],
+            ),
+            ("rust-toolchain", "/opt/rust/tc\n", &[("rust", "path:/opt/rust/tc")]),
             (
                 "rust-toolchain",
                 "[toolchain]\nchannel = \"stable\"\n",
@@ -272,6 +401,21 @@ mod tests {
             ),
             (".ruby-version", "ruby-3.3.0\n", &[("ruby", "3.3.0")]),
             (".java-version", "temurin-21\n", &[("java", "21")]),
+            // jenv's names: the vendor with the word size.
+            (".java-version", "temurin64-17.0.1\n", &[("java", "17.0.1")]),
+            (".java-version", "openjdk64-17.0.1\n", &[("java", "17.0.1")]),
+            // asdf-java: temurin-21.0.7+6.0.LTS is Adoptium's 21.0.7+6; other vendors are
+            // kept, to be refused by name rather than replaced with Temurin.
+            (
+                ".tool-versions",
+                "java temurin-21.0.7+6.0.LTS zulu-21.36.17\n",
+                &[("java", "21.0.7+6"), ("java", "zulu-21.36.17")],
+            ),
+            (".java-version", "corretto-21.0.2.13.1\n", &[("java", "corretto-21.0.2.13.1")]),
+            // sdkman: the vendor is the suffix (`tem` is Temurin, `amzn` Corretto).
+            (".sdkmanrc", "java=21.0.2-amzn\n", &[("java", "corretto-21.0.2")]),
+            (".sdkmanrc", "java=21.0.2-ms\n", &[("java", "microsoft-21.0.2")]),
+            ("mise.toml", "[tools]\njava = \"zulu-21\"\n", &[("java", "zulu-21")]),
             (
                 ".sdkmanrc",
                 "# sdk env\njava=21.0.2-tem\n",
@@ -281,7 +425,13 @@ mod tests {
             (
                 ".tool-versions",
                 "nodejs 20.11.1 18.19.0\ngolang 1.22.0 # pinned\n# python 3.12\ndeno 1.40.0\n",
-                &[("node", "20.11.1"), ("go", "1.22.0"), ("deno", "1.40.0")],
+                // asdf: several versions on a line are fallbacks, all kept in order.
+                &[
+                    ("node", "20.11.1"),
+                    ("node", "18.19.0"),
+                    ("go", "1.22.0"),
+                    ("deno", "1.40.0"),
+                ],
             ),
             (
                 "mise.toml",
@@ -294,6 +444,9 @@ mod tests {
                 ],
             ),
             (".mise.toml", "[env]\nX = \"1\"\n", &[]),
+            // Every place mise reads its configuration from in a directory.
+            (".config/mise.toml", "[tools]\nnode = \"20\"\n", &[("node", "20")]),
+            ("mise.local.toml", "[tools]\ngo = \"1.22\"\n", &[("go", "1.22")]),
         ];
         for (name, contents, want) in cases {
             assert_eq!(p(name, contents), pairs(want), "{name}: {contents:?}");

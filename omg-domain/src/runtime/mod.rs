@@ -11,12 +11,27 @@
 //!   `20.11.1`, never `200.1`). A leading `v` is ignored.
 //! - `latest` (also nvm's `node`, `*`): the newest release.
 //! - `lts`, `lts/*`: the newest release marked LTS (node). `lts/iron`: the newest of that
-//!   LTS line, case-insensitive.
+//!   LTS line, case-insensitive. `lts/-1` (nvm): the newest of the LTS line before the
+//!   newest line.
 //! - `stable`, `beta`, `nightly`: the newest release on that channel (rust). A source
 //!   without channels treats `stable` as `latest`.
-//! - package.json ranges: `>=18` = the newest release at or above 18; `^20.11.1` = `20`
-//!   (`^0.8.1` = `0.8`); `~20.11.1` = `20.11`; `20.x` = `20`; `a || b` uses `a`; of a
-//!   range with several comparators, the first.
+//! - `system` (pyenv, nvm, asdf): the system's own installation; omg selects nothing and puts
+//!   nothing on PATH for the runtime.
+//! - Several specs in one file ([`VersionSpec::AnyOf`]: the lines of `.python-version`, the
+//!   versions on a `.tool-versions` line) are fallbacks: the first that selects an installed
+//!   version decides, else the first that selects a remote one; a `system` reached first
+//!   means the system's.
+//! - python forms: `3.12`, `3.12.1`, `python-3.12` and `cpython-3.12` (uv) are CPython;
+//!   `3.13t` (free-threaded) and `pypy3.10-7.3.17` are kept as written and select nothing
+//!   omg installs (an unknown-version error naming them, never the default 3.13 build).
+//! - npm ranges ([`VersionSpec::Range`], text starting with `<`, `>`, `^`, `~`, or with
+//!   `||` or several words): npm's rules through the `nodejs-semver` crate, the newest
+//!   satisfying release (`>=18 <21`; `18 || 20` is the newest 20; `^20.11.1` is not
+//!   satisfied by 20.1.0). `20.x` and `=20.1` are versions. A version of one or two numbers
+//!   is compared as `x.0.0`/`x.y.0`.
+//! - `path:<dir>` (rustup's `path = "..."` toolchain, relative to its file; mise's
+//!   `path:`): that directory as it is, its `bin` on PATH ([`VersionSpec::Path`]).
+//! - PEP 440 specifier sets ([`VersionSpec::Pep440`]) come only from `requires-python`.
 //! - Pre-releases (`1.23rc1`) are chosen only when named exactly.
 //! - Versions are ordered numerically ([`compare`]): `20.9.0 < 20.10.0`.
 //!
@@ -24,30 +39,60 @@
 //!
 //! 1. Start in the current directory and walk up to `/`. The first directory that has a
 //!    file naming the runtime decides: nearest wins.
-//! 2. Within one directory the files are consulted in the order of [`VERSION_FILES`]:
-//!    `.nvmrc`, `.node-version`, `package.json`, `.python-version`, `.go-version`,
-//!    `go.mod`, `rust-toolchain.toml`, `rust-toolchain`, `.ruby-version`, `.java-version`,
-//!    `.sdkmanrc`, `.bun-version`, then the multi-tool files `.tool-versions`, `mise.toml`,
-//!    `.mise.toml`. So a runtime's own file beats a multi-tool file in the same directory.
+//! 2. Within one directory the files are consulted in the order of [`VERSION_FILES`],
+//!    mise's precedence: mise's own files first (`.mise.local.toml`, `mise.local.toml`,
+//!    `.mise.toml`, `mise.toml`, `.mise/config.toml`, `mise/config.toml`,
+//!    `.config/mise.toml`, `.config/mise/config.toml`), then asdf's `.tool-versions`, then
+//!    the single-runtime files: `.nvmrc`, `.node-version`, `package.json`,
+//!    `.python-version`, `.python-versions` (uv: its first line), `pyproject.toml`,
+//!    `.go-version`, `go.work`, `go.mod`, `rust-toolchain` (rustup: the legacy file wins
+//!    when both are there), `rust-toolchain.toml`,
+//!    `.ruby-version`, `.java-version`, `.sdkmanrc`, `.bun-version`. So a multi-tool file
+//!    beats a runtime's own file in the same directory, as in mise.
 //! 3. A file that exists but does not name the runtime (a package.json without `volta` or
-//!    `engines` for it, a `.tool-versions` without its line) is passed over; the walk goes
+//!    `devEngines` for it, a `.tool-versions` without its line) is passed over; the walk goes
 //!    on.
-//! 4. In package.json, `volta.<runtime>` beats `engines.<runtime>` (node and bun). In
-//!    go.mod, `toolchain go1.22.1` beats `go 1.21`. In `.tool-versions` and mise.toml
-//!    lists, the first version is used. Names other tools use are mapped (`nodejs` ->
-//!    `node`, `golang` -> `go`). Vendor decorations are dropped for java (`temurin-21` ->
-//!    `21`, sdkman's `21.0.2-tem` -> `21.0.2`) and ruby (`ruby-3.3.0` -> `3.3.0`).
-//! 5. When no file decides, the global default (`omg use --global`) applies
+//! 4. In package.json, `volta.<runtime>` beats npm's `devEngines.runtime` (an entry whose
+//!    `name` is the runtime), which beats bun's `engines.bun`; node's `engines.node` is a
+//!    requirement (rule 5), never a version. In go.mod and go.work, `toolchain go1.22.1`
+//!    beats `go 1.21` when it names a full release not older than the `go` line (go's
+//!    rule); otherwise the `go` line is used. Inside a workspace (a go.work in the
+//!    directory or above) go.mod is passed over: go.work decides, as for the go command.
+//!    In mise.toml lists the first version is used; `.tool-versions`' several versions are
+//!    fallbacks (asdf). Names other tools use are mapped (`nodejs` -> `node`, `golang` ->
+//!    `go`). For java the vendor is kept: Temurin's names become the bare
+//!    version (`temurin-21` -> `21`, jenv's `temurin64-21`, sdkman's `21.0.2-tem` ->
+//!    `21.0.2`, asdf-java's `temurin-21.0.7+6.0.LTS` -> Adoptium's `21.0.7+6`; generic
+//!    `openjdk` names too), another vendor's is [`VersionSpec::Vendor`] (`zulu-21`,
+//!    sdkman's `21.0.2-amzn` -> `corretto-21.0.2`), which selects nothing and is refused by
+//!    name. ruby's `ruby-3.3.0` is `3.3.0`.
+//! 5. Requirements ([`constraints`]) are not version files: pyproject.toml's
+//!    `project.requires-python` (PEP 440, uv's rule) and package.json's `engines.node` (npm
+//!    range; nvm and mise refuse to take a version from it). When a version file decides,
+//!    the nearest requirement (walking up from the current directory) is attached as
+//!    [`Resolution::constraint`] and a chosen version outside it gets a warning; the file
+//!    still wins. When no version file names python, the nearest `requires-python`
+//!    decides ([`VersionSpec::Pep440`]: the newest installed version inside it, else the
+//!    newest remote one), before the global default; `engines.node` never decides.
+//! 6. When no file decides, the global default (`omg use --global`) applies
 //!    ([`resolve_all`] takes it); otherwise the runtime is not active.
 
 mod files;
+mod java;
 mod order;
+mod requirements;
 mod resolve;
+mod rust_toolchain;
 mod spec;
 
 pub use files::{
     canonical_runtime, conventional_contents, conventional_file, parse, VERSION_FILES,
 };
+pub use java::FOREIGN_JAVA_VENDORS;
 pub use order::{compare, numeric_prefix};
-pub use resolve::{resolve, resolve_all, DirFiles, Origin, Resolution};
-pub use spec::{closest, select, VersionSpec};
+pub use requirements::{constraints, RangeSyntax, Requirement};
+pub use resolve::{
+    resolve, resolve_all, Constraint, DirFiles, Origin, Resolution, MAX_ALTERNATIVES,
+};
+pub use rust_toolchain::{rust_toolchain, RustToolchain};
+pub use spec::{choose, closest, npm_satisfies, pep440_allows, select, Choice, VersionSpec};

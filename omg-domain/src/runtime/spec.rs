@@ -1,12 +1,13 @@
 //! Version specs (`20`, `20.11.1`, `latest`, `lts`, `lts/iron`, `stable`, `>=18`) and which
 //! version they select among the remote or installed ones.
 
-use std::cmp::Ordering;
 use std::fmt;
+use std::str::FromStr;
 
 use omg_ports::RemoteVersion;
 use serde::{Deserialize, Serialize};
 
+use super::java::FOREIGN_JAVA_VENDORS;
 use super::order::{compare, numeric_prefix};
 
 /// What a user or a version file asks for.
@@ -22,12 +23,38 @@ pub enum VersionSpec {
     /// The newest release on a channel (`stable`, `beta`, `nightly`). For a source without
     /// channels, `stable` means [`VersionSpec::Latest`].
     Channel(String),
-    /// The newest release at or above this version (`>=18` in package.json's engines).
-    AtLeast(String),
+    /// The newest release of the `n`th LTS line before the newest one (nvm's `lts/-1`).
+    LtsBack(u32),
+    /// The newest release satisfying an npm semver range (`>=18 <21`, `^20.11.1`,
+    /// `18 || 20`), with npm's rules (the `nodejs-semver` crate).
+    Range(String),
     /// A version, exact or partial (`20.11.1`, `20`, `3.12`, `1.80`, `nightly-2024-05-01`):
     /// a version equal to it if there is one, else the newest release whose leading numeric
     /// components are these.
     Version(String),
+    /// A build from a vendor omg does not install (java's `zulu-21.0.2`,
+    /// `corretto-21.0.2`): it selects nothing, and the commands refuse it by name rather
+    /// than install another vendor's build.
+    Vendor {
+        /// The vendor (`zulu`, `corretto`, `microsoft`).
+        vendor: String,
+        /// The version as the vendor names it.
+        version: String,
+    },
+    /// A toolchain on disk, used as it is (rustup's `path = "..."`, mise's `path:<dir>`):
+    /// an absolute directory (or `~/...`), whose `bin` goes on PATH; omg installs nothing.
+    Path(String),
+    /// The system's own installation (`system` in pyenv's, nvm's and asdf's files): omg
+    /// selects no version and puts nothing on PATH for the runtime.
+    System,
+    /// The newest release satisfying a PEP 440 specifier set (`>=3.10,<3.13`, `~=3.11`,
+    /// `==3.12.*`), as pyproject.toml's `requires-python` states it.
+    Pep440(String),
+    /// Alternatives in order, each a fallback for the ones before it (the lines of pyenv's
+    /// `.python-version`, the versions on a line of asdf's `.tool-versions`): the first
+    /// that selects a version among those offered decides; a [`VersionSpec::System`]
+    /// reached before that means the system's.
+    AnyOf(Vec<VersionSpec>),
 }
 
 impl VersionSpec {
@@ -41,28 +68,35 @@ impl VersionSpec {
             "" | "latest" | "node" | "current" | "*" | "x" => return VersionSpec::Latest,
             "lts" | "lts/*" | "lts/-0" => return VersionSpec::Lts,
             "stable" | "beta" | "nightly" => return VersionSpec::Channel(lower),
+            "system" => return VersionSpec::System,
             _ => {}
         }
+        if let Some(path) = t.strip_prefix("path:") {
+            return VersionSpec::Path(path.trim().to_string());
+        }
         if let Some(name) = lower.strip_prefix("lts/") {
+            // nvm: `lts/-1` is the LTS line before the newest.
+            if let Some(n) = name.strip_prefix('-').and_then(|n| n.parse::<u32>().ok()) {
+                return VersionSpec::LtsBack(n);
+            }
             return VersionSpec::LtsNamed(name.to_string());
         }
-        // package.json ranges: the first alternative of `a || b`, then its first comparator.
-        let first = t.split("||").next().unwrap_or(t).trim();
-        let first = first.split_whitespace().next().unwrap_or(first);
-        if let Some(v) = first.strip_prefix(">=") {
-            return VersionSpec::AtLeast(strip_v(v).to_string());
+        if let Some((vendor, _)) = lower.split_once('-') {
+            if FOREIGN_JAVA_VENDORS.contains(&vendor) {
+                return VersionSpec::Vendor {
+                    vendor: vendor.to_string(),
+                    version: t[vendor.len() + 1..].to_string(),
+                };
+            }
         }
-        if let Some(v) = first.strip_prefix('^') {
-            // ^20.11.1: same major (^0.x: same minor).
-            let parts: Vec<&str> = strip_v(v).split('.').collect();
-            let keep = if parts.first() == Some(&"0") { 2 } else { 1 };
-            return VersionSpec::Version(parts[..keep.min(parts.len())].join("."));
+        // npm ranges: comparators, caret, tilde, hyphen ranges, unions, several comparators.
+        if t.starts_with(['<', '>', '^', '~'])
+            || t.contains("||")
+            || t.split_whitespace().nth(1).is_some()
+        {
+            return VersionSpec::Range(t.to_string());
         }
-        if let Some(v) = first.strip_prefix('~') {
-            let parts: Vec<&str> = strip_v(v).split('.').collect();
-            return VersionSpec::Version(parts[..2.min(parts.len())].join("."));
-        }
-        let v = first.strip_prefix('=').unwrap_or(first);
+        let v = t.strip_prefix('=').unwrap_or(t);
         // `20.x`, `20.*`: a partial version.
         let v = strip_v(v)
             .trim_end_matches(".x")
@@ -75,6 +109,29 @@ impl VersionSpec {
     /// an installed version equal to it is enough and no remote index is needed.
     pub fn is_exact_for(&self, version: &str) -> bool {
         matches!(self, VersionSpec::Version(v) if v == version)
+    }
+
+    /// The specs in `texts`, in order: one spec when there is one, else
+    /// [`VersionSpec::AnyOf`] them (later ones fall back for earlier ones).
+    pub fn any_of<S: AsRef<str>>(texts: &[S]) -> VersionSpec {
+        let mut specs: Vec<VersionSpec> = texts
+            .iter()
+            .map(|t| VersionSpec::parse(t.as_ref()))
+            .collect();
+        if specs.len() == 1 {
+            specs.remove(0)
+        } else {
+            VersionSpec::AnyOf(specs)
+        }
+    }
+
+    /// The alternatives this spec tries, in order (itself alone unless
+    /// [`VersionSpec::AnyOf`]).
+    pub fn alternatives(&self) -> &[VersionSpec] {
+        match self {
+            VersionSpec::AnyOf(list) => list,
+            other => std::slice::from_ref(other),
+        }
     }
 }
 
@@ -90,8 +147,17 @@ impl fmt::Display for VersionSpec {
             VersionSpec::Lts => f.write_str("lts"),
             VersionSpec::LtsNamed(n) => write!(f, "lts/{n}"),
             VersionSpec::Channel(c) => f.write_str(c),
-            VersionSpec::AtLeast(v) => write!(f, ">={v}"),
+            VersionSpec::LtsBack(n) => write!(f, "lts/-{n}"),
+            VersionSpec::Range(r) => f.write_str(r),
             VersionSpec::Version(v) => f.write_str(v),
+            VersionSpec::System => f.write_str("system"),
+            VersionSpec::Path(p) => write!(f, "path:{p}"),
+            VersionSpec::Vendor { vendor, version } => write!(f, "{vendor}-{version}"),
+            VersionSpec::Pep440(s) => f.write_str(s),
+            VersionSpec::AnyOf(list) => {
+                let texts: Vec<String> = list.iter().map(ToString::to_string).collect();
+                f.write_str(&texts.join(" "))
+            }
         }
     }
 }
@@ -113,6 +179,46 @@ fn leads(prefix: &str, version: &str) -> bool {
 /// Pre-releases are chosen only when named exactly. Among several candidates the newest
 /// wins (numeric ordering, [`compare`]).
 pub fn select<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Option<&'a RemoteVersion> {
+    match choose(spec, versions) {
+        Choice::Version(v) => Some(v),
+        Choice::System | Choice::Nothing => None,
+    }
+}
+
+/// What a spec chooses among some versions: one of them, the system's installation, or
+/// nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice<'a> {
+    /// This version.
+    Version(&'a RemoteVersion),
+    /// The system's installation (`system`, or a fallback list reaching `system` before any
+    /// alternative matched).
+    System,
+    /// Nothing matches.
+    Nothing,
+}
+
+/// What `spec` chooses among `versions` (in any order): [`select`], and whether the
+/// system's installation is meant. Of [`VersionSpec::AnyOf`]'s alternatives the first that
+/// selects a version, or reaches `system`, decides (pyenv: a later line of
+/// `.python-version` is used when the earlier versions are not installed).
+pub fn choose<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Choice<'a> {
+    match spec {
+        VersionSpec::System => Choice::System,
+        VersionSpec::AnyOf(list) => list
+            .iter()
+            .map(|s| choose(s, versions))
+            .find(|c| *c != Choice::Nothing)
+            .unwrap_or(Choice::Nothing),
+        VersionSpec::LtsBack(n) => lts_line_back(*n, versions)
+            .map(|line| VersionSpec::LtsNamed(line.to_ascii_lowercase()))
+            .and_then(|named| select_one(&named, versions))
+            .map_or(Choice::Nothing, Choice::Version),
+        single => select_one(single, versions).map_or(Choice::Nothing, Choice::Version),
+    }
+}
+
+fn select_one<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Option<&'a RemoteVersion> {
     if let VersionSpec::Version(v) = spec {
         let v = strip_v(v);
         if let Some(exact) = versions
@@ -134,12 +240,61 @@ pub fn select<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Option<&
                 .is_some_and(|l| l.eq_ignore_ascii_case(name)),
             VersionSpec::Channel(c) if has_channels => r.channel.as_deref() == Some(c.as_str()),
             VersionSpec::Channel(c) => c == "stable" && !r.prerelease,
-            VersionSpec::AtLeast(min) => {
-                !r.prerelease && compare(&r.version, min) != Ordering::Less
+            VersionSpec::Range(range) => {
+                !r.prerelease && npm_satisfies(range, &r.version) == Some(true)
             }
             VersionSpec::Version(v) => !r.prerelease && leads(v, &r.version),
+            VersionSpec::Pep440(specifiers) => {
+                !r.prerelease && pep440_allows(specifiers, &r.version) == Some(true)
+            }
+            VersionSpec::System
+            | VersionSpec::AnyOf(_)
+            | VersionSpec::LtsBack(_)
+            | VersionSpec::Vendor { .. }
+            | VersionSpec::Path(_) => false,
         })
         .max_by(|a, b| compare(&a.version, &b.version))
+}
+
+/// The LTS codename `n` lines before the newest LTS line among `versions` (0: the newest).
+fn lts_line_back(n: u32, versions: &[RemoteVersion]) -> Option<&str> {
+    let mut lts: Vec<&RemoteVersion> = versions
+        .iter()
+        .filter(|r| !r.prerelease && r.lts.is_some())
+        .collect();
+    lts.sort_by(|a, b| compare(&b.version, &a.version));
+    let mut lines: Vec<&str> = Vec::new();
+    for r in lts {
+        if let Some(l) = r.lts.as_deref() {
+            if !lines.iter().any(|x| x.eq_ignore_ascii_case(l)) {
+                lines.push(l);
+            }
+        }
+    }
+    lines.get(usize::try_from(n).ok()?).copied()
+}
+
+/// Whether the npm semver range `range` (`>=18 <21`, `^20.11.1`, `18 || 20`) is satisfied
+/// by `version` (npm's rules: the `nodejs-semver` crate); `None` when either does not parse.
+/// A version of one or two numbers (go's `1.22`) counts as `1.22.0`.
+pub fn npm_satisfies(range: &str, version: &str) -> Option<bool> {
+    let range = nodejs_semver::Range::parse(range.trim()).ok()?;
+    let v = strip_v(version);
+    let padded = match v.split('.').count() {
+        1 => format!("{v}.0.0"),
+        2 => format!("{v}.0"),
+        _ => v.to_string(),
+    };
+    let version = nodejs_semver::Version::parse(&padded).ok()?;
+    Some(range.satisfies(&version))
+}
+
+/// Whether the PEP 440 specifier set `specifiers` (`>=3.10,<3.13`) allows `version`;
+/// `None` when either does not parse as PEP 440.
+pub fn pep440_allows(specifiers: &str, version: &str) -> Option<bool> {
+    let specifiers = pep440_rs::VersionSpecifiers::from_str(specifiers.trim()).ok()?;
+    let version = pep440_rs::Version::from_str(version.trim()).ok()?;
+    Some(specifiers.contains(&version))
 }
 
 /// Up to `n` versions closest to what `spec` asked, for an "unknown version" message: the
@@ -147,10 +302,19 @@ pub fn select<'a>(spec: &VersionSpec, versions: &'a [RemoteVersion]) -> Option<&
 /// first among equals; for a non-numeric spec, the newest releases (and LTS lines for an
 /// unknown `lts/<name>`).
 pub fn closest(spec: &VersionSpec, versions: &[RemoteVersion], n: usize) -> Vec<String> {
+    if let VersionSpec::AnyOf(list) = spec {
+        return list
+            .first()
+            .map(|first| closest(first, versions, n))
+            .unwrap_or_default();
+    }
     let stable = versions.iter().filter(|r| !r.prerelease);
     let wanted = match spec {
-        VersionSpec::Version(v) | VersionSpec::AtLeast(v) => numeric_prefix(v),
-        VersionSpec::LtsNamed(_) => {
+        VersionSpec::Version(v) => numeric_prefix(v),
+        VersionSpec::Range(r) | VersionSpec::Pep440(r) => {
+            numeric_prefix(r.trim_start_matches(|c: char| !c.is_ascii_digit()))
+        }
+        VersionSpec::LtsNamed(_) | VersionSpec::LtsBack(_) => {
             let mut lines: Vec<String> = Vec::new();
             let mut sorted: Vec<&RemoteVersion> = stable.collect();
             sorted.sort_by(|a, b| compare(&b.version, &a.version));
@@ -228,13 +392,26 @@ mod tests {
             ("stable", VersionSpec::Channel("stable".into())),
             ("nightly", VersionSpec::Channel("nightly".into())),
             ("1.80", VersionSpec::Version("1.80".into())),
-            (">=18", VersionSpec::AtLeast("18".into())),
-            (">=18.0.0 <21", VersionSpec::AtLeast("18.0.0".into())),
-            ("^20.11.1", VersionSpec::Version("20".into())),
-            ("^0.8.1", VersionSpec::Version("0.8".into())),
-            ("~20.11.1", VersionSpec::Version("20.11".into())),
+            // npm ranges are kept whole, for npm's rules (not reduced to a prefix).
+            (">=18", VersionSpec::Range(">=18".into())),
+            (">=18.0.0 <21", VersionSpec::Range(">=18.0.0 <21".into())),
+            ("^20.11.1", VersionSpec::Range("^20.11.1".into())),
+            ("~20.11.1", VersionSpec::Range("~20.11.1".into())),
             ("20.x", VersionSpec::Version("20".into())),
-            ("18 || 20", VersionSpec::Version("18".into())),
+            ("18 || 20", VersionSpec::Range("18 || 20".into())),
+            // nvm: `lts/-1` is the LTS line before the newest; `lts/-0` the newest.
+            ("lts/-1", VersionSpec::LtsBack(1)),
+            ("lts/-0", VersionSpec::Lts),
+            ("system", VersionSpec::System),
+            ("path:/opt/tc", VersionSpec::Path("/opt/tc".into())),
+            // asdf-java's vendor names other than Temurin are kept (never a silent Temurin).
+            (
+                "zulu-21.36.17",
+                VersionSpec::Vendor {
+                    vendor: "zulu".into(),
+                    version: "21.36.17".into(),
+                },
+            ),
             (
                 "nightly-2024-05-01",
                 VersionSpec::Version("nightly-2024-05-01".into()),
@@ -261,6 +438,19 @@ mod tests {
             ("lts/nope", None),
             (">=19", Some("21.6.1")),
             ("22", None),
+            // npm: several comparators all apply; `a || b` is the highest of either;
+            // `^20.11.1` needs at least 20.11.1 (20.2.0 and 20.9.0 do not satisfy it).
+            (">=18 <21", Some("20.11.1")),
+            ("18 || 20", Some("20.11.1")),
+            ("^20.11.1", Some("20.11.1")),
+            ("^20.11.2", None),
+            ("~20.9.0", Some("20.9.0")),
+            ("18.0.0 - 19", Some("18.19.0")),
+            ("<9", None),
+            // nvm: lts/-1 is Hydrogen (18) when Iron (20) is the newest LTS line.
+            ("lts/-1", Some("18.19.0")),
+            ("lts/-2", Some("9.11.2")),
+            ("lts/-3", None),
             ("stable", Some("21.6.1")),
         ];
         for (spec, want) in cases {
@@ -301,6 +491,78 @@ mod tests {
         assert_eq!(pick("nightly").as_deref(), Some("nightly-2024-08-01"));
         assert_eq!(pick("1.80").as_deref(), Some("1.80.1"));
         assert_eq!(pick("1.79").as_deref(), Some("1.79.0"));
+    }
+
+    fn pythons() -> Vec<RemoteVersion> {
+        ["3.13.0", "3.12.7", "3.11.10", "3.10.15"]
+            .into_iter()
+            .map(RemoteVersion::new)
+            .collect()
+    }
+
+    #[test]
+    fn python_fallbacks_system_and_forms() {
+        let installed = vec![RemoteVersion::new("3.11.10")];
+        let pick = |spec: &VersionSpec, v: &[RemoteVersion]| -> Option<String> {
+            match choose(spec, v) {
+                Choice::Version(r) => Some(r.version.clone()),
+                Choice::System => Some("system".into()),
+                Choice::Nothing => None,
+            }
+        };
+        // pyenv: a later line of .python-version is used when the earlier versions are not
+        // installed ("3.12\n3.11" with only 3.11 installed runs 3.11).
+        let lines = VersionSpec::any_of(&["3.12", "3.11"]);
+        assert_eq!(pick(&lines, &installed).as_deref(), Some("3.11.10"));
+        // ... and the first one wins when it is there (installable: the remote list).
+        assert_eq!(pick(&lines, &pythons()).as_deref(), Some("3.12.7"));
+        assert_eq!(lines.to_string(), "3.12 3.11");
+        assert_eq!(
+            closest(&VersionSpec::any_of(&["3.9", "3.8"]), &pythons(), 1),
+            vec!["3.10.15"]
+        );
+        // pyenv's `system`: the system's python, also as a fallback after a missing one.
+        assert_eq!(VersionSpec::parse("system"), VersionSpec::System);
+        assert_eq!(
+            pick(&VersionSpec::any_of(&["3.9", "system", "3.11"]), &installed).as_deref(),
+            Some("system")
+        );
+        assert_eq!(select(&VersionSpec::System, &installed), None);
+        // pyenv's free-threaded `3.13t` and `pypy3.10-7.3.17` name builds omg does not
+        // install: never the default CPython build of the same number.
+        for other in ["3.13t", "pypy3.10-7.3.17"] {
+            assert_eq!(
+                pick(&VersionSpec::parse(other), &pythons()),
+                None,
+                "{other}"
+            );
+        }
+        assert_eq!(
+            pick(&VersionSpec::any_of(&["3.13t", "3.12"]), &pythons()).as_deref(),
+            Some("3.12.7")
+        );
+    }
+
+    #[test]
+    fn requires_python_ranges() {
+        // uv: requires-python is a PEP 440 specifier set; the newest version inside it.
+        let cases = [
+            (">=3.10,<3.12", Some("3.11.10")),
+            ("~=3.11", Some("3.13.0")),
+            ("~=3.11.0", Some("3.11.10")),
+            ("==3.12.*", Some("3.12.7")),
+            (">=3.10, !=3.13.0", Some("3.12.7")),
+            ("<3.10", None),
+            ("not a range", None),
+        ];
+        let v = pythons();
+        for (text, want) in cases {
+            let got = select(&VersionSpec::Pep440(text.into()), &v).map(|r| r.version.as_str());
+            assert_eq!(got, want, "{text}");
+        }
+        assert_eq!(pep440_allows(">=3.10", "3.9.18"), Some(false));
+        assert_eq!(pep440_allows(">=3.10", "3.10.0"), Some(true));
+        assert_eq!(pep440_allows(">=3.10", "nightly"), None);
     }
 
     #[test]
