@@ -1179,30 +1179,12 @@ const SIGNALS: [(i32, &str); 3] = [
 
 #[test]
 fn a_signal_during_a_download_stops_it_at_once() {
-    use std::io::{BufRead, BufReader};
     for (signal, name) in SIGNALS {
         let dir = tempfile::tempdir().expect("tempdir");
         // 24 packages of 256 KiB at 512 KiB/s: the download alone takes 12 s.
         let (root, names) = http_root(&dir.path().join("root"), 24, 1, 256 * 1024, 512 * 1024);
         let mut child = spawn_install(&root, &names);
-        let stderr = child.stderr.take().expect("stderr");
-        let mut lines = BufReader::new(stderr).lines();
-        let mut seen = Vec::new();
-        for line in lines.by_ref() {
-            let line = line.expect("line");
-            let downloading = line.starts_with("downloading ");
-            seen.push(line);
-            if downloading {
-                break;
-            }
-        }
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        let sent = std::time::Instant::now();
-        send(&child, signal);
-        seen.extend(lines.map_while(Result::ok));
-        let status = child.wait().expect("omg exits");
-        let took = sent.elapsed();
-        let text = seen.join("\n");
+        let (status, took, text) = interrupt_download(&mut child, signal, 500, |_| {});
         assert_eq!(status.code(), Some(130), "{name}:\n{text}");
         assert!(
             took < std::time::Duration::from_secs(4),
@@ -1220,6 +1202,36 @@ fn a_signal_during_a_download_stops_it_at_once() {
         rest.expect_code(0);
         assert_eq!(consistent(&root, name), names.len());
     }
+}
+
+/// Sends `signal` to `child` (an install) `settle_ms` after it prints its first
+/// `downloading ` line, once `before` has looked at what it printed so far; then reads the
+/// rest: the exit status, how long it took after the signal, and all of stderr.
+fn interrupt_download(
+    child: &mut std::process::Child,
+    signal: libc::c_int,
+    settle_ms: u64,
+    before: impl FnOnce(&[String]),
+) -> (std::process::ExitStatus, std::time::Duration, String) {
+    use std::io::{BufRead, BufReader};
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        let downloading = line.starts_with("downloading ");
+        seen.push(line);
+        if downloading {
+            break;
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(settle_ms));
+    before(&seen);
+    let sent = std::time::Instant::now();
+    send(child, signal);
+    seen.extend(lines.map_while(Result::ok));
+    let status = child.wait().expect("omg exits");
+    (status, sent.elapsed(), seen.join("\n"))
 }
 
 /// Every file under `dir` whose name ends in `.part`.
@@ -1241,7 +1253,6 @@ fn partial_files(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn ctrl_c_stops_a_download_running_in_omgs_own_process_at_once() {
-    use std::io::{BufRead, BufReader};
     use std::os::unix::process::CommandExt;
     if !omg_testkit::require_root("this test cannot run omg as another user") {
         return;
@@ -1273,28 +1284,12 @@ fn ctrl_c_stops_a_download_running_in_omgs_own_process_at_once() {
         });
     }
     let mut child = cmd.spawn().expect("omg starts as nobody");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let mut seen = Vec::new();
-    for line in lines.by_ref() {
-        let line = line.expect("line");
-        let downloading = line.starts_with("downloading ");
-        seen.push(line);
-        if downloading {
-            break;
-        }
-    }
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    assert!(
-        !partial_files(&root.cache_dir()).is_empty(),
-        "the download is under way: {seen:?}"
-    );
-    let sent = std::time::Instant::now();
-    send(&child, libc::SIGINT);
-    seen.extend(lines.map_while(Result::ok));
-    let status = child.wait().expect("omg exits");
-    let took = sent.elapsed();
-    let text = seen.join("\n");
+    let (status, took, text) = interrupt_download(&mut child, libc::SIGINT, 1500, |seen| {
+        assert!(
+            !partial_files(&root.cache_dir()).is_empty(),
+            "the download is under way: {seen:?}"
+        );
+    });
     println!("omg ended {took:?} after SIGINT");
     assert_eq!(status.code(), Some(130), "{text}");
     assert!(
