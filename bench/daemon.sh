@@ -85,37 +85,33 @@ m_miss=$(median "$out/miss-daemon.txt")
 
 stop_omgd
 
+# e2e_table JSON OMG: hyperfine's medians as a table against /bin/true, then every other
+# command's median over OMG's.
+e2e_table() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+base = res["/bin/true"]["median"]
+print("| command | median | mean ± σ | × /bin/true |")
+print("| --- | ---: | ---: | ---: |")
+for name, r in res.items():
+    print(f"| {name} | {r['median']*1e3:.2f} ms | {r['mean']*1e3:.2f} ± {r['stddev']*1e3:.2f} ms | {r['median']/base:.2f}x |")
+omg = res[sys.argv[2]]["median"]
+print("\n" + "; ".join(f"{name} / {sys.argv[2]}: {r['median']/omg:.1f}x"
+                      for name, r in res.items() if name not in ("/bin/true", sys.argv[2])))
+PY
+}
+
 {
   cat "$out/ipc.md"
   echo
   echo "### End to end, hyperfine -N ($runs runs), $npkgs packages"
   echo
-  python3 - "$out/e2e.json" <<'PY'
-import json, sys
-res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-base = res["/bin/true"]["median"]
-print("| command | median | mean ± σ | × /bin/true |")
-print("| --- | ---: | ---: | ---: |")
-for name, r in res.items():
-    print(f"| {name} | {r['median']*1e3:.2f} ms | {r['mean']*1e3:.2f} ± {r['stddev']*1e3:.2f} ms | {r['median']/base:.2f}x |")
-d = res["omg search python (daemon, repeated)"]["median"]
-print(f"\npacman -Ss / omg (daemon): {res['pacman -Ss python']['median']/d:.0f}x; "
-      f"omg --no-daemon / omg (daemon): {res['omg --no-daemon search python']['median']/d:.1f}x")
-PY
+  e2e_table "$out/e2e.json" "omg search python (daemon, repeated)"
   echo
   echo "### A large answer: \`search lib\`, $nlib packages, hyperfine -N ($runs runs)"
   echo
-  python3 - "$out/e2e-lib.json" <<'PY'
-import json, sys
-res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-base = res["/bin/true"]["median"]
-print("| command | median | mean ± σ | × /bin/true |")
-print("| --- | ---: | ---: | ---: |")
-for name, r in res.items():
-    print(f"| {name} | {r['median']*1e3:.2f} ms | {r['mean']*1e3:.2f} ± {r['stddev']*1e3:.2f} ms | {r['median']/base:.2f}x |")
-d = res["omg search lib (daemon, repeated)"]["median"]
-print(f"\npacman -Ss lib / omg search lib (daemon): {res['pacman -Ss lib']['median']/d:.0f}x")
-PY
+  e2e_table "$out/e2e-lib.json" "omg search lib (daemon, repeated)"
   echo
   echo "### Distinct queries (cache misses): $(wc -l <"$out/terms.txt") name prefixes, each once"
   echo
