@@ -20,7 +20,7 @@ host_packages() {
 arch_fixture() {
   local dir=$1
   mkdir -p "$dir"
-  cargo build --release -q -p omg-adapters-alpm --features fixtures --example gen_fixture
+  cargo build --release -q -p omg-adapters-alpm --example gen_fixture
   host_packages 3 >"$dir/packages.tsv"
   rm -rf "$dir/arch"
   local conf

@@ -17,7 +17,7 @@ run() { printf '\n$ omg %s\n' "$*"; "$omg" "$@" 2>&1 || printf '(exit %s)\n' "$?
 
 case $backend in
 alpm)
-  cargo build -q -p omg-adapters-alpm --features fixtures --example demo_repo
+  cargo build -q -p omg-adapters-alpm --example demo_repo
   mapfile -t out < <(target/debug/examples/demo_repo "$work")
   conf=${out[0]} server=${out[1]} next=${out[2]}
   o=(--backend alpm --config "$conf")

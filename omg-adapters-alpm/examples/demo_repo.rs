@@ -4,11 +4,11 @@
 //! to copy over the first server's directory for an upgrade. Prints the pacman.conf path,
 //! then the two server directories.
 //!
-//! `cargo run -p omg-adapters-alpm --features fixtures --example demo_repo -- DIR`
+//! `cargo run -p omg-adapters-alpm --example demo_repo -- DIR`
 
 use std::path::PathBuf;
 
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
 fn pkg(name: &str, version: &str) -> FixturePackage {
     FixturePackage::new(name, version)

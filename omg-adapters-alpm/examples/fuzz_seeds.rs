@@ -2,12 +2,12 @@
 //! in git): real sync databases in every compression for `sync_db` (each as a file, and as
 //! its tar behind each compression's selector byte) and real `desc` files for `desc`.
 //!
-//! `cargo run -p omg-adapters-alpm --features fixtures --example fuzz_seeds -- omg-adapters-alpm/fuzz/corpus`
+//! `cargo run -p omg-adapters-alpm --example fuzz_seeds -- omg-adapters-alpm/fuzz/corpus`
 
 use std::fs;
 use std::path::PathBuf;
 
-use omg_adapters_alpm::fixtures::{compress, sync_entries, DbCompression, FixturePackage};
+use omg_testkit::alpm::{compress, sync_entries, DbCompression, FixturePackage};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out: PathBuf = std::env::args_os()
@@ -69,7 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// An uncompressed tar of `entries`, each after its directory, as `repo-add` writes them.
 fn tar_of(entries: &[(String, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
     let dir = std::env::temp_dir().join(format!("omg-fuzz-seeds-{}", std::process::id()));
-    let mut root = omg_adapters_alpm::fixtures::FixtureRoot::create(&dir)?;
+    let mut root = omg_testkit::alpm::FixtureRoot::create(&dir)?;
     let path = root.add_raw_sync_db_as("seed", entries, DbCompression::None)?;
     let tar = fs::read(path);
     fs::remove_dir_all(&dir)?;

@@ -2,12 +2,12 @@
 //! `name<TAB>version<TAB>description`. Every fifth package goes to `core`, the rest to
 //! `extra`; every fiftieth is also installed. Prints the path of the pacman.conf.
 //!
-//! `cargo run --release -p omg-adapters-alpm --features fixtures --example gen_fixture -- DIR < list.tsv`
+//! `cargo run --release -p omg-adapters-alpm --example gen_fixture -- DIR < list.tsv`
 
 use std::io::BufRead;
 use std::path::PathBuf;
 
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir: PathBuf = std::env::args_os()

@@ -8,7 +8,7 @@
 //! upgrade (through `AlpmBackend::commit`, timing each step from its progress events) and
 //! `pacman -Su --noconfirm`. Prints the medians and each run's step timeline.
 //!
-//! `cargo run --release -p omg-adapters-alpm --features fixtures --example upgrade_check -- DIR [RUNS]`
+//! `cargo run --release -p omg-adapters-alpm --example upgrade_check -- DIR [RUNS]`
 //! (DIR: an empty scratch directory; needs root, like the upgrade itself.)
 
 use std::path::{Path, PathBuf};
@@ -16,9 +16,9 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
-use omg_adapters_alpm::AlpmBackend;
+use omg_adapters_alpm::{AlpmBackend, AlpmConfig};
 use omg_ports::{PackageBackend, ProgressEvent, ProgressSink, Transaction};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
 const SMALL: usize = 190;
 const LARGE: usize = 10;
@@ -138,7 +138,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     root.publish("core", &old)?;
     root.install_local(&[])?;
     let names: Vec<String> = old.iter().map(|p| p.name.clone()).collect();
-    let backend = AlpmBackend::open(root.config())?;
+    let backend = AlpmBackend::open(AlpmConfig::new(root.config_path()))?;
     backend
         .commit(&Transaction::Install(names), Arc::new(Timeline::default()))
         .await?;
@@ -172,7 +172,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for run in 0..runs {
         let mine = dir.join(format!("omg-{run}"));
         copy(&base, &mine)?;
-        let backend = AlpmBackend::open(FixtureRoot::reopen(&mine, ["core"]).config())?;
+        let backend = AlpmBackend::open(AlpmConfig::new(
+            FixtureRoot::reopen(&mine, ["core"]).config_path(),
+        ))?;
         let timeline = Arc::new(Timeline::default());
         let clock = Instant::now();
         *timeline.start.lock().unwrap() = Some(clock);

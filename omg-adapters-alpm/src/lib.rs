@@ -39,8 +39,6 @@
 //!   thread from libalpm's own callbacks; the safety argument is in `transaction/interrupt.rs`).
 //! - [`PackageBackend::dependency_graph`](omg_ports::PackageBackend::dependency_graph): each
 //!   installed package with the installed packages satisfying its depends and optdepends.
-//! - With the `fixtures` feature, `fixtures` builds real pacman roots for tests and
-//!   benchmarks.
 //!
 //! # Damaged databases
 //!
@@ -99,9 +97,6 @@ mod sources;
 mod syncdb;
 mod transaction;
 mod worker;
-
-#[cfg(feature = "fixtures")]
-pub mod fixtures;
 
 #[doc(hidden)]
 pub mod fuzzing;

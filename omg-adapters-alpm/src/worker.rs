@@ -196,15 +196,16 @@ mod tests {
         thread.join().unwrap();
     }
 
-    #[cfg(feature = "fixtures")]
     #[tokio::test]
     async fn a_panicking_job_is_an_error_and_the_thread_keeps_serving() {
-        use crate::fixtures::{FixturePackage, FixtureRoot};
+        use omg_testkit::alpm::{FixturePackage, FixtureRoot};
         let dir = tempfile::tempdir().unwrap();
         let mut root = FixtureRoot::create(dir.path()).unwrap();
         root.add_sync_db("core", &[FixturePackage::new("a", "1-1")])
             .unwrap();
-        let worker = Worker::spawn(Resolved::load(&root.config()).unwrap()).unwrap();
+        let worker =
+            Worker::spawn(Resolved::load(&crate::AlpmConfig::new(root.config_path())).unwrap())
+                .unwrap();
         let err = worker
             .run(|_| -> usize { panic!("deliberate test panic") })
             .await

@@ -13,7 +13,7 @@ use omg_ports::{
 };
 
 fn open(w: &common::World) -> AlpmBackend {
-    AlpmBackend::open(w.root.config()).expect("open the fixture")
+    AlpmBackend::open(AlpmConfig::new(w.root.config_path())).expect("open the fixture")
 }
 
 fn names<'a>(v: impl IntoIterator<Item = &'a omg_ports::PackageSummary>) -> Vec<String> {
@@ -420,13 +420,13 @@ async fn fingerprint_stamps_sync_dbs_and_local_db_and_changes_with_them() {
 #[tokio::test]
 async fn a_root_with_nothing_installed_has_empty_local_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let mut root = omg_adapters_alpm::fixtures::FixtureRoot::create(dir.path()).unwrap();
+    let mut root = omg_testkit::alpm::FixtureRoot::create(dir.path()).unwrap();
     root.add_sync_db(
         "core",
-        &[omg_adapters_alpm::fixtures::FixturePackage::new("a", "1-1")],
+        &[omg_testkit::alpm::FixturePackage::new("a", "1-1")],
     )
     .unwrap();
-    let b = AlpmBackend::open(root.config()).unwrap();
+    let b = AlpmBackend::open(AlpmConfig::new(root.config_path())).unwrap();
     assert_eq!(names(&b.packages().await.unwrap()), ["a"]);
     assert!(b.installed().await.unwrap().is_empty());
     assert!(b.upgradable().await.unwrap().is_empty());
@@ -445,7 +445,7 @@ async fn root_and_dbpath_overrides_are_honoured() {
     let other = tempfile::tempdir().unwrap();
     let b = AlpmBackend::open(AlpmConfig {
         root: Some(other.path().to_path_buf()),
-        ..w.root.config()
+        ..AlpmConfig::new(w.root.config_path())
     })
     .unwrap();
     assert_eq!(b.info().root, other.path().display().to_string());
@@ -457,7 +457,7 @@ async fn root_and_dbpath_overrides_are_honoured() {
 
     let err = AlpmBackend::open(AlpmConfig {
         dbpath: Some(other.path().to_path_buf()),
-        ..w.root.config()
+        ..AlpmConfig::new(w.root.config_path())
     })
     .unwrap_err();
     match err {
@@ -503,7 +503,7 @@ fn the_backend_serves_many_threads_at_once() {
 /// handle (bzip2) is read through libalpm.
 #[tokio::test]
 async fn every_compression_gives_the_same_packages() {
-    use omg_adapters_alpm::fixtures::DbCompression;
+    use omg_testkit::alpm::DbCompression;
     let w = world();
     let expected = w.expected_packages();
     for compression in [DbCompression::Zstd, DbCompression::Xz, DbCompression::None] {
@@ -511,7 +511,7 @@ async fn every_compression_gives_the_same_packages() {
         for (repo, pkgs) in &w.sync {
             root.add_sync_db_as(repo, pkgs, compression).unwrap();
         }
-        let b = AlpmBackend::open(root.config()).unwrap();
+        let b = AlpmBackend::open(AlpmConfig::new(root.config_path())).unwrap();
         assert_eq!(b.packages().await.unwrap(), expected, "{compression:?}");
         assert_eq!(b.upgradable().await.unwrap().len(), 8, "{compression:?}");
     }
@@ -527,7 +527,7 @@ async fn every_compression_gives_the_same_packages() {
             let mut bz2 = path.clone().into_os_string();
             bz2.push(".bz2");
             std::fs::rename(&bz2, &path).unwrap();
-            let b = AlpmBackend::open(w.root.config()).unwrap();
+            let b = AlpmBackend::open(AlpmConfig::new(w.root.config_path())).unwrap();
             assert_eq!(b.packages().await.unwrap(), expected, "bzip2");
         }
         _ => omg_testkit::skip("the bzip2 database: cannot run bzip2"),

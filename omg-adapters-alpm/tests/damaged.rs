@@ -6,9 +6,9 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
 use omg_adapters_alpm::{AlpmBackend, AlpmConfig};
 use omg_ports::{Error, PackageBackend};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
 /// A small root with `core` and `extra`, plus its directory.
 fn small_root() -> (tempfile::TempDir, FixtureRoot) {
@@ -52,7 +52,7 @@ fn assert_corrupt(err: Error, path: &Path, needle: &str) {
 }
 
 fn open_err(root: &FixtureRoot) -> Error {
-    AlpmBackend::open(root.config()).expect_err("open must fail")
+    AlpmBackend::open(AlpmConfig::new(root.config_path())).expect_err("open must fail")
 }
 
 #[test]
@@ -202,7 +202,7 @@ async fn a_well_formed_empty_repository_is_accepted() {
     let (_dir, mut root) = small_root();
     let path = root.add_sync_db("empty", &[]).unwrap();
     assert!(fs::metadata(&path).unwrap().len() < 100);
-    let b = AlpmBackend::open(root.config()).unwrap();
+    let b = AlpmBackend::open(AlpmConfig::new(root.config_path())).unwrap();
     assert_eq!(b.repositories(), ["core", "extra", "empty"]);
     assert_eq!(b.packages().await.unwrap().len(), 21);
 }
@@ -247,7 +247,7 @@ fn a_root_that_does_not_exist_is_a_library_error() {
     let (_dir, root) = small_root();
     let err = AlpmBackend::open(AlpmConfig {
         root: Some(root.dir().join("no-such-root")),
-        ..root.config()
+        ..AlpmConfig::new(root.config_path())
     })
     .unwrap_err();
     assert!(
@@ -259,14 +259,14 @@ fn a_root_that_does_not_exist_is_a_library_error() {
 #[tokio::test]
 async fn a_healthy_root_still_opens() {
     let (_dir, root) = small_root();
-    let b = AlpmBackend::open(root.config()).unwrap();
+    let b = AlpmBackend::open(AlpmConfig::new(root.config_path())).unwrap();
     assert_eq!(b.packages().await.unwrap().len(), 21);
 }
 
 #[tokio::test]
 async fn damage_met_when_libalpm_loads_a_database_later_is_corrupt_too() {
     let (_dir, root) = small_root();
-    let b = AlpmBackend::open(root.config()).unwrap();
+    let b = AlpmBackend::open(AlpmConfig::new(root.config_path())).unwrap();
     // Damaged after open: only libalpm's own (lazy) load of the file sees it.
     let path = root.sync_db_path("core");
     common::truncate_half(&path);

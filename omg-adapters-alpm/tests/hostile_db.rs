@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use omg_adapters_alpm::fixtures::{
-    compress, sync_entries, tar_header, DbCompression, FixturePackage, FixtureRoot,
-};
 use omg_adapters_alpm::{AlpmBackend, AlpmConfig};
 use omg_ports::Error;
+use omg_testkit::alpm::{
+    compress, sync_entries, tar_header, DbCompression, FixturePackage, FixtureRoot,
+};
 
 /// Tells a child which `pacman.conf` to open.
 const CHILD_ENV: &str = "OMG_TEST_HOSTILE_DB_CONF";

@@ -1,8 +1,8 @@
 //! `installed_sources` over a real local database: pkgbase as the source.
 
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
-use omg_adapters_alpm::AlpmBackend;
+use omg_adapters_alpm::{AlpmBackend, AlpmConfig};
 use omg_ports::{InstalledSource, PackageBackend};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
 #[tokio::test]
 async fn installed_packages_carry_their_pkgbase() {
@@ -14,7 +14,7 @@ async fn installed_packages_carry_their_pkgbase() {
     lib32.base = "lib32-openssl-base".into();
     root.install_local(&[FixturePackage::new("openssl", "3.0.7-1"), lib32])
         .unwrap();
-    let backend = AlpmBackend::open(root.config()).unwrap();
+    let backend = AlpmBackend::open(AlpmConfig::new(root.config_path())).unwrap();
     let source = |name: &str, version: &str, base: &str| InstalledSource {
         name: name.into(),
         version: version.into(),

@@ -21,8 +21,8 @@ use std::process::Command;
 use std::sync::Arc;
 
 use common::tx::{lock_path, open, repo_root, Recorder};
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
 use omg_ports::{Error, PackageBackend, Transaction};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
 fn install(names: &[&str]) -> Transaction {
     Transaction::Install(names.iter().map(|s| s.to_string()).collect())

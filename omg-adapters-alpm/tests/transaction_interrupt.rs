@@ -13,8 +13,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::tx::{lock_path, open, pacman_qk_ok, repo_root, Recorder};
-use omg_adapters_alpm::fixtures::FixturePackage;
 use omg_ports::{Error, PackageBackend, ProgressEvent, ProgressSink, Transaction};
+use omg_testkit::alpm::FixturePackage;
 
 /// Counts package operations started.
 #[derive(Default)]

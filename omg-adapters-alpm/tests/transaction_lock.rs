@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::tx::{lock_path, open, open_with, pkg, repo_root, Recorder};
+use omg_adapters_alpm::AlpmConfig;
 use omg_ports::{Error, PackageBackend, ProgressEvent, Transaction};
 
 fn install() -> Transaction {
@@ -26,7 +27,8 @@ async fn a_lock_nobody_holds_is_stale_at_once_and_stays() {
     let lock = lock_path(&root);
     std::fs::write(&lock, "").unwrap();
     // A long timeout: a stale lock must not be waited for.
-    let b = open_with(root.config().with_lock_timeout(Duration::from_secs(600)));
+    let b =
+        open_with(AlpmConfig::new(root.config_path()).with_lock_timeout(Duration::from_secs(600)));
     for tx in [install(), Transaction::Upgrade, Transaction::Refresh] {
         let sink = Arc::new(Recorder::default());
         let err = b.commit(&tx, sink.clone()).await.unwrap_err();
@@ -78,7 +80,9 @@ async fn a_live_holder_is_waited_for_then_locked() {
     let lock = lock_path(&root);
     let holder = Holder::start(&lock);
     let pid = holder.0.id();
-    let b = open_with(root.config().with_lock_timeout(Duration::from_millis(300)));
+    let b = open_with(
+        AlpmConfig::new(root.config_path()).with_lock_timeout(Duration::from_millis(300)),
+    );
     let sink = Arc::new(Recorder::default());
     let err = b.commit(&install(), sink.clone()).await.unwrap_err();
     let expected_holder = format!("pid {pid} (sleep)");
@@ -128,6 +132,9 @@ async fn the_default_lock_timeout_is_a_minute() {
         Duration::from_secs(60)
     );
     let (_dir, root, _) = repo_root(&[pkg("app", "1-1")]);
-    assert_eq!(root.config().lock_timeout, Duration::from_secs(60));
+    assert_eq!(
+        AlpmConfig::new(root.config_path()).lock_timeout,
+        Duration::from_secs(60)
+    );
     let _ = open(&root);
 }

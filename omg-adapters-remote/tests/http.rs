@@ -1,6 +1,6 @@
 //! HttpFetcher against a real HTTP server on 127.0.0.1.
 
-mod common;
+use omg_testkit::http as common;
 
 use std::sync::{Arc, Mutex};
 

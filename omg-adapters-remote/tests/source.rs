@@ -1,7 +1,7 @@
 //! TrackerSource over the real HTTP fetcher, a real server on 127.0.0.1 and the real redb
 //! feed cache: conditional refresh, malformed feeds keep the good copy, offline use.
 
-mod common;
+use omg_testkit::http as common;
 
 use std::sync::Arc;
 

@@ -19,8 +19,6 @@
 #![warn(missing_docs)]
 
 mod defaults;
-#[cfg(feature = "fixtures")]
-pub mod fixtures;
 mod home;
 mod install;
 mod unpack;

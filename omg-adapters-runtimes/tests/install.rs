@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use omg_adapters_remote::runtimes::{BunProvider, GoProvider, NodeProvider};
 use omg_adapters_remote::{HttpConfig, HttpFetcher};
-use omg_adapters_runtimes::fixtures::{BunReleases, GoDl, NodeDist, Tamper, TestServer};
 use omg_adapters_runtimes::{Installer, RuntimesHome};
 use omg_ports::{ArchiveFormat, Error, Fetcher, Platform, RemoteVersion, RuntimeProvider};
+use omg_testkit::runtimes::{BunReleases, GoDl, NodeDist, Tamper, TestServer};
 
 fn fetcher() -> Arc<dyn Fetcher> {
     Arc::new(HttpFetcher::new(&HttpConfig::default()).unwrap_or_else(|e| panic!("{e}")))

@@ -2,8 +2,7 @@
 //! serves each source's own index format and small archives built here, installed through
 //! the real [`omg_adapters_runtimes::Installer`] and run.
 
-#[path = "../../omg-adapters-remote/tests/common/mod.rs"]
-mod common;
+use omg_testkit::http as common;
 
 #[path = "native_providers/support.rs"]
 mod support;

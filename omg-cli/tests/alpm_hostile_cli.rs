@@ -13,9 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{isolate, omg_bin, Run};
-use omg_adapters_alpm::fixtures::{
-    compress, tar_header, DbCompression, FixturePackage, FixtureRoot,
-};
+use omg_testkit::alpm::{compress, tar_header, DbCompression, FixturePackage, FixtureRoot};
 
 /// The address space `omg` and `omg-backend` get.
 const ADDRESS_SPACE: u64 = 1 << 30;

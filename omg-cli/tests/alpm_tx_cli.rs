@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{omg, pacman, Run};
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 use tempfile::TempDir;
 
 struct Env {

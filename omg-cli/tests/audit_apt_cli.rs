@@ -6,8 +6,7 @@
 
 mod common;
 // The remote adapter's test server (tiny_http on 127.0.0.1 with ETag / 304).
-#[path = "../../omg-adapters-remote/tests/common/mod.rs"]
-mod feed_server;
+use omg_testkit::http as feed_server;
 
 use std::fs;
 use std::path::Path;

@@ -6,15 +6,14 @@
 
 mod common;
 // The remote adapter's test server (tiny_http on 127.0.0.1 with ETag / 304).
-#[path = "../../omg-adapters-remote/tests/common/mod.rs"]
-mod feed_server;
+use omg_testkit::http as feed_server;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{backend_bin, omg, Run};
 use feed_server::Server;
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 

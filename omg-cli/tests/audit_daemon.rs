@@ -4,8 +4,7 @@
 
 mod common;
 // The remote adapter's test server (tiny_http on 127.0.0.1 with ETag / 304).
-#[path = "../../omg-adapters-remote/tests/common/mod.rs"]
-mod feed_server;
+use omg_testkit::http as feed_server;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
@@ -13,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::{omg, omgd_bin};
 use feed_server::Server;
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
 const FEED: &str = r#"[
   {"name": "AVG-1", "packages": ["bash"], "status": "Fixed", "severity": "High",

@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{omg, omgd_bin, Run};
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
 /// A running omgd, stopped (SIGTERM, then SIGKILL) when dropped.
 struct Daemon {

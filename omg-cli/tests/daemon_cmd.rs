@@ -9,7 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use common::{backend_bin, omg, omgd_bin, Run};
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
 fn fixture(dir: &Path) -> FixtureRoot {
     let pkg = |name: &str, version: &str, desc: &str| FixturePackage::new(name, version).desc(desc);

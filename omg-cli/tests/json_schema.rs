@@ -5,13 +5,12 @@
 
 mod common;
 // The remote adapter's test server (tiny_http on 127.0.0.1), for the audit's feed.
-#[path = "../../omg-adapters-remote/tests/common/mod.rs"]
-mod feed_server;
+use omg_testkit::http as feed_server;
 
 use std::collections::{BTreeSet, HashMap};
 
 use common::{omg, Run};
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 use serde_json::Value;
 
 /// A type of docs/json.md.

@@ -9,8 +9,8 @@ mod runtimes_world;
 use std::path::Path;
 
 use common::omg_bin;
-use omg_adapters_runtimes::fixtures::{BunReleases, GoDl, NodeDist, Tamper, TestServer};
 use omg_ports::ArchiveFormat;
+use omg_testkit::runtimes::{BunReleases, GoDl, NodeDist, Tamper, TestServer};
 use runtimes_world::World;
 
 fn node_world(format: ArchiveFormat) -> (TestServer, World) {

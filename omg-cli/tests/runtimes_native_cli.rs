@@ -8,9 +8,7 @@ mod common;
 mod runtimes_world;
 
 use common::omg_bin;
-use omg_adapters_runtimes::fixtures::{
-    Adoptium, PythonBuilds, RubyBuilder, RustDist, Tamper, TestServer,
-};
+use omg_testkit::runtimes::{Adoptium, PythonBuilds, RubyBuilder, RustDist, Tamper, TestServer};
 use runtimes_world::World;
 
 /// A program to run through `omg exec`, and what it prints for a version.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::{block_on, canonical, eventually, Fixture};
 use omg::{ListKind, SearchQuery};
-use omg_adapters_alpm::fixtures::FixturePackage;
+use omg_testkit::alpm::FixturePackage;
 use omg_transport_uds::{Request, Response};
 
 #[test]

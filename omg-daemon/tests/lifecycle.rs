@@ -5,8 +5,8 @@ mod common;
 use std::time::Duration;
 
 use common::{block_on, eventually, Fixture};
-use omg_adapters_alpm::fixtures::FixturePackage;
 use omg_ports::SearchQuery;
+use omg_testkit::alpm::FixturePackage;
 use omg_transport_uds::{Request, Response};
 
 /// A fixture whose `big` repository (written by the test) is large enough that saving its

@@ -21,9 +21,7 @@ fn the_periodic_refresh_does_nothing_when_nothing_changed() {
     fx.root
         .add_sync_db(
             "extra",
-            &[omg_adapters_alpm::fixtures::FixturePackage::new(
-                "zsh", "5.9-2",
-            )],
+            &[omg_testkit::alpm::FixturePackage::new("zsh", "5.9-2")],
         )
         .expect("extra.db");
     assert!(

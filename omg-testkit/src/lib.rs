@@ -1,10 +1,17 @@
-//! Test support shared by omg's crates; a dev-dependency only, never published.
+//! Test support shared by omg's crates; a dev-dependency only, never published: pacman roots
+//! with real sync and local databases and package files ([`alpm`]), documents served from 127.0.0.1
+//! with conditional requests ([`http`]: security feeds), runtime sources served from
+//! 127.0.0.1 in their real formats ([`runtimes`]), and skipping a check only outside CI.
 //!
 //! A test that needs a tool or a privilege the machine lacks may skip its check on a
 //! developer's machine, with a note, but never under CI (`CI` set): there a skip would
 //! let a suite go green without having tested anything, so it fails instead.
 
 #![forbid(unsafe_code)]
+
+pub mod alpm;
+pub mod http;
+pub mod runtimes;
 
 use std::path::PathBuf;
 

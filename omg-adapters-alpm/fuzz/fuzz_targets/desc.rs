@@ -1,6 +1,6 @@
 //! One `desc` file's bytes into the parser (`omg_adapters_alpm::fuzzing::parse_desc`): no
 //! panic, and single values that are single lines, cut at a NUL and shorter than libalpm's
-//! 512 KiB line. Seeds: `cargo run -p omg-adapters-alpm --features fixtures --example
+//! 512 KiB line. Seeds: `cargo run -p omg-adapters-alpm --example
 //! fuzz_seeds`.
 #![no_main]
 

@@ -3,7 +3,7 @@
 //!
 //! The first byte chooses how the rest becomes a file: as it is (any format, told by its
 //! magic bytes: mutated compressed streams), or compressed with gzip, zstd or xz (a mutated tar
-//! inside each decoder). Seeds: `cargo run -p omg-adapters-alpm --features fixtures --example
+//! inside each decoder). Seeds: `cargo run -p omg-adapters-alpm --example
 //! fuzz_seeds`.
 #![no_main]
 

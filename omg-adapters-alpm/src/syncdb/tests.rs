@@ -1,7 +1,5 @@
 //! The streaming reader against libalpm itself, on the same files.
 
-#![cfg(feature = "fixtures")]
-
 use std::path::Path;
 
 use alpm::{Alpm, SigLevel};
@@ -9,8 +7,8 @@ use alpm::{Alpm, SigLevel};
 use super::format::Format;
 use super::reader;
 use super::Limits;
-use crate::fixtures::{sync_entries, DbCompression, FixturePackage, FixtureRoot};
 use crate::health::LogCapture;
+use omg_testkit::alpm::{sync_entries, DbCompression, FixturePackage, FixtureRoot};
 
 /// (name, version, description, architecture) of every package, in list order.
 type Rows = Vec<(String, String, String, String)>;
@@ -404,7 +402,7 @@ fn decoders_needing_too_much_memory_are_refused() {
     );
     assert_eq!(read_within(&zst, Limits::DEFAULT).unwrap().0, 50);
     // xz -6 needs about 9 MiB to decode.
-    let xz = crate::fixtures::compress(&tar, DbCompression::Xz).unwrap();
+    let xz = omg_testkit::alpm::compress(&tar, DbCompression::Xz).unwrap();
     let small = Limits {
         xz_memory: 1 << 20,
         ..Limits::DEFAULT

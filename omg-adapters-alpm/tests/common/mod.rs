@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::process::Command;
 
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
 use omg_ports::{InstallReason, Installed, PackageSummary};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 use tempfile::TempDir;
 
 /// Repositories in `pacman.conf` order.

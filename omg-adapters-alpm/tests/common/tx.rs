@@ -5,9 +5,9 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Mutex;
 
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
 use omg_adapters_alpm::{AlpmBackend, AlpmConfig};
 use omg_ports::{ProgressEvent, ProgressSink};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 use tempfile::TempDir;
 
 /// A package with one file, `usr/share/<name>/data`, holding `<name> <version>`.
@@ -29,7 +29,7 @@ pub fn repo_root(packages: &[FixturePackage]) -> (TempDir, FixtureRoot, Vec<Fixt
 }
 
 pub fn open(root: &FixtureRoot) -> AlpmBackend {
-    AlpmBackend::open(root.config()).expect("open the fixture")
+    AlpmBackend::open(AlpmConfig::new(root.config_path())).expect("open the fixture")
 }
 
 pub fn open_with(config: AlpmConfig) -> AlpmBackend {

@@ -9,7 +9,7 @@ use crate::support::*;
 
 const TRIPLE: &str = "x86_64-unknown-linux-gnu";
 
-use omg_adapters_runtimes::fixtures::python_asset_name as asset_name;
+use omg_testkit::runtimes::python_asset_name as asset_name;
 
 /// Serves two releases, newest first: 20241016 (3.13.0, 3.12.7, 3.11.10 in several
 /// variants and targets, and SHA256SUMS, listing 3.12.7 only when `sums_for_3127`) and

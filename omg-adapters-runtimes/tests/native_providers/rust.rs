@@ -1,8 +1,8 @@
 //! rust: `manifests.txt` and the v2 channel manifests (TOML) with per-archive hashes.
 
 use omg_adapters_remote::runtimes::RustProvider;
-use omg_adapters_runtimes::fixtures::{build, rust_combined, rust_manifest, Entry};
 use omg_ports::{ArchiveFormat, Error, RemoteVersion, RuntimeProvider};
+use omg_testkit::runtimes::{build, rust_combined, rust_manifest, Entry};
 
 use crate::common::Server;
 use crate::support::*;

@@ -8,9 +8,9 @@ use std::process::Command;
 use std::sync::Arc;
 
 use omg_adapters_remote::{HttpConfig, HttpFetcher};
-use omg_adapters_runtimes::fixtures::{build, Entry};
 use omg_adapters_runtimes::{InstalledRuntime, Installer, RuntimesHome};
 use omg_ports::{ArchiveFormat, Fetcher, Platform};
+use omg_testkit::runtimes::{build, Entry};
 
 /// linux on x86_64: the platform every test asks for, whatever the host.
 pub fn linux_x64() -> Platform {
@@ -24,7 +24,7 @@ pub fn fetcher() -> Arc<dyn Fetcher> {
     Arc::new(HttpFetcher::new(&HttpConfig::default()).unwrap())
 }
 
-pub use omg_adapters_runtimes::fixtures::{gh_asset, gh_release, script, sha256_hex as sha256};
+pub use omg_testkit::runtimes::{gh_asset, gh_release, script, sha256_hex as sha256};
 
 /// The `(path, contents, mode)` files as fixture entries.
 fn entries(files: &[(&str, &[u8], u32)]) -> Vec<Entry> {

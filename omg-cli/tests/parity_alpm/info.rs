@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
 use crate::world::{self, World};
 

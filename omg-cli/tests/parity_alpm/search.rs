@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 use serde_json::Value;
 
 use crate::common::Run;

@@ -10,8 +10,7 @@ use crate::common;
 use crate::world;
 
 // The remote adapter's test server (tiny_http on 127.0.0.1), for the audit's feeds.
-#[path = "../../../omg-adapters-remote/tests/common/mod.rs"]
-mod feed_server;
+use omg_testkit::http as feed_server;
 
 /// No apt on this host: nothing to compare (the suite's scaffold fails under CI for a
 /// missing tool).

@@ -1,8 +1,6 @@
 //! A real HTTP server on 127.0.0.1 (tiny_http) serving documents with ETag and
 //! Last-Modified, answering 304 to matching conditional requests, and logging what it got.
 
-#![allow(dead_code)]
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::thread;
