@@ -46,7 +46,7 @@ impl FeedOverrides {
             FeedKind::DebianDsa => self.debian_dsa.clone(),
             FeedKind::DebianDla => self.debian_dla.clone(),
         }
-        .unwrap_or_else(|| kind.default_url().to_owned())
+        .unwrap_or_else(|| omg_config::default_feed_url(kind).to_owned())
     }
 }
 
@@ -74,15 +74,16 @@ impl AuditOptions {
         lookup: impl Fn(&str, &str) -> Option<String>,
         offline: bool,
     ) -> Result<Self> {
-        let key = |k: &str| lookup("audit", k);
+        use omg_config::keys::{feed_key, AUDIT, AUDIT_RELEASE};
+        let feed = |kind: FeedKind| lookup(AUDIT, feed_key(kind));
         Ok(AuditOptions {
             overrides: FeedOverrides {
-                arch: key("arch_feed"),
-                debian: key("debian_feed"),
-                ubuntu: key("ubuntu_feed"),
-                debian_dsa: key("debian_dsa_feed"),
-                debian_dla: key("debian_dla_feed"),
-                release: key("release"),
+                arch: feed(FeedKind::Arch),
+                debian: feed(FeedKind::Debian),
+                ubuntu: feed(FeedKind::Ubuntu),
+                debian_dsa: feed(FeedKind::DebianDsa),
+                debian_dla: feed(FeedKind::DebianDla),
+                release: lookup(AUDIT, AUDIT_RELEASE),
             },
             offline,
             cache: default_cache_path()?,

@@ -16,7 +16,7 @@
 //! let feed = source
 //!     .advisories(&FeedRequest {
 //!         kind: FeedKind::Debian,
-//!         url: FeedKind::Debian.default_url().into(),
+//!         url: "https://security-tracker.debian.org/tracker/data/json".into(),
 //!         release: Some("bookworm".into()),
 //!         offline: false,
 //!     })

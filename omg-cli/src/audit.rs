@@ -7,30 +7,17 @@ use omg_ports::AuditOutcome;
 use omg_transport_uds::AuditRequest;
 
 use crate::args::AuditArgs;
-use crate::config::Config;
 use crate::exit;
 use crate::fast_path::Answer;
 use crate::render::{self, AuditReport, FeedReport, Output};
+use omg_config::Settings;
 
-/// The `[audit]` keys that decide an audit's feeds and release (`omg::audit::AuditOptions`
-/// reads these; omgd's tests check that the lists agree).
-pub const SETTINGS: [&str; 6] = [
-    "arch_feed",
-    "debian_feed",
-    "ubuntu_feed",
-    "debian_dsa_feed",
-    "debian_dla_feed",
-    "release",
-];
-
-/// The `Audit` request for `args` under `config` (the file and its `OMG_AUDIT_*` overrides).
-pub fn request(config: &Config, args: &AuditArgs) -> AuditRequest {
+/// The `Audit` request for `args` under `settings` (the file and its `OMG_AUDIT_*`
+/// overrides).
+pub fn request(settings: &Settings, args: &AuditArgs) -> AuditRequest {
     AuditRequest {
         offline: args.offline,
-        settings: SETTINGS
-            .iter()
-            .filter_map(|&key| Some((key.to_string(), config.string("audit", key)?)))
-            .collect(),
+        settings: settings.audit_request(),
     }
 }
 

@@ -159,7 +159,7 @@ fn request_for(command: &Command) -> Option<Request> {
         // The client's [audit] settings: omgd audits as direct mode would. An unreadable
         // config.toml is direct mode's error to report.
         Command::Audit(args) => Request::Audit(crate::audit::request(
-            &crate::config::Config::load().ok()?,
+            &omg_config::Settings::load().ok()?,
             args,
         )),
         Command::Outdated => Request::List(omg_ports::ListKind::Upgradable),

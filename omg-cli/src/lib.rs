@@ -10,7 +10,6 @@
 pub mod arena;
 pub mod args;
 pub mod audit;
-pub mod config;
 pub mod daemon_cmd;
 pub mod exit;
 pub mod fast_path;

@@ -29,18 +29,21 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// Check the databases at least this often, in seconds, however slowly they are polled
-    /// (the index is read again only when they changed).
-    #[arg(long, env = "OMG_DAEMON_REFRESH_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
-    pub refresh_secs: u64,
-    /// Refresh the security feed this often, in seconds (0: no background audit).
-    #[arg(long, env = "OMG_AUDIT_REFRESH_SECS", default_value_t = 86_400)]
-    pub audit_secs: u64,
+    /// (the index is read again only when they changed). Default: `[daemon] refresh_secs`
+    /// of config.toml (`OMG_DAEMON_REFRESH_SECS`), else 300.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub refresh_secs: Option<u64>,
+    /// Refresh the security feed this often, in seconds (0: no background audit). Default:
+    /// `[audit] refresh_secs` (`OMG_AUDIT_REFRESH_SECS`), else 86400.
+    #[arg(long)]
+    pub audit_secs: Option<u64>,
     /// Check the databases for changes this often, in milliseconds.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..))]
     pub poll_ms: u64,
-    /// Close a client's connection after this many seconds without a request.
-    #[arg(long, env = "OMG_DAEMON_IDLE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
-    pub idle_secs: u64,
+    /// Close a client's connection after this many seconds without a request. Default:
+    /// `[daemon] idle_secs` (`OMG_DAEMON_IDLE_SECS`), else 60.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_secs: Option<u64>,
     /// More logging (-v debug, -vv trace); RUST_LOG overrides.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -92,11 +95,35 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Canonicalize the backend's paths and fill in the defaults.
+    /// Canonicalize the backend's paths and fill in the defaults (config.toml's, see
+    /// [`omg_config::Settings`]).
     ///
     /// # Errors
-    /// A missing `--config` or `--root`, or no home directory for the default state file.
+    /// A missing `--config` or `--root`, no home directory for the default state file, an
+    /// unusable config.toml or a zero interval.
     pub fn resolve(args: &Args) -> anyhow::Result<Settings> {
+        let config = omg_config::Settings::load()?;
+        let at_least_one = |flag: Option<u64>, configured: u64, key: &str| {
+            let secs = flag.unwrap_or(configured);
+            if secs == 0 {
+                bail!("{key} is 0; give at least one second");
+            }
+            Ok(secs)
+        };
+        let refresh = at_least_one(
+            args.refresh_secs,
+            config.daemon_refresh_secs()?,
+            "[daemon] refresh_secs",
+        )?;
+        let idle = at_least_one(
+            args.idle_secs,
+            config.daemon_idle_secs()?,
+            "[daemon] idle_secs",
+        )?;
+        let audit = match args.audit_secs {
+            Some(secs) => secs,
+            None => config.audit_refresh_secs()?,
+        };
         let choice = match args.backend {
             BackendArg::Auto => BackendChoice::Auto,
             BackendArg::Alpm => BackendChoice::Alpm,
@@ -126,10 +153,10 @@ impl Settings {
             },
             socket,
             state,
-            refresh: Duration::from_secs(args.refresh_secs),
+            refresh: Duration::from_secs(refresh),
             poll: Duration::from_millis(args.poll_ms),
-            audit: Duration::from_secs(args.audit_secs),
-            idle: Duration::from_secs(args.idle_secs),
+            audit: Duration::from_secs(audit),
+            idle: Duration::from_secs(idle),
         })
     }
 }

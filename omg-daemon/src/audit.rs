@@ -33,7 +33,7 @@ pub async fn run(state: Arc<State>, every: Duration, mut stop: watch::Receiver<b
         if !online && generation == audited_generation {
             continue;
         }
-        let options = match omg_cli::config::Config::load().and_then(|config| {
+        let options = match omg_config::Config::load().and_then(|config| {
             omg::audit::AuditOptions::configured(|s, k| config.string(s, k), !online)
         }) {
             Ok(o) => o,

@@ -239,7 +239,7 @@ mod tests {
         // Without XDG_CACHE_HOME and HOME the options fail after the lookups; either way
         // the keys were asked for.
         drop(options);
-        let sent: Vec<String> = omg_cli::audit::SETTINGS
+        let sent: Vec<String> = omg_config::keys::AUDIT_REQUEST_KEYS
             .iter()
             .map(|k| format!("audit.{k}"))
             .collect();

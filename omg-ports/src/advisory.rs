@@ -103,17 +103,6 @@ impl FeedKind {
         }
     }
 
-    /// The tracker's official location of the feed.
-    pub fn default_url(self) -> &'static str {
-        match self {
-            FeedKind::Arch => "https://security.archlinux.org/all.json",
-            FeedKind::Debian => "https://security-tracker.debian.org/tracker/data/json",
-            FeedKind::Ubuntu => "https://osv-vulnerabilities.storage.googleapis.com/Ubuntu/all.zip",
-            FeedKind::DebianDsa => "https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master/data/DSA/list",
-            FeedKind::DebianDla => "https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master/data/DLA/list",
-        }
-    }
-
     /// A human name for messages: `the Arch security feed`.
     pub fn title(self) -> &'static str {
         match self {

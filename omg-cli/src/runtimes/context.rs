@@ -12,7 +12,7 @@ use omg_ports::{
     Error, FetchOutcome, FetchRequest, Fetcher, ProgressSink, Result, RuntimeProvider,
 };
 
-use crate::config::Config;
+use omg_config::Settings;
 
 /// The runtime commands' world.
 pub struct Ctx {
@@ -35,10 +35,10 @@ impl Ctx {
     ///
     /// [`Error::Config`] for a broken config.toml; [`Error::InvalidRequest`] without HOME.
     pub fn load() -> Result<Ctx> {
-        let config = Config::load()?;
+        let settings = Settings::load()?;
         let mut rc = RuntimesConfig::default();
         for name in NATIVE_RUNTIMES {
-            if let Some(m) = config.string(&format!("runtimes.{name}"), "mirror") {
+            if let Some(m) = settings.runtime_mirror(name) {
                 rc.mirrors.insert(name.to_string(), m);
             }
         }
@@ -48,18 +48,15 @@ impl Ctx {
             Error::InvalidRequest("neither XDG_CONFIG_HOME nor HOME is set".into())
         })?;
         let mut limits = UnpackLimits::default();
-        if let Some(mib) = config.whole_number("runtimes", "max_unpacked", "MiB")? {
-            limits.max_bytes = mib.saturating_mul(1 << 20);
+        if let Some(bytes) = settings.max_unpacked_bytes()? {
+            limits.max_bytes = bytes;
         }
         Ok(Ctx {
             installer: Installer::new(home.clone(), fetcher.clone()).with_unpack_limits(limits),
             providers: providers(&rc, fetcher),
             home,
             defaults,
-            mise: config
-                .string("runtimes", "mise")
-                .map(PathBuf::from)
-                .or_else(|| find_on_path("mise")),
+            mise: settings.mise().or_else(|| find_on_path("mise")),
         })
     }
 

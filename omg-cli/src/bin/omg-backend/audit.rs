@@ -10,7 +10,7 @@ use omg_ports::Result;
 
 /// Run the audit over `engine`'s backend.
 pub async fn run(engine: &omg::Engine, args: &AuditArgs, out: &Output) -> Result<Answer> {
-    let config = omg_cli::config::Config::load()?;
+    let config = omg_config::Config::load()?;
     let options = omg::audit::AuditOptions::configured(|s, k| config.string(s, k), args.offline)?;
     let audit = omg::audit::audit(engine, &options).await?;
     Ok(omg_cli::audit::answer(out, args, audit.outcome))

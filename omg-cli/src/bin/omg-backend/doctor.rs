@@ -1,9 +1,9 @@
 //! `omg doctor`: checks of omg's set-up, each with what to do when it is not ok.
 
 use omg_cli::args::Cli;
-use omg_cli::config::Config;
 use omg_cli::daemon_cmd::{self, DaemonCheck};
 use omg_cli::render::{self, Check, Health, Output};
+use omg_config::Config;
 
 use crate::run::{open_engine, Reply};
 
@@ -43,7 +43,7 @@ pub async fn doctor(cli: &Cli, out: &Output) -> Reply {
 
 fn configuration() -> Check {
     // The one value checked when read: a bad one fails every write.
-    if let Err(e) = omg_cli::config::lock_timeout() {
+    if let Err(e) = omg_config::Settings::load().and_then(|s| s.lock_timeout()) {
         return Check {
             check: "configuration",
             health: Health::Problem,

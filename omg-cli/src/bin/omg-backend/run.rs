@@ -62,7 +62,7 @@ pub fn open_engine(cli: &Cli) -> Result<omg::Engine> {
         builder = builder.root(r);
     }
     if cli.command.write_args().is_some() || matches!(cli.command, Command::Mark(_)) {
-        if let Some(t) = omg_cli::config::lock_timeout()? {
+        if let Some(t) = omg_config::Settings::load()?.lock_timeout()? {
             builder = builder.lock_timeout(t);
         }
     }

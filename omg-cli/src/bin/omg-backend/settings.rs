@@ -3,9 +3,10 @@
 
 use clap::CommandFactory;
 use omg_cli::args::{Cli, ShellArg};
-use omg_cli::config::{default_path, Config, Origin};
 use omg_cli::render::{ConfigReport, Output, Setting};
-use omg_ports::{FeedKind, Result};
+use omg_config::keys::{self, KeyDefault, KEYS};
+use omg_config::{default_path, Config, Origin, Settings};
+use omg_ports::Result;
 
 use crate::run::Reply;
 
@@ -36,44 +37,44 @@ pub fn config(out: &Output) -> Result<Reply> {
         });
         known.push((section.to_string(), key.to_string()));
     };
-    for kind in [
-        FeedKind::Arch,
-        FeedKind::Debian,
-        FeedKind::Ubuntu,
-        FeedKind::DebianDsa,
-        FeedKind::DebianDla,
-    ] {
-        add(
-            "audit",
-            &format!("{}_feed", kind.name()),
-            kind.default_url().into(),
-        );
-    }
-    add("audit", "release", "(from os-release)".into());
-    add(
-        "transactions",
-        "lock_timeout",
-        omg::alpm::DEFAULT_LOCK_TIMEOUT.as_secs().to_string(),
-    );
-    add(
-        "runtimes",
-        "mise",
-        omg_cli::runtimes::find_on_path("mise").map_or_else(
-            || "(mise on PATH: not found)".to_string(),
-            |p| p.display().to_string(),
-        ),
-    );
-    add(
-        "runtimes",
-        "max_unpacked",
-        format!(
-            "{} (MiB a runtime archive may unpack to)",
-            omg_adapters_runtimes::UnpackLimits::default().max_bytes >> 20
-        ),
-    );
-    for name in omg_adapters_remote::runtimes::NATIVE_RUNTIMES {
-        let default = omg_adapters_remote::runtimes::default_mirror(name).unwrap_or_default();
-        add(&format!("runtimes.{name}"), "mirror", default.into());
+    // The schema's order; the defaults the code that reads a key decides come from there.
+    for def in KEYS {
+        let default = |text: &str| match def.default {
+            KeyDefault::Fixed(v) => v.to_string(),
+            KeyDefault::Computed(_) => text.to_string(),
+        };
+        match (def.section, def.name) {
+            (keys::RUNTIMES, keys::MISE) => add(
+                def.section,
+                def.name,
+                omg_cli::runtimes::find_on_path("mise").map_or_else(
+                    || "(mise on PATH: not found)".to_string(),
+                    |p| p.display().to_string(),
+                ),
+            ),
+            (keys::RUNTIMES, keys::MAX_UNPACKED) => add(
+                def.section,
+                def.name,
+                format!(
+                    "{} (MiB a runtime archive may unpack to)",
+                    omg_adapters_runtimes::UnpackLimits::default().max_bytes >> 20
+                ),
+            ),
+            ("runtimes.*", keys::MIRROR) => {
+                for name in omg_adapters_remote::runtimes::NATIVE_RUNTIMES {
+                    let mirror = omg_adapters_remote::runtimes::default_mirror(name);
+                    add(
+                        &Settings::runtime_section(name),
+                        def.name,
+                        mirror.unwrap_or_default().into(),
+                    );
+                }
+            }
+            (keys::AUDIT, keys::AUDIT_RELEASE) => {
+                add(def.section, def.name, default("(from os-release)"))
+            }
+            _ => add(def.section, def.name, default("")),
+        }
     }
     let unknown = config
         .file_keys()

@@ -1,9 +1,5 @@
-//! omg's own configuration: `$XDG_CONFIG_HOME/omg/config.toml` (else
-//! `~/.config/omg/config.toml`; `$OMG_CONFIG` names another file), in sections such as
-//! `[audit]`, `[daemon]` or `[runtimes.node]`. Every key can be overridden by an environment
-//! variable `OMG_<SECTION>_<KEY>`: upper-case, dots and dashes as underscores
-//! (`[runtimes.node] mirror` -> `OMG_RUNTIMES_NODE_MIRROR`). A missing file is an empty
-//! configuration.
+//! The file and the environment, untyped: `config.toml` read into a TOML table, each value
+//! looked up with its `OMG_<SECTION>_<KEY>` variable on top, and where it came from.
 
 use std::path::{Path, PathBuf};
 
@@ -53,7 +49,7 @@ impl Config {
     ///
     /// [`Error::Config`] naming the file when it cannot be read or is not TOML.
     pub fn load_from(path: &Path) -> Result<Config> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match read_bounded(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Config {
@@ -158,19 +154,6 @@ pub fn default_path() -> Option<PathBuf> {
         .map(|base| base.join("omg").join("config.toml"))
 }
 
-/// `[transactions] lock_timeout` (or `OMG_TRANSACTIONS_LOCK_TIMEOUT`), in seconds: how long
-/// a write waits for another package manager's lock. `None` keeps the backend's (60 s).
-///
-/// # Errors
-///
-/// As [`Config::load`], and [`Error::Config`] naming the file or variable when the value
-/// is not a whole number of seconds.
-pub fn lock_timeout() -> Result<Option<std::time::Duration>> {
-    let config = Config::load()?;
-    let secs = config.whole_number("transactions", "lock_timeout", "seconds")?;
-    Ok(secs.map(std::time::Duration::from_secs))
-}
-
 impl Config {
     /// `key` of `section` as a whole number of `unit`s, `None` when not set.
     ///
@@ -195,6 +178,31 @@ impl Config {
             }),
         }
     }
+}
+
+/// The largest configuration file omg reads: a hand-written file is a few KiB.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// `path`'s text: a regular file (after symlinks) of at most [`MAX_FILE_BYTES`].
+fn read_bounded(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let mut text = String::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("larger than {} KiB", MAX_FILE_BYTES >> 10),
+        ));
+    }
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -258,5 +266,17 @@ mod tests {
                 .starts_with(&format!("configuration {}: not valid TOML", bad.display())),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_device_or_a_huge_file_is_refused_naming_it() {
+        let e = Config::load_from(Path::new("/dev/zero")).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.toml");
+        let line = format!("# {}\n", "x".repeat(1021));
+        std::fs::write(&big, line.repeat(1025)).unwrap();
+        let e = Config::load_from(&big).unwrap_err();
+        assert!(e.to_string().contains("larger than 1024 KiB"), "{e}");
     }
 }

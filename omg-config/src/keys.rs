@@ -1,0 +1,237 @@
+//! The schema: every key of config.toml, its default and what it does. Code reads keys
+//! through [`crate::Settings`], whose accessors name them from here; `omg config` lists
+//! [`KEYS`].
+
+use omg_ports::FeedKind;
+
+/// A key's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyDefault {
+    /// This value.
+    Fixed(&'static str),
+    /// Decided by the code that reads it (what `omg config` shows comes from there); the
+    /// text says what it is.
+    Computed(&'static str),
+}
+
+/// One key of config.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyDef {
+    /// The table: `audit`, `runtimes`; `runtimes.*` stands for one table per runtime
+    /// (`runtimes.node`).
+    pub section: &'static str,
+    /// The key inside it.
+    pub name: &'static str,
+    /// Its default.
+    pub default: KeyDefault,
+    /// What it does, for `omg config` and the manual.
+    pub doc: &'static str,
+}
+
+/// The section of the security audit.
+pub const AUDIT: &str = "audit";
+/// The section of omgd.
+pub const DAEMON: &str = "daemon";
+/// The section of package transactions.
+pub const TRANSACTIONS: &str = "transactions";
+/// The section of language runtimes (and `runtimes.<name>` per runtime).
+pub const RUNTIMES: &str = "runtimes";
+
+/// `[audit] release`.
+pub const AUDIT_RELEASE: &str = "release";
+/// `[audit] refresh_secs`.
+pub const AUDIT_REFRESH_SECS: &str = "refresh_secs";
+/// `[daemon] refresh_secs`.
+pub const DAEMON_REFRESH_SECS: &str = "refresh_secs";
+/// `[daemon] idle_secs`.
+pub const DAEMON_IDLE_SECS: &str = "idle_secs";
+/// `[transactions] lock_timeout`.
+pub const LOCK_TIMEOUT: &str = "lock_timeout";
+/// `[runtimes] mise`.
+pub const MISE: &str = "mise";
+/// `[runtimes] max_unpacked`.
+pub const MAX_UNPACKED: &str = "max_unpacked";
+/// `[runtimes.<name>] mirror`.
+pub const MIRROR: &str = "mirror";
+
+/// The feeds, in the order `omg config` lists them.
+pub const FEEDS: [FeedKind; 5] = [
+    FeedKind::Arch,
+    FeedKind::Debian,
+    FeedKind::Ubuntu,
+    FeedKind::DebianDsa,
+    FeedKind::DebianDla,
+];
+
+/// `[audit] <feed>_feed`: `arch_feed`, `debian_dsa_feed`...
+pub fn feed_key(kind: FeedKind) -> &'static str {
+    match kind {
+        FeedKind::Arch => "arch_feed",
+        FeedKind::Debian => "debian_feed",
+        FeedKind::Ubuntu => "ubuntu_feed",
+        FeedKind::DebianDsa => "debian_dsa_feed",
+        FeedKind::DebianDla => "debian_dla_feed",
+    }
+}
+
+/// The `[audit]` keys that decide an audit's feeds and release: what a client sends omgd so
+/// that omgd audits as the client would.
+pub const AUDIT_REQUEST_KEYS: [&str; 6] = [
+    "arch_feed",
+    "debian_feed",
+    "ubuntu_feed",
+    "debian_dsa_feed",
+    "debian_dla_feed",
+    AUDIT_RELEASE,
+];
+
+/// The tracker's official location of a feed: `[audit] <feed>_feed`'s default.
+pub fn default_feed_url(kind: FeedKind) -> &'static str {
+    match kind {
+        FeedKind::Arch => "https://security.archlinux.org/all.json",
+        FeedKind::Debian => "https://security-tracker.debian.org/tracker/data/json",
+        FeedKind::Ubuntu => "https://osv-vulnerabilities.storage.googleapis.com/Ubuntu/all.zip",
+        FeedKind::DebianDsa => "https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master/data/DSA/list",
+        FeedKind::DebianDla => "https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master/data/DLA/list",
+    }
+}
+
+/// `[daemon] refresh_secs`'s default.
+pub const DEFAULT_DAEMON_REFRESH_SECS: u64 = 300;
+/// `[daemon] idle_secs`'s default.
+pub const DEFAULT_DAEMON_IDLE_SECS: u64 = 60;
+/// `[audit] refresh_secs`'s default: once a day.
+pub const DEFAULT_AUDIT_REFRESH_SECS: u64 = 86_400;
+/// `[transactions] lock_timeout`'s default, in seconds.
+pub const DEFAULT_LOCK_TIMEOUT_SECS: u64 = 60;
+
+/// Every key omg reads, in the order `omg config` lists them.
+pub const KEYS: &[KeyDef] = &[
+    KeyDef {
+        section: AUDIT,
+        name: "arch_feed",
+        default: KeyDefault::Fixed("https://security.archlinux.org/all.json"),
+        doc: "the Arch security tracker's JSON",
+    },
+    KeyDef {
+        section: AUDIT,
+        name: "debian_feed",
+        default: KeyDefault::Fixed("https://security-tracker.debian.org/tracker/data/json"),
+        doc: "the Debian security tracker's JSON",
+    },
+    KeyDef {
+        section: AUDIT,
+        name: "ubuntu_feed",
+        default: KeyDefault::Fixed(
+            "https://osv-vulnerabilities.storage.googleapis.com/Ubuntu/all.zip",
+        ),
+        doc: "Ubuntu's OSV archive",
+    },
+    KeyDef {
+        section: AUDIT,
+        name: "debian_dsa_feed",
+        default: KeyDefault::Fixed("https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master/data/DSA/list"),
+        doc: "the tracker's DSA list",
+    },
+    KeyDef {
+        section: AUDIT,
+        name: "debian_dla_feed",
+        default: KeyDefault::Fixed("https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master/data/DLA/list"),
+        doc: "the tracker's DLA list",
+    },
+    KeyDef {
+        section: AUDIT,
+        name: AUDIT_RELEASE,
+        default: KeyDefault::Computed("from os-release"),
+        doc: "the Debian codename or Ubuntu version to audit for",
+    },
+    KeyDef {
+        section: AUDIT,
+        name: AUDIT_REFRESH_SECS,
+        default: KeyDefault::Fixed("86400"),
+        doc: "how often omgd refreshes the security feed, in seconds (0: never)",
+    },
+    KeyDef {
+        section: DAEMON,
+        name: DAEMON_REFRESH_SECS,
+        default: KeyDefault::Fixed("300"),
+        doc: "how often omgd checks the package databases at least, in seconds",
+    },
+    KeyDef {
+        section: DAEMON,
+        name: DAEMON_IDLE_SECS,
+        default: KeyDefault::Fixed("60"),
+        doc: "how long omgd keeps a connection without a request, in seconds",
+    },
+    KeyDef {
+        section: TRANSACTIONS,
+        name: LOCK_TIMEOUT,
+        default: KeyDefault::Fixed("60"),
+        doc: "how long a write waits for another package manager's lock, in seconds",
+    },
+    KeyDef {
+        section: RUNTIMES,
+        name: MISE,
+        default: KeyDefault::Computed("mise on PATH"),
+        doc: "the mise binary for runtimes omg does not install itself",
+    },
+    KeyDef {
+        section: RUNTIMES,
+        name: MAX_UNPACKED,
+        default: KeyDefault::Computed("MiB a runtime archive may unpack to"),
+        doc: "the most a runtime archive may unpack to, in MiB",
+    },
+    KeyDef {
+        section: "runtimes.*",
+        name: MIRROR,
+        default: KeyDefault::Computed("the runtime's official download site"),
+        doc: "where a runtime's releases are downloaded from",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_and_the_functions_agree() {
+        for kind in FEEDS {
+            let def = KEYS
+                .iter()
+                .find(|k| k.section == AUDIT && k.name == feed_key(kind))
+                .unwrap();
+            assert_eq!(def.default, KeyDefault::Fixed(default_feed_url(kind)));
+            assert!(AUDIT_REQUEST_KEYS.contains(&def.name));
+        }
+        let fixed = |section: &str, name: &str| {
+            KEYS.iter()
+                .find(|k| k.section == section && k.name == name)
+                .map(|k| k.default)
+        };
+        let n = |v: u64| v.to_string();
+        assert_eq!(
+            fixed(DAEMON, DAEMON_REFRESH_SECS),
+            Some(KeyDefault::Fixed(n(DEFAULT_DAEMON_REFRESH_SECS).leak()))
+        );
+        assert_eq!(
+            fixed(DAEMON, DAEMON_IDLE_SECS),
+            Some(KeyDefault::Fixed(n(DEFAULT_DAEMON_IDLE_SECS).leak()))
+        );
+        assert_eq!(
+            fixed(AUDIT, AUDIT_REFRESH_SECS),
+            Some(KeyDefault::Fixed(n(DEFAULT_AUDIT_REFRESH_SECS).leak()))
+        );
+        assert_eq!(
+            fixed(TRANSACTIONS, LOCK_TIMEOUT),
+            Some(KeyDefault::Fixed(n(DEFAULT_LOCK_TIMEOUT_SECS).leak()))
+        );
+    }
+
+    #[test]
+    fn every_key_is_listed_once() {
+        let mut seen: Vec<_> = KEYS.iter().map(|k| (k.section, k.name)).collect();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), KEYS.len());
+    }
+}

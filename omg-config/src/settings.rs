@@ -1,0 +1,193 @@
+//! The typed settings: each accessor names its key from [`crate::keys`] and applies its
+//! default.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use omg_ports::{FeedKind, Result};
+
+use crate::keys::{self, feed_key};
+use crate::Config;
+
+/// omg's settings: config.toml with the `OMG_*` variables on top, typed.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    config: Config,
+}
+
+impl Settings {
+    /// The user's settings (see the crate docs for where the file is).
+    ///
+    /// # Errors
+    ///
+    /// [`omg_ports::Error::Config`] naming the file when it exists but cannot be read, is
+    /// not a regular file, is too large, or is not TOML.
+    pub fn load() -> Result<Settings> {
+        Config::load().map(Settings::from_config)
+    }
+
+    /// The settings of an already loaded configuration.
+    pub fn from_config(config: Config) -> Settings {
+        Settings { config }
+    }
+
+    /// The configuration underneath (for `omg config`'s origins).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// `[audit] <feed>_feed`: the configured URL of `kind`'s feed, `None` for the default
+    /// ([`crate::default_feed_url`]).
+    pub fn feed_url(&self, kind: FeedKind) -> Option<String> {
+        self.config.string(keys::AUDIT, feed_key(kind))
+    }
+
+    /// The `[audit]` settings a client sends omgd ([`keys::AUDIT_REQUEST_KEYS`]) that are set.
+    pub fn audit_request(&self) -> Vec<(String, String)> {
+        keys::AUDIT_REQUEST_KEYS
+            .iter()
+            .filter_map(|&key| Some((key.to_string(), self.config.string(keys::AUDIT, key)?)))
+            .collect()
+    }
+
+    /// `[audit] refresh_secs`: how often omgd audits (0: never).
+    ///
+    /// # Errors
+    ///
+    /// [`omg_ports::Error::Config`] when the value is not a whole number.
+    pub fn audit_refresh_secs(&self) -> Result<u64> {
+        self.number(
+            keys::AUDIT,
+            keys::AUDIT_REFRESH_SECS,
+            keys::DEFAULT_AUDIT_REFRESH_SECS,
+        )
+    }
+
+    /// `[daemon] refresh_secs`: how often omgd checks the databases at least.
+    ///
+    /// # Errors
+    ///
+    /// [`omg_ports::Error::Config`] when the value is not a whole number.
+    pub fn daemon_refresh_secs(&self) -> Result<u64> {
+        self.number(
+            keys::DAEMON,
+            keys::DAEMON_REFRESH_SECS,
+            keys::DEFAULT_DAEMON_REFRESH_SECS,
+        )
+    }
+
+    /// `[daemon] idle_secs`: how long omgd keeps an idle connection.
+    ///
+    /// # Errors
+    ///
+    /// [`omg_ports::Error::Config`] when the value is not a whole number.
+    pub fn daemon_idle_secs(&self) -> Result<u64> {
+        self.number(
+            keys::DAEMON,
+            keys::DAEMON_IDLE_SECS,
+            keys::DEFAULT_DAEMON_IDLE_SECS,
+        )
+    }
+
+    /// `[transactions] lock_timeout`: how long a write waits for another package manager's
+    /// lock; `None` when not set (the backend's default applies).
+    ///
+    /// # Errors
+    ///
+    /// [`omg_ports::Error::Config`] when the value is not a whole number of seconds.
+    pub fn lock_timeout(&self) -> Result<Option<Duration>> {
+        let secs = self
+            .config
+            .whole_number(keys::TRANSACTIONS, keys::LOCK_TIMEOUT, "seconds")?;
+        Ok(secs.map(Duration::from_secs))
+    }
+
+    /// `[runtimes] mise`: the mise binary, `None` when not set.
+    pub fn mise(&self) -> Option<PathBuf> {
+        self.config
+            .string(keys::RUNTIMES, keys::MISE)
+            .map(PathBuf::from)
+    }
+
+    /// `[runtimes] max_unpacked`, in bytes; `None` when not set.
+    ///
+    /// # Errors
+    ///
+    /// [`omg_ports::Error::Config`] when the value is not a whole number of MiB.
+    pub fn max_unpacked_bytes(&self) -> Result<Option<u64>> {
+        let mib = self
+            .config
+            .whole_number(keys::RUNTIMES, keys::MAX_UNPACKED, "MiB")?;
+        Ok(mib.map(|m| m.saturating_mul(1 << 20)))
+    }
+
+    /// `[runtimes.<runtime>] mirror`, `None` when not set.
+    pub fn runtime_mirror(&self, runtime: &str) -> Option<String> {
+        self.config
+            .string(&Settings::runtime_section(runtime), keys::MIRROR)
+    }
+
+    /// `runtimes.<runtime>`: the table of one runtime.
+    pub fn runtime_section(runtime: &str) -> String {
+        format!("{}.{runtime}", keys::RUNTIMES)
+    }
+
+    fn number(&self, section: &str, key: &str, default: u64) -> Result<u64> {
+        Ok(self
+            .config
+            .whole_number(section, key, "seconds")?
+            .unwrap_or(default))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_values_and_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[daemon]\nrefresh_secs = 12\n[transactions]\nlock_timeout = 5\n\
+             [runtimes]\nmax_unpacked = 2\nmise = \"/opt/mise\"\n\
+             [runtimes.node]\nmirror = \"http://127.0.0.1:1/node\"\n\
+             [audit]\narch_feed = \"http://127.0.0.1:1/all.json\"\n",
+        )
+        .unwrap();
+        let s = Settings::from_config(Config::load_from(&path).unwrap());
+        assert_eq!(s.daemon_refresh_secs().unwrap(), 12);
+        assert_eq!(s.daemon_idle_secs().unwrap(), 60);
+        assert_eq!(s.audit_refresh_secs().unwrap(), 86_400);
+        assert_eq!(s.lock_timeout().unwrap(), Some(Duration::from_secs(5)));
+        assert_eq!(s.max_unpacked_bytes().unwrap(), Some(2 << 20));
+        assert_eq!(s.mise(), Some(PathBuf::from("/opt/mise")));
+        assert_eq!(
+            s.runtime_mirror("node").as_deref(),
+            Some("http://127.0.0.1:1/node")
+        );
+        assert_eq!(s.runtime_mirror("go"), None);
+        assert_eq!(
+            s.feed_url(FeedKind::Arch).as_deref(),
+            Some("http://127.0.0.1:1/all.json")
+        );
+        assert_eq!(
+            s.audit_request(),
+            vec![(
+                "arch_feed".to_string(),
+                "http://127.0.0.1:1/all.json".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_bad_number_names_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[daemon]\nidle_secs = \"soon\"\n").unwrap();
+        let s = Settings::from_config(Config::load_from(&path).unwrap());
+        let e = s.daemon_idle_secs().unwrap_err().to_string();
+        assert!(e.contains("[daemon] idle_secs is \"soon\""), "{e}");
+    }
+}
