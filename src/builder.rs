@@ -4,8 +4,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use omg_adapters_alpm::{AlpmBackend, AlpmConfig};
-use omg_adapters_apt::{AptBackend, AptConfig};
 use omg_domain::family::{family_from_os_release, Family};
 use omg_domain::Engine;
 use omg_ports::{Error, PackageBackend, Result};
@@ -91,33 +89,56 @@ impl OmgBuilder {
             BackendChoice::Auto => detect_backend(
                 &self
                     .os_release
+                    .clone()
                     .unwrap_or_else(|| os_release_path(Path::new("/"))),
             )?,
             other => other,
         };
-        Ok(match choice {
-            BackendChoice::Alpm => {
-                let mut config = AlpmConfig::default();
-                if let Some(c) = self.config {
-                    config.config = c;
-                }
-                config.root = self.root;
-                config.allow_damaged = self.allow_damaged;
-                if let Some(t) = self.lock_timeout {
-                    config = config.with_lock_timeout(t);
-                }
-                Arc::new(AlpmBackend::open(config)?)
-            }
-            BackendChoice::Apt | BackendChoice::Auto => {
-                let backend = AptBackend::open(AptConfig {
-                    config: self.config,
-                    root: self.root,
-                })?;
-                Arc::new(match self.lock_timeout {
-                    Some(t) => backend.with_lock_timeout(t),
-                    None => backend,
-                })
-            }
+        match choice {
+            BackendChoice::Alpm => self.open_alpm(),
+            BackendChoice::Apt | BackendChoice::Auto => self.open_apt(),
+        }
+    }
+
+    #[cfg(feature = "alpm")]
+    fn open_alpm(self) -> Result<Arc<dyn PackageBackend>> {
+        use omg_adapters_alpm::{AlpmBackend, AlpmConfig};
+        let mut config = AlpmConfig::default();
+        if let Some(c) = self.config {
+            config.config = c;
+        }
+        config.root = self.root;
+        config.allow_damaged = self.allow_damaged;
+        if let Some(t) = self.lock_timeout {
+            config = config.with_lock_timeout(t);
+        }
+        Ok(Arc::new(AlpmBackend::open(config)?))
+    }
+
+    #[cfg(not(feature = "alpm"))]
+    fn open_alpm(self) -> Result<Arc<dyn PackageBackend>> {
+        Err(Error::BackendNotBuilt {
+            backend: "alpm".into(),
+        })
+    }
+
+    #[cfg(feature = "apt")]
+    fn open_apt(self) -> Result<Arc<dyn PackageBackend>> {
+        use omg_adapters_apt::{AptBackend, AptConfig};
+        let backend = AptBackend::open(AptConfig {
+            config: self.config,
+            root: self.root,
+        })?;
+        Ok(Arc::new(match self.lock_timeout {
+            Some(t) => backend.with_lock_timeout(t),
+            None => backend,
+        }))
+    }
+
+    #[cfg(not(feature = "apt"))]
+    fn open_apt(self) -> Result<Arc<dyn PackageBackend>> {
+        Err(Error::BackendNotBuilt {
+            backend: "apt".into(),
         })
     }
 

@@ -14,8 +14,17 @@
 //! ```
 //!
 //! Crates: [`ports`] (types and port traits, implement [`ports::PackageBackend`] for your own
-//! system), [`domain`] (version ordering, ranking, the Engine), [`alpm`] and [`apt`]
-//! (the backends).
+//! system), [`domain`] (version ordering, ranking, the Engine), `alpm` and `apt` (the
+//! backends).
+//!
+//! # Cargo features
+//!
+//! - `alpm` (default): the libalpm backend (Arch); needs libalpm 16 to build.
+//! - `apt` (default): the libapt-pkg backend (Debian, Ubuntu); needs libapt-pkg to build.
+//!
+//! With one of them off, choosing that backend is [`Error::BackendNotBuilt`]:
+//! `cargo add omg --no-default-features --features apt` builds on a Debian machine without
+//! libalpm.
 
 #![warn(missing_docs)]
 
@@ -24,7 +33,9 @@ mod builder;
 pub mod status;
 
 pub use builder::{detect_backend, os_release_path, BackendChoice, Omg, OmgBuilder};
+#[cfg(feature = "alpm")]
 pub use omg_adapters_alpm as alpm;
+#[cfg(feature = "apt")]
 pub use omg_adapters_apt as apt;
 pub use omg_domain as domain;
 pub use omg_domain::{Engine, Index};

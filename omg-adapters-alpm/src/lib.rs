@@ -96,6 +96,7 @@ mod session;
 mod sources;
 mod syncdb;
 mod transaction;
+mod version;
 mod worker;
 
 #[doc(hidden)]
@@ -103,3 +104,4 @@ pub mod fuzzing;
 
 pub use backend::AlpmBackend;
 pub use config::{AlpmConfig, DEFAULT_LOCK_TIMEOUT};
+pub use version::compare_versions;

@@ -73,7 +73,7 @@ pub fn code(error: &Error) -> u8 {
             DATABASE
         }
         Error::InvalidRequest(_) => USAGE,
-        Error::Library { .. } | Error::BackendGone(_) => BACKEND,
+        Error::Library { .. } | Error::BackendGone(_) | Error::BackendNotBuilt { .. } => BACKEND,
         Error::NeedsRoot { .. } => NEEDS_ROOT,
         Error::Locked { .. } | Error::StaleLock { .. } => LOCKED,
         Error::Unsatisfiable { .. }

@@ -47,6 +47,15 @@ pub enum Error {
         /// The operation that was asked for.
         operation: String,
     },
+    /// This build of omg was compiled without the backend (the facade's cargo feature of
+    /// that name was off).
+    #[error(
+        "this build of omg has no {backend} backend; build it with the cargo feature `{backend}`"
+    )]
+    BackendNotBuilt {
+        /// Backend name: `alpm` or `apt`.
+        backend: String,
+    },
     /// The underlying package library reported an error.
     #[error("{library}: {message}")]
     Library {
