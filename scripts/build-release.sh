@@ -17,7 +17,7 @@
 # Usage: scripts/build-release.sh [-q]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release "$@" -p omg-cli -p omg-daemon
+cargo build --release "$@" -p omg-cli -p omg-backend -p omg-daemon
 cargo rustc --release "$@" -p omg-cli --bin omg -- \
   -C target-feature=+crt-static -C relocation-model=static
 { ldd target/release/omg 2>&1 || true; } | grep -q "not a dynamic executable" ||

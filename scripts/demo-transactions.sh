@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:-alpm}
-cargo build -q -p omg-cli --bins
+cargo build -q -p omg-cli -p omg-backend --bins
 omg=$PWD/target/debug/omg
 work=$(mktemp -d)
 chmod 755 "$work" # apt downloads as _apt, which must reach the repository

@@ -25,4 +25,4 @@ cp target/debug/omg target/debug/omg-backend target/debug/omgd target/static-cli
 # The differential suites (tests/parity_*/) are not run again: they test the backends
 # through omg, which the first run did, and take minutes (apt-cache search is slow).
 mapfile -t suites < <(for t in omg-cli/tests/*.rs; do t=${t##*/}; echo "--test=${t%.rs}"; done)
-OMG_TEST_OMG=$PWD/target/static-client/omg cargo test -p omg-cli --all-features --lib --bin omg-backend "${suites[@]}"
+OMG_TEST_OMG=$PWD/target/static-client/omg cargo test -p omg-cli --all-features --lib "${suites[@]}"

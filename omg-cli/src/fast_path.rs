@@ -11,41 +11,31 @@ use omg_transport_uds::{
     default_socket_path, BlockingClient, ClientConfig, ClientError, Request, Response,
 };
 
-use crate::args::{BackendArg, Cli, Command, Global};
-use crate::render::{self, Output};
+use omg_cli_core::args::{AuditArgs, BackendArg, Global};
+use omg_cli_core::render::{self, Output};
+use omg_cli_core::route::Read;
+use omg_cli_core::Answer;
+use omg_config::Settings;
+use omg_transport_uds::AuditRequest;
 
 /// How long omg waits for a daemon that accepted the connection before giving up on it.
 const DAEMON_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// What was printed and the exit code, when omgd answered.
-#[derive(Debug)]
-pub struct Answer {
-    /// For stdout.
-    pub stdout: String,
-    /// For stderr.
-    pub stderr: String,
-    /// Exit code.
-    pub code: u8,
-}
-
-/// Ask omgd for `cli`'s command. `None` when no daemon answers, it serves another
-/// configuration, or the command is not one omgd answers: the caller uses direct mode.
+/// Ask omgd for `read`. `None` when no daemon answers or it serves another configuration:
+/// the caller uses direct mode.
 ///
 /// Made for a process that exits after printing the answer (as compilers skip their frees
 /// at exit): a search's decoded hits are left for the exit to reclaim, not dropped one
 /// string at a time, a tenth of `omg search lib`'s instructions.
-pub fn try_daemon(cli: &Cli, out: &Output) -> Option<Answer> {
-    if cli.global.no_daemon {
+pub fn try_daemon(global: &Global, read: Read<'_>, out: &Output) -> Option<Answer> {
+    if global.no_daemon {
         return None;
     }
-    let request = request_for(&cli.command)?;
-    let expected = Expected::from_global(&cli.global)?;
-    let socket = cli
-        .global
-        .socket
-        .clone()
-        .unwrap_or_else(default_socket_path);
-    let verbose = cli.global.verbose > 0;
+    let request = request_for(read)?;
+    let expected = Expected::from_global(global)?;
+    let socket = global.socket.clone().unwrap_or_else(default_socket_path);
+    let verbose = global.verbose > 0;
     let response = match ask(&socket, request, &expected) {
         Ok(Some(response)) => response,
         // A daemon for another configuration.
@@ -68,9 +58,9 @@ pub fn try_daemon(cli: &Cli, out: &Output) -> Option<Answer> {
         }
         return None;
     }
-    if let Command::Audit(args) = &cli.command {
+    if let Read::Audit(args) = read {
         return match response {
-            Response::Audit(outcome) => Some(crate::audit::answer(out, args, outcome)),
+            Response::Audit(outcome) => Some(omg_cli_core::audit::answer(out, args, outcome)),
             // omgd could not audit (no feed and no network, a feed it cannot parse, ...):
             // direct mode runs the audit and reports its own error.
             other => {
@@ -87,27 +77,23 @@ pub fn try_daemon(cli: &Cli, out: &Output) -> Option<Answer> {
             }
         };
     }
-    if let (Command::Search { .. }, Response::Search(results)) = (&cli.command, &response) {
-        let answer = crate::search::answer(out, results);
+    if let (Read::Search { .. }, Response::Search(results)) = (read, &response) {
+        let answer = omg_cli_core::search::answer(out, results);
         std::mem::forget(response);
-        return Some(Answer {
-            stdout: answer.stdout,
-            stderr: answer.stderr,
-            code: answer.code,
-        });
+        return Some(answer);
     }
-    Some(match render_response(out, &cli.command, response)? {
+    Some(match render_response(out, read, response)? {
         Ok(stdout) => Answer {
             stdout,
             stderr: String::new(),
-            code: crate::exit::OK,
+            code: omg_cli_core::exit::OK,
         },
         Err(e) => {
             let (stdout, stderr) = render::error(out, &e);
             Answer {
                 stdout,
                 stderr,
-                code: crate::exit::code(&e),
+                code: omg_cli_core::exit::code(&e),
             }
         }
     })
@@ -141,56 +127,37 @@ fn ask(
         .then_some(response))
 }
 
-fn request_for(command: &Command) -> Option<Request> {
-    Some(match command {
-        Command::Search {
+fn request_for(read: Read<'_>) -> Option<Request> {
+    Some(match read {
+        Read::Search {
             query,
             limit,
             installed,
-        } => Request::Search(crate::search::query(query, *limit, *installed)),
-        Command::Info { packages } => Request::Info(packages.clone()),
-        // `list <name>...` picks names out of the list: answered in direct mode.
-        Command::List(list) if !list.names.is_empty() => return None,
-        Command::List(list) => Request::List(list.kind()),
-        // Read the file lists (or change the database): the helper answers.
-        Command::Files { .. } | Command::Owns { .. } | Command::Mark(_) => return None,
-        Command::Status => Request::Status,
-        Command::Why { package } => Request::Why(package.clone()),
+        } => Request::Search(omg_cli_core::search::query(query, limit, installed)),
+        Read::Info(packages) => Request::Info(packages.to_vec()),
+        Read::List(kind) => Request::List(kind),
+        Read::Status => Request::Status,
+        Read::Why(package) => Request::Why(package.to_string()),
         // The client's [audit] settings: omgd audits as direct mode would. An unreadable
         // config.toml is direct mode's error to report.
-        Command::Audit(args) => Request::Audit(crate::audit::request(
-            &omg_config::Settings::load().ok()?,
-            args,
-        )),
-        Command::Outdated => Request::List(omg_ports::ListKind::Upgradable),
-        Command::Explicit => Request::List(omg_ports::ListKind::Explicit),
-        // `omg daemon ...` is handled by `omg` itself (see `daemon_cmd`); writes and
-        // `history` need the libraries (or the history file) and go to the helper.
-        Command::Daemon { .. }
-        | Command::Install { .. }
-        | Command::Remove { .. }
-        | Command::Update { .. }
-        | Command::Sync { .. }
-        | Command::Clean(_)
-        | Command::History { .. } => return None,
-        // Language runtimes are answered by `omg` itself (see `runtimes`).
-        Command::Use { .. }
-        | Command::Runtimes { .. }
-        | Command::Which { .. }
-        | Command::Exec { .. }
-        | Command::Current
-        | Command::Hook { .. }
-        | Command::HookEnv { .. } => return None,
-        // Answered by the helper without the backend.
-        Command::Config | Command::Completions { .. } | Command::Doctor => return None,
+        Read::Audit(args) => Request::Audit(audit_request(&Settings::load().ok()?, args)),
     })
+}
+
+/// The `Audit` request for `args` under `settings` (the file and its `OMG_AUDIT_*`
+/// overrides).
+pub fn audit_request(settings: &Settings, args: &AuditArgs) -> AuditRequest {
+    AuditRequest {
+        offline: args.offline,
+        settings: settings.audit_request(),
+    }
 }
 
 /// The rendered answer, the error it carries, or `None` when the answer does not fit the
 /// command (then direct mode answers instead).
 fn render_response(
     out: &Output,
-    command: &Command,
+    read: Read<'_>,
     response: Response,
 ) -> Option<Result<String, Error>> {
     let response = match response.into_result() {
@@ -198,33 +165,24 @@ fn render_response(
         // Direct mode prints the records found before the error (pacman -Si a b); omgd
         // answers the first unknown name only.
         Err(Error::NotFound { .. })
-            if !out.json && matches!(command, Command::Info { packages } if packages.len() > 1) =>
+            if !out.json && matches!(read, Read::Info(packages) if packages.len() > 1) =>
         {
             return None
         }
         // Since 4.1 omgd answers `why`; any failure but an unknown name is left to direct
         // mode, which reports it in its own words.
-        Err(e)
-            if matches!(command, Command::Why { .. }) && !matches!(e, Error::NotFound { .. }) =>
-        {
+        Err(e) if matches!(read, Read::Why(_)) && !matches!(e, Error::NotFound { .. }) => {
             return None
         }
         Err(e) => return Some(Err(e)),
     };
-    Some(Ok(match (command, response) {
-        (Command::Search { .. }, Response::Search(results)) => render::search(out, &results),
-        (Command::Info { .. }, Response::Packages(packages)) => render::info(out, &packages),
-        (Command::List(list), Response::List(packages)) => {
-            render::list(out, list.kind(), &packages)
-        }
-        (Command::Status, Response::Status(status)) => render::status(out, &status),
-        (Command::Why { .. }, Response::Why(report)) => render::why(out, &report),
-        (Command::Outdated, Response::List(packages)) => {
-            render::list(out, omg_ports::ListKind::Upgradable, &packages)
-        }
-        (Command::Explicit, Response::List(packages)) => {
-            render::list(out, omg_ports::ListKind::Explicit, &packages)
-        }
+    Some(Ok(match (read, response) {
+        (Read::Search { .. }, Response::Search(results)) => render::search(out, &results),
+        (Read::Info(_), Response::Packages(packages)) => render::info(out, &packages),
+        (Read::List(kind), Response::List(packages)) => render::list(out, kind, &packages),
+        (Read::Status, Response::Status(status)) => render::status(out, &status),
+        (Read::Why(_), Response::Why(report)) => render::why(out, &report),
+        // An answer of another kind than asked: direct mode answers instead.
         _ => return None,
     }))
 }

@@ -20,10 +20,12 @@ use std::process::Command;
 use std::io::Write;
 
 use clap::Parser;
-use omg_cli::args::{Cli, Command as CliCommand};
-use omg_cli::fast_path::Answer;
-use omg_cli::render::Output;
-use omg_cli::{daemon_cmd, exit, fast_path};
+use omg_cli::{daemon_cmd, fast_path, hook};
+use omg_cli_core::args::Cli;
+use omg_cli_core::exit;
+use omg_cli_core::render::Output;
+use omg_cli_core::route::{ClientCommand, Route};
+use omg_cli_core::Answer;
 
 /// A bump arena: `omg` lives milliseconds, and glibc's malloc cost more than the decoding
 /// and rendering of a large answer (see omg_cli::arena).
@@ -52,8 +54,8 @@ fn run() -> u8 {
     let args: Vec<OsString> = std::env::args_os().skip(1).collect();
     // The shell hook's per-prompt call: answered before clap builds its command tree.
     if args.len() == 2 && args[0] == "hook-env" {
-        if let Some(shell) = omg_cli::runtimes::hook::parse_shell(args[1].to_str()) {
-            let (stdout, stderr) = omg_cli::runtimes::hook::hook_env(shell);
+        if let Some(shell) = hook::parse_shell(args[1].to_str()) {
+            let (stdout, stderr) = hook::hook_env(shell);
             return print(Answer {
                 stdout,
                 stderr,
@@ -62,34 +64,31 @@ fn run() -> u8 {
         }
     }
     let cli = omg_cli::quick_args::parse(&args).unwrap_or_else(Cli::parse);
-    // `omg daemon ...` is answered here, never by the helper.
-    if let CliCommand::Daemon { action } = cli.command {
-        return print(daemon_cmd::run(&cli, action));
-    }
-    // The shell hook is answered here (its per-prompt cost is budgeted); the other runtime
-    // commands download, unpack and draw progress, which the helper links so that this
-    // binary stays small: they are exec'd like direct mode, never sent to omgd.
-    match &cli.command {
-        CliCommand::Hook { shell } => {
-            let exe = std::env::current_exe().unwrap_or_else(|_| "omg".into());
-            return print(Answer {
-                stdout: omg_cli::runtimes::hook::hook_script(*shell, &exe),
-                stderr: String::new(),
-                code: exit::OK,
-            });
+    match cli.command.route() {
+        Route::Client(ClientCommand::Daemon(action)) => {
+            return print(daemon_cmd::run(&cli, action))
         }
-        CliCommand::HookEnv { shell } => {
-            let (stdout, stderr) = omg_cli::runtimes::hook::hook_env(*shell);
+        Route::Client(ClientCommand::Hook(shell)) => {
+            let exe = std::env::current_exe().unwrap_or_else(|_| "omg".into());
+            return print(Answer::from(hook::hook_script(shell, &exe)));
+        }
+        Route::Client(ClientCommand::HookEnv(shell)) => {
+            let (stdout, stderr) = hook::hook_env(shell);
             return print(Answer {
                 stdout,
                 stderr,
                 code: exit::OK,
             });
         }
-        _ => {}
-    }
-    if let Some(answer) = fast_path::try_daemon(&cli, &Output::from_env(&cli.global)) {
-        return print(answer);
+        Route::Read(read) => {
+            if let Some(answer) =
+                fast_path::try_daemon(&cli.global, read, &Output::from_env(&cli.global))
+            {
+                return print(answer);
+            }
+        }
+        // The helper's: it links the libraries, downloads, unpacks and draws progress.
+        Route::Helper(_) => {}
     }
     let helper = match helper_path() {
         Ok(p) => p,

@@ -12,7 +12,9 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use crate::args::{BackendArg, Cli, Command, Global, ListArgs};
+use omg_cli_core::args::{
+    BackendArg, Cli, Command, Global, ListArgs, INFO_ALIASES, SEARCH_ALIASES,
+};
 
 /// The [`Cli`] for `args` (without the program name) when it is one of the plain shapes,
 /// else `None`.
@@ -80,9 +82,10 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
             _ => match command {
                 None => {
                     command = Some(match arg {
-                        "search" | "s" => "search",
-                        // `show` is `info`'s alias in clap's tree (apt's word).
-                        "info" | "show" => "info",
+                        "search" => "search",
+                        _ if SEARCH_ALIASES.contains(&arg) => "search",
+                        "info" => "info",
+                        _ if INFO_ALIASES.contains(&arg) => "info",
                         "list" | "status" | "outdated" | "explicit" | "why" => arg,
                         _ => return None,
                     })
@@ -197,7 +200,7 @@ mod tests {
     /// The peers' words for omg's commands, and other tools' names for the runtimes.
     #[test]
     fn aliases_parse_as_their_commands() {
-        use crate::args::RuntimesAction;
+        use omg_cli_core::args::RuntimesAction;
         let clap = |line: &str| {
             let mut argv = vec!["omg"];
             argv.extend(line.split(' '));

@@ -677,7 +677,10 @@ fn sync_then_install_on_a_fresh_root_matches_pacman() {
         .len();
     assert_eq!(
         sync.stdout,
-        format!("core downloaded ({})\n", omg_cli::render::human_size(size))
+        format!(
+            "core downloaded ({})\n",
+            omg_cli_core::render::human_size(size)
+        )
     );
     omg_on(&ours, &["install", "app", "--yes"]).expect_code(0);
     let Some(sy) = pacman(&theirs.config_path(), &["-Sy"]) else {

@@ -21,9 +21,9 @@ use omg_transport_uds::{
     Request, Response,
 };
 
-use crate::args::{Cli, DaemonAction};
-use crate::exit;
-use crate::fast_path::Answer;
+use omg_cli_core::args::{Cli, DaemonAction};
+use omg_cli_core::exit;
+use omg_cli_core::Answer;
 
 /// How long one request to omgd may take before it counts as not answering.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
@@ -72,7 +72,7 @@ pub enum DaemonCheck {
 
 /// Ask the socket of `global` (or the default one) whether omgd runs there and serves
 /// `global`'s configuration.
-pub fn check(global: &crate::args::Global) -> DaemonCheck {
+pub fn check(global: &omg_cli_core::args::Global) -> DaemonCheck {
     let socket = global.socket.clone().unwrap_or_else(default_socket_path);
     match probe(&socket, false) {
         Ok(None) => DaemonCheck::NotRunning { socket },

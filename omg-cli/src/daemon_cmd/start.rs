@@ -12,9 +12,9 @@ use omg_transport_uds::{BlockingClient, ClientConfig, DaemonInfo};
 use serde_json::json;
 
 use super::{absolute, fail, json_line, ok, probe, serves, REQUEST_TIMEOUT};
-use crate::args::{BackendArg, Global};
-use crate::exit;
-use crate::fast_path::Answer;
+use omg_cli_core::args::{BackendArg, Global};
+use omg_cli_core::exit;
+use omg_cli_core::Answer;
 
 /// The daemon's file name, looked up beside this executable.
 const DAEMON: &str = "omgd";

@@ -5,8 +5,8 @@ use std::path::Path;
 use serde_json::json;
 
 use super::{fail, json_line, probe, Running};
-use crate::exit;
-use crate::fast_path::Answer;
+use omg_cli_core::exit;
+use omg_cli_core::Answer;
 
 /// Report on the daemon at `socket`: exit 0 when it runs, 1 when it does not.
 pub(super) fn status(socket: &Path, json: bool) -> Answer {

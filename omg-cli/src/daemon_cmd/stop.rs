@@ -8,8 +8,8 @@ use omg_transport_uds::socket::current_uid;
 use serde_json::json;
 
 use super::{fail, json_line, ok, probe, process};
-use crate::exit;
-use crate::fast_path::Answer;
+use omg_cli_core::exit;
+use omg_cli_core::Answer;
 
 /// How long omgd gets to exit after SIGTERM.
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);

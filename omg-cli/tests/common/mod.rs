@@ -59,9 +59,23 @@ pub fn omg_bin() -> &'static Path {
     })
 }
 
-/// The `omg-backend` binary cargo built for these tests.
+/// The `omg-backend` beside `omg` (crate omg-backend: `cargo test --workspace` and
+/// `cargo build --workspace --bins` build it there), as `omg` itself finds it.
 pub fn backend_bin() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_omg-backend"))
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let path = omg_bin()
+            .parent()
+            .expect("omg has a directory")
+            .join("omg-backend");
+        assert!(
+            path.is_file(),
+            "{} is missing: build it with `cargo build --workspace --bins` (or run \
+             `cargo test --workspace`)",
+            path.display()
+        );
+        path
+    })
 }
 
 /// The `omgd` to test against: `$OMG_DAEMON_BIN`, else the one beside `omg` (a workspace

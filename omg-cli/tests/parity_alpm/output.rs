@@ -456,7 +456,7 @@ fn a_failed_transaction_ends_its_json_with_an_error_event() {
 /// VULNERABLE), `omg --help` lists them all, and the README's table has exactly them.
 #[test]
 fn help_texts_and_the_readme_agree_with_exit_rs() {
-    use omg_cli::exit;
+    use omg_cli_core::exit;
     let codes: BTreeSet<u8> = exit::ALL.iter().map(|(c, _)| *c).collect();
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
         .expect("README.md");

@@ -5,11 +5,12 @@
 use std::path::PathBuf;
 
 use omg::Engine;
-use omg_cli::exit;
-use omg_cli::render::{self, Output};
+use omg_cli_core::exit;
+use omg_cli_core::render::{self, Output};
+use omg_cli_core::route::Read;
 use omg_ports::{Error, ListKind, Result};
 
-use crate::run::Reply;
+use omg_cli_core::Answer;
 
 /// How many "did you mean" names an unknown installed package gets.
 const SUGGESTIONS: usize = 3;
@@ -30,9 +31,9 @@ impl<T> Partial<T> {
 
     /// The reply: `render`ed findings and the errors' lines. With `--json` a single
     /// document: the error object when anything failed, else the findings.
-    fn reply(self, out: &Output, render: impl FnOnce(&[T]) -> String) -> Result<Reply> {
+    fn reply(self, out: &Output, render: impl FnOnce(&[T]) -> String) -> Result<Answer> {
         let Some(first) = self.errors.first() else {
-            return Ok(Reply::from(render(&self.found)));
+            return Ok(Answer::from(render(&self.found)));
         };
         let code = exit::code(first);
         if out.json || self.found.is_empty() && self.errors.len() == 1 {
@@ -48,7 +49,7 @@ impl<T> Partial<T> {
         } else {
             render(&self.found)
         };
-        Ok(Reply {
+        Ok(Answer {
             stdout,
             stderr,
             code,
@@ -57,7 +58,7 @@ impl<T> Partial<T> {
 }
 
 /// `omg info a b c`: each record found, then an error for each name that is not a package.
-pub async fn info(engine: &Engine, out: &Output, names: &[String]) -> Result<Reply> {
+pub async fn info(engine: &Engine, out: &Output, names: &[String]) -> Result<Answer> {
     let mut partial = Partial::new();
     for name in names {
         match engine.info(std::slice::from_ref(name)).await {
@@ -76,7 +77,7 @@ pub async fn list(
     out: &Output,
     kind: ListKind,
     names: &[String],
-) -> Result<Reply> {
+) -> Result<Answer> {
     let installed = engine.list(kind).await?;
     let mut partial = Partial::new();
     for name in names {
@@ -92,7 +93,7 @@ pub async fn list(
 }
 
 /// `omg files a b`: each installed package's files (pacman -Ql, dpkg -L).
-pub async fn files(engine: &Engine, out: &Output, names: &[String]) -> Result<Reply> {
+pub async fn files(engine: &Engine, out: &Output, names: &[String]) -> Result<Answer> {
     let backend = engine.backend();
     let mut partial = Partial::new();
     for name in names {
@@ -111,7 +112,7 @@ pub async fn files(engine: &Engine, out: &Output, names: &[String]) -> Result<Re
 }
 
 /// `omg owns p q`: the installed packages owning each path (pacman -Qo, dpkg -S).
-pub async fn owns(engine: &Engine, out: &Output, paths: &[String]) -> Result<Reply> {
+pub async fn owns(engine: &Engine, out: &Output, paths: &[String]) -> Result<Answer> {
     let backend = engine.backend();
     let mut partial = Partial::new();
     for given in paths {
@@ -213,5 +214,33 @@ fn not_installed<'a>(name: &str, installed: impl Iterator<Item = &'a str>) -> Er
     Error::NotFound {
         name: name.to_string(),
         suggestions: omg_domain::suggest::closest(name, installed, SUGGESTIONS),
+    }
+}
+
+/// The reads omgd also serves, answered from the libraries (direct mode): the same output.
+pub async fn read(engine: &Engine, out: &Output, read: Read<'_>) -> Result<Answer> {
+    match read {
+        Read::Search {
+            query,
+            limit,
+            installed,
+        } => {
+            let results = engine
+                .search(&omg_cli_core::search::query(query, limit, installed))
+                .await?;
+            Ok(omg_cli_core::search::answer(out, &results))
+        }
+        Read::Info(names) => info(engine, out, names).await,
+        Read::List(kind) => Ok(Answer::from(render::list(
+            out,
+            kind,
+            &engine.list(kind).await?,
+        ))),
+        Read::Status => Ok(Answer::from(render::status(
+            out,
+            &omg::status::status(engine).await?,
+        ))),
+        Read::Why(package) => Ok(Answer::from(render::why(out, &engine.why(package).await?))),
+        Read::Audit(args) => crate::audit::run(engine, args, out).await,
     }
 }

@@ -2,21 +2,33 @@
 //! setting omg reads, its value and origin) and `omg completions <shell>`.
 
 use clap::CommandFactory;
-use omg_cli::args::{Cli, ShellArg};
-use omg_cli::render::{ConfigReport, Output, Setting};
+use omg_cli_core::args::{Cli, ShellArg};
+use omg_cli_core::render::{ConfigReport, Output, Setting};
 use omg_config::keys::{self, KeyDefault, KEYS};
 use omg_config::{default_path, Config, Origin, Settings};
 use omg_ports::Result;
 
-use crate::run::Reply;
+use omg_cli_core::Answer;
 
 /// `omg config`.
-pub fn config(out: &Output) -> Result<Reply> {
+pub fn config(out: &Output) -> Result<Answer> {
     let file = default_path();
     let config = match &file {
         Some(path) => Config::load_from(path)?,
         None => Config::default(),
     };
+    let report = report(file, &config);
+    let (stdout, stderr) = omg_cli_core::render::config(out, &report);
+    Ok(Answer {
+        stdout,
+        stderr,
+        code: omg_cli_core::exit::OK,
+    })
+}
+
+/// Every key of the schema with its value and origin, and the keys `config` sets that omg
+/// does not know.
+pub fn report(file: Option<std::path::PathBuf>, config: &Config) -> ConfigReport {
     let mut settings = Vec::new();
     let mut known = Vec::new();
     let mut add = |section: &str, key: &str, default: String| {
@@ -47,7 +59,7 @@ pub fn config(out: &Output) -> Result<Reply> {
             (keys::RUNTIMES, keys::MISE) => add(
                 def.section,
                 def.name,
-                omg_cli::runtimes::find_on_path("mise").map_or_else(
+                crate::runtimes::find_on_path("mise").map_or_else(
                     || "(mise on PATH: not found)".to_string(),
                     |p| p.display().to_string(),
                 ),
@@ -88,22 +100,16 @@ pub fn config(out: &Output) -> Result<Reply> {
             }
         })
         .collect();
-    let report = ConfigReport {
+    ConfigReport {
         exists: file.as_deref().is_some_and(std::path::Path::exists),
         file,
         settings,
         unknown,
-    };
-    let (stdout, stderr) = omg_cli::render::config(out, &report);
-    Ok(Reply {
-        stdout,
-        stderr,
-        code: omg_cli::exit::OK,
-    })
+    }
 }
 
 /// `omg completions <shell>`: clap's script for omg's whole command line.
-pub fn completions(shell: ShellArg) -> Reply {
+pub fn completions(shell: ShellArg) -> Answer {
     let shell = match shell {
         ShellArg::Bash => clap_complete::Shell::Bash,
         ShellArg::Zsh => clap_complete::Shell::Zsh,
@@ -111,5 +117,46 @@ pub fn completions(shell: ShellArg) -> Reply {
     };
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "omg", &mut script);
-    Reply::from(String::from_utf8_lossy(&script).into_owned())
+    Answer::from(String::from_utf8_lossy(&script).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_of_the_schema_is_reported_with_its_origin() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[daemon]\nidle_secs = 9\n[runtimes.go]\nmirror = \"http://127.0.0.1:1/go\"\n\
+             [nonsense]\nkey = 1\n",
+        )
+        .unwrap();
+        let config = Config::load_from(&path).unwrap();
+        let report = report(Some(path.clone()), &config);
+        assert!(report.exists);
+        let find = |key: &str| report.settings.iter().find(|s| s.key == key).unwrap();
+        for def in KEYS.iter().filter(|d| !d.section.ends_with('*')) {
+            find(&format!("{}.{}", def.section, def.name));
+        }
+        for name in omg_adapters_remote::runtimes::NATIVE_RUNTIMES {
+            find(&format!("runtimes.{name}.mirror"));
+        }
+        assert_eq!(find("daemon.idle_secs").value, "9");
+        assert_eq!(find("daemon.idle_secs").origin, path.display().to_string());
+        assert_eq!(find("daemon.refresh_secs").value, "300");
+        assert_eq!(find("daemon.refresh_secs").origin, "default");
+        assert_eq!(find("runtimes.go.mirror").value, "http://127.0.0.1:1/go");
+        assert_eq!(report.unknown, vec!["nonsense.key".to_string()]);
+    }
+
+    #[test]
+    fn completions_cover_every_command() {
+        let script = completions(ShellArg::Bash).stdout;
+        for command in ["search", "install", "audit", "runtimes", "daemon"] {
+            assert!(script.contains(command), "{command} missing");
+        }
+    }
 }

@@ -15,23 +15,30 @@ mod stdout_guard;
 use std::io::{IsTerminal, Write};
 
 use omg::Engine;
-use omg_cli::args::{Cli, Command, WriteArgs};
-use omg_cli::render::{self, Output};
+use omg_cli_core::args::{Cli, WriteArgs};
+use omg_cli_core::render::{self, Output};
+use omg_cli_core::route::WriteCommand;
 use omg_ports::{Error, HistoryResult, ListKind, Plan, Result, Transaction, TransactionOutcome};
 use serde_json::json;
 
 pub use record::read as read_history;
 
 /// Runs a write command; what it returns is printed last.
-pub async fn run(engine: &Engine, cli: &Cli, out: &Output, write: WriteArgs) -> Result<String> {
+pub async fn run(
+    engine: &Engine,
+    cli: &Cli,
+    out: &Output,
+    command: WriteCommand<'_>,
+    write: WriteArgs,
+) -> Result<String> {
     let root = cli.global.root.as_deref();
     if !write.dry_run && !privilege::may_write(root) {
-        privilege::become_root(&operation(&cli.command), write.sudo, out.json)?;
+        privilege::become_root(&operation(command), write.sudo, out.json)?;
     }
     // From here on SIGINT, SIGTERM and SIGHUP stop the run at its next safe point: never
     // while libalpm or apt holds its lock half-way.
     let stop = signals::Stop::listen(engine.backend().clone())?;
-    let transactions = transactions(engine, &cli.command).await?;
+    let transactions = transactions(engine, command).await?;
     if transactions.is_empty() {
         return Ok(nothing_to_do(out));
     }
@@ -46,35 +53,12 @@ pub async fn run(engine: &Engine, cli: &Cli, out: &Output, write: WriteArgs) -> 
 }
 
 /// The transactions a command stands for (`clean` can be two).
-async fn transactions(engine: &Engine, command: &Command) -> Result<Vec<Transaction>> {
+async fn transactions(engine: &Engine, command: WriteCommand<'_>) -> Result<Vec<Transaction>> {
+    if let Some(fixed) = fixed_transactions(command) {
+        return Ok(fixed);
+    }
     Ok(match command {
-        Command::Install {
-            packages,
-            reinstall,
-            ..
-        } => vec![if *reinstall {
-            Transaction::Reinstall(packages.clone())
-        } else {
-            Transaction::Install(packages.clone())
-        }],
-        Command::Remove {
-            packages,
-            recursive,
-            ..
-        } => vec![Transaction::Remove {
-            names: packages.clone(),
-            recursive: *recursive,
-        }],
-        // pacman -Syu, apt update && apt upgrade.
-        Command::Update { no_refresh, .. } => {
-            if *no_refresh {
-                vec![Transaction::Upgrade]
-            } else {
-                vec![Transaction::Refresh, Transaction::Upgrade]
-            }
-        }
-        Command::Sync { .. } => vec![Transaction::Refresh],
-        Command::Clean(c) => {
+        WriteCommand::Clean(c) => {
             let both = !c.orphans && !c.cache;
             let mut txs = Vec::new();
             if c.orphans || both {
@@ -99,23 +83,53 @@ async fn transactions(engine: &Engine, command: &Command) -> Result<Vec<Transact
             }
             txs
         }
-        _ => {
-            return Err(Error::InvalidRequest(
-                "not a command that changes packages".into(),
-            ))
+        // Answered by fixed_transactions.
+        WriteCommand::Install { .. }
+        | WriteCommand::Remove { .. }
+        | WriteCommand::Update { .. }
+        | WriteCommand::Sync => Vec::new(),
+    })
+}
+
+/// The transactions of the commands that need nothing from the backend to know them.
+fn fixed_transactions(command: WriteCommand<'_>) -> Option<Vec<Transaction>> {
+    Some(match command {
+        WriteCommand::Install {
+            packages,
+            reinstall,
+        } => vec![if reinstall {
+            Transaction::Reinstall(packages.to_vec())
+        } else {
+            Transaction::Install(packages.to_vec())
+        }],
+        WriteCommand::Remove {
+            packages,
+            recursive,
+        } => vec![Transaction::Remove {
+            names: packages.to_vec(),
+            recursive,
+        }],
+        // pacman -Syu, apt update && apt upgrade.
+        WriteCommand::Update { no_refresh } => {
+            if no_refresh {
+                vec![Transaction::Upgrade]
+            } else {
+                vec![Transaction::Refresh, Transaction::Upgrade]
+            }
         }
+        WriteCommand::Sync => vec![Transaction::Refresh],
+        WriteCommand::Clean(_) => return None,
     })
 }
 
 /// `install firefox`, `update`, ... for messages.
-fn operation(command: &Command) -> String {
+fn operation(command: WriteCommand<'_>) -> String {
     match command {
-        Command::Install { packages, .. } => format!("install {}", packages.join(" ")),
-        Command::Remove { packages, .. } => format!("remove {}", packages.join(" ")),
-        Command::Update { .. } => "update".into(),
-        Command::Sync { .. } => "sync".into(),
-        Command::Clean(_) => "clean".into(),
-        _ => "this command".into(),
+        WriteCommand::Install { packages, .. } => format!("install {}", packages.join(" ")),
+        WriteCommand::Remove { packages, .. } => format!("remove {}", packages.join(" ")),
+        WriteCommand::Update { .. } => "update".into(),
+        WriteCommand::Sync => "sync".into(),
+        WriteCommand::Clean(_) => "clean".into(),
     }
 }
 
@@ -267,4 +281,80 @@ fn print(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omg_cli_core::args::CleanArgs;
+
+    #[test]
+    fn each_write_command_stands_for_its_transactions() {
+        let names = ["a".to_string(), "b".to_string()];
+        let install = WriteCommand::Install {
+            packages: &names,
+            reinstall: false,
+        };
+        assert_eq!(
+            fixed_transactions(install),
+            Some(vec![Transaction::Install(names.to_vec())])
+        );
+        assert_eq!(operation(install), "install a b");
+        let reinstall = WriteCommand::Install {
+            packages: &names,
+            reinstall: true,
+        };
+        assert_eq!(
+            fixed_transactions(reinstall),
+            Some(vec![Transaction::Reinstall(names.to_vec())])
+        );
+        let remove = WriteCommand::Remove {
+            packages: &names,
+            recursive: true,
+        };
+        assert_eq!(
+            fixed_transactions(remove),
+            Some(vec![Transaction::Remove {
+                names: names.to_vec(),
+                recursive: true
+            }])
+        );
+        assert_eq!(operation(remove), "remove a b");
+        // pacman -Syu: refresh, then upgrade; --no-refresh upgrades from what is on disk.
+        assert_eq!(
+            fixed_transactions(WriteCommand::Update { no_refresh: false }),
+            Some(vec![Transaction::Refresh, Transaction::Upgrade])
+        );
+        assert_eq!(
+            fixed_transactions(WriteCommand::Update { no_refresh: true }),
+            Some(vec![Transaction::Upgrade])
+        );
+        assert_eq!(
+            fixed_transactions(WriteCommand::Sync),
+            Some(vec![Transaction::Refresh])
+        );
+        // clean asks the backend for the orphans first.
+        let clean = CleanArgs {
+            orphans: true,
+            cache: false,
+            keep: None,
+            write: WriteArgs::default(),
+        };
+        assert_eq!(fixed_transactions(WriteCommand::Clean(&clean)), None);
+        assert_eq!(operation(WriteCommand::Clean(&clean)), "clean");
+    }
+
+    #[test]
+    fn nothing_to_do_reads_well_in_both_forms() {
+        let mut out = Output {
+            json: false,
+            quiet: false,
+            color: false,
+            width: None,
+        };
+        assert_eq!(nothing_to_do(&out), "nothing to do\n");
+        out.json = true;
+        let v: serde_json::Value = serde_json::from_str(&nothing_to_do(&out)).unwrap();
+        assert_eq!(v, json!({ "event": "done", "actions": [] }));
+    }
 }

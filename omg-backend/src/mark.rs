@@ -3,8 +3,8 @@
 //! unless `--dry-run`, and what it changed goes to the history like a transaction's.
 
 use omg::Engine;
-use omg_cli::args::{Cli, MarkArgs};
-use omg_cli::render::{self, Output};
+use omg_cli_core::args::{Cli, MarkArgs};
+use omg_cli_core::render::{self, Output};
 use omg_ports::{HistoryResult, ReasonChange, Result};
 
 use crate::write::{privilege, record};

@@ -57,11 +57,16 @@ pub enum BackendArg {
     Apt,
 }
 
+/// `search`'s aliases; the thin client's quick parser (crate omg-cli) reads them from here.
+pub const SEARCH_ALIASES: [&str; 1] = ["s"];
+/// `info`'s aliases (`show` is apt's word); read by the quick parser too.
+pub const INFO_ALIASES: [&str; 1] = ["show"];
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Search package names and descriptions.
-    #[command(visible_alias = "s")]
+    #[command(visible_aliases = SEARCH_ALIASES)]
     Search {
         /// Words to look for (all must match).
         #[arg(required = true, num_args = 1..)]
@@ -74,7 +79,7 @@ pub enum Command {
         installed: bool,
     },
     /// Show everything about packages.
-    #[command(visible_alias = "show")]
+    #[command(visible_aliases = INFO_ALIASES)]
     Info {
         /// Package names.
         #[arg(required = true, num_args = 1..)]
@@ -452,35 +457,6 @@ impl MarkArgs {
             omg_ports::InstallReason::Dependency
         } else {
             omg_ports::InstallReason::Explicit
-        }
-    }
-}
-
-impl Command {
-    /// True for the language-runtime commands, which `omg` answers itself (never omgd, never
-    /// the helper): use, runtimes, which, exec, current, hook, hook-env.
-    pub fn is_runtime(&self) -> bool {
-        matches!(
-            self,
-            Command::Use { .. }
-                | Command::Runtimes { .. }
-                | Command::Which { .. }
-                | Command::Exec { .. }
-                | Command::Current
-                | Command::Hook { .. }
-                | Command::HookEnv { .. }
-        )
-    }
-
-    /// The write options, when this command changes the system.
-    pub fn write_args(&self) -> Option<WriteArgs> {
-        match self {
-            Command::Install { write, .. }
-            | Command::Remove { write, .. }
-            | Command::Update { write, .. }
-            | Command::Sync { write } => Some(*write),
-            Command::Clean(c) => Some(c.write),
-            _ => None,
         }
     }
 }

@@ -9,15 +9,16 @@ use omg_domain::runtime::{conventional_contents, conventional_file, resolve_all,
 use omg_ports::{Error, RemoteVersion, Result};
 use serde_json::{json, Value};
 
-use super::active::{
-    active, constraint_warning, default_spec, ensure, installed_match, origin_text, path_toolchain,
-    resolution, rust_toolchain_warning, uses_system, vendor_refusal,
-};
 use super::context::{find_on_path, Ctx};
+use super::ensure::ensure;
 use super::mise::{self, MiseCommand};
 use super::progress;
-use crate::fast_path::Answer;
-use crate::render::{escape, Output};
+use omg_cli_core::active::{
+    active, constraint_warning, default_spec, installed_match, origin_text, path_toolchain,
+    resolution, rust_toolchain_warning, uses_system, vendor_refusal,
+};
+use omg_cli_core::render::{escape, Output};
+use omg_cli_core::Answer;
 
 fn answer(out: &Output, text: String, value: Value) -> Answer {
     let stdout = if out.json {
@@ -30,7 +31,7 @@ fn answer(out: &Output, text: String, value: Value) -> Answer {
     Answer {
         stdout,
         stderr: String::new(),
-        code: crate::exit::OK,
+        code: omg_cli_core::exit::OK,
     }
 }
 
@@ -352,7 +353,7 @@ pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
                 "omg: {runtime} has no version here: no version file in {} or above, no global default; run `omg use {runtime} <version>`\n",
                 dir.display()
             ),
-            code: crate::exit::FAILURE,
+            code: omg_cli_core::exit::FAILURE,
         });
     };
     let origin = origin_text(&a.resolution.origin);

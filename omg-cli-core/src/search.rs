@@ -5,6 +5,7 @@ use omg_ports::{SearchQuery, SearchResults};
 
 use crate::exit;
 use crate::render::{self, Output};
+use crate::Answer;
 
 /// The query of `omg search <words>... [--limit N] [--installed]`. `--limit 0` means no
 /// limit (as without `--limit`; pacman and apt-cache have none), not an empty answer.
@@ -16,19 +17,10 @@ pub fn query(words: &[String], limit: Option<usize>, installed: bool) -> SearchQ
     }
 }
 
-/// What a search prints and its exit code. Nothing found is exit code 1, like `pacman -Ss`:
-/// then stdout has nothing (an empty list in JSON, `{"hits":[],"total":0}`) and stderr says
-/// so, so that `omg search x | wc -l` counts packages and scripts can test the code.
-pub struct Answer {
-    /// For stdout.
-    pub stdout: String,
-    /// For stderr.
-    pub stderr: String,
-    /// The exit code: [`exit::OK`], or [`exit::FAILURE`] when nothing matched.
-    pub code: u8,
-}
-
-/// The answer for `results`.
+/// What a search prints and its exit code. Nothing found is exit code 1 ([`exit::FAILURE`]),
+/// like `pacman -Ss`: then stdout has nothing (an empty list in JSON,
+/// `{"hits":[],"total":0}`) and stderr says so, so that `omg search x | wc -l` counts
+/// packages and scripts can test the code.
 pub fn answer(out: &Output, results: &SearchResults) -> Answer {
     if results.total > 0 {
         return Answer {

@@ -1,15 +1,14 @@
-//! Which version is active where, and getting a version installed.
+//! Which runtime version is active where (the shell hook in `omg` and the runtime commands
+//! in `omg-backend` both ask), and which remote release a spec selects.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use omg_adapters_runtimes::{read_version_files, GlobalDefaults, InstalledRuntime, RuntimesHome};
 use omg_domain::runtime::{
     choose, closest, resolve, select, Choice, Origin, Resolution, VersionSpec,
 };
-use omg_ports::{Error, Platform, ProgressSink, RemoteVersion, Result, RuntimeProvider};
+use omg_ports::{Error, Platform, RemoteVersion, Result, RuntimeProvider};
 
-use super::context::Ctx;
 use crate::render::escape;
 
 /// A runtime's resolution here and the installed version it selects (if any).
@@ -195,37 +194,6 @@ pub async fn remote_release(
             spec: spec.to_string(),
             closest: closest(spec, &versions, 5),
         })
-}
-
-/// The installed version `spec` selects, installing the newest remote match when none is
-/// installed. The bool is true when it was installed now.
-pub async fn ensure(
-    ctx: &Ctx,
-    provider: &Arc<dyn RuntimeProvider>,
-    spec: &VersionSpec,
-    progress: Option<Arc<dyn ProgressSink>>,
-) -> Result<(InstalledRuntime, bool)> {
-    let runtime = provider.name();
-    // An installed match is enough, except for the moving targets (latest, lts, channels),
-    // where the source decides what is newest.
-    let moving = matches!(
-        spec,
-        VersionSpec::Latest | VersionSpec::Lts | VersionSpec::LtsBack(_) | VersionSpec::Channel(_)
-    );
-    if !moving {
-        if let Some(i) = installed_match(&ctx.home, runtime, spec)? {
-            return Ok((i, false));
-        }
-    }
-    let release = remote_release(provider.as_ref(), spec, ctx.installer.platform()).await?;
-    if let Some(i) = ctx.home.installed_version(runtime, &release.version) {
-        return Ok((i, false));
-    }
-    let installed = ctx
-        .installer
-        .install(provider.as_ref(), &release, progress)
-        .await?;
-    Ok((installed, true))
 }
 
 /// The default spec for `omg use` / `omg runtimes install` without a version: node's

@@ -17,8 +17,8 @@ use omg_adapters_remote::runtimes::NATIVE_RUNTIMES;
 use omg_adapters_runtimes::{read_version_files, GlobalDefaults, RuntimesHome};
 use omg_domain::runtime::resolve_all;
 
-use super::active::{installed_match, origin_text, path_toolchain, uses_system};
-use crate::args::ShellArg;
+use omg_cli_core::active::{installed_match, origin_text, path_toolchain, uses_system};
+use omg_cli_core::args::ShellArg;
 
 /// The shell code `omg hook <shell>` prints, calling the omg at `omg`.
 pub fn hook_script(shell: ShellArg, omg: &Path) -> String {

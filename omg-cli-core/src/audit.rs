@@ -1,25 +1,13 @@
-//! `omg audit`'s parts that direct mode and the daemon path share: the `[audit]` settings a
-//! client sends omgd (so that omgd audits as the client would), and the report rendered from
+//! `omg audit`'s part that direct mode and the daemon path share: the report rendered from
 //! an [`AuditOutcome`] with its warnings and exit code.
 
 use omg_domain::audit::select;
 use omg_ports::AuditOutcome;
-use omg_transport_uds::AuditRequest;
 
 use crate::args::AuditArgs;
 use crate::exit;
-use crate::fast_path::Answer;
 use crate::render::{self, AuditReport, FeedReport, Output};
-use omg_config::Settings;
-
-/// The `Audit` request for `args` under `settings` (the file and its `OMG_AUDIT_*`
-/// overrides).
-pub fn request(settings: &Settings, args: &AuditArgs) -> AuditRequest {
-    AuditRequest {
-        offline: args.offline,
-        settings: settings.audit_request(),
-    }
-}
+use crate::Answer;
 
 /// What `omg audit` prints for `outcome` (the findings `args` selects), its warnings on
 /// stderr, and its exit code: [`exit::VULNERABLE`] when findings are shown, else

@@ -1,11 +1,11 @@
 //! `omg audit` in direct mode: the host's feed (chosen from the backend and os-release),
 //! fetched through the remote adapter and cached in `$XDG_CACHE_HOME/omg/feeds.redb`,
-//! matched against the installed packages by the domain; rendered by `omg_cli::audit` as
+//! matched against the installed packages by the domain; rendered by `omg_cli_core::audit` as
 //! omgd's answer is.
 
-use omg_cli::args::AuditArgs;
-use omg_cli::fast_path::Answer;
-use omg_cli::render::Output;
+use omg_cli_core::args::AuditArgs;
+use omg_cli_core::render::Output;
+use omg_cli_core::Answer;
 use omg_ports::Result;
 
 /// Run the audit over `engine`'s backend.
@@ -13,5 +13,5 @@ pub async fn run(engine: &omg::Engine, args: &AuditArgs, out: &Output) -> Result
     let config = omg_config::Config::load()?;
     let options = omg::audit::AuditOptions::configured(|s, k| config.string(s, k), args.offline)?;
     let audit = omg::audit::audit(engine, &options).await?;
-    Ok(omg_cli::audit::answer(out, args, audit.outcome))
+    Ok(omg_cli_core::audit::answer(out, args, audit.outcome))
 }

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use omg_cli::render::human_size;
+use omg_cli_core::render::human_size;
 use omg_ports::{ProgressEvent, ProgressSink};
 
 /// The sink for this run: JSON lines (to `json_out`, else stdout), bars, or plain lines.

@@ -8,7 +8,7 @@ use std::process::Command;
 use omg_ports::{Error, Result};
 
 use super::context::Ctx;
-use crate::fast_path::Answer;
+use omg_cli_core::Answer;
 
 /// mise's words for an omg command (without the program).
 pub fn words(command: &MiseCommand) -> Vec<String> {

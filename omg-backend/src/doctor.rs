@@ -1,14 +1,15 @@
 //! `omg doctor`: checks of omg's set-up, each with what to do when it is not ok.
 
-use omg_cli::args::Cli;
 use omg_cli::daemon_cmd::{self, DaemonCheck};
-use omg_cli::render::{self, Check, Health, Output};
+use omg_cli_core::args::Cli;
+use omg_cli_core::render::{self, Check, Health, Output};
 use omg_config::Config;
 
-use crate::run::{open_engine, Reply};
+use crate::engine::open_engine;
+use omg_cli_core::Answer;
 
 /// Run every check; exit 1 when one found a problem.
-pub async fn doctor(cli: &Cli, out: &Output) -> Reply {
+pub async fn doctor(cli: &Cli, out: &Output) -> Answer {
     let mut checks = vec![configuration()];
     let engine = open_engine(cli);
     checks.push(match &engine {
@@ -30,13 +31,13 @@ pub async fn doctor(cli: &Cli, out: &Output) -> Reply {
         // As in run.rs: nothing to gain from freeing the backend's packages one by one.
         std::mem::forget(engine);
     }
-    Reply {
+    Answer {
         stdout: render::doctor(out, &checks),
         stderr: String::new(),
         code: if problem {
-            omg_cli::exit::FAILURE
+            omg_cli_core::exit::FAILURE
         } else {
-            omg_cli::exit::OK
+            omg_cli_core::exit::OK
         },
     }
 }

@@ -1,0 +1,41 @@
+//! Getting a runtime version installed.
+
+use std::sync::Arc;
+
+use omg_adapters_runtimes::InstalledRuntime;
+use omg_cli_core::active::{installed_match, remote_release};
+use omg_domain::runtime::VersionSpec;
+use omg_ports::{ProgressSink, Result, RuntimeProvider};
+
+use super::context::Ctx;
+
+/// The installed version `spec` selects, installing the newest remote match when none is
+/// installed. The bool is true when it was installed now.
+pub async fn ensure(
+    ctx: &Ctx,
+    provider: &Arc<dyn RuntimeProvider>,
+    spec: &VersionSpec,
+    progress: Option<Arc<dyn ProgressSink>>,
+) -> Result<(InstalledRuntime, bool)> {
+    let runtime = provider.name();
+    // An installed match is enough, except for the moving targets (latest, lts, channels),
+    // where the source decides what is newest.
+    let moving = matches!(
+        spec,
+        VersionSpec::Latest | VersionSpec::Lts | VersionSpec::LtsBack(_) | VersionSpec::Channel(_)
+    );
+    if !moving {
+        if let Some(i) = installed_match(&ctx.home, runtime, spec)? {
+            return Ok((i, false));
+        }
+    }
+    let release = remote_release(provider.as_ref(), spec, ctx.installer.platform()).await?;
+    if let Some(i) = ctx.home.installed_version(runtime, &release.version) {
+        return Ok((i, false));
+    }
+    let installed = ctx
+        .installer
+        .install(provider.as_ref(), &release, progress)
+        .await?;
+    Ok((installed, true))
+}

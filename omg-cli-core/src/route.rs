@@ -1,0 +1,232 @@
+//! Which process answers each command: the one `match` over [`Command`] that decides it.
+//!
+//! `omg` (the thin client) answers [`Route::Client`] itself and asks omgd for
+//! [`Route::Read`]; everything else, and a read no omgd answers, goes to the helper
+//! `omg-backend`, which matches [`Route::Read`] and [`Route::Helper`] only. A new command is a
+//! variant of [`Command`], one arm in [`Command::route`], and its handler.
+
+use omg_ports::ListKind;
+
+use crate::args::{
+    AuditArgs, CleanArgs, Command, DaemonAction, MarkArgs, RuntimesAction, ShellArg, WriteArgs,
+};
+
+/// Who answers a command.
+#[derive(Debug, Clone, Copy)]
+pub enum Route<'a> {
+    /// `omg` itself: the shell hook (its per-prompt cost is budgeted) and omgd's control.
+    Client(ClientCommand),
+    /// omgd when one serves this configuration, else the helper (byte-identical output).
+    Read(Read<'a>),
+    /// The helper only: it needs the libraries, the network or the terminal.
+    Helper(HelperCommand<'a>),
+}
+
+/// The commands `omg` answers itself.
+#[derive(Debug, Clone, Copy)]
+pub enum ClientCommand {
+    /// `omg hook <shell>`.
+    Hook(ShellArg),
+    /// `omg hook-env <shell>`.
+    HookEnv(ShellArg),
+    /// `omg daemon start|stop|status`.
+    Daemon(DaemonAction),
+}
+
+/// The reads omgd serves (and the helper, in direct mode).
+#[derive(Debug, Clone, Copy)]
+pub enum Read<'a> {
+    /// `omg search`.
+    Search {
+        /// The words.
+        query: &'a [String],
+        /// `--limit`.
+        limit: Option<usize>,
+        /// `--installed`.
+        installed: bool,
+    },
+    /// `omg info`.
+    Info(&'a [String]),
+    /// `omg list [--explicit|--orphans|--upgradable]`, `omg outdated`, `omg explicit`.
+    List(ListKind),
+    /// `omg status`.
+    Status,
+    /// `omg why <name>`.
+    Why(&'a str),
+    /// `omg audit`.
+    Audit(&'a AuditArgs),
+}
+
+/// The commands only the helper answers.
+#[derive(Debug, Clone, Copy)]
+pub enum HelperCommand<'a> {
+    /// `omg list <name>...`: picks names out of a list.
+    ListNames(ListKind, &'a [String]),
+    /// `omg files`.
+    Files(&'a [String]),
+    /// `omg owns`.
+    Owns(&'a [String]),
+    /// `omg mark`.
+    Mark(&'a MarkArgs),
+    /// `omg history`.
+    History {
+        /// `--limit`.
+        limit: usize,
+    },
+    /// The commands that change packages.
+    Write(WriteCommand<'a>, WriteArgs),
+    /// The language-runtime commands.
+    Runtime(RuntimeCommand<'a>),
+    /// `omg config`.
+    Config,
+    /// `omg completions <shell>`.
+    Completions(ShellArg),
+    /// `omg doctor`.
+    Doctor,
+}
+
+/// The commands that change packages.
+#[derive(Debug, Clone, Copy)]
+pub enum WriteCommand<'a> {
+    /// `omg install`.
+    Install {
+        /// The targets.
+        packages: &'a [String],
+        /// `--reinstall`.
+        reinstall: bool,
+    },
+    /// `omg remove`.
+    Remove {
+        /// The names.
+        packages: &'a [String],
+        /// `--recursive`.
+        recursive: bool,
+    },
+    /// `omg update`.
+    Update {
+        /// `--no-refresh`.
+        no_refresh: bool,
+    },
+    /// `omg sync`.
+    Sync,
+    /// `omg clean`.
+    Clean(&'a CleanArgs),
+}
+
+/// The language-runtime commands (never sent to omgd).
+#[derive(Debug, Clone, Copy)]
+pub enum RuntimeCommand<'a> {
+    /// `omg use`.
+    Use {
+        /// The runtime.
+        runtime: &'a str,
+        /// The version spec.
+        version: Option<&'a str>,
+        /// `--global`.
+        global: bool,
+    },
+    /// `omg runtimes install|uninstall|list`.
+    Runtimes(&'a RuntimesAction),
+    /// `omg which`.
+    Which(&'a str),
+    /// `omg exec`.
+    Exec {
+        /// `<runtime>[@<version>]`.
+        target: &'a str,
+        /// The command line.
+        command: &'a [String],
+    },
+    /// `omg current`.
+    Current,
+}
+
+impl Command {
+    /// Who answers this command.
+    pub fn route(&self) -> Route<'_> {
+        use HelperCommand as H;
+        match self {
+            Command::Search {
+                query,
+                limit,
+                installed,
+            } => Route::Read(Read::Search {
+                query,
+                limit: *limit,
+                installed: *installed,
+            }),
+            Command::Info { packages } => Route::Read(Read::Info(packages)),
+            Command::List(list) if list.names.is_empty() => Route::Read(Read::List(list.kind())),
+            Command::List(list) => Route::Helper(H::ListNames(list.kind(), &list.names)),
+            Command::Status => Route::Read(Read::Status),
+            Command::Outdated => Route::Read(Read::List(ListKind::Upgradable)),
+            Command::Explicit => Route::Read(Read::List(ListKind::Explicit)),
+            Command::Why { package } => Route::Read(Read::Why(package)),
+            Command::Audit(args) => Route::Read(Read::Audit(args)),
+            Command::Files { packages } => Route::Helper(H::Files(packages)),
+            Command::Owns { paths } => Route::Helper(H::Owns(paths)),
+            Command::Mark(args) => Route::Helper(H::Mark(args)),
+            Command::History { limit } => Route::Helper(H::History { limit: *limit }),
+            Command::Install {
+                packages,
+                reinstall,
+                write,
+            } => Route::Helper(H::Write(
+                WriteCommand::Install {
+                    packages,
+                    reinstall: *reinstall,
+                },
+                *write,
+            )),
+            Command::Remove {
+                packages,
+                recursive,
+                write,
+            } => Route::Helper(H::Write(
+                WriteCommand::Remove {
+                    packages,
+                    recursive: *recursive,
+                },
+                *write,
+            )),
+            Command::Update { no_refresh, write } => Route::Helper(H::Write(
+                WriteCommand::Update {
+                    no_refresh: *no_refresh,
+                },
+                *write,
+            )),
+            Command::Sync { write } => Route::Helper(H::Write(WriteCommand::Sync, *write)),
+            Command::Clean(c) => Route::Helper(H::Write(WriteCommand::Clean(c), c.write)),
+            Command::Use {
+                runtime,
+                version,
+                global,
+            } => Route::Helper(H::Runtime(RuntimeCommand::Use {
+                runtime,
+                version: version.as_deref(),
+                global: *global,
+            })),
+            Command::Runtimes { action } => {
+                Route::Helper(H::Runtime(RuntimeCommand::Runtimes(action)))
+            }
+            Command::Which { name } => Route::Helper(H::Runtime(RuntimeCommand::Which(name))),
+            Command::Exec { target, command } => {
+                Route::Helper(H::Runtime(RuntimeCommand::Exec { target, command }))
+            }
+            Command::Current => Route::Helper(H::Runtime(RuntimeCommand::Current)),
+            Command::Hook { shell } => Route::Client(ClientCommand::Hook(*shell)),
+            Command::HookEnv { shell } => Route::Client(ClientCommand::HookEnv(*shell)),
+            Command::Daemon { action } => Route::Client(ClientCommand::Daemon(*action)),
+            Command::Config => Route::Helper(H::Config),
+            Command::Completions { shell } => Route::Helper(H::Completions(*shell)),
+            Command::Doctor => Route::Helper(H::Doctor),
+        }
+    }
+
+    /// The write options, when this command changes packages.
+    pub fn write_args(&self) -> Option<WriteArgs> {
+        match self.route() {
+            Route::Helper(HelperCommand::Write(_, args)) => Some(args),
+            _ => None,
+        }
+    }
+}
