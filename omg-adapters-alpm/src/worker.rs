@@ -112,14 +112,15 @@ impl Worker {
                     return;
                 }
             }
-            let result = panic::catch_unwind(AssertUnwindSafe(|| f(session)))
-                .map_err(|payload| Error::Library {
+            let result = panic::catch_unwind(AssertUnwindSafe(|| f(session))).map_err(|payload| {
+                Error::Library {
                     library: "libalpm".into(),
                     message: format!(
-                        "reading the package databases failed ({}); run `omg sync` to download them again",
+                        "reading the package databases failed ({}); a refresh downloads them again",
                         panic_message(payload.as_ref())
                     ),
-                });
+                }
+            });
             let _ = reply.send(result);
         });
         self.jobs

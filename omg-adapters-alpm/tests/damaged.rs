@@ -48,7 +48,7 @@ fn assert_corrupt(err: Error, path: &Path, needle: &str) {
         ),
     }
     assert!(text.contains(&path.display().to_string()), "{text}");
-    assert!(text.contains("omg sync"), "{text}");
+    assert!(text.contains("is unreadable"), "{text}");
 }
 
 fn open_err(root: &FixtureRoot) -> Error {
@@ -104,7 +104,7 @@ fn missing_sync_db_is_missing_database() {
         "{err:?}"
     );
     assert!(
-        text.contains(&path.display().to_string()) && text.contains("omg sync"),
+        text.contains(&path.display().to_string()) && text.contains("is missing"),
         "{text}"
     );
 }

@@ -213,7 +213,7 @@ fn assert_refused(what: &str, root: &FixtureRoot, path: &Path, needles: &[&str])
         );
     }
     assert!(
-        report.message.contains("omg sync"),
+        report.message.contains("is unreadable"),
         "{what}: {}",
         report.message
     );

@@ -17,7 +17,7 @@ pub async fn doctor(cli: &Cli, out: &Output) -> Answer {
         Err(e) => Check {
             check: "backend",
             health: Health::Problem,
-            detail: e.to_string(),
+            detail: omg_cli_core::render::message(e),
         },
     });
     checks.push(daemon(cli));
@@ -48,7 +48,7 @@ fn configuration() -> Check {
         return Check {
             check: "configuration",
             health: Health::Problem,
-            detail: e.to_string(),
+            detail: omg_cli_core::render::message(&e),
         };
     }
     let (health, detail) = match Config::load() {
@@ -63,7 +63,7 @@ fn configuration() -> Check {
                 "neither XDG_CONFIG_HOME nor HOME is set: no configuration file".into(),
             ),
         },
-        Err(e) => (Health::Problem, e.to_string()),
+        Err(e) => (Health::Problem, omg_cli_core::render::message(&e)),
     };
     Check {
         check: "configuration",

@@ -8,7 +8,7 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use common::{backend_bin, omg, omgd_bin, Run};
+use common::{omg, omgd_bin, Run};
 use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
 fn fixture(dir: &Path) -> FixtureRoot {
@@ -246,15 +246,4 @@ fn an_omgd_that_fails_shows_its_log() {
         run.stderr
     );
     assert!(run.stderr.contains("missing.conf"), "{}", run.stderr);
-}
-
-#[test]
-fn the_helper_refuses_daemon_commands() {
-    let out = std::process::Command::new(backend_bin())
-        .args(["daemon", "status"])
-        .output()
-        .expect("omg-backend runs");
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("handled by omg itself"), "{stderr}");
 }

@@ -15,13 +15,13 @@ pub enum Error {
         suggestions: Vec<String>,
     },
     /// A package database is absent.
-    #[error("package database {} is missing; run `omg sync` to download it", .path.display())]
+    #[error("package database {} is missing", .path.display())]
     MissingDatabase {
         /// The file that should exist.
         path: PathBuf,
     },
     /// A package database exists but could not be read, or yielded no packages.
-    #[error("package database {} is unreadable ({reason}); run `omg sync` to download it again", .path.display())]
+    #[error("package database {} is unreadable ({reason})", .path.display())]
     CorruptDatabase {
         /// The damaged file.
         path: PathBuf,
@@ -76,7 +76,7 @@ pub enum Error {
         reason: String,
     },
     /// Changing packages needs root.
-    #[error("{operation} needs root; run it again with sudo (or pass --sudo)")]
+    #[error("{operation} needs root")]
     NeedsRoot {
         /// What was asked (`install firefox`, `sync`).
         operation: String,
@@ -98,7 +98,9 @@ pub enum Error {
         path: PathBuf,
     },
     /// A dependency cannot be satisfied by any repository.
-    #[error("cannot satisfy dependency '{dependency}' of {required_by}; no repository provides it. Run `omg sync`, or check the package's repository")]
+    #[error(
+        "cannot satisfy dependency '{dependency}' of {required_by}; no repository provides it"
+    )]
     Unsatisfiable {
         /// The dependency as written (`libfoo>=2`).
         dependency: String,
@@ -126,7 +128,7 @@ pub enum Error {
         owner: Option<String>,
     },
     /// Not enough free space on a file system.
-    #[error("not enough free space on {}: {} needed, {} available; free some space (`omg clean --cache`)", .mount.display(), crate::Bytes(*.needed), crate::Bytes(*.available))]
+    #[error("not enough free space on {}: {} needed, {} available", .mount.display(), crate::Bytes(*.needed), crate::Bytes(*.available))]
     DiskSpace {
         /// The mount point.
         mount: PathBuf,
@@ -165,9 +167,7 @@ pub enum Error {
         reason: String,
     },
     /// `--offline` was asked but no copy of a feed was ever downloaded.
-    #[error(
-        "no cached copy of the {feed} feed ({url}); run `omg audit` once with network access first"
-    )]
+    #[error("no cached copy of the {feed} feed ({url})")]
     NoCachedFeed {
         /// Which feed (`arch`, `debian`, `ubuntu`).
         feed: String,
@@ -211,9 +211,7 @@ pub enum Error {
         native: String,
     },
     /// A runtime version is not installed.
-    #[error(
-        "{runtime} {version} is not installed; run `omg runtimes install {runtime} {version}`"
-    )]
+    #[error("{runtime} {version} is not installed")]
     NotInstalled {
         /// The runtime.
         runtime: String,
@@ -278,7 +276,7 @@ fn owner_text(owner: &Option<String>) -> String {
 
 fn closest_text(closest: &[String]) -> String {
     if closest.is_empty() {
-        "; `omg runtimes list --remote <runtime>` shows the versions there are".into()
+        String::new()
     } else {
         format!("; closest: {}", closest.join(", "))
     }

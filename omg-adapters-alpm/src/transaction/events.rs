@@ -142,7 +142,7 @@ unsafe fn decode(event: *mut alpm_event_t) -> TxEvent {
                 TxEvent::Message(
                     "warning",
                     format!(
-                        "database of repository '{}' is missing; run `omg sync`",
+                        "database of repository '{}' is missing; a refresh downloads it",
                         text((*e).dbname)
                     ),
                 )

@@ -36,18 +36,47 @@ fn error_object(e: &Error) -> serde_json::Value {
     };
     json!({
         "kind": kind(e),
-        "message": e.to_string(),
+        "message": message(e),
         "suggestions": suggestions,
     })
 }
 
 fn text(e: &Error) -> (String, String) {
     // The message names packages, files and URLs from outside: escaped.
-    let message = e.to_string();
+    let message = message(e);
     (
         String::new(),
         format!("omg: error: {}\n", escape_lines(&message)),
     )
+}
+
+/// `e`'s message as omg prints it: the library's words, then what to run next, in omg's
+/// commands (the libraries' errors do not name the CLI).
+pub fn message(e: &Error) -> String {
+    let mut message = e.to_string();
+    if let Some(next) = next_step(e) {
+        message.push_str(&next);
+    }
+    message
+}
+
+/// The omg command that helps with `e`, as the end of its sentence.
+fn next_step(e: &Error) -> Option<String> {
+    Some(match e {
+        Error::MissingDatabase { .. } => "; run `omg sync` to download it".into(),
+        Error::CorruptDatabase { .. } => "; run `omg sync` to download it again".into(),
+        Error::NeedsRoot { .. } => "; run it again with sudo (or pass --sudo)".into(),
+        Error::Unsatisfiable { .. } => ". Run `omg sync`, or check the package's repository".into(),
+        Error::DiskSpace { .. } => "; free some space (`omg clean --cache`)".into(),
+        Error::NoCachedFeed { .. } => "; run `omg audit` once with network access first".into(),
+        Error::NotInstalled { runtime, version } => {
+            format!("; run `omg runtimes install {runtime} {version}`")
+        }
+        Error::UnknownVersion { closest, .. } if closest.is_empty() => {
+            "; `omg runtimes list --remote <runtime>` shows the versions there are".into()
+        }
+        _ => return None,
+    })
 }
 
 fn kind(e: &Error) -> &'static str {
@@ -80,6 +109,7 @@ fn kind(e: &Error) -> &'static str {
         Error::UnsupportedPlatform { .. } => "unsupported_platform",
         Error::UnsafeArchiveEntry { .. } => "unsafe_archive_entry",
         Error::NoMise { .. } => "no_mise",
+        Error::BackendNotBuilt { .. } => "backend_not_built",
         _ => "io",
     }
 }

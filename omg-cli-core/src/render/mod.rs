@@ -21,7 +21,7 @@ use std::io::IsTerminal;
 pub use audit::{age, audit, fix_text, now_secs, AuditReport, AuditSummary, FeedReport};
 pub use config::{config, ConfigReport, Setting};
 pub use doctor::{doctor, Check, Health};
-pub use error::{error, error_event};
+pub use error::{error, error_event, message};
 pub use escape::{escape, escape_lines};
 pub use files::{files, marks, owners};
 pub use history::history;
