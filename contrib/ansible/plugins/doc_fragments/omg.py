@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # The options every module of omg.omg takes: which omg to run, and on what.
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Running `omg --json` for the modules of omg.omg: the command line from the common
 # options, JSON documents and event streams read back, omg's errors turned into failures.
 
@@ -69,13 +70,13 @@ class Omg:
         return argv, rc, out, err
 
     def read(self, args, cwd=None, ok=(EXIT_OK,)):
-        """The JSON document `omg --json args...` prints; fails the task on an error.
-        Returns (rc, document)."""
+        """The JSON document `omg --json args...` prints (exiting with a code in `ok`);
+        fails the task on an error."""
         argv, rc, out, err = self.run(args, cwd=cwd)
         if rc not in ok:
             self.fail(argv, rc, out, err)
         try:
-            return rc, json.loads(out)
+            return json.loads(out)
         except ValueError as e:
             self.module.fail_json(
                 msg='omg printed no JSON document (%s)' % e, cmd=argv, rc=rc,

@@ -1,5 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # omg.omg.audit: the installed packages with known vulnerabilities, failing at a severity.
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ description:
   - Changes nothing on the host but omg's feed cache, so it always reports no change.
 version_added: 0.1.0
 author:
-  - omg developers
+  - omg developers (!UNKNOWN)
 extends_documentation_fragment:
   - omg.omg.omg
 options:
@@ -46,6 +47,7 @@ attributes:
     description: The audit only reads; it runs the same in check mode.
   diff_mode:
     support: none
+    description: An audit changes nothing, so there is no diff.
 '''
 
 EXAMPLES = r'''
@@ -129,7 +131,7 @@ def main():
         args.append('--upgradable')
     if p['offline']:
         args.append('--offline')
-    _, report = Omg(module).read(args, ok=(EXIT_OK, EXIT_AUDIT_FINDINGS))
+    report = Omg(module).read(args, ok=(EXIT_OK, EXIT_AUDIT_FINDINGS))
     findings = report.get('findings') or []
     result = dict(changed=False, findings=findings, summary=report.get('summary'),
                   feed=report.get('feed'), failing=[])

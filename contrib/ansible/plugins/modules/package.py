@@ -1,5 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # omg.omg.package: packages installed, removed or at their newest version, through omg.
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ description:
     plan touches are shown before and after.
 version_added: 0.1.0
 author:
-  - omg developers
+  - omg developers (!UNKNOWN)
 extends_documentation_fragment:
   - omg.omg.omg
 options:
@@ -138,7 +139,7 @@ def qualified(name):
 
 def installed_versions(omg):
     """Every installed package's version, from `omg list --json`."""
-    _, rows = omg.read(['list'])
+    rows = omg.read(['list'])
     versions = {}
     for row in rows:
         installed = row.get('installed') or {}
@@ -199,7 +200,7 @@ def main():
     if verb is None:
         module.exit_json(**result)
     options = ['--recursive'] if verb == 'remove' and p['recursive'] else []
-    _, report = omg.read([verb, '--dry-run'] + options + args)
+    report = omg.read([verb, '--dry-run'] + options + args)
     plan = report.get('plan') or {}
     actions = plan.get('actions') or []
     result['plan'] = plan

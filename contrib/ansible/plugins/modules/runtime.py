@@ -1,5 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # omg.omg.runtime: a language runtime version installed, and used in a directory or globally.
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ description:
     who needs them, without C(become).
 version_added: 0.1.0
 author:
-  - omg developers
+  - omg developers (!UNKNOWN)
 extends_documentation_fragment:
   - omg.omg.omg
 options:
@@ -125,7 +126,7 @@ from ansible_collections.omg.omg.plugins.module_utils.omg import Omg, common_arg
 
 def installed_versions(omg, runtime):
     """The installed versions of `runtime`, from `omg runtimes list --json`."""
-    _, rows = omg.read(['runtimes', 'list', runtime])
+    rows = omg.read(['runtimes', 'list', runtime])
     return [r.get('version') for r in rows if r.get('runtime') == runtime]
 
 
@@ -141,7 +142,7 @@ def newest(versions):
 
 def selected(omg, runtime, where):
     """omg's `CurrentRuntime` for `runtime` in the directory `where`, or None."""
-    _, rows = omg.read(['current'], cwd=where)
+    rows = omg.read(['current'], cwd=where)
     for row in rows:
         if row.get('runtime') == runtime:
             return row
