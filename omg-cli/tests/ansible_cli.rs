@@ -247,6 +247,7 @@ fn core(app: &str) -> Vec<FixturePackage> {
         pkg("app", app).depends(["lib"]),
         pkg("lib", "1.0-1"),
         pkg("tool", "2.0-1"),
+        pkg("clash", "1.0-1"),
     ]
 }
 
@@ -367,6 +368,23 @@ fn package_installs_upgrades_and_removes_on_a_pacman_root() {
     assert_eq!(unknown.result["rc"], 3);
     let msg = unknown.result["msg"].as_str().unwrap_or("");
     assert!(msg.contains("ap") && msg.contains("did you mean"), "{msg}");
+    assert_eq!(q(&root), "lib 1.0-1\n");
+
+    // A transaction that fails after its plan (a file on disk that no package owns): the
+    // error event's message and kind, nothing installed.
+    let clash = root.root().join("usr/share/clash/data");
+    std::fs::create_dir_all(clash.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&clash, "not a package's\n").expect("write");
+    let failed = ctl.run("omg.omg.package", &args(json!({"name": ["clash"]})), &[]);
+    assert!(failed.failed(), "{}", failed.output);
+    assert_eq!(
+        failed.result["omg_error"]["kind"], "file_conflict",
+        "{}",
+        failed.output
+    );
+    assert_eq!(failed.result["rc"], 8);
+    let msg = failed.result["msg"].as_str().unwrap_or("");
+    assert!(msg.contains("usr/share/clash/data"), "{msg}");
     assert_eq!(q(&root), "lib 1.0-1\n");
 }
 
@@ -528,8 +546,9 @@ fn audit_fails_at_the_threshold_and_passes_under_it() {
     }
     // The second round read the cached feed (not modified) or downloaded it again; either
     // way the feed came from our server.
-    let feed_url = &ctl.run("omg.omg.audit", &args(json!({"fail_on": "never"})), &[]);
-    assert_eq!(feed_url.ok()["feed"]["url"], feed.as_str());
+    let never = ctl.run("omg.omg.audit", &args(json!({"fail_on": "never"})), &[]);
+    assert_eq!(never.ok()["feed"]["url"], feed.as_str());
+    assert_eq!(never.result["failing"], json!([]));
 }
 
 #[test]

@@ -82,6 +82,13 @@ class Omg:
                 msg='omg printed no JSON document (%s)' % e, cmd=argv, rc=rc,
                 stdout=out, stderr=err)
 
+    def call(self, args, cwd=None):
+        """Runs `omg --json args...` for its effect (its output is not read); fails the
+        task on an error."""
+        argv, rc, out, err = self.run(args, cwd=cwd)
+        if rc != EXIT_OK:
+            self.fail(argv, rc, out, err)
+
     def transaction(self, args):
         """The events of a transaction (`omg --json install/remove/update/sync --yes`):
         returns its `done` event; fails the task on its `error` event or exit code."""

@@ -198,7 +198,7 @@ def main():
             result['diff'] = dict(before=''.join(v + '\n' for v in installed),
                                   after=''.join(v + '\n' for v in installed if v != result['version']))
         if not module.check_mode:
-            omg.read(['runtimes', 'uninstall', runtime, version])
+            omg.call(['runtimes', 'uninstall', runtime, version])
             result['installed'] = installed_versions(omg, runtime)
             gone = [v for v in installed if v not in result['installed']]
             result['version'] = gone[0] if gone else None
@@ -223,7 +223,7 @@ def main():
         args = ['use', runtime] + ([version] if version else [])
         if p['global']:
             args.append('--global')
-        omg.read(args, cwd=where)
+        omg.call(args, cwd=where)
         result['selected'] = selected(omg, runtime, where)
         result['version'] = (result['selected'] or {}).get('version')
         result['installed'] = installed_versions(omg, runtime)
@@ -239,7 +239,7 @@ def main():
             result['diff'] = dict(before=''.join(v + '\n' for v in installed),
                                   after=''.join(v + '\n' for v in installed) + (version or 'default') + '\n')
         module.exit_json(**result)
-    omg.read(['runtimes', 'install', runtime] + ([version] if version else []))
+    omg.call(['runtimes', 'install', runtime] + ([version] if version else []))
     result['installed'] = installed_versions(omg, runtime)
     added = [v for v in result['installed'] if v not in installed]
     result['changed'] = bool(added)
