@@ -118,7 +118,7 @@ impl Controller {
         )
         .expect("link the collection");
         let p = |s: &str| dir.path().join(s).to_string_lossy().into_owned();
-        let mut env = vec![
+        let env = vec![
             ("HOME".to_string(), p("home")),
             ("XDG_CONFIG_HOME".to_string(), p("config")),
             ("XDG_DATA_HOME".to_string(), p("data")),
@@ -139,11 +139,12 @@ impl Controller {
                 "/nonexistent/omgd.sock".to_string(),
             ),
             ("OMG_HISTORY_FILE".to_string(), p("history.redb")),
+            // pacman 7.1 is in /usr/local/bin; no mise (runtimes are omg's own).
+            (
+                "PATH".to_string(),
+                "/usr/local/bin:/usr/bin:/bin".to_string(),
+            ),
         ];
-        env.push((
-            "PATH".to_string(),
-            "/usr/local/bin:/usr/bin:/bin".to_string(),
-        ));
         for d in ["home", "config", "data", "cache", "state", "run", "work"] {
             std::fs::create_dir_all(dir.path().join(d)).expect("mkdir");
         }
