@@ -12,8 +12,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use common::{isolate, omg, omg_bin, pacman, Run};
-use omg_adapters_alpm::fixtures::{FixturePackage, FixtureRoot};
-use omg_adapters_runtimes::fixtures::{PythonBuilds, Tamper, TestServer};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
+use omg_testkit::runtimes::{PythonBuilds, Tamper, TestServer};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
