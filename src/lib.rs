@@ -26,6 +26,7 @@
 //! `cargo add omg --no-default-features --features apt` builds on a Debian machine without
 //! libalpm.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod audit;

@@ -6,6 +6,8 @@
 //!
 //! `cargo run -p omg-adapters-alpm --example demo_repo -- DIR`
 
+// A test (or a measurement): a failed assumption may stop it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use std::path::PathBuf;
 
 use omg_testkit::alpm::{FixturePackage, FixtureRoot};

@@ -1,5 +1,7 @@
 //! `installed_sources` over a real local database: pkgbase as the source.
 
+// A test (or a measurement): a failed assumption may stop it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use omg_adapters_alpm::{AlpmBackend, AlpmConfig};
 use omg_ports::{InstalledSource, PackageBackend};
 use omg_testkit::alpm::{FixturePackage, FixtureRoot};

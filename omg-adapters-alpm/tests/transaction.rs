@@ -3,6 +3,8 @@
 //! after a refresh, remove and remove recursive, and the plan of each, cross-checked with
 //! the real pacman where it is cheap.
 
+// A test (or a measurement): a failed assumption may stop it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // Each test holds `common::tx::serial()` across its awaits on purpose: it runs on a runtime
 // of its own, and the guard keeps the other tests of this binary out of libalpm meanwhile.
 #![allow(clippy::await_holding_lock)]

@@ -1,6 +1,8 @@
 //! Failing transactions through real libalpm: each cause surfaces as its typed error, and a
 //! failed transaction leaves no lock and changes nothing.
 
+// A test (or a measurement): a failed assumption may stop it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // Each test holds `common::tx::serial()` across its awaits on purpose: it runs on a runtime
 // of its own, and the guard keeps the other tests of this binary out of libalpm meanwhile.
 #![allow(clippy::await_holding_lock)]

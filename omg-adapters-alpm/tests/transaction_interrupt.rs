@@ -2,6 +2,8 @@
 //! it is installing; the transaction is released (no db.lck) and the local database matches
 //! the files on disk (checked with `pacman -Qk`).
 
+// A test (or a measurement): a failed assumption may stop it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // Each test holds `common::tx::serial()` across its awaits on purpose: it runs on a runtime
 // of its own, and the guard keeps the other tests of this binary out of libalpm meanwhile.
 #![allow(clippy::await_holding_lock)]

@@ -1,6 +1,8 @@
 //! libalpm's lock, `db.lck`: a stale one fails at once with the remedy; one held by a live
 //! process makes omg wait (telling whom for) and then fail with Locked. omg never deletes it.
 
+// A test (or a measurement): a failed assumption may stop it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // Each test holds `common::tx::serial()` across its awaits on purpose: it runs on a runtime
 // of its own, and the guard keeps the other tests of this binary out of libalpm meanwhile.
 #![allow(clippy::await_holding_lock)]

@@ -1,5 +1,7 @@
 //! HttpFetcher against a real HTTP server on 127.0.0.1.
 
+// A test (or a measurement): a failed assumption may stop it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use omg_testkit::http as common;
 
 use std::sync::{Arc, Mutex};

@@ -16,6 +16,7 @@
 //! a hidden `.tmp-*` directory that is never listed as installed and is removed by the next
 //! install of that runtime.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod defaults;

@@ -53,6 +53,7 @@
 //! worker's other tasks move elsewhere meanwhile. [`RedbStore::open`] blocks (about 20 ms for such an index: it checks the
 //! whole file).
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod codec;

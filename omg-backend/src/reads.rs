@@ -32,18 +32,16 @@ impl<T> Partial<T> {
     /// The reply: `render`ed findings and the errors' lines. With `--json` a single
     /// document: the error object when anything failed, else the findings.
     fn reply(self, out: &Output, render: impl FnOnce(&[T]) -> String) -> Result<Answer> {
-        let Some(first) = self.errors.first() else {
+        let mut errors = self.errors.into_iter();
+        let Some(first) = errors.next() else {
             return Ok(Answer::from(render(&self.found)));
         };
-        let code = exit::code(first);
-        if out.json || self.found.is_empty() && self.errors.len() == 1 {
-            return Err(self.errors.into_iter().next().expect("one error"));
+        let code = exit::code(&first);
+        if out.json || self.found.is_empty() && errors.len() == 0 {
+            return Err(first);
         }
-        let stderr = self
-            .errors
-            .iter()
-            .map(|e| render::error(out, e).1)
-            .collect();
+        let all: Vec<Error> = std::iter::once(first).chain(errors).collect();
+        let stderr = all.iter().map(|e| render::error(out, e).1).collect();
         let stdout = if self.found.is_empty() {
             String::new()
         } else {

@@ -7,6 +7,7 @@
 //! the helper that links the package backends. This crate links neither a backend nor an
 //! HTTP client nor redb, so the thin client may use all of it.
 
+#![forbid(unsafe_code)]
 pub mod active;
 pub mod answer;
 pub mod args;

@@ -189,6 +189,8 @@ mod tests {
     #[test]
     fn blocks_are_aligned_distinct_and_grow_in_place_when_newest() {
         let arena = Arena::new();
+        // SAFETY: every layout is non-zero in size; each block is used within the size it
+        // was allocated (or reallocated) with, and only after its allocation succeeded.
         unsafe {
             let a = arena.alloc(Layout::from_size_align(3, 1).unwrap());
             let b = arena.alloc(Layout::from_size_align(16, 16).unwrap());
@@ -214,6 +216,8 @@ mod tests {
     #[test]
     fn past_the_region_the_system_allocator_serves() {
         let arena = Arena::new();
+        // SAFETY: the layout is non-zero in size, and the one byte written lies inside the
+        // block, which is freed with the layout it was allocated with.
         unsafe {
             let big = Layout::from_size_align(ARENA_BYTES + 1, 8).unwrap();
             let p = arena.alloc(big);

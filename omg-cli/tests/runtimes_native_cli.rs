@@ -4,6 +4,8 @@
 //! 127.0.0.1 serving python-build-standalone's, static.rust-lang.org's, Adoptium's and
 //! ruby-builder's real formats with small real archives.
 
+// A test (or a measurement): a failed assumption may stop it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 mod runtimes_world;
 

@@ -13,6 +13,8 @@
 //! it prints instead each query's median time over 15 runs (`query<TAB>µs<TAB>total`), to
 //! find which queries a change helps or hurts. `OMG_QUERIES=a,b,c` replaces the query set.
 
+// A test (or a measurement): a failed assumption may stop it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use omg_domain::Index;
 use omg_ports::SearchQuery;
 

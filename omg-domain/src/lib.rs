@@ -3,6 +3,7 @@
 //! Nothing here does I/O: the world comes in through the ports of `omg-ports` (chiefly
 //! [`omg_ports::PackageBackend`]).
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod audit;

@@ -5,6 +5,7 @@
 //! (`omg-domain`) depends on it for its inputs and outputs; adapters (`omg-adapters-alpm`,
 //! `omg-adapters-apt`, or your own) implement [`PackageBackend`] for a package database.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod advisory;

@@ -8,6 +8,8 @@
 //! let a suite go green without having tested anything, so it fails instead.
 
 #![forbid(unsafe_code)]
+// Test support: a failed set-up is a failed test, so it may unwrap, expect and panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod alpm;
 pub mod http;

@@ -70,9 +70,9 @@ pub(crate) unsafe extern "C" fn event_cb(ctx: *mut c_void, event: *mut alpm_even
 ///
 /// `event` points at a live member struct of the type its first `u32` names.
 unsafe fn decode(event: *mut alpm_event_t) -> TxEvent {
-    // SAFETY (whole function): every member struct starts with the `u32` type; each cast
-    // below is to the struct libalpm uses for that type, and its strings and packages live
-    // for the duration of the callback.
+    // SAFETY: (the whole function) every member struct starts with the `u32` type; each
+    // cast below is to the struct libalpm uses for that type, and its strings and packages
+    // live for the duration of the callback.
     unsafe {
         let kind = ptr::read(event as *const u32);
         let phase = |text: &str| TxEvent::Phase(text.to_string());

@@ -80,8 +80,8 @@ impl Interrupt {
     /// Called on the worker thread when libalpm starts (`true`) or ends (`false`) a batch of
     /// downloads.
     pub(crate) fn set_downloading(&self, downloading: bool) {
-        // SAFETY: gettid has no preconditions.
         let tid = if downloading {
+            // SAFETY: gettid has no preconditions.
             unsafe { libc::gettid() }
         } else {
             0

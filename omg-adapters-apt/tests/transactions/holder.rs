@@ -85,9 +85,12 @@ pub fn hold_if_asked() {
         .truncate(false)
         .open(path)
         .unwrap();
+    // SAFETY: flock is a plain C struct; all zeroes is a valid value of it.
     let mut lock: libc::flock = unsafe { std::mem::zeroed() };
     lock.l_type = libc::F_WRLCK as libc::c_short;
     lock.l_whence = libc::SEEK_SET as libc::c_short;
+    // SAFETY: the descriptor is open for as long as `file` lives, and `lock` is a valid
+    // flock for F_SETLK.
     let rc = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &lock) };
     let mut out = std::io::stdout();
     if rc != 0 {

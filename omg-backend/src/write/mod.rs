@@ -39,10 +39,9 @@ pub async fn run(
     // while libalpm or apt holds its lock half-way.
     let stop = signals::Stop::listen(engine.backend().clone())?;
     let transactions = transactions(engine, command).await?;
-    if transactions.is_empty() {
+    let Some((last, first)) = transactions.split_last() else {
         return Ok(nothing_to_do(out));
-    }
-    let (last, first) = transactions.split_last().expect("not empty");
+    };
     for tx in first {
         stop.check()?;
         // Each transaction's result as it ends (`update` refreshes, then upgrades).
