@@ -1,7 +1,7 @@
 //! The language-runtime commands, answered by `omg` itself (no daemon, no helper): `use`,
 //! `runtimes install|uninstall|list`, `which`, `exec`, `current`, `hook`, `hook-env`.
 //!
-//! Native runtimes come from the providers of `omg_adapters_remote::runtimes` and are
+//! Native runtimes come from the providers of `omg_adapters_releases` and are
 //! installed by `omg_adapters_runtimes`; anything else goes through mise ([`mise`]).
 
 mod active;

@@ -61,8 +61,8 @@ pub fn config(out: &Output) -> Result<Reply> {
                 ),
             ),
             ("runtimes.*", keys::MIRROR) => {
-                for name in omg_adapters_remote::runtimes::NATIVE_RUNTIMES {
-                    let mirror = omg_adapters_remote::runtimes::default_mirror(name);
+                for name in omg_adapters_releases::NATIVE_RUNTIMES {
+                    let mirror = omg_adapters_releases::default_mirror(name);
                     add(
                         &Settings::runtime_section(name),
                         def.name,

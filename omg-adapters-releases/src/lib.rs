@@ -1,5 +1,6 @@
-//! Runtime providers: one [`RuntimeProvider`] per source, each in the source's own format,
-//! all downloading through one [`Fetcher`].
+//! omg's language runtime sources: one [`RuntimeProvider`] per source, each in the source's
+//! own format, all downloading through one [`Fetcher`] (`omg-adapters-http`'s `HttpFetcher`
+//! in omg), and the registry ([`providers`]).
 //!
 //! | runtime | index | checksums | default base URL (`[runtimes.<name>] mirror`) |
 //! | --- | --- | --- | --- |
@@ -13,6 +14,8 @@
 //!
 //! To add a provider: a module here implementing [`RuntimeProvider`], and a line in
 //! [`providers`].
+
+#![warn(missing_docs)]
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
