@@ -1,6 +1,7 @@
 //! omg's language runtime sources: one [`RuntimeProvider`] per source, each in the source's
 //! own format, all downloading through one [`Fetcher`] (`omg-adapters-http`'s `HttpFetcher`
-//! in omg), and the registry ([`providers`]).
+//! in omg), and the registry ([`providers`]). Each source's index is fetched once per
+//! provider and kept for the process (`index.rs`: one `CachedIndex` for every provider).
 //!
 //! | runtime | index | checksums | default base URL (`[runtimes.<name>] mirror`) |
 //! | --- | --- | --- | --- |
@@ -26,6 +27,7 @@ mod bun;
 mod checksums;
 mod github;
 mod go;
+mod index;
 mod java;
 mod node;
 mod python;
