@@ -24,8 +24,8 @@ pub struct BunProvider {
 }
 
 impl BunProvider {
-    /// bun from `mirror`: a base URL answering `<mirror>/releases` in the GitHub API's
-    /// format ([`DEFAULT_MIRROR`] for GitHub itself).
+    /// bun from `mirror`: a base URL answering `<mirror>/releases` in the GitHub API's format
+    /// ([`default_mirror`](crate::default_mirror) for GitHub itself).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         BunProvider {
             fetcher,

@@ -45,8 +45,8 @@ struct GoFile {
 }
 
 impl GoProvider {
-    /// go from `mirror` (a base URL with go.dev/dl's layout; [`DEFAULT_MIRROR`] for the
-    /// official one).
+    /// go from `mirror` (a base URL with go.dev/dl's layout;
+    /// [`default_mirror`](crate::default_mirror) for the official one).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         GoProvider {
             fetcher,

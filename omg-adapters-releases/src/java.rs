@@ -79,8 +79,8 @@ struct Package {
 }
 
 impl JavaProvider {
-    /// java from `mirror`: a base URL answering Adoptium's v3 API ([`DEFAULT_MIRROR`] for
-    /// Adoptium itself).
+    /// java from `mirror`: a base URL answering Adoptium's v3 API
+    /// ([`default_mirror`](crate::default_mirror) for Adoptium itself).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         JavaProvider {
             fetcher,

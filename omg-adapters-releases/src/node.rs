@@ -37,8 +37,8 @@ struct Entry {
 }
 
 impl NodeProvider {
-    /// node from `mirror` (a base URL with node's dist layout; [`DEFAULT_MIRROR`] for the
-    /// official one).
+    /// node from `mirror` (a base URL with node's dist layout;
+    /// [`default_mirror`](crate::default_mirror) for the official one).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         NodeProvider {
             fetcher,

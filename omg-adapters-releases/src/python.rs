@@ -31,8 +31,8 @@ pub struct PythonProvider {
 }
 
 impl PythonProvider {
-    /// python from `mirror`: a base URL answering `<mirror>/releases?per_page=20` in the
-    /// GitHub API's format ([`DEFAULT_MIRROR`] for GitHub itself).
+    /// python from `mirror`: a base URL answering `<mirror>/releases?per_page=20` in the GitHub
+    /// API's format ([`default_mirror`](crate::default_mirror) for GitHub itself).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         PythonProvider {
             fetcher,

@@ -35,8 +35,8 @@ pub struct RubyProvider {
 }
 
 impl RubyProvider {
-    /// ruby from `mirror`: a base URL answering `<mirror>/releases/tags/toolcache` in the
-    /// GitHub API's format ([`DEFAULT_MIRROR`] for GitHub itself).
+    /// ruby from `mirror`: a base URL answering `<mirror>/releases/tags/toolcache` in the GitHub
+    /// API's format ([`default_mirror`](crate::default_mirror) for GitHub itself).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         RubyProvider {
             fetcher,

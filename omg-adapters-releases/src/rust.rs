@@ -65,9 +65,9 @@ struct Target {
 
 impl RustProvider {
     /// rust from `mirror` (a base URL with static.rust-lang.org's layout: `dist/` and
-    /// `manifests.txt`; [`DEFAULT_MIRROR`] for the official one). Archive URLs in the
-    /// manifests that point at the official server are rewritten to the mirror, as rustup
-    /// does with `RUSTUP_DIST_SERVER`.
+    /// `manifests.txt`; [`default_mirror`](crate::default_mirror) for the official one). Archive
+    /// URLs in the manifests that point at the official server are rewritten to the mirror, as
+    /// rustup does with `RUSTUP_DIST_SERVER`.
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         RustProvider {
             fetcher,
