@@ -1,5 +1,5 @@
 //! The security audit wired together: the host's feed (chosen from the backend and the root's
-//! os-release), fetched through [`omg_adapters_remote`] with conditional requests and cached
+//! os-release), fetched through [`omg_adapters_feeds`] with conditional requests and cached
 //! in a redb file ([`omg_adapters_store`]), matched against the installed packages by the
 //! domain ([`omg_domain::audit`]). For Debian, the tracker's DSA and DLA lists are fetched
 //! the same way and their numbers added to the findings; they are optional (a warning says
@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use omg_adapters_remote::{HttpConfig, HttpFetcher, TrackerSource};
+use omg_adapters_feeds::TrackerSource;
+use omg_adapters_http::{HttpConfig, HttpFetcher};
 use omg_adapters_store::RedbStore;
 use omg_domain::audit::{advisory_ids, audit as match_findings};
 use omg_ports::{

@@ -3,7 +3,8 @@
 //! direct mode both answer through this, so their output is the same.
 
 use omg_adapters_runtimes::{GlobalDefaults, RuntimesHome};
-use omg_ports::{Result, RuntimeStatus, Status};
+use omg_domain::runtime::{select, VersionSpec};
+use omg_ports::{RemoteVersion, Result, RuntimeStatus, Status};
 
 use crate::{audit, Engine};
 
@@ -25,7 +26,36 @@ pub async fn status(engine: &Engine) -> Result<Status> {
 /// This user's runtimes: installed versions and global defaults (empty without a home).
 pub fn runtimes() -> Vec<RuntimeStatus> {
     match RuntimesHome::from_env() {
-        Ok(home) => omg_adapters_runtimes::summary(&home, GlobalDefaults::from_env().as_ref()),
+        Ok(home) => summary(&home, GlobalDefaults::from_env().as_ref()),
         Err(_) => Vec::new(),
     }
+}
+
+/// What `omg status` shows of the runtimes: for every runtime installed in `home` or with a
+/// global default, its installed versions (newest first, as the adapter lists them) and the
+/// version the default selects among them (the domain's [`select`]).
+fn summary(home: &RuntimesHome, defaults: Option<&GlobalDefaults>) -> Vec<RuntimeStatus> {
+    let specs = defaults.and_then(|d| d.load().ok()).unwrap_or_default();
+    let mut names = home.runtimes();
+    names.extend(specs.keys().cloned());
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let installed = home.installed(&name).unwrap_or_default();
+            let default_spec = specs.get(&name).cloned();
+            let default_version = default_spec.as_deref().and_then(|spec| {
+                let releases: Vec<RemoteVersion> =
+                    installed.iter().map(|i| i.record.release.clone()).collect();
+                select(&VersionSpec::parse(spec), &releases).map(|r| r.version.clone())
+            });
+            RuntimeStatus {
+                name,
+                default_spec,
+                default_version,
+                installed: installed.iter().map(|i| i.version().to_string()).collect(),
+            }
+        })
+        .collect()
 }

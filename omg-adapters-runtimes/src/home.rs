@@ -140,7 +140,7 @@ impl RuntimesHome {
             .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
             .filter_map(|e| read_installed(&e.path()))
             .collect();
-        out.sort_by(|a, b| omg_domain::runtime::compare(b.version(), a.version()));
+        out.sort_by(|a, b| omg_ports::runtime_order::compare(b.version(), a.version()));
         Ok(out)
     }
 
@@ -233,39 +233,4 @@ fn read_installed(dir: &Path) -> Option<InstalledRuntime> {
         path: dir.to_path_buf(),
         record,
     })
-}
-
-/// What `omg status` shows of the runtimes: for every runtime installed here or with a global
-/// default, its installed versions (newest first) and the version the default selects.
-pub fn summary(
-    home: &RuntimesHome,
-    defaults: Option<&crate::GlobalDefaults>,
-) -> Vec<omg_ports::RuntimeStatus> {
-    let specs = defaults.and_then(|d| d.load().ok()).unwrap_or_default();
-    let mut names = home.runtimes();
-    names.extend(specs.keys().cloned());
-    names.sort();
-    names.dedup();
-    names
-        .into_iter()
-        .map(|name| {
-            let installed = home.installed(&name).unwrap_or_default();
-            let default_spec = specs.get(&name).cloned();
-            let default_version = default_spec.as_deref().and_then(|spec| {
-                let releases: Vec<omg_ports::RemoteVersion> =
-                    installed.iter().map(|i| i.record.release.clone()).collect();
-                omg_domain::runtime::select(
-                    &omg_domain::runtime::VersionSpec::parse(spec),
-                    &releases,
-                )
-                .map(|r| r.version.clone())
-            });
-            omg_ports::RuntimeStatus {
-                name,
-                default_spec,
-                default_version,
-                installed: installed.iter().map(|i| i.version().to_string()).collect(),
-            }
-        })
-        .collect()
 }

@@ -8,8 +8,8 @@
 //!   escape it, apply the provider's layout, then one `rename` into place.
 //! - [`GlobalDefaults`]: the versions `omg use --global` sets, in
 //!   `$XDG_CONFIG_HOME/omg/runtimes.toml`.
-//! - [`read_version_files`]: the version files from a directory up to `/`, for
-//!   [`omg_domain::runtime::resolve`].
+//! - [`read_version_files`]: the version files from a directory up to `/`, as
+//!   [`DirFiles`](omg_ports::DirFiles) for the domain's resolver (`omg_domain::runtime`).
 //!
 //! An install is invisible until its final rename: a failure (checksum, unsafe entry,
 //! truncated download) removes the temporary directory, and one left by a killed process is
@@ -26,7 +26,7 @@ mod unpack;
 mod version_files;
 
 pub use defaults::GlobalDefaults;
-pub use home::{summary, InstallRecord, InstalledRuntime, RuntimesHome, RECORD_FILE};
+pub use home::{InstallRecord, InstalledRuntime, RuntimesHome, RECORD_FILE};
 pub use install::Installer;
 pub use unpack::{unpack, unpack_within, UnpackLimits};
 pub use version_files::read_version_files;

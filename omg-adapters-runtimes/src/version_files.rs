@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::ffi::OsString;
 use std::path::Path;
 
-use omg_domain::runtime::{DirFiles, VERSION_FILES};
+use omg_ports::{DirFiles, VERSION_FILES};
 
 /// The version files in `start` and each directory above it up to `/`, nearest first (only
 /// directories that have any). Unreadable files are skipped (a version file omg cannot read

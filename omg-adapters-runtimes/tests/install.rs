@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
-use omg_adapters_remote::runtimes::{BunProvider, GoProvider, NodeProvider};
-use omg_adapters_remote::{HttpConfig, HttpFetcher};
+use omg_adapters_http::{HttpConfig, HttpFetcher};
+use omg_adapters_releases::{BunProvider, GoProvider, NodeProvider};
 use omg_adapters_runtimes::{Installer, RuntimesHome};
 use omg_ports::{ArchiveFormat, Error, Fetcher, Platform, RemoteVersion, RuntimeProvider};
 use omg_testkit::runtimes::{BunReleases, GoDl, NodeDist, Tamper, TestServer};

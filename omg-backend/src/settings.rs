@@ -73,8 +73,8 @@ pub fn report(file: Option<std::path::PathBuf>, config: &Config) -> ConfigReport
                 ),
             ),
             ("runtimes.*", keys::MIRROR) => {
-                for name in omg_adapters_remote::runtimes::NATIVE_RUNTIMES {
-                    let mirror = omg_adapters_remote::runtimes::default_mirror(name);
+                for name in omg_adapters_releases::NATIVE_RUNTIMES {
+                    let mirror = omg_adapters_releases::default_mirror(name);
                     add(
                         &Settings::runtime_section(name),
                         def.name,
@@ -141,7 +141,7 @@ mod tests {
         for def in KEYS.iter().filter(|d| !d.section.ends_with('*')) {
             find(&format!("{}.{}", def.section, def.name));
         }
-        for name in omg_adapters_remote::runtimes::NATIVE_RUNTIMES {
+        for name in omg_adapters_releases::NATIVE_RUNTIMES {
             find(&format!("runtimes.{name}.mirror"));
         }
         assert_eq!(find("daemon.idle_secs").value, "9");

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use omg_adapters_remote::runtimes::NATIVE_RUNTIMES;
+use omg_adapters_releases::NATIVE_RUNTIMES;
 use omg_adapters_runtimes::{read_version_files, GlobalDefaults, RuntimesHome};
 use omg_domain::runtime::resolve_all;
 

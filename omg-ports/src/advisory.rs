@@ -366,7 +366,7 @@ pub struct FeedSnapshot {
 }
 
 /// Advisories for a distribution: fetched with conditional requests, cached, and served
-/// from the cache when offline. Implemented by `omg-adapters-remote`.
+/// from the cache when offline. Implemented by `omg-adapters-feeds`.
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
 pub trait AdvisorySource: Send + Sync {

@@ -89,7 +89,7 @@ pub enum FetchOutcome<T> {
     },
 }
 
-/// Downloads over HTTP(S). Implemented by `omg-adapters-remote` (reqwest).
+/// Downloads over HTTP(S). Implemented by `omg-adapters-http` (reqwest).
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
 pub trait Fetcher: Send + Sync {

@@ -18,11 +18,13 @@ mod history;
 mod package;
 mod record;
 mod runtime;
+pub mod runtime_order;
 mod search;
 mod size;
 mod status;
 mod store;
 mod transaction;
+mod version_files;
 mod why;
 
 #[cfg(feature = "mock")]
@@ -61,4 +63,5 @@ pub use transaction::{
     ActionKind, DependencyNode, Plan, PlannedAction, ProgressEvent, ProgressSink,
     RefreshedDatabase, Transaction, TransactionOutcome,
 };
+pub use version_files::{DirFiles, VERSION_FILES};
 pub use why::WhyReport;

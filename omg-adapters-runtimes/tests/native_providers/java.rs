@@ -1,6 +1,6 @@
 //! java: Adoptium's v3 API (available_releases, feature_releases with package checksums).
 
-use omg_adapters_remote::runtimes::JavaProvider;
+use omg_adapters_releases::JavaProvider;
 use omg_ports::{ArchiveFormat, Error, RemoteVersion, RuntimeProvider};
 use omg_testkit::runtimes::adoptium_release;
 use serde_json::{json, Value};

@@ -1,6 +1,6 @@
 //! python-build-standalone: GitHub releases with `install_only` tarballs and `SHA256SUMS`.
 
-use omg_adapters_remote::runtimes::PythonProvider;
+use omg_adapters_releases::PythonProvider;
 use omg_ports::{ArchiveFormat, Error, RemoteVersion, RuntimeProvider};
 use serde_json::json;
 

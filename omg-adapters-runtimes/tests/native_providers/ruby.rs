@@ -1,7 +1,7 @@
 //! ruby: ruby-builder's `toolcache` release (GitHub's API), checksums from the assets'
 //! digests or a mirror's SHA256SUMS.
 
-use omg_adapters_remote::runtimes::RubyProvider;
+use omg_adapters_releases::RubyProvider;
 use omg_ports::{ArchiveFormat, Error, RemoteVersion, RuntimeProvider};
 
 use crate::common::Server;

@@ -1,6 +1,6 @@
 //! rust: `manifests.txt` and the v2 channel manifests (TOML) with per-archive hashes.
 
-use omg_adapters_remote::runtimes::RustProvider;
+use omg_adapters_releases::RustProvider;
 use omg_ports::{ArchiveFormat, Error, RemoteVersion, RuntimeProvider};
 use omg_testkit::runtimes::{build, rust_combined, rust_manifest, Entry};
 

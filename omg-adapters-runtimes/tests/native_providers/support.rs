@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
-use omg_adapters_remote::{HttpConfig, HttpFetcher};
+use omg_adapters_http::{HttpConfig, HttpFetcher};
 use omg_adapters_runtimes::{InstalledRuntime, Installer, RuntimesHome};
 use omg_ports::{ArchiveFormat, Fetcher, Platform};
 use omg_testkit::runtimes::{build, Entry};

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
-use omg_adapters_remote::runtimes::{providers, RuntimesConfig, NATIVE_RUNTIMES};
-use omg_adapters_remote::{HttpConfig, HttpFetcher};
+use omg_adapters_http::{HttpConfig, HttpFetcher};
+use omg_adapters_releases::{providers, RuntimesConfig, NATIVE_RUNTIMES};
 use omg_adapters_runtimes::{GlobalDefaults, Installer, RuntimesHome, UnpackLimits};
 use omg_ports::{
     Error, FetchOutcome, FetchRequest, Fetcher, ProgressSink, Result, RuntimeProvider,

@@ -2,7 +2,7 @@
 //! `runtimes install|uninstall|list`, `which`, `exec`, `current`. The shell hook is `omg`'s
 //! own (crate omg-cli).
 //!
-//! Native runtimes come from the providers of `omg_adapters_remote::runtimes` and are
+//! Native runtimes come from the providers of `omg_adapters_releases` and are
 //! installed by `omg_adapters_runtimes`; anything else goes through mise ([`mise`]).
 
 mod commands;

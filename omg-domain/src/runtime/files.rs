@@ -3,43 +3,11 @@
 
 use std::cmp::Ordering;
 
+use omg_ports::runtime_order::compare;
 use serde_json::Value;
 
 use super::java::java_version;
-use super::order::compare;
 use super::rust_toolchain::rust_toolchain;
-
-/// Every file name the resolver reads, in the order it consults them within one directory
-/// (see [`crate::runtime`] for the rules).
-pub const VERSION_FILES: &[&str] = &[
-    // mise's configuration files, highest precedence first (mise's documented order).
-    ".mise.local.toml",
-    "mise.local.toml",
-    ".mise.toml",
-    "mise.toml",
-    ".mise/config.toml",
-    "mise/config.toml",
-    ".config/mise.toml",
-    ".config/mise/config.toml",
-    // asdf's, below mise's own files and above the single-runtime ones (as in mise).
-    ".tool-versions",
-    ".nvmrc",
-    ".node-version",
-    "package.json",
-    ".python-version",
-    ".python-versions",
-    "pyproject.toml",
-    ".go-version",
-    "go.work",
-    "go.mod",
-    // rustup: where both are present, the legacy file is used.
-    "rust-toolchain",
-    "rust-toolchain.toml",
-    ".ruby-version",
-    ".java-version",
-    ".sdkmanrc",
-    ".bun-version",
-];
 
 /// The file omg writes for `omg use <runtime>` in a directory: the runtime's conventional
 /// one (`.nvmrc` for node, `.python-version`, `.go-version`, `rust-toolchain.toml`,

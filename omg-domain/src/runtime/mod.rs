@@ -79,20 +79,18 @@
 
 mod files;
 mod java;
-mod order;
 mod requirements;
 mod resolve;
 mod rust_toolchain;
 mod spec;
 
-pub use files::{
-    canonical_runtime, conventional_contents, conventional_file, parse, VERSION_FILES,
-};
+pub use files::{canonical_runtime, conventional_contents, conventional_file, parse};
 pub use java::FOREIGN_JAVA_VENDORS;
-pub use order::{compare, numeric_prefix};
+// Numeric ordering and the version files' names and contents live in omg-ports: the
+// runtime adapters use them too.
+pub use omg_ports::runtime_order::{compare, numeric_prefix};
+pub use omg_ports::{DirFiles, VERSION_FILES};
 pub use requirements::{constraints, RangeSyntax, Requirement};
-pub use resolve::{
-    resolve, resolve_all, Constraint, DirFiles, Origin, Resolution, MAX_ALTERNATIVES,
-};
+pub use resolve::{resolve, resolve_all, Constraint, Origin, Resolution, MAX_ALTERNATIVES};
 pub use rust_toolchain::{rust_toolchain, RustToolchain};
 pub use spec::{choose, closest, npm_satisfies, pep440_allows, select, Choice, VersionSpec};

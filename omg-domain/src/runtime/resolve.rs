@@ -3,20 +3,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use omg_ports::{DirFiles, VERSION_FILES};
 use serde::{Deserialize, Serialize};
 
-use super::files::{parse, VERSION_FILES};
+use super::files::parse;
 use super::requirements::{constraints, RangeSyntax};
 use super::spec::VersionSpec;
-
-/// The version files found in one directory: `(file name, contents)` pairs, any order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct DirFiles {
-    /// The directory.
-    pub dir: PathBuf,
-    /// The version files present in it (names from [`VERSION_FILES`]) and their contents.
-    pub files: Vec<(String, String)>,
-}
 
 /// Where a runtime's version came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@ use omg_ports::RemoteVersion;
 use serde::{Deserialize, Serialize};
 
 use super::java::FOREIGN_JAVA_VENDORS;
-use super::order::{compare, numeric_prefix};
+use omg_ports::runtime_order::{compare, nearest, numeric_prefix};
 
 /// What a user or a version file asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -308,7 +308,6 @@ pub fn closest(spec: &VersionSpec, versions: &[RemoteVersion], n: usize) -> Vec<
             .map(|first| closest(first, versions, n))
             .unwrap_or_default();
     }
-    let stable = versions.iter().filter(|r| !r.prerelease);
     let wanted = match spec {
         VersionSpec::Version(v) => numeric_prefix(v),
         VersionSpec::Range(r) | VersionSpec::Pep440(r) => {
@@ -316,7 +315,8 @@ pub fn closest(spec: &VersionSpec, versions: &[RemoteVersion], n: usize) -> Vec<
         }
         VersionSpec::LtsNamed(_) | VersionSpec::LtsBack(_) => {
             let mut lines: Vec<String> = Vec::new();
-            let mut sorted: Vec<&RemoteVersion> = stable.collect();
+            let mut sorted: Vec<&RemoteVersion> =
+                versions.iter().filter(|r| !r.prerelease).collect();
             sorted.sort_by(|a, b| compare(&b.version, &a.version));
             for r in sorted {
                 if let Some(l) = &r.lts {
@@ -331,27 +331,7 @@ pub fn closest(spec: &VersionSpec, versions: &[RemoteVersion], n: usize) -> Vec<
         }
         _ => Vec::new(),
     };
-    let mut scored: Vec<(usize, u64, &str)> = stable
-        .map(|r| {
-            let have = numeric_prefix(&r.version);
-            let common = wanted.iter().zip(&have).take_while(|(a, b)| a == b).count();
-            let gap = match (wanted.get(common), have.get(common)) {
-                (Some(a), Some(b)) => a.abs_diff(*b),
-                _ => 0,
-            };
-            (common, gap, r.version.as_str())
-        })
-        .collect();
-    scored.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then(a.1.cmp(&b.1))
-            .then_with(|| compare(b.2, a.2))
-    });
-    scored
-        .into_iter()
-        .take(n)
-        .map(|s| s.2.to_string())
-        .collect()
+    nearest(&wanted, versions, n)
 }
 
 #[cfg(test)]

@@ -12,7 +12,8 @@ use omg_ports::{
 };
 use serde::Deserialize;
 
-use super::text::{fetch_text, malformed};
+use super::index::{from_toml, utf8, CachedIndex};
+use super::text::malformed;
 use super::unknown::{newest_first, unknown_version};
 
 /// rust's distribution server.
@@ -24,6 +25,10 @@ const CHANNELS: [&str; 3] = ["stable", "beta", "nightly"];
 pub struct RustProvider {
     fetcher: Arc<dyn Fetcher>,
     mirror: String,
+    /// `manifests.txt`, as versions.
+    list: CachedIndex<Vec<RemoteVersion>>,
+    /// The channel manifests, by URL.
+    manifests: CachedIndex<Manifest>,
 }
 
 /// A channel manifest (only what omg reads).
@@ -60,13 +65,15 @@ struct Target {
 
 impl RustProvider {
     /// rust from `mirror` (a base URL with static.rust-lang.org's layout: `dist/` and
-    /// `manifests.txt`; [`DEFAULT_MIRROR`] for the official one). Archive URLs in the
-    /// manifests that point at the official server are rewritten to the mirror, as rustup
-    /// does with `RUSTUP_DIST_SERVER`.
+    /// `manifests.txt`; [`default_mirror`](crate::default_mirror) for the official one). Archive
+    /// URLs in the manifests that point at the official server are rewritten to the mirror, as
+    /// rustup does with `RUSTUP_DIST_SERVER`.
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         RustProvider {
             fetcher,
             mirror: mirror.into().trim_end_matches('/').to_string(),
+            list: CachedIndex::new("rust manifests.txt", Self::parse_manifests_txt),
+            manifests: CachedIndex::new("rust channel manifest", from_toml),
         }
     }
 
@@ -101,9 +108,18 @@ impl RustProvider {
         format!("{}/dist/channel-rust-{version}.toml", self.mirror)
     }
 
-    async fn manifest(&self, url: &str) -> Result<Manifest> {
-        let text = fetch_text(&self.fetcher, url, "rust channel manifest").await?;
-        toml::from_str(&text).map_err(|e| malformed("rust channel manifest", url, e.to_string()))
+    async fn manifest(&self, url: &str) -> Result<Arc<Manifest>> {
+        self.manifests.get(&self.fetcher, url).await
+    }
+
+    /// `manifests.txt`'s versions, each once ([`Self::from_manifests_line`]).
+    fn parse_manifests_txt(body: &[u8]) -> std::result::Result<Vec<RemoteVersion>, String> {
+        let mut seen = std::collections::HashSet::new();
+        Ok(utf8(body)?
+            .lines()
+            .filter_map(Self::from_manifests_line)
+            .filter(|v| seen.insert(v.version.clone()))
+            .collect())
     }
 
     /// A `manifests.txt` line (`static.rust-lang.org/dist/2024-07-25/channel-rust-1.80.0.toml`)
@@ -177,7 +193,7 @@ impl RustProvider {
                         version,
                         channel: Some(channel.into()),
                         prerelease: channel != "stable",
-                        date: m.date,
+                        date: m.date.clone(),
                         lts: None,
                     });
                 }
@@ -206,14 +222,8 @@ impl RuntimeProvider for RustProvider {
     /// else the current stable, beta and nightly from their channel manifests.
     async fn remote_versions(&self, _platform: &Platform) -> Result<Vec<RemoteVersion>> {
         let url = format!("{}/manifests.txt", self.mirror);
-        let mut versions = match fetch_text(&self.fetcher, &url, "rust manifests.txt").await {
-            Ok(text) => {
-                let mut seen = std::collections::HashSet::new();
-                text.lines()
-                    .filter_map(Self::from_manifests_line)
-                    .filter(|v| seen.insert(v.version.clone()))
-                    .collect()
-            }
+        let mut versions = match self.list.get(&self.fetcher, &url).await {
+            Ok(list) => list.as_ref().clone(),
             Err(e) => {
                 tracing::warn!("{e}; listing only the current channels");
                 self.channel_versions().await?

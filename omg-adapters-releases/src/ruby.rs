@@ -9,7 +9,7 @@
 //! ([`Error::MissingChecksum`]).
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use omg_ports::{
@@ -17,7 +17,8 @@ use omg_ports::{
     RuntimeProvider, Strip,
 };
 
-use super::github::{fetch_json, published_sha256, Release};
+use super::github::{published_sha256, Release};
+use super::index::{from_json, CachedIndex};
 use super::unknown::{newest_first, unknown_version};
 
 /// The GitHub API's URL of ruby-builder's repository.
@@ -30,17 +31,17 @@ const TAG: &str = "toolcache";
 pub struct RubyProvider {
     fetcher: Arc<dyn Fetcher>,
     mirror: String,
-    release: Mutex<Option<Arc<Release>>>,
+    release: CachedIndex<Release>,
 }
 
 impl RubyProvider {
-    /// ruby from `mirror`: a base URL answering `<mirror>/releases/tags/toolcache` in the
-    /// GitHub API's format ([`DEFAULT_MIRROR`] for GitHub itself).
+    /// ruby from `mirror`: a base URL answering `<mirror>/releases/tags/toolcache` in the GitHub
+    /// API's format ([`default_mirror`](crate::default_mirror) for GitHub itself).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         RubyProvider {
             fetcher,
             mirror: mirror.into().trim_end_matches('/').to_string(),
-            release: Mutex::new(None),
+            release: CachedIndex::new("ruby-builder release", from_json),
         }
     }
 
@@ -49,16 +50,7 @@ impl RubyProvider {
     }
 
     async fn release(&self) -> Result<Arc<Release>> {
-        if let Some(r) = self.release.lock().ok().and_then(|g| g.clone()) {
-            return Ok(r);
-        }
-        let release: Release =
-            fetch_json(&self.fetcher, &self.release_url(), "ruby-builder release").await?;
-        let release = Arc::new(release);
-        if let Ok(mut g) = self.release.lock() {
-            *g = Some(release.clone());
-        }
-        Ok(release)
+        self.release.get(&self.fetcher, &self.release_url()).await
     }
 
     /// ruby-builder's platform names for `platform`, preferred first: the oldest system

@@ -1,6 +1,6 @@
 //! go: the JSON download list (`<mirror>/?mode=json&include=all`) with each file's sha256.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use omg_ports::{
@@ -9,7 +9,7 @@ use omg_ports::{
 };
 use serde::Deserialize;
 
-use super::text::{fetch_bytes, malformed};
+use super::index::{from_json, CachedIndex};
 
 /// go.dev's download page (its JSON mode, and the files under it).
 pub const DEFAULT_MIRROR: &str = "https://go.dev/dl";
@@ -18,8 +18,8 @@ pub const DEFAULT_MIRROR: &str = "https://go.dev/dl";
 pub struct GoProvider {
     fetcher: Arc<dyn Fetcher>,
     mirror: String,
-    /// The list, once fetched (it carries the checksums `artifact` needs).
-    index: Mutex<Option<Arc<Vec<Release>>>>,
+    /// The list (it carries the checksums `artifact` needs).
+    index: CachedIndex<Vec<Release>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,13 +45,13 @@ struct GoFile {
 }
 
 impl GoProvider {
-    /// go from `mirror` (a base URL with go.dev/dl's layout; [`DEFAULT_MIRROR`] for the
-    /// official one).
+    /// go from `mirror` (a base URL with go.dev/dl's layout;
+    /// [`default_mirror`](crate::default_mirror) for the official one).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         GoProvider {
             fetcher,
             mirror: mirror.into().trim_end_matches('/').to_string(),
-            index: Mutex::new(None),
+            index: CachedIndex::new("go download list", from_json),
         }
     }
 
@@ -60,18 +60,7 @@ impl GoProvider {
     }
 
     async fn index(&self) -> Result<Arc<Vec<Release>>> {
-        if let Some(i) = self.index.lock().ok().and_then(|g| g.clone()) {
-            return Ok(i);
-        }
-        let url = self.index_url();
-        let body = fetch_bytes(&self.fetcher, &url).await?;
-        let releases: Vec<Release> = serde_json::from_slice(&body)
-            .map_err(|e| malformed("go download list", &url, e.to_string()))?;
-        let releases = Arc::new(releases);
-        if let Ok(mut g) = self.index.lock() {
-            *g = Some(releases.clone());
-        }
-        Ok(releases)
+        self.index.get(&self.fetcher, &self.index_url()).await
     }
 
     /// go's names: `linux`/`darwin`, `amd64`/`arm64`/`armv6l`/`386`.

@@ -1,14 +1,13 @@
-//! omg's remote sources: one HTTP [`Fetcher`](omg_ports::Fetcher) ([`HttpFetcher`], reqwest
-//! over rustls: no OpenSSL), the parsers of the security trackers' feeds ([`feeds`]), and
+//! omg's security feeds: the parsers of the trackers' feeds ([`feeds`]), and
 //! [`TrackerSource`], the [`AdvisorySource`](omg_ports::AdvisorySource) that fetches a feed
-//! with conditional requests and keeps it in a [`Store`](omg_ports::Store)'s feed cache;
-//! and the language runtimes' sources ([`runtimes`]: one
-//! [`RuntimeProvider`](omg_ports::RuntimeProvider) per source, and the registry).
+//! through any [`Fetcher`](omg_ports::Fetcher) (`omg-adapters-http`'s `HttpFetcher` in omg)
+//! with conditional requests and keeps it in a [`Store`](omg_ports::Store)'s feed cache.
 //!
 //! ```no_run
 //! # async fn demo(store: std::sync::Arc<dyn omg_ports::Store>) -> omg_ports::Result<()> {
 //! use std::sync::Arc;
-//! use omg_adapters_remote::{HttpConfig, HttpFetcher, TrackerSource};
+//! use omg_adapters_feeds::TrackerSource;
+//! use omg_adapters_http::{HttpConfig, HttpFetcher};
 //! use omg_ports::{AdvisorySource, FeedKind, FeedRequest};
 //!
 //! let fetcher = Arc::new(HttpFetcher::new(&HttpConfig::default())?);
@@ -38,12 +37,10 @@
 //! The Debian JSON carries CVE and `TEMP-` ids only; the DSA and DLA numbers come from the
 //! two lists, fetched and cached the same way.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod feeds;
-mod http;
-pub mod runtimes;
 mod source;
 
-pub use http::{HttpConfig, HttpFetcher};
 pub use source::{TrackerSource, DEFAULT_MAX_FEED_BYTES};

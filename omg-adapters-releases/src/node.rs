@@ -10,7 +10,8 @@ use omg_ports::{
 use serde::Deserialize;
 
 use super::checksums::parse_shasums;
-use super::text::{fetch_bytes, fetch_text, malformed};
+use super::index::{from_json, CachedIndex};
+use super::text::fetch_text;
 
 /// nodejs.org's distribution directory.
 pub const DEFAULT_MIRROR: &str = "https://nodejs.org/dist";
@@ -19,6 +20,7 @@ pub const DEFAULT_MIRROR: &str = "https://nodejs.org/dist";
 pub struct NodeProvider {
     fetcher: Arc<dyn Fetcher>,
     mirror: String,
+    index: CachedIndex<Vec<Entry>>,
 }
 
 /// One entry of index.json (only what omg reads).
@@ -35,12 +37,13 @@ struct Entry {
 }
 
 impl NodeProvider {
-    /// node from `mirror` (a base URL with node's dist layout; [`DEFAULT_MIRROR`] for the
-    /// official one).
+    /// node from `mirror` (a base URL with node's dist layout;
+    /// [`default_mirror`](crate::default_mirror) for the official one).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         NodeProvider {
             fetcher,
             mirror: mirror.into().trim_end_matches('/').to_string(),
+            index: CachedIndex::new("node index", from_json),
         }
     }
 
@@ -94,19 +97,17 @@ impl RuntimeProvider for NodeProvider {
 
     async fn remote_versions(&self, platform: &Platform) -> Result<Vec<RemoteVersion>> {
         let url = format!("{}/index.json", self.mirror);
-        let body = fetch_bytes(&self.fetcher, &url).await?;
-        let entries: Vec<Entry> = serde_json::from_slice(&body)
-            .map_err(|e| malformed("node index", &url, e.to_string()))?;
+        let entries = self.index.get(&self.fetcher, &url).await?;
         let key = Self::files_key(platform);
         Ok(entries
-            .into_iter()
+            .iter()
             .filter(|e| key.as_ref().is_some_and(|k| e.files.iter().any(|f| f == k)))
             .map(|e| RemoteVersion {
                 version: e.version.trim_start_matches('v').to_string(),
                 lts: e.lts.as_str().map(String::from),
                 channel: None,
                 prerelease: false,
-                date: e.date,
+                date: e.date.clone(),
             })
             .collect())
     }

@@ -5,11 +5,10 @@
 use std::sync::Arc;
 
 use omg_ports::{Fetcher, Result};
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::checksums::parse_shasums;
-use super::text::{fetch_bytes, fetch_text, malformed};
+use super::text::fetch_text;
 
 /// One release (only what omg reads).
 #[derive(Debug, Deserialize)]
@@ -57,16 +56,6 @@ impl Release {
             .as_ref()
             .map(|d| d.chars().take(10).collect())
     }
-}
-
-/// GETs `url` and reads it as GitHub API JSON (`Vec<Release>` or one [`Release`]).
-pub(crate) async fn fetch_json<T: DeserializeOwned>(
-    fetcher: &Arc<dyn Fetcher>,
-    url: &str,
-    what: &str,
-) -> Result<T> {
-    let body = fetch_bytes(fetcher, url).await?;
-    serde_json::from_slice(&body).map_err(|e| malformed(what, url, e.to_string()))
 }
 
 /// The sha256 `release` publishes for its asset `file`, and where it came from: the

@@ -4,8 +4,14 @@
 //! (compared as text); `.`, `-`, `+` and `_` only separate. A run of letters where the other
 //! version has ended marks a pre-release, so it sorts before the end (`1.22rc1 < 1.22`); a
 //! number where the other has ended sorts after it (`1.22 < 1.22.0`).
+//!
+//! Pure functions over version strings, here so that both the domain (selecting a version)
+//! and the runtime adapters (sorting what a source or the disk has, suggesting versions for
+//! an unknown one) order versions the same way; `omg_domain::runtime` re-exports them.
 
 use std::cmp::Ordering;
+
+use crate::RemoteVersion;
 
 /// One run of a version string.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +85,37 @@ pub fn numeric_prefix(version: &str) -> Vec<u64> {
         .collect()
 }
 
+/// Up to `n` of `versions` closest to the numeric components `wanted` (a
+/// [`numeric_prefix`]), for an "unknown version" message: pre-releases left out, the
+/// versions sharing the longest leading components with `wanted` first, then the smallest
+/// difference in the first component that differs, then the newest. With nothing wanted
+/// (`[]`), the newest releases.
+pub fn nearest(wanted: &[u64], versions: &[RemoteVersion], n: usize) -> Vec<String> {
+    let mut scored: Vec<(usize, u64, &str)> = versions
+        .iter()
+        .filter(|r| !r.prerelease)
+        .map(|r| {
+            let have = numeric_prefix(&r.version);
+            let common = wanted.iter().zip(&have).take_while(|(a, b)| a == b).count();
+            let gap = match (wanted.get(common), have.get(common)) {
+                (Some(a), Some(b)) => a.abs_diff(*b),
+                _ => 0,
+            };
+            (common, gap, r.version.as_str())
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then_with(|| compare(b.2, a.2))
+    });
+    scored
+        .into_iter()
+        .take(n)
+        .map(|s| s.2.to_string())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +145,25 @@ mod tests {
         assert_eq!(numeric_prefix("20.11.1"), vec![20, 11, 1]);
         assert_eq!(numeric_prefix("1.22rc1"), vec![1, 22]);
         assert_eq!(numeric_prefix("nightly"), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn nearest_shares_the_longest_prefix_then_the_smallest_gap() {
+        let versions: Vec<RemoteVersion> = ["3.13.0", "3.12.7", "3.12.6", "3.11.10", "3.14.0a1"]
+            .map(RemoteVersion::new)
+            .into_iter()
+            .map(|mut r| {
+                r.prerelease = r.version.contains('a');
+                r
+            })
+            .collect();
+        assert_eq!(nearest(&[3, 12, 99], &versions, 2), ["3.12.7", "3.12.6"]);
+        assert_eq!(
+            nearest(&[3, 10], &versions, 3),
+            ["3.11.10", "3.12.7", "3.12.6"]
+        );
+        // Nothing wanted: the newest, pre-releases left out.
+        assert_eq!(nearest(&[], &versions, 2), ["3.13.0", "3.12.7"]);
+        assert!(nearest(&[3], &versions, 0).is_empty());
     }
 }

@@ -1,5 +1,7 @@
-//! Runtime providers: one [`RuntimeProvider`] per source, each in the source's own format,
-//! all downloading through one [`Fetcher`].
+//! omg's language runtime sources: one [`RuntimeProvider`] per source, each in the source's
+//! own format, all downloading through one [`Fetcher`] (`omg-adapters-http`'s `HttpFetcher`
+//! in omg), and the registry ([`providers`]). Each source's index is fetched once per
+//! provider and kept for the process (`index.rs`: one `CachedIndex` for every provider).
 //!
 //! | runtime | index | checksums | default base URL (`[runtimes.<name>] mirror`) |
 //! | --- | --- | --- | --- |
@@ -14,6 +16,9 @@
 //! To add a provider: a module here implementing [`RuntimeProvider`], and a line in
 //! [`providers`].
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -23,6 +28,7 @@ mod bun;
 mod checksums;
 mod github;
 mod go;
+mod index;
 mod java;
 mod node;
 mod python;

@@ -7,7 +7,7 @@ use omg_testkit::http as common;
 use std::sync::{Arc, Mutex};
 
 use common::{Hit, Server};
-use omg_adapters_remote::{HttpConfig, HttpFetcher};
+use omg_adapters_http::{HttpConfig, HttpFetcher};
 use omg_ports::{
     Error, FetchOutcome, FetchRequest, Fetcher, ProgressEvent, ProgressSink, Validators,
 };

@@ -1,8 +1,7 @@
 //! java: Eclipse Temurin builds through Adoptium's API (`/v3/info/available_releases`, and
 //! `/v3/assets/feature_releases/<feature>/ga` with each package's link and sha256).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use omg_ports::{
@@ -11,7 +10,8 @@ use omg_ports::{
 };
 use serde::Deserialize;
 
-use super::text::{fetch_bytes, malformed};
+use super::index::{from_json, CachedIndex};
+use super::text::malformed;
 use super::unknown::{newest_first, unknown_version};
 
 /// Adoptium's API.
@@ -24,8 +24,9 @@ const PAGE_SIZE: u32 = 20;
 pub struct JavaProvider {
     fetcher: Arc<dyn Fetcher>,
     mirror: String,
-    available: Mutex<Option<Arc<AvailableReleases>>>,
-    features: Mutex<HashMap<String, Arc<Vec<Release>>>>,
+    available: CachedIndex<AvailableReleases>,
+    /// By feature release (its URL).
+    features: CachedIndex<Vec<Release>>,
 }
 
 /// `/v3/info/available_releases` (only what omg reads).
@@ -78,14 +79,14 @@ struct Package {
 }
 
 impl JavaProvider {
-    /// java from `mirror`: a base URL answering Adoptium's v3 API ([`DEFAULT_MIRROR`] for
-    /// Adoptium itself).
+    /// java from `mirror`: a base URL answering Adoptium's v3 API
+    /// ([`default_mirror`](crate::default_mirror) for Adoptium itself).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         JavaProvider {
             fetcher,
             mirror: mirror.into().trim_end_matches('/').to_string(),
-            available: Mutex::new(None),
-            features: Mutex::new(HashMap::new()),
+            available: CachedIndex::new("Adoptium available_releases", from_json),
+            features: CachedIndex::new("Adoptium feature_releases", from_json),
         }
     }
 
@@ -116,32 +117,12 @@ impl JavaProvider {
     }
 
     async fn available(&self) -> Result<Arc<AvailableReleases>> {
-        if let Some(a) = self.available.lock().ok().and_then(|g| g.clone()) {
-            return Ok(a);
-        }
         let url = format!("{}/v3/info/available_releases", self.mirror);
-        let body = fetch_bytes(&self.fetcher, &url).await?;
-        let a: AvailableReleases = serde_json::from_slice(&body)
-            .map_err(|e| malformed("Adoptium available_releases", &url, e.to_string()))?;
-        let a = Arc::new(a);
-        if let Ok(mut g) = self.available.lock() {
-            *g = Some(a.clone());
-        }
-        Ok(a)
+        self.available.get(&self.fetcher, &url).await
     }
 
     async fn feature(&self, url: &str) -> Result<Arc<Vec<Release>>> {
-        if let Some(r) = self.features.lock().ok().and_then(|g| g.get(url).cloned()) {
-            return Ok(r);
-        }
-        let body = fetch_bytes(&self.fetcher, url).await?;
-        let releases: Vec<Release> = serde_json::from_slice(&body)
-            .map_err(|e| malformed("Adoptium feature_releases", url, e.to_string()))?;
-        let releases = Arc::new(releases);
-        if let Ok(mut g) = self.features.lock() {
-            g.insert(url.to_string(), releases.clone());
-        }
-        Ok(releases)
+        self.features.get(&self.fetcher, url).await
     }
 
     /// omg's name for a build: its semver up to the build number (`21.0.5+11.0.LTS` ->

@@ -8,7 +8,8 @@ use omg_testkit::http as common;
 use std::sync::Arc;
 
 use common::Server;
-use omg_adapters_remote::{HttpConfig, HttpFetcher, TrackerSource};
+use omg_adapters_feeds::TrackerSource;
+use omg_adapters_http::{HttpConfig, HttpFetcher};
 use omg_adapters_store::RedbStore;
 use omg_ports::{Advisories, AdvisorySource, Error, FeedKind, FeedOrigin, FeedRequest};
 

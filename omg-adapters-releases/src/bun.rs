@@ -1,17 +1,17 @@
 //! bun: GitHub's releases API for oven-sh/bun, each release's `bun-<os>-<arch>.zip` and
 //! `SHASUMS256.txt` assets.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use super::checksums::parse_shasums;
+use super::github::Release;
+use super::index::{from_json, CachedIndex};
+use super::text::fetch_text;
 use async_trait::async_trait;
 use omg_ports::{
     ArchiveFormat, Artifact, Error, Fetcher, InstallLayout, Platform, RemoteVersion, Result,
     RuntimeProvider, Strip,
 };
-use serde::Deserialize;
-
-use super::checksums::parse_shasums;
-use super::text::{fetch_bytes, fetch_text, malformed};
 
 /// The GitHub API's URL of bun's repository.
 pub const DEFAULT_MIRROR: &str = "https://api.github.com/repos/oven-sh/bun";
@@ -20,38 +20,17 @@ pub const DEFAULT_MIRROR: &str = "https://api.github.com/repos/oven-sh/bun";
 pub struct BunProvider {
     fetcher: Arc<dyn Fetcher>,
     mirror: String,
-    releases: Mutex<Option<Arc<Vec<Release>>>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Release {
-    tag_name: String,
-    #[serde(default)]
-    prerelease: bool,
-    #[serde(default)]
-    draft: bool,
-    #[serde(default)]
-    published_at: Option<String>,
-    #[serde(default)]
-    assets: Vec<Asset>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Asset {
-    name: String,
-    browser_download_url: String,
-    #[serde(default)]
-    size: Option<u64>,
+    releases: CachedIndex<Vec<Release>>,
 }
 
 impl BunProvider {
-    /// bun from `mirror`: a base URL answering `<mirror>/releases` in the GitHub API's
-    /// format ([`DEFAULT_MIRROR`] for GitHub itself).
+    /// bun from `mirror`: a base URL answering `<mirror>/releases` in the GitHub API's format
+    /// ([`default_mirror`](crate::default_mirror) for GitHub itself).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         BunProvider {
             fetcher,
             mirror: mirror.into().trim_end_matches('/').to_string(),
-            releases: Mutex::new(None),
+            releases: CachedIndex::new("bun releases", from_json),
         }
     }
 
@@ -60,18 +39,7 @@ impl BunProvider {
     }
 
     async fn releases(&self) -> Result<Arc<Vec<Release>>> {
-        if let Some(r) = self.releases.lock().ok().and_then(|g| g.clone()) {
-            return Ok(r);
-        }
-        let url = self.releases_url();
-        let body = fetch_bytes(&self.fetcher, &url).await?;
-        let releases: Vec<Release> = serde_json::from_slice(&body)
-            .map_err(|e| malformed("bun releases", &url, e.to_string()))?;
-        let releases = Arc::new(releases);
-        if let Ok(mut g) = self.releases.lock() {
-            *g = Some(releases.clone());
-        }
-        Ok(releases)
+        self.releases.get(&self.fetcher, &self.releases_url()).await
     }
 
     /// `bun-linux-x64`, `bun-darwin-aarch64`.
@@ -118,10 +86,7 @@ impl RuntimeProvider for BunProvider {
             .map(|r| RemoteVersion {
                 version: Self::version_of(&r.tag_name),
                 prerelease: r.prerelease,
-                date: r
-                    .published_at
-                    .as_ref()
-                    .map(|d| d.chars().take(10).collect()),
+                date: r.date(),
                 ..RemoteVersion::default()
             })
             .collect())
@@ -146,16 +111,12 @@ impl RuntimeProvider for BunProvider {
         };
         let stem = Self::asset_stem(platform).ok_or_else(unsupported)?;
         let file = format!("{stem}.zip");
-        let asset = release
-            .assets
-            .iter()
-            .find(|a| a.name == file)
-            .ok_or_else(unsupported)?;
+        let asset = release.asset(&file).ok_or_else(unsupported)?;
         let missing = |source_url: String| Error::MissingChecksum {
             file: file.clone(),
             source_url,
         };
-        let Some(sums_asset) = release.assets.iter().find(|a| a.name == "SHASUMS256.txt") else {
+        let Some(sums_asset) = release.asset("SHASUMS256.txt") else {
             return Err(missing(format!("the assets of {}", release.tag_name)));
         };
         let sums_url = sums_asset.browser_download_url.clone();

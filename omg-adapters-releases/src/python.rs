@@ -3,7 +3,7 @@
 //! release's `SHA256SUMS` asset).
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use omg_ports::{
@@ -11,7 +11,8 @@ use omg_ports::{
     RuntimeProvider, Strip,
 };
 
-use super::github::{fetch_json, published_sha256, Asset, Release};
+use super::github::{published_sha256, Asset, Release};
+use super::index::{from_json, CachedIndex};
 use super::unknown::{newest_first, unknown_version};
 
 /// The GitHub API's URL of python-build-standalone's repository.
@@ -26,17 +27,17 @@ const RELEASES_PER_PAGE: u32 = 20;
 pub struct PythonProvider {
     fetcher: Arc<dyn Fetcher>,
     mirror: String,
-    releases: Mutex<Option<Arc<Vec<Release>>>>,
+    releases: CachedIndex<Vec<Release>>,
 }
 
 impl PythonProvider {
-    /// python from `mirror`: a base URL answering `<mirror>/releases?per_page=20` in the
-    /// GitHub API's format ([`DEFAULT_MIRROR`] for GitHub itself).
+    /// python from `mirror`: a base URL answering `<mirror>/releases?per_page=20` in the GitHub
+    /// API's format ([`default_mirror`](crate::default_mirror) for GitHub itself).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         PythonProvider {
             fetcher,
             mirror: mirror.into().trim_end_matches('/').to_string(),
-            releases: Mutex::new(None),
+            releases: CachedIndex::new("python-build-standalone releases", from_json),
         }
     }
 
@@ -45,20 +46,7 @@ impl PythonProvider {
     }
 
     async fn releases(&self) -> Result<Arc<Vec<Release>>> {
-        if let Some(r) = self.releases.lock().ok().and_then(|g| g.clone()) {
-            return Ok(r);
-        }
-        let releases: Vec<Release> = fetch_json(
-            &self.fetcher,
-            &self.releases_url(),
-            "python-build-standalone releases",
-        )
-        .await?;
-        let releases = Arc::new(releases);
-        if let Ok(mut g) = self.releases.lock() {
-            *g = Some(releases.clone());
-        }
-        Ok(releases)
+        self.releases.get(&self.fetcher, &self.releases_url()).await
     }
 
     /// The target triple of the builds for `platform` (`x86_64-unknown-linux-gnu`).
