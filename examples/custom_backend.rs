@@ -4,8 +4,6 @@
 //!
 //! `cargo run --example custom_backend -- edit`
 
-// A test (or a measurement): a failed assumption may stop it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use std::sync::Arc;
 
 use async_trait::async_trait;

@@ -1,7 +1,5 @@
 //! Search the host's packages through the SDK: `cargo run --example search -- firefox`.
 
-// A test (or a measurement): a failed assumption may stop it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use omg::{Omg, SearchQuery};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

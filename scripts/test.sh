@@ -17,6 +17,16 @@ trap 'kill "$decoy_pid" 2>/dev/null || true; rm -rf "$decoy"' EXIT
 for _ in $(seq 100); do [ -S "$XDG_RUNTIME_DIR/omg/omgd.sock" ] && break; sleep 0.1; done
 [ -S "$XDG_RUNTIME_DIR/omg/omgd.sock" ] || { cat "$decoy/omgd.log" >&2; echo "the decoy omgd did not start" >&2; exit 1; }
 cargo test --workspace --all-features
+# The SDK's three uses, each built and run: a direct search, a backend of your own, and
+# omgd's async client (against the decoy omgd above, on this script's private socket).
+cargo run -q -p omg --example search -- bash >/dev/null
+cargo run -q -p omg --example custom_backend -- edit >/dev/null
+cargo run -q -p omg --example ipc_client -- bash >/dev/null
+# The SDK and the helper with one backend each (an Ubuntu user's `cargo add omg
+# --no-default-features --features apt` needs no libalpm; tests/architecture.rs checks the
+# dependency rules and the thin client's graph).
+cargo test -q -p omg --no-default-features --features apt
+cargo test -q -p omg --no-default-features --features alpm
 # The thin client as scripts/build-release.sh ships it (linked statically, its own C `main`):
 # the CLI's tests again against that build, with omg-backend and omgd beside it.
 cargo rustc -q -p omg-cli --bin omg -- -C target-feature=+crt-static -C relocation-model=static
@@ -26,3 +36,8 @@ cp target/debug/omg target/debug/omg-backend target/debug/omgd target/static-cli
 # through omg, which the first run did, and take minutes (apt-cache search is slow).
 mapfile -t suites < <(for t in omg-cli/tests/*.rs; do t=${t##*/}; echo "--test=${t%.rs}"; done)
 OMG_TEST_OMG=$PWD/target/static-client/omg cargo test -p omg-cli --all-features --lib "${suites[@]}"
+# The helper with one backend each, last: these builds replace target/debug/omg-backend, which
+# the line after puts back as the workspace builds it.
+cargo build -q -p omg-backend --no-default-features --features apt
+cargo build -q -p omg-backend --no-default-features --features alpm
+cargo build -q --workspace --all-features --bins
