@@ -8,11 +8,11 @@ use omg_transport_uds::{AuditRequest, DaemonInfo, Handler, Request, Response};
 
 use crate::refresh::Refresher;
 use crate::state::{CacheKey, Snapshot, State};
-use crate::suggest::suggest;
+use crate::suggest::{complete, suggest};
 
 /// How many "did you mean" names an unknown package gets (as the Engine gives).
 const SUGGESTIONS: usize = 3;
-/// The most names a `Suggest` answers.
+/// The most names a `Suggest` or `Complete` answers.
 const MAX_SUGGEST: usize = 1000;
 
 /// omgd's answers.
@@ -69,6 +69,16 @@ impl DaemonHandler {
                     .unwrap_or(MAX_SUGGEST)
                     .min(MAX_SUGGEST);
                 Response::Suggestions(suggest(&snap.index, &prefix, limit))
+            }
+            Request::Complete {
+                prefix,
+                installed,
+                limit,
+            } => {
+                let limit = usize::try_from(limit)
+                    .unwrap_or(MAX_SUGGEST)
+                    .min(MAX_SUGGEST);
+                Response::Suggestions(complete(&snap.index, &prefix, installed, limit))
             }
             Request::Invalidate => match self.refresher.invalidate(&self.state).await {
                 Ok(index_generation) => Response::Invalidated { index_generation },

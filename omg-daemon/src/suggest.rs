@@ -1,5 +1,6 @@
 //! Completion: names starting with a prefix, then other name matches (word starts,
 //! substrings, fuzzy). A match in a description only is no completion of a name.
+//! [`complete`] is the shell's: exact prefixes only, optionally installed packages only.
 
 use std::collections::HashSet;
 
@@ -35,6 +36,24 @@ pub fn suggest(index: &Index, prefix: &str, limit: usize) -> Vec<String> {
         }
     }
     out
+}
+
+/// Up to `limit` names that start with `prefix` byte for byte, sorted and without
+/// duplicates (a name in several repositories is one completion); of installed packages only
+/// when `installed`. What a shell completes: it inserts a candidate as typed, so a fuzzy
+/// match or one of another case would replace the user's word.
+pub fn complete(index: &Index, prefix: &str, installed: bool, limit: usize) -> Vec<String> {
+    let mut names: Vec<&str> = index
+        .packages()
+        .iter()
+        .filter(|p| !installed || p.installed.is_some())
+        .map(|p| p.name.as_str())
+        .filter(|n| n.starts_with(prefix))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.truncate(limit);
+    names.into_iter().map(str::to_string).collect()
 }
 
 #[cfg(test)]
@@ -79,5 +98,29 @@ mod tests {
         assert_eq!(suggest(&idx, "fi", 2), ["firefox", "firefox-esr"]);
         assert_eq!(suggest(&idx, "frfx", 5), ["firefox", "firefox-esr"]);
         assert!(suggest(&idx, "mail", 5).is_empty());
+    }
+
+    #[test]
+    fn completion_is_exact_prefixes_installed_on_request() {
+        let mut idx_packages: Vec<PackageSummary> = index(&[
+            ("fish", "shell"),
+            ("firefox", "browser"),
+            ("Firewall", "walls"),
+            ("python-fire", "cli"),
+            ("fish", "the same name in another repository"),
+        ])
+        .packages()
+        .to_vec();
+        idx_packages[0].installed = Some(omg_ports::Installed {
+            version: "1".into(),
+            reason: omg_ports::InstallReason::Explicit,
+            date: None,
+        });
+        let idx = Index::new(idx_packages);
+        assert_eq!(complete(&idx, "fi", false, 10), ["firefox", "fish"]);
+        assert_eq!(complete(&idx, "fi", true, 10), ["fish"]);
+        assert_eq!(complete(&idx, "fi", false, 1), ["firefox"]);
+        assert_eq!(complete(&idx, "", false, 10).len(), 4);
+        assert!(complete(&idx, "frfx", false, 10).is_empty());
     }
 }

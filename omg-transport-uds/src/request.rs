@@ -45,6 +45,18 @@ pub enum Request {
     /// Why this installed package is there; answered by `Why`, or
     /// `NotFound` (with the closest installed names). Since protocol 4.1.
     Why(String),
+    // Protocol 4.2.
+    /// The names that start with `prefix` exactly (byte for byte: a shell completes what
+    /// was typed), sorted: every package's, or the installed ones' only; answered by
+    /// `Suggestions`. Since protocol 4.2.
+    Complete {
+        /// The start of the name, as typed.
+        prefix: String,
+        /// Installed packages only (`omg remove`, `omg why`, `omg files`).
+        installed: bool,
+        /// At most this many names.
+        limit: u32,
+    },
 }
 
 /// What `omg audit` asks omgd: the audit the client would run itself.
@@ -74,6 +86,7 @@ impl Request {
     pub fn since(&self) -> ProtocolVersion {
         match self {
             Request::Audit(_) | Request::Why(_) => (4, 1),
+            Request::Complete { .. } => (4, 2),
             _ => (4, 0),
         }
     }
@@ -92,6 +105,7 @@ impl Request {
             Request::Invalidate => "invalidate",
             Request::Audit(_) => "audit",
             Request::Why(_) => "why",
+            Request::Complete { .. } => "complete",
         }
     }
 }

@@ -69,7 +69,7 @@ pub enum Response {
     List(Vec<PackageSummary>),
     /// Answer to `Status`.
     Status(Status),
-    /// Answer to `Suggest`.
+    /// Answer to `Suggest` (and, since 4.2, to `Complete`).
     Suggestions(Vec<String>),
     /// Answer to `Ping`.
     Pong,

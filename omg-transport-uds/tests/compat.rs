@@ -1,6 +1,6 @@
-//! Protocol 4.1 beside 4.0: a daemon of 4.1 still serves a client of 4.0 (the old messages
-//! encode to the same bytes), and a client of 4.1 never sends a 4.0 daemon a request it
-//! cannot decode.
+//! Protocol 4.1 and 4.2 beside 4.0: a daemon of 4.2 still serves a client of 4.0 (the old
+//! messages encode to the same bytes), and a client never sends a daemon of an earlier minor
+//! a request it cannot decode (4.1's `Why` and `Audit`, 4.2's `Complete`).
 
 // A test (or a measurement): a failed assumption may stop it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -392,4 +392,60 @@ fn a_4_1_client_asks_a_4_1_daemon_after_the_welcome() {
         Response::Why(r) => assert_eq!(r.name, "readline"),
         other => panic!("{other:?}"),
     }
+}
+
+fn complete(prefix: &str) -> Request {
+    Request::Complete {
+        prefix: prefix.into(),
+        installed: true,
+        limit: 10,
+    }
+}
+
+/// 4.2's `Complete`: a 4.0 daemon could not decode it, a 4.1 daemon is never sent it (the
+/// client answers `Unsupported` and sends nothing), a 4.2 daemon is asked after its
+/// `Welcome` and answers with 4.0's `Suggestions`.
+#[test]
+fn complete_reaches_only_a_4_2_daemon() {
+    let request = complete("fi");
+    assert_eq!(request.since(), (4, 2));
+    let bytes = encode_request(3, request.clone());
+    assert!(v4_0::decode_request(&bytes).is_err());
+    assert_eq!(decode_request(&bytes).expect("decodes").body, request);
+
+    let daemon = fake::start_speaking(
+        (4, 1),
+        Box::new(|env| match env.body {
+            Request::Ping => Some(vec![(env.id, Response::Pong)]),
+            other => panic!("a 4.1 daemon was sent {other:?}"),
+        }),
+    );
+    let config = ClientConfig::default();
+    let mut client = BlockingClient::connect(&daemon.path, &config).expect("connect");
+    assert!(client.session().supports(&Request::Why(String::new())));
+    assert!(!client.session().supports(&request));
+    let err = client.request(request.clone()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ClientError::Unsupported {
+                request: "complete",
+                since: (4, 2),
+                daemon_protocol: (4, 1)
+            }
+        ),
+        "{err:?}"
+    );
+    client.ping().expect("ping");
+    drop(client);
+    let seen = daemon.thread.join().expect("fake");
+    let names: Vec<&str> = seen.iter().map(|e| e.body.name()).collect();
+    assert_eq!(names, ["hello", "ping"]);
+
+    let server = TestServer::start(ServerConfig::default());
+    let (client, answer) =
+        BlockingClient::connect_and_request(&server.path, &config, complete("fo"))
+            .expect("complete");
+    assert_eq!(client.session().protocol, (4, 2));
+    assert_eq!(answer, Response::Suggestions(vec!["fo".to_string(); 10]));
 }

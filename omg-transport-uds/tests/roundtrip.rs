@@ -374,6 +374,13 @@ fn request() -> impl Strategy<Value = Request> {
         (any::<bool>(), vec((text(), text()), 0..4))
             .prop_map(|(offline, settings)| Request::Audit(AuditRequest { offline, settings })),
         text().prop_map(Request::Why),
+        (text(), any::<bool>(), any::<u32>()).prop_map(|(prefix, installed, limit)| {
+            Request::Complete {
+                prefix,
+                installed,
+                limit,
+            }
+        }),
     ]
 }
 
@@ -430,6 +437,7 @@ fn request_variant(r: &Request) -> usize {
         Request::Invalidate => 8,
         Request::Audit(_) => 9,
         Request::Why(_) => 10,
+        Request::Complete { .. } => 11,
     }
 }
 
@@ -455,7 +463,7 @@ fn response_variant(r: &Response) -> usize {
     }
 }
 
-const REQUEST_VARIANTS: usize = 11;
+const REQUEST_VARIANTS: usize = 12;
 const RESPONSE_VARIANTS: usize = 17;
 
 proptest! {

@@ -172,7 +172,7 @@ impl TestHandler {
                     .collect(),
             ),
             Request::Status => Response::Status(Status::default()),
-            Request::Suggest { prefix, limit } => {
+            Request::Suggest { prefix, limit } | Request::Complete { prefix, limit, .. } => {
                 Response::Suggestions(vec![prefix; limit as usize])
             }
             Request::Stats => Response::Stats(DaemonStats {
