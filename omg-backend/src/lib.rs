@@ -55,7 +55,6 @@ pub fn answer(cli: &Cli) -> Answer {
             }),
             H::Runtime(command) => Ok(runtimes::run(&cli.global, command)),
             H::Config => settings::config(&out),
-            H::Completions(shell) => Ok(settings::completions(shell)),
             H::Doctor => block_on(doctor::doctor(cli, &out)),
         },
     };

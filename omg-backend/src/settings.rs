@@ -1,8 +1,6 @@
-//! The commands about omg itself, answered without opening a backend: `omg config` (every
-//! setting omg reads, its value and origin) and `omg completions <shell>`.
+//! The command about omg itself, answered without opening a backend: `omg config` (every
+//! setting omg reads, its value and origin).
 
-use clap::CommandFactory;
-use omg_cli_core::args::{Cli, ShellArg};
 use omg_cli_core::render::{ConfigReport, Output, Setting};
 use omg_config::keys::{self, KeyDefault, KEYS};
 use omg_config::{default_path, Config, Origin, Settings};
@@ -108,18 +106,6 @@ pub fn report(file: Option<std::path::PathBuf>, config: &Config) -> ConfigReport
     }
 }
 
-/// `omg completions <shell>`: clap's script for omg's whole command line.
-pub fn completions(shell: ShellArg) -> Answer {
-    let shell = match shell {
-        ShellArg::Bash => clap_complete::Shell::Bash,
-        ShellArg::Zsh => clap_complete::Shell::Zsh,
-        ShellArg::Fish => clap_complete::Shell::Fish,
-    };
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "omg", &mut script);
-    Answer::from(String::from_utf8_lossy(&script).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,13 +136,5 @@ mod tests {
         assert_eq!(find("daemon.refresh_secs").origin, "default");
         assert_eq!(find("runtimes.go.mirror").value, "http://127.0.0.1:1/go");
         assert_eq!(report.unknown, vec!["nonsense.key".to_string()]);
-    }
-
-    #[test]
-    fn completions_cover_every_command() {
-        let script = completions(ShellArg::Bash).stdout;
-        for command in ["search", "install", "audit", "runtimes", "daemon"] {
-            assert!(script.contains(command), "{command} missing");
-        }
     }
 }

@@ -221,6 +221,16 @@ pub enum Command {
         #[arg(value_enum)]
         shell: ShellArg,
     },
+    /// The candidates for the word at `index` of `words` (`omg` first), one a line (called
+    /// by the completion scripts).
+    #[command(name = "__complete", hide = true)]
+    Complete {
+        /// The position of the word being completed.
+        index: usize,
+        /// The command line as the shell split it.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
     /// Start, stop or inspect omgd, the daemon that keeps the package index hot.
     Daemon {
         /// What to do with omgd.

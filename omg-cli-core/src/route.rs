@@ -15,7 +15,7 @@ use crate::args::{
 #[derive(Debug, Clone, Copy)]
 pub enum Route<'a> {
     /// `omg` itself: the shell hook (its per-prompt cost is budgeted) and omgd's control.
-    Client(ClientCommand),
+    Client(ClientCommand<'a>),
     /// omgd when one serves this configuration, else the helper (byte-identical output).
     Read(Read<'a>),
     /// The helper only: it needs the libraries, the network or the terminal.
@@ -24,13 +24,23 @@ pub enum Route<'a> {
 
 /// The commands `omg` answers itself.
 #[derive(Debug, Clone, Copy)]
-pub enum ClientCommand {
+pub enum ClientCommand<'a> {
     /// `omg hook <shell>`.
     Hook(ShellArg),
     /// `omg hook-env <shell>`.
     HookEnv(ShellArg),
     /// `omg daemon start|stop|status`.
     Daemon(DaemonAction),
+    /// `omg completions <shell>`: the script, which calls `__complete`.
+    Completions(ShellArg),
+    /// `omg __complete <index> <words...>`: a completion script's question (its budget is
+    /// a key press's).
+    Complete {
+        /// The position of the word being completed.
+        index: usize,
+        /// The command line, `omg` first.
+        words: &'a [String],
+    },
 }
 
 /// The reads omgd serves (and the helper, in direct mode).
@@ -79,8 +89,6 @@ pub enum HelperCommand<'a> {
     Runtime(RuntimeCommand<'a>),
     /// `omg config`.
     Config,
-    /// `omg completions <shell>`.
-    Completions(ShellArg),
     /// `omg doctor`.
     Doctor,
 }
@@ -216,8 +224,12 @@ impl Command {
             Command::Hook { shell } => Route::Client(ClientCommand::Hook(*shell)),
             Command::HookEnv { shell } => Route::Client(ClientCommand::HookEnv(*shell)),
             Command::Daemon { action } => Route::Client(ClientCommand::Daemon(*action)),
+            Command::Complete { index, words } => Route::Client(ClientCommand::Complete {
+                index: *index,
+                words,
+            }),
             Command::Config => Route::Helper(H::Config),
-            Command::Completions { shell } => Route::Helper(H::Completions(*shell)),
+            Command::Completions { shell } => Route::Client(ClientCommand::Completions(*shell)),
             Command::Doctor => Route::Helper(H::Doctor),
         }
     }

@@ -20,7 +20,7 @@ use std::process::Command;
 use std::io::Write;
 
 use clap::Parser;
-use omg_cli::{daemon_cmd, fast_path, hook};
+use omg_cli::{complete, daemon_cmd, fast_path, hook};
 use omg_cli_core::args::Cli;
 use omg_cli_core::exit;
 use omg_cli_core::render::Output;
@@ -63,6 +63,13 @@ fn run() -> u8 {
             });
         }
     }
+    // A completion script's call, at each <Tab>: answered before clap parses (its own walk
+    // builds the command tree only as far as it needs).
+    if args.first().is_some_and(|a| a == "__complete") {
+        if let Some((index, words)) = complete::parse(&args[1..]) {
+            return print(Answer::from(complete::answer(&words, index)));
+        }
+    }
     let cli = omg_cli::quick_args::parse(&args).unwrap_or_else(Cli::parse);
     match cli.command.route() {
         Route::Client(ClientCommand::Daemon(action)) => {
@@ -71,6 +78,13 @@ fn run() -> u8 {
         Route::Client(ClientCommand::Hook(shell)) => {
             let exe = std::env::current_exe().unwrap_or_else(|_| "omg".into());
             return print(Answer::from(hook::hook_script(shell, &exe)));
+        }
+        Route::Client(ClientCommand::Completions(shell)) => {
+            let script = omg_cli_core::complete::script::script(shell);
+            return print(Answer::from(script.to_string()));
+        }
+        Route::Client(ClientCommand::Complete { index, words }) => {
+            return print(Answer::from(complete::answer(words, index)));
         }
         Route::Client(ClientCommand::HookEnv(shell)) => {
             let (stdout, stderr) = hook::hook_env(shell);
