@@ -9,36 +9,12 @@
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{omg, omgd_bin, Run};
+use common::daemon::{start_with, Daemon};
+use common::{omg, omgd_bin, runtime_installed, Run};
 use omg_testkit::alpm::{FixturePackage, FixtureRoot};
-
-/// A running omgd, stopped (SIGTERM, then SIGKILL) when dropped.
-struct Daemon {
-    child: Child,
-    socket: PathBuf,
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        // SIGTERM first, so that omgd removes its socket.
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn fixture(dir: &Path) -> FixtureRoot {
     let pkg = |name: &str, version: &str, desc: &str| FixturePackage::new(name, version).desc(desc);
@@ -84,39 +60,6 @@ fn fixture(dir: &Path) -> FixtureRoot {
 fn start(omgd: &Path, conf: &Path, dir: &Path) -> Daemon {
     let conf = conf.to_str().expect("UTF-8");
     start_with(omgd, &["--backend", "alpm", "--config", conf], dir, &[])
-}
-
-/// omgd with these backend options, its socket and state in `dir`.
-fn start_with(omgd: &Path, backend: &[&str], dir: &Path, env: &[(&str, &str)]) -> Daemon {
-    let run = dir.join("run");
-    std::fs::create_dir_all(&run).expect("socket dir");
-    std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).expect("chmod");
-    let socket = run.join("omgd.sock");
-    let child = Command::new(omgd)
-        .args(backend)
-        // No background security audit (it would try the network).
-        .args(["--audit-secs", "0"])
-        // The same hermetic homes as `common::omg`, unless the test gives its own.
-        .env("XDG_CONFIG_HOME", "/nonexistent/omg-tests/config")
-        .env("XDG_CACHE_HOME", "/nonexistent/omg-tests/cache")
-        .env("XDG_DATA_HOME", "/nonexistent/omg-tests/data")
-        .envs(env.iter().copied())
-        .arg("--socket")
-        .arg(&socket)
-        .arg("--state")
-        .arg(dir.join("state.redb"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("omgd starts");
-    let daemon = Daemon { child, socket };
-    // The first index of a host's 60,000 apt packages takes a few seconds in a debug build.
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while std::os::unix::net::UnixStream::connect(&daemon.socket).is_err() {
-        assert!(Instant::now() < deadline, "omgd did not open its socket");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    daemon
 }
 
 /// `omg args` answered by the daemon only: the direct-mode helper is made unreachable.
@@ -312,42 +255,13 @@ fn omgd_status_shows_the_runtimes_of_the_moment() {
     )
     .expect("runtimes.toml");
     same("runtimes    node (global default \"20\" is not installed; none installed)\n");
-    installed(&data_home, "node", "20.11.1");
-    installed(&data_home, "node", "18.19.0");
-    installed(&data_home, "go", "1.22.0");
+    runtime_installed(&data_home, "node", "20.11.1");
+    runtime_installed(&data_home, "node", "18.19.0");
+    runtime_installed(&data_home, "go", "1.22.0");
     same(
         "runtimes    go (installed 1.22.0)\n            \
          node 20.11.1 (global default \"20\"; installed 20.11.1, 18.19.0)\n",
     );
-}
-
-/// `runtime` `version` as `omg runtimes install` leaves it: its directory with the record.
-fn installed(data_home: &Path, runtime: &str, version: &str) {
-    use omg_ports::{ArchiveFormat, Artifact, InstallLayout, RemoteVersion, Strip};
-    let dir = data_home.join("omg/runtimes").join(runtime).join(version);
-    std::fs::create_dir_all(dir.join("bin")).expect("runtime dir");
-    let record = omg_adapters_runtimes::InstallRecord {
-        runtime: runtime.into(),
-        release: RemoteVersion {
-            version: version.into(),
-            ..RemoteVersion::default()
-        },
-        artifact: Artifact {
-            version: version.into(),
-            url: format!("http://127.0.0.1:9/{runtime}-{version}.tar.gz"),
-            file_name: format!("{runtime}-{version}.tar.gz"),
-            sha256: "0".repeat(64),
-            checksum_source: "http://127.0.0.1:9/SHASUMS256.txt".into(),
-            format: ArchiveFormat::TarGz,
-            size: None,
-        },
-        layout: InstallLayout::bin_under(Strip::SingleTopLevel),
-    };
-    std::fs::write(
-        dir.join(omg_adapters_runtimes::RECORD_FILE),
-        serde_json::to_string(&record).expect("JSON"),
-    )
-    .expect("record");
 }
 
 #[test]

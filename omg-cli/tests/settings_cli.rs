@@ -112,19 +112,25 @@ fn completion_scripts_complete_commands_in_the_real_shells() {
         assert!(!run.ok().is_empty(), "{shell}");
     }
     let omg = omg_bin().display().to_string();
+    // The scripts call `omg` on PATH: this one first, hermetic.
+    let path = format!("{}:/usr/bin:/bin", omg_bin().parent().unwrap().display());
+    let run = |program: &std::path::Path, args: &[&str]| {
+        let mut cmd = Command::new(program);
+        common::isolate(&mut cmd).env("PATH", &path).args(args);
+        cmd.output().unwrap()
+    };
     if let Some(bash) = tool_path("bash") {
         let script = format!(
             "source <('{omg}' completions bash); COMP_WORDS=(omg sea); COMP_CWORD=1; \
              COMP_LINE='omg sea'; COMP_POINT=7; _omg omg sea omg; echo \"${{COMPREPLY[@]}}\""
         );
-        let out = Command::new(bash).args(["-c", &script]).output().unwrap();
+        let out = run(&bash, &["-c", &script]);
         assert_eq!(String::from_utf8_lossy(&out.stdout), "search\n");
     }
     if let Some(fish) = tool_path("fish") {
         let script = format!("'{omg}' completions fish | source; complete -C'omg sea'");
-        let out = Command::new(fish).args(["-c", &script]).output().unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(stdout.starts_with("search\t"), "{stdout}");
+        let out = run(&fish, &["--no-config", "-c", &script]);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "search\n");
     }
     if let Some(zsh) = tool_path("zsh") {
         let script = format!(

@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod daemon;
+
 /// What a finished `omg` process left behind.
 #[derive(Debug)]
 pub struct Run {
@@ -174,4 +176,33 @@ pub fn pacman(conf: &Path, args: &[&str]) -> Option<Run> {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     })
+}
+
+/// `runtime` `version` as `omg runtimes install` leaves it: its directory with the record.
+pub fn runtime_installed(data_home: &Path, runtime: &str, version: &str) {
+    use omg_ports::{ArchiveFormat, Artifact, InstallLayout, RemoteVersion, Strip};
+    let dir = data_home.join("omg/runtimes").join(runtime).join(version);
+    std::fs::create_dir_all(dir.join("bin")).expect("runtime dir");
+    let record = omg_adapters_runtimes::InstallRecord {
+        runtime: runtime.into(),
+        release: RemoteVersion {
+            version: version.into(),
+            ..RemoteVersion::default()
+        },
+        artifact: Artifact {
+            version: version.into(),
+            url: format!("http://127.0.0.1:9/{runtime}-{version}.tar.gz"),
+            file_name: format!("{runtime}-{version}.tar.gz"),
+            sha256: "0".repeat(64),
+            checksum_source: "http://127.0.0.1:9/SHASUMS256.txt".into(),
+            format: ArchiveFormat::TarGz,
+            size: None,
+        },
+        layout: InstallLayout::bin_under(Strip::SingleTopLevel),
+    };
+    std::fs::write(
+        dir.join(omg_adapters_runtimes::RECORD_FILE),
+        serde_json::to_string(&record).expect("JSON"),
+    )
+    .expect("record");
 }
