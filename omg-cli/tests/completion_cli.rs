@@ -363,7 +363,7 @@ fn without_omgd_a_completion_prints_nothing_and_never_starts_the_helper() {
     let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
     let mut cmd = Command::new(omg_bin());
     isolate(&mut cmd)
-        .args(&words)
+        .args(words)
         .env(no_helper.0, no_helper.1)
         .env("OMG_SOCKET", socket_str)
         .stdout(Stdio::piped())
