@@ -1,7 +1,7 @@
 //! `omg __complete <index> <words...>`: the candidates a completion script offers, one a
 //! line. Commands and options come from the command line's tree
 //! ([`omg_cli_core::complete::analyze`]); package names from the omgd that serves the line's
-//! configuration (protocol 4.2's `Complete`, bounded by [`TIMEOUT`]); runtime names and
+//! configuration (protocol 4.2's `Complete`, within 200 ms); runtime names and
 //! installed versions from the runtimes directory. Without an omgd, package names are
 //! nothing: a completion never starts the helper (opening a backend costs far more than a
 //! key press may). Failures print nothing and exit 0: a shell shows no errors under the
