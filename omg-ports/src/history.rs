@@ -50,4 +50,14 @@ pub trait TransactionLog: Send + Sync {
 
     /// The last `limit` entries, oldest first.
     async fn entries(&self, limit: usize) -> Result<Vec<HistoryEntry>>;
+
+    /// The entry numbered `id`, or `None` when there is none. The default reads every
+    /// entry.
+    async fn entry(&self, id: u64) -> Result<Option<HistoryEntry>> {
+        Ok(self
+            .entries(usize::MAX)
+            .await?
+            .into_iter()
+            .find(|e| e.id == id))
+    }
 }
