@@ -14,6 +14,7 @@ mod stdout_guard;
 
 use std::io::{IsTerminal, Write};
 
+use omg::domain::reversal;
 use omg::Engine;
 use omg_cli_core::args::{Cli, WriteArgs};
 use omg_cli_core::render::{self, Output};
@@ -45,10 +46,10 @@ pub async fn run(
     for tx in first {
         stop.check()?;
         // Each transaction's result as it ends (`update` refreshes, then upgrades).
-        print(&one(engine, cli, out, write, tx, &stop).await?);
+        print(&one(engine, cli, out, (command, write), tx, &stop).await?);
     }
     stop.check()?;
-    one(engine, cli, out, write, last, &stop).await
+    one(engine, cli, out, (command, write), last, &stop).await
 }
 
 /// The transactions a command stands for (`clean` can be two).
@@ -81,6 +82,17 @@ async fn transactions(engine: &Engine, command: WriteCommand<'_>) -> Result<Vec<
                 });
             }
             txs
+        }
+        // What undoes or redoes the entry, each old version found (or refused, naming them).
+        WriteCommand::Undo(id) | WriteCommand::Redo(id) => {
+            let root = std::path::PathBuf::from(engine.backend_info().root);
+            let entry = record::entry(&root, id).await?;
+            let reversal = if matches!(command, WriteCommand::Undo(_)) {
+                reversal::undo(&entry)?
+            } else {
+                reversal::redo(&entry)?
+            };
+            reversal::transactions(engine.backend().as_ref(), &reversal).await?
         }
         // Answered by fixed_transactions.
         WriteCommand::Install { .. }
@@ -117,7 +129,7 @@ fn fixed_transactions(command: WriteCommand<'_>) -> Option<Vec<Transaction>> {
             }
         }
         WriteCommand::Sync => vec![Transaction::Refresh],
-        WriteCommand::Clean(_) => return None,
+        WriteCommand::Clean(_) | WriteCommand::Undo(_) | WriteCommand::Redo(_) => return None,
     })
 }
 
@@ -129,6 +141,18 @@ fn operation(command: WriteCommand<'_>) -> String {
         WriteCommand::Update { .. } => "update".into(),
         WriteCommand::Sync => "sync".into(),
         WriteCommand::Clean(_) => "clean".into(),
+        WriteCommand::Undo(id) => format!("history undo {id}"),
+        WriteCommand::Redo(id) => format!("history redo {id}"),
+    }
+}
+
+/// The verb the history records for `tx` run for `command`: `undo` and `redo` for theirs
+/// (their plans show what each transaction does), else the transaction's own.
+fn recorded_verb(command: WriteCommand<'_>, tx: &Transaction) -> &'static str {
+    match command {
+        WriteCommand::Undo(_) => "undo",
+        WriteCommand::Redo(_) => "redo",
+        _ => tx.verb(),
     }
 }
 
@@ -145,7 +169,7 @@ async fn one(
     engine: &Engine,
     cli: &Cli,
     out: &Output,
-    write: WriteArgs,
+    (command, write): (WriteCommand<'_>, WriteArgs),
     tx: &Transaction,
     stop: &signals::Stop,
 ) -> Result<String> {
@@ -206,7 +230,7 @@ async fn one(
     let started = record::Started::now();
     let result = commit(engine, tx, &plan, out, stop).await;
     let change = record::Change {
-        verb: verb.to_string(),
+        verb: recorded_verb(command, tx).to_string(),
         command: command_line(),
         actions: match &result {
             Ok(o) if !o.actions.is_empty() => o.actions.clone(),
@@ -341,6 +365,15 @@ mod tests {
         };
         assert_eq!(fixed_transactions(WriteCommand::Clean(&clean)), None);
         assert_eq!(operation(WriteCommand::Clean(&clean)), "clean");
+        // undo and redo read the history and ask the backend for the old versions.
+        assert_eq!(fixed_transactions(WriteCommand::Undo(3)), None);
+        assert_eq!(fixed_transactions(WriteCommand::Redo(3)), None);
+        assert_eq!(operation(WriteCommand::Undo(3)), "history undo 3");
+        assert_eq!(operation(WriteCommand::Redo(4)), "history redo 4");
+        let tx = Transaction::Install(names.to_vec());
+        assert_eq!(recorded_verb(WriteCommand::Undo(3), &tx), "undo");
+        assert_eq!(recorded_verb(WriteCommand::Redo(3), &tx), "redo");
+        assert_eq!(recorded_verb(install, &tx), "install");
     }
 
     #[test]
