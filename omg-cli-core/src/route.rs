@@ -8,8 +8,8 @@
 use omg_ports::ListKind;
 
 use crate::args::{
-    AuditArgs, CleanArgs, Command, DaemonAction, HistoryAction, MarkArgs, RuntimesAction,
-    ShellArg, WriteArgs,
+    AuditArgs, CleanArgs, Command, DaemonAction, HistoryAction, MarkArgs, RuntimesAction, ShellArg,
+    WriteArgs,
 };
 
 /// Who answers a command.
@@ -252,7 +252,6 @@ impl Command {
 mod tests {
     use clap::Parser;
 
-    use super::*;
     use crate::args::Cli;
 
     fn route_of(args: &[&str]) -> String {
@@ -264,17 +263,29 @@ mod tests {
     #[test]
     fn history_lists_by_default_shows_as_a_read_and_undoes_as_a_write() {
         assert_eq!(route_of(&["history"]), "Helper(History { limit: 20 })");
-        assert_eq!(route_of(&["history", "-l", "3"]), "Helper(History { limit: 3 })");
+        assert_eq!(
+            route_of(&["history", "-l", "3"]),
+            "Helper(History { limit: 3 })"
+        );
         assert_eq!(
             route_of(&["history", "list", "--limit", "4"]),
             "Helper(History { limit: 4 })"
         );
-        assert_eq!(route_of(&["history", "show", "7"]), "Helper(HistoryShow(7))");
+        assert_eq!(
+            route_of(&["history", "show", "7"]),
+            "Helper(HistoryShow(7))"
+        );
         let undo = route_of(&["history", "undo", "7", "--yes"]);
-        assert!(undo.starts_with("Helper(Write(Undo(7), WriteArgs {"), "{undo}");
+        assert!(
+            undo.starts_with("Helper(Write(Undo(7), WriteArgs {"),
+            "{undo}"
+        );
         assert!(undo.contains("yes: true"), "{undo}");
         let redo = route_of(&["history", "redo", "8", "--dry-run"]);
-        assert!(redo.starts_with("Helper(Write(Redo(8), WriteArgs {"), "{redo}");
+        assert!(
+            redo.starts_with("Helper(Write(Redo(8), WriteArgs {"),
+            "{redo}"
+        );
         assert!(redo.contains("dry_run: true"), "{redo}");
         // An id is a number.
         let cli = Cli::try_parse_from(["omg", "history", "undo", "x"]);

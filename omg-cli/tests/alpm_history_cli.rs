@@ -150,7 +150,9 @@ fn install_upgrade_and_remove_are_undone_and_redone() {
     assert!(text.contains("remove") && text.contains("app"), "{text}");
     assert_eq!(env.pacman_q(), installed);
     let undo_install = env.undo(&install, &empty);
-    let recorded = env.omg(&["--json", "history", "show", &undo_install]).json();
+    let recorded = env
+        .omg(&["--json", "history", "show", &undo_install])
+        .json();
     assert_eq!(recorded["verb"], "undo");
     assert!(recorded["command"]
         .as_str()

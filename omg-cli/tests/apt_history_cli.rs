@@ -93,7 +93,11 @@ fn install_and_upgrade_are_undone_on_apt() {
     if !usable() {
         return;
     }
-    assert_eq!(dpkg_query(), "", "omg-demo packages are already on this host");
+    assert_eq!(
+        dpkg_query(),
+        "",
+        "omg-demo packages are already on this host"
+    );
     let _purge = Purge;
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::set_permissions(

@@ -44,9 +44,9 @@ pub fn undo(entry: &HistoryEntry) -> Result<Reversal> {
     for action in &entry.actions {
         match action.kind {
             ActionKind::Install => reversal.remove.push(action.name.clone()),
-            ActionKind::Upgrade | ActionKind::Downgrade | ActionKind::Remove => {
-                reversal.install.push(at(action, action.old_version.as_ref()))
-            }
+            ActionKind::Upgrade | ActionKind::Downgrade | ActionKind::Remove => reversal
+                .install
+                .push(at(action, action.old_version.as_ref())),
             ActionKind::Reinstall | ActionKind::DeleteFile => {}
         }
     }
@@ -68,9 +68,9 @@ pub fn redo(entry: &HistoryEntry) -> Result<Reversal> {
             ActionKind::Install
             | ActionKind::Upgrade
             | ActionKind::Downgrade
-            | ActionKind::Reinstall => {
-                reversal.install.push(at(action, action.new_version.as_ref()))
-            }
+            | ActionKind::Reinstall => reversal
+                .install
+                .push(at(action, action.new_version.as_ref())),
             ActionKind::Remove => reversal.remove.push(action.name.clone()),
             ActionKind::DeleteFile => {}
         }
@@ -207,7 +207,11 @@ mod tests {
         assert_eq!(r.remove, ["new"]);
         assert_eq!(
             r.install,
-            [wanted("up", "1-1"), wanted("down", "3-1"), wanted("gone", "5-1")]
+            [
+                wanted("up", "1-1"),
+                wanted("down", "3-1"),
+                wanted("gone", "5-1")
+            ]
         );
     }
 
@@ -246,7 +250,10 @@ mod tests {
         let mut failed = mixed();
         failed.result = HistoryResult::Failed("interrupted".into());
         let e = undo(&failed).unwrap_err().to_string();
-        assert!(e.contains("transaction 7 did not complete (interrupted)"), "{e}");
+        assert!(
+            e.contains("transaction 7 did not complete (interrupted)"),
+            "{e}"
+        );
         assert!(redo(&failed).is_err());
         let mut clean = entry(vec![action(
             ActionKind::DeleteFile,
@@ -256,7 +263,10 @@ mod tests {
         )]);
         clean.verb = "clean".into();
         let e = undo(&clean).unwrap_err().to_string();
-        assert!(e.contains("transaction 7 (clean) changed no installed package"), "{e}");
+        assert!(
+            e.contains("transaction 7 (clean) changed no installed package"),
+            "{e}"
+        );
         assert!(undo(&entry(Vec::new())).is_err());
         assert!(redo(&entry(Vec::new())).is_err());
     }
@@ -273,14 +283,18 @@ mod tests {
         );
     }
 
-    fn backend_with(found: &'static [(&'static str, &'static str, &'static str)]) -> MockPackageBackend {
+    fn backend_with(
+        found: &'static [(&'static str, &'static str, &'static str)],
+    ) -> MockPackageBackend {
         let mut backend = MockPackageBackend::new();
-        backend.expect_version_target().returning(move |name, version| {
-            Ok(found
-                .iter()
-                .find(|(n, v, _)| *n == name && *v == version)
-                .map(|(_, _, target)| target.to_string()))
-        });
+        backend
+            .expect_version_target()
+            .returning(move |name, version| {
+                Ok(found
+                    .iter()
+                    .find(|(n, v, _)| *n == name && *v == version)
+                    .map(|(_, _, target)| target.to_string()))
+            });
         backend
     }
 

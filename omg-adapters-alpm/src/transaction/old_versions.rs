@@ -24,7 +24,7 @@ pub(crate) fn cached_file(
         found.extend(cached_files(dir)?.into_iter().filter(|f| {
             f.name == name
                 && f.version == version
-                && (f.arch == "any" || architectures.iter().any(|a| *a == f.arch))
+                && (f.arch == "any" || architectures.contains(&f.arch))
         }));
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
@@ -73,14 +73,24 @@ mod tests {
         let got = cached_file(&dirs, &arches, "foo", "1.0-1").unwrap();
         assert_eq!(
             got,
-            Some(dir.path().join("foo-1.0-1-x86_64.pkg.tar.zst").display().to_string())
+            Some(
+                dir.path()
+                    .join("foo-1.0-1-x86_64.pkg.tar.zst")
+                    .display()
+                    .to_string()
+            )
         );
-        assert!(cached_file(&dirs, &arches, "foo-bar", "1.0-1").unwrap().is_some());
+        assert!(cached_file(&dirs, &arches, "foo-bar", "1.0-1")
+            .unwrap()
+            .is_some());
         assert_eq!(cached_file(&dirs, &arches, "foo", "3.0-1").unwrap(), None);
         assert_eq!(cached_file(&dirs, &arches, "baz", "3-1").unwrap(), None);
         assert_eq!(cached_file(&dirs, &arches, "qux", "1-1").unwrap(), None);
         assert_eq!(cached_file(&dirs, &arches, "dir", "1-1").unwrap(), None);
         let missing = [dir.path().join("none")];
-        assert_eq!(cached_file(&missing, &arches, "foo", "1.0-1").unwrap(), None);
+        assert_eq!(
+            cached_file(&missing, &arches, "foo", "1.0-1").unwrap(),
+            None
+        );
     }
 }

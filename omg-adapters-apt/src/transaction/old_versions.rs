@@ -92,6 +92,9 @@ mod tests {
         assert!(archive(dir.path(), "foo-bar", "2.0-1").unwrap().is_some());
         assert_eq!(archive(dir.path(), "foo", "2.0-1").unwrap(), None);
         assert_eq!(archive(dir.path(), "dir", "1").unwrap(), None);
-        assert_eq!(archive(&dir.path().join("none"), "foo", "3.0-1").unwrap(), None);
+        assert_eq!(
+            archive(&dir.path().join("none"), "foo", "3.0-1").unwrap(),
+            None
+        );
     }
 }

@@ -74,9 +74,7 @@ pub fn history_entry(out: &Output, e: &HistoryEntry) -> String {
         .unwrap_or_default();
     let result = match &e.result {
         HistoryResult::Success => out.paint(Style::Green, "ok"),
-        HistoryResult::Failed(why) => {
-            out.paint(Style::Yellow, &format!("failed: {}", escape(why)))
-        }
+        HistoryResult::Failed(why) => out.paint(Style::Yellow, &format!("failed: {}", escape(why))),
     };
     let field = |name: &str, value: &str| format!("{} {value}\n", out.paint(Style::Bold, name));
     let mut text = String::new();
