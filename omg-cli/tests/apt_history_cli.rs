@@ -40,13 +40,12 @@ fn usable() -> bool {
     false
 }
 
-fn repo(dir: &Path, next: bool) -> PathBuf {
+/// The repository of scripts/apt-test-repo.sh in `dir`, in its `mode` (`""`, `next`,
+/// `newest`).
+fn repo(dir: &Path, mode: &str) -> PathBuf {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/apt-test-repo.sh");
     let mut cmd = Command::new("bash");
-    cmd.arg(script).arg(dir);
-    if next {
-        cmd.arg("next");
-    }
+    cmd.arg(script).arg(dir).arg(mode);
     let out = cmd.output().expect("bash");
     assert!(
         out.status.success(),
@@ -105,7 +104,7 @@ fn install_and_upgrade_are_undone_on_apt() {
         std::os::unix::fs::PermissionsExt::from_mode(0o755),
     )
     .expect("chmod");
-    let conf = repo(&dir.path().join("repo"), false);
+    let conf = repo(&dir.path().join("repo"), "");
     let omg = |args: &[&str]| run(dir.path(), &conf, args);
     let last_id = || {
         let history = omg(&["--json", "history"]).json();
@@ -128,7 +127,7 @@ fn install_and_upgrade_are_undone_on_apt() {
     // Upgrade, then undo it: the old version comes back from the repository (name=version).
     omg(&["install", "omg-demo-app", "--yes"]).expect_code(0);
     let before = dpkg_query();
-    repo(&dir.path().join("repo"), true);
+    repo(&dir.path().join("repo"), "next");
     omg(&["update", "--yes"]).expect_code(0);
     let upgrade = last_id();
     assert_eq!(dpkg_query(), "omg-demo-app 1.1\nomg-demo-lib 1.0\n");
@@ -142,4 +141,33 @@ fn install_and_upgrade_are_undone_on_apt() {
     assert_eq!(recorded["verb"], "undo");
     assert_eq!(recorded["actions"][0]["old_version"], "1.1", "{recorded}");
     assert_eq!(recorded["actions"][0]["new_version"], "1.0", "{recorded}");
+
+    // 1.0 gone from the repository, its archive in Dir::Cache::Archives (where apt keeps
+    // what it downloaded; a file: source is read in place, so the test puts it there).
+    let repo_dir = dir.path().join("repo");
+    let archive = repo_dir.join("cache/archives/omg-demo-app_1.0_all.deb");
+    std::fs::copy(repo_dir.join("pool/omg-demo-app_1.0_all.deb"), &archive).expect("cp");
+    repo(&repo_dir, "newest");
+    let before = dpkg_query();
+    omg(&["update", "--yes"]).expect_code(0);
+    let upgrade = last_id();
+    assert_eq!(dpkg_query(), "omg-demo-app 1.1\nomg-demo-lib 1.0\n");
+    omg(&["history", "undo", &upgrade, "--yes"]).expect_code(0);
+    assert_eq!(dpkg_query(), before);
+    // Upgraded again, and the archive deleted: the undo names what is missing and changes
+    // nothing.
+    omg(&["history", "redo", &upgrade, "--yes"]).expect_code(0);
+    let upgraded = dpkg_query();
+    assert_eq!(upgraded, "omg-demo-app 1.1\nomg-demo-lib 1.0\n");
+    std::fs::remove_file(&archive).expect("rm archive");
+    let refused = omg(&["history", "undo", &upgrade, "--yes"]);
+    refused.expect_code(2);
+    assert!(
+        refused
+            .stderr
+            .contains("neither in the package cache nor in a repository: omg-demo-app 1.0;"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(dpkg_query(), upgraded);
 }
