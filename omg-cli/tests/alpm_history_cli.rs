@@ -1,7 +1,8 @@
 //! `omg history show / undo / redo` end to end on a pacman root built by the test: real
 //! package files on a file:// repository, real libalpm transactions through the real
 //! binaries; after each undo `pacman -Q` on the same root must equal what it listed before
-//! the transaction undone, and after each redo what it listed after it.
+//! the transaction undone, and after each redo what it listed after it; `pacman -Qqd` that
+//! what came back as a dependency is one again.
 
 // A test (or a measurement): a failed assumption may stop it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -64,6 +65,17 @@ impl Env {
                 String::from("<no pacman>")
             }
         }
+    }
+
+    /// `pacman -Qqd`: the packages installed as dependencies.
+    fn pacman_qd(&self) -> String {
+        common::pacman(&self.root.config_path(), &["-Qqd"]).map_or_else(
+            || {
+                omg_testkit::skip("the cross-check with pacman: no pacman");
+                String::from("<no pacman>")
+            },
+            |run| run.stdout,
+        )
     }
 
     /// The id of the newest history entry.
@@ -158,9 +170,17 @@ fn install_upgrade_and_remove_are_undone_and_redone() {
         .as_str()
         .unwrap_or("")
         .contains(&format!("history undo {install} --yes")));
-    // Redo it: installed again, from the package cache.
-    env.write(&["history", "redo", &install, "--yes"]);
+    // Redo it: installed again, from the package cache, lib as a dependency again.
+    let redo = env.omg(&["history", "redo", &install, "--yes"]);
+    redo.expect_code(0);
+    assert!(
+        redo.stdout
+            .contains("lib: install reason set to installed as a dependency"),
+        "{}",
+        redo.stdout
+    );
     assert_eq!(env.pacman_q(), installed);
+    assert_eq!(env.pacman_qd(), "lib\n");
 
     // Upgrade: the new app on the server, then undo (back to 1.0-1 from the cache).
     env.root
@@ -176,10 +196,17 @@ fn install_upgrade_and_remove_are_undone_and_redone() {
     env.write(&["history", "redo", &undo_upgrade, "--yes"]);
     assert_eq!(env.pacman_q(), installed);
 
-    // Remove, undone: app 1.0-1 is no longer in the repository, only in the cache.
-    let remove = env.write(&["remove", "app", "--yes"]);
-    assert_eq!(env.pacman_q(), "lib 1.0-1\n");
+    // Remove with its dependency, undone: app 1.0-1 is no longer in the repository, only in
+    // the cache; lib comes back as a dependency, as it was.
+    let remove = env.write(&["remove", "-r", "app", "--yes"]);
+    assert_eq!(env.pacman_q(), empty);
     env.undo(&remove, &installed);
+    assert_eq!(env.pacman_qd(), "lib\n");
+    let entry = env
+        .omg(&["--json", "history", "show", &env.last_id()])
+        .json();
+    assert_eq!(entry["verb"], "undo");
+    assert_eq!(entry["reasons"][0]["name"], "lib", "{entry}");
 
     // Removed again, and the old package file deleted from the cache: the undo names the
     // package and version, and changes nothing (no package, no history entry).

@@ -8,8 +8,8 @@
 //! every missing package and version, when any cannot: then nothing is done.
 
 use omg_ports::{
-    ActionKind, Error, HistoryEntry, HistoryResult, PackageBackend, PlannedAction, Result,
-    Transaction,
+    ActionKind, Error, HistoryEntry, HistoryResult, InstallReason, PackageBackend, PlannedAction,
+    Result, Transaction,
 };
 
 /// A package at an exact version.
@@ -29,6 +29,10 @@ pub struct Reversal {
     pub install: Vec<Wanted>,
     /// Installed packages to remove.
     pub remove: Vec<String>,
+    /// Packages of [`Reversal::install`] that were installed as dependencies: installing a
+    /// package by name or file marks it explicitly installed, so they are marked again
+    /// afterwards (and stay removable once nothing needs them).
+    pub dependencies: Vec<String>,
 }
 
 /// What undoes `entry`: each package it installed is removed, each it upgraded, downgraded
@@ -44,9 +48,12 @@ pub fn undo(entry: &HistoryEntry) -> Result<Reversal> {
     for action in &entry.actions {
         match action.kind {
             ActionKind::Install => reversal.remove.push(action.name.clone()),
-            ActionKind::Upgrade | ActionKind::Downgrade | ActionKind::Remove => reversal
-                .install
-                .push(at(action, action.old_version.as_ref())),
+            ActionKind::Upgrade | ActionKind::Downgrade | ActionKind::Remove => {
+                reversal
+                    .install
+                    .push(at(action, action.old_version.as_ref()));
+                dependency(&mut reversal, action);
+            }
             ActionKind::Reinstall | ActionKind::DeleteFile => {}
         }
     }
@@ -68,9 +75,12 @@ pub fn redo(entry: &HistoryEntry) -> Result<Reversal> {
             ActionKind::Install
             | ActionKind::Upgrade
             | ActionKind::Downgrade
-            | ActionKind::Reinstall => reversal
-                .install
-                .push(at(action, action.new_version.as_ref())),
+            | ActionKind::Reinstall => {
+                reversal
+                    .install
+                    .push(at(action, action.new_version.as_ref()));
+                dependency(&mut reversal, action);
+            }
             ActionKind::Remove => reversal.remove.push(action.name.clone()),
             ActionKind::DeleteFile => {}
         }
@@ -128,6 +138,13 @@ fn at(action: &PlannedAction, version: Option<&String>) -> Wanted {
     Wanted {
         name: action.name.clone(),
         version: version.cloned(),
+    }
+}
+
+/// Notes `action`'s package in [`Reversal::dependencies`] when it was a dependency.
+fn dependency(reversal: &mut Reversal, action: &PlannedAction) {
+    if action.reason == Some(InstallReason::Dependency) {
+        reversal.dependencies.push(action.name.clone());
     }
 }
 
@@ -192,11 +209,15 @@ mod tests {
     }
 
     fn mixed() -> HistoryEntry {
+        let dependency = |mut a: PlannedAction| {
+            a.reason = Some(InstallReason::Dependency);
+            a
+        };
         entry(vec![
-            action(ActionKind::Install, "new", None, Some("1-1")),
+            dependency(action(ActionKind::Install, "new", None, Some("1-1"))),
             action(ActionKind::Upgrade, "up", Some("1-1"), Some("2-1")),
             action(ActionKind::Downgrade, "down", Some("3-1"), Some("2-1")),
-            action(ActionKind::Remove, "gone", Some("5-1"), None),
+            dependency(action(ActionKind::Remove, "gone", Some("5-1"), None)),
             action(ActionKind::Reinstall, "same", Some("1-1"), Some("1-1")),
         ])
     }
@@ -205,6 +226,8 @@ mod tests {
     fn undo_removes_the_installed_and_brings_back_the_old_versions() {
         let r = undo(&mixed()).unwrap();
         assert_eq!(r.remove, ["new"]);
+        // What comes back as it was installed: a dependency again.
+        assert_eq!(r.dependencies, ["gone"]);
         assert_eq!(
             r.install,
             [
@@ -219,6 +242,7 @@ mod tests {
     fn redo_applies_the_new_versions_and_the_removals_again() {
         let r = redo(&mixed()).unwrap();
         assert_eq!(r.remove, ["gone"]);
+        assert_eq!(r.dependencies, ["new"]);
         assert_eq!(
             r.install,
             [
@@ -307,6 +331,7 @@ mod tests {
         let reversal = Reversal {
             install: vec![wanted("up", "1-1"), wanted("gone", "5-1")],
             remove: vec!["new".into()],
+            dependencies: Vec::new(),
         };
         let txs = transactions(&backend, &reversal).await.unwrap();
         assert_eq!(
@@ -325,6 +350,7 @@ mod tests {
         let only_removal = Reversal {
             install: Vec::new(),
             remove: vec!["new".into()],
+            dependencies: Vec::new(),
         };
         let txs = transactions(&backend, &only_removal).await.unwrap();
         assert_eq!(txs.len(), 1);
@@ -343,6 +369,7 @@ mod tests {
                 },
             ],
             remove: vec!["new".into()],
+            dependencies: Vec::new(),
         };
         let e = transactions(&backend, &reversal)
             .await
@@ -366,6 +393,7 @@ mod tests {
         let reversal = Reversal {
             install: vec![wanted("up", "1-1")],
             remove: Vec::new(),
+            dependencies: Vec::new(),
         };
         let e = transactions(&backend, &reversal).await.unwrap_err();
         assert_eq!(e.to_string(), "invalid request: cache unreadable");

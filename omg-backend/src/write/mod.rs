@@ -11,6 +11,7 @@ mod progress;
 pub mod record;
 mod signals;
 mod stdout_guard;
+mod undo;
 
 use std::io::{IsTerminal, Write};
 
@@ -39,7 +40,12 @@ pub async fn run(
     // From here on SIGINT, SIGTERM and SIGHUP stop the run at its next safe point: never
     // while libalpm or apt holds its lock half-way.
     let stop = signals::Stop::listen(engine.backend().clone())?;
-    let transactions = transactions(engine, command).await?;
+    // undo and redo: what reverses the entry, each version found (or refused, naming them).
+    let reversal = undo::reversal(engine, command).await?;
+    let transactions = match &reversal {
+        Some(r) => reversal::transactions(engine.backend().as_ref(), r).await?,
+        None => transactions(engine, command).await?,
+    };
     let Some((last, first)) = transactions.split_last() else {
         return Ok(nothing_to_do(out));
     };
@@ -49,7 +55,12 @@ pub async fn run(
         print(&one(engine, cli, out, (command, write), tx, &stop).await?);
     }
     stop.check()?;
-    one(engine, cli, out, (command, write), last, &stop).await
+    let mut text = one(engine, cli, out, (command, write), last, &stop).await?;
+    if let Some(r) = reversal.filter(|r| !write.dry_run && !r.dependencies.is_empty()) {
+        let verb = recorded_verb(command, last);
+        text.push_str(&undo::mark_dependencies(engine, cli, out, verb, &r.dependencies).await?);
+    }
+    Ok(text)
 }
 
 /// The transactions a command stands for (`clean` can be two).
@@ -83,19 +94,10 @@ async fn transactions(engine: &Engine, command: WriteCommand<'_>) -> Result<Vec<
             }
             txs
         }
-        // What undoes or redoes the entry, each old version found (or refused, naming them).
-        WriteCommand::Undo(id) | WriteCommand::Redo(id) => {
-            let root = std::path::PathBuf::from(engine.backend_info().root);
-            let entry = record::entry(&root, id).await?;
-            let reversal = if matches!(command, WriteCommand::Undo(_)) {
-                reversal::undo(&entry)?
-            } else {
-                reversal::redo(&entry)?
-            };
-            reversal::transactions(engine.backend().as_ref(), &reversal).await?
-        }
-        // Answered by fixed_transactions.
-        WriteCommand::Install { .. }
+        // Answered by fixed_transactions (and undo/redo by their reversal).
+        WriteCommand::Undo(_)
+        | WriteCommand::Redo(_)
+        | WriteCommand::Install { .. }
         | WriteCommand::Remove { .. }
         | WriteCommand::Update { .. }
         | WriteCommand::Sync => Vec::new(),
@@ -295,7 +297,7 @@ async fn commit(
     result
 }
 
-fn command_line() -> String {
+pub(crate) fn command_line() -> String {
     let args: Vec<String> = std::env::args().skip(1).collect();
     format!("omg {}", args.join(" "))
 }
