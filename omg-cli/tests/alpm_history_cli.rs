@@ -182,14 +182,37 @@ fn install_upgrade_and_remove_are_undone_and_redone() {
     assert_eq!(env.pacman_q(), installed);
     assert_eq!(env.pacman_qd(), "lib\n");
 
-    // Upgrade: the new app on the server, then undo (back to 1.0-1 from the cache).
+    // Upgrade: the new app on the server, needing a new package, then undo: app back to
+    // 1.0-1 from the cache (one transaction), then the new package removed (another), one
+    // history entry for both.
     env.root
-        .publish_to_server("core", &[app("1.1-1"), pkg("lib", "1.0-1")])
+        .publish_to_server(
+            "core",
+            &[
+                app("1.1-1").depends(["lib", "extra"]),
+                pkg("lib", "1.0-1"),
+                pkg("extra", "1.0-1"),
+            ],
+        )
         .expect("publish 1.1");
     let upgrade = env.write(&["update", "--yes"]);
     let upgraded = env.pacman_q();
-    assert_eq!(upgraded, "app 1.1-1\nlib 1.0-1\n");
+    assert_eq!(upgraded, "app 1.1-1\nextra 1.0-1\nlib 1.0-1\n");
     let undo_upgrade = env.undo(&upgrade, &installed);
+    let entry = env
+        .omg(&["--json", "history", "show", &undo_upgrade])
+        .json();
+    let kinds: Vec<(&str, &str)> = entry["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| Some((a["kind"].as_str()?, a["name"].as_str()?)))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("downgrade", "app"), ("remove", "extra")],
+        "{entry}"
+    );
     // Redo the upgrade, then redo its undo: 1.1-1, then 1.0-1 again.
     env.write(&["history", "redo", &upgrade, "--yes"]);
     assert_eq!(env.pacman_q(), upgraded);

@@ -15,7 +15,6 @@ mod undo;
 
 use std::io::{IsTerminal, Write};
 
-use omg::domain::reversal;
 use omg::Engine;
 use omg_cli_core::args::{Cli, WriteArgs};
 use omg_cli_core::render::{self, Output};
@@ -41,26 +40,20 @@ pub async fn run(
     // while libalpm or apt holds its lock half-way.
     let stop = signals::Stop::listen(engine.backend().clone())?;
     // undo and redo: what reverses the entry, each version found (or refused, naming them).
-    let reversal = undo::reversal(engine, command).await?;
-    let transactions = match &reversal {
-        Some(r) => reversal::transactions(engine.backend().as_ref(), r).await?,
-        None => transactions(engine, command).await?,
-    };
+    if let Some(reversal) = undo::reversal(engine, command).await? {
+        return undo::run(engine, cli, out, (command, write), &reversal, &stop).await;
+    }
+    let transactions = transactions(engine, command).await?;
     let Some((last, first)) = transactions.split_last() else {
         return Ok(nothing_to_do(out));
     };
     for tx in first {
         stop.check()?;
         // Each transaction's result as it ends (`update` refreshes, then upgrades).
-        print(&one(engine, cli, out, (command, write), tx, &stop).await?);
+        print(&one(engine, cli, out, (command, write), tx, &stop, None).await?);
     }
     stop.check()?;
-    let mut text = one(engine, cli, out, (command, write), last, &stop).await?;
-    if let Some(r) = reversal.filter(|r| !write.dry_run && !r.dependencies.is_empty()) {
-        let verb = recorded_verb(command, last);
-        text.push_str(&undo::mark_dependencies(engine, cli, out, verb, &r.dependencies).await?);
-    }
-    Ok(text)
+    one(engine, cli, out, (command, write), last, &stop, None).await
 }
 
 /// The transactions a command stands for (`clean` can be two).
@@ -166,7 +159,8 @@ fn nothing_to_do(out: &Output) -> String {
     }
 }
 
-/// Plan, show, confirm and commit one transaction.
+/// Plan, show, confirm and commit one transaction; what it did goes to the history, or to
+/// `collected` (undo and redo record their steps together).
 async fn one(
     engine: &Engine,
     cli: &Cli,
@@ -174,6 +168,7 @@ async fn one(
     (command, write): (WriteCommand<'_>, WriteArgs),
     tx: &Transaction,
     stop: &signals::Stop,
+    collected: Option<&mut undo::Collected>,
 ) -> Result<String> {
     let verb = tx.verb();
     let backend = engine.backend();
@@ -244,9 +239,15 @@ async fn one(
             Err(e) => HistoryResult::Failed(e.to_string()),
         },
     };
-    started
-        .record(engine, cli.global.socket.as_deref(), change)
-        .await;
+    // undo and redo record all their steps as one entry, once they ended.
+    match collected {
+        Some(collected) => collected.add(change),
+        None => {
+            started
+                .record(engine, cli.global.socket.as_deref(), change)
+                .await
+        }
+    }
     Ok(render::outcome(out, verb, &result?))
 }
 
