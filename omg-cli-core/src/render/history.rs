@@ -143,3 +143,61 @@ fn reason_word(reason: InstallReason) -> &'static str {
         InstallReason::Dependency => "dependency",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use omg_ports::{ActionKind, PlannedAction, ReasonChange};
+
+    use super::*;
+
+    fn entry() -> HistoryEntry {
+        HistoryEntry {
+            id: 4,
+            started_at: 1_700_000_000,
+            duration_ms: 2500,
+            command: "omg install \u{1b}[2Jevil".into(),
+            verb: "install".into(),
+            user: Some("alice".into()),
+            actions: vec![PlannedAction {
+                kind: ActionKind::Upgrade,
+                name: "app".into(),
+                old_version: Some("1.0-1".into()),
+                new_version: Some("1.1-1".into()),
+                repository: None,
+                download_size: 0,
+                installed_size: 0,
+                reason: None,
+            }],
+            reasons: vec![ReasonChange {
+                name: "lib".into(),
+                from: InstallReason::Explicit,
+                to: InstallReason::Dependency,
+            }],
+            result: HistoryResult::Failed("interrupted".into()),
+        }
+    }
+
+    #[test]
+    fn one_entry_in_full_with_outside_text_escaped() {
+        let out = Output::default();
+        let text = history_entry(&out, &entry());
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(
+            text.contains("Command:     omg install \\e[2Jevil"),
+            "{text}"
+        );
+        assert!(text.contains("User:        alice"), "{text}");
+        assert!(
+            text.contains("Date:        2023-11-14 22:13:20 UTC"),
+            "{text}"
+        );
+        assert!(text.contains("Duration:    2.5 s"), "{text}");
+        assert!(text.contains("Result:      failed: interrupted"), "{text}");
+        assert!(text.contains("upgrade  app   1.0-1  1.1-1"), "{text}");
+        assert!(text.contains("lib   explicit    dependency"), "{text}");
+        let json: serde_json::Value =
+            serde_json::from_str(&history_entry(&Output { json: true, ..out }, &entry())).unwrap();
+        assert_eq!(json["id"], 4);
+        assert_eq!(json["actions"][0]["old_version"], "1.0-1");
+    }
+}
