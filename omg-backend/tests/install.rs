@@ -292,6 +292,8 @@ fn the_arch_package_holds_every_file() {
     let root = tmp.path().join("root");
     let db = root.join("var/lib/pacman");
     std::fs::create_dir_all(&db).unwrap();
+    // No hooks: pacman reads HookDir, which must exist.
+    std::fs::create_dir_all(tmp.path().join("hooks")).unwrap();
     let conf = tmp.path().join("pacman.conf");
     std::fs::write(
         &conf,
@@ -329,18 +331,27 @@ fn the_arch_package_holds_every_file() {
     let listed = ok(pacman_in_root(&["-Qlq", "omg"]), "pacman -Ql");
     let listed: Vec<&str> = listed.lines().collect();
     for file in expected_files() {
-        // makepkg compresses the manual pages.
+        // makepkg compresses the manual pages; pacman lists the paths under --root.
         let file = if file.contains("/man/") {
-            format!("/{file}.gz")
+            root.join(format!("{file}.gz"))
         } else {
-            format!("/{file}")
+            root.join(file)
         };
+        let name = file.to_string_lossy();
         assert!(
-            listed.contains(&file.as_str()),
-            "{file} not in pacman -Ql omg: {listed:?}"
+            listed.contains(&name.as_ref()),
+            "{name} not in pacman -Ql omg: {listed:?}"
         );
-        assert!(root.join(&file[1..]).is_file(), "{file} not installed");
+        assert!(file.is_file(), "{name} not installed");
     }
+    // One page per command omg lists, as make install wrote them.
+    let man1 = root.join("usr/share/man/man1");
+    let pages = listed
+        .iter()
+        .filter(|f| f.starts_with(&*man1.to_string_lossy()) && f.ends_with(".1.gz"))
+        .count();
+    assert_eq!(pages, std::fs::read_dir(&man1).unwrap().count());
+    assert!(pages > commands_in_help(&build_dir).len(), "{pages} pages");
     let service = std::fs::read_to_string(root.join("usr/lib/systemd/user/omgd.service")).unwrap();
     assert!(
         service.lines().any(|l| l == "ExecStart=/usr/bin/omgd"),
