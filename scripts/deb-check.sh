@@ -15,13 +15,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/bins"
 cp "$bins/omg" "$bins/omg-backend" "$bins/omgd" "$tmp/bins/"
-deb=$(OMG_PREBUILT_DIR=$tmp/bins contrib/debian/build-deb.sh "$tmp/out")
+deb=$(OMG_PREBUILT_DIR=$tmp/bins OMG_DEB_COMPRESS="-Zgzip -z1" contrib/debian/build-deb.sh "$tmp/out")
 
 root=$tmp/root
 mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
 : >"$root/var/lib/dpkg/status"
 # The empty root has none of the dependencies; only the files are checked here.
-dpkg --root="$root" --log=/dev/null --force-depends -i "$deb" >/dev/null
+dpkg --root="$root" --log=/dev/null --force-depends -i "$deb" >"$tmp/dpkg.log" 2>&1 ||
+  { cat "$tmp/dpkg.log" >&2; exit 1; }
 listed=$(dpkg --root="$root" -L omg)
 fail=0
 for f in /usr/bin/omg /usr/bin/omg-backend /usr/bin/omgd \
@@ -36,13 +37,16 @@ for f in /usr/bin/omg /usr/bin/omg-backend /usr/bin/omgd \
 done
 grep -qx 'ExecStart=/usr/bin/omgd' "$root/usr/lib/systemd/user/omgd.service" ||
   { echo "deb-check: omgd.service does not start /usr/bin/omgd" >&2; fail=1; }
+# (Outputs captured first: `cmd | grep -q` fails under pipefail when grep stops reading early.)
 for b in omg-backend omgd; do
-  if ldd "$root/usr/bin/$b" | grep -q libalpm; then echo "deb-check: $b links libalpm" >&2; fail=1; fi
-  ldd "$root/usr/bin/$b" | grep -q libapt-pkg || { echo "deb-check: $b does not link libapt-pkg" >&2; fail=1; }
+  libs=$(ldd "$root/usr/bin/$b")
+  if grep -q libalpm <<<"$libs"; then echo "deb-check: $b links libalpm" >&2; fail=1; fi
+  grep -q libapt-pkg <<<"$libs" || { echo "deb-check: $b does not link libapt-pkg" >&2; fail=1; }
 done
-man -l "$root/usr/share/man/man1/omg-install.1.gz" 2>&1 | grep -q "omg-install" ||
-  { echo "deb-check: omg-install(1) does not render" >&2; fail=1; }
-dpkg-deb --field "$deb" Depends | grep -q libapt-pkg ||
-  { echo "deb-check: Depends does not name libapt-pkg" >&2; fail=1; }
+page=$(man -l "$root/usr/share/man/man1/omg-install.1.gz" 2>&1)
+grep -q "omg-install - Install packages" <<<"$page" ||
+  { echo "deb-check: omg-install(1) does not render: $page" >&2; fail=1; }
+depends=$(dpkg-deb --field "$deb" Depends)
+grep -q libapt-pkg <<<"$depends" || { echo "deb-check: Depends lacks libapt-pkg: $depends" >&2; fail=1; }
 [ "$fail" = 0 ] || exit 1
 echo "deb-check: $(basename "$deb"): $(wc -l <<<"$listed") paths, no libalpm"
