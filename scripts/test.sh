@@ -37,8 +37,11 @@ cp target/debug/omg target/debug/omg-backend target/debug/omgd target/static-cli
 mapfile -t suites < <(for t in omg-cli/tests/*.rs; do t=${t##*/}; echo "--test=${t%.rs}"; done)
 OMG_TEST_OMG=$PWD/target/static-client/omg cargo test -p omg-cli --all-features --lib "${suites[@]}"
 # The helper and omgd with one backend each, last: these builds replace target/debug/omg-backend
-# and omgd, which the line after puts back as the workspace builds them.
-for backend in apt alpm; do
-  cargo build -q -p omg-backend -p omg-daemon --no-default-features --features "$backend"
-done
+# and omgd, which the last line puts back as the workspace builds them. The apt-only ones make
+# the Debian package (no libalpm), installed into a throw-away dpkg root (scripts/deb-check.sh).
+cargo build -q -p omg-backend -p omg-daemon --no-default-features \
+  --features omg-backend/apt,omg-daemon/apt
+scripts/deb-check.sh target/debug
+cargo build -q -p omg-backend -p omg-daemon --no-default-features \
+  --features omg-backend/alpm,omg-daemon/alpm
 cargo build -q --workspace --all-features --bins

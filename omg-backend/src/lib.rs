@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod doctor;
 pub mod engine;
+pub mod man;
 pub mod mark;
 pub mod reads;
 pub mod runtimes;
