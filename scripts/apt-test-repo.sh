@@ -2,6 +2,7 @@
 # A local apt repository of two tiny packages, with an apt configuration that sees only it:
 #   bash scripts/apt-test-repo.sh DIR        omg-demo-lib 1.0 and omg-demo-app 1.0 (depends on lib)
 #   bash scripts/apt-test-repo.sh DIR next   adds omg-demo-app 1.1
+#   bash scripts/apt-test-repo.sh DIR newest omg-demo-app 1.1 instead of 1.0 (1.0 no longer offered)
 # Prints the apt.conf to use as APT_CONFIG. Lists and the archive cache stay under DIR; dpkg
 # itself installs into this host (scripts/demo-transactions.sh purges the packages after).
 set -euo pipefail
@@ -25,7 +26,10 @@ deb() { # name version [depends]
 
 deb omg-demo-lib 1.0
 deb omg-demo-app 1.0 omg-demo-lib
-[ "${2:-}" = next ] && deb omg-demo-app 1.1 omg-demo-lib
+case "${2:-}" in
+  next) deb omg-demo-app 1.1 omg-demo-lib ;;
+  newest) deb omg-demo-app 1.1 omg-demo-lib && rm "$dir/pool/omg-demo-app_1.0_all.deb" ;;
+esac
 (
   cd "$dir"
   dpkg-scanpackages -m pool /dev/null 2>/dev/null >Packages

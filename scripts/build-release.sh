@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Release build of omg, omg-backend and omgd into target/release, with the thin client `omg`
-# linked statically against glibc and at a fixed address: no dynamic loader, no symbol
-# binding, no shared-library pages and no self-relocation at each start, which is most of
-# what separated a search through omgd from spawning /bin/true (BENCHMARKS.md). omg-backend
-# and omgd stay dynamic: they link libalpm and libapt-pkg.
+# Release build of omg, omg-backend and omgd into target/release ($CARGO_TARGET_DIR/release
+# if set), with the thin client `omg` linked statically against glibc and at a fixed
+# address: no dynamic loader, no symbol binding, no shared-library pages and no
+# self-relocation at each start, which is most of what separated a search through omgd from
+# spawning /bin/true (BENCHMARKS.md). omg-backend and omgd stay dynamic: they link libalpm
+# and libapt-pkg.
 #
 # The fixed address (not a position-independent executable) gives up ASLR for `omg`'s own
 # code and data, for ~10% of its start-up: it crosses no privilege boundary (it runs as its
@@ -20,5 +21,6 @@ cd "$(dirname "$0")/.."
 cargo build --release "$@" -p omg-cli -p omg-backend -p omg-daemon
 cargo rustc --release "$@" -p omg-cli --bin omg -- \
   -C target-feature=+crt-static -C relocation-model=static
-{ ldd target/release/omg 2>&1 || true; } | grep -q "not a dynamic executable" ||
-  { echo "target/release/omg is not statically linked" >&2; exit 1; }
+omg=${CARGO_TARGET_DIR:-target}/release/omg
+{ ldd "$omg" 2>&1 || true; } | grep -q "not a dynamic executable" ||
+  { echo "$omg is not statically linked" >&2; exit 1; }

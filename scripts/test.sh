@@ -36,8 +36,12 @@ cp target/debug/omg target/debug/omg-backend target/debug/omgd target/static-cli
 # through omg, which the first run did, and take minutes (apt-cache search is slow).
 mapfile -t suites < <(for t in omg-cli/tests/*.rs; do t=${t##*/}; echo "--test=${t%.rs}"; done)
 OMG_TEST_OMG=$PWD/target/static-client/omg cargo test -p omg-cli --all-features --lib "${suites[@]}"
-# The helper with one backend each, last: these builds replace target/debug/omg-backend, which
-# the line after puts back as the workspace builds it.
-cargo build -q -p omg-backend --no-default-features --features apt
-cargo build -q -p omg-backend --no-default-features --features alpm
+# The helper and omgd with one backend each, last: these builds replace target/debug/omg-backend
+# and omgd, which the last line puts back as the workspace builds them. The apt-only ones make
+# the Debian package (no libalpm), installed into a throw-away dpkg root (scripts/deb-check.sh).
+cargo build -q -p omg-backend -p omg-daemon --no-default-features \
+  --features omg-backend/apt,omg-daemon/apt
+scripts/deb-check.sh target/debug
+cargo build -q -p omg-backend -p omg-daemon --no-default-features \
+  --features omg-backend/alpm,omg-daemon/alpm
 cargo build -q --workspace --all-features --bins

@@ -170,8 +170,8 @@ pub fn detect_backend(os_release: &Path) -> Result<BackendChoice> {
         Some(Family::Debian) => Ok(BackendChoice::Apt),
         None => Err(Error::Config {
             path: os_release.to_path_buf(),
-            reason: "this distribution is neither Arch- nor Debian-like; choose a backend \
-                     with --backend alpm or --backend apt"
+            reason: "this distribution is neither Arch- nor Debian-like; choose the backend \
+                     (alpm or apt) explicitly"
                 .into(),
         }),
     }

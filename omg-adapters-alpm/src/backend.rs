@@ -12,6 +12,7 @@ use omg_ports::{
 use crate::config::{AlpmConfig, Resolved};
 use crate::fingerprint::fingerprint;
 use crate::transaction::interrupt::Interrupt;
+use crate::transaction::old_versions;
 use crate::worker::Worker;
 
 /// omg's package backend for pacman systems (libalpm 16).
@@ -165,6 +166,25 @@ impl PackageBackend for AlpmBackend {
         let path = path.to_string();
         self.worker
             .run_even_damaged(move |s| s.owners(&path))
+            .await?
+    }
+
+    /// A package file of that version in a `CacheDir` of pacman.conf, else `repo/name` from
+    /// the first repository whose database has that version.
+    async fn version_target(&self, name: &str, version: &str) -> Result<Option<String>> {
+        let hostile = |s: &str| s.is_empty() || s.contains(['/', '\0']);
+        if hostile(name) || hostile(version) {
+            return Ok(None);
+        }
+        let cfg = &self.config;
+        if let Some(path) =
+            old_versions::cached_file(&cfg.cache_dirs, &cfg.architectures, name, version)?
+        {
+            return Ok(Some(path));
+        }
+        let (name, version) = (name.to_string(), version.to_string());
+        self.worker
+            .run(move |s| s.repository_with(&name, &version))
             .await?
     }
 

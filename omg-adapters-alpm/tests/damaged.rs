@@ -67,7 +67,7 @@ fn missing_pacman_conf_is_a_config_error_naming_it() {
         Error::Config { path: p, reason } => {
             assert_eq!(p, path);
             assert!(reason.contains("does not exist"), "{reason}");
-            assert!(reason.contains("--config"), "{reason}");
+            assert!(reason.contains("give an existing pacman.conf"), "{reason}");
         }
         other => panic!("expected Config, got {other:?}"),
     }

@@ -464,3 +464,51 @@ fn open_to_everyone(dir: &std::path::Path) {
         }
     }
 }
+
+/// Where an exact version can be had (for history undo): a package file in CacheDir first,
+/// else `repository/name` from a sync database that has that version, else nowhere; the
+/// cached file of an older version installs as a downgrade.
+#[tokio::test]
+async fn version_target_takes_the_cache_then_a_repository() {
+    let _serial = common::tx::serial();
+    let (_dir, mut root, _) = repo_root(&[pkg("app", "1.0-1")]);
+    let b = open(&root);
+    let target = |name: &'static str, version: &'static str| {
+        let b = &b;
+        async move { b.version_target(name, version).await.unwrap() }
+    };
+    assert_eq!(target("app", "1.0-1").await.as_deref(), Some("core/app"));
+    assert_eq!(target("app", "0.9-1").await, None);
+    assert_eq!(target("nothing", "1.0-1").await, None);
+    assert_eq!(target("../app", "1.0-1").await, None);
+    assert_eq!(target("app", "1.0-1/x").await, None);
+
+    // Installed: libalpm downloaded the file into CacheDir, which now comes first.
+    b.commit(&install(&["app"]), Arc::new(Recorder::default()))
+        .await
+        .unwrap();
+    let cached = target("app", "1.0-1").await.expect("the cached file");
+    let path = std::path::Path::new(&cached);
+    assert!(path.starts_with(root.cache_dir()), "{cached}");
+    assert!(path.is_file(), "{cached}");
+
+    // 2.0-1 on the server and installed: 1.0-1 is only in the cache, and installs as a
+    // downgrade.
+    root.publish_to_server("core", &[pkg("app", "2.0-1")])
+        .unwrap();
+    for tx in [Transaction::Refresh, Transaction::Upgrade] {
+        b.commit(&tx, Arc::new(Recorder::default())).await.unwrap();
+    }
+    assert_eq!(
+        target("app", "1.0-1").await.as_deref(),
+        Some(cached.as_str())
+    );
+    let plan = b.plan(&install(&[cached.as_str()])).await.unwrap();
+    let a = &plan.actions[0];
+    assert_eq!(
+        (a.kind, a.old_version.as_deref(), a.new_version.as_deref()),
+        (ActionKind::Downgrade, Some("2.0-1"), Some("1.0-1"))
+    );
+    std::fs::remove_file(path).unwrap();
+    assert_eq!(target("app", "1.0-1").await, None);
+}

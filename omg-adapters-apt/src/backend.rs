@@ -401,6 +401,22 @@ impl PackageBackend for AptBackend {
         .await?
     }
 
+    /// `name=version` when a repository offers that version, else its archive in
+    /// `Dir::Cache::Archives`.
+    async fn version_target(&self, name: &str, version: &str) -> Result<Option<String>> {
+        let hostile = |s: &str| s.is_empty() || s.contains(['/', '\0', '=']);
+        if hostile(name) || hostile(version) {
+            return Ok(None);
+        }
+        let (config, cache_dir) = (self.config.clone(), self.cache_dir.clone());
+        let (name, version) = (name.to_owned(), version.to_owned());
+        worker::call(move |state| -> Result<Option<String>> {
+            let (cache, paths) = state.cache(&config, &cache_dir)?;
+            transaction::old_versions::target(cache, paths, &name, &version)
+        })
+        .await?
+    }
+
     /// `apt-mark auto/manual`: the marks set in a DepCache of its own and written to
     /// `extended_states`.
     async fn set_reason(

@@ -85,7 +85,7 @@ impl GlobalDefaults {
         Error::Config {
             path: self.path.clone(),
             reason: format!(
-                "{reason}; fix or delete the file (it holds `omg use --global` defaults)"
+                "{reason}; fix or delete the file (it holds the global runtime defaults)"
             ),
         }
     }

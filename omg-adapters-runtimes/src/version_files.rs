@@ -2,9 +2,10 @@
 
 use std::collections::HashSet;
 use std::ffi::OsString;
+use std::io::Write;
 use std::path::Path;
 
-use omg_ports::{DirFiles, VERSION_FILES};
+use omg_ports::{DirFiles, Error, Result, VERSION_FILES};
 
 /// The version files in `start` and each directory above it up to `/`, nearest first (only
 /// directories that have any). Unreadable files are skipped (a version file omg cannot read
@@ -65,6 +66,37 @@ fn listing(dir: &Path, wanted: &HashSet<&str>) -> Option<HashSet<OsString>> {
             .filter(|n| n.to_str().is_some_and(|n| wanted.contains(n)))
             .collect(),
     )
+}
+
+/// Writes a version file atomically: the new contents go to a temporary file in the same
+/// directory, which then replaces `path` in one rename (a reader sees the old file or the new
+/// one, never half of it). An existing file keeps its permissions.
+///
+/// # Errors
+///
+/// [`Error::Io`] naming the file or directory that could not be written.
+pub fn write_version_file(path: &Path, contents: &str) -> Result<()> {
+    let io = |p: &Path, source: std::io::Error| Error::Io {
+        path: p.to_path_buf(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io(dir, e))?;
+    tmp.write_all(contents.as_bytes())
+        .map_err(|e| io(tmp.path(), e))?;
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) => meta.permissions(),
+        // A new file: rw-r--r--, as editors and `echo > f` under the usual umask make it.
+        Err(_) => {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::Permissions::from_mode(0o644)
+        }
+    };
+    tmp.as_file()
+        .set_permissions(permissions)
+        .map_err(|e| io(tmp.path(), e))?;
+    tmp.persist(path).map_err(|e| io(path, e.error))?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -168,6 +168,27 @@ impl RedbHistory {
         entries.reverse();
         Ok(entries)
     }
+
+    fn get(&self, id: u64) -> Result<Option<HistoryEntry>> {
+        let path = &self.path;
+        let txn = match &*self.db {
+            Handle::Write(db) => db.begin_read(),
+            Handle::Read(db) => db.begin_read(),
+            Handle::Empty => return Ok(None),
+        }
+        .map_err(|e| storage(path, "reading it", e))?;
+        let table = match txn.open_table(HISTORY) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(storage(path, "reading it", e)),
+        };
+        let Some(value) = table.get(id).map_err(|e| storage(path, "reading it", e))? else {
+            return Ok(None);
+        };
+        serde_json::from_slice::<HistoryEntry>(value.value())
+            .map(Some)
+            .map_err(|e| storage(path, &format!("reading entry {id}"), e))
+    }
 }
 
 #[async_trait]
@@ -181,6 +202,11 @@ impl TransactionLog for RedbHistory {
     async fn entries(&self, limit: usize) -> Result<Vec<HistoryEntry>> {
         let this = self.clone();
         blocking(move || this.read(limit)).await
+    }
+
+    async fn entry(&self, id: u64) -> Result<Option<HistoryEntry>> {
+        let this = self.clone();
+        blocking(move || this.get(id)).await
     }
 }
 
@@ -240,7 +266,15 @@ mod tests {
             let last_two = log.entries(2).await?;
             let verbs: Vec<_> = last_two.iter().map(|e| e.verb.as_str()).collect();
             assert_eq!(verbs, ["remove", "upgrade"]);
+            let second = log.entry(2).await?.map(|e| (e.id, e.verb));
+            assert_eq!(second, Some((2, "remove".to_string())));
+            assert_eq!(log.entry(4).await?, None);
         }
+        // By id from the read-only file too, and nothing from a missing file.
+        let read = RedbHistory::open_read_only(&path)?;
+        assert_eq!(read.entry(3).await?.map(|e| e.verb), Some("upgrade".into()));
+        let missing = RedbHistory::open_read_only(&dir.path().join("none.redb"))?;
+        assert_eq!(missing.entry(1).await?, None);
         let mode = std::fs::metadata(&path).map(|m| {
             use std::os::unix::fs::PermissionsExt;
             m.permissions().mode() & 0o777

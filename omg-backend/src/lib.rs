@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod doctor;
 pub mod engine;
+pub mod man;
 pub mod mark;
 pub mod reads;
 pub mod runtimes;
@@ -47,6 +48,11 @@ pub fn answer(cli: &Cli) -> Answer {
                 let root = std::path::PathBuf::from(&engine.backend_info().root);
                 let history = write::read_history(&root, limit).await?;
                 Ok(Answer::from(render::history(&out, &history)))
+            }),
+            H::HistoryShow(id) => with_engine(cli, |engine| async move {
+                let root = std::path::PathBuf::from(&engine.backend_info().root);
+                let entry = write::record::entry(&root, id).await?;
+                Ok(Answer::from(render::history_entry(&out, &entry)))
             }),
             H::Write(command, args) => with_engine(cli, |engine| async move {
                 write::run(engine, cli, &out, command, args)

@@ -8,6 +8,12 @@ use clap::Parser;
 use omg_cli_core::args::Cli;
 
 fn main() -> ExitCode {
+    // `omg-backend --print-man DIR`: the manual pages, for `make install` (not a command of
+    // omg's, so not in the shared command line).
+    let mut args = std::env::args_os().skip(1);
+    if args.next().as_deref() == Some(std::ffi::OsStr::new(omg_backend::man::PRINT_MAN_FLAG)) {
+        return print_man(args.next());
+    }
     let cli = Cli::parse();
     init_logging(cli.global.verbose);
     let answer = omg_backend::answer(&cli);
@@ -15,6 +21,23 @@ fn main() -> ExitCode {
     let _ = std::io::stderr().lock().write_all(answer.stderr.as_bytes());
     let _ = std::io::stdout().lock().write_all(answer.stdout.as_bytes());
     ExitCode::from(answer.code)
+}
+
+fn print_man(dir: Option<std::ffi::OsString>) -> ExitCode {
+    let Some(dir) = dir else {
+        eprintln!("usage: omg-backend --print-man DIR");
+        return ExitCode::from(omg_cli_core::exit::USAGE);
+    };
+    match omg_backend::man::write_pages(std::path::Path::new(&dir)) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "omg-backend: cannot write the manual pages into {}: {e}",
+                std::path::Path::new(&dir).display()
+            );
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Logs on stderr: omg's own warnings by default; the libraries' messages (libalpm's log,

@@ -160,12 +160,9 @@ pub enum Command {
     /// may remove once nothing needs it (pacman -D --asexplicit/--asdeps, apt-mark
     /// manual/auto).
     Mark(MarkArgs),
-    /// Transactions omg carried out, oldest first.
-    History {
-        /// Show the last N transactions.
-        #[arg(short, long, value_name = "N", default_value_t = 20)]
-        limit: usize,
-    },
+    /// Transactions omg carried out, oldest first (`list`, the default); one in full
+    /// (`show`); undo or redo one.
+    History(HistoryArgs),
     /// Installed packages with known vulnerabilities, from the distribution's security
     /// tracker (exit 10 when any at or above --severity is found).
     Audit(AuditArgs),
@@ -401,6 +398,53 @@ impl ListArgs {
             ListKind::Installed
         }
     }
+}
+
+/// `omg history`: without a subcommand, `list`.
+#[derive(Debug, Args, Clone, Copy)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct HistoryArgs {
+    /// What to do; `list` when absent.
+    #[command(subcommand)]
+    pub action: Option<HistoryAction>,
+    /// Show the last N transactions.
+    #[arg(short, long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+}
+
+/// `omg history` subcommands.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum HistoryAction {
+    /// Transactions omg carried out, oldest first (the default).
+    List {
+        /// Show the last N transactions.
+        #[arg(short, long, value_name = "N", default_value_t = 20)]
+        limit: usize,
+    },
+    /// One transaction in full: every package with its old and new version, who ran it,
+    /// when, and the command line.
+    Show {
+        /// The transaction's number (the ID column of `omg history`).
+        id: u64,
+    },
+    /// Undo a transaction: remove what it installed, install the old versions of what it
+    /// upgraded, downgraded or removed (from the package cache or a repository).
+    Undo {
+        /// The transaction's number.
+        id: u64,
+        /// Confirmation, dry run and sudo.
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Apply a transaction again: install the new versions it installed, remove what it
+    /// removed (redoing an undo undoes again).
+    Redo {
+        /// The transaction's number.
+        id: u64,
+        /// Confirmation, dry run and sudo.
+        #[command(flatten)]
+        write: WriteArgs,
+    },
 }
 
 /// Options of every command that changes the system.

@@ -8,7 +8,8 @@
 use omg_ports::ListKind;
 
 use crate::args::{
-    AuditArgs, CleanArgs, Command, DaemonAction, MarkArgs, RuntimesAction, ShellArg, WriteArgs,
+    AuditArgs, CleanArgs, Command, DaemonAction, HistoryAction, MarkArgs, RuntimesAction, ShellArg,
+    WriteArgs,
 };
 
 /// Who answers a command.
@@ -78,11 +79,13 @@ pub enum HelperCommand<'a> {
     Owns(&'a [String]),
     /// `omg mark`.
     Mark(&'a MarkArgs),
-    /// `omg history`.
+    /// `omg history [list]`.
     History {
         /// `--limit`.
         limit: usize,
     },
+    /// `omg history show <id>`: reads the history only.
+    HistoryShow(u64),
     /// The commands that change packages.
     Write(WriteCommand<'a>, WriteArgs),
     /// The language-runtime commands.
@@ -119,6 +122,10 @@ pub enum WriteCommand<'a> {
     Sync,
     /// `omg clean`.
     Clean(&'a CleanArgs),
+    /// `omg history undo <id>`.
+    Undo(u64),
+    /// `omg history redo <id>`.
+    Redo(u64),
 }
 
 /// The language-runtime commands (never sent to omgd).
@@ -173,7 +180,17 @@ impl Command {
             Command::Files { packages } => Route::Helper(H::Files(packages)),
             Command::Owns { paths } => Route::Helper(H::Owns(paths)),
             Command::Mark(args) => Route::Helper(H::Mark(args)),
-            Command::History { limit } => Route::Helper(H::History { limit: *limit }),
+            Command::History(h) => match h.action {
+                None => Route::Helper(H::History { limit: h.limit }),
+                Some(HistoryAction::List { limit }) => Route::Helper(H::History { limit }),
+                Some(HistoryAction::Show { id }) => Route::Helper(H::HistoryShow(id)),
+                Some(HistoryAction::Undo { id, write }) => {
+                    Route::Helper(H::Write(WriteCommand::Undo(id), write))
+                }
+                Some(HistoryAction::Redo { id, write }) => {
+                    Route::Helper(H::Write(WriteCommand::Redo(id), write))
+                }
+            },
             Command::Install {
                 packages,
                 reinstall,
@@ -240,5 +257,50 @@ impl Command {
             Route::Helper(HelperCommand::Write(_, args)) => Some(args),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::args::Cli;
+
+    fn route_of(args: &[&str]) -> String {
+        let cli = Cli::try_parse_from(std::iter::once("omg").chain(args.iter().copied()))
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        format!("{:?}", cli.command.route())
+    }
+
+    #[test]
+    fn history_lists_by_default_shows_as_a_read_and_undoes_as_a_write() {
+        assert_eq!(route_of(&["history"]), "Helper(History { limit: 20 })");
+        assert_eq!(
+            route_of(&["history", "-l", "3"]),
+            "Helper(History { limit: 3 })"
+        );
+        assert_eq!(
+            route_of(&["history", "list", "--limit", "4"]),
+            "Helper(History { limit: 4 })"
+        );
+        assert_eq!(
+            route_of(&["history", "show", "7"]),
+            "Helper(HistoryShow(7))"
+        );
+        let undo = route_of(&["history", "undo", "7", "--yes"]);
+        assert!(
+            undo.starts_with("Helper(Write(Undo(7), WriteArgs {"),
+            "{undo}"
+        );
+        assert!(undo.contains("yes: true"), "{undo}");
+        let redo = route_of(&["history", "redo", "8", "--dry-run"]);
+        assert!(
+            redo.starts_with("Helper(Write(Redo(8), WriteArgs {"),
+            "{redo}"
+        );
+        assert!(redo.contains("dry_run: true"), "{redo}");
+        // An id is a number.
+        let cli = Cli::try_parse_from(["omg", "history", "undo", "x"]);
+        assert!(cli.is_err());
     }
 }

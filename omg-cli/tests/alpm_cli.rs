@@ -877,7 +877,7 @@ fn a_missing_pacman_conf_exits_4_naming_it() {
     assert_eq!(
         run.stderr,
         format!(
-            "omg: error: configuration {conf}: the file does not exist; pass --config to choose another pacman.conf\n"
+            "omg: error: configuration {conf}: the file does not exist; give an existing pacman.conf\n"
         )
     );
     let run = omg(

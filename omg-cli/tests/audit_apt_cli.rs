@@ -444,9 +444,9 @@ fn debian_without_its_advisory_lists() {
         offline.stderr,
         format!(
             "omg: warning: DSA numbers are missing from the findings: no cached copy of the \
-             debian_dsa feed ({dsa_url}); run `omg audit` once with network access first\n\
+             debian_dsa feed ({dsa_url})\n\
              omg: warning: DLA numbers are missing from the findings: no cached copy of the \
-             debian_dla feed ({dla_url}); run `omg audit` once with network access first\n"
+             debian_dla feed ({dla_url})\n"
         )
     );
 

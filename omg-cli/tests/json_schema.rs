@@ -315,6 +315,8 @@ fn every_command_s_json_is_documented() {
         &["remove", "app", "--dry-run"],
         &["update", "--dry-run"],
         &["clean", "--dry-run"],
+        // Undoing the install of app: its removal.
+        &["history", "undo", "1", "--dry-run"],
     ] {
         let r = run(args);
         r.expect_code(0);
@@ -354,6 +356,7 @@ fn every_command_s_json_is_documented() {
         (&["status"], "Status"),
         (&["why", "lib"], "WhyReport"),
         (&["history"], "array of HistoryEntry"),
+        (&["history", "show", "1"], "HistoryEntry"),
         (&["config"], "ConfigReport"),
         (&["runtimes", "list"], "array of InstalledRuntime"),
     ];
@@ -441,6 +444,7 @@ fn every_command_s_json_is_documented() {
         "Status",
         "WhyReport",
         "array of HistoryEntry",
+        "HistoryEntry",
         "AuditReport",
         "array of Check",
         "ConfigReport",

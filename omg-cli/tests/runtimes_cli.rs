@@ -716,3 +716,101 @@ fn a_killed_install_leaves_nothing_usable_behind() {
         .expect_code(0);
     assert_eq!(w.entries("node"), vec!["21.6.1"]);
 }
+
+/// `omg use` edits the file that decided the version, keeping its other content, as the
+/// tools that own those files would; without one it writes the conventional file. (The peer
+/// rules: asdf's .tool-versions keeps other tools; mise keeps [tools] and other tables; pyenv's
+/// later .python-version lines are fallbacks.)
+#[test]
+fn use_edits_the_deciding_file_and_keeps_the_rest() {
+    let (_server, w) = node_world(ArchiveFormat::TarXz);
+    let put = |rel: &str, contents: &str| {
+        std::fs::create_dir_all(w.path(rel).parent().unwrap()).unwrap();
+        w.write(rel, contents);
+    };
+    let mode = |p: &Path| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    };
+    // .tool-versions in the project root decides for a subdirectory: edited there, the
+    // other tools and the name as written kept.
+    put(
+        "asdf/.tool-versions",
+        "python 3.11.7\nnodejs 18.19.0 # team\n",
+    );
+    std::fs::create_dir_all(w.path("asdf/sub")).unwrap();
+    let used = w
+        .omg("asdf/sub", &["--json", "use", "node", "20"])
+        .expect_code(0)
+        .json();
+    assert_eq!(used["version"], "20.11.1");
+    assert_eq!(
+        std::fs::read_to_string(w.path("asdf/.tool-versions")).unwrap(),
+        "python 3.11.7\nnodejs 20 # team\n"
+    );
+    assert!(!w.path("asdf/sub/.nvmrc").exists());
+    assert!(!w.path("asdf/sub/.tool-versions").exists());
+    // And `omg which` agrees with what was written.
+    let which = w
+        .omg("asdf/sub", &["--json", "which", "node"])
+        .expect_code(0)
+        .json();
+    assert_eq!(which["version"], "20.11.1");
+
+    // mise.toml: other tables and tools stay.
+    put(
+        "mise/mise.toml",
+        "[env]\nNODE_ENV = \"dev\"\n\n[tools]\nnode = \"18\"\npython = \"3.12\"\n",
+    );
+    let mise_toml = w.path("mise/mise.toml");
+    std::fs::set_permissions(
+        &mise_toml,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    w.omg("mise", &["use", "node", "20.11.1"]).expect_code(0);
+    assert_eq!(
+        std::fs::read_to_string(&mise_toml).unwrap(),
+        "[env]\nNODE_ENV = \"dev\"\n\n[tools]\nnode = \"20.11.1\"\npython = \"3.12\"\n"
+    );
+    // Replaced atomically, with the file's own permissions.
+    assert_eq!(mode(&mise_toml), 0o600);
+
+    // package.json decided (volta): the conventional .nvmrc beside it, which comes first.
+    put(
+        "volta/package.json",
+        "{\"volta\": {\"node\": \"18.19.0\"}}\n",
+    );
+    w.omg("volta", &["use", "node", "20"]).expect_code(0);
+    assert_eq!(
+        std::fs::read_to_string(w.path("volta/package.json")).unwrap(),
+        "{\"volta\": {\"node\": \"18.19.0\"}}\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(w.path("volta/.nvmrc")).unwrap(),
+        "20\n"
+    );
+
+    // A [tools] value over several lines is not rewritten: an error naming the file.
+    put("multi/mise.toml", "[tools]\nnode = [\n  \"18\",\n]\n");
+    let refused = w.omg("multi", &["use", "node", "20"]);
+    refused.expect_code(2);
+    assert!(
+        refused.stderr.contains("mise.toml decides node here"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(w.path("multi/mise.toml")).unwrap(),
+        "[tools]\nnode = [\n  \"18\",\n]\n"
+    );
+
+    // Nothing decides: the conventional file, as before.
+    std::fs::create_dir_all(w.path("fresh")).unwrap();
+    w.omg("fresh", &["use", "node", "18"]).expect_code(0);
+    assert_eq!(
+        std::fs::read_to_string(w.path("fresh/.nvmrc")).unwrap(),
+        "18\n"
+    );
+    assert_eq!(mode(&w.path("fresh/.nvmrc")), 0o644);
+}

@@ -47,6 +47,9 @@ pub struct Args {
     /// More logging (-v debug, -vv trace); RUST_LOG overrides.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Write the manual page omgd.8 into DIR and exit (for `make install`).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub print_man: Option<PathBuf>,
 }
 
 /// `--backend` values.

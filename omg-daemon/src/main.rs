@@ -13,6 +13,7 @@ mod audit;
 mod fds;
 mod handler;
 mod housekeeping;
+mod man;
 mod memory;
 mod refresh;
 mod signals;
@@ -39,6 +40,15 @@ use crate::state::State;
 fn main() -> ExitCode {
     memory::limit_arenas();
     let args = Args::parse();
+    if let Some(dir) = &args.print_man {
+        return match man::write_page(dir) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("omgd: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     init_logging(args.verbose);
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,5 @@
-//! omg's pure logic: version ordering, search ranking, suggestions and the [`Engine`].
+//! omg's pure logic: version ordering, search ranking, suggestions, undoing recorded
+//! transactions ([`reversal`]) and the [`Engine`].
 //!
 //! Nothing here does I/O: the world comes in through the ports of `omg-ports` (chiefly
 //! [`omg_ports::PackageBackend`]).
@@ -9,6 +10,7 @@
 pub mod audit;
 pub mod engine;
 pub mod family;
+pub mod reversal;
 pub mod runtime;
 pub mod search;
 pub mod suggest;

@@ -149,6 +149,18 @@ pub trait PackageBackend: Send + Sync {
         })
     }
 
+    /// A target that [`Transaction::Install`] accepts to install `name` at exactly
+    /// `version`, for undoing and redoing a recorded transaction: the path of a package
+    /// file of that version in the backend's package cache (the alpm adapter reads
+    /// pacman.conf's `CacheDir`, the apt adapter `/var/cache/apt/archives`), or a name a
+    /// repository that still offers that version resolves (`repository/name` on alpm,
+    /// `name=version` on apt). `None` when neither has it. The default, for backends that
+    /// keep no old versions, is `None`.
+    async fn version_target(&self, name: &str, version: &str) -> Result<Option<String>> {
+        let _ = (name, version);
+        Ok(None)
+    }
+
     /// Record `reason` as why each of the installed packages `names` is installed
     /// (`pacman -D --asexplicit/--asdeps`, `apt-mark manual/auto`), all or none: a name
     /// that is not installed fails with [`crate::Error::NotFound`] before anything changes.

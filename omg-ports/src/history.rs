@@ -26,14 +26,16 @@ pub struct HistoryEntry {
     pub duration_ms: u64,
     /// The command line that asked for it (`omg install firefox`).
     pub command: String,
-    /// The kind of transaction (`install`, `remove`, `upgrade`, `refresh`, `clean`).
+    /// The kind of transaction (`install`, `remove`, `upgrade`, `refresh`, `clean`, `mark`,
+    /// `undo`, `redo`).
     pub verb: String,
     /// The user who asked (the one behind sudo when run through it), if known.
     pub user: Option<String>,
     /// The planned steps, with old and new versions.
     pub actions: Vec<PlannedAction>,
-    /// The install reasons it changed, each package's old and new (`omg mark`); empty for
-    /// a transaction, and in entries written before omg recorded them.
+    /// The install reasons it changed, each package's old and new (`omg mark`; an undo or
+    /// redo marking what came back as a dependency again); empty for a transaction, and in
+    /// entries written before omg recorded them.
     #[serde(default)]
     pub reasons: Vec<ReasonChange>,
     /// How it ended.
@@ -50,4 +52,14 @@ pub trait TransactionLog: Send + Sync {
 
     /// The last `limit` entries, oldest first.
     async fn entries(&self, limit: usize) -> Result<Vec<HistoryEntry>>;
+
+    /// The entry numbered `id`, or `None` when there is none. The default reads every
+    /// entry.
+    async fn entry(&self, id: u64) -> Result<Option<HistoryEntry>> {
+        Ok(self
+            .entries(usize::MAX)
+            .await?
+            .into_iter()
+            .find(|e| e.id == id))
+    }
 }

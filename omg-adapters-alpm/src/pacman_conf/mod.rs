@@ -99,9 +99,34 @@ pub(crate) trait ConfSource {
 /// The real file system.
 struct FileSystem;
 
+/// The largest configuration file read (pacman.conf, an included mirrorlist): real ones are
+/// a few KiB; a device or a runaway file is refused instead of read into memory.
+pub const MAX_CONF_BYTES: u64 = 1 << 20;
+
+/// `path`'s text: a regular file (after symlinks) of at most [`MAX_CONF_BYTES`].
+fn read_conf(path: &Path) -> io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let mut text = String::new();
+    file.take(MAX_CONF_BYTES + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_CONF_BYTES {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("larger than {} KiB", MAX_CONF_BYTES >> 10),
+        ));
+    }
+    Ok(text)
+}
+
 impl ConfSource for FileSystem {
     fn read(&self, path: &Path) -> io::Result<String> {
-        std::fs::read_to_string(path)
+        read_conf(path)
     }
 
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
@@ -116,19 +141,18 @@ impl PacmanConf {
     ///
     /// A missing file is an [`Error::Config`] that says so and that `--config` chooses another.
     pub fn load(path: &Path) -> Result<PacmanConf> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match read_conf(path) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(config_error(
                     path,
-                    "the file does not exist; pass --config to choose another pacman.conf"
-                        .to_string(),
+                    "the file does not exist; give an existing pacman.conf".to_string(),
                 ));
             }
             Err(e) => {
                 return Err(config_error(
                     path,
-                    format!("cannot be read ({e}); pass --config to choose another pacman.conf"),
+                    format!("cannot be read ({e}); give a readable pacman.conf"),
                 ));
             }
         };

@@ -296,7 +296,7 @@ fn missing_file_says_which_and_how_to_choose_another() {
     let text = err.to_string();
     assert!(text.contains(&path.display().to_string()), "{text}");
     assert!(text.contains("does not exist"), "{text}");
-    assert!(text.contains("--config"), "{text}");
+    assert!(text.contains("give an existing pacman.conf"), "{text}");
 }
 
 #[test]
@@ -312,4 +312,21 @@ fn load_reads_includes_from_the_file_system() {
     .unwrap();
     let conf = PacmanConf::load(&conf_path).unwrap();
     assert_eq!(conf.repos[0].servers, vec!["file:///srv/core"]);
+}
+
+#[test]
+fn a_device_or_a_huge_file_is_refused_naming_it() {
+    // pacman.conf itself.
+    let e = PacmanConf::load(Path::new("/dev/zero")).unwrap_err();
+    assert!(e.to_string().contains("not a regular file"), "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("pacman.conf");
+    std::fs::write(&big, "#".repeat((MAX_CONF_BYTES + 1) as usize)).unwrap();
+    let e = PacmanConf::load(&big).unwrap_err();
+    assert!(e.to_string().contains("larger than 1024 KiB"), "{e}");
+    // An included file: a device in place of a mirrorlist.
+    let conf = dir.path().join("inc.conf");
+    std::fs::write(&conf, "[options]\n[core]\nInclude = /dev/zero\n").unwrap();
+    let e = PacmanConf::load(&conf).unwrap_err();
+    assert!(e.to_string().contains("/dev/zero"), "{e}");
 }

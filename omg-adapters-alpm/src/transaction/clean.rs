@@ -14,11 +14,11 @@ use omg_ports::{ActionKind, Error, Plan, PlannedAction, ProgressEvent, ProgressS
 
 /// A package file in a cache directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct CachedFile {
-    path: PathBuf,
-    name: String,
-    version: String,
-    arch: String,
+pub(crate) struct CachedFile {
+    pub(crate) path: PathBuf,
+    pub(crate) name: String,
+    pub(crate) version: String,
+    pub(crate) arch: String,
     size: u64,
 }
 
@@ -107,7 +107,7 @@ fn remove(path: &Path) -> Result<()> {
 }
 
 /// The package files directly in `dir` (a missing directory has none).
-fn cached_files(dir: &Path) -> Result<Vec<CachedFile>> {
+pub(crate) fn cached_files(dir: &Path) -> Result<Vec<CachedFile>> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),

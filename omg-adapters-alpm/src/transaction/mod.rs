@@ -29,6 +29,7 @@ mod handle;
 mod hold;
 pub(crate) mod interrupt;
 pub(crate) mod lock;
+pub(crate) mod old_versions;
 mod package_files;
 mod plan;
 mod siglevel;

@@ -140,7 +140,7 @@ pub(crate) fn delete(plan: &Plan) -> Result<()> {
 
 /// Regular files of `dir` whose name ends with `.{extension}` (any, for an empty one),
 /// but not `lock`, with their sizes. A missing directory has none.
-fn files(dir: &Path, extension: &str) -> Result<Vec<(PathBuf, u64)>> {
+pub(crate) fn files(dir: &Path, extension: &str) -> Result<Vec<(PathBuf, u64)>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -167,7 +167,7 @@ fn files(dir: &Path, extension: &str) -> Result<Vec<(PathBuf, u64)>> {
 }
 
 /// Undoes libapt's `%xx` quoting of archive names.
-fn unquote(text: &str) -> String {
+pub(crate) fn unquote(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -21,6 +21,7 @@ mod commit;
 mod dpkg;
 pub(crate) mod local_deb;
 mod lock;
+pub(crate) mod old_versions;
 mod plan;
 mod progress;
 

@@ -158,6 +158,7 @@ async fn transactions_through_libapt_and_dpkg() {
     let apt = AptBackend::open(AptConfig::host().with_config(&dirs.conf)).unwrap();
 
     refresh(&apt).await;
+    version_targets(&apt, &repo, &dirs.archives).await;
     install(&apt).await;
     graph(&apt).await;
     upgrade(&apt, &repo).await;
@@ -177,6 +178,30 @@ async fn refresh(apt: &AptBackend) {
     commit(apt, Transaction::Refresh).await;
     let a = apt.package("omg-test-a").await.unwrap().unwrap();
     assert_eq!((a.version.as_str(), a.installed), ("1.0", None));
+}
+
+/// Where an exact version can be had (for history undo): the repository's `name=version`,
+/// else the archive in `Dir::Cache::Archives`, else nowhere.
+async fn version_targets(apt: &AptBackend, repo: &Repo, archives: &Path) {
+    let target = |name: &'static str, version: &'static str| async move {
+        apt.version_target(name, version).await.unwrap()
+    };
+    assert_eq!(
+        target("omg-test-a", "1.0").await.as_deref(),
+        Some("omg-test-a=1.0")
+    );
+    assert_eq!(target("omg-test-a", "0.9").await, None);
+    assert_eq!(target("omg-test-nothing", "1.0").await, None);
+    assert_eq!(target("omg-test-a", "1.0/../x").await, None);
+    assert_eq!(target("", "1.0").await, None);
+    // 0.9's archive in the cache (as apt leaves what it downloaded): installable as a file.
+    let archive = repo.build(&deb("omg-test-a", "0.9", &[], &[]), archives);
+    assert_eq!(
+        target("omg-test-a", "0.9").await,
+        Some(archive.display().to_string())
+    );
+    std::fs::remove_file(&archive).unwrap();
+    assert_eq!(target("omg-test-a", "0.9").await, None);
 }
 
 async fn install(apt: &AptBackend) {

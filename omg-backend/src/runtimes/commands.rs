@@ -4,8 +4,11 @@
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
-use omg_adapters_runtimes::{read_version_files, InstalledRuntime};
-use omg_domain::runtime::{conventional_contents, conventional_file, resolve_all, VersionSpec};
+use omg_adapters_runtimes::{read_version_files, write_version_file, InstalledRuntime};
+use omg_domain::runtime::{
+    conventional_contents, conventional_file, edit_version_file, resolve_all, Edit, Origin,
+    Resolution, VersionSpec,
+};
 use omg_ports::{Error, RemoteVersion, Result};
 use serde_json::{json, Value};
 
@@ -84,11 +87,11 @@ pub fn use_(
         );
     };
     let dir = cwd()?;
-    let spec = match version {
-        Some(v) => VersionSpec::parse(v),
-        None => resolution(&ctx.defaults, runtime, &dir)?
-            .map(|r| r.spec)
-            .unwrap_or_else(|| default_spec(runtime)),
+    let decided = resolution(&ctx.defaults, runtime, &dir)?;
+    let spec = match (version, &decided) {
+        (Some(v), _) => VersionSpec::parse(v),
+        (None, Some(r)) => r.spec.clone(),
+        (None, None) => default_spec(runtime),
     };
     let (installed, now) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
     // The spec as typed stays in the file (`20`, `lts/iron`); without one, the exact version.
@@ -99,19 +102,9 @@ pub fn use_(
         ctx.defaults.set(runtime, &written)?;
         (ctx.defaults.path().to_path_buf(), "globally".to_string())
     } else {
-        let Some(name) = conventional_file(runtime) else {
-            return Err(Error::InvalidRequest(format!(
-                "{runtime} has no version file of its own; use --global"
-            )));
-        };
-        let path = dir.join(name);
-        std::fs::write(&path, conventional_contents(runtime, &written)).map_err(|source| {
-            Error::Io {
-                path: path.clone(),
-                source,
-            }
-        })?;
-        (path, format!("in {}", dir.display()))
+        let path = pin_in_project(runtime, &written, &dir, decided.as_ref())?;
+        let place = path.parent().unwrap_or(&dir).display().to_string();
+        (path, format!("in {place}"))
     };
     let mut text = String::new();
     if now {
@@ -607,4 +600,55 @@ pub fn exec(ctx: &Ctx, out: &Output, target: &str, command: &[String]) -> Result
         path: PathBuf::from(program),
         source: err,
     })
+}
+
+/// Pins `runtime` to `version` in the project: the version file that decided it is edited,
+/// keeping its other content (other tools, fallback lines, rust components); a file omg does
+/// not rewrite gets the conventional file beside it, which comes first; without a deciding
+/// file, the conventional file in `dir`. Every write is atomic. Returns the file written.
+fn pin_in_project(
+    runtime: &str,
+    version: &str,
+    dir: &Path,
+    decided: Option<&Resolution>,
+) -> Result<PathBuf> {
+    let conventional = |at: &Path| -> Result<PathBuf> {
+        let Some(name) = conventional_file(runtime) else {
+            return Err(Error::InvalidRequest(format!(
+                "{runtime} has no version file of its own; use --global"
+            )));
+        };
+        let path = at.join(name);
+        write_version_file(&path, &conventional_contents(runtime, version))?;
+        Ok(path)
+    };
+    let Some(Origin::File { path }) = decided.map(|r| &r.origin) else {
+        return conventional(dir);
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // mise's files under .config/ or .mise/ are matched by their full relative name.
+    let relative = match path.parent().and_then(Path::file_name) {
+        Some(parent) if parent == ".config" || parent == ".mise" || parent == "mise" => {
+            format!("{}/{name}", parent.to_string_lossy())
+        }
+        _ => name,
+    };
+    let contents = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    match edit_version_file(&relative, &contents, runtime, version) {
+        Edit::InPlace(new) => {
+            write_version_file(path, &new)?;
+            Ok(path.clone())
+        }
+        Edit::Conventional => conventional(path.parent().unwrap_or(dir)),
+        Edit::Unsupported(reason) => Err(Error::InvalidRequest(format!(
+            "{} decides {runtime} here, but {reason}",
+            path.display()
+        ))),
+    }
 }

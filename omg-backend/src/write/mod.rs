@@ -11,6 +11,7 @@ mod progress;
 pub mod record;
 mod signals;
 mod stdout_guard;
+mod undo;
 
 use std::io::{IsTerminal, Write};
 
@@ -38,6 +39,10 @@ pub async fn run(
     // From here on SIGINT, SIGTERM and SIGHUP stop the run at its next safe point: never
     // while libalpm or apt holds its lock half-way.
     let stop = signals::Stop::listen(engine.backend().clone())?;
+    // undo and redo: what reverses the entry, each version found (or refused, naming them).
+    if let Some(reversal) = undo::reversal(engine, command).await? {
+        return undo::run(engine, cli, out, (command, write), &reversal, &stop).await;
+    }
     let transactions = transactions(engine, command).await?;
     let Some((last, first)) = transactions.split_last() else {
         return Ok(nothing_to_do(out));
@@ -45,10 +50,10 @@ pub async fn run(
     for tx in first {
         stop.check()?;
         // Each transaction's result as it ends (`update` refreshes, then upgrades).
-        print(&one(engine, cli, out, write, tx, &stop).await?);
+        print(&one(engine, cli, out, (command, write), tx, &stop, None).await?);
     }
     stop.check()?;
-    one(engine, cli, out, write, last, &stop).await
+    one(engine, cli, out, (command, write), last, &stop, None).await
 }
 
 /// The transactions a command stands for (`clean` can be two).
@@ -82,8 +87,10 @@ async fn transactions(engine: &Engine, command: WriteCommand<'_>) -> Result<Vec<
             }
             txs
         }
-        // Answered by fixed_transactions.
-        WriteCommand::Install { .. }
+        // Answered by fixed_transactions (and undo/redo by their reversal).
+        WriteCommand::Undo(_)
+        | WriteCommand::Redo(_)
+        | WriteCommand::Install { .. }
         | WriteCommand::Remove { .. }
         | WriteCommand::Update { .. }
         | WriteCommand::Sync => Vec::new(),
@@ -117,7 +124,7 @@ fn fixed_transactions(command: WriteCommand<'_>) -> Option<Vec<Transaction>> {
             }
         }
         WriteCommand::Sync => vec![Transaction::Refresh],
-        WriteCommand::Clean(_) => return None,
+        WriteCommand::Clean(_) | WriteCommand::Undo(_) | WriteCommand::Redo(_) => return None,
     })
 }
 
@@ -129,6 +136,18 @@ fn operation(command: WriteCommand<'_>) -> String {
         WriteCommand::Update { .. } => "update".into(),
         WriteCommand::Sync => "sync".into(),
         WriteCommand::Clean(_) => "clean".into(),
+        WriteCommand::Undo(id) => format!("history undo {id}"),
+        WriteCommand::Redo(id) => format!("history redo {id}"),
+    }
+}
+
+/// The verb the history records for `tx` run for `command`: `undo` and `redo` for theirs
+/// (their plans show what each transaction does), else the transaction's own.
+fn recorded_verb(command: WriteCommand<'_>, tx: &Transaction) -> &'static str {
+    match command {
+        WriteCommand::Undo(_) => "undo",
+        WriteCommand::Redo(_) => "redo",
+        _ => tx.verb(),
     }
 }
 
@@ -140,14 +159,16 @@ fn nothing_to_do(out: &Output) -> String {
     }
 }
 
-/// Plan, show, confirm and commit one transaction.
+/// Plan, show, confirm and commit one transaction; what it did goes to the history, or to
+/// `collected` (undo and redo record their steps together).
 async fn one(
     engine: &Engine,
     cli: &Cli,
     out: &Output,
-    write: WriteArgs,
+    (command, write): (WriteCommand<'_>, WriteArgs),
     tx: &Transaction,
     stop: &signals::Stop,
+    collected: Option<&mut undo::Collected>,
 ) -> Result<String> {
     let verb = tx.verb();
     let backend = engine.backend();
@@ -206,7 +227,7 @@ async fn one(
     let started = record::Started::now();
     let result = commit(engine, tx, &plan, out, stop).await;
     let change = record::Change {
-        verb: verb.to_string(),
+        verb: recorded_verb(command, tx).to_string(),
         command: command_line(),
         actions: match &result {
             Ok(o) if !o.actions.is_empty() => o.actions.clone(),
@@ -218,9 +239,15 @@ async fn one(
             Err(e) => HistoryResult::Failed(e.to_string()),
         },
     };
-    started
-        .record(engine, cli.global.socket.as_deref(), change)
-        .await;
+    // undo and redo record all their steps as one entry, once they ended.
+    match collected {
+        Some(collected) => collected.add(change),
+        None => {
+            started
+                .record(engine, cli.global.socket.as_deref(), change)
+                .await
+        }
+    }
     Ok(render::outcome(out, verb, &result?))
 }
 
@@ -271,7 +298,7 @@ async fn commit(
     result
 }
 
-fn command_line() -> String {
+pub(crate) fn command_line() -> String {
     let args: Vec<String> = std::env::args().skip(1).collect();
     format!("omg {}", args.join(" "))
 }
@@ -341,6 +368,15 @@ mod tests {
         };
         assert_eq!(fixed_transactions(WriteCommand::Clean(&clean)), None);
         assert_eq!(operation(WriteCommand::Clean(&clean)), "clean");
+        // undo and redo read the history and ask the backend for the old versions.
+        assert_eq!(fixed_transactions(WriteCommand::Undo(3)), None);
+        assert_eq!(fixed_transactions(WriteCommand::Redo(3)), None);
+        assert_eq!(operation(WriteCommand::Undo(3)), "history undo 3");
+        assert_eq!(operation(WriteCommand::Redo(4)), "history redo 4");
+        let tx = Transaction::Install(names.to_vec());
+        assert_eq!(recorded_verb(WriteCommand::Undo(3), &tx), "undo");
+        assert_eq!(recorded_verb(WriteCommand::Redo(3), &tx), "redo");
+        assert_eq!(recorded_verb(install, &tx), "install");
     }
 
     #[test]

@@ -85,6 +85,21 @@ pub async fn read(root: &Path, limit: usize) -> Result<Vec<HistoryEntry>> {
         .await
 }
 
+/// The entry numbered `id`, or [`omg_ports::Error::InvalidRequest`] when the history has
+/// none.
+pub async fn entry(root: &Path, id: u64) -> Result<HistoryEntry> {
+    let path = history_path(root);
+    RedbHistory::open_read_only(&path)?
+        .entry(id)
+        .await?
+        .ok_or_else(|| {
+            omg_ports::Error::InvalidRequest(format!(
+                "there is no transaction {id} in the history ({})",
+                path.display()
+            ))
+        })
+}
+
 /// The user behind sudo, else this process's user.
 pub fn user() -> Option<String> {
     std::env::var("SUDO_USER")

@@ -24,7 +24,7 @@ pub use doctor::{doctor, Check, Health};
 pub use error::{error, error_event, message};
 pub use escape::{escape, escape_lines};
 pub use files::{files, marks, owners};
-pub use history::history;
+pub use history::{history, history_entry};
 pub use info::{info, relation_label};
 pub use list::list;
 pub use plan::{kind_word, outcome, plan};

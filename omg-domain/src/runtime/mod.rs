@@ -77,6 +77,7 @@
 //! 6. When no file decides, the global default (`omg use --global`) applies
 //!    ([`resolve_all`] takes it); otherwise the runtime is not active.
 
+mod edit;
 mod files;
 mod java;
 mod requirements;
@@ -84,6 +85,7 @@ mod resolve;
 mod rust_toolchain;
 mod spec;
 
+pub use edit::{edit_version_file, Edit};
 pub use files::{canonical_runtime, conventional_contents, conventional_file, parse};
 pub use java::FOREIGN_JAVA_VENDORS;
 // Numeric ordering and the version files' names and contents live in omg-ports: the
