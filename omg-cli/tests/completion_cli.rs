@@ -116,6 +116,18 @@ fn pacman_names(conf: &Path, args: &[&str], prefix: &str) -> Option<Vec<String>>
     Some(names)
 }
 
+/// The fixture root in `dir` and an omgd serving it: its pacman.conf and the daemon.
+fn fixture_daemon(omgd: &Path, dir: &Path) -> (PathBuf, common::daemon::Daemon) {
+    let conf = fixture(&dir.join("root")).config_path();
+    let daemon = start_with(
+        omgd,
+        &["--backend", "alpm", "--config", conf.to_str().unwrap()],
+        dir,
+        &[],
+    );
+    (conf, daemon)
+}
+
 #[test]
 fn bash_completes_package_names_from_omgd() {
     let Some(omgd) = omgd_bin() else { return };
@@ -123,15 +135,8 @@ fn bash_completes_package_names_from_omgd() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let root = fixture(&dir.path().join("root"));
-    let conf = root.config_path();
+    let (conf, daemon) = fixture_daemon(&omgd, dir.path());
     let conf_str = conf.to_str().unwrap();
-    let daemon = start_with(
-        &omgd,
-        &["--backend", "alpm", "--config", conf_str],
-        dir.path(),
-        &[],
-    );
     let socket = daemon.socket.to_str().unwrap();
     let bin = bin_dir(dir.path());
     let cwd = dir.path().join("cwd");
@@ -226,15 +231,8 @@ fn fish_and_zsh_complete_package_names_from_omgd() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let root = fixture(&dir.path().join("root"));
-    let conf = root.config_path();
+    let (conf, daemon) = fixture_daemon(&omgd, dir.path());
     let conf_str = conf.to_str().unwrap();
-    let daemon = start_with(
-        &omgd,
-        &["--backend", "alpm", "--config", conf_str],
-        dir.path(),
-        &[],
-    );
     let bin = bin_dir(dir.path());
     let script = dir.path().join("omg.fish");
     std::fs::write(&script, omg(&["completions", "fish"], &[]).ok()).unwrap();
