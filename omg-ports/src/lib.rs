@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 mod advisory;
+mod aur;
 mod backend;
 mod error;
 mod fetch;
@@ -33,6 +34,11 @@ pub use advisory::{
     Advisories, AdvisorySource, ArchGroup, AuditOutcome, DebianAdvisory, DebianAdvisoryFix,
     DebianIssue, FeedKind, FeedOrigin, FeedRequest, FeedSnapshot, Finding, InstalledSource,
     OsvEvent, OsvRecord, Severity,
+};
+#[cfg(feature = "mock")]
+pub use aur::MockAurSource;
+pub use aur::{
+    AurPackage, AurSearchBy, AurSource, ReviewSeverity, ReviewWarning, Srcinfo, SrcinfoField,
 };
 #[cfg(feature = "mock")]
 pub use backend::MockPackageBackend;
