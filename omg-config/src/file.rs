@@ -180,6 +180,34 @@ impl Config {
     }
 }
 
+impl Config {
+    /// `key` of `section` as `true`/`false` (also `1`/`0`, `yes`/`no`), `default` when not
+    /// set.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the file or variable for any other value.
+    pub fn boolean(&self, section: &str, key: &str, default: bool) -> Result<bool> {
+        let Some(value) = self.get(section, key) else {
+            return Ok(default);
+        };
+        match value.value.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(true),
+            "false" | "0" | "no" | "off" => Ok(false),
+            _ => Err(Error::Config {
+                path: match value.origin {
+                    Origin::File(p) => p,
+                    Origin::Env(var) => PathBuf::from(format!("${var}")),
+                },
+                reason: format!(
+                    "[{section}] {key} is {:?}; give true or false",
+                    value.value
+                ),
+            }),
+        }
+    }
+}
+
 /// The largest configuration file omg reads: a hand-written file is a few KiB.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
 

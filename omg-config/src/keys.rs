@@ -36,6 +36,8 @@ pub const DAEMON: &str = "daemon";
 pub const TRANSACTIONS: &str = "transactions";
 /// The section of language runtimes (and `runtimes.<name>` per runtime).
 pub const RUNTIMES: &str = "runtimes";
+/// The section of the Arch User Repository.
+pub const AUR: &str = "aur";
 
 /// `[audit] release`.
 pub const AUDIT_RELEASE: &str = "release";
@@ -53,6 +55,29 @@ pub const MISE: &str = "mise";
 pub const MAX_UNPACKED: &str = "max_unpacked";
 /// `[runtimes.<name>] mirror`.
 pub const MIRROR: &str = "mirror";
+/// `[aur] enabled`.
+pub const AUR_ENABLED: &str = "enabled";
+/// `[aur] url`.
+pub const AUR_URL: &str = "url";
+/// `[aur] rpc_url`.
+pub const AUR_RPC_URL: &str = "rpc_url";
+/// `[aur] dump_url`.
+pub const AUR_DUMP_URL: &str = "dump_url";
+/// `[aur] refresh_secs`.
+pub const AUR_REFRESH_SECS: &str = "refresh_secs";
+/// `[aur] news_url`.
+pub const AUR_NEWS_URL: &str = "news_url";
+
+/// `[aur] url`'s default: where `<pkgbase>.git` is cloned from.
+pub const DEFAULT_AUR_URL: &str = "https://aur.archlinux.org";
+/// `[aur] rpc_url`'s default: the RPC's base (`/v5/search`, `/v5/info` below it).
+pub const DEFAULT_AUR_RPC_URL: &str = "https://aur.archlinux.org/rpc";
+/// `[aur] dump_url`'s default: the extended metadata dump.
+pub const DEFAULT_AUR_DUMP_URL: &str = "https://aur.archlinux.org/packages-meta-ext-v1.json.gz";
+/// `[aur] news_url`'s default: the Arch news feed (RSS).
+pub const DEFAULT_AUR_NEWS_URL: &str = "https://archlinux.org/feeds/news/";
+/// `[aur] refresh_secs`'s default: once an hour.
+pub const DEFAULT_AUR_REFRESH_SECS: u64 = 3_600;
 
 /// The feeds, in the order `omg config` lists them.
 pub const FEEDS: [FeedKind; 5] = [
@@ -187,6 +212,42 @@ pub const KEYS: &[KeyDef] = &[
         default: KeyDefault::Computed("the runtime's official download site"),
         doc: "where a runtime's releases are downloaded from",
     },
+    KeyDef {
+        section: AUR,
+        name: AUR_ENABLED,
+        default: KeyDefault::Fixed("true"),
+        doc: "on Arch, search and info include the AUR (false: repositories only)",
+    },
+    KeyDef {
+        section: AUR,
+        name: AUR_URL,
+        default: KeyDefault::Fixed(DEFAULT_AUR_URL),
+        doc: "where AUR package repositories (<pkgbase>.git) are cloned from",
+    },
+    KeyDef {
+        section: AUR,
+        name: AUR_RPC_URL,
+        default: KeyDefault::Fixed(DEFAULT_AUR_RPC_URL),
+        doc: "the AUR's RPC (v5), asked without omgd",
+    },
+    KeyDef {
+        section: AUR,
+        name: AUR_DUMP_URL,
+        default: KeyDefault::Fixed(DEFAULT_AUR_DUMP_URL),
+        doc: "the AUR's metadata dump, which omgd keeps in its index",
+    },
+    KeyDef {
+        section: AUR,
+        name: AUR_REFRESH_SECS,
+        default: KeyDefault::Fixed("3600"),
+        doc: "how often omgd refreshes the AUR's metadata dump, in seconds (0: never)",
+    },
+    KeyDef {
+        section: AUR,
+        name: AUR_NEWS_URL,
+        default: KeyDefault::Fixed(DEFAULT_AUR_NEWS_URL),
+        doc: "the Arch news feed shown before an upgrade",
+    },
 ];
 
 #[cfg(test)]
@@ -224,6 +285,10 @@ mod tests {
         assert_eq!(
             fixed(TRANSACTIONS, LOCK_TIMEOUT),
             Some(KeyDefault::Fixed(n(DEFAULT_LOCK_TIMEOUT_SECS).leak()))
+        );
+        assert_eq!(
+            fixed(AUR, AUR_REFRESH_SECS),
+            Some(KeyDefault::Fixed(n(DEFAULT_AUR_REFRESH_SECS).leak()))
         );
     }
 

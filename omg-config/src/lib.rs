@@ -22,4 +22,4 @@ mod settings;
 
 pub use file::{default_path, env_name, Config, Origin, Value, MAX_FILE_BYTES};
 pub use keys::{default_feed_url, KeyDef, KeyDefault, KEYS};
-pub use settings::Settings;
+pub use settings::{AurUrls, Settings};

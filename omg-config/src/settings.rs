@@ -9,6 +9,19 @@ use omg_ports::{FeedKind, Result};
 use crate::keys::{self, feed_key};
 use crate::Config;
 
+/// Where the AUR is: `[aur] url`, `rpc_url`, `dump_url`, `news_url`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AurUrls {
+    /// The base of `<pkgbase>.git` repositories.
+    pub git: String,
+    /// The RPC's base (`<rpc>/v5/search`).
+    pub rpc: String,
+    /// The extended metadata dump.
+    pub dump: String,
+    /// The Arch news feed.
+    pub news: String,
+}
+
 /// omg's settings: config.toml with the `OMG_*` variables on top, typed.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -132,6 +145,43 @@ impl Settings {
         format!("{}.{runtime}", keys::RUNTIMES)
     }
 
+    /// `[aur] enabled`: whether search and info include the AUR (on Arch).
+    ///
+    /// # Errors
+    ///
+    /// [`omg_ports::Error::Config`] when the value is not `true` or `false`.
+    pub fn aur_enabled(&self) -> Result<bool> {
+        self.config.boolean(keys::AUR, keys::AUR_ENABLED, true)
+    }
+
+    /// The AUR's URLs: `[aur] url`, `rpc_url`, `dump_url` and `news_url`, defaults applied.
+    pub fn aur_urls(&self) -> AurUrls {
+        let get = |key: &str, default: &str| {
+            self.config
+                .string(keys::AUR, key)
+                .unwrap_or_else(|| default.to_string())
+        };
+        AurUrls {
+            git: get(keys::AUR_URL, keys::DEFAULT_AUR_URL),
+            rpc: get(keys::AUR_RPC_URL, keys::DEFAULT_AUR_RPC_URL),
+            dump: get(keys::AUR_DUMP_URL, keys::DEFAULT_AUR_DUMP_URL),
+            news: get(keys::AUR_NEWS_URL, keys::DEFAULT_AUR_NEWS_URL),
+        }
+    }
+
+    /// `[aur] refresh_secs`: how often omgd refreshes the AUR's dump (0: never).
+    ///
+    /// # Errors
+    ///
+    /// [`omg_ports::Error::Config`] when the value is not a whole number.
+    pub fn aur_refresh_secs(&self) -> Result<u64> {
+        self.number(
+            keys::AUR,
+            keys::AUR_REFRESH_SECS,
+            keys::DEFAULT_AUR_REFRESH_SECS,
+        )
+    }
+
     fn number(&self, section: &str, key: &str, default: u64) -> Result<u64> {
         Ok(self
             .config
@@ -153,7 +203,8 @@ mod tests {
             "[daemon]\nrefresh_secs = 12\n[transactions]\nlock_timeout = 5\n\
              [runtimes]\nmax_unpacked = 2\nmise = \"/opt/mise\"\n\
              [runtimes.node]\nmirror = \"http://127.0.0.1:1/node\"\n\
-             [audit]\narch_feed = \"http://127.0.0.1:1/all.json\"\n",
+             [audit]\narch_feed = \"http://127.0.0.1:1/all.json\"\n\
+             [aur]\nenabled = false\nrpc_url = \"http://127.0.0.1:1/rpc\"\n",
         )
         .unwrap();
         let s = Settings::from_config(Config::load_from(&path).unwrap());
@@ -168,6 +219,12 @@ mod tests {
             Some("http://127.0.0.1:1/node")
         );
         assert_eq!(s.runtime_mirror("go"), None);
+        assert!(!s.aur_enabled().unwrap());
+        let aur = s.aur_urls();
+        assert_eq!(aur.rpc, "http://127.0.0.1:1/rpc");
+        assert_eq!(aur.git, crate::keys::DEFAULT_AUR_URL);
+        assert_eq!(s.aur_refresh_secs().unwrap(), 3_600);
+        assert!(Settings::default().aur_enabled().unwrap());
         assert_eq!(
             s.feed_url(FeedKind::Arch).as_deref(),
             Some("http://127.0.0.1:1/all.json")

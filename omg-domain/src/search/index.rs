@@ -213,6 +213,17 @@ impl Index {
     /// most of them. Nothing per query is proportional to the number of packages except
     /// word-wise operations on a few 8 KB bit sets.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults> {
+        self.search_matching(query, true)
+    }
+
+    /// [`Index::search`] without fuzzy matches: only what contains the query as it is (in
+    /// a name, a provided name or a description). For sources that can only be asked for
+    /// substrings, such as the AUR's RPC, so that a local index of them answers the same.
+    pub fn search_literal(&self, query: &SearchQuery) -> Result<SearchResults> {
+        self.search_matching(query, false)
+    }
+
+    fn search_matching(&self, query: &SearchQuery, fuzzy_allowed: bool) -> Result<SearchResults> {
         let words: Vec<String> = query
             .text
             .split_whitespace()
@@ -257,7 +268,7 @@ impl Index {
             // With `limit` name matches already, which all rank higher, no fuzzy match can
             // be shown: only whether a name is one counts (for the total), not its score.
             let scores_matter = candidates.len() < limit;
-            let covering = if fuzzy.possible() {
+            let covering = if fuzzy_allowed && fuzzy.possible() {
                 self.classes.covering(&text)
             } else {
                 Bits::new(0)

@@ -21,6 +21,8 @@ mod classify;
 mod column;
 mod fuzzy;
 mod index;
+mod merge;
 mod trigram;
 
 pub use index::Index;
+pub use merge::{aur_summary, merge_aur, AUR_REPOSITORY};
