@@ -1,6 +1,10 @@
 # Sourced by the benchmark scripts: package lists from the host's apt lists and the generated
 # Arch root built from them. Run from the repository root.
 
+# pacman -Ss and apt-cache search answer from the repositories only: so does omg here (on an
+# Arch root it would also ask the AUR).
+export OMG_AUR_ENABLED=false
+
 # host_packages EVERY [provides]: one line per native package of the host's apt lists,
 # `name<TAB>version<TAB>one-line description`, keeping every EVERY-th name (1: all); with
 # `provides`, a fourth column holds the provided names separated by spaces.

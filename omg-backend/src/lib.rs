@@ -7,6 +7,7 @@
 //! [`Route`](omg_cli_core::route::Route), each arm a handler of this crate.
 
 pub mod audit;
+pub mod aur;
 pub mod doctor;
 pub mod engine;
 pub mod man;

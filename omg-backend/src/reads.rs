@@ -12,17 +12,19 @@ use omg_ports::{Error, ListKind, Result};
 
 use omg_cli_core::Answer;
 
+use crate::aur::Aur;
+
 /// How many "did you mean" names an unknown installed package gets.
 const SUGGESTIONS: usize = 3;
 
 /// What was found, and the errors for the rest, in the order asked.
-struct Partial<T> {
-    found: Vec<T>,
-    errors: Vec<Error>,
+pub(crate) struct Partial<T> {
+    pub(crate) found: Vec<T>,
+    pub(crate) errors: Vec<Error>,
 }
 
 impl<T> Partial<T> {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Partial {
             found: Vec::new(),
             errors: Vec::new(),
@@ -31,7 +33,7 @@ impl<T> Partial<T> {
 
     /// The reply: `render`ed findings and the errors' lines. With `--json` a single
     /// document: the error object when anything failed, else the findings.
-    fn reply(self, out: &Output, render: impl FnOnce(&[T]) -> String) -> Result<Answer> {
+    pub(crate) fn reply(self, out: &Output, render: impl FnOnce(&[T]) -> String) -> Result<Answer> {
         let mut errors = self.errors.into_iter();
         let Some(first) = errors.next() else {
             return Ok(Answer::from(render(&self.found)));
@@ -222,13 +224,19 @@ pub async fn read(engine: &Engine, out: &Output, read: Read<'_>) -> Result<Answe
             query,
             limit,
             installed,
+            sources,
         } => {
-            let results = engine
-                .search(&omg_cli_core::search::query(query, limit, installed))
-                .await?;
+            let query = omg_cli_core::search::query(query, limit, installed);
+            if let Some(aur) = Aur::open(engine, sources)? {
+                return crate::aur::search(engine, out, &aur, &query, sources).await;
+            }
+            let results = engine.search(&query).await?;
             Ok(omg_cli_core::search::answer(out, &results))
         }
-        Read::Info(names) => info(engine, out, names).await,
+        Read::Info { names, sources } => match Aur::open(engine, sources)? {
+            Some(aur) => crate::aur::info(engine, out, &aur, names, sources).await,
+            None => info(engine, out, names).await,
+        },
         Read::List(kind) => Ok(Answer::from(render::list(
             out,
             kind,

@@ -77,6 +77,12 @@ pub enum Command {
         /// Only installed packages.
         #[arg(long)]
         installed: bool,
+        /// Only the AUR (Arch).
+        #[arg(long, conflicts_with = "repo")]
+        aur: bool,
+        /// Only the repositories, not the AUR (Arch).
+        #[arg(long)]
+        repo: bool,
     },
     /// Show everything about packages.
     #[command(visible_aliases = INFO_ALIASES)]
@@ -84,6 +90,12 @@ pub enum Command {
         /// Package names.
         #[arg(required = true, num_args = 1..)]
         packages: Vec<String>,
+        /// Only the AUR (Arch).
+        #[arg(long, conflicts_with = "repo")]
+        aur: bool,
+        /// Only the repositories, not the AUR (Arch).
+        #[arg(long)]
+        repo: bool,
     },
     /// List installed packages.
     List(ListArgs),

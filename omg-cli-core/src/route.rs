@@ -44,6 +44,40 @@ pub enum ClientCommand<'a> {
     },
 }
 
+/// Where `search` and `info` look: on Arch the repositories and the AUR unless `--repo`
+/// or `--aur` says one of them; elsewhere the repositories only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sources {
+    /// The repositories, and the AUR where there is one and `[aur] enabled` allows.
+    #[default]
+    All,
+    /// `--repo`: the repositories (and the local database) only.
+    Repositories,
+    /// `--aur`: the AUR only.
+    Aur,
+}
+
+impl Sources {
+    /// From `--aur` and `--repo` (which clap keeps from coming together).
+    pub fn from_flags(aur: bool, repo: bool) -> Self {
+        match (aur, repo) {
+            (true, _) => Sources::Aur,
+            (false, true) => Sources::Repositories,
+            (false, false) => Sources::All,
+        }
+    }
+
+    /// Whether the AUR is asked (where there is one).
+    pub fn aur(self) -> bool {
+        self != Sources::Repositories
+    }
+
+    /// Whether the repositories are asked.
+    pub fn repositories(self) -> bool {
+        self != Sources::Aur
+    }
+}
+
 /// The reads omgd serves (and the helper, in direct mode).
 #[derive(Debug, Clone, Copy)]
 pub enum Read<'a> {
@@ -55,9 +89,16 @@ pub enum Read<'a> {
         limit: Option<usize>,
         /// `--installed`.
         installed: bool,
+        /// `--aur`, `--repo`.
+        sources: Sources,
     },
     /// `omg info`.
-    Info(&'a [String]),
+    Info {
+        /// The names.
+        names: &'a [String],
+        /// `--aur`, `--repo`.
+        sources: Sources,
+    },
     /// `omg list [--explicit|--orphans|--upgradable]`, `omg outdated`, `omg explicit`.
     List(ListKind),
     /// `omg status`.
@@ -164,12 +205,22 @@ impl Command {
                 query,
                 limit,
                 installed,
+                aur,
+                repo,
             } => Route::Read(Read::Search {
                 query,
                 limit: *limit,
                 installed: *installed,
+                sources: Sources::from_flags(*aur, *repo),
             }),
-            Command::Info { packages } => Route::Read(Read::Info(packages)),
+            Command::Info {
+                packages,
+                aur,
+                repo,
+            } => Route::Read(Read::Info {
+                names: packages,
+                sources: Sources::from_flags(*aur, *repo),
+            }),
             Command::List(list) if list.names.is_empty() => Route::Read(Read::List(list.kind())),
             Command::List(list) => Route::Helper(H::ListNames(list.kind(), &list.names)),
             Command::Status => Route::Read(Read::Status),

@@ -1,7 +1,7 @@
 //! `omg search`: the query the command line asks for, and what it prints and exits with,
 //! the same in direct mode and through omgd.
 
-use omg_ports::{SearchQuery, SearchResults};
+use omg_ports::{AurPackage, SearchQuery, SearchResults};
 
 use crate::exit;
 use crate::render::{self, Output};
@@ -22,16 +22,21 @@ pub fn query(words: &[String], limit: Option<usize>, installed: bool) -> SearchQ
 /// `{"hits":[],"total":0}`) and stderr says so, so that `omg search x | wc -l` counts
 /// packages and scripts can test the code.
 pub fn answer(out: &Output, results: &SearchResults) -> Answer {
+    answer_with_aur(out, results, &[])
+}
+
+/// [`answer`] of results holding AUR hits, whose records are `aur`.
+pub fn answer_with_aur(out: &Output, results: &SearchResults, aur: &[AurPackage]) -> Answer {
     if results.total > 0 {
         return Answer {
-            stdout: render::search(out, results),
+            stdout: render::search_with_aur(out, results, aur),
             stderr: String::new(),
             code: exit::OK,
         };
     }
     Answer {
         stdout: if out.json {
-            render::search(out, results)
+            render::search_with_aur(out, results, aur)
         } else {
             String::new()
         },

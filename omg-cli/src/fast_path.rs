@@ -13,7 +13,7 @@ use omg_transport_uds::{
 
 use omg_cli_core::args::{AuditArgs, BackendArg, Global};
 use omg_cli_core::render::{self, Output};
-use omg_cli_core::route::Read;
+use omg_cli_core::route::{Read, Sources};
 use omg_cli_core::Answer;
 use omg_config::Settings;
 use omg_transport_uds::AuditRequest;
@@ -32,8 +32,8 @@ pub fn try_daemon(global: &Global, read: Read<'_>, out: &Output) -> Option<Answe
     if global.no_daemon {
         return None;
     }
-    let request = request_for(read)?;
     let expected = Expected::from_global(global)?;
+    let request = request_for(read, &expected)?;
     let socket = global.socket.clone().unwrap_or_else(default_socket_path);
     let verbose = global.verbose > 0;
     let response = match ask(&socket, request, &expected) {
@@ -127,14 +127,26 @@ fn ask(
         .then_some(response))
 }
 
-fn request_for(read: Read<'_>) -> Option<Request> {
+/// The request for `read`, `None` for what omgd does not answer: searches and records
+/// that include the AUR (on Arch, unless `--repo` or `[aur] enabled = false`) are the
+/// helper's for now.
+fn request_for(read: Read<'_>, expected: &Expected) -> Option<Request> {
+    let with_aur = |sources: Sources| {
+        sources.aur()
+            && expected.backend == "alpm"
+            && Settings::load().map_or(true, |s| s.aur_enabled().unwrap_or(true))
+    };
     Some(match read {
+        Read::Search { sources, .. } | Read::Info { sources, .. } if with_aur(sources) => {
+            return None
+        }
         Read::Search {
             query,
             limit,
             installed,
+            ..
         } => Request::Search(omg_cli_core::search::query(query, limit, installed)),
-        Read::Info(packages) => Request::Info(packages.to_vec()),
+        Read::Info { names, .. } => Request::Info(names.to_vec()),
         Read::List(kind) => Request::List(kind),
         Read::Status => Request::Status,
         Read::Why(package) => Request::Why(package.to_string()),
@@ -165,7 +177,7 @@ fn render_response(
         // Direct mode prints the records found before the error (pacman -Si a b); omgd
         // answers the first unknown name only.
         Err(Error::NotFound { .. })
-            if !out.json && matches!(read, Read::Info(packages) if packages.len() > 1) =>
+            if !out.json && matches!(read, Read::Info { names, .. } if names.len() > 1) =>
         {
             return None
         }
@@ -178,7 +190,7 @@ fn render_response(
     };
     Some(Ok(match (read, response) {
         (Read::Search { .. }, Response::Search(results)) => render::search(out, &results),
-        (Read::Info(_), Response::Packages(packages)) => render::info(out, &packages),
+        (Read::Info { .. }, Response::Packages(packages)) => render::info(out, &packages),
         (Read::List(kind), Response::List(packages)) => render::list(out, kind, &packages),
         (Read::Status, Response::Status(status)) => render::status(out, &status),
         (Read::Why(_), Response::Why(report)) => render::why(out, &report),

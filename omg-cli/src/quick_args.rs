@@ -105,8 +105,14 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
             query: words,
             limit,
             installed,
+            aur: false,
+            repo: false,
         },
-        "info" if !words.is_empty() => Command::Info { packages: words },
+        "info" if !words.is_empty() => Command::Info {
+            packages: words,
+            aur: false,
+            repo: false,
+        },
         "list" => Command::List(list),
         "status" => Command::Status,
         "outdated" => Command::Outdated,
@@ -217,7 +223,7 @@ mod tests {
         assert!(
             matches!(clap("upgrade --dry-run"), Command::Update { write, .. } if write.dry_run)
         );
-        assert!(matches!(clap("show vim"), Command::Info { ref packages } if packages == &["vim"]));
+        assert!(matches!(clap("show vim"), Command::Info { ref packages, .. } if packages == &["vim"]));
         // The quick path agrees: `show` is `info`.
         assert!(agrees(&["show", "vim"]));
         assert!(matches!(

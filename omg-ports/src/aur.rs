@@ -12,7 +12,9 @@ use crate::{FetchOutcome, Result, Validators};
 /// The dependency lists are empty when the source does not carry them (a search answer, the
 /// short dump); they are the union over architectures, so a build re-reads them from the
 /// clone's `.SRCINFO`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+///
+/// Equality compares `popularity` by its bits, so that it is an equivalence (`Eq`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct AurPackage {
     /// The package name (`Name`).
@@ -64,6 +66,52 @@ pub struct AurPackage {
     /// `Keywords`.
     pub keywords: Vec<String>,
 }
+
+impl PartialEq for AurPackage {
+    fn eq(&self, other: &Self) -> bool {
+        fn key(
+            p: &AurPackage,
+        ) -> (
+            (&str, &str, &str, &Option<String>, &Option<String>, u64),
+            (&Option<String>, &Option<String>, &[String], u32),
+            (Option<i64>, i64, i64, Option<u32>),
+            [&[String]; 10],
+        ) {
+            (
+                (
+                    &p.name,
+                    &p.package_base,
+                    &p.version,
+                    &p.description,
+                    &p.url,
+                    p.popularity.to_bits(),
+                ),
+                (&p.maintainer, &p.submitter, &p.co_maintainers, p.num_votes),
+                (
+                    p.out_of_date,
+                    p.first_submitted,
+                    p.last_modified,
+                    p.pending_requests,
+                ),
+                [
+                    &p.depends,
+                    &p.make_depends,
+                    &p.check_depends,
+                    &p.opt_depends,
+                    &p.provides,
+                    &p.conflicts,
+                    &p.replaces,
+                    &p.groups,
+                    &p.license,
+                    &p.keywords,
+                ],
+            )
+        }
+        key(self) == key(other)
+    }
+}
+
+impl Eq for AurPackage {}
 
 /// Which field an AUR search matches (the RPC's `by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

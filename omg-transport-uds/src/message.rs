@@ -17,9 +17,9 @@ pub use crate::response::{DaemonInfo, DaemonStats, Response};
 pub type ProtocolVersion = (u16, u16);
 
 /// The protocol version this crate speaks. 4.1 added the requests `Audit` and `Why` (and
-/// their answers), 4.2 the request `Complete` (answered by 4.0's `Suggestions`); a daemon of
-/// 4.2 serves clients of 4.0 and 4.1 as before.
-pub const PROTOCOL_VERSION: ProtocolVersion = (4, 2);
+/// their answers), 4.2 the request `Complete` (answered by 4.0's `Suggestions`), 4.3
+/// `SearchAur` and its answer; a daemon of 4.3 serves clients of 4.0 to 4.2 as before.
+pub const PROTOCOL_VERSION: ProtocolVersion = (4, 3);
 
 /// The first field of `Hello`: tells omgd that the peer speaks this protocol at all.
 pub const MAGIC: u32 = u32::from_be_bytes(*b"omgd");

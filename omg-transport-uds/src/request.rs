@@ -57,6 +57,16 @@ pub enum Request {
         /// At most this many names.
         limit: u32,
     },
+    // Protocol 4.3.
+    /// A search of the repositories and the AUR together (Arch): answered by
+    /// [`crate::Response::SearchAur`] when omgd holds the AUR's metadata, else by
+    /// `InvalidRequest` (the client then asks the AUR itself).
+    SearchAur {
+        /// The query, as for `Search`.
+        query: SearchQuery,
+        /// `--aur`: the AUR alone, not the repositories.
+        aur_only: bool,
+    },
 }
 
 /// What `omg audit` asks omgd: the audit the client would run itself.
@@ -87,6 +97,7 @@ impl Request {
         match self {
             Request::Audit(_) | Request::Why(_) => (4, 1),
             Request::Complete { .. } => (4, 2),
+            Request::SearchAur { .. } => (4, 3),
             _ => (4, 0),
         }
     }
@@ -106,6 +117,7 @@ impl Request {
             Request::Audit(_) => "audit",
             Request::Why(_) => "why",
             Request::Complete { .. } => "complete",
+            Request::SearchAur { .. } => "search-aur",
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use bitcode::{Decode, Encode};
 use omg_ports::{
-    AuditOutcome, BackendInfo, Package, PackageSummary, SearchResults, Status, WhyReport,
+    AuditOutcome, AurPackage, BackendInfo, Package, PackageSummary, SearchResults, Status, WhyReport,
 };
 
 use crate::message::{ProtocolVersion, PROTOCOL_VERSION};
@@ -103,6 +103,15 @@ pub enum Response {
     Audit(AuditOutcome),
     /// Answer to `Why`.
     Why(WhyReport),
+    // Protocol 4.3.
+    /// Answer to `SearchAur`: the ranked hits of the repositories and the AUR, and the
+    /// AUR's records (in the RPC search answer's shape) of the AUR hits among them.
+    SearchAur {
+        /// The hits, best first, and the total.
+        results: SearchResults,
+        /// The records of the hits whose repository is `aur`.
+        aur: Vec<AurPackage>,
+    },
 }
 impl Response {
     /// The `Welcome` for `info` at this crate's protocol version.
@@ -149,6 +158,7 @@ impl Response {
             Response::Internal(_) => "internal",
             Response::Audit(_) => "audit",
             Response::Why(_) => "why",
+            Response::SearchAur { .. } => "search-aur",
         }
     }
 }

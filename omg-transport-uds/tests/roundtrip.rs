@@ -3,7 +3,7 @@
 // A test (or a measurement): a failed assumption may stop it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use omg_ports::{
-    AuditOutcome, BackendInfo, FeedKind, FeedOrigin, Finding, InstallReason, Installed, ListKind,
+    AuditOutcome, AurPackage, BackendInfo, FeedKind, FeedOrigin, Finding, InstallReason, Installed, ListKind,
     MatchKind, Package, PackageSummary, RelationKind, RuntimeStatus, SearchHit, SearchQuery,
     SearchResults, SecuritySummary, Severity, Status, Validation, VersionEntry, VersionScheme,
     VersionSource, WhyReport,
@@ -165,6 +165,34 @@ fn match_kind() -> impl Strategy<Value = MatchKind> {
         Just(MatchKind::Fuzzy),
         Just(MatchKind::Description),
     ]
+}
+
+fn aur_package() -> impl Strategy<Value = AurPackage> {
+    (
+        text(),
+        option::of(text()),
+        option::of(text()),
+        any::<u32>(),
+        any::<f64>(),
+        option::of(any::<i64>()),
+        names(),
+    )
+        .prop_map(
+            |(name, description, maintainer, num_votes, popularity, out_of_date, depends)| {
+                AurPackage {
+                    package_base: name.clone(),
+                    name,
+                    version: "1.0-1".into(),
+                    description,
+                    maintainer,
+                    num_votes,
+                    popularity,
+                    out_of_date,
+                    depends,
+                    ..AurPackage::default()
+                }
+            },
+        )
 }
 
 fn results() -> impl Strategy<Value = SearchResults> {
@@ -381,6 +409,16 @@ fn request() -> impl Strategy<Value = Request> {
                 limit,
             }
         }),
+        (text(), option::of(0usize..100), any::<bool>(), any::<bool>()).prop_map(
+            |(text, limit, installed_only, aur_only)| Request::SearchAur {
+                query: SearchQuery {
+                    text,
+                    limit,
+                    installed_only,
+                },
+                aur_only,
+            }
+        ),
     ]
 }
 
@@ -420,6 +458,8 @@ fn response() -> impl Strategy<Value = Response> {
         text().prop_map(Response::Internal),
         audit().prop_map(Response::Audit),
         why().prop_map(Response::Why),
+        (results(), vec(aur_package(), 0..3))
+            .prop_map(|(results, aur)| Response::SearchAur { results, aur }),
     ]
 }
 
@@ -438,6 +478,7 @@ fn request_variant(r: &Request) -> usize {
         Request::Audit(_) => 9,
         Request::Why(_) => 10,
         Request::Complete { .. } => 11,
+        Request::SearchAur { .. } => 12,
     }
 }
 
@@ -460,11 +501,12 @@ fn response_variant(r: &Response) -> usize {
         Response::Internal(_) => 14,
         Response::Audit(_) => 15,
         Response::Why(_) => 16,
+        Response::SearchAur { .. } => 17,
     }
 }
 
-const REQUEST_VARIANTS: usize = 12;
-const RESPONSE_VARIANTS: usize = 17;
+const REQUEST_VARIANTS: usize = 13;
+const RESPONSE_VARIANTS: usize = 18;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]

@@ -2,6 +2,7 @@
 
 use omg_ports::{InstallReason, Package, RelationKind, Validation, VersionEntry};
 
+use super::aur::{AurInfo, AurMeta, InfoJson};
 use super::escape::escape;
 use super::{human_size, json, Output, Style};
 
@@ -20,9 +21,48 @@ pub fn info(out: &Output, packages: &[Package]) -> String {
     }
     packages
         .iter()
-        .map(|p| record(out, p))
+        .map(|p| record(out, p, None))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Records of the repositories and of the AUR, in the order given: an AUR record has the
+/// shared fields, then the AUR's own (votes, popularity, dates, package base...). In JSON
+/// each AUR record is a `Package` with an `aur` object.
+pub fn info_records(out: &Output, records: &[InfoRecord]) -> String {
+    if out.json {
+        let records: Vec<InfoJson<'_>> = records
+            .iter()
+            .map(|r| match r {
+                InfoRecord::Repository(p) => InfoJson {
+                    package: p.clone(),
+                    aur: None,
+                },
+                InfoRecord::Aur(a) => InfoJson {
+                    package: super::aur::as_package(a),
+                    aur: Some(AurMeta::from(&a.package)),
+                },
+            })
+            .collect();
+        return json(&records);
+    }
+    records
+        .iter()
+        .map(|r| match r {
+            InfoRecord::Repository(p) => record(out, p, None),
+            InfoRecord::Aur(a) => record(out, &super::aur::as_package(a), Some(a)),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One record of `omg info`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InfoRecord {
+    /// A package of the repositories (or the local database).
+    Repository(Package),
+    /// A package of the AUR.
+    Aur(AurInfo),
 }
 
 /// One field's value.
@@ -37,7 +77,7 @@ enum Value {
     Block(Vec<String>),
 }
 
-fn record(out: &Output, p: &Package) -> String {
+fn record(out: &Output, p: &Package, aur: Option<&AurInfo>) -> String {
     let size = |s: Option<u64>| s.map_or_else(|| "unknown".to_string(), human_size);
     let text = |s: &str| Value::Text(escape(s).into_owned());
     let list = |v: &[String]| Value::List(v.iter().map(|s| escape(s).into_owned()).collect());
@@ -63,7 +103,9 @@ fn record(out: &Output, p: &Package) -> String {
             .collect();
         rows.push(("", Value::Block(lines)));
     }
-    rows.push(("Architecture", text(&p.architecture)));
+    if !p.architecture.is_empty() {
+        rows.push(("Architecture", text(&p.architecture)));
+    }
     rows.push(("URL", text(p.url.as_deref().unwrap_or("None"))));
     if let Some(licenses) = &p.licenses {
         rows.push(("Licenses", list(licenses)));
@@ -98,8 +140,16 @@ fn record(out: &Output, p: &Package) -> String {
         };
         rows.push((relation_label(kind), value));
     }
-    rows.push(("Download Size", Value::Text(size(p.download_size))));
-    rows.push(("Installed Size", Value::Text(size(p.installed_size))));
+    if let Some(a) = aur {
+        rows.extend(
+            super::aur::info_rows(a)
+                .into_iter()
+                .map(|(key, value)| (key, Value::Text(value))),
+        );
+    } else {
+        rows.push(("Download Size", Value::Text(size(p.download_size))));
+        rows.push(("Installed Size", Value::Text(size(p.installed_size))));
+    }
     if let Some(packager) = &p.packager {
         rows.push((
             "Packager",
@@ -256,7 +306,7 @@ fn join_fitting(parts: &[String], sep: &str, room: Option<usize>) -> Vec<String>
     lines
 }
 
-fn format_date(seconds: i64) -> String {
+pub(super) fn format_date(seconds: i64) -> String {
     jiff::Timestamp::from_second(seconds)
         .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
         .unwrap_or_else(|_| seconds.to_string())

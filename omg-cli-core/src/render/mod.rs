@@ -2,6 +2,7 @@
 //! (the helper, or later the daemon client) produced the data.
 
 mod audit;
+mod aur;
 mod config;
 mod doctor;
 mod error;
@@ -25,10 +26,11 @@ pub use error::{error, error_event, message};
 pub use escape::{escape, escape_lines};
 pub use files::{files, marks, owners};
 pub use history::{history, history_entry};
-pub use info::{info, relation_label};
+pub use aur::AurInfo;
+pub use info::{info, info_records, relation_label, InfoRecord};
 pub use list::list;
 pub use plan::{kind_word, outcome, plan};
-pub use search::search;
+pub use search::{search, search_with_aur};
 pub use status::status;
 pub use why::why;
 

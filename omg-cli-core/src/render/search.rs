@@ -1,7 +1,12 @@
 //! `omg search`.
 
-use omg_ports::{PackageSummary, SearchResults};
+use std::collections::HashMap;
 
+use omg_domain::search::AUR_REPOSITORY;
+use omg_ports::{AurPackage, PackageSummary, SearchHit, SearchResults};
+use serde::Serialize;
+
+use super::aur::{tags, AurMeta};
 use super::escape::escape;
 use super::table::{Cell, Table};
 use super::{json, Output, Style};
@@ -10,8 +15,44 @@ use super::{json, Output, Style};
 /// that fits its width; in a pipe, pacman -Ss's two lines per package (`repository/name
 /// version [installed]`, then the description indented by four spaces), never padded.
 pub fn search(out: &Output, results: &SearchResults) -> String {
+    search_with_aur(out, results, &[])
+}
+
+/// [`search`] of results holding AUR hits (repository `aur`), whose records are in `aur`:
+/// their lines add `[+votes ~popularity]`, `[orphaned]`, `[out of date: date]` (paru's
+/// tags), their JSON hits an `aur` object.
+pub fn search_with_aur(out: &Output, results: &SearchResults, aur: &[AurPackage]) -> String {
+    let records: HashMap<&str, &AurPackage> =
+        aur.iter().map(|p| (p.name.as_str(), p)).collect();
+    let record = |h: &SearchHit| {
+        (h.package.repository == AUR_REPOSITORY)
+            .then(|| records.get(h.package.name.as_str()).copied())
+            .flatten()
+    };
     if out.json {
-        return json(results);
+        #[derive(Serialize)]
+        struct Hit<'a> {
+            #[serde(flatten)]
+            hit: &'a SearchHit,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            aur: Option<AurMeta<'a>>,
+        }
+        #[derive(Serialize)]
+        struct Results<'a> {
+            hits: Vec<Hit<'a>>,
+            total: usize,
+        }
+        return json(&Results {
+            hits: results
+                .hits
+                .iter()
+                .map(|h| Hit {
+                    hit: h,
+                    aur: record(h).map(AurMeta::from),
+                })
+                .collect(),
+            total: results.total,
+        });
     }
     if out.quiet {
         return results
@@ -24,9 +65,9 @@ pub fn search(out: &Output, results: &SearchResults) -> String {
         return "no packages found\n".into();
     }
     let mut s = if out.width.is_some() {
-        table(out, results)
+        table(out, results, &record)
     } else {
-        piped(out, results)
+        piped(out, results, &record)
     };
     if results.hits.len() < results.total {
         s.push_str(&format!(
@@ -38,7 +79,9 @@ pub fn search(out: &Output, results: &SearchResults) -> String {
     s
 }
 
-fn table(out: &Output, results: &SearchResults) -> String {
+type Records<'r> = dyn Fn(&SearchHit) -> Option<&'r AurPackage> + 'r;
+
+fn table(out: &Output, results: &SearchResults, record: &Records<'_>) -> String {
     let rows = results
         .hits
         .iter()
@@ -49,7 +92,10 @@ fn table(out: &Output, results: &SearchResults) -> String {
                 Cell::styled(out, Style::Bold, p.name.as_str()),
                 version,
                 Cell::plain(p.repository.as_str()),
-                Cell::plain(p.description.as_str()),
+                match record(h) {
+                    Some(a) => Cell::plain(format!("{} {}", tags(a), p.description)),
+                    None => Cell::plain(p.description.as_str()),
+                },
             ]
         })
         .collect();
@@ -61,7 +107,7 @@ fn table(out: &Output, results: &SearchResults) -> String {
 }
 
 /// `core/bash 5.2.026-2 [installed]` and `    The GNU Bourne Again shell`, per hit.
-fn piped(out: &Output, results: &SearchResults) -> String {
+fn piped(out: &Output, results: &SearchResults, record: &Records<'_>) -> String {
     let mut s = String::with_capacity(results.hits.len() * 96);
     for h in &results.hits {
         let p = &h.package;
@@ -71,6 +117,10 @@ fn piped(out: &Output, results: &SearchResults) -> String {
         s.push_str(&escape(&p.name));
         s.push(' ');
         s.push_str(&version.text);
+        if let Some(a) = record(h) {
+            s.push(' ');
+            s.push_str(&tags(a));
+        }
         s.push_str("\n    ");
         s.push_str(&escape(&p.description));
         s.push('\n');

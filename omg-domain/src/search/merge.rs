@@ -8,14 +8,15 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::HashMap;
 
-use omg_ports::{AurPackage, PackageSummary, SearchHit, SearchResults};
+use omg_ports::{AurPackage, PackageSummary, SearchHit, SearchQuery, SearchResults};
 
 /// The repository name AUR packages carry in search results and `omg info`.
 pub const AUR_REPOSITORY: &str = "aur";
 
 /// The summary the search index keeps of an AUR package: repository [`AUR_REPOSITORY`], no
-/// architecture (the RPC does not say; `.SRCINFO` does), what it provides without
-/// constraints.
+/// architecture (the RPC does not say; `.SRCINFO` does), and no provided names: the AUR is
+/// searched by name and description, as its RPC's `name-desc` (and `paru -Ss`) do, so the
+/// RPC's answer and the metadata dump give the same hits.
 pub fn aur_summary(p: &AurPackage) -> PackageSummary {
     PackageSummary {
         name: p.name.clone(),
@@ -24,11 +25,27 @@ pub fn aur_summary(p: &AurPackage) -> PackageSummary {
         repository: AUR_REPOSITORY.to_string(),
         architecture: String::new(),
         installed: None,
-        provides: p
-            .provides
-            .iter()
-            .map(|r| PackageSummary::provided_name(r).to_string())
-            .collect(),
+        provides: Vec::new(),
+    }
+}
+
+/// `p` as the RPC's search answers describe a package: the fields an info answer or the
+/// extended dump add (submitter, co-maintainers, keywords, licenses, relations) are
+/// cleared, so that a search prints the same from either source.
+pub fn search_shape(p: &AurPackage) -> AurPackage {
+    AurPackage {
+        name: p.name.clone(),
+        package_base: p.package_base.clone(),
+        version: p.version.clone(),
+        description: p.description.clone(),
+        url: p.url.clone(),
+        maintainer: p.maintainer.clone(),
+        num_votes: p.num_votes,
+        popularity: p.popularity,
+        out_of_date: p.out_of_date,
+        first_submitted: p.first_submitted,
+        last_modified: p.last_modified,
+        ..AurPackage::default()
     }
 }
 
@@ -88,6 +105,36 @@ pub fn merge_aur(official: SearchResults, aur: SearchResults, limit: Option<usiz
     SearchResults { hits, total }
 }
 
+/// What `omg search` shows when the AUR is searched: `official` (every match of the
+/// repositories, unlimited, installed or not) and `aur` (every match of the AUR, from
+/// [`crate::Index::search_literal`] over the summaries of the records `record` finds by
+/// name) merged by [`merge_aur`], kept
+/// to installed packages when `query` says so, counted, cut to its limit; with the records
+/// (in [`search_shape`]) of the AUR hits shown. Direct mode and omgd both answer with it.
+pub fn search_with_aur<'r>(
+    official: SearchResults,
+    aur: SearchResults,
+    record: impl Fn(&str) -> Option<&'r AurPackage>,
+    query: &SearchQuery,
+) -> (SearchResults, Vec<AurPackage>) {
+    let mut merged = merge_aur(official, aur, None);
+    if query.installed_only {
+        merged.hits.retain(|h| h.package.installed.is_some());
+    }
+    merged.total = merged.hits.len();
+    if let Some(limit) = query.limit {
+        merged.hits.truncate(limit);
+    }
+    let shown = merged
+        .hits
+        .iter()
+        .filter(|h| h.package.repository == AUR_REPOSITORY)
+        .filter_map(|h| record(&h.package.name))
+        .map(search_shape)
+        .collect();
+    (merged, shown)
+}
+
 /// The index's ranking without its tie-breaks (repository order, name), which differ
 /// between the two lists: on equal keys the repositories' hit goes first.
 fn key(h: &SearchHit) -> (omg_ports::MatchKind, Reverse<u32>, usize) {
@@ -98,7 +145,7 @@ fn key(h: &SearchHit) -> (omg_ports::MatchKind, Reverse<u32>, usize) {
 mod tests {
     use super::*;
     use crate::Index;
-    use omg_ports::{InstallReason, Installed, SearchQuery};
+    use omg_ports::{InstallReason, Installed};
 
     fn pkg(name: &str, repo: &str, desc: &str) -> PackageSummary {
         PackageSummary {

@@ -25,4 +25,4 @@ mod merge;
 mod trigram;
 
 pub use index::Index;
-pub use merge::{aur_summary, merge_aur, AUR_REPOSITORY};
+pub use merge::{aur_summary, merge_aur, search_shape, search_with_aur, AUR_REPOSITORY};

@@ -192,6 +192,13 @@ impl TestHandler {
                 needed_by_explicit: 0,
             }),
             Request::Audit(_) => Response::Internal("the test handler audits nothing".into()),
+            Request::SearchAur { query, .. } => Response::SearchAur {
+                results: SearchResults {
+                    hits: vec![],
+                    total: query.text.len(),
+                },
+                aur: Vec::new(),
+            },
             Request::Hello { .. } => Response::InvalidRequest("hello reached the handler".into()),
         }
     }
