@@ -12,6 +12,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod alpm;
+pub mod aur;
 pub mod http;
 pub mod runtimes;
 
