@@ -171,6 +171,11 @@ fn search_answers_by_each_field_with_aurwebs_shape() {
         names(&search(&aur, "arg=aur-virtual&by=provides")),
         ["aur-prov-one", "aur-prov-two"]
     );
+    assert_eq!(
+        names(&search(&aur, "arg=aur-prov-one&by=provides")),
+        ["aur-prov-one"],
+        "a package provides itself"
+    );
     // Percent-decoding of the argument.
     assert_eq!(
         names(&search(&aur, "arg=aur%2dsplit%2Da&by=name")),
@@ -388,6 +393,10 @@ fn a_standalone_server_takes_records_at_run_time() {
     let v = get(&server.url("/rpc/v5/info?arg[]=zz-one")).json();
     assert!(v["results"][0]["Description"].is_null());
     assert!(v["results"][0]["URL"].is_null());
+    assert!(
+        v["results"][0]["Popularity"].is_u64(),
+        "aurweb writes a zero popularity as the integer 0"
+    );
     r.version = "2-1".into();
     let again = server.put(r);
     assert_eq!(again.id, stored.id, "a replaced record keeps its ID");

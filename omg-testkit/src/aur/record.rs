@@ -27,7 +27,8 @@ pub struct AurRecord {
     pub maintainer: Option<String>,
     /// `NumVotes`.
     pub num_votes: u64,
-    /// `Popularity`.
+    /// `Popularity`: written as aurweb does, rounded to 6 decimals, and 0 as the
+    /// integer `0` (a client must accept both).
     pub popularity: f64,
     /// `OutOfDate`: when it was flagged, seconds since the epoch.
     pub out_of_date: Option<i64>,
@@ -134,7 +135,7 @@ impl AurRecord {
             "URLPath": format!("/cgit/aur.git/snapshot/{snapshot}.tar.gz"),
             "Maintainer": self.maintainer,
             "NumVotes": self.num_votes,
-            "Popularity": self.popularity,
+            "Popularity": popularity(self.popularity),
             "OutOfDate": self.out_of_date,
             "FirstSubmitted": self.first_submitted,
             "LastModified": self.last_modified,
@@ -164,6 +165,15 @@ impl AurRecord {
                 m.insert(key.into(), json!(list));
             }
         }
+    }
+}
+
+/// aurweb's `Popularity`: the integer 0 when zero, else a float rounded to 6 decimals.
+fn popularity(p: f64) -> Value {
+    if p == 0.0 {
+        json!(0)
+    } else {
+        json!((p * 1e6).round() / 1e6)
     }
 }
 

@@ -152,7 +152,8 @@ impl Rpc<'_> {
                 "makedepends" => rel(&r.make_depends),
                 "checkdepends" => rel(&r.check_depends),
                 "optdepends" => rel(&r.opt_depends),
-                "provides" => rel(&r.provides),
+                // aurweb: a package always provides itself.
+                "provides" => rel(&r.provides) || r.name == arg,
                 "conflicts" => rel(&r.conflicts),
                 "replaces" => rel(&r.replaces),
                 "groups" => exact(&r.groups),
