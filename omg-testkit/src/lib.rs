@@ -1,6 +1,7 @@
 //! Test support shared by omg's crates; a dev-dependency only, never published: pacman roots
 //! with real sync and local databases and package files ([`alpm`]), documents served from 127.0.0.1
-//! with conditional requests ([`http`]: security feeds), runtime sources served from
+//! with conditional requests ([`http`]: security feeds), a test AUR on 127.0.0.1 with real
+//! package repositories and makepkg as a build user ([`aur`]), runtime sources served from
 //! 127.0.0.1 in their real formats ([`runtimes`]), and skipping a check only outside CI.
 //!
 //! A test that needs a tool or a privilege the machine lacks may skip its check on a
@@ -12,6 +13,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod alpm;
+pub mod aur;
 pub mod http;
 pub mod runtimes;
 
