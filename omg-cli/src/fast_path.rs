@@ -34,6 +34,7 @@ pub fn try_daemon(global: &Global, read: Read<'_>, out: &Output) -> Option<Answe
     }
     let expected = Expected::from_global(global)?;
     let request = request_for(read, &expected)?;
+    let request_was_aur = matches!(request, Request::SearchAur { .. });
     let socket = global.socket.clone().unwrap_or_else(default_socket_path);
     let verbose = global.verbose > 0;
     let response = match ask(&socket, request, &expected) {
@@ -76,6 +77,18 @@ pub fn try_daemon(global: &Global, read: Read<'_>, out: &Output) -> Option<Answe
                 None
             }
         };
+    }
+    if let (Read::Search { .. }, Response::SearchAur { results, aur }) = (read, &response) {
+        let answer = omg_cli_core::search::answer_with_aur(out, results, aur);
+        std::mem::forget(response);
+        return Some(answer);
+    }
+    // omgd without the AUR's metadata: direct mode asks the AUR's RPC.
+    if matches!(read, Read::Search { .. })
+        && matches!(response, Response::InvalidRequest(_))
+        && request_was_aur
+    {
+        return None;
     }
     if let (Read::Search { .. }, Response::Search(results)) = (read, &response) {
         let answer = omg_cli_core::search::answer(out, results);
@@ -127,19 +140,28 @@ fn ask(
         .then_some(response))
 }
 
-/// The request for `read`, `None` for what omgd does not answer: searches and records
-/// that include the AUR (on Arch, unless `--repo` or `[aur] enabled = false`) are the
-/// helper's for now.
+/// The request for `read`, `None` for what omgd does not answer. On Arch (unless `--repo`
+/// or `[aur] enabled = false`) a search includes the AUR: `SearchAur`, which omgd answers
+/// from the AUR's metadata dump when it holds it; `info` of AUR packages is the helper's
+/// (the RPC's).
 fn request_for(read: Read<'_>, expected: &Expected) -> Option<Request> {
     let with_aur = |sources: Sources| {
-        sources.aur()
-            && expected.backend == "alpm"
-            && Settings::load().map_or(true, |s| s.aur_enabled().unwrap_or(true))
+        sources == Sources::Aur
+            || sources.aur()
+                && expected.backend == "alpm"
+                && Settings::load().map_or(true, |s| s.aur_enabled().unwrap_or(true))
     };
     Some(match read {
-        Read::Search { sources, .. } | Read::Info { sources, .. } if with_aur(sources) => {
-            return None
-        }
+        Read::Info { sources, .. } if with_aur(sources) => return None,
+        Read::Search {
+            query,
+            limit,
+            installed,
+            sources,
+        } if with_aur(sources) => Request::SearchAur {
+            query: omg_cli_core::search::query(query, limit, installed),
+            aur_only: sources == Sources::Aur,
+        },
         Read::Search {
             query,
             limit,

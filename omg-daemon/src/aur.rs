@@ -169,7 +169,11 @@ pub async fn run(
         }
     };
     loop {
-        match source.dump(&validators).await {
+        let fetched = tokio::select! {
+            _ = stop.changed() => break,
+            fetched = source.dump(&validators) => fetched,
+        };
+        match fetched {
             Ok(FetchOutcome::NotModified) => tracing::debug!("AUR metadata unchanged"),
             Ok(FetchOutcome::Fetched {
                 body: records,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use omg::{ListKind, SearchQuery};
 use omg_transport_uds::{AuditRequest, DaemonInfo, Handler, Request, Response};
 
+use crate::aur::AurHolder;
 use crate::refresh::Refresher;
 use crate::state::{CacheKey, Snapshot, State};
 use crate::suggest::{complete, suggest};
@@ -19,11 +20,16 @@ const MAX_SUGGEST: usize = 1000;
 pub struct DaemonHandler {
     state: Arc<State>,
     refresher: Arc<Refresher>,
+    aur: Arc<AurHolder>,
 }
 
 impl DaemonHandler {
-    pub fn new(state: Arc<State>, refresher: Arc<Refresher>) -> DaemonHandler {
-        DaemonHandler { state, refresher }
+    pub fn new(state: Arc<State>, refresher: Arc<Refresher>, aur: Arc<AurHolder>) -> DaemonHandler {
+        DaemonHandler {
+            state,
+            refresher,
+            aur,
+        }
     }
 
     async fn answer(&self, request: Request) -> Arc<Response> {
@@ -36,6 +42,15 @@ impl DaemonHandler {
             Request::Ping => Response::Pong,
             Request::Stats => Response::Stats(self.state.stats()),
             Request::Search(query) => return self.search(&snap, query),
+            Request::SearchAur { query, aur_only } => match self.aur.current() {
+                Some(aur) => aur.search((!aur_only).then_some(&snap.index), &query),
+                // The client asks the AUR's RPC itself.
+                None => Response::InvalidRequest(
+                    "omgd holds no AUR metadata (not Arch, [aur] enabled = false, or the \
+                     dump was not fetched yet)"
+                        .into(),
+                ),
+            },
             Request::Info(names) => {
                 let key = CacheKey::Info {
                     generation: snap.generation,

@@ -10,6 +10,7 @@
 mod activation;
 mod args;
 mod audit;
+mod aur;
 mod fds;
 mod handler;
 mod housekeeping;
@@ -33,6 +34,7 @@ use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
 use crate::args::{Args, Settings};
+use crate::aur::{AurHolder, AurSettings};
 use crate::handler::DaemonHandler;
 use crate::refresh::Refresher;
 use crate::state::State;
@@ -163,9 +165,20 @@ async fn daemon(
         stop_tx.subscribe(),
     ));
     let housekeeper = tokio::spawn(housekeeping::run(Arc::clone(&state), stop_tx.subscribe()));
+    let aur = Arc::new(AurHolder::default());
+    let aur_task = match (info.name == "alpm").then(AurSettings::load).flatten() {
+        Some(settings) => Some(tokio::spawn(aur::run(
+            Arc::clone(&aur),
+            refresher.store(),
+            settings,
+            stop_tx.subscribe(),
+        ))),
+        None => None,
+    };
     let handler = Arc::new(DaemonHandler::new(
         Arc::clone(&state),
         Arc::clone(&refresher),
+        Arc::clone(&aur),
     ));
     let report = serve(
         listener,
@@ -190,6 +203,12 @@ async fn daemon(
     let _ = stop_tx.send(true);
     if let Err(e) = housekeeper.await {
         tracing::warn!(error = %e, "the housekeeping task ended abnormally");
+    }
+    if let Some(Err(e)) = match aur_task {
+        Some(task) => Some(task.await),
+        None => None,
+    } {
+        tracing::warn!(error = %e, "the AUR task ended abnormally");
     }
     if let Err(e) = auditor.await {
         tracing::warn!(error = %e, "the audit task ended abnormally");

@@ -42,6 +42,11 @@ impl Refresher {
         }
     }
 
+    /// The state file, for the other tasks that keep things in it.
+    pub fn store(&self) -> Arc<RedbStore> {
+        Arc::clone(&self.store)
+    }
+
     /// The first snapshot: the index saved in redb if the databases did not change since,
     /// else read from the backend; with whether it came from the store.
     pub async fn startup(&self) -> anyhow::Result<(Snapshot, bool)> {
