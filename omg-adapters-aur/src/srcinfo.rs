@@ -3,15 +3,15 @@
 //!
 //! ```text
 //! pkgbase = foo
-//! 	pkgver = 1.2
-//! 	pkgrel = 1
-//! 	depends = glibc
-//! 	depends_x86_64 = lib32-glibc
+//!     pkgver = 1.2
+//!     pkgrel = 1
+//!     depends = glibc
+//!     depends_x86_64 = lib32-glibc
 //!
 //! pkgname = foo
 //!
 //! pkgname = foo-docs
-//! 	depends =
+//!     depends =
 //! ```
 //!
 //! `key = value` lines (makepkg indents with a tab), `#` comments and blank lines; arrays
