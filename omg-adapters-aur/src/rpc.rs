@@ -12,9 +12,9 @@
 //! Field names and types are aurweb's; unknown fields are ignored, optional lists may be
 //! absent (or null). An error answer (`"type": "error"`, still HTTP 200) becomes
 //! [`Error::MalformedFeed`] quoting the server's text. Strings longer than
-//! [`MAX_STRING`](crate::limits::MAX_STRING), lists longer than
-//! [`MAX_LIST`](crate::limits::MAX_LIST) and answers of more than
-//! [`RPC_MAX_RESULTS`](crate::limits::RPC_MAX_RESULTS) results are refused.
+//! [`MAX_STRING`], lists longer than
+//! [`MAX_LIST`] and answers of more than
+//! [`RPC_MAX_RESULTS`] results are refused.
 
 use std::fmt;
 use std::marker::PhantomData;
