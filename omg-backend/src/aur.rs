@@ -115,8 +115,8 @@ pub async fn search(
         Ok(Some(found)) => found,
         Ok(None) if sources == Sources::Aur => {
             return Err(Error::InvalidRequest(format!(
-                "the AUR searches for words of {MIN_RPC_WORD} characters or more; give a longer word"
-            )))
+            "the AUR searches for words of {MIN_RPC_WORD} characters or more; give a longer word"
+        )))
         }
         Ok(None) => (SearchResults::default(), Vec::new()),
         Err(e) if sources == Sources::Aur => return Err(e),
@@ -128,7 +128,8 @@ pub async fn search(
             (SearchResults::default(), Vec::new())
         }
     };
-    let by_name: HashMap<&str, &AurPackage> = records.iter().map(|p| (p.name.as_str(), p)).collect();
+    let by_name: HashMap<&str, &AurPackage> =
+        records.iter().map(|p| (p.name.as_str(), p)).collect();
     let (merged, shown) =
         search_with_aur(official, aur_results, |n| by_name.get(n).copied(), query);
     let mut answer = omg_cli_core::search::answer_with_aur(out, &merged, &shown);
@@ -160,7 +161,7 @@ pub async fn info(
         match engine.info(std::slice::from_ref(name)).await {
             Ok(mut packages) if !packages.is_empty() => {
                 let p = packages.swap_remove(0);
-                if p.repository == Package::LOCAL {
+                if p.repository == omg_ports::PackageSummary::LOCAL {
                     local.insert(i, p.clone());
                 }
                 found.push(Some(InfoRecord::Repository(p)));
@@ -208,6 +209,9 @@ pub async fn info(
     }
     let mut partial = Partial::new();
     partial.found = found.into_iter().flatten().collect();
-    partial.errors = aur_error.into_iter().chain(errors.into_iter().flatten()).collect();
+    partial.errors = aur_error
+        .into_iter()
+        .chain(errors.into_iter().flatten())
+        .collect();
     partial.reply(out, |records| render::info_records(out, records))
 }

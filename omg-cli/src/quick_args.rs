@@ -223,7 +223,9 @@ mod tests {
         assert!(
             matches!(clap("upgrade --dry-run"), Command::Update { write, .. } if write.dry_run)
         );
-        assert!(matches!(clap("show vim"), Command::Info { ref packages, .. } if packages == &["vim"]));
+        assert!(
+            matches!(clap("show vim"), Command::Info { ref packages, .. } if packages == &["vim"])
+        );
         // The quick path agrees: `show` is `info`.
         assert!(agrees(&["show", "vim"]));
         assert!(matches!(

@@ -199,10 +199,7 @@ impl Config {
                     Origin::File(p) => p,
                     Origin::Env(var) => PathBuf::from(format!("${var}")),
                 },
-                reason: format!(
-                    "[{section}] {key} is {:?}; give true or false",
-                    value.value
-                ),
+                reason: format!("[{section}] {key} is {:?}; give true or false", value.value),
             }),
         }
     }

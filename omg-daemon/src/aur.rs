@@ -153,7 +153,10 @@ pub async fn run(
         Ok(Some((records, cached))) => {
             holder.set(AurIndex::new(&records));
             validators = cached;
-            tracing::info!(packages = records.len(), "AUR metadata loaded from the state file");
+            tracing::info!(
+                packages = records.len(),
+                "AUR metadata loaded from the state file"
+            );
         }
         Ok(None) => {}
         Err(e) => tracing::warn!(error = %e, "the cached AUR metadata is unusable; fetching it"),
@@ -203,12 +206,12 @@ async fn load_cached(
     let Some(cached) = store.load_feed(key).await? else {
         return Ok(None);
     };
-    let records: Vec<AurPackage> = bitcode::decode(&cached.body).map_err(|e| {
-        omg_ports::Error::MalformedFeed {
+    let records: Vec<AurPackage> =
+        bitcode::decode(&cached.body).map_err(|e| omg_ports::Error::MalformedFeed {
+            feed: "aur".into(),
             url: key.to_string(),
             reason: format!("the cached AUR records do not decode ({e})"),
-        }
-    })?;
+        })?;
     Ok(Some((records, cached.meta.validators)))
 }
 

@@ -166,15 +166,17 @@ async fn daemon(
     ));
     let housekeeper = tokio::spawn(housekeeping::run(Arc::clone(&state), stop_tx.subscribe()));
     let aur = Arc::new(AurHolder::default());
-    let aur_task = match (info.name == "alpm").then(AurSettings::load).flatten() {
-        Some(settings) => Some(tokio::spawn(aur::run(
-            Arc::clone(&aur),
-            refresher.store(),
-            settings,
-            stop_tx.subscribe(),
-        ))),
-        None => None,
-    };
+    let aur_task = (info.name == "alpm")
+        .then(AurSettings::load)
+        .flatten()
+        .map(|settings| {
+            tokio::spawn(aur::run(
+                Arc::clone(&aur),
+                refresher.store(),
+                settings,
+                stop_tx.subscribe(),
+            ))
+        });
     let handler = Arc::new(DaemonHandler::new(
         Arc::clone(&state),
         Arc::clone(&refresher),
@@ -204,11 +206,10 @@ async fn daemon(
     if let Err(e) = housekeeper.await {
         tracing::warn!(error = %e, "the housekeeping task ended abnormally");
     }
-    if let Some(Err(e)) = match aur_task {
-        Some(task) => Some(task.await),
-        None => None,
-    } {
-        tracing::warn!(error = %e, "the AUR task ended abnormally");
+    if let Some(task) = aur_task {
+        if let Err(e) = task.await {
+            tracing::warn!(error = %e, "the AUR task ended abnormally");
+        }
     }
     if let Err(e) = auditor.await {
         tracing::warn!(error = %e, "the audit task ended abnormally");

@@ -67,16 +67,24 @@ pub struct AurPackage {
     pub keywords: Vec<String>,
 }
 
+/// Every field of an [`AurPackage`], `popularity` by its bits.
+type Key<'a> = (
+    (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a Option<String>,
+        &'a Option<String>,
+        u64,
+    ),
+    (&'a Option<String>, &'a Option<String>, &'a [String], u32),
+    (Option<i64>, i64, i64, Option<u32>),
+    [&'a [String]; 10],
+);
+
 impl PartialEq for AurPackage {
     fn eq(&self, other: &Self) -> bool {
-        fn key(
-            p: &AurPackage,
-        ) -> (
-            (&str, &str, &str, &Option<String>, &Option<String>, u64),
-            (&Option<String>, &Option<String>, &[String], u32),
-            (Option<i64>, i64, i64, Option<u32>),
-            [&[String]; 10],
-        ) {
+        fn key(p: &AurPackage) -> Key<'_> {
             (
                 (
                     &p.name,

@@ -3,72 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Read;
 use std::path::Path;
 use std::process::Command;
 
 use omg_testkit::aur::{
-    build_user, makepkg_as, AurFixture, AurRecord, AurServer, EVIL_LINE, HIDDEN_SOURCE,
+    build_user, http_get as get, http_request as request, makepkg_as, AurFixture, AurRecord,
+    AurServer, EVIL_LINE, HIDDEN_SOURCE,
 };
 use serde_json::Value;
-
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("{e}: {}", String::from_utf8_lossy(&self.body));
-        })
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A minimal HTTP/1.1 client over a TcpStream (`Connection: close`, no chunking: the
-/// server always sends a Content-Length).
-fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
-    let rest = url.strip_prefix("http://").unwrap();
-    let (host, path) = rest.split_at(rest.find('/').unwrap());
-    let mut s = TcpStream::connect(host).unwrap();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.lines();
-    let status = lines.next().unwrap().split_whitespace().nth(1).unwrap();
-    Resp {
-        status: status.parse().unwrap(),
-        headers: lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-            .collect(),
-        body: raw[split + 4..].to_vec(),
-    }
-}
-
-fn get(url: &str) -> Resp {
-    request("GET", url, &[], b"")
-}
 
 fn names(v: &Value) -> Vec<String> {
     let mut n: Vec<String> = v["results"]

@@ -2,7 +2,8 @@
 
 use bitcode::{Decode, Encode};
 use omg_ports::{
-    AuditOutcome, AurPackage, BackendInfo, Package, PackageSummary, SearchResults, Status, WhyReport,
+    AuditOutcome, AurPackage, BackendInfo, Package, PackageSummary, SearchResults, Status,
+    WhyReport,
 };
 
 use crate::message::{ProtocolVersion, PROTOCOL_VERSION};

@@ -3,10 +3,10 @@
 // A test (or a measurement): a failed assumption may stop it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use omg_ports::{
-    AuditOutcome, AurPackage, BackendInfo, FeedKind, FeedOrigin, Finding, InstallReason, Installed, ListKind,
-    MatchKind, Package, PackageSummary, RelationKind, RuntimeStatus, SearchHit, SearchQuery,
-    SearchResults, SecuritySummary, Severity, Status, Validation, VersionEntry, VersionScheme,
-    VersionSource, WhyReport,
+    AuditOutcome, AurPackage, BackendInfo, FeedKind, FeedOrigin, Finding, InstallReason, Installed,
+    ListKind, MatchKind, Package, PackageSummary, RelationKind, RuntimeStatus, SearchHit,
+    SearchQuery, SearchResults, SecuritySummary, Severity, Status, Validation, VersionEntry,
+    VersionScheme, VersionSource, WhyReport,
 };
 use omg_transport_uds::frame::{append_frame, blocking, nonblocking};
 use omg_transport_uds::message::{
@@ -409,16 +409,22 @@ fn request() -> impl Strategy<Value = Request> {
                 limit,
             }
         }),
-        (text(), option::of(0usize..100), any::<bool>(), any::<bool>()).prop_map(
-            |(text, limit, installed_only, aur_only)| Request::SearchAur {
-                query: SearchQuery {
-                    text,
-                    limit,
-                    installed_only,
-                },
-                aur_only,
-            }
-        ),
+        (
+            text(),
+            option::of(0usize..100),
+            any::<bool>(),
+            any::<bool>()
+        )
+            .prop_map(
+                |(text, limit, installed_only, aur_only)| Request::SearchAur {
+                    query: SearchQuery {
+                        text,
+                        limit,
+                        installed_only,
+                    },
+                    aur_only,
+                }
+            ),
     ]
 }
 

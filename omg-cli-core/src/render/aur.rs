@@ -122,11 +122,17 @@ pub(super) fn info_rows(info: &AurInfo) -> Vec<(&'static str, String)> {
         ("Make Deps", list(&p.make_depends)),
         ("Check Deps", list(&p.check_depends)),
         ("Keywords", list(&p.keywords)),
-        ("Submitter", escape(p.submitter.as_deref().unwrap_or("None")).into_owned()),
+        (
+            "Submitter",
+            escape(p.submitter.as_deref().unwrap_or("None")).into_owned(),
+        ),
         ("Co-maintainers", list(&p.co_maintainers)),
         ("Votes", p.num_votes.to_string()),
         ("Popularity", format!("{:.2}", p.popularity)),
-        ("First Submitted", super::info::format_date(p.first_submitted)),
+        (
+            "First Submitted",
+            super::info::format_date(p.first_submitted),
+        ),
         ("Last Modified", super::info::format_date(p.last_modified)),
         (
             "Out Of Date",

@@ -20,13 +20,13 @@ mod why;
 use std::io::IsTerminal;
 
 pub use audit::{age, audit, fix_text, now_secs, AuditReport, AuditSummary, FeedReport};
+pub use aur::AurInfo;
 pub use config::{config, ConfigReport, Setting};
 pub use doctor::{doctor, Check, Health};
 pub use error::{error, error_event, message};
 pub use escape::{escape, escape_lines};
 pub use files::{files, marks, owners};
 pub use history::{history, history_entry};
-pub use aur::AurInfo;
 pub use info::{info, info_records, relation_label, InfoRecord};
 pub use list::list;
 pub use plan::{kind_word, outcome, plan};

@@ -22,8 +22,7 @@ pub fn search(out: &Output, results: &SearchResults) -> String {
 /// their lines add `[+votes ~popularity]`, `[orphaned]`, `[out of date: date]` (paru's
 /// tags), their JSON hits an `aur` object.
 pub fn search_with_aur(out: &Output, results: &SearchResults, aur: &[AurPackage]) -> String {
-    let records: HashMap<&str, &AurPackage> =
-        aur.iter().map(|p| (p.name.as_str(), p)).collect();
+    let records: HashMap<&str, &AurPackage> = aur.iter().map(|p| (p.name.as_str(), p)).collect();
     let record = |h: &SearchHit| {
         (h.package.repository == AUR_REPOSITORY)
             .then(|| records.get(h.package.name.as_str()).copied())

@@ -43,6 +43,8 @@ pub fn start_with(omgd: &Path, backend: &[&str], dir: &Path, env: &[(&str, &str)
         .env("XDG_CONFIG_HOME", "/nonexistent/omg-tests/config")
         .env("XDG_CACHE_HOME", "/nonexistent/omg-tests/cache")
         .env("XDG_DATA_HOME", "/nonexistent/omg-tests/data")
+        // No AUR dump from the network: the AUR suites serve their own and turn it on.
+        .env("OMG_AUR_ENABLED", "false")
         .envs(env.iter().copied())
         .arg("--socket")
         .arg(&socket)

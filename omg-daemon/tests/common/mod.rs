@@ -109,6 +109,8 @@ impl Fixture {
             .arg(self.config())
             .arg("--socket")
             .arg(socket)
+            // No AUR dump from the network (the CLI's AUR suite tests omgd with its own).
+            .env("OMG_AUR_ENABLED", "false")
             .envs(env.iter().copied())
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())

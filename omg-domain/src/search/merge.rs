@@ -53,7 +53,11 @@ pub fn search_shape(p: &AurPackage) -> AurPackage {
 /// match of the AUR, from [`crate::Index::search_literal`]) as one ranked list of at most
 /// `limit` hits. A `local` hit whose name the AUR has is dropped and its installed state
 /// moves to the AUR's hit; `total` counts each package once.
-pub fn merge_aur(official: SearchResults, aur: SearchResults, limit: Option<usize>) -> SearchResults {
+pub fn merge_aur(
+    official: SearchResults,
+    aur: SearchResults,
+    limit: Option<usize>,
+) -> SearchResults {
     let aur_names: HashMap<&str, usize> = aur
         .hits
         .iter()
@@ -190,10 +194,13 @@ mod tests {
             local,
         ]);
         let aur_index = Index::new(
-            [aur("yay", "Yet another yogurt"), aur("yay-bin", "yay, built")]
-                .iter()
-                .map(aur_summary)
-                .collect(),
+            [
+                aur("yay", "Yet another yogurt"),
+                aur("yay-bin", "yay, built"),
+            ]
+            .iter()
+            .map(aur_summary)
+            .collect(),
         );
         let q = SearchQuery::new("yay");
         let merged = merge_aur(

@@ -24,6 +24,7 @@
 //! # let _ = (url, clone_from); }
 //! ```
 
+mod client;
 mod fixture;
 mod git;
 mod makepkg;
@@ -33,6 +34,7 @@ mod record;
 mod rpc;
 mod server;
 
+pub use client::{http_get, http_request, Resp};
 pub use fixture::{AurFixture, EVIL_LINE, HIDDEN_SOURCE, REPO_DEP};
 pub use git::git;
 pub use makepkg::{build_user, makepkg_as, BuildUser, MakepkgRun, BUILD_USER};
