@@ -27,7 +27,8 @@ pub const INFO_CHUNK: usize = 150;
 ///
 /// Searches go to `GET {rpc}/v5/search?arg=...&by=...`, info to
 /// `GET {rpc}/v5/info?arg[]=a&arg[]=b...` in chunks of [`INFO_CHUNK`] names, the dump is a
-/// conditional GET of the dump URL decoded as a stream.
+/// conditional GET of the dump URL decoded as a stream on a blocking thread (so `dump` needs
+/// a tokio runtime, as `omg-adapters-http`'s fetcher does).
 #[derive(Clone)]
 pub struct AurRpc {
     fetcher: Arc<dyn Fetcher>,
@@ -167,10 +168,24 @@ impl AurSource for AurRpc {
                 tracing::debug!(url = %self.dump_url, "the AUR metadata dump is unchanged");
                 Ok(FetchOutcome::NotModified)
             }
-            FetchOutcome::Fetched { body, validators } => Ok(FetchOutcome::Fetched {
-                body: parse_dump(&self.dump_url, body.as_slice())?,
-                validators,
-            }),
+            FetchOutcome::Fetched { body, validators } => {
+                // Decoding takes seconds for the real dump: on a blocking thread.
+                let url = self.dump_url.clone();
+                let packages =
+                    tokio::task::spawn_blocking(move || parse_dump(&url, body.as_slice()))
+                        .await
+                        .map_err(|e| {
+                            malformed(
+                                DUMP_FEED,
+                                &self.dump_url,
+                                format!("its reader stopped ({e})"),
+                            )
+                        })??;
+                Ok(FetchOutcome::Fetched {
+                    body: packages,
+                    validators,
+                })
+            }
         }
     }
 }
