@@ -21,7 +21,7 @@ pub(crate) const DUMP_FEED: &str = "AUR metadata dump";
 ///
 /// # Errors
 ///
-/// [`omg_ports::Error::MalformedFeed`] naming `url` when `gz` is not gzip, is cut short
+/// [`omg_ports::Error::AurAnswer`] naming `url` when `gz` is not gzip, is cut short
 /// (truncated in the middle of the compressed stream or of its trailer), unpacks past the
 /// bound, holds more records than the bound, or is not a JSON array of records as the RPC
 /// writes them (string and list bounds included).
@@ -55,14 +55,13 @@ pub(crate) fn parse_dump_within(
             Ok(records)
         }
         Err(_) if capped.exceeded => Err(malformed(
-            DUMP_FEED,
             url,
             format!(
                 "it unpacks to more than {} bytes, the limit; refused",
                 limits.unpacked
             ),
         )),
-        Err(e) => Err(malformed(DUMP_FEED, url, e)),
+        Err(e) => Err(malformed(url, e)),
     }
 }
 
@@ -163,7 +162,7 @@ mod tests {
         for cut in [gz.len() / 2, gz.len() - 1, gz.len() - 5, 5, 0] {
             let e = parse_dump("https://aur/dump.gz", &gz[..cut]).unwrap_err();
             assert!(
-                matches!(e, omg_ports::Error::MalformedFeed { .. }),
+                matches!(e, omg_ports::Error::AurAnswer { .. }),
                 "{cut}: {e}"
             );
             assert!(e.to_string().contains("https://aur/dump.gz"), "{e}");
@@ -180,7 +179,7 @@ mod tests {
             gzip(b"<html></html>"),
         ] {
             let e = parse_dump("u", gz.as_slice()).unwrap_err();
-            assert!(matches!(e, omg_ports::Error::MalformedFeed { .. }), "{e}");
+            assert!(matches!(e, omg_ports::Error::AurAnswer { .. }), "{e}");
         }
     }
 

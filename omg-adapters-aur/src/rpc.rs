@@ -11,7 +11,7 @@
 //!
 //! Field names and types are aurweb's; unknown fields are ignored, optional lists may be
 //! absent (or null). An error answer (`"type": "error"`, still HTTP 200) becomes
-//! [`Error::MalformedFeed`] quoting the server's text. Strings longer than
+//! [`Error::AurAnswer`] quoting the server's text. Strings longer than
 //! [`MAX_STRING`], lists longer than
 //! [`MAX_LIST`] and answers of more than
 //! [`RPC_MAX_RESULTS`] results are refused.
@@ -33,25 +33,23 @@ pub(crate) const RPC_FEED: &str = "AUR RPC";
 ///
 /// # Errors
 ///
-/// [`Error::MalformedFeed`] naming `url` when `body` is not such an answer (cut short, HTML,
+/// [`Error::AurAnswer`] naming `url` when `body` is not such an answer (cut short, HTML,
 /// a record without its required fields or with a field of the wrong type, a string, list
 /// or result count past its bound), or is an error answer: the reason is then the server's
 /// `error` text, control characters escaped.
 pub fn parse_rpc(url: &str, body: &[u8]) -> Result<Vec<AurPackage>> {
-    let answer: Answer = serde_json::from_slice(body).map_err(|e| malformed(RPC_FEED, url, e))?;
+    let answer: Answer = serde_json::from_slice(body).map_err(|e| malformed(url, e))?;
     match answer.kind.0.as_str() {
         "search" | "multiinfo" => {}
         "error" => {
             let text = answer.error.map(|t| t.0).unwrap_or_default();
             return Err(malformed(
-                RPC_FEED,
                 url,
                 format!("the AUR answered with an error: \"{}\"", escape(&text)),
             ));
         }
         other => {
             return Err(malformed(
-                RPC_FEED,
                 url,
                 format!(
                     "an answer of type \"{}\", not search or multiinfo",
@@ -63,7 +61,6 @@ pub fn parse_rpc(url: &str, body: &[u8]) -> Result<Vec<AurPackage>> {
     if let Some(version) = answer.version {
         if version != 5 {
             return Err(malformed(
-                RPC_FEED,
                 url,
                 format!("an answer of RPC version {version}, not 5"),
             ));
@@ -71,14 +68,13 @@ pub fn parse_rpc(url: &str, body: &[u8]) -> Result<Vec<AurPackage>> {
     }
     let results = answer
         .results
-        .ok_or_else(|| malformed(RPC_FEED, url, "the answer has no results"))?;
+        .ok_or_else(|| malformed(url, "the answer has no results"))?;
     Ok(results.0)
 }
 
-/// [`Error::MalformedFeed`] for `feed` at `url`, the reason's control characters escaped.
-pub(crate) fn malformed(feed: &str, url: &str, reason: impl fmt::Display) -> Error {
-    Error::MalformedFeed {
-        feed: feed.to_owned(),
+/// [`Error::AurAnswer`] for `url`, the reason's control characters escaped.
+pub(crate) fn malformed(url: &str, reason: impl fmt::Display) -> Error {
+    Error::AurAnswer {
         url: url.to_owned(),
         reason: escape(&reason.to_string()),
     }
@@ -456,7 +452,7 @@ mod tests {
     fn an_error_answer_names_the_servers_text_escaped() {
         let body = r#"{"error":"Query arg too small.","resultcount":0,"results":[],"type":"error","version":5}"#;
         let e = parse_rpc("https://aur/rpc/v5/search?arg=a", body.as_bytes()).unwrap_err();
-        assert!(matches!(e, Error::MalformedFeed { .. }), "{e}");
+        assert!(matches!(e, Error::AurAnswer { .. }), "{e}");
         assert!(e.to_string().contains("\"Query arg too small.\""), "{e}");
         let body = r#"{"error":"bad\u001b[2Jthing\nhere","resultcount":0,"results":[],"type":"error","version":5}"#;
         let text = parse_rpc("u", body.as_bytes()).unwrap_err().to_string();
@@ -486,7 +482,7 @@ mod tests {
             no_results.as_bytes(),
         ] {
             let e = parse_rpc("https://aur/rpc", body).unwrap_err();
-            assert!(matches!(e, Error::MalformedFeed { .. }), "{e}");
+            assert!(matches!(e, Error::AurAnswer { .. }), "{e}");
             assert!(e.to_string().contains("https://aur/rpc"), "{e}");
         }
     }

@@ -129,7 +129,6 @@ impl AurRpc {
         {
             FetchOutcome::Fetched { body, .. } => parse_rpc(&request.url, &body),
             FetchOutcome::NotModified => Err(malformed(
-                RPC_FEED,
                 &request.url,
                 "the server answered 304 Not Modified to an unconditional request",
             )),
@@ -175,11 +174,7 @@ impl AurSource for AurRpc {
                     tokio::task::spawn_blocking(move || parse_dump(&url, body.as_slice()))
                         .await
                         .map_err(|e| {
-                            malformed(
-                                DUMP_FEED,
-                                &self.dump_url,
-                                format!("its reader stopped ({e})"),
-                            )
+                            malformed(&self.dump_url, format!("its reader stopped ({e})"))
                         })??;
                 Ok(FetchOutcome::Fetched {
                     body: packages,

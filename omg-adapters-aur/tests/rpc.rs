@@ -281,7 +281,7 @@ async fn an_error_answer_is_malformed_and_quoted() {
         .search("everything", AurSearchBy::NameDesc)
         .await
         .unwrap_err();
-    assert!(matches!(e, Error::MalformedFeed { .. }), "{e}");
+    assert!(matches!(e, Error::AurAnswer { .. }), "{e}");
     assert!(
         e.to_string().contains("\"Too many package results.\""),
         "{e}"
@@ -330,6 +330,6 @@ async fn a_cut_dump_is_malformed() {
     let aur = start();
     let rpc = aur.rpc("/cut.json.gz");
     let e = rpc.dump(&Validators::default()).await.unwrap_err();
-    assert!(matches!(e, Error::MalformedFeed { .. }), "{e}");
+    assert!(matches!(e, Error::AurAnswer { .. }), "{e}");
     assert!(e.to_string().contains("/cut.json.gz"), "{e}");
 }

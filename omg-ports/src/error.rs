@@ -166,6 +166,16 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// The AUR answered something that is not its RPC's JSON or its metadata dump (cut
+    /// short, oversized, another format), or an error answer (a query too short, too many
+    /// results).
+    #[error("the AUR's answer ({url}) is unusable: {reason}; check [aur] rpc_url and dump_url in config.toml, or try again later")]
+    AurAnswer {
+        /// Where it came from.
+        url: String,
+        /// What is wrong with it (the server's own text for an error answer).
+        reason: String,
+    },
     /// `--offline` was asked but no copy of a feed was ever downloaded.
     #[error("no cached copy of the {feed} feed ({url})")]
     NoCachedFeed {

@@ -101,6 +101,7 @@ fn kind(e: &Error) -> &'static str {
         Error::Download { .. } => "download",
         Error::Interrupted(_) => "interrupted",
         Error::MalformedFeed { .. } => "malformed_feed",
+        Error::AurAnswer { .. } => "aur_answer",
         Error::NoCachedFeed { .. } => "no_cached_feed",
         Error::ChecksumMismatch { .. } => "checksum_mismatch",
         Error::MissingChecksum { .. } => "missing_checksum",
