@@ -487,6 +487,44 @@ fn apt_json_is_documented() {
     c.finish(&["SearchResults", "array of Package", "Status", "PlanReport"]);
 }
 
+/// AUR hits and records (the `aur` object) against the test AUR on 127.0.0.1.
+#[test]
+fn aur_json_is_documented() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let aur = omg_testkit::aur::AurFixture::create(&dir.path().join("aur"));
+    let conf = omg_testkit::aur::AurFixture::pacman_root(&dir.path().join("root")).config_path();
+    let rpc = aur.server().url("/rpc");
+    let env = [
+        ("OMG_AUR_ENABLED", "true"),
+        ("OMG_AUR_RPC_URL", rpc.as_str()),
+        ("OMG_AUR_URL", aur.base_url()),
+        ("OMG_SOCKET", "/nonexistent/omgd.sock"),
+    ];
+    let mut c = Checker::new();
+    for (args, ty) in [
+        (&["search", "aur"][..], "SearchResults"),
+        (&["search", "dep"], "SearchResults"),
+        (
+            &["info", "aur-app", "aur-prov-two", "repo-dep"],
+            "array of Package",
+        ),
+    ] {
+        let mut all = vec![
+            "--backend",
+            "alpm",
+            "--config",
+            conf.to_str().expect("UTF-8"),
+            "--json",
+        ];
+        all.extend_from_slice(args);
+        let r = omg(&all, &env);
+        r.expect_code(0);
+        let docs = c.documents(&args.join(" "), &r, ty);
+        assert!(docs[0].to_string().contains("\"aur\":{"), "{}", r.stdout);
+    }
+    c.finish(&["SearchResults", "array of Package"]);
+}
+
 /// The checker itself: a missing field, a wrong type and an undocumented field are caught.
 #[test]
 fn the_checker_catches_drift() {
