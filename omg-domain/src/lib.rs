@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod aur;
 pub mod engine;
 pub mod family;
 pub mod reversal;
