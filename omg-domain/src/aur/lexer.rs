@@ -23,6 +23,8 @@ pub(crate) struct Word {
     /// Whether quoting covered only pieces of it, or it was made of several quoted pieces
     /// (`'b''u''n'`, `"c"url`, `c\url`).
     pub pieces: bool,
+    /// Whether `$'...'` escapes (`\x62`, `\165`) spelled some of it.
+    pub encoded: bool,
     /// The substitutions inside it, in order.
     pub subs: Vec<Sub>,
     /// For `name=(...)`: the array's elements.
@@ -119,6 +121,11 @@ struct Building {
     started: bool,
     /// Pieces seen: (quoted?) per segment, collapsed.
     segments: Vec<bool>,
+    /// How many quoted pieces and escapes it has.
+    quotings: u32,
+    /// Whether its first quoting is a backslash before its first character (`\cp`, the
+    /// usual way around an alias, hides nothing).
+    leading_escape: bool,
 }
 
 impl Building {
@@ -127,6 +134,8 @@ impl Building {
             word: Word::default(),
             started: false,
             segments: Vec::new(),
+            quotings: 0,
+            leading_escape: false,
         }
     }
 
@@ -152,8 +161,18 @@ impl Building {
         }
     }
 
+    /// A character escaped by a backslash.
+    fn escaped(&mut self, c: char, line: u32) {
+        if self.quotings == 0 && self.word.text.is_empty() {
+            self.leading_escape = true;
+        }
+        self.quotings += 1;
+        self.push(c, true, line);
+    }
+
     /// A quoted piece begins (consecutive quoted pieces count separately).
     fn quoted_piece(&mut self, line: u32) {
+        self.quotings += 1;
         self.start(line);
         self.word.quoted = true;
         self.segments.push(true);
@@ -164,7 +183,9 @@ impl Building {
             return None;
         }
         let mut building = std::mem::replace(self, Building::new());
-        building.word.pieces = building.segments.len() >= 2 && building.word.quoted;
+        building.word.pieces = building.segments.len() >= 2
+            && building.word.quoted
+            && !(building.quotings == 1 && building.leading_escape);
         Some(building.word)
     }
 }
@@ -220,7 +241,7 @@ impl Lexer {
                         self.line += 1;
                     }
                     Some(next) => {
-                        cur.push(next, true, self.line);
+                        cur.escaped(next, self.line);
                         self.i += 2;
                     }
                     None => {
@@ -539,6 +560,9 @@ impl Lexer {
                         }
                         other => Some(other),
                     };
+                    if matches!(e, 'x' | 'u' | '0'..='7') {
+                        cur.word.encoded = true;
+                    }
                     if let Some(d) = decoded {
                         cur.word.text.push(d);
                     }
@@ -666,11 +690,15 @@ mod tests {
         assert_eq!(ws[3].text, "curl");
         assert!(ws[3].pieces);
         assert!(!ws[4].quoted);
+        let toks = lex("\\cp a b");
+        assert!(matches!(&toks[0], Tok::Word(w) if w.text == "cp" && w.quoted && !w.pieces));
     }
 
     #[test]
     fn ansi_c_strings_are_decoded() {
         assert_eq!(words("$'\\x62\\165n' x"), ["bun", "x"]);
+        let toks = lex("$'\\x62un'");
+        assert!(matches!(&toks[0], Tok::Word(w) if w.encoded));
     }
 
     #[test]

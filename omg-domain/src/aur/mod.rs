@@ -13,7 +13,8 @@
 //!   `install-script-download`, both high; in the PKGBUILD a package manager fetching
 //!   packages is only `build-package-manager` (medium: common and legitimate). Quotes are
 //!   removed the way the shell does, continued lines are joined (the first line is
-//!   reported), comments are ignored. See [`lexer`](self) for what is understood.
+//!   reported), comments are ignored, here-documents and `$(...)`, `<(...)` and backticks
+//!   are read as nested code, and a file a fetcher saved and then ran counts as fetched.
 //! - **Sources** (from the `.SRCINFO` for the architecture): hosts the previously reviewed
 //!   version did not use (`new-source-host`), remote non-VCS sources whose checksums are
 //!   all `SKIP` (`source-without-checksum`), and sources named like a patch that are a VCS
@@ -27,7 +28,11 @@
 //!   `submitter-changed`, `young-package` (first submitted less than 14 days ago),
 //!   `pending-requests` (medium), `few-votes`, `out-of-date`, `orphaned` (low).
 //! - **Names**: `typosquat` (medium) when a name of the package is one slip away from a
-//!   popular one ([`typosquat`](self) explains the rule).
+//!   popular one: within a Damerau-Levenshtein distance of 1 (4+ characters) or 2 (10+),
+//!   also with a variant suffix (`-bin`, `-git`...) taken off both names, or the same
+//!   letters with other separators or look-alike digits; never for versions differing in
+//!   digits (`qt5-base`, `qt6-base`), the usual variants (`firefox-bin`) or a name that is
+//!   itself popular.
 //!
 //! A high warning means going on requires typing the package name. The result is sorted
 //! (high first, then metadata before files, then file and line) and deterministic; codes
@@ -208,6 +213,29 @@ fn shell_kind(file: &RepoFile<'_>, install_names: &BTreeSet<&str>) -> Option<She
 
 /// The review's warnings for `input`, sorted: high first, then metadata, then by file and
 /// line.
+///
+/// ```
+/// use omg_domain::aur::{review, RepoFile, ReviewInput};
+/// use omg_ports::{ReviewSeverity, Srcinfo};
+///
+/// let install = "post_install() {\n  'b''u''n' install -g helper\n}\n";
+/// let files = [RepoFile { name: "tool.install", text: install }];
+/// let srcinfo = Srcinfo { pkgbase: "tool".into(), ..Srcinfo::default() };
+/// let warnings = review(&ReviewInput {
+///     package_base: "tool",
+///     files: &files,
+///     srcinfo: &srcinfo,
+///     previous: None,
+///     record: None,
+///     seen: None,
+///     popular: &[],
+///     now: 1_796_212_800,
+///     arch: "x86_64",
+/// });
+/// assert_eq!(warnings[0].severity, ReviewSeverity::High);
+/// assert_eq!(warnings[0].code, "install-script-package-manager");
+/// assert_eq!(warnings[0].line, Some(2));
+/// ```
 pub fn review(input: &ReviewInput<'_>) -> Vec<ReviewWarning> {
     let mut out: Vec<ReviewWarning> = Vec::new();
     let srcinfo = input.srcinfo;

@@ -1,7 +1,7 @@
 //! What the shell files of a package run: code fetched or decoded and then executed,
 //! package managers, downloads in install scripts, and command names hidden by quoting.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::BitOr;
 
 use omg_ports::ReviewSeverity;
@@ -257,6 +257,7 @@ pub(crate) fn scan_tokens(tokens: &[Tok], kind: ShellKind) -> Vec<Finding> {
         literals: HashMap::new(),
         found: Vec::new(),
         span: None,
+        downloaded: HashSet::new(),
     };
     scanner.tokens(tokens);
     scanner.found
@@ -269,6 +270,8 @@ struct Scanner {
     /// Variables assigned plain literal text (`c=cu; d=rl`), to see `$c$d`.
     literals: HashMap<String, String>,
     found: Vec<Finding>,
+    /// Base names of files downloaded by a fetcher earlier in the file.
+    downloaded: HashSet<String>,
     /// The lines of the pipeline being scanned: findings are reported at its start.
     span: Option<(u32, u32)>,
 }
@@ -517,6 +520,10 @@ impl Scanner {
                 self.inline_script(cmd, name, args);
             }
         }
+        if own.fetched {
+            self.record_downloads(cmd, name, args);
+        }
+        self.runs_download(cmd, name, name_text, args);
         self.package_manager(cmd, name, args);
         if self.kind == ShellKind::Install {
             let git_fetch = name == "git"
@@ -536,6 +543,100 @@ impl Scanner {
         }
         let passes_stdin = if piped { stdin } else { Flow::default() };
         (own | arg_flow | redirect_flow | passes_stdin, words_flow)
+    }
+
+    /// Remembers the files a fetcher writes (`curl -o F`, `curl -O URL`, `wget URL`,
+    /// `wget -O F`, `> F`).
+    fn record_downloads(&mut self, cmd: &Command<'_>, name: &str, args: &[&Word]) {
+        let mut files: Vec<String> = Vec::new();
+        let mut named = false;
+        let mut remote_name = name != "curl";
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            let t = a.text.as_str();
+            let next = args.get(i + 1).map(|w| w.text.clone());
+            let output_flag = match name {
+                "curl" | "aria2c" => 'o',
+                _ => 'O',
+            };
+            if let Some(v) = t
+                .strip_prefix("--output=")
+                .or_else(|| t.strip_prefix("--output-document="))
+            {
+                files.push(v.to_owned());
+                named = true;
+            } else if matches!(t, "--output" | "--output-document") {
+                files.extend(next);
+                named = true;
+                i += 1;
+            } else if t.starts_with('-') && !t.starts_with("--") {
+                let flags = &t[1..];
+                if let Some(at) = flags.find(output_flag) {
+                    let rest = &flags[at + 1..];
+                    if rest.is_empty() {
+                        files.extend(next);
+                        i += 1;
+                    } else {
+                        files.push(rest.to_owned());
+                    }
+                    named = true;
+                } else if name == "curl" && flags.contains('O') {
+                    remote_name = true;
+                }
+            } else if t == "--remote-name" {
+                remote_name = true;
+            }
+            i += 1;
+        }
+        if !named && remote_name {
+            for a in args.iter().filter(|a| a.text.contains("://")) {
+                let path = a.text.split(['?', '#']).next().unwrap_or(&a.text);
+                files.push(base_name(path.trim_end_matches('/')).to_owned());
+            }
+        }
+        for (op, target) in &cmd.redirects {
+            if matches!(*op, ">" | ">>" | ">|" | "&>") {
+                if let Some(t) = target {
+                    files.push(t.text.clone());
+                }
+            }
+        }
+        for f in files {
+            let b = base_name(&f);
+            if !b.is_empty() && b != "-" && b != "null" {
+                self.downloaded.insert(b.to_owned());
+            }
+        }
+    }
+
+    /// A file downloaded earlier in the file, run (`sh ./install.sh`, `./setup`,
+    /// `source env.sh`).
+    fn runs_download(&mut self, cmd: &Command<'_>, name: &str, name_text: &str, args: &[&Word]) {
+        if self.downloaded.is_empty() {
+            return;
+        }
+        let script = if interpreter(name).is_some() {
+            args.iter()
+                .map(|a| a.text.as_str())
+                .take_while(|t| !matches!(*t, "-c" | "-e" | "-E" | "--eval" | "-m"))
+                .find(|t| !t.starts_with('-'))
+        } else if matches!(name, "source" | ".") {
+            args.first().map(|a| a.text.as_str())
+        } else if name_text.contains('/') {
+            Some(name_text)
+        } else {
+            None
+        };
+        let Some(script) = script else { return };
+        let file = base_name(script);
+        if self.downloaded.contains(file) {
+            self.hit(
+                ReviewSeverity::High,
+                "fetch-and-run",
+                format!("runs {file}, which this script downloaded itself"),
+                cmd,
+            );
+        }
     }
 
     /// A `-c`/`-e` program given on the command line that fetches or decodes and runs.
@@ -623,33 +724,29 @@ impl Scanner {
             .collect();
         words.push(name_word);
         for w in words {
-            let text = if std::ptr::eq(w, name_word) && assembled {
+            let is_name = std::ptr::eq(w, name_word);
+            let text = if is_name && assembled {
                 name
             } else {
                 w.text.as_str()
             };
-            let hidden = w.quoted || (assembled && std::ptr::eq(w, name_word));
-            if !hidden || !plain_name(base_name(text)) {
+            let hidden = w.pieces || w.encoded || (is_name && assembled);
+            if !hidden || text.contains('$') || !plain_name(base_name(text)) {
                 continue;
             }
+            let shown = base_name(text);
             if sensitive(text) {
                 self.hit(
                     ReviewSeverity::High,
                     "obfuscated-command",
-                    format!(
-                        "the command name `{}` is hidden by quoting or pieces",
-                        base_name(text)
-                    ),
+                    format!("the command name `{shown}` is hidden in quoted, escaped or assembled pieces"),
                     cmd,
                 );
-            } else if w.pieces || assembled {
+            } else {
                 self.hit(
                     ReviewSeverity::Medium,
                     "obfuscated-command",
-                    format!(
-                        "the command name `{}` is written in quoted pieces",
-                        base_name(text)
-                    ),
+                    format!("the command name `{shown}` is written in quoted or assembled pieces"),
                     cmd,
                 );
             }

