@@ -40,6 +40,7 @@
 //! control characters), cut to [`MAX_EVIDENCE`] characters.
 
 mod commands;
+mod expansion;
 mod lexer;
 mod metadata;
 mod pkgbuild;

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use omg_ports::{ReviewSeverity, Srcinfo};
 
 use super::commands::assignment_name;
+use super::expansion;
 use super::lexer::{Op, Tok, Word};
 use super::sources::{arch_sources, parse};
 use super::Finding;
@@ -115,28 +116,9 @@ fn value_text<'w>(a: &Assignment<'_>, w: &'w Word) -> &'w str {
     }
 }
 
-/// Expands `$name` and `${name}` from `vars`; `None` for anything else (`${x%.*}`,
-/// substitutions, unknown variables).
-pub(crate) fn expand(text: &str, vars: &HashMap<&str, String>) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at + 1..];
-        let (name, after) = if let Some(body) = rest.strip_prefix('{') {
-            let end = body.find('}')?;
-            (&body[..end], &body[end + 1..])
-        } else {
-            let end = rest
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
-            (&rest[..end], &rest[end..])
-        };
-        out.push_str(vars.get(name)?);
-        rest = after;
-    }
-    out.push_str(rest);
-    Some(out)
+/// Expands `text` with the PKGBUILD's simple variables (see [`super::expansion`]).
+fn expand(text: &str, vars: &HashMap<&str, String>) -> Option<String> {
+    expansion::expand(text, &|name| vars.get(name).cloned())
 }
 
 /// The PKGBUILD's simple variables: unconditional top-level scalars (and an array's first
@@ -334,7 +316,7 @@ pkgrel=1
 arch=('x86_64')
 source=("$pkgname-$pkgver.tar.gz::https://github.com/example/${_upstream}/archive/v${pkgver}.tar.gz"
         'fix-build.patch')
-source_x86_64=("https://example.org/${pkgname}-${CARCH}.bin")
+source_x86_64=("https://example.org/${pkgname%-tool}-tool-${CARCH}.bin")
 sha256sums=('aaaa' 'bbbb')
 sha256sums_x86_64=('cccc')
 

