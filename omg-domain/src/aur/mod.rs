@@ -68,6 +68,9 @@ pub const MAX_EVIDENCE: usize = 200;
 /// a warning says so).
 pub const MAX_FILE_TEXT: usize = 1024 * 1024;
 
+/// The most names of one package (its base and packages) checked for typosquatting.
+pub const MAX_NAMES: usize = 64;
+
 /// The most files of one package that are read.
 pub const MAX_FILES: usize = 512;
 
@@ -147,12 +150,12 @@ fn truncate(text: &str) -> String {
     }
 }
 
-/// The lines `first..=last` of `text`, trimmed and joined by a space.
-fn lines_of(text: &str, first: u32, last: u32) -> String {
+/// The lines `first..=last` (1-based) of `lines`, trimmed and joined by a space.
+fn lines_of(lines: &[&str], first: u32, last: u32) -> String {
     let first = first.max(1) as usize;
     let last = (last.max(first as u32) as usize).min(first + 20);
     let mut out = String::new();
-    for l in text.lines().skip(first - 1).take(last - first + 1) {
+    for l in lines.iter().skip(first - 1).take(last - first + 1) {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -164,10 +167,10 @@ fn lines_of(text: &str, first: u32, last: u32) -> String {
     truncate(&out)
 }
 
-fn to_warning(f: Finding, file: Option<&str>, text: Option<&str>) -> ReviewWarning {
-    let evidence = match (&f.evidence, text) {
+fn to_warning(f: Finding, file: Option<&str>, lines: Option<&[&str]>) -> ReviewWarning {
+    let evidence = match (&f.evidence, lines) {
         (Some(e), _) => truncate(e),
-        (None, Some(t)) => lines_of(t, f.line, f.end_line),
+        (None, Some(l)) => lines_of(l, f.line, f.end_line),
         (None, None) => String::new(),
     };
     ReviewWarning {
@@ -241,7 +244,10 @@ pub fn review(input: &ReviewInput<'_>) -> Vec<ReviewWarning> {
     let mut out: Vec<ReviewWarning> = Vec::new();
     let srcinfo = input.srcinfo;
     let files = input.files.get(..MAX_FILES).unwrap_or(input.files);
-    let dot_srcinfo_text = files.iter().find(|f| f.name == ".SRCINFO").map(|f| f.text);
+    let dot_srcinfo_lines: Option<Vec<&str>> = files
+        .iter()
+        .find(|f| f.name == ".SRCINFO")
+        .map(|f| bounded(f.text).lines().collect());
     let mut install_names: BTreeSet<&str> = srcinfo.base_values("install").collect();
     for (_, fields) in &srcinfo.packages {
         install_names.extend(
@@ -277,8 +283,9 @@ pub fn review(input: &ReviewInput<'_>) -> Vec<ReviewWarning> {
             ));
         }
         let tokens = lexer::lex(text);
+        let lines: Vec<&str> = text.lines().collect();
         for f in scripts::scan_tokens(&tokens, kind) {
-            out.push(to_warning(f, Some(file.name), Some(text)));
+            out.push(to_warning(f, Some(file.name), Some(&lines)));
         }
         if kind == ShellKind::Install {
             if let Some(names) = &previous_names {
@@ -293,13 +300,13 @@ pub fn review(input: &ReviewInput<'_>) -> Vec<ReviewWarning> {
                             evidence: None,
                         },
                         Some(file.name),
-                        Some(text),
+                        Some(&lines),
                     ));
                 }
             }
         }
         if kind == ShellKind::Pkgbuild {
-            pkgbuild_tokens = Some((tokens, text));
+            pkgbuild_tokens = Some((tokens, lines));
         }
     }
 
@@ -321,16 +328,16 @@ pub fn review(input: &ReviewInput<'_>) -> Vec<ReviewWarning> {
     }
 
     // .SRCINFO against the PKGBUILD.
-    if let Some((tokens, text)) = &pkgbuild_tokens {
+    if let Some((tokens, lines)) = &pkgbuild_tokens {
         let (in_pkgbuild, in_srcinfo) = pkgbuild::compare(tokens, srcinfo, input.arch);
         for f in in_pkgbuild {
-            out.push(to_warning(f, Some("PKGBUILD"), Some(text)));
+            out.push(to_warning(f, Some("PKGBUILD"), Some(lines)));
         }
         srcinfo_findings.extend(in_srcinfo);
     }
     for mut f in srcinfo_findings {
-        if let Some(text) = dot_srcinfo_text {
-            let line = lines_of(text, f.line, f.line);
+        if let Some(lines) = &dot_srcinfo_lines {
+            let line = lines_of(lines, f.line, f.line);
             if !line.is_empty() {
                 f.evidence = Some(line);
             }
@@ -353,7 +360,7 @@ pub fn review(input: &ReviewInput<'_>) -> Vec<ReviewWarning> {
     if let Some(r) = input.record {
         names.insert(r.name.as_str());
     }
-    for name in names.into_iter().filter(|n| !n.is_empty()) {
+    for name in names.into_iter().filter(|n| !n.is_empty()).take(MAX_NAMES) {
         if let Some(target) = typosquat::closest(name, &popular) {
             out.push(to_warning(
                 Finding {

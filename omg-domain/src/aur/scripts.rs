@@ -115,6 +115,9 @@ const SCRIPT_DECODE: &[&str] = &[
     "unpack(",
 ];
 
+/// The most findings kept for one file (a hostile file could repeat a line endlessly).
+const MAX_FINDINGS: usize = 1000;
+
 /// The longest `-c` script text looked at.
 const MAX_SCRIPT_TEXT: usize = 64 * 1024;
 
@@ -309,6 +312,9 @@ impl Scanner {
         message: String,
         cmd: &Command<'_>,
     ) {
+        if self.found.len() >= MAX_FINDINGS {
+            return;
+        }
         let (line, end_line) = self.span.unwrap_or((cmd.line, cmd.end_line.max(cmd.line)));
         self.found.push(Finding {
             severity,
@@ -392,16 +398,11 @@ impl Scanner {
                 Some("local" | "export" | "declare" | "readonly" | "typeset")
             )
         });
-        for (w, flow) in cmd.words.iter().zip(&word_flows) {
+        for (index, (w, flow)) in cmd.words.iter().zip(&word_flows).enumerate() {
             let Some(name) = assignment_name(&w.text) else {
                 continue;
             };
-            let leading = program.as_ref().is_none_or(|(_, i)| {
-                cmd.words
-                    .iter()
-                    .position(|x| std::ptr::eq(*x, *w))
-                    .is_some_and(|p| p < *i)
-            });
+            let leading = program.as_ref().is_none_or(|(_, i)| index < *i);
             if !(leading || declares) {
                 continue;
             }

@@ -1,7 +1,7 @@
 //! The `.SRCINFO`'s sources: what each entry fetches and from where, checksums, sources
 //! disguised as patches, and hosts the previous review did not see.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use omg_ports::{ReviewSeverity, Srcinfo, SrcinfoField};
 
@@ -191,6 +191,19 @@ pub(crate) fn check(srcinfo: &Srcinfo, arch: &str) -> Vec<Finding> {
         .map(|(f, _)| parse(&f.value).file_name())
         .collect();
     let has_pgp_keys = srcinfo.base_values("validpgpkeys").any(|v| !v.is_empty());
+    // Every checksum array, read once.
+    let mut sums: HashMap<&str, Vec<&str>> = HashMap::new();
+    for f in &srcinfo.base {
+        if CHECKSUM_KEYS.iter().any(|algo| {
+            f.key
+                .strip_prefix(algo)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
+        }) {
+            sums.entry(f.key.as_str())
+                .or_default()
+                .push(f.value.as_str());
+        }
+    }
     let mut out = Vec::new();
     for (f, index) in all {
         let e = parse(&f.value);
@@ -229,8 +242,9 @@ pub(crate) fn check(srcinfo: &Srcinfo, arch: &str) -> Vec<Finding> {
         }
         let suffix = f.key.strip_prefix("source").unwrap_or("");
         let verified = CHECKSUM_KEYS.iter().any(|algo| {
-            let key = format!("{algo}{suffix}");
-            let sum = srcinfo.base_values(&key).nth(index);
+            let sum = sums
+                .get(format!("{algo}{suffix}").as_str())
+                .and_then(|values| values.get(index));
             sum.is_some_and(|sum| !sum.is_empty() && !sum.eq_ignore_ascii_case("SKIP"))
         });
         if !verified {

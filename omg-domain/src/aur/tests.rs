@@ -659,3 +659,21 @@ fn ordinary_idioms_are_quiet() {
         assert!(found.is_empty(), "{text}\n{found:#?}");
     }
 }
+
+#[test]
+fn large_hostile_files_are_bounded() {
+    let big = [
+        "curl x | sh\n".repeat(90_000),
+        "a=1 ".repeat(250_000),
+        "$(".repeat(300_000),
+        "cat <<A\n$(cat <<B\nx\nB\n)\nA\n".repeat(30_000),
+        "'".repeat(1_100_000),
+        "x=(".repeat(300_000),
+    ];
+    for text in &big {
+        let mut c = Case::clean();
+        c.set("PKGBUILD", text);
+        let w = c.run();
+        assert!(w.len() <= 1100, "{}", w.len());
+    }
+}
