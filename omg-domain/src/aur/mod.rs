@@ -261,6 +261,14 @@ pub fn review(input: &ReviewInput<'_>) -> Vec<ReviewWarning> {
         .previous
         .map(|p| p.files.iter().map(|f| f.name).collect());
 
+    // The PKGBUILD names install scripts too (any name, not only `*.install`).
+    let pkgbuild_install: Vec<String> = files
+        .iter()
+        .find(|f| f.name == "PKGBUILD")
+        .map(|f| pkgbuild::install_files(&lexer::lex(bounded(f.text)), input.arch))
+        .unwrap_or_default();
+    install_names.extend(pkgbuild_install.iter().map(String::as_str));
+
     // The files.
     let mut pkgbuild_tokens = None;
     for file in files {

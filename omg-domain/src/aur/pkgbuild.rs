@@ -254,6 +254,55 @@ pub(crate) fn compare(
         });
     }
 
+    // Checksums: the PKGBUILD's are the ones makepkg verifies.
+    let algos = [
+        "cksums",
+        "md5sums",
+        "sha1sums",
+        "sha224sums",
+        "sha256sums",
+        "sha384sums",
+        "sha512sums",
+        "b2sums",
+    ];
+    for algo in algos {
+        for key in [algo.to_owned(), format!("{algo}_{arch}")] {
+            let mine: Vec<&Assignment<'_>> = assignments.iter().filter(|a| a.name == key).collect();
+            let [only] = mine.as_slice() else { continue };
+            if only.conditional || only.append {
+                continue;
+            }
+            let values: Option<Vec<String>> = only
+                .values
+                .iter()
+                .map(|w| {
+                    if w.subs.is_empty() {
+                        expand(value_text(only, w), &vars).map(|v| v.to_ascii_lowercase())
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            let Some(values) = values else { continue };
+            let theirs: Vec<String> = srcinfo
+                .base_values(&key)
+                .map(str::to_ascii_lowercase)
+                .collect();
+            if values != theirs {
+                pkgbuild.push(Finding {
+                    severity: ReviewSeverity::Medium,
+                    code: "srcinfo-mismatch",
+                    message: format!(
+                        "the PKGBUILD's {key} differ from .SRCINFO's: makepkg verifies the PKGBUILD's"
+                    ),
+                    line: only.line,
+                    end_line: only.line,
+                    evidence: None,
+                });
+            }
+        }
+    }
+
     // Versions.
     for key in ["pkgver", "pkgrel", "epoch"] {
         let theirs = srcinfo.base_value(key).unwrap_or("");
@@ -279,6 +328,22 @@ pub(crate) fn compare(
         }
     }
     (pkgbuild, dot_srcinfo)
+}
+
+/// The files the PKGBUILD names in `install=` anywhere (a split package sets it in its
+/// `package_*()` function), expanded where it can be.
+pub(crate) fn install_files(tokens: &[Tok], arch: &str) -> Vec<String> {
+    let assignments = top_level(tokens);
+    let vars = variables(&assignments, arch);
+    tokens
+        .iter()
+        .filter_map(|t| match t {
+            Tok::Word(w) => w.text.strip_prefix("install="),
+            _ => None,
+        })
+        .filter_map(|v| expand(v, &vars))
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// The remote hosts of the PKGBUILD's readable top-level source arrays on `arch`.
@@ -337,6 +402,9 @@ build() {
             ),
             ("source", "fix-build.patch"),
             ("source_x86_64", "https://example.org/hello-tool-x86_64.bin"),
+            ("sha256sums", "AAAA"),
+            ("sha256sums", "bbbb"),
+            ("sha256sums_x86_64", "cccc"),
         ])
     }
 
@@ -429,6 +497,26 @@ build() {
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].line, 40);
         assert_eq!(b[0].severity, ReviewSeverity::Medium);
+    }
+
+    #[test]
+    fn checksums_that_differ() {
+        let text = PKGBUILD.replace("sha256sums=('aaaa' 'bbbb')", "sha256sums=('SKIP' 'bbbb')");
+        let s = matching();
+        let (a, _) = compare(&lex(PKGBUILD), &s, "x86_64");
+        assert!(a.is_empty(), "{a:?}");
+        let (a, _) = compare(&lex(&text), &s, "x86_64");
+        assert_eq!(a.len(), 1, "{a:?}");
+        assert_eq!(a[0].line, 10);
+    }
+
+    #[test]
+    fn install_files_anywhere() {
+        let text = "pkgname=(a b)\npackage_a() {\n  install=$pkgname.install\n}\npackage_b() {\n  install=helper.sh\n}\n";
+        assert_eq!(
+            install_files(&lex(text), "x86_64"),
+            ["a.install", "helper.sh"]
+        );
     }
 
     #[test]

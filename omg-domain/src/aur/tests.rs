@@ -497,7 +497,8 @@ fn sources_hosts_checksums_and_srcinfo_disagreement() {
             "        'meson-fix.patch')",
             "        'meson-fix.patch'\n        https://cdn.example.net/extra.tar.gz\n        https://hidden.example/payload.tar.gz)",
         )
-        .replace("pkgrel=2", "pkgrel=3");
+        .replace("pkgrel=2", "pkgrel=3")
+        .replace("            'SKIP')", "            'SKIP' 'SKIP')");
     c.set("PKGBUILD", &pkgbuild);
     let w = c.run();
     assert_eq!(
@@ -676,4 +677,35 @@ fn large_hostile_files_are_bounded() {
         let w = c.run();
         assert!(w.len() <= 1100, "{}", w.len());
     }
+}
+
+#[test]
+fn an_install_script_named_by_the_pkgbuild_only() {
+    let mut c = Case::clean();
+    let pkgbuild =
+        CLEAN_PKGBUILD.replace("package() {\n", "package() {\n  install=setup-hooks.sh\n");
+    c.set("PKGBUILD", &pkgbuild);
+    c.set(
+        "setup-hooks.sh",
+        "post_install() {\n  pip install --user tidy-extras\n}\n",
+    );
+    let w = c.run();
+    assert_eq!(
+        summary(&w),
+        [
+            (
+                ReviewSeverity::High,
+                "install-script-package-manager",
+                Some("setup-hooks.sh"),
+                Some(2)
+            ),
+            (
+                ReviewSeverity::Medium,
+                "install-script-added",
+                Some("setup-hooks.sh"),
+                Some(1)
+            ),
+        ],
+        "{w:#?}"
+    );
 }
