@@ -261,11 +261,31 @@ pub fn review(input: &ReviewInput<'_>) -> Vec<ReviewWarning> {
         .previous
         .map(|p| p.files.iter().map(|f| f.name).collect());
 
+    if input.files.len() > files.len() {
+        out.push(to_warning(
+            Finding {
+                severity: ReviewSeverity::Medium,
+                code: "too-many-files",
+                message: format!(
+                    "only the first {MAX_FILES} files were reviewed: read the others yourself"
+                ),
+                line: 0,
+                end_line: 0,
+                evidence: Some(format!("{} files", input.files.len())),
+            },
+            None,
+            None,
+        ));
+    }
+
     // The PKGBUILD names install scripts too (any name, not only `*.install`).
-    let pkgbuild_install: Vec<String> = files
+    let mut pkgbuild_lexed = files
         .iter()
         .find(|f| f.name == "PKGBUILD")
-        .map(|f| pkgbuild::install_files(&lexer::lex(bounded(f.text)), input.arch))
+        .map(|f| lexer::lex(bounded(f.text)));
+    let pkgbuild_install: Vec<String> = pkgbuild_lexed
+        .as_deref()
+        .map(|tokens| pkgbuild::install_files(tokens, input.arch))
         .unwrap_or_default();
     install_names.extend(pkgbuild_install.iter().map(String::as_str));
 
@@ -290,7 +310,13 @@ pub fn review(input: &ReviewInput<'_>) -> Vec<ReviewWarning> {
                 None,
             ));
         }
-        let tokens = lexer::lex(text);
+        let tokens = match (kind, pkgbuild_lexed.take()) {
+            (ShellKind::Pkgbuild, Some(lexed)) => lexed,
+            (_, kept) => {
+                pkgbuild_lexed = kept;
+                lexer::lex(text)
+            }
+        };
         let lines: Vec<&str> = text.lines().collect();
         for f in scripts::scan_tokens(&tokens, kind) {
             out.push(to_warning(f, Some(file.name), Some(&lines)));
