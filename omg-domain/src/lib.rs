@@ -1,5 +1,5 @@
 //! omg's pure logic: version ordering, search ranking, suggestions, undoing recorded
-//! transactions ([`reversal`]) and the [`Engine`].
+//! transactions ([`reversal`]), the AUR review's warnings ([`aur`]) and the [`Engine`].
 //!
 //! Nothing here does I/O: the world comes in through the ports of `omg-ports` (chiefly
 //! [`omg_ports::PackageBackend`]).
@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod aur;
 pub mod engine;
 pub mod family;
 pub mod reversal;
