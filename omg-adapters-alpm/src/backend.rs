@@ -188,6 +188,18 @@ impl PackageBackend for AlpmBackend {
             .await?
     }
 
+    /// libalpm's own resolution (`alpm_find_satisfier` over the local database,
+    /// `alpm_find_dbs_satisfier` over the sync databases in pacman.conf's order).
+    async fn satisfier(&self, dep: &str, installed: bool) -> Result<Option<String>> {
+        if dep.is_empty() || dep.contains('\0') {
+            return Ok(None);
+        }
+        let dep = dep.to_string();
+        self.worker
+            .run(move |s| s.satisfier(&dep, installed))
+            .await?
+    }
+
     /// Like `pacman -D`: one transaction (holding `db.lck`, waited for like a commit's)
     /// records the new reasons in the local database.
     async fn set_reason(

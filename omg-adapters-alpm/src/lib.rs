@@ -92,6 +92,7 @@ mod graph;
 mod health;
 pub mod pacman_conf;
 mod queries;
+mod satisfier;
 mod session;
 mod sources;
 mod syncdb;

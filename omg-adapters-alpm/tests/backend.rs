@@ -535,3 +535,77 @@ async fn every_compression_gives_the_same_packages() {
         _ => omg_testkit::skip("the bzip2 database: cannot run bzip2"),
     }
 }
+
+/// `satisfier` resolves as pacman does: installed (`pacman -T`, which prints what is not
+/// satisfied) and from the repositories (`pacman -Sp --print-format %n`, the package pacman
+/// would install for the dependency).
+#[tokio::test]
+async fn satisfiers_are_pacmans() {
+    let w = world();
+    let b = open(&w);
+    let deps = [
+        "libfoo",
+        "libfoo>=1.0",
+        "libfoo>1.2",
+        "libfoo.so",
+        "libfoo.so=1-64",
+        "virtual-thing",
+        "text-editor>=2",
+        "text-editor>2",
+        "shared=2.0",
+        "shared<2",
+        "epochy>=1:1",
+        "no-such-thing",
+        "glibc",
+    ];
+    for dep in deps {
+        let installed = b.satisfier(dep, true).await.unwrap();
+        let synced = b.satisfier(dep, false).await.unwrap();
+        let Some(unsatisfied) = pacman_allowing_failure(&w.root, &["-T", dep]) else {
+            return;
+        };
+        assert_eq!(
+            installed.is_none(),
+            unsatisfied.trim() == dep,
+            "{dep}: installed satisfier {installed:?}, pacman -T said {unsatisfied:?}"
+        );
+        let from_pacman = pacman_allowing_failure(&w.root, &["-Sp", "--print-format", "%n", dep])
+            .unwrap_or_default();
+        assert_eq!(
+            synced.as_deref(),
+            from_pacman.lines().next().filter(|l| !l.is_empty()),
+            "{dep}: sync satisfier"
+        );
+    }
+    assert_eq!(b.satisfier("bad\0dep", false).await.unwrap(), None);
+    // Not vacuous: a versioned provide from the repositories, a provide installed.
+    assert_eq!(
+        b.satisfier("text-editor>=2", false)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("editor")
+    );
+    assert_eq!(
+        b.satisfier("virtual-thing", true).await.unwrap().as_deref(),
+        Some("virtual-impl")
+    );
+}
+
+/// pacman's stdout, whatever its exit code (-T exits 127 for unsatisfied dependencies, -Sp
+/// 1 for a target it cannot find); `None` (a skip) when pacman cannot run.
+fn pacman_allowing_failure(root: &omg_testkit::alpm::FixtureRoot, args: &[&str]) -> Option<String> {
+    match std::process::Command::new("pacman")
+        .arg("--config")
+        .arg(root.config_path())
+        .args(args)
+        .env("LC_ALL", "C")
+        .output()
+    {
+        Ok(out) => Some(String::from_utf8(out.stdout).expect("UTF-8")),
+        Err(e) => {
+            omg_testkit::skip(&format!("cannot run pacman {args:?}: {e}"));
+            None
+        }
+    }
+}

@@ -161,6 +161,19 @@ pub trait PackageBackend: Send + Sync {
         Ok(None)
     }
 
+    /// The name of the package that satisfies the dependency `dep` (`name`, `name>=1.2`, a
+    /// provided name, pacman's syntax): among the installed packages when `installed`, else
+    /// in the repositories (the first database that has one, as pacman resolves). `None`
+    /// when none does. For planning builds from sources outside the repositories (the AUR).
+    /// Backends that cannot answer return [`crate::Error::Unsupported`].
+    async fn satisfier(&self, dep: &str, installed: bool) -> Result<Option<String>> {
+        let _ = (dep, installed);
+        Err(crate::Error::Unsupported {
+            backend: self.info().name,
+            operation: "resolving dependencies by name".into(),
+        })
+    }
+
     /// Record `reason` as why each of the installed packages `names` is installed
     /// (`pacman -D --asexplicit/--asdeps`, `apt-mark manual/auto`), all or none: a name
     /// that is not installed fails with [`crate::Error::NotFound`] before anything changes.
