@@ -111,6 +111,9 @@ pub enum Command {
         /// Install packages again that are installed at their newest version already.
         #[arg(long)]
         reinstall: bool,
+        /// How AUR packages are reviewed before they are built.
+        #[command(flatten)]
+        aur: AurArgs,
         /// Confirmation, dry run and sudo.
         #[command(flatten)]
         write: WriteArgs,
@@ -471,6 +474,30 @@ pub struct WriteArgs {
     /// Without root, re-run through sudo without asking.
     #[arg(long)]
     pub sudo: bool,
+}
+
+/// The review of AUR packages before they are built (Arch).
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct AurArgs {
+    /// ask: show what changed since the last review and ask (needs a terminal); accept:
+    /// print it and go on unless a warning is high; skip: build without a review.
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = Review::Ask)]
+    pub review: Review,
+    /// With --review=accept: go on even when a warning is high.
+    #[arg(long)]
+    pub allow_risky: bool,
+}
+
+/// `--review`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Review {
+    /// Show the diff and the warnings, and ask (a terminal is needed).
+    #[default]
+    Ask,
+    /// Print the diff and the warnings and go on, unless a warning is high.
+    Accept,
+    /// Build without reviewing (says what it skips).
+    Skip,
 }
 
 /// `omg clean`: what to clean. Without flags, both.

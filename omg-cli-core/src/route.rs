@@ -8,8 +8,8 @@
 use omg_ports::ListKind;
 
 use crate::args::{
-    AuditArgs, CleanArgs, Command, DaemonAction, HistoryAction, MarkArgs, RuntimesAction, ShellArg,
-    WriteArgs,
+    AuditArgs, AurArgs, CleanArgs, Command, DaemonAction, HistoryAction, MarkArgs, RuntimesAction,
+    ShellArg, WriteArgs,
 };
 
 /// Who answers a command.
@@ -146,6 +146,8 @@ pub enum WriteCommand<'a> {
         packages: &'a [String],
         /// `--reinstall`.
         reinstall: bool,
+        /// `--review`, `--allow-risky` (AUR packages).
+        aur: AurArgs,
     },
     /// `omg remove`.
     Remove {
@@ -245,11 +247,13 @@ impl Command {
             Command::Install {
                 packages,
                 reinstall,
+                aur,
                 write,
             } => Route::Helper(H::Write(
                 WriteCommand::Install {
                     packages,
                     reinstall: *reinstall,
+                    aur: *aur,
                 },
                 *write,
             )),

@@ -103,6 +103,7 @@ fn fixed_transactions(command: WriteCommand<'_>) -> Option<Vec<Transaction>> {
         WriteCommand::Install {
             packages,
             reinstall,
+            ..
         } => vec![if reinstall {
             Transaction::Reinstall(packages.to_vec())
         } else {
@@ -320,6 +321,7 @@ mod tests {
         let install = WriteCommand::Install {
             packages: &names,
             reinstall: false,
+            aur: Default::default(),
         };
         assert_eq!(
             fixed_transactions(install),
@@ -329,6 +331,7 @@ mod tests {
         let reinstall = WriteCommand::Install {
             packages: &names,
             reinstall: true,
+            aur: Default::default(),
         };
         assert_eq!(
             fixed_transactions(reinstall),
