@@ -228,13 +228,13 @@ pub async fn read(engine: &Engine, out: &Output, read: Read<'_>) -> Result<Answe
         } => {
             let query = omg_cli_core::search::query(query, limit, installed);
             if let Some(aur) = Aur::open(engine, sources)? {
-                return crate::aur::search(engine, out, &aur, &query, sources).await;
+                return crate::aur::reads::search(engine, out, &aur, &query, sources).await;
             }
             let results = engine.search(&query).await?;
             Ok(omg_cli_core::search::answer(out, &results))
         }
         Read::Info { names, sources } => match Aur::open(engine, sources)? {
-            Some(aur) => crate::aur::info(engine, out, &aur, names, sources).await,
+            Some(aur) => crate::aur::reads::info(engine, out, &aur, names, sources).await,
             None => info(engine, out, names).await,
         },
         Read::List(kind) => Ok(Answer::from(render::list(

@@ -10,6 +10,7 @@ pub mod privilege;
 mod progress;
 pub mod record;
 mod signals;
+pub(crate) mod steps;
 mod stdout_guard;
 mod undo;
 
@@ -169,7 +170,7 @@ async fn one(
     (command, write): (WriteCommand<'_>, WriteArgs),
     tx: &Transaction,
     stop: &signals::Stop,
-    collected: Option<&mut undo::Collected>,
+    collected: Option<&mut steps::Collected>,
 ) -> Result<String> {
     let verb = tx.verb();
     let backend = engine.backend();

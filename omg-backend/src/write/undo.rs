@@ -3,7 +3,6 @@
 //! install reasons of what came back as a dependency; all of it recorded as one history
 //! entry, so that redoing an undo's entry undoes again.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 
 use omg::domain::reversal::{self, Reversal};
@@ -11,8 +10,9 @@ use omg::Engine;
 use omg_cli_core::args::{Cli, WriteArgs};
 use omg_cli_core::render::{self, Output};
 use omg_cli_core::route::WriteCommand;
-use omg_ports::{HistoryResult, InstallReason, PlannedAction, ReasonChange, Result};
+use omg_ports::Result;
 
+use super::steps::{mark_dependencies, Collected};
 use super::{one, record, recorded_verb, signals};
 
 /// The reversal of the entry `command` names; `None` for the other write commands.
@@ -32,25 +32,6 @@ pub(super) async fn reversal(
     } else {
         reversal::redo(&entry)?
     }))
-}
-
-/// What the steps of an undo or redo did, for its one history entry.
-#[derive(Default)]
-pub(super) struct Collected {
-    actions: Vec<PlannedAction>,
-    reasons: Vec<ReasonChange>,
-    failure: Option<String>,
-}
-
-impl Collected {
-    /// Adds what one step did (or meant to, when it failed).
-    pub(super) fn add(&mut self, change: record::Change) {
-        self.actions.extend(change.actions);
-        self.reasons.extend(change.reasons);
-        if let HistoryResult::Failed(why) = change.result {
-            self.failure.get_or_insert(why);
-        }
-    }
 }
 
 /// Carries `reversal` out: its transactions as any write's (plan, confirmation, progress,
@@ -100,59 +81,8 @@ pub(super) async fn run(
         Ok(text)
     }
     .await;
-    if !collected.actions.is_empty() || !collected.reasons.is_empty() {
-        let failure = collected
-            .failure
-            .or_else(|| result.as_ref().err().map(|e| e.to_string()));
-        let change = record::Change {
-            verb: verb.to_string(),
-            command: super::command_line(),
-            actions: collected.actions,
-            reasons: collected.reasons,
-            result: failure.map_or(HistoryResult::Success, HistoryResult::Failed),
-        };
-        started
-            .record(engine, cli.global.socket.as_deref(), change)
-            .await;
-    }
-    result
-}
-
-/// Marks the installed packages of `names` as dependencies again (installing them by name
-/// or file made them explicit); returns the reasons that changed, also added to
-/// `collected`.
-async fn mark_dependencies(
-    engine: &Engine,
-    names: &[String],
-    collected: &mut Collected,
-) -> Result<Vec<ReasonChange>> {
-    let installed: HashSet<String> = engine
-        .backend()
-        .installed()
-        .await?
-        .into_iter()
-        .map(|p| p.name)
-        .collect();
-    let names: Vec<String> = names
-        .iter()
-        .filter(|n| installed.contains(*n))
-        .cloned()
-        .collect();
-    if names.is_empty() {
-        return Ok(Vec::new());
-    }
-    let changes = engine
-        .backend()
-        .set_reason(&names, InstallReason::Dependency, false)
+    collected
+        .record(engine, cli, started, verb, result.as_ref().err())
         .await;
-    let changes = match changes {
-        Ok(changes) => changes,
-        Err(e) => {
-            collected.failure.get_or_insert(e.to_string());
-            return Err(e);
-        }
-    };
-    let changed: Vec<ReasonChange> = changes.into_iter().filter(|c| c.from != c.to).collect();
-    collected.reasons.extend(changed.iter().cloned());
-    Ok(changed)
+    result
 }

@@ -1,94 +1,21 @@
-//! The AUR in direct mode: `omg search` and `omg info` ask the RPC (`[aur] rpc_url`)
-//! beside the repositories, and rank or print both together.
+//! `omg search` and `omg info` in direct mode with the AUR: the RPC (`[aur] rpc_url`) is
+//! asked beside the repositories, and both are ranked or printed together.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use omg::Engine;
-use omg_adapters_aur::AurRpc;
-use omg_adapters_http::{HttpConfig, HttpFetcher};
 use omg_cli_core::render::{self, AurInfo, InfoRecord, Output};
 use omg_cli_core::route::Sources;
 use omg_cli_core::Answer;
-
-use crate::reads::Partial;
-use omg_config::Settings;
 use omg_domain::search::{aur_summary, search_with_aur};
 use omg_domain::Index;
-use omg_ports::{
-    AurPackage, AurSearchBy, AurSource, Error, Package, Result, SearchQuery, SearchResults,
-};
+use omg_ports::{AurPackage, AurSearchBy, Error, Package, Result, SearchQuery, SearchResults};
+
+use super::Aur;
+use crate::reads::Partial;
 
 /// The shortest word the AUR's RPC searches for.
 const MIN_RPC_WORD: usize = 2;
-
-/// The AUR as this command sees it: where to ask, and the base of package pages.
-pub struct Aur {
-    source: Arc<dyn AurSource>,
-    pages: String,
-}
-
-impl Aur {
-    /// The AUR to ask, `None` when it does not apply: `--repo`, a backend other than
-    /// libalpm, or `[aur] enabled = false` without `--aur`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Unsupported`] for `--aur` on a system without the AUR (apt), and the
-    /// configuration's errors.
-    pub fn open(engine: &Engine, sources: Sources) -> Result<Option<Aur>> {
-        if !sources.aur() {
-            return Ok(None);
-        }
-        let backend = engine.backend_info().name;
-        if backend != "alpm" {
-            return match sources {
-                Sources::Aur => Err(Error::Unsupported {
-                    backend,
-                    operation: "the AUR (it is an Arch Linux repository; search without --aur)"
-                        .into(),
-                }),
-                _ => Ok(None),
-            };
-        }
-        let settings = Settings::load()?;
-        if sources == Sources::All && !settings.aur_enabled()? {
-            return Ok(None);
-        }
-        let urls = settings.aur_urls();
-        let fetcher = HttpFetcher::new(&HttpConfig::default())?;
-        Ok(Some(Aur {
-            source: Arc::new(AurRpc::with_urls(Arc::new(fetcher), urls.rpc, urls.dump)),
-            pages: format!("{}/packages/", urls.git.trim_end_matches('/')),
-        }))
-    }
-
-    /// Every AUR package matching `query` as the index ranks them (no fuzzy matches: the
-    /// RPC finds substrings only), and their records in the search answer's shape. The RPC
-    /// is asked for the longest word by name and description; the index then keeps what has
-    /// every word, as for the repositories. `None` when no word is long enough for the RPC.
-    async fn search(
-        &self,
-        query: &SearchQuery,
-    ) -> Result<Option<(SearchResults, Vec<AurPackage>)>> {
-        let Some(word) = query
-            .text
-            .split_whitespace()
-            .max_by_key(|w| w.chars().count())
-            .filter(|w| w.chars().count() >= MIN_RPC_WORD)
-        else {
-            return Ok(None);
-        };
-        let records = self.source.search(word, AurSearchBy::NameDesc).await?;
-        let index = Index::new(records.iter().map(aur_summary).collect());
-        let all = SearchQuery {
-            text: query.text.clone(),
-            limit: None,
-            installed_only: false,
-        };
-        Ok(Some((index.search_literal(&all)?, records)))
-    }
-}
 
 /// `omg search`, with the AUR's matches ranked among the repositories' (`aur`), or the
 /// AUR's alone (`--aur`). When the AUR cannot be asked, the repositories' results are
@@ -111,7 +38,7 @@ pub async fn search(
         SearchResults::default()
     };
     let mut warning = String::new();
-    let (aur_results, records) = match aur.search(query).await {
+    let (aur_results, records) = match aur_matches(aur, query).await {
         Ok(Some(found)) => found,
         Ok(None) if sources == Sources::Aur => {
             return Err(Error::InvalidRequest(format!(
@@ -214,4 +141,30 @@ pub async fn info(
         .chain(errors.into_iter().flatten())
         .collect();
     partial.reply(out, |records| render::info_records(out, records))
+}
+
+/// Every AUR package matching `query` as the index ranks them (no fuzzy matches: the
+/// RPC finds substrings only), and their records in the search answer's shape. The RPC
+/// is asked for the longest word by name and description; the index then keeps what has
+/// every word, as for the repositories. `None` when no word is long enough for the RPC.
+async fn aur_matches(
+    aur: &Aur,
+    query: &SearchQuery,
+) -> Result<Option<(SearchResults, Vec<AurPackage>)>> {
+    let Some(word) = query
+        .text
+        .split_whitespace()
+        .max_by_key(|w| w.chars().count())
+        .filter(|w| w.chars().count() >= MIN_RPC_WORD)
+    else {
+        return Ok(None);
+    };
+    let records = aur.source.search(word, AurSearchBy::NameDesc).await?;
+    let index = Index::new(records.iter().map(aur_summary).collect());
+    let all = SearchQuery {
+        text: query.text.clone(),
+        limit: None,
+        installed_only: false,
+    };
+    Ok(Some((index.search_literal(&all)?, records)))
 }

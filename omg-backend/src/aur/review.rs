@@ -1,0 +1,281 @@
+//! The review of an AUR package base before it is built: what changed since the commit the
+//! user last accepted (the ref `AUR_SEEN`, as paru and yay keep it), and the warnings
+//! omg-domain computes, shown as `--review` says. Only an accepted review moves `AUR_SEEN`;
+//! the build then uses exactly the reviewed commit.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use omg_adapters_aur::repo::{AurRepo, RepoFile};
+use omg_adapters_aur::parse_srcinfo;
+use omg_cli_core::args::{AurArgs, Review};
+use omg_cli_core::render::{self, Output};
+use omg_domain::aur::{review, PreviousReview, RepoFile as Reviewed, ReviewInput, SeenPeople};
+use omg_ports::{AurPackage, Error, Result, ReviewSeverity, ReviewWarning, Srcinfo};
+use serde::{Deserialize, Serialize};
+
+/// The largest record of who was behind a package that omg reads back.
+const MAX_SEEN_BYTES: u64 = 64 * 1024;
+
+/// What the review decided for one base.
+pub struct Outcome {
+    /// The commit to build.
+    pub commit: String,
+    /// The warnings (for `--json` and the history).
+    pub warnings: Vec<ReviewWarning>,
+}
+
+/// Review `repo` (synced) as `args` says; `Ok` with the commit to build once accepted.
+///
+/// # Errors
+///
+/// [`Error::InvalidRequest`] when the review is refused (by the user, or for a high warning
+/// with `--review=accept` and no `--allow-risky`) or needs a terminal it does not have; the
+/// repository's errors.
+pub fn run(
+    out: &Output,
+    args: AurArgs,
+    repo: &AurRepo,
+    record: Option<&AurPackage>,
+    popular: &[String],
+    arch: &str,
+) -> Result<Outcome> {
+    let base = repo.pkgbase().to_string();
+    let head = repo.remote_head()?;
+    let seen = repo.seen()?;
+    if seen.as_deref() == Some(head.as_str()) {
+        say(out, &format!(":: {base}: reviewed before, unchanged since\n"));
+        return Ok(Outcome {
+            commit: head,
+            warnings: Vec::new(),
+        });
+    }
+    let files = repo.files_at(&head)?;
+    let srcinfo = srcinfo_of(&base, &files)?;
+    let previous_files = match &seen {
+        Some(commit) => Some(repo.files_at(commit)?),
+        None => None,
+    };
+    let previous_srcinfo = previous_files
+        .as_ref()
+        .and_then(|f| srcinfo_of(&base, f).ok());
+    let people = load_seen(&seen_path(repo.dir()));
+    let texts = readable(&files);
+    let previous_texts = previous_files.as_deref().map(readable);
+    let warnings = review(&ReviewInput {
+        package_base: &base,
+        files: &texts,
+        srcinfo: &srcinfo,
+        previous: previous_texts.as_deref().map(|files| PreviousReview {
+            files,
+            srcinfo: previous_srcinfo.as_ref(),
+        }),
+        record,
+        seen: people.as_ref(),
+        popular,
+        now: now(),
+        arch,
+    });
+    let version = srcinfo.full_version();
+    let high = warnings
+        .iter()
+        .any(|w| w.severity == ReviewSeverity::High);
+    match args.review {
+        Review::Skip => {
+            say(
+                out,
+                &format!(
+                    ":: {base} {version}: not reviewed (--review=skip): {} warning(s) and the \
+                     diff since {} not shown\n",
+                    warnings.len(),
+                    seen.as_deref().map_or("the first commit", short)
+                ),
+            );
+            return Ok(Outcome {
+                commit: head,
+                warnings,
+            });
+        }
+        Review::Accept => {
+            say(out, &render::review_warnings(out, &base, &version, &warnings));
+            say(out, &render::review_diff(out, &repo.diff(seen.as_deref(), &head)?));
+            if high && !args.allow_risky {
+                return Err(Error::InvalidRequest(format!(
+                    "{base}: a high warning stops the build (review it on a terminal, or add \
+                     --allow-risky to build anyway); nothing was built"
+                )));
+            }
+        }
+        Review::Ask => {
+            if !std::io::stdin().is_terminal() {
+                return Err(Error::InvalidRequest(format!(
+                    "{base} needs a review and there is no terminal to ask on: run omg on \
+                     one, or use --review=accept to print the review and go on"
+                )));
+            }
+            say(out, &render::review_warnings(out, &base, &version, &warnings));
+            page(&render::review_diff(out, &repo.diff(seen.as_deref(), &head)?));
+            let accepted = if high {
+                ask_name(&base)?
+            } else {
+                ask_yes(&format!(":: Build {base} {version}? [y/N] "))?
+            };
+            if !accepted {
+                return Err(Error::InvalidRequest(format!(
+                    "{base}: the review was not accepted; nothing was built"
+                )));
+            }
+        }
+    }
+    repo.mark_seen(&head)?;
+    if let Some(r) = record {
+        save_seen(
+            &seen_path(repo.dir()),
+            &SeenFile {
+                maintainer: r.maintainer.clone(),
+                submitter: r.submitter.clone(),
+                co_maintainers: r.co_maintainers.clone(),
+            },
+        );
+    }
+    Ok(Outcome {
+        commit: head,
+        warnings,
+    })
+}
+
+/// The parsed `.SRCINFO` among `files`.
+fn srcinfo_of(base: &str, files: &[RepoFile]) -> Result<Srcinfo> {
+    let file = files
+        .iter()
+        .find(|f| f.name == ".SRCINFO" && f.refused.is_none())
+        .ok_or_else(|| {
+            Error::InvalidRequest(format!(
+                "the AUR repository of {base} has no readable .SRCINFO; it cannot be built"
+            ))
+        })?;
+    parse_srcinfo(&file.text)
+}
+
+fn readable(files: &[RepoFile]) -> Vec<Reviewed<'_>> {
+    files
+        .iter()
+        .filter(|f| f.refused.is_none())
+        .map(|f| Reviewed {
+            name: &f.name,
+            text: &f.text,
+        })
+        .collect()
+}
+
+/// Who was behind the package when the user last accepted it, beside the clone.
+#[derive(Debug, Serialize, Deserialize)]
+struct SeenFile {
+    maintainer: Option<String>,
+    submitter: Option<String>,
+    co_maintainers: Vec<String>,
+}
+
+fn seen_path(clone: &Path) -> PathBuf {
+    let mut name = clone.as_os_str().to_os_string();
+    name.push(".omg-seen.json");
+    PathBuf::from(name)
+}
+
+fn load_seen(path: &Path) -> Option<SeenPeople> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    file.take(MAX_SEEN_BYTES).read_to_string(&mut text).ok()?;
+    let seen: SeenFile = serde_json::from_str(&text).ok()?;
+    Some(SeenPeople {
+        maintainer: seen.maintainer,
+        submitter: seen.submitter,
+        co_maintainers: seen.co_maintainers,
+    })
+}
+
+fn save_seen(path: &Path, seen: &SeenFile) {
+    if let Ok(text) = serde_json::to_string(seen) {
+        if let Err(e) = std::fs::write(path, text) {
+            tracing::warn!(path = %path.display(), error = %e, "cannot record who maintains the package");
+        }
+    }
+}
+
+fn short(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Review text goes to stdout in text mode, to stderr with `--json` (stdout carries the
+/// events).
+fn say(out: &Output, text: &str) {
+    if out.json {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+        let _ = std::io::stdout().flush();
+    }
+}
+
+/// `text` through `$PAGER` (else `less -R`), else printed.
+fn page(text: &str) {
+    let pager = std::env::var("PAGER")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| "less -R".into());
+    let mut words = pager.split_whitespace();
+    let Some(program) = words.next() else {
+        print!("{text}");
+        return;
+    };
+    let child = Command::new(program)
+        .args(words)
+        .stdin(Stdio::piped())
+        .spawn();
+    match child {
+        Ok(mut child) => {
+            if let Some(mut stdin) = child.stdin.take() {
+                let _ = stdin.write_all(text.as_bytes());
+            }
+            let _ = child.wait();
+        }
+        Err(_) => print!("{text}"),
+    }
+}
+
+fn ask_yes(question: &str) -> Result<bool> {
+    let answer = read_answer(question)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
+}
+
+/// A high warning: going on needs the base's name typed.
+fn ask_name(base: &str) -> Result<bool> {
+    let answer = read_answer(&format!(
+        ":: A high warning: type {base} to build it anyway, anything else to stop: "
+    ))?;
+    Ok(answer.trim() == base)
+}
+
+fn read_answer(question: &str) -> Result<String> {
+    print!("{question}");
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Error::Io {
+            path: PathBuf::from("<stdin>"),
+            source: e,
+        })?;
+    Ok(line)
+}
