@@ -1,7 +1,9 @@
 //! The AUR in the helper: search and info beside the repositories (reads.rs), and
 //! installs built from it (install.rs).
 
+pub mod install;
 pub mod reads;
+mod review;
 
 use std::sync::Arc;
 

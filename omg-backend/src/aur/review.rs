@@ -15,6 +15,8 @@ use omg_domain::aur::{review, PreviousReview, RepoFile as Reviewed, ReviewInput,
 use omg_ports::{AurPackage, Error, Result, ReviewSeverity, ReviewWarning, Srcinfo};
 use serde::{Deserialize, Serialize};
 
+use crate::write::confirm::{ask_no, read_line};
+
 /// The largest record of who was behind a package that omg reads back.
 const MAX_SEEN_BYTES: u64 = 64 * 1024;
 
@@ -119,7 +121,7 @@ pub fn run(
             let accepted = if high {
                 ask_name(&base)?
             } else {
-                ask_yes(&format!(":: Build {base} {version}? [y/N] "))?
+                ask_no(&format!("Build {base} {version}?"))?
             };
             if !accepted {
                 return Err(Error::InvalidRequest(format!(
@@ -254,28 +256,10 @@ fn page(text: &str) {
     }
 }
 
-fn ask_yes(question: &str) -> Result<bool> {
-    let answer = read_answer(question)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
-}
-
 /// A high warning: going on needs the base's name typed.
 fn ask_name(base: &str) -> Result<bool> {
-    let answer = read_answer(&format!(
+    let answer = read_line(&format!(
         ":: A high warning: type {base} to build it anyway, anything else to stop: "
     ))?;
     Ok(answer.trim() == base)
-}
-
-fn read_answer(question: &str) -> Result<String> {
-    print!("{question}");
-    let _ = std::io::stdout().flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| Error::Io {
-            path: PathBuf::from("<stdin>"),
-            source: e,
-        })?;
-    Ok(line)
 }

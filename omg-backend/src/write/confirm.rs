@@ -6,20 +6,20 @@ use omg_ports::{Error, Result};
 
 /// Asks `question [Y/n]` on stderr and reads the answer from stdin; empty means yes.
 pub fn ask(question: &str) -> Result<bool> {
-    Ok(is_yes(&answer(&format!("{question} [Y/n] "))?))
+    Ok(is_yes(&read_line(&format!("{question} [Y/n] "))?))
 }
 
 /// Asks `question [y/N]` on stderr, as pacman asks what it advises against; only `y` or
 /// `yes` is yes.
 pub fn ask_no(question: &str) -> Result<bool> {
-    let a = answer(&format!(":: {question} [y/N] "))?
+    let a = read_line(&format!(":: {question} [y/N] "))?
         .trim()
         .to_ascii_lowercase();
     Ok(a == "y" || a == "yes")
 }
 
 /// Prints `prompt` on stderr and reads one line of stdin (empty at the end of input).
-fn answer(prompt: &str) -> Result<String> {
+pub(crate) fn read_line(prompt: &str) -> Result<String> {
     let mut stderr = std::io::stderr().lock();
     let _ = write!(stderr, "{prompt}");
     let _ = stderr.flush();

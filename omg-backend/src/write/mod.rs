@@ -5,11 +5,11 @@
 //! the user confirms (or `--yes`), the backend commits with progress, Ctrl-C goes to the
 //! library's interrupt, the result goes to the history, and a running omgd is told.
 
-mod confirm;
+pub(crate) mod confirm;
 pub mod privilege;
 mod progress;
 pub mod record;
-mod signals;
+pub(crate) mod signals;
 pub(crate) mod steps;
 mod stdout_guard;
 mod undo;
@@ -43,6 +43,22 @@ pub async fn run(
     // undo and redo: what reverses the entry, each version found (or refused, naming them).
     if let Some(reversal) = undo::reversal(engine, command).await? {
         return undo::run(engine, cli, out, (command, write), &reversal, &stop).await;
+    }
+    if let WriteCommand::Install {
+        packages,
+        reinstall,
+        aur,
+    } = command
+    {
+        let request = crate::aur::install::Request {
+            targets: packages,
+            reinstall,
+            review: aur,
+            write,
+        };
+        if let Some(done) = crate::aur::install::run(engine, cli, out, &request, &stop).await? {
+            return Ok(done);
+        }
     }
     let transactions = transactions(engine, command).await?;
     let Some((last, first)) = transactions.split_last() else {
@@ -163,7 +179,7 @@ fn nothing_to_do(out: &Output) -> String {
 
 /// Plan, show, confirm and commit one transaction; what it did goes to the history, or to
 /// `collected` (undo and redo record their steps together).
-async fn one(
+pub(crate) async fn one(
     engine: &Engine,
     cli: &Cli,
     out: &Output,
@@ -259,7 +275,7 @@ fn asks(out: &Output, write: WriteArgs) -> bool {
 }
 
 /// Asks "Proceed?" on a terminal; elsewhere `--yes` is required.
-fn confirm_or_stop(out: &Output) -> Result<()> {
+pub(crate) fn confirm_or_stop(out: &Output) -> Result<()> {
     if out.json || !std::io::stdin().is_terminal() {
         return Err(Error::InvalidRequest(
             "not on a terminal, so omg cannot ask for confirmation; add --yes to go ahead \
@@ -305,7 +321,7 @@ pub(crate) fn command_line() -> String {
     format!("omg {}", args.join(" "))
 }
 
-fn print(text: &str) {
+pub(crate) fn print(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();

@@ -1,0 +1,465 @@
+//! `omg install` with AUR packages (Arch): the targets no repository has are resolved
+//! across the repositories and the AUR (omg-domain's plan), shown as one plan, reviewed
+//! (aur/review.rs), built with makepkg as the invoking user, and installed through libalpm:
+//! the repository dependencies first, then each base once built (a later base may need it
+//! to build), the dependencies marked as such; one history entry for all of it.
+
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use omg::Engine;
+use omg_adapters_aur::makepkg::{BuildUser, Makepkg};
+use omg_adapters_aur::repo::AurRepo;
+use omg_cli_core::args::{AurArgs, Cli, WriteArgs};
+use omg_cli_core::render::{escape, Output};
+use omg_cli_core::route::{Sources, WriteCommand};
+use omg_domain::aur::{missing_records, plan, AurPlan, Depend, PlanOptions, PlanView};
+use omg_ports::{AurPackage, AurSearchBy, Error, PackageBackend, Result, Transaction};
+use serde_json::json;
+
+use super::Aur;
+use crate::write::steps::{mark_dependencies, Collected};
+use crate::write::{one, print, record, signals};
+
+/// At most this many rounds of fetching records (each a level of the dependency graph).
+const MAX_ROUNDS: usize = 64;
+
+/// What `omg install <names>` asked for.
+pub struct Request<'a> {
+    /// The names and files given.
+    pub targets: &'a [String],
+    /// `--reinstall`.
+    pub reinstall: bool,
+    /// `--review`, `--allow-risky`.
+    pub review: AurArgs,
+    /// `--yes`, `--dry-run`, `--sudo`.
+    pub write: WriteArgs,
+}
+
+/// Installs `request.targets` when some of them are AUR packages; `None` when none is
+/// (or the AUR does not apply), for the ordinary install.
+pub async fn run(
+    engine: &Engine,
+    cli: &Cli,
+    out: &Output,
+    request: &Request<'_>,
+    stop: &signals::Stop,
+) -> Result<Option<String>> {
+    let Some(aur) = Aur::open(engine, Sources::All)? else {
+        return Ok(None);
+    };
+    let backend = engine.backend();
+    let (repo_targets, aur_targets) = split(backend.as_ref(), request.targets).await?;
+    if aur_targets.is_empty() {
+        return Ok(None);
+    }
+    let mut view = View::default();
+    resolve(&aur, backend.as_ref(), &aur_targets, &mut view).await?;
+    let interactive = !request.write.yes && !out.json && std::io::stdin().is_terminal();
+    let plan = plan(
+        &aur_targets,
+        &view,
+        |dep: &Depend, providers: &[&AurPackage]| {
+            interactive
+                .then(|| choose(dep, providers))
+                .flatten()
+        },
+        PlanOptions {
+            reinstall: request.reinstall,
+        },
+    )
+    .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+    print(&show_plan(out, &plan, &repo_targets));
+    if plan.builds.is_empty() && repo_targets.is_empty() {
+        return Ok(Some(String::new()));
+    }
+    if request.write.dry_run {
+        return Ok(Some(String::new()));
+    }
+    if !request.write.yes {
+        crate::write::confirm_or_stop(out)?;
+    }
+    let user = BuildUser::for_build()?;
+    let cache = cache_dir(user.as_ref())?;
+    // Every review before any build: a refused one stops everything.
+    let mut reviewed = Vec::new();
+    let popular: Vec<String> = Vec::new();
+    for build in &plan.builds {
+        stop.check()?;
+        let repo = AurRepo::sync(&cache, &aur.urls.git, &build.base, user.as_ref())?;
+        let record = build
+            .packages
+            .iter()
+            .find_map(|p| view.records.get(&p.name));
+        let outcome = super::review::run(
+            out,
+            request.review,
+            &repo,
+            record,
+            &popular,
+            std::env::consts::ARCH,
+        )?;
+        reviewed.push((repo, outcome.commit));
+    }
+    let started = record::Started::now();
+    let mut collected = Collected::default();
+    let command = WriteCommand::Install {
+        packages: request.targets,
+        reinstall: request.reinstall,
+        aur: request.review,
+    };
+    let confirmed = WriteArgs {
+        yes: true,
+        ..request.write
+    };
+    let makepkg = Makepkg::new(
+        user.clone(),
+        cache.join("pkg"),
+        cache.join("build"),
+        cache.join("src"),
+        cache.join("logs"),
+    )
+    .without_dependency_check(engine.backend_info().root != "/");
+    let result: Result<String> = async {
+        let mut text = String::new();
+        let mut first: Vec<String> = repo_targets.clone();
+        first.extend(plan.repo_deps.iter().cloned());
+        if !first.is_empty() {
+            let tx = Transaction::Install(first);
+            text = one(engine, cli, out, (command, confirmed), &tx, stop, Some(&mut collected))
+                .await?;
+            print(&std::mem::take(&mut text));
+            mark_dependencies(engine, &plan.repo_deps, &mut collected).await?;
+        }
+        for ((repo, commit), build) in reviewed.iter().zip(&plan.builds) {
+            stop.check()?;
+            repo.checkout(commit)?;
+            say(out, &format!(":: Building {} {}...\n", build.base, build.version));
+            let log = cache.join("logs").join(format!("{}.log", build.base));
+            let files = makepkg.build(repo.dir(), &log)?;
+            let wanted: Vec<String> = build
+                .packages
+                .iter()
+                .filter_map(|p| package_file(&files, &p.name))
+                .map(|f| f.display().to_string())
+                .collect();
+            if wanted.len() != build.packages.len() {
+                return Err(Error::InvalidRequest(format!(
+                    "makepkg built {} but not every package omg planned ({}); see {}",
+                    build.base,
+                    build
+                        .packages
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    log.display()
+                )));
+            }
+            let tx = Transaction::Install(wanted);
+            text = one(engine, cli, out, (command, confirmed), &tx, stop, Some(&mut collected))
+                .await?;
+            let deps: Vec<String> = build
+                .packages
+                .iter()
+                .filter(|p| !p.explicit)
+                .map(|p| p.name.clone())
+                .collect();
+            mark_dependencies(engine, &deps, &mut collected).await?;
+            if build.base != plan.builds.last().map_or("", |b| b.base.as_str()) {
+                print(&std::mem::take(&mut text));
+            }
+        }
+        Ok(text)
+    }
+    .await;
+    collected
+        .record(engine, cli, started, "install", result.as_ref().err())
+        .await;
+    result.map(Some)
+}
+
+/// The targets the repositories (or files) answer, and the rest, for the AUR.
+async fn split(
+    backend: &dyn PackageBackend,
+    targets: &[String],
+) -> Result<(Vec<String>, Vec<String>)> {
+    let mut repo = Vec::new();
+    let mut aur = Vec::new();
+    for t in targets {
+        let file_or_qualified = t.contains('/') || t.starts_with('.');
+        if file_or_qualified || backend.satisfier(t, false).await?.is_some() {
+            repo.push(t.clone());
+        } else {
+            aur.push(t.clone());
+        }
+    }
+    Ok((repo, aur))
+}
+
+/// What the planner sees: answers of libalpm (installed, repositories) for every
+/// dependency met so far, and the AUR records fetched.
+#[derive(Default)]
+struct View {
+    installed: HashMap<Depend, bool>,
+    repos: HashMap<Depend, Option<String>>,
+    records: HashMap<String, AurPackage>,
+    providers: HashMap<String, Vec<String>>,
+    asked: HashSet<String>,
+}
+
+impl PlanView for View {
+    fn installed(&self, dep: &Depend) -> bool {
+        self.installed.get(dep).copied().unwrap_or(false)
+    }
+
+    fn in_repos(&self, dep: &Depend) -> Option<String> {
+        self.repos.get(dep).cloned().flatten()
+    }
+
+    fn aur(&self, name: &str) -> Option<&AurPackage> {
+        self.records.get(name)
+    }
+
+    fn aur_providers(&self, dep_name: &str) -> Vec<&AurPackage> {
+        self.providers
+            .get(dep_name)
+            .map(|names| names.iter().filter_map(|n| self.records.get(n)).collect())
+            .unwrap_or_default()
+    }
+
+    fn asked(&self, name: &str) -> bool {
+        self.asked.contains(name)
+    }
+}
+
+/// Fetches AUR records until the planner needs no more: each round asks libalpm about the
+/// dependencies not seen yet, then the AUR for the names still missing (info; then, for
+/// names it does not have, the packages that provide them).
+async fn resolve(
+    aur: &Aur,
+    backend: &dyn PackageBackend,
+    targets: &[String],
+    view: &mut View,
+) -> Result<()> {
+    for _ in 0..MAX_ROUNDS {
+        let mut texts: Vec<&str> = targets.iter().map(String::as_str).collect();
+        for r in view.records.values() {
+            for list in [&r.depends, &r.make_depends, &r.check_depends] {
+                texts.extend(list.iter().map(String::as_str));
+            }
+        }
+        let mut new: Vec<(Depend, String)> = Vec::new();
+        for text in texts {
+            if let Ok(dep) = Depend::parse(text) {
+                if !view.installed.contains_key(&dep) && !new.iter().any(|(d, _)| *d == dep) {
+                    new.push((dep, text.to_string()));
+                }
+            }
+        }
+        for (dep, text) in new {
+            let installed = backend.satisfier(&text, true).await?.is_some();
+            let repo = backend.satisfier(&text, false).await?;
+            view.installed.insert(dep.clone(), installed);
+            view.repos.insert(dep, repo);
+        }
+        let missing =
+            missing_records(targets, view).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        for record in aur.source.info(&missing).await? {
+            view.records.insert(record.name.clone(), record);
+        }
+        for name in &missing {
+            view.asked.insert(name.clone());
+            if view.records.contains_key(name) {
+                continue;
+            }
+            let providers: Vec<String> = aur
+                .source
+                .search(name, AurSearchBy::Provides)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| p.name)
+                .filter(|n| n != name)
+                .collect();
+            let unknown: Vec<String> = providers
+                .iter()
+                .filter(|n| !view.records.contains_key(*n))
+                .cloned()
+                .collect();
+            for record in aur.source.info(&unknown).await? {
+                view.asked.insert(record.name.clone());
+                view.records.insert(record.name.clone(), record);
+            }
+            view.providers.insert(name.clone(), providers);
+        }
+    }
+    Err(Error::InvalidRequest(format!(
+        "the AUR dependencies of {} go deeper than {MAX_ROUNDS} levels; install some of them first",
+        targets.join(", ")
+    )))
+}
+
+/// On a terminal: which of several AUR packages should provide `dep`.
+fn choose(dep: &Depend, providers: &[&AurPackage]) -> Option<usize> {
+    println!(
+        ":: There are {} AUR packages that provide {dep}:",
+        providers.len()
+    );
+    for (i, p) in providers.iter().enumerate() {
+        println!("   {}) {} {}", i + 1, escape(&p.name), escape(&p.version));
+    }
+    let answer = crate::write::confirm::read_line(":: Enter a number (default=1): ").ok()?;
+    let answer = answer.trim();
+    if answer.is_empty() {
+        return Some(0);
+    }
+    answer
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=providers.len()).contains(n))
+        .map(|n| n - 1)
+}
+
+/// The plan as text (`--json`: one `aur-plan` event line).
+fn show_plan(out: &Output, plan: &AurPlan, repo_targets: &[String]) -> String {
+    if out.json {
+        let builds: Vec<_> = plan
+            .builds
+            .iter()
+            .map(|b| {
+                json!({
+                    "base": b.base,
+                    "version": b.version,
+                    "packages": b.packages.iter().map(|p| json!({
+                        "name": p.name, "explicit": p.explicit, "make_only": p.make_only,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        return format!(
+            "{}\n",
+            json!({
+                "event": "aur-plan",
+                "repo_targets": repo_targets,
+                "repo_deps": plan.repo_deps,
+                "builds": builds,
+                "skipped": plan.skipped,
+            })
+        );
+    }
+    let mut s = String::new();
+    for name in &plan.skipped {
+        s.push_str(&format!(
+            "warning: {} is up to date -- skipping (--reinstall builds it again)\n",
+            escape(name)
+        ));
+    }
+    if !plan.builds.is_empty() {
+        s.push_str(&format!(
+            ":: AUR packages to build ({}), in this order:\n",
+            plan.builds.len()
+        ));
+        for b in &plan.builds {
+            let names: Vec<String> = b
+                .packages
+                .iter()
+                .map(|p| {
+                    let mut n = escape(&p.name).into_owned();
+                    if !p.explicit {
+                        n.push_str(if p.make_only {
+                            " (to build)"
+                        } else {
+                            " (dependency)"
+                        });
+                    }
+                    n
+                })
+                .collect();
+            s.push_str(&format!(
+                "   {} {}: {}\n",
+                escape(&b.base),
+                escape(&b.version),
+                names.join(", ")
+            ));
+        }
+    }
+    if !plan.repo_deps.is_empty() {
+        s.push_str(&format!(
+            ":: Repository packages needed first: {}\n",
+            plan.repo_deps.join(" ")
+        ));
+    }
+    s
+}
+
+/// Where clones, builds and logs go: `$XDG_CACHE_HOME/omg/aur` (else `~/.cache/omg/aur`) of
+/// the user who builds.
+fn cache_dir(user: Option<&BuildUser>) -> Result<PathBuf> {
+    let from_env = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute());
+    let base = match (from_env, user) {
+        (Some(p), _) => p,
+        (None, Some(u)) => u.home.join(".cache"),
+        (None, None) => std::env::var_os("HOME")
+            .map(|h| PathBuf::from(h).join(".cache"))
+            .ok_or_else(|| {
+                Error::InvalidRequest(
+                    "neither XDG_CACHE_HOME nor HOME is set: omg has nowhere to clone and \
+                     build AUR packages"
+                        .into(),
+                )
+            })?,
+    };
+    Ok(base.join("omg").join("aur"))
+}
+
+/// The file of package `name` among `files` (`<name>-<pkgver>-<pkgrel>-<arch>.pkg.tar.*`).
+fn package_file<'a>(files: &'a [PathBuf], name: &str) -> Option<&'a Path> {
+    files
+        .iter()
+        .find(|f| {
+            f.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.split(".pkg.tar").next())
+                .and_then(|stem| stem.strip_prefix(name))
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|rest| rest.split('-').count() == 3)
+        })
+        .map(PathBuf::as_path)
+}
+
+fn say(out: &Output, text: &str) {
+    if out.json {
+        eprint!("{text}");
+    } else {
+        print(text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_files_are_found_by_name_not_by_prefix() {
+        let files = vec![
+            PathBuf::from("/p/aur-split-a-1.0-1-x86_64.pkg.tar.zst"),
+            PathBuf::from("/p/aur-split-1.0-1-any.pkg.tar.zst"),
+        ];
+        assert_eq!(
+            package_file(&files, "aur-split"),
+            Some(Path::new("/p/aur-split-1.0-1-any.pkg.tar.zst"))
+        );
+        assert_eq!(
+            package_file(&files, "aur-split-a"),
+            Some(Path::new("/p/aur-split-a-1.0-1-x86_64.pkg.tar.zst"))
+        );
+        assert_eq!(package_file(&files, "aur"), None);
+    }
+}
