@@ -40,10 +40,12 @@
 //! control characters), cut to [`MAX_EVIDENCE`] characters.
 
 mod commands;
+pub mod depend;
 mod expansion;
 mod lexer;
 mod metadata;
 mod pkgbuild;
+pub mod plan;
 mod scripts;
 mod sources;
 mod typosquat;
@@ -58,7 +60,12 @@ use std::collections::{BTreeSet, HashSet};
 
 use omg_ports::{AurPackage, ReviewSeverity, ReviewWarning, Srcinfo};
 
+pub use depend::{Constraint, DepOp, Depend, DependError};
 pub use metadata::{FEW_VOTES, YOUNG_SECONDS};
+pub use plan::{
+    missing_records, no_choice, plan, AurPlan, BaseBuild, PlanError, PlanOptions, PlanView,
+    PlannedPkg, UnmetReason, Unresolved,
+};
 use scripts::ShellKind;
 
 /// The longest evidence kept, in characters.
