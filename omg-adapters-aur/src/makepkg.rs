@@ -144,6 +144,9 @@ pub struct Makepkg {
     pub srcdest: PathBuf,
     /// `LOGDEST`: where makepkg's own logs go.
     pub logdest: PathBuf,
+    /// Pass `-d` (`--nodeps`): makepkg checks dependencies against the host's own
+    /// database, which is not the one omg installs into when it works on another root.
+    pub nodeps: bool,
 }
 
 impl Makepkg {
@@ -162,7 +165,16 @@ impl Makepkg {
             builddir,
             srcdest,
             logdest,
+            nodeps: false,
         }
+    }
+
+    /// The same, with makepkg's dependency check off when `off` (`-d`): for a build whose
+    /// dependencies were installed into another root than the host's (`omg --root`).
+    #[must_use]
+    pub fn without_dependency_check(mut self, off: bool) -> Makepkg {
+        self.nodeps = off;
+        self
     }
 
     /// The same with another program than `makepkg`.
@@ -218,7 +230,10 @@ impl Makepkg {
             ))
         };
 
-        for args in [&["--verifysource", "-Af"][..], &["-ofA"][..]] {
+        let nodeps: &[&str] = if self.nodeps { &["-d"] } else { &[] };
+        let verify = ["--verifysource", "-Af"];
+        let fetch: Vec<&str> = ["-ofA"].iter().chain(nodeps).copied().collect();
+        for args in [&verify[..], &fetch[..]] {
             self.step(dir, args, &mut log, log_file, &fail)?;
         }
 
@@ -240,7 +255,11 @@ impl Makepkg {
         }
         let listed = String::from_utf8_lossy(&ran.stdout).into_owned();
 
-        let final_args = ["-feA", "--noconfirm", "--noprepare", "--holdver"];
+        let final_args: Vec<&str> = ["-feA", "--noconfirm", "--noprepare", "--holdver"]
+            .iter()
+            .chain(nodeps)
+            .copied()
+            .collect();
         self.step(dir, &final_args, &mut log, log_file, &fail)?;
 
         let mut built = Vec::new();

@@ -100,6 +100,17 @@ pub async fn run(
             &popular,
             std::env::consts::ARCH,
         )?;
+        if out.json {
+            print(&format!(
+                "{}\n",
+                json!({
+                    "event": "review",
+                    "base": build.base,
+                    "commit": outcome.commit,
+                    "warnings": outcome.warnings,
+                })
+            ));
+        }
         reviewed.push((repo, outcome.commit));
     }
     let started = record::Started::now();
@@ -244,17 +255,21 @@ async fn resolve(
     view: &mut View,
 ) -> Result<()> {
     for _ in 0..MAX_ROUNDS {
-        let mut texts: Vec<&str> = targets.iter().map(String::as_str).collect();
+        let mut texts: Vec<String> = targets.to_vec();
         for r in view.records.values() {
             for list in [&r.depends, &r.make_depends, &r.check_depends] {
-                texts.extend(list.iter().map(String::as_str));
+                texts.extend(list.iter().cloned());
+            }
+            // Whether a target is installed at the AUR's version already.
+            if targets.contains(&r.name) {
+                texts.push(format!("{}={}", r.name, r.version));
             }
         }
         let mut new: Vec<(Depend, String)> = Vec::new();
         for text in texts {
-            if let Ok(dep) = Depend::parse(text) {
+            if let Ok(dep) = Depend::parse(&text) {
                 if !view.installed.contains_key(&dep) && !new.iter().any(|(d, _)| *d == dep) {
-                    new.push((dep, text.to_string()));
+                    new.push((dep, text));
                 }
             }
         }
