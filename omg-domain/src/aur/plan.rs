@@ -62,6 +62,8 @@ pub struct PlanOptions {
     /// Build targets even when the AUR's version is installed (pacman without
     /// `--needed`).
     pub reinstall: bool,
+    /// Leave out check dependencies (makepkg's `--nocheck`: the builds skip `check()`).
+    pub no_check: bool,
 }
 
 /// One package of a base to install after its build.
@@ -266,12 +268,14 @@ fn aur_candidates<'v, V: PlanView + ?Sized>(view: &'v V, dep: &Depend) -> Vec<&'
     providers
 }
 
-/// A package's dependency lists: run-time (`true`), then make and check (`false`).
-fn dependency_lists(pkg: &AurPackage) -> [(&[String], bool); 3] {
+/// A package's dependency lists: run-time (`true`), then make and check (`false`; none
+/// with `no_check`).
+fn dependency_lists(pkg: &AurPackage, no_check: bool) -> [(&[String], bool); 3] {
+    let check: &[String] = if no_check { &[] } else { &pkg.check_depends };
     [
         (&pkg.depends, true),
         (&pkg.make_depends, false),
-        (&pkg.check_depends, false),
+        (check, false),
     ]
 }
 
@@ -316,7 +320,7 @@ where
                 what: "AUR packages",
             });
         }
-        for (list, _) in dependency_lists(pkg) {
+        for (list, _) in dependency_lists(pkg, false) {
             for text in list {
                 depends_read += 1;
                 if depends_read > MAX_DEPENDS {
@@ -382,6 +386,7 @@ struct Planner<'v, V: PlanView + ?Sized, C> {
     queue: VecDeque<&'v str>,
     unresolved: BTreeSet<Unresolved>,
     missing: BTreeSet<String>,
+    no_check: bool,
 }
 
 impl<'v, V, C> Planner<'v, V, C>
@@ -450,7 +455,7 @@ where
 
     /// The AUR package meeting `dep` (exact name, else the one provider, else the chosen
     /// one); `Ok(None)` after recording why none does.
-    fn from_aur(
+    fn aur_pick(
         &mut self,
         dep: &Depend,
         text: &str,
@@ -500,7 +505,7 @@ where
         if let Some(name) = self.view.in_repos(dep) {
             return Ok(Met::Repo(name));
         }
-        Ok(match self.from_aur(dep, text, Some(needed_by))? {
+        Ok(match self.aur_pick(dep, text, Some(needed_by))? {
             Some(pkg) => Met::Aur(pkg),
             None => Met::Nothing,
         })
@@ -513,7 +518,7 @@ where
             let Some(pkg) = self.nodes.get(name).map(|n| n.pkg) else {
                 continue;
             };
-            for (list, runtime) in dependency_lists(pkg) {
+            for (list, runtime) in dependency_lists(pkg, self.no_check) {
                 for text in list {
                     depends_read += 1;
                     if depends_read > MAX_DEPENDS {
@@ -617,6 +622,7 @@ where
         queue: VecDeque::new(),
         unresolved: BTreeSet::new(),
         missing: BTreeSet::new(),
+        no_check: options.no_check,
     };
     let mut skipped: Vec<String> = Vec::new();
 
@@ -637,7 +643,7 @@ where
             }
             continue;
         }
-        let Some(pkg) = planner.from_aur(&dep, text, None)? else {
+        let Some(pkg) = planner.aur_pick(&dep, text, None)? else {
             continue;
         };
         if !options.reinstall && view.installed(&Depend::exactly(&pkg.name, &pkg.version)) {
@@ -665,7 +671,7 @@ where
 }
 
 /// The base a package builds from (its own name when the record has none).
-fn base_of<'v>(pkg: &'v AurPackage) -> &'v str {
+fn base_of(pkg: &AurPackage) -> &str {
     if pkg.package_base.is_empty() {
         &pkg.name
     } else {
@@ -794,3 +800,7 @@ fn build_order<'a>(
         bases: left.into_iter().map(str::to_owned).collect(),
     })
 }
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;
