@@ -62,6 +62,7 @@ impl World {
                 ("OMG_HISTORY_FILE", history.to_str().unwrap()),
                 ("XDG_CACHE_HOME", cache.to_str().unwrap()),
                 ("SUDO_USER", &self.user.name),
+                ("OMG_LOG", "omg_backend=debug"),
             ],
         )
     }
@@ -150,7 +151,7 @@ fn a_chain_of_aur_packages_is_built_as_the_user_and_installed_with_its_reasons()
     // Installed already: nothing to build.
     let again = w.omg(&["install", "aur-app", "--review=accept", "--yes"]);
     assert_eq!(again.code, Some(0), "{}\n{}", again.stdout, again.stderr);
-    assert!(again.stdout.contains("aur-app is up to date"), "{}", again.stdout);
+    assert!(again.stdout.contains("aur-app is up to date"), "{}\n{}", again.stdout, again.stderr);
 }
 
 #[test]

@@ -276,6 +276,7 @@ async fn resolve(
         for (dep, text) in new {
             let installed = backend.satisfier(&text, true).await?.is_some();
             let repo = backend.satisfier(&text, false).await?;
+            tracing::debug!(dependency = %text, installed, repository = ?repo, "libalpm says");
             view.installed.insert(dep.clone(), installed);
             view.repos.insert(dep, repo);
         }
