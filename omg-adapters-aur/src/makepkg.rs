@@ -19,7 +19,6 @@
 //! # Ok(()) }
 //! ```
 
-use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -219,13 +218,13 @@ impl Makepkg {
         };
 
         for args in [&["--verifysource", "-Af"][..], &["-ofA"][..]] {
-            self.step(dir, args, &mut log, log_file, &fail)?;
+            self.step(dir, &pkgdest, args, &mut log, log_file, &fail)?;
         }
 
         let list_args = ["--packagelist"];
-        let mut cmd = self.command(dir, &pkgdest, &list_args);
+        let cmd = self.command(dir, &pkgdest, &list_args);
         let _ = writeln!(log, "==> omg: makepkg --packagelist");
-        let ran = match run(cmd_take(&mut cmd), 1 << 20, None) {
+        let ran = match run(cmd, 1 << 20, None) {
             Ok(r) => r,
             Err(RunError::Io(e)) => return Err(self.spawn_error(&e)),
             Err(RunError::TimedOut(_)) => {
@@ -241,7 +240,7 @@ impl Makepkg {
         let listed = String::from_utf8_lossy(&ran.stdout).into_owned();
 
         let final_args = ["-feA", "--noconfirm", "--noprepare", "--holdver"];
-        self.step(dir, &final_args, &mut log, log_file, &fail)?;
+        self.step(dir, &pkgdest, &final_args, &mut log, log_file, &fail)?;
 
         let mut built = Vec::new();
         for line in listed.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -262,6 +261,7 @@ impl Makepkg {
     fn step(
         &self,
         dir: &Path,
+        pkgdest: &Path,
         args: &[&str],
         log: &mut File,
         log_file: &Path,
@@ -274,8 +274,7 @@ impl Makepkg {
         };
         let out = log.try_clone().map_err(io_err)?;
         let err = log.try_clone().map_err(io_err)?;
-        let pkgdest = self.pkgdest.clone();
-        let mut cmd = self.command(dir, &pkgdest, args);
+        let mut cmd = self.command(dir, pkgdest, args);
         cmd.stdin(Stdio::null())
             .stdout(Stdio::from(out))
             .stderr(Stdio::from(err));
@@ -284,7 +283,11 @@ impl Makepkg {
         if status.success() {
             Ok(())
         } else {
-            Err(fail(args, format!("exited with {}", exit_text(status)), log))
+            Err(fail(
+                args,
+                format!("exited with {}", exit_text(status)),
+                log,
+            ))
         }
     }
 
@@ -339,11 +342,6 @@ impl Makepkg {
         }
         Ok(())
     }
-}
-
-/// Moves the configured command out (run() takes it by value).
-fn cmd_take(cmd: &mut Command) -> Command {
-    std::mem::replace(cmd, Command::new(OsString::new()))
 }
 
 /// `path` opened for appending (created 0644 with its directory; a link is refused).
