@@ -19,7 +19,6 @@
 //! # Ok(()) }
 //! ```
 
-use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -234,13 +233,13 @@ impl Makepkg {
         let verify = ["--verifysource", "-Af"];
         let fetch: Vec<&str> = ["-ofA"].iter().chain(nodeps).copied().collect();
         for args in [&verify[..], &fetch[..]] {
-            self.step(dir, args, &mut log, log_file, &fail)?;
+            self.step(dir, &pkgdest, args, &mut log, log_file, &fail)?;
         }
 
         let list_args = ["--packagelist"];
-        let mut cmd = self.command(dir, &pkgdest, &list_args);
+        let cmd = self.command(dir, &pkgdest, &list_args);
         let _ = writeln!(log, "==> omg: makepkg --packagelist");
-        let ran = match run(cmd_take(&mut cmd), 1 << 20, None) {
+        let ran = match run(cmd, 1 << 20, None) {
             Ok(r) => r,
             Err(RunError::Io(e)) => return Err(self.spawn_error(&e)),
             Err(RunError::TimedOut(_)) => {
@@ -260,7 +259,7 @@ impl Makepkg {
             .chain(nodeps)
             .copied()
             .collect();
-        self.step(dir, &final_args, &mut log, log_file, &fail)?;
+        self.step(dir, &pkgdest, &final_args, &mut log, log_file, &fail)?;
 
         let mut built = Vec::new();
         for line in listed.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -281,6 +280,7 @@ impl Makepkg {
     fn step(
         &self,
         dir: &Path,
+        pkgdest: &Path,
         args: &[&str],
         log: &mut File,
         log_file: &Path,
@@ -293,8 +293,7 @@ impl Makepkg {
         };
         let out = log.try_clone().map_err(io_err)?;
         let err = log.try_clone().map_err(io_err)?;
-        let pkgdest = self.pkgdest.clone();
-        let mut cmd = self.command(dir, &pkgdest, args);
+        let mut cmd = self.command(dir, pkgdest, args);
         cmd.stdin(Stdio::null())
             .stdout(Stdio::from(out))
             .stderr(Stdio::from(err));
@@ -303,7 +302,11 @@ impl Makepkg {
         if status.success() {
             Ok(())
         } else {
-            Err(fail(args, format!("exited with {}", exit_text(status)), log))
+            Err(fail(
+                args,
+                format!("exited with {}", exit_text(status)),
+                log,
+            ))
         }
     }
 
@@ -358,11 +361,6 @@ impl Makepkg {
         }
         Ok(())
     }
-}
-
-/// Moves the configured command out (run() takes it by value).
-fn cmd_take(cmd: &mut Command) -> Command {
-    std::mem::replace(cmd, Command::new(OsString::new()))
 }
 
 /// `path` opened for appending (created 0644 with its directory; a link is refused).

@@ -298,14 +298,15 @@ impl AurRepo {
         if ran.stdout_over {
             return Err(self.too_many_entries());
         }
-        let mut files = Vec::new();
-        for record in ran.stdout.split(|&b| b == 0).filter(|r| !r.is_empty()) {
-            if files.len() == MAX_ENTRIES {
-                return Err(self.too_many_entries());
-            }
-            files.push(self.read_entry(record)?);
+        let records: Vec<&[u8]> = ran
+            .stdout
+            .split(|&b| b == 0)
+            .filter(|r| !r.is_empty())
+            .collect();
+        if records.len() > MAX_ENTRIES {
+            return Err(self.too_many_entries());
         }
-        Ok(files)
+        records.into_iter().map(|r| self.read_entry(r)).collect()
     }
 
     /// Checks `commit` out (detached, forced) and removes everything git does not track
@@ -335,7 +336,9 @@ impl AurRepo {
         if head.as_deref() != Some(commit) {
             return Err(self.local_error(
                 "checkout",
-                &format!("HEAD is {head:?} after checking out {commit}; remove the clone and try again"),
+                &format!(
+                    "HEAD is {head:?} after checking out {commit}; remove the clone and try again"
+                ),
             ));
         }
         Ok(())
@@ -353,9 +356,18 @@ impl AurRepo {
     }
 
     fn fetch(&self) -> Result<()> {
-        self.git_ok(&["remote", "set-url", "origin", &self.url], "remote set-url")?;
+        self.git_ok(
+            &["remote", "set-url", "origin", &self.url],
+            "remote set-url",
+        )?;
         let mut cmd = self.command();
-        cmd.args(["fetch", "--quiet", "--prune", "--no-recurse-submodules", "origin"]);
+        cmd.args([
+            "fetch",
+            "--quiet",
+            "--prune",
+            "--no-recurse-submodules",
+            "origin",
+        ]);
         tracing::debug!(url = %self.url, dir = %self.dir.display(), "git fetch");
         let ran = run(cmd, 1 << 20, Some(NETWORK_TIMEOUT));
         self.network_result(ran, "fetch")
@@ -370,7 +382,10 @@ impl AurRepo {
                 escape(String::from_utf8_lossy(&r.stderr).trim())
             ),
             Err(RunError::TimedOut(t)) => {
-                format!("git {what} took longer than {} s and was stopped", t.as_secs())
+                format!(
+                    "git {what} took longer than {} s and was stopped",
+                    t.as_secs()
+                )
             }
             Err(RunError::Io(e)) => format!("git could not be run ({e}); is git installed?"),
         };
@@ -598,7 +613,9 @@ pub fn ls_remote(url: &str, reference: Option<&str>, timeout: Duration) -> Resul
             )))
         }
         Err(RunError::Io(e)) => {
-            return Err(download(format!("git could not be run ({e}); is git installed?")))
+            return Err(download(format!(
+                "git could not be run ({e}); is git installed?"
+            )))
         }
     };
     if !ran.status.success() {
@@ -758,7 +775,15 @@ mod tests {
 
     #[test]
     fn pkgbase_names() {
-        for ok in ["yay", "aur-base", "lib32-foo", "foo@bar", "a.b_c+d", "0ad", "x"] {
+        for ok in [
+            "yay",
+            "aur-base",
+            "lib32-foo",
+            "foo@bar",
+            "a.b_c+d",
+            "0ad",
+            "x",
+        ] {
             assert!(valid_pkgbase(ok), "{ok}");
         }
         let long = "a".repeat(256);

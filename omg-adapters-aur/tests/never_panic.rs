@@ -88,3 +88,45 @@ proptest! {
         }
     }
 }
+
+/// `source` lines of every shape a VCS check meets.
+fn source_lines() -> impl Strategy<Value = String> {
+    let value = prop_oneof![
+        "[a-z]{0,4}(::)?git\\+[a-z:/.]{0,12}([?#][a-z]{0,6}=?[a-z0-9]{0,6}){0,3}",
+        "[ -~]{0,30}",
+    ];
+    let line = (
+        prop_oneof![
+            Just("source"),
+            Just("source_x86_64"),
+            Just("source_aarch64")
+        ],
+        value,
+    )
+        .prop_map(|(k, v)| format!("\t{k} = {v}"));
+    proptest::collection::vec(line, 0..12)
+        .prop_map(|lines| format!("pkgbase = a\n{}\npkgname = a\n", lines.join("\n")))
+}
+
+proptest! {
+    #[test]
+    fn vcs_sources_any(text in source_lines()) {
+        if let Ok(info) = omg_adapters_aur::parse_srcinfo(&text) {
+            for s in omg_adapters_aur::vcs_sources(&info, "x86_64") {
+                prop_assert!(!s.url.is_empty());
+                prop_assert!(!s.url.starts_with("git+"));
+                prop_assert!(!s.url.contains('#'));
+                prop_assert!(s.branch.as_deref() != Some(""));
+            }
+        }
+    }
+
+    #[test]
+    fn valid_pkgbase_is_a_safe_directory_name(name in "[ -~\u{e9}]{0,20}") {
+        if omg_adapters_aur::valid_pkgbase(&name) {
+            prop_assert!(!name.contains('/'));
+            prop_assert!(!name.starts_with('.') && !name.starts_with('-'));
+            prop_assert!(!name.is_empty());
+        }
+    }
+}

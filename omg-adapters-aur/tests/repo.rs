@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fs;
+use std::path::Path;
 use std::time::Duration;
 
 use omg_adapters_aur::repo::{MAX_ENTRIES, NETWORK_TIMEOUT};
@@ -78,7 +79,10 @@ fn an_update_turning_malicious_is_in_the_diff_since_the_review() {
     let seen = repo.seen().unwrap();
     assert_eq!(seen.as_deref(), Some(old.as_str()));
     let diff = repo.diff(seen.as_deref(), &new).unwrap();
-    assert!(diff.contains(&format!("+{EVIL_LINE}")) || diff.contains(EVIL_LINE), "{diff}");
+    assert!(
+        diff.contains(&format!("+{EVIL_LINE}")) || diff.contains(EVIL_LINE),
+        "{diff}"
+    );
     assert!(
         diff.lines()
             .any(|l| l.starts_with('+') && l.contains(EVIL_LINE)),
@@ -134,17 +138,14 @@ fn links_submodules_directories_and_large_files_are_reported_not_read() {
     let sub = "0123456789abcdef0123456789abcdef01234567";
     git(
         &work,
-        &["update-index", "--add", "--cacheinfo", &format!("160000,{sub},vendored")],
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{sub},vendored"),
+        ],
     );
-    git(&work, &["commit", "-q", "-m", "odd"]);
-    let bare = aur.dir().join("git/aur-odd.git");
-    fs::create_dir_all(&bare).unwrap();
-    git(&bare, &["init", "-q", "--bare"]);
-    git(
-        &work,
-        &["push", "-q", bare.to_str().unwrap(), "HEAD:refs/heads/master"],
-    );
-    git(&bare, &["update-server-info"]);
+    publish_own(&aur, &work, "aur-odd");
 
     let repo = AurRepo::sync(&tmp.path().join("cache"), aur.base_url(), "aur-odd", None).unwrap();
     let head = repo.remote_head().unwrap();
@@ -163,7 +164,10 @@ fn links_submodules_directories_and_large_files_are_reported_not_read() {
     let keys = file(&files, "keys");
     assert_eq!(keys.kind, RepoFileKind::Directory);
     let big = file(&files, "big.bin");
-    assert!(big.refused.as_deref().unwrap().contains("larger than"), "{big:?}");
+    assert!(
+        big.refused.as_deref().unwrap().contains("larger than"),
+        "{big:?}"
+    );
     assert!(big.text.is_empty());
     assert_eq!(file(&files, "latin1.patch").text, "caf\u{fffd}\n");
     assert_eq!(file(&files, "PKGBUILD").text, "pkgname=aur-odd\n");
@@ -172,7 +176,43 @@ fn links_submodules_directories_and_large_files_are_reported_not_read() {
         .unwrap()
         .file_type()
         .is_symlink());
-    assert!(MAX_ENTRIES >= 1000);
+}
+
+/// Commits what `work` (a repository) holds and publishes it as the package base `base`
+/// of the test AUR.
+fn publish_own(aur: &AurFixture, work: &Path, base: &str) {
+    git(work, &["commit", "-q", "-m", base]);
+    let bare = aur.dir().join(format!("git/{base}.git"));
+    fs::create_dir_all(&bare).unwrap();
+    git(&bare, &["init", "-q", "--bare"]);
+    git(
+        work,
+        &[
+            "push",
+            "-q",
+            bare.to_str().unwrap(),
+            "HEAD:refs/heads/master",
+        ],
+    );
+    // One pack: git's dumb HTTP protocol fetches loose objects one request each.
+    git(&bare, &["repack", "-adq"]);
+    git(&bare, &["update-server-info"]);
+}
+
+#[test]
+fn more_entries_than_the_bound_are_refused() {
+    let (tmp, aur) = fixture();
+    let work = tmp.path().join("many");
+    fs::create_dir_all(&work).unwrap();
+    git(&work, &["init", "-q"]);
+    for i in 0..=MAX_ENTRIES {
+        fs::write(work.join(format!("f{i}")), format!("{i}")).unwrap();
+    }
+    git(&work, &["add", "-A"]);
+    publish_own(&aur, &work, "aur-many");
+    let repo = AurRepo::sync(&tmp.path().join("cache"), aur.base_url(), "aur-many", None).unwrap();
+    let e = repo.files_at(&repo.remote_head().unwrap()).unwrap_err();
+    assert!(e.to_string().contains("more than 1000 files"), "{e}");
 }
 
 #[test]
@@ -224,7 +264,16 @@ fn a_clone_directory_that_is_no_clone_is_refused() {
 fn invalid_names_are_refused_before_the_disk_is_touched() {
     let (tmp, aur) = fixture();
     let cache = tmp.path().join("cache");
-    for bad in ["../escape", "a/b", "-oops", ".hidden", "Upper", "", "a b", "x\n"] {
+    for bad in [
+        "../escape",
+        "a/b",
+        "-oops",
+        ".hidden",
+        "Upper",
+        "",
+        "a b",
+        "x\n",
+    ] {
         assert!(!valid_pkgbase(bad));
         let e = AurRepo::sync(&cache, aur.base_url(), bad, None).unwrap_err();
         assert!(matches!(e, Error::InvalidRequest(_)), "{bad:?}: {e:?}");
@@ -260,8 +309,13 @@ fn invalid_names_are_refused_before_the_disk_is_touched() {
 #[test]
 fn a_missing_package_base_is_a_download_error() {
     let (tmp, aur) = fixture();
-    let e = AurRepo::sync(&tmp.path().join("cache"), aur.base_url(), "no-such-base", None)
-        .unwrap_err();
+    let e = AurRepo::sync(
+        &tmp.path().join("cache"),
+        aur.base_url(),
+        "no-such-base",
+        None,
+    )
+    .unwrap_err();
     assert!(matches!(e, Error::Download { .. }), "{e:?}");
     assert!(e.to_string().contains("no-such-base.git"), "{e}");
     assert!(!tmp.path().join("cache/no-such-base").exists());
@@ -297,8 +351,13 @@ fn ls_remote_follows_the_upstream() {
 #[test]
 fn vcs_sources_of_the_vcs_package() {
     let (tmp, aur) = fixture();
-    let repo =
-        AurRepo::sync(&tmp.path().join("cache"), aur.base_url(), "aur-vcs-git", None).unwrap();
+    let repo = AurRepo::sync(
+        &tmp.path().join("cache"),
+        aur.base_url(),
+        "aur-vcs-git",
+        None,
+    )
+    .unwrap();
     let head = repo.remote_head().unwrap();
     let files = repo.files_at(&head).unwrap();
     let srcinfo = parse_srcinfo(&file(&files, ".SRCINFO").text).unwrap();
@@ -312,7 +371,12 @@ fn vcs_sources_of_the_vcs_package() {
     );
     // The recorded commit is what ls-remote gives for it.
     let sources = vcs_sources(&srcinfo, "x86_64");
-    let now = ls_remote(&sources[0].url, sources[0].branch.as_deref(), NETWORK_TIMEOUT).unwrap();
+    let now = ls_remote(
+        &sources[0].url,
+        sources[0].branch.as_deref(),
+        NETWORK_TIMEOUT,
+    )
+    .unwrap();
     assert_eq!(now, Some(aur.upstream_head()));
 }
 
