@@ -62,7 +62,6 @@ impl World {
                 ("OMG_HISTORY_FILE", history.to_str().unwrap()),
                 ("XDG_CACHE_HOME", cache.to_str().unwrap()),
                 ("SUDO_USER", &self.user.name),
-                ("OMG_LOG", "omg_backend=debug"),
             ],
         )
     }
@@ -125,7 +124,11 @@ fn a_chain_of_aur_packages_is_built_as_the_user_and_installed_with_its_reasons()
     let run = w.omg(&["install", "aur-app", "--review=accept", "--yes"]);
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains(":: aur-lib 1.2.3-1:"), "{}", run.stdout);
-    assert!(run.stdout.contains("+pkgname = aur-lib"), "the diff: {}", run.stdout);
+    assert!(
+        run.stdout.contains("+pkgname = aur-lib"),
+        "the diff: {}",
+        run.stdout
+    );
     assert_eq!(
         w.pacman_q(""),
         ["aur-app", "aur-base", "aur-lib", REPO_DEP],
@@ -151,7 +154,12 @@ fn a_chain_of_aur_packages_is_built_as_the_user_and_installed_with_its_reasons()
     // Installed already: nothing to build.
     let again = w.omg(&["install", "aur-app", "--review=accept", "--yes"]);
     assert_eq!(again.code, Some(0), "{}\n{}", again.stdout, again.stderr);
-    assert!(again.stdout.contains("aur-app is up to date"), "{}\n{}", again.stdout, again.stderr);
+    assert!(
+        again.stdout.contains("aur-app is up to date"),
+        "{}\n{}",
+        again.stdout,
+        again.stderr
+    );
 }
 
 #[test]
@@ -168,9 +176,17 @@ fn a_high_warning_refuses_the_build_unless_allowed_and_a_review_needs_a_terminal
     assert!(no_tty.stderr.contains("terminal"), "{}", no_tty.stderr);
     let refused = w.omg(&["install", "aur-evil-update", "--review=accept", "--yes"]);
     assert_ne!(refused.code, Some(0), "{}", refused.stdout);
-    assert!(refused.stdout.contains("fetch-and-run"), "{}", refused.stdout);
+    assert!(
+        refused.stdout.contains("fetch-and-run"),
+        "{}",
+        refused.stdout
+    );
     assert!(refused.stdout.contains(EVIL_LINE), "{}", refused.stdout);
-    assert!(refused.stderr.contains("--allow-risky"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("--allow-risky"),
+        "{}",
+        refused.stderr
+    );
     assert_eq!(seen(&clone), reviewed, "a refused review leaves AUR_SEEN");
     let version = w.pacman(&["-Q", "aur-evil-update"]);
     assert!(

@@ -61,12 +61,11 @@ pub async fn run(
         &aur_targets,
         &view,
         |dep: &Depend, providers: &[&AurPackage]| {
-            interactive
-                .then(|| choose(dep, providers))
-                .flatten()
+            interactive.then(|| choose(dep, providers)).flatten()
         },
         PlanOptions {
             reinstall: request.reinstall,
+            ..PlanOptions::default()
         },
     )
     .map_err(|e| Error::InvalidRequest(e.to_string()))?;
@@ -138,15 +137,26 @@ pub async fn run(
         first.extend(plan.repo_deps.iter().cloned());
         if !first.is_empty() {
             let tx = Transaction::Install(first);
-            text = one(engine, cli, out, (command, confirmed), &tx, stop, Some(&mut collected))
-                .await?;
+            text = one(
+                engine,
+                cli,
+                out,
+                (command, confirmed),
+                &tx,
+                stop,
+                Some(&mut collected),
+            )
+            .await?;
             print(&std::mem::take(&mut text));
             mark_dependencies(engine, &plan.repo_deps, &mut collected).await?;
         }
         for ((repo, commit), build) in reviewed.iter().zip(&plan.builds) {
             stop.check()?;
             repo.checkout(commit)?;
-            say(out, &format!(":: Building {} {}...\n", build.base, build.version));
+            say(
+                out,
+                &format!(":: Building {} {}...\n", build.base, build.version),
+            );
             let log = cache.join("logs").join(format!("{}.log", build.base));
             let files = makepkg.build(repo.dir(), &log)?;
             let wanted: Vec<String> = build
@@ -169,8 +179,16 @@ pub async fn run(
                 )));
             }
             let tx = Transaction::Install(wanted);
-            text = one(engine, cli, out, (command, confirmed), &tx, stop, Some(&mut collected))
-                .await?;
+            text = one(
+                engine,
+                cli,
+                out,
+                (command, confirmed),
+                &tx,
+                stop,
+                Some(&mut collected),
+            )
+            .await?;
             let deps: Vec<String> = build
                 .packages
                 .iter()

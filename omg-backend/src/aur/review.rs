@@ -7,8 +7,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use omg_adapters_aur::repo::{AurRepo, RepoFile};
 use omg_adapters_aur::parse_srcinfo;
+use omg_adapters_aur::repo::{AurRepo, RepoFile};
 use omg_cli_core::args::{AurArgs, Review};
 use omg_cli_core::render::{self, Output};
 use omg_domain::aur::{review, PreviousReview, RepoFile as Reviewed, ReviewInput, SeenPeople};
@@ -47,7 +47,10 @@ pub fn run(
     let head = repo.remote_head()?;
     let seen = repo.seen()?;
     if seen.as_deref() == Some(head.as_str()) {
-        say(out, &format!(":: {base}: reviewed before, unchanged since\n"));
+        say(
+            out,
+            &format!(":: {base}: reviewed before, unchanged since\n"),
+        );
         return Ok(Outcome {
             commit: head,
             warnings: Vec::new(),
@@ -80,9 +83,7 @@ pub fn run(
         arch,
     });
     let version = srcinfo.full_version();
-    let high = warnings
-        .iter()
-        .any(|w| w.severity == ReviewSeverity::High);
+    let high = warnings.iter().any(|w| w.severity == ReviewSeverity::High);
     match args.review {
         Review::Skip => {
             say(
@@ -100,8 +101,14 @@ pub fn run(
             });
         }
         Review::Accept => {
-            say(out, &render::review_warnings(out, &base, &version, &warnings));
-            say(out, &render::review_diff(out, &repo.diff(seen.as_deref(), &head)?));
+            say(
+                out,
+                &render::review_warnings(out, &base, &version, &warnings),
+            );
+            say(
+                out,
+                &render::review_diff(out, &repo.diff(seen.as_deref(), &head)?),
+            );
             if high && !args.allow_risky {
                 return Err(Error::InvalidRequest(format!(
                     "{base}: a high warning stops the build (review it on a terminal, or add \
@@ -116,8 +123,14 @@ pub fn run(
                      one, or use --review=accept to print the review and go on"
                 )));
             }
-            say(out, &render::review_warnings(out, &base, &version, &warnings));
-            page(&render::review_diff(out, &repo.diff(seen.as_deref(), &head)?));
+            say(
+                out,
+                &render::review_warnings(out, &base, &version, &warnings),
+            );
+            page(&render::review_diff(
+                out,
+                &repo.diff(seen.as_deref(), &head)?,
+            ));
             let accepted = if high {
                 ask_name(&base)?
             } else {

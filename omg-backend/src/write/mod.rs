@@ -10,8 +10,8 @@ pub mod privilege;
 mod progress;
 pub mod record;
 pub(crate) mod signals;
-pub(crate) mod steps;
 mod stdout_guard;
+pub(crate) mod steps;
 mod undo;
 
 use std::io::{IsTerminal, Write};
