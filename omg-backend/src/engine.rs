@@ -32,7 +32,11 @@ pub fn open_engine(cli: &Cli) -> Result<omg::Engine> {
     let refreshes = matches!(
         route,
         Route::Helper(HelperCommand::Write(
-            WriteCommand::Sync | WriteCommand::Update { no_refresh: false },
+            WriteCommand::Sync
+                | WriteCommand::Update {
+                    no_refresh: false,
+                    ..
+                },
             _
         ))
     );

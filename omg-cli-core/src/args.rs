@@ -137,6 +137,12 @@ pub enum Command {
         /// Upgrade from the package databases on disk, without downloading fresh ones first.
         #[arg(long)]
         no_refresh: bool,
+        /// Also rebuild AUR VCS packages (-git, ...) whose upstream moved since their build.
+        #[arg(long)]
+        devel: bool,
+        /// How AUR upgrades are reviewed before they are built.
+        #[command(flatten)]
+        aur: AurArgs,
         /// Confirmation, dry run and sudo.
         #[command(flatten)]
         write: WriteArgs,

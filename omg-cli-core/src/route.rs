@@ -160,6 +160,10 @@ pub enum WriteCommand<'a> {
     Update {
         /// `--no-refresh`.
         no_refresh: bool,
+        /// `--devel`.
+        devel: bool,
+        /// `--review`, `--allow-risky` (AUR upgrades).
+        aur: AurArgs,
     },
     /// `omg sync`.
     Sync,
@@ -268,9 +272,16 @@ impl Command {
                 },
                 *write,
             )),
-            Command::Update { no_refresh, write } => Route::Helper(H::Write(
+            Command::Update {
+                no_refresh,
+                devel,
+                aur,
+                write,
+            } => Route::Helper(H::Write(
                 WriteCommand::Update {
                     no_refresh: *no_refresh,
+                    devel: *devel,
+                    aur: *aur,
                 },
                 *write,
             )),

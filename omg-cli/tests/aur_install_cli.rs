@@ -198,3 +198,44 @@ fn a_high_warning_refuses_the_build_unless_allowed_and_a_review_needs_a_terminal
     let skipped = w.omg(&["install", "aur-evil-update", "--review=skip", "--dry-run"]);
     assert_eq!(skipped.code, Some(0), "{}", skipped.stderr);
 }
+
+/// `omg update` after the repositories: an AUR package with a newer version on the AUR is
+/// rebuilt and upgraded, keeping its install reason; nothing newer: "up to date".
+#[test]
+fn update_upgrades_aur_packages_after_the_repositories_keeping_reasons() {
+    let Some(mut w) = World::new() else { return };
+    let first = w.omg(&["install", "aur-lib", "--review=accept", "--yes"]);
+    assert_eq!(first.code, Some(0), "{}\n{}", first.stdout, first.stderr);
+    let current = w.omg(&["update", "--no-refresh", "--review=accept", "--yes"]);
+    assert_eq!(
+        current.code,
+        Some(0),
+        "{}\n{}",
+        current.stdout,
+        current.stderr
+    );
+    assert!(
+        current.stdout.contains(":: AUR packages are up to date"),
+        "{}",
+        current.stdout
+    );
+    let mut base = w.aur.pkg("aur-base").clone();
+    base.pkgver = "1.1".into();
+    base.files = vec![("aur-base.txt".into(), "aur-base 1.1\n".into())];
+    w.aur.publish(base);
+    let run = w.omg(&["update", "--no-refresh", "--review=accept", "--yes"]);
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("aur-base 1.0-1 -> 1.1-1"),
+        "{}",
+        run.stdout
+    );
+    let q = w.pacman(&["-Q", "aur-base"]);
+    assert_eq!(String::from_utf8_lossy(&q.stdout), "aur-base 1.1-1\n");
+    assert_eq!(
+        w.pacman_q("d"),
+        ["aur-base", REPO_DEP],
+        "still a dependency"
+    );
+    assert_eq!(w.pacman_q("e"), ["aur-lib"]);
+}

@@ -49,34 +49,99 @@ pub async fn run(
     let Some(aur) = Aur::open(engine, Sources::All)? else {
         return Ok(None);
     };
-    let backend = engine.backend();
-    let (repo_targets, aur_targets) = split(backend.as_ref(), request.targets).await?;
+    let (repo_targets, aur_targets) = split(engine.backend().as_ref(), request.targets).await?;
     if aur_targets.is_empty() {
         return Ok(None);
     }
+    // A name neither the repositories nor the AUR have is the ordinary install's error
+    // (with its "did you mean").
+    let known: Vec<String> = aur
+        .source
+        .info(&aur_targets)
+        .await?
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    if let Some(unknown) = aur_targets.iter().find(|t| !known.contains(t)) {
+        if known.is_empty() {
+            return Ok(None);
+        }
+        return Err(Error::NotFound {
+            name: unknown.clone(),
+            suggestions: Vec::new(),
+        });
+    }
+    let job = Job {
+        command: WriteCommand::Install {
+            packages: request.targets,
+            reinstall: request.reinstall,
+            aur: request.review,
+        },
+        verb: "install",
+        repo_targets,
+        aur_targets,
+        reinstall: request.reinstall,
+        review: request.review,
+        write: request.write,
+        keep_as_dependencies: Vec::new(),
+    };
+    build_and_install(engine, cli, out, &aur, job, stop)
+        .await
+        .map(Some)
+}
+
+/// One run of AUR builds: what to install from where, and how.
+pub(super) struct Job<'a> {
+    /// The command line's command (for the plans and the history).
+    pub command: WriteCommand<'a>,
+    /// The history entry's verb.
+    pub verb: &'static str,
+    /// Targets the repositories have (or package files).
+    pub repo_targets: Vec<String>,
+    /// Targets for the AUR.
+    pub aur_targets: Vec<String>,
+    /// Build targets installed at the AUR's version too.
+    pub reinstall: bool,
+    /// `--review`, `--allow-risky`.
+    pub review: AurArgs,
+    /// `--yes`, `--dry-run`, `--sudo`.
+    pub write: WriteArgs,
+    /// Targets installed as dependencies before, marked so again once reinstalled (an
+    /// upgrade keeps reasons).
+    pub keep_as_dependencies: Vec<String>,
+}
+
+/// Resolves, shows, confirms, reviews, builds and installs `job`; one history entry.
+pub(super) async fn build_and_install(
+    engine: &Engine,
+    cli: &Cli,
+    out: &Output,
+    aur: &Aur,
+    job: Job<'_>,
+    stop: &signals::Stop,
+) -> Result<String> {
+    let backend = engine.backend();
+    let (repo_targets, aur_targets) = (&job.repo_targets, &job.aur_targets);
     let mut view = View::default();
-    resolve(&aur, backend.as_ref(), &aur_targets, &mut view).await?;
-    let interactive = !request.write.yes && !out.json && std::io::stdin().is_terminal();
+    resolve(aur, backend.as_ref(), aur_targets, &mut view).await?;
+    let interactive = !job.write.yes && !out.json && std::io::stdin().is_terminal();
     let plan = plan(
-        &aur_targets,
+        aur_targets,
         &view,
         |dep: &Depend, providers: &[&AurPackage]| {
             interactive.then(|| choose(dep, providers)).flatten()
         },
         PlanOptions {
-            reinstall: request.reinstall,
+            reinstall: job.reinstall,
             ..PlanOptions::default()
         },
     )
     .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-    print(&show_plan(out, &plan, &repo_targets));
-    if plan.builds.is_empty() && repo_targets.is_empty() {
-        return Ok(Some(String::new()));
+    print(&show_plan(out, &plan, repo_targets));
+    if plan.builds.is_empty() && repo_targets.is_empty() || job.write.dry_run {
+        return Ok(String::new());
     }
-    if request.write.dry_run {
-        return Ok(Some(String::new()));
-    }
-    if !request.write.yes {
+    if !job.write.yes {
         crate::write::confirm_or_stop(out)?;
     }
     let user = BuildUser::for_build()?;
@@ -93,7 +158,7 @@ pub async fn run(
             .find_map(|p| view.records.get(&p.name));
         let outcome = super::review::run(
             out,
-            request.review,
+            job.review,
             &repo,
             record,
             &popular,
@@ -114,14 +179,10 @@ pub async fn run(
     }
     let started = record::Started::now();
     let mut collected = Collected::default();
-    let command = WriteCommand::Install {
-        packages: request.targets,
-        reinstall: request.reinstall,
-        aur: request.review,
-    };
+    let command = job.command;
     let confirmed = WriteArgs {
         yes: true,
-        ..request.write
+        ..job.write
     };
     let makepkg = Makepkg::new(
         user.clone(),
@@ -189,10 +250,11 @@ pub async fn run(
                 Some(&mut collected),
             )
             .await?;
+            super::vcs::record_heads(repo, commit);
             let deps: Vec<String> = build
                 .packages
                 .iter()
-                .filter(|p| !p.explicit)
+                .filter(|p| !p.explicit || job.keep_as_dependencies.contains(&p.name))
                 .map(|p| p.name.clone())
                 .collect();
             mark_dependencies(engine, &deps, &mut collected).await?;
@@ -204,9 +266,9 @@ pub async fn run(
     }
     .await;
     collected
-        .record(engine, cli, started, "install", result.as_ref().err())
+        .record(engine, cli, started, job.verb, result.as_ref().err())
         .await;
-    result.map(Some)
+    result
 }
 
 /// The targets the repositories (or files) answer, and the rest, for the AUR.
@@ -433,7 +495,7 @@ fn show_plan(out: &Output, plan: &AurPlan, repo_targets: &[String]) -> String {
 
 /// Where clones, builds and logs go: `$XDG_CACHE_HOME/omg/aur` (else `~/.cache/omg/aur`) of
 /// the user who builds.
-fn cache_dir(user: Option<&BuildUser>) -> Result<PathBuf> {
+pub(super) fn cache_dir(user: Option<&BuildUser>) -> Result<PathBuf> {
     let from_env = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute());

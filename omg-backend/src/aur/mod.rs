@@ -4,6 +4,8 @@
 pub mod install;
 pub mod reads;
 mod review;
+pub mod update;
+mod vcs;
 
 use std::sync::Arc;
 

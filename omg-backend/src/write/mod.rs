@@ -70,7 +70,21 @@ pub async fn run(
         print(&one(engine, cli, out, (command, write), tx, &stop, None).await?);
     }
     stop.check()?;
-    one(engine, cli, out, (command, write), last, &stop, None).await
+    let text = one(engine, cli, out, (command, write), last, &stop, None).await?;
+    // Then the AUR's packages (Arch), as paru -Syu does after pacman's part.
+    if let WriteCommand::Update { devel, aur, .. } = command {
+        let request = crate::aur::update::Request {
+            command,
+            devel,
+            review: aur,
+            write,
+        };
+        print(&text);
+        return Ok(crate::aur::update::run(engine, cli, out, request, &stop)
+            .await?
+            .unwrap_or_default());
+    }
+    Ok(text)
 }
 
 /// The transactions a command stands for (`clean` can be two).
@@ -134,7 +148,7 @@ fn fixed_transactions(command: WriteCommand<'_>) -> Option<Vec<Transaction>> {
             recursive,
         }],
         // pacman -Syu, apt update && apt upgrade.
-        WriteCommand::Update { no_refresh } => {
+        WriteCommand::Update { no_refresh, .. } => {
             if no_refresh {
                 vec![Transaction::Upgrade]
             } else {
@@ -368,11 +382,19 @@ mod tests {
         assert_eq!(operation(remove), "remove a b");
         // pacman -Syu: refresh, then upgrade; --no-refresh upgrades from what is on disk.
         assert_eq!(
-            fixed_transactions(WriteCommand::Update { no_refresh: false }),
+            fixed_transactions(WriteCommand::Update {
+                no_refresh: false,
+                devel: false,
+                aur: Default::default(),
+            }),
             Some(vec![Transaction::Refresh, Transaction::Upgrade])
         );
         assert_eq!(
-            fixed_transactions(WriteCommand::Update { no_refresh: true }),
+            fixed_transactions(WriteCommand::Update {
+                no_refresh: true,
+                devel: false,
+                aur: Default::default(),
+            }),
             Some(vec![Transaction::Upgrade])
         );
         assert_eq!(

@@ -1,0 +1,140 @@
+//! `omg update` on Arch, after the repositories' upgrade: the installed packages no
+//! repository has and the AUR does are upgraded from the AUR when its version is newer
+//! (pacman's vercmp); with `--devel`, VCS packages whose upstream moved since their build
+//! are rebuilt too. Install reasons are kept.
+
+use std::cmp::Ordering;
+
+use omg::Engine;
+use omg_adapters_aur::makepkg::BuildUser;
+use omg_cli_core::args::{AurArgs, Cli, WriteArgs};
+use omg_cli_core::render::{escape, Output};
+use omg_cli_core::route::{Sources, WriteCommand};
+use omg_domain::version::alpm_vercmp;
+use omg_ports::{InstallReason, PackageSummary, Result};
+
+use super::install::{build_and_install, cache_dir, Job};
+use super::{vcs, Aur};
+use crate::write::{print, signals};
+
+/// What `omg update` asked for.
+#[derive(Clone, Copy)]
+pub struct Request<'a> {
+    /// The command (for plans and the history).
+    pub command: WriteCommand<'a>,
+    /// `--devel`.
+    pub devel: bool,
+    /// `--review`, `--allow-risky`.
+    pub review: AurArgs,
+    /// `--yes`, `--dry-run`, `--sudo`.
+    pub write: WriteArgs,
+}
+
+/// Upgrades the AUR packages that are out of date; `None` when the AUR does not apply.
+pub async fn run(
+    engine: &Engine,
+    cli: &Cli,
+    out: &Output,
+    request: Request<'_>,
+    stop: &signals::Stop,
+) -> Result<Option<String>> {
+    let Some(aur) = Aur::open(engine, Sources::All)? else {
+        return Ok(None);
+    };
+    let installed = engine.backend().installed().await?;
+    let foreign: Vec<&PackageSummary> = installed
+        .iter()
+        .filter(|p| p.repository == PackageSummary::LOCAL)
+        .collect();
+    if foreign.is_empty() {
+        return Ok(None);
+    }
+    let names: Vec<String> = foreign.iter().map(|p| p.name.clone()).collect();
+    // The repositories are upgraded already: an unreachable AUR is a warning.
+    let records = match aur.source.info(&names).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "omg: warning: the AUR was not asked for upgrades: {}",
+                omg_cli_core::render::message(&e)
+            );
+            return Ok(Some(String::new()));
+        }
+    };
+    let mut upgrades: Vec<(String, String, String)> = Vec::new();
+    let mut rebuilds: Vec<String> = Vec::new();
+    let cache = if request.devel {
+        Some(cache_dir(BuildUser::for_build()?.as_ref())?)
+    } else {
+        None
+    };
+    for record in &records {
+        let Some(local) = foreign.iter().find(|p| p.name == record.name) else {
+            continue;
+        };
+        let Some(current) = local.installed.as_ref().map(|i| i.version.clone()) else {
+            continue;
+        };
+        match alpm_vercmp(&record.version, &current) {
+            Ordering::Greater => {
+                upgrades.push((record.name.clone(), current, record.version.clone()));
+            }
+            _ => {
+                if let Some(cache) = &cache {
+                    let clone = cache.join(&record.package_base);
+                    if vcs::moved(&clone) == Some(true) {
+                        rebuilds.push(record.name.clone());
+                    }
+                }
+            }
+        }
+    }
+    if upgrades.is_empty() && rebuilds.is_empty() {
+        print(if out.json {
+            ""
+        } else {
+            ":: AUR packages are up to date\n"
+        });
+        return Ok(Some(String::new()));
+    }
+    if !out.json {
+        let mut s = String::from(":: AUR upgrades:\n");
+        for (name, old, new) in &upgrades {
+            s.push_str(&format!(
+                "   {} {} -> {}\n",
+                escape(name),
+                escape(old),
+                escape(new)
+            ));
+        }
+        for name in &rebuilds {
+            s.push_str(&format!("   {} (its VCS source moved)\n", escape(name)));
+        }
+        print(&s);
+    }
+    let mut targets: Vec<String> = upgrades.into_iter().map(|(n, _, _)| n).collect();
+    targets.extend(rebuilds.iter().cloned());
+    let keep_as_dependencies = installed
+        .iter()
+        .filter(|p| {
+            targets.contains(&p.name)
+                && p.installed
+                    .as_ref()
+                    .is_some_and(|i| i.reason == InstallReason::Dependency)
+        })
+        .map(|p| p.name.clone())
+        .collect();
+    let job = Job {
+        command: request.command,
+        verb: "upgrade",
+        repo_targets: Vec::new(),
+        aur_targets: targets,
+        reinstall: !rebuilds.is_empty(),
+        review: request.review,
+        write: request.write,
+        keep_as_dependencies,
+    };
+    build_and_install(engine, cli, out, &aur, job, stop)
+        .await
+        .map(Some)
+}
