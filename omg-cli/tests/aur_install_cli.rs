@@ -46,24 +46,27 @@ impl World {
     }
 
     fn omg(&self, args: &[&str]) -> Run {
+        self.omg_with(args, &[])
+    }
+
+    fn omg_with(&self, args: &[&str], extra: &[(&str, &str)]) -> Run {
         let conf = self.root.config_path();
         let mut argv = vec!["--backend", "alpm", "--config", conf.to_str().unwrap()];
         argv.extend(args);
         let rpc = self.aur.server().url("/rpc");
         let cache = self.cache();
         let history = self.dir.path().join("history.redb");
-        omg(
-            &argv,
-            &[
-                ("OMG_AUR_ENABLED", "true"),
-                ("OMG_AUR_RPC_URL", &rpc),
-                ("OMG_AUR_URL", self.aur.base_url()),
-                ("OMG_SOCKET", "/nonexistent/omgd.sock"),
-                ("OMG_HISTORY_FILE", history.to_str().unwrap()),
-                ("XDG_CACHE_HOME", cache.to_str().unwrap()),
-                ("SUDO_USER", &self.user.name),
-            ],
-        )
+        let mut env = vec![
+            ("OMG_AUR_ENABLED", "true"),
+            ("OMG_AUR_RPC_URL", &rpc),
+            ("OMG_AUR_URL", self.aur.base_url()),
+            ("OMG_SOCKET", "/nonexistent/omgd.sock"),
+            ("OMG_HISTORY_FILE", history.to_str().unwrap()),
+            ("XDG_CACHE_HOME", cache.to_str().unwrap()),
+            ("SUDO_USER", &self.user.name),
+        ];
+        env.extend_from_slice(extra);
+        omg(&argv, &env)
     }
 
     /// `pacman -Q<flags>q` on the root: the names.
@@ -238,4 +241,49 @@ fn update_upgrades_aur_packages_after_the_repositories_keeping_reasons() {
         "still a dependency"
     );
     assert_eq!(w.pacman_q("e"), ["aur-lib"]);
+}
+
+/// `[aur] review_hook` sees the clone and the warnings, and vetoes by failing.
+#[test]
+fn the_review_hook_gets_the_warnings_and_may_veto() {
+    let Some(w) = World::new() else { return };
+    let seen = w.dir.path().join("hook-input.json");
+    let hook = w.dir.path().join("hook.sh");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\necho \"$1 $2\" > {seen}.args\ncat > {seen}\nexit \"${{HOOK_EXIT:-0}}\"\n",
+            seen = seen.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let hook = hook.to_str().unwrap();
+    let vetoed = w.omg_with(
+        &["install", "aur-base", "--review=accept", "--yes"],
+        &[("OMG_AUR_REVIEW_HOOK", hook), ("HOOK_EXIT", "3")],
+    );
+    assert_ne!(vetoed.code, Some(0), "{}", vetoed.stdout);
+    assert!(vetoed.stderr.contains("vetoed"), "{}", vetoed.stderr);
+    assert!(w.pacman_q("").is_empty(), "nothing installed");
+    let warnings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&seen).unwrap()).unwrap();
+    assert_eq!(warnings[0]["code"], "few-votes", "{warnings}");
+    let args = std::fs::read_to_string(format!("{}.args", seen.display())).unwrap();
+    assert!(
+        args.starts_with(w.clone_dir("aur-base").to_str().unwrap()),
+        "{args}"
+    );
+    let allowed = w.omg_with(
+        &["install", "aur-base", "--review=accept", "--yes"],
+        &[("OMG_AUR_REVIEW_HOOK", hook)],
+    );
+    assert_eq!(
+        allowed.code,
+        Some(0),
+        "{}\n{}",
+        allowed.stdout,
+        allowed.stderr
+    );
+    assert_eq!(w.pacman_q(""), ["aur-base"]);
 }

@@ -67,6 +67,8 @@ pub const AUR_DUMP_URL: &str = "dump_url";
 pub const AUR_REFRESH_SECS: &str = "refresh_secs";
 /// `[aur] news_url`.
 pub const AUR_NEWS_URL: &str = "news_url";
+/// `[aur] review_hook`.
+pub const AUR_REVIEW_HOOK: &str = "review_hook";
 
 /// `[aur] url`'s default: where `<pkgbase>.git` is cloned from.
 pub const DEFAULT_AUR_URL: &str = "https://aur.archlinux.org";
@@ -247,6 +249,12 @@ pub const KEYS: &[KeyDef] = &[
         name: AUR_NEWS_URL,
         default: KeyDefault::Fixed(DEFAULT_AUR_NEWS_URL),
         doc: "the Arch news feed shown before an upgrade",
+    },
+    KeyDef {
+        section: AUR,
+        name: AUR_REVIEW_HOOK,
+        default: KeyDefault::Computed("none"),
+        doc: "a program run on each AUR review (the clone's path; the warnings as JSON on stdin) that may veto the build by failing",
     },
 ];
 

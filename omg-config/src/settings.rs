@@ -169,6 +169,14 @@ impl Settings {
         }
     }
 
+    /// `[aur] review_hook`: a program run on each AUR review, `None` when not set.
+    pub fn aur_review_hook(&self) -> Option<PathBuf> {
+        self.config
+            .string(keys::AUR, keys::AUR_REVIEW_HOOK)
+            .filter(|s| !s.trim().is_empty())
+            .map(PathBuf::from)
+    }
+
     /// `[aur] refresh_secs`: how often omgd refreshes the AUR's dump (0: never).
     ///
     /// # Errors

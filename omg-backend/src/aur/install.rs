@@ -149,6 +149,7 @@ pub(super) async fn build_and_install(
     // Every review before any build: a refused one stops everything.
     let mut reviewed = Vec::new();
     let popular: Vec<String> = Vec::new();
+    let hook = omg_config::Settings::load()?.aur_review_hook();
     for build in &plan.builds {
         stop.check()?;
         let repo = AurRepo::sync(&cache, &aur.urls.git, &build.base, user.as_ref())?;
@@ -163,6 +164,7 @@ pub(super) async fn build_and_install(
             record,
             &popular,
             std::env::consts::ARCH,
+            hook.as_deref(),
         )?;
         if out.json {
             print(&format!(

@@ -42,6 +42,7 @@ pub fn run(
     record: Option<&AurPackage>,
     popular: &[String],
     arch: &str,
+    hook: Option<&Path>,
 ) -> Result<Outcome> {
     let base = repo.pkgbase().to_string();
     let head = repo.remote_head()?;
@@ -84,6 +85,11 @@ pub fn run(
     });
     let version = srcinfo.full_version();
     let high = warnings.iter().any(|w| w.severity == ReviewSeverity::High);
+    if args.review != Review::Skip {
+        if let Some(hook) = hook {
+            run_hook(hook, &base, repo.dir(), &head, &warnings)?;
+        }
+    }
     match args.review {
         Review::Skip => {
             say(
@@ -158,6 +164,41 @@ pub fn run(
         commit: head,
         warnings,
     })
+}
+
+/// `[aur] review_hook`: `hook <clone> <commit>` with the warnings as JSON on stdin; a
+/// failure (or a hook that cannot run) vetoes the build.
+fn run_hook(
+    hook: &Path,
+    base: &str,
+    clone: &Path,
+    commit: &str,
+    warnings: &[ReviewWarning],
+) -> Result<()> {
+    let veto = |why: String| {
+        Error::InvalidRequest(format!(
+            "{base}: the review hook {} vetoed the build ({why}); nothing was built",
+            hook.display()
+        ))
+    };
+    let mut child = Command::new(hook)
+        .arg(clone)
+        .arg(commit)
+        .env("OMG_AUR_PACKAGE_BASE", base)
+        .stdin(Stdio::piped())
+        .spawn()
+        .map_err(|e| veto(format!("it cannot run: {e}")))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let text = serde_json::to_string(warnings).unwrap_or_else(|_| "[]".into());
+        // A hook that does not read its input still decides by its exit status.
+        let _ = stdin.write_all(text.as_bytes());
+    }
+    let status = child.wait().map_err(|e| veto(e.to_string()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(veto(format!("it exited with {status}")))
+    }
 }
 
 /// The parsed `.SRCINFO` among `files`.
