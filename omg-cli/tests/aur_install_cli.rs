@@ -287,3 +287,59 @@ fn the_review_hook_gets_the_warnings_and_may_veto() {
     );
     assert_eq!(w.pacman_q(""), ["aur-base"]);
 }
+
+/// `validpgpkeys` are checked in the builder's keyring before makepkg runs: without a
+/// terminal a missing key is an error naming it and the command that imports it.
+#[test]
+fn a_missing_validpgpkey_stops_the_build_and_says_how_to_import_it() {
+    let Some(w) = World::new() else { return };
+    let fpr = "0123456789ABCDEF0123456789ABCDEF01234567";
+    let work = w.dir.path().join("signed-work");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(work.join("signed.txt"), "signed\n").unwrap();
+    std::fs::write(
+        work.join("PKGBUILD"),
+        format!(
+            "pkgname=aur-signed\npkgver=1.0\npkgrel=1\npkgdesc='Signed sources'\narch=('any')\n\
+             license=('MIT')\nvalidpgpkeys=('{fpr}')\nsource=('signed.txt')\nsha256sums=('SKIP')\n\
+             package() {{\n\tinstall -Dm644 signed.txt \"$pkgdir/usr/share/aur-signed/signed.txt\"\n}}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        work.join(".SRCINFO"),
+        format!(
+            "pkgbase = aur-signed\n\tpkgdesc = Signed sources\n\tpkgver = 1.0\n\tpkgrel = 1\n\
+             \tarch = any\n\tlicense = MIT\n\tsource = signed.txt\n\tvalidpgpkeys = {fpr}\n\
+             \tsha256sums = SKIP\n\npkgname = aur-signed\n"
+        ),
+    )
+    .unwrap();
+    git(&work, &["init", "-q"]);
+    git(&work, &["add", "-A"]);
+    git(&work, &["commit", "-q", "-m", "initial"]);
+    let bare = w.aur.dir().join("git").join("aur-signed.git");
+    git(
+        &w.aur.dir().join("git"),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            work.to_str().unwrap(),
+            bare.to_str().unwrap(),
+        ],
+    );
+    git(&bare, &["update-server-info"]);
+    w.aur
+        .server()
+        .put(omg_testkit::aur::AurRecord::new("aur-signed", "1.0-1"));
+    let run = w.omg(&["install", "aur-signed", "--review=accept", "--yes"]);
+    assert_ne!(run.code, Some(0), "{}", run.stdout);
+    assert!(run.stderr.contains(fpr), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("gpg --recv-keys {fpr}")),
+        "{}",
+        run.stderr
+    );
+    assert!(w.pacman_q("").is_empty());
+}

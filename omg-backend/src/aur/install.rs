@@ -216,6 +216,8 @@ pub(super) async fn build_and_install(
         for ((repo, commit), build) in reviewed.iter().zip(&plan.builds) {
             stop.check()?;
             repo.checkout(commit)?;
+            let srcinfo = omg_adapters_aur::read_srcinfo(&repo.dir().join(".SRCINFO"))?;
+            super::pgp::ensure_keys(&srcinfo, repo.dir(), user.as_ref(), interactive)?;
             say(
                 out,
                 &format!(":: Building {} {}...\n", build.base, build.version),

@@ -2,6 +2,7 @@
 //! installs built from it (install.rs).
 
 pub mod install;
+mod pgp;
 pub mod reads;
 mod review;
 pub mod update;
