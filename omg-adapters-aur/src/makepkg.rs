@@ -24,6 +24,9 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 use std::process::{Command, Stdio};
 
 use omg_ports::{Error, Result};
@@ -128,8 +131,11 @@ fn makepkg_error(message: String) -> Error {
     }
 }
 
+/// How often a running makepkg is checked for a stop.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
+
 /// makepkg with its directories, run as [`Makepkg::user`] when set.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Makepkg {
     /// The program (`makepkg` on `PATH` by default).
     pub program: PathBuf,
@@ -146,6 +152,9 @@ pub struct Makepkg {
     /// Pass `-d` (`--nodeps`): makepkg checks dependencies against the host's own
     /// database, which is not the one omg installs into when it works on another root.
     pub nodeps: bool,
+    /// Set (by a signal handler) to stop the build: makepkg's process group is killed and
+    /// [`Error::Interrupted`] returned.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Makepkg {
@@ -165,7 +174,15 @@ impl Makepkg {
             srcdest,
             logdest,
             nodeps: false,
+            cancel: None,
         }
+    }
+
+    /// The same, stopped when `flag` turns true.
+    #[must_use]
+    pub fn with_cancel(mut self, flag: Arc<AtomicBool>) -> Makepkg {
+        self.cancel = Some(flag);
+        self
     }
 
     /// The same, with makepkg's dependency check off when `off` (`-d`): for a build whose
@@ -298,7 +315,26 @@ impl Makepkg {
             .stdout(Stdio::from(out))
             .stderr(Stdio::from(err));
         tracing::debug!(dir = %dir.display(), ?args, "makepkg");
-        let status = cmd.status().map_err(|e| self.spawn_error(&e))?;
+        // In a process group of its own, so that a stop ends makepkg and everything the
+        // PKGBUILD started, not only makepkg.
+        cmd.process_group(0);
+        let mut child = cmd.spawn().map_err(|e| self.spawn_error(&e))?;
+        let status = loop {
+            if let Some(status) = child.try_wait().map_err(|e| self.spawn_error(&e))? {
+                break status;
+            }
+            if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::SeqCst)) {
+                crate::sys::kill_group(child.id());
+                let _ = child.wait();
+                let _ = writeln!(log, "==> omg: stopped by a signal");
+                return Err(Error::Interrupted(format!(
+                    "stopped by a signal while makepkg ran (makepkg {}); its log is {}",
+                    args.join(" "),
+                    log_file.display()
+                )));
+            }
+            std::thread::sleep(CANCEL_POLL);
+        };
         if status.success() {
             Ok(())
         } else {

@@ -343,3 +343,29 @@ fn a_missing_validpgpkey_stops_the_build_and_says_how_to_import_it() {
     );
     assert!(w.pacman_q("").is_empty());
 }
+
+/// A build that fails stops there: what was built before stays installed, the error names
+/// makepkg's log (its last lines) and says what to run next.
+#[test]
+fn a_failed_build_keeps_what_was_installed_and_says_what_to_run_next() {
+    let Some(mut w) = World::new() else { return };
+    let mut lib = w.aur.pkg("aur-lib").clone();
+    lib.pkgrel = "2".into();
+    lib.build_lines = vec!["echo 'the compiler broke' >&2".into(), "false".into()];
+    w.aur.publish(lib);
+    let run = w.omg(&["install", "aur-app", "--review=accept", "--yes"]);
+    assert_ne!(run.code, Some(0), "{}", run.stdout);
+    assert!(run.stderr.contains("the compiler broke"), "{}", run.stderr);
+    assert!(run.stderr.contains("aur-lib.log"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("aur-lib was not built; aur-base stays installed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("run `omg install aur-app`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(w.pacman_q(""), ["aur-base", REPO_DEP]);
+}

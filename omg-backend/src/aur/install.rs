@@ -193,7 +193,9 @@ pub(super) async fn build_and_install(
         cache.join("src"),
         cache.join("logs"),
     )
-    .without_dependency_check(engine.backend_info().root != "/");
+    .without_dependency_check(engine.backend_info().root != "/")
+    .with_cancel(stop.flag());
+    let mut installed_bases: Vec<String> = Vec::new();
     let result: Result<String> = async {
         let mut text = String::new();
         let mut first: Vec<String> = repo_targets.clone();
@@ -223,7 +225,14 @@ pub(super) async fn build_and_install(
                 &format!(":: Building {} {}...\n", build.base, build.version),
             );
             let log = cache.join("logs").join(format!("{}.log", build.base));
-            let files = makepkg.build(repo.dir(), &log)?;
+            // Off the runtime's thread, so that a signal is heard (and stops makepkg).
+            let files = {
+                let (makepkg, dir, log) = (makepkg.clone(), repo.dir().to_path_buf(), log.clone());
+                tokio::task::spawn_blocking(move || makepkg.build(&dir, &log))
+                    .await
+                    .map_err(|e| Error::Interrupted(format!("the build stopped: {e}")))?
+                    .map_err(|e| after_failed_build(e, &build.base, &plan, &installed_bases))?
+            };
             let wanted: Vec<String> = build
                 .packages
                 .iter()
@@ -262,6 +271,7 @@ pub(super) async fn build_and_install(
                 .map(|p| p.name.clone())
                 .collect();
             mark_dependencies(engine, &deps, &mut collected).await?;
+            installed_bases.push(build.base.clone());
             if build.base != plan.builds.last().map_or("", |b| b.base.as_str()) {
                 print(&std::mem::take(&mut text));
             }
@@ -273,6 +283,40 @@ pub(super) async fn build_and_install(
         .record(engine, cli, started, job.verb, result.as_ref().err())
         .await;
     result
+}
+
+/// A failed (or stopped) build's error, followed by what is installed already and what to
+/// run next.
+fn after_failed_build(e: Error, base: &str, plan: &AurPlan, installed: &[String]) -> Error {
+    let rest: Vec<String> = plan
+        .builds
+        .iter()
+        .skip_while(|b| b.base != base)
+        .flat_map(|b| b.packages.iter().filter(|p| p.explicit).map(|p| p.name.clone()))
+        .collect();
+    let done = if installed.is_empty() {
+        "nothing was installed from the AUR".to_string()
+    } else {
+        let verb = if installed.len() == 1 { "stays" } else { "stay" };
+        format!("{} {verb} installed", installed.join(", "))
+    };
+    let next = if rest.is_empty() {
+        String::new()
+    } else {
+        format!("; once fixed, run `omg install {}`", rest.join(" "))
+    };
+    let inner = match &e {
+        Error::Library { message, .. } | Error::Interrupted(message) => message.clone(),
+        other => other.to_string(),
+    };
+    let message = format!("{inner}\n{base} was not built; {done}{next}");
+    match e {
+        Error::Interrupted(_) => Error::Interrupted(message),
+        _ => Error::Library {
+            library: "makepkg".into(),
+            message,
+        },
+    }
 }
 
 /// The targets the repositories (or files) answer, and the rest, for the AUR.
@@ -344,12 +388,17 @@ async fn resolve(
             for list in [&r.depends, &r.make_depends, &r.check_depends] {
                 texts.extend(list.iter().cloned());
             }
-            // Whether a target is installed at the AUR's version already.
-            if targets.contains(&r.name) {
-                texts.push(format!("{}={}", r.name, r.version));
-            }
         }
         let mut new: Vec<(Depend, String)> = Vec::new();
+        // Whether a target is installed at the AUR's version already: the plan asks for
+        // `name=version`, libalpm answers for `name>=version`, so that a VCS package built
+        // newer than the AUR's record is not built again (as pacman and paru skip it).
+        for r in view.records.values() {
+            let exact = Depend::exactly(&r.name, &r.version);
+            if targets.contains(&r.name) && !view.installed.contains_key(&exact) {
+                new.push((exact, format!("{}>={}", r.name, r.version)));
+            }
+        }
         for text in texts {
             if let Ok(dep) = Depend::parse(&text) {
                 if !view.installed.contains_key(&dep) && !new.iter().any(|(d, _)| *d == dep) {

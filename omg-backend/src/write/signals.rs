@@ -27,8 +27,8 @@ pub struct Stop {
 }
 
 struct State {
-    /// A signal arrived.
-    requested: AtomicBool,
+    /// A signal arrived (shared with work that polls it, such as a build).
+    requested: Arc<AtomicBool>,
     /// A commit is running.
     committing: AtomicBool,
     /// The backend accepted the interrupt of the running commit.
@@ -49,7 +49,7 @@ impl Stop {
         let mut term = install(SignalKind::terminate())?;
         let mut hup = install(SignalKind::hangup())?;
         let state = Arc::new(State {
-            requested: AtomicBool::new(false),
+            requested: Arc::new(AtomicBool::new(false)),
             committing: AtomicBool::new(false),
             accepted: AtomicBool::new(false),
             backend,
@@ -103,6 +103,11 @@ impl Stop {
             ));
         }
         Ok(())
+    }
+
+    /// The flag a signal sets, for blocking work that polls it (makepkg's runs).
+    pub fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.state.requested)
     }
 
     /// Marks the start and the end of a commit.

@@ -171,9 +171,18 @@ fn tables_fit_80_columns_on_a_terminal() {
     assert_eq!(shown, names);
     for (name, (version, description)) in &piped {
         let name = name.split_once('/').map_or(name.as_str(), |(_, n)| n);
+        // A name in two repositories (a stable and an updates repository of the host's
+        // lists) has a row for each: the one with this version.
         let row = lines
             .iter()
-            .position(|l| l.split_whitespace().next() == Some(name))
+            .enumerate()
+            .filter(|(_, l)| l.split_whitespace().next() == Some(name))
+            .map(|(i, _)| i)
+            .find(|&i| {
+                std::iter::once(&lines[i])
+                    .chain(lines[i + 1..].iter().take_while(|l| l.starts_with(' ')))
+                    .any(|l| l.contains(version.as_str()))
+            })
             .expect("row");
         // The row and its continuation lines (a cell wider than its column pushes the rest
         // of the row onto the next line, which starts with spaces).

@@ -134,8 +134,11 @@ fn plain_words_find_what_pacman_finds_and_at_most_a_handful_more() {
             extra.iter().all(|h| h.kind == "fuzzy"),
             "{word}: omg hits pacman does not have that are not fuzzy: {extra:?}"
         );
+        // A word found nowhere as it is gets omg's loose fuzzy matches (docs/parity.md,
+        // "Fuzzy matches"): the handful applies where pacman finds something. Which words
+        // the generated root holds follows the host's apt lists.
         assert!(
-            extra.len() <= HANDFUL,
+            peer.is_empty() || extra.len() <= HANDFUL,
             "{word}: omg adds {} hits to pacman's {}: {:?}",
             extra.len(),
             peer.len(),
