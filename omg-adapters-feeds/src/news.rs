@@ -283,10 +283,8 @@ impl Parser {
                     self.text_event(&text, root_seen)?;
                 }
                 Event::GeneralRef(r) => {
-                    let text = resolve_reference(&r).map_err(|reason| NewsError::Xml {
-                        position,
-                        reason,
-                    })?;
+                    let text = resolve_reference(&r)
+                        .map_err(|reason| NewsError::Xml { position, reason })?;
                     self.text_event(&text, root_seen)?;
                 }
                 Event::Eof => {
@@ -434,7 +432,8 @@ fn quote(text: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        if c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
         {
             let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
         } else {

@@ -27,7 +27,10 @@ fn the_arch_shape_is_read_newest_first() {
     let items = parse(ARCH_SHAPE).unwrap();
     assert_eq!(items.len(), 2);
     let newest = &items[0];
-    assert_eq!(newest.title, "libfoo>=3 update requires manual intervention");
+    assert_eq!(
+        newest.title,
+        "libfoo>=3 update requires manual intervention"
+    );
     assert_eq!(
         newest.link.as_deref(),
         Some("https://archlinux.org/news/libfoo-manual/")
@@ -158,10 +161,7 @@ fn truncated_or_broken_xml_is_refused() {
     let mut latin1 = b"<rss><channel><item><title>caf".to_vec();
     latin1.extend_from_slice(&[0xe9]);
     latin1.extend_from_slice(b"</title></item></channel></rss>");
-    assert!(matches!(
-        parse_news(&latin1),
-        Err(NewsError::Xml { .. })
-    ));
+    assert!(matches!(parse_news(&latin1), Err(NewsError::Xml { .. })));
 }
 
 #[test]
@@ -202,16 +202,10 @@ fn bounds_are_refusals() {
         "<b>".repeat(MAX_DEPTH),
         "</b>".repeat(MAX_DEPTH)
     );
-    assert_eq!(
-        parse(&deep),
-        Err(NewsError::TooDeep { limit: MAX_DEPTH })
-    );
+    assert_eq!(parse(&deep), Err(NewsError::TooDeep { limit: MAX_DEPTH }));
 
     let huge = vec![b' '; usize::try_from(MAX_NEWS_BYTES).unwrap() + 1];
-    assert!(matches!(
-        parse_news(&huge),
-        Err(NewsError::TooLarge { .. })
-    ));
+    assert!(matches!(parse_news(&huge), Err(NewsError::TooLarge { .. })));
 }
 
 #[test]
@@ -239,7 +233,11 @@ fn html_becomes_plain_text() {
 fn long_summaries_are_cut_at_a_word_within_the_bound() {
     let words = "word ".repeat(400);
     let s = html_to_text(&words, MAX_SUMMARY_CHARS);
-    assert!(s.chars().count() <= MAX_SUMMARY_CHARS, "{}", s.chars().count());
+    assert!(
+        s.chars().count() <= MAX_SUMMARY_CHARS,
+        "{}",
+        s.chars().count()
+    );
     assert!(s.ends_with("word…"), "{s}");
     let one = "x".repeat(1000);
     let s = html_to_text(&one, 10);
@@ -261,7 +259,10 @@ fn check_items(items: &[NewsItem]) {
     assert!(items.len() <= MAX_NEWS_ITEMS);
     for item in items {
         assert!(item.title.len() <= MAX_FIELD_BYTES);
-        assert!(item.link.as_ref().is_none_or(|l| l.len() <= MAX_FIELD_BYTES));
+        assert!(item
+            .link
+            .as_ref()
+            .is_none_or(|l| l.len() <= MAX_FIELD_BYTES));
         assert!(item.summary.chars().count() <= MAX_SUMMARY_CHARS);
         assert_eq!(item.title.trim(), item.title);
     }
