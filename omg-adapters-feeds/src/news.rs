@@ -542,8 +542,8 @@ pub(crate) fn html_to_text(html: &str, max_chars: usize) -> String {
 /// The length of the markup at the start of `lower` (`<` first): a comment, a declaration
 /// or processing instruction, or a tag; `None` when the `<` is text (`a < b`).
 fn markup_len(lower: &str) -> Option<usize> {
-    if lower.starts_with("<!--") {
-        return Some(lower[4..].find("-->").map_or(lower.len(), |at| 4 + at + 3));
+    if let Some(comment) = lower.strip_prefix("<!--") {
+        return Some(comment.find("-->").map_or(lower.len(), |at| 4 + at + 3));
     }
     let next = lower[1..].chars().next()?;
     if !(next.is_ascii_alphabetic() || matches!(next, '/' | '!' | '?')) {
