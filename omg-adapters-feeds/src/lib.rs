@@ -36,11 +36,16 @@
 //!
 //! The Debian JSON carries CVE and `TEMP-` ids only; the DSA and DLA numbers come from the
 //! two lists, fetched and cached the same way.
+//!
+//! [`news`] reads the Arch news feed (`https://archlinux.org/feeds/news/`, RSS 2.0) within
+//! bounds, for `omg news` and the check before `omg update`.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod feeds;
+pub mod news;
 mod source;
 
+pub use news::{fetch_news, parse_news, NewsError, NewsItem};
 pub use source::{TrackerSource, DEFAULT_MAX_FEED_BYTES};

@@ -12,6 +12,7 @@ pub mod doctor;
 pub mod engine;
 pub mod man;
 pub mod mark;
+pub mod news;
 pub mod reads;
 pub mod runtimes;
 pub mod settings;
@@ -61,6 +62,7 @@ pub fn answer(cli: &Cli) -> Answer {
                     .map(Answer::from)
             }),
             H::Runtime(command) => Ok(runtimes::run(&cli.global, command)),
+            H::News(args) => news::run(&out, args),
             H::Config => settings::config(&out),
             H::Doctor => block_on(doctor::doctor(cli, &out)),
         },

@@ -255,6 +255,10 @@ pub enum Command {
         #[command(subcommand)]
         action: DaemonAction,
     },
+    /// Unread Arch news (the archlinux.org feed, `[aur] news_url`), newest first; what is
+    /// shown is marked read. `omg update` stops on an unread item that asks for manual
+    /// intervention until it has been read here.
+    News(NewsArgs),
     /// Every setting omg reads (config.toml and OMG_* variables): its value and where it
     /// came from.
     Config,
@@ -344,6 +348,17 @@ pub enum ShellArg {
     Zsh,
     /// fish.
     Fish,
+}
+
+/// `omg news` options.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct NewsArgs {
+    /// Every item of the feed, read or not.
+    #[arg(long, conflicts_with = "ack")]
+    pub all: bool,
+    /// Mark every item read without printing it.
+    #[arg(long)]
+    pub ack: bool,
 }
 
 /// `omg audit` options.

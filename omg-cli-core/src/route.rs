@@ -8,8 +8,8 @@
 use omg_ports::ListKind;
 
 use crate::args::{
-    AuditArgs, AurArgs, CleanArgs, Command, DaemonAction, HistoryAction, MarkArgs, RuntimesAction,
-    ShellArg, WriteArgs,
+    AuditArgs, AurArgs, CleanArgs, Command, DaemonAction, HistoryAction, MarkArgs, NewsArgs,
+    RuntimesAction, ShellArg, WriteArgs,
 };
 
 /// Who answers a command.
@@ -131,6 +131,8 @@ pub enum HelperCommand<'a> {
     Write(WriteCommand<'a>, WriteArgs),
     /// The language-runtime commands.
     Runtime(RuntimeCommand<'a>),
+    /// `omg news`: the network and the user's state only, no backend.
+    News(NewsArgs),
     /// `omg config`.
     Config,
     /// `omg doctor`.
@@ -311,6 +313,7 @@ impl Command {
                 index: *index,
                 words,
             }),
+            Command::News(args) => Route::Helper(H::News(*args)),
             Command::Config => Route::Helper(H::Config),
             Command::Completions { shell } => Route::Client(ClientCommand::Completions(*shell)),
             Command::Doctor => Route::Helper(H::Doctor),

@@ -525,6 +525,43 @@ fn aur_json_is_documented() {
     c.finish(&["SearchResults", "array of Package"]);
 }
 
+/// `omg news --json` against a news feed on 127.0.0.1: a full item, and one without a link or
+/// a date.
+#[test]
+fn news_json_is_documented() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = feed_server::Server::start();
+    server.put(
+        "/feeds/news/",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>\
+         <title>Arch Linux: Recent news updates</title>\
+         <item><title>foo 2.0 update requires manual intervention</title>\
+         <link>https://archlinux.org/news/foo/</link>\
+         <description>&lt;p&gt;Run &lt;code&gt;pacman -Syu&lt;/code&gt;.&lt;/p&gt;</description>\
+         <pubDate>Sun, 02 Nov 2025 18:05:09 +0000</pubDate></item>\
+         <item><title>An undated note</title><description>text</description></item>\
+         </channel></rss>",
+        None,
+        None,
+    );
+    let url = server.url("/feeds/news/");
+    let state = dir.path().join("state");
+    let env = [
+        ("OMG_AUR_NEWS_URL", url.as_str()),
+        ("XDG_STATE_HOME", state.to_str().expect("UTF-8")),
+    ];
+    let mut c = Checker::new();
+    let all = omg(&["--json", "news", "--all"], &env);
+    all.expect_code(0);
+    let docs = c.documents("news --all", &all, "array of NewsItem");
+    assert_eq!(docs[0].as_array().map(Vec::len), Some(2), "{}", all.stdout);
+    assert_eq!(docs[0][1]["published"], Value::Null, "{}", all.stdout);
+    let unread = omg(&["--json", "news"], &env);
+    unread.expect_code(0);
+    c.documents("news", &unread, "array of NewsItem");
+    c.finish(&["array of NewsItem"]);
+}
+
 /// The checker itself: a missing field, a wrong type and an undocumented field are caught.
 #[test]
 fn the_checker_catches_drift() {
