@@ -97,7 +97,10 @@ fn a_split_base_is_built_once_and_installs_the_needed_packages_with_their_reason
         .find(|l| l.starts_with("   aur-split "))
         .unwrap_or_else(|| panic!("no plan line for aur-split: {}", run.stdout));
     assert!(plan_line.contains("aur-split-b"), "{plan_line}");
-    assert!(plan_line.contains("aur-split-a (dependency)"), "{plan_line}");
+    assert!(
+        plan_line.contains("aur-split-a (dependency)"),
+        "{plan_line}"
+    );
     assert_eq!(builds(&run), ["aur-split"], "{}", run.stdout);
     assert_eq!(w.pacman_q(""), ["aur-split-a", "aur-split-b"], "pacman -Q");
     assert_eq!(w.pacman_q("e"), ["aur-split-b"], "explicit");
@@ -211,7 +214,10 @@ fn a_versioned_dependency_the_aur_does_not_meet_stops_before_anything_is_install
         );
         assert_eq!(builds(&run), Vec::<String>::new(), "{}", run.stdout);
     }
-    assert!(w.pacman_q("").is_empty(), "nothing installed, not even repo-dep");
+    assert!(
+        w.pacman_q("").is_empty(),
+        "nothing installed, not even repo-dep"
+    );
     for base in ["aur-app", "aur-lib", "aur-base"] {
         assert!(!w.clone_dir(base).exists(), "{base} was not cloned");
     }
@@ -227,7 +233,10 @@ fn a_maintainer_change_is_a_medium_warning_and_the_build_goes_on() {
         "{}",
         first.stdout
     );
-    assert_eq!(w.installed_version("aur-new-maint").as_deref(), Some("1.0-1"));
+    assert_eq!(
+        w.installed_version("aur-new-maint").as_deref(),
+        Some("1.0-1")
+    );
 
     w.aur.change_maintainer("aur-new-maint", Some("mallory"));
     let mut pkg = w.aur.pkg("aur-new-maint").clone();
@@ -241,12 +250,12 @@ fn a_maintainer_change_is_a_medium_warning_and_the_build_goes_on() {
     let line = warning_line(&run.stdout, "maintainer-changed")
         .unwrap_or_else(|| panic!("no maintainer-changed warning: {}", run.stdout));
     assert_eq!(severity_of(line), "medium", "{line}");
-    assert!(
-        line.contains("alice") && line.contains("mallory"),
-        "{line}"
-    );
+    assert!(line.contains("alice") && line.contains("mallory"), "{line}");
     assert_eq!(builds(&run), ["aur-new-maint"], "{}", run.stdout);
-    assert_eq!(w.installed_version("aur-new-maint").as_deref(), Some("1.1-1"));
+    assert_eq!(
+        w.installed_version("aur-new-maint").as_deref(),
+        Some("1.1-1")
+    );
     let clone = w.clone_dir("aur-new-maint");
     assert_eq!(seen(&clone), git(&clone, &["rev-parse", "HEAD"]));
 
@@ -261,7 +270,10 @@ fn a_maintainer_change_is_a_medium_warning_and_the_build_goes_on() {
         "{}",
         again.stdout
     );
-    assert_eq!(w.installed_version("aur-new-maint").as_deref(), Some("1.1-2"));
+    assert_eq!(
+        w.installed_version("aur-new-maint").as_deref(),
+        Some("1.1-2")
+    );
 }
 
 #[test]
@@ -293,7 +305,8 @@ fn a_vcs_package_is_rebuilt_at_its_upstreams_new_commit() {
     let run = w.omg(&["install", "aur-vcs-git", "--review=accept", "--yes"]);
     ok(&run);
     assert!(
-        run.stdout.contains(":: Repository packages needed first: git"),
+        run.stdout
+            .contains(":: Repository packages needed first: git"),
         "its makedepends: {}",
         run.stdout
     );
@@ -351,7 +364,11 @@ fn json_prints_the_plan_the_reviews_and_the_write_as_one_event_per_line() {
                 .unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\n{}", run.stdout))
         })
         .collect();
-    assert!(events.iter().all(serde_json::Value::is_object), "{}", run.stdout);
+    assert!(
+        events.iter().all(serde_json::Value::is_object),
+        "{}",
+        run.stdout
+    );
     let kind = |e: &serde_json::Value| e["event"].as_str().unwrap_or("").to_string();
     assert_eq!(kind(&events[0]), "aur-plan", "{}", run.stdout);
     let bases: Vec<&str> = events[0]["builds"]
@@ -363,11 +380,14 @@ fn json_prints_the_plan_the_reviews_and_the_write_as_one_event_per_line() {
     assert_eq!(bases.len(), 2, "{}", events[0]);
     assert!(bases.contains(&"aur-base") && bases.contains(&"aur-prov-two"));
 
-    let reviews: Vec<&serde_json::Value> =
-        events.iter().filter(|e| kind(e) == "review").collect();
+    let reviews: Vec<&serde_json::Value> = events.iter().filter(|e| kind(e) == "review").collect();
     assert_eq!(reviews.len(), 2, "{}", run.stdout);
     let first_review = events.iter().position(|e| kind(e) == "review").unwrap();
-    assert_eq!(first_review, 1, "the reviews follow the plan: {}", run.stdout);
+    assert_eq!(
+        first_review, 1,
+        "the reviews follow the plan: {}",
+        run.stdout
+    );
     assert!(
         events[1..3].iter().all(|e| kind(e) == "review"),
         "every review before any write: {}",
@@ -404,7 +424,9 @@ fn json_prints_the_plan_the_reviews_and_the_write_as_one_event_per_line() {
     let writes = &events[3..];
     assert!(!writes.is_empty(), "the write's events: {}", run.stdout);
     assert!(
-        writes.iter().all(|e| kind(e) != "aur-plan" && kind(e) != "review"),
+        writes
+            .iter()
+            .all(|e| kind(e) != "aur-plan" && kind(e) != "review"),
         "{}",
         run.stdout
     );
@@ -412,4 +434,57 @@ fn json_prints_the_plan_the_reviews_and_the_write_as_one_event_per_line() {
     assert!(run.stderr.contains(":: aur-base"), "{}", run.stderr);
     assert_eq!(w.pacman_q(""), ["aur-base", "aur-prov-two"], "pacman -Q");
     assert_eq!(w.pacman_q("e"), ["aur-base", "aur-prov-two"], "explicit");
+}
+
+#[test]
+fn a_provider_named_on_the_command_line_meets_the_dependency() {
+    let Some(w) = World::new() else { return };
+    let run = w.omg(&[
+        "install",
+        "aur-prov-two",
+        "aur-needs-virtual",
+        "--review=accept",
+        "--yes",
+    ]);
+    ok(&run);
+    assert_eq!(
+        builds(&run),
+        ["aur-prov-two", "aur-needs-virtual"],
+        "the provider first: {}",
+        run.stdout
+    );
+    assert!(!w.clone_dir("aur-prov-one").exists());
+    assert_eq!(w.pacman_q(""), ["aur-needs-virtual", "aur-prov-two"]);
+    assert_eq!(w.pacman_q("e"), ["aur-needs-virtual", "aur-prov-two"]);
+}
+
+#[test]
+#[ignore = "omg bug: an installed VCS package newer than the AUR's record is built again \
+            without --reinstall (omg-backend/src/aur/install.rs checks `name=<AUR version>`, \
+            not vercmp): after `--reinstall` installed r2.<hash>-1 while the AUR says \
+            r1.<hash>-1, `omg install aur-vcs-git --review=accept --yes` prints \
+            `:: Building aur-vcs-git r1.<hash>-1...`, runs makepkg, then `aur-vcs-git is \
+            already the newest version (r2.<hash>-1)`; pacman and paru say the local \
+            package is newer and build nothing"]
+fn an_installed_vcs_package_newer_than_the_aur_is_not_built_again() {
+    let Some(mut w) = World::new() else { return };
+    ok(&w.omg(&["install", "aur-vcs-git", "--review=accept", "--yes"]));
+    w.aur.add_upstream_commit("upstream: second commit");
+    ok(&w.omg(&[
+        "install",
+        "aur-vcs-git",
+        "--review=accept",
+        "--yes",
+        "--reinstall",
+    ]));
+    let newer = w.installed_version("aur-vcs-git").unwrap();
+    let run = w.omg(&["install", "aur-vcs-git", "--review=accept", "--yes"]);
+    ok(&run);
+    assert_eq!(builds(&run), Vec::<String>::new(), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("aur-vcs-git is up to date"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(w.installed_version("aur-vcs-git"), Some(newer));
 }
