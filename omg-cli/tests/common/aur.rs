@@ -138,8 +138,9 @@ pub fn seen(clone: &Path) -> String {
     git(clone, &["rev-parse", "AUR_SEEN"]).trim().to_string()
 }
 
-/// Whether `clone` has an `AUR_SEEN` ref.
+/// Whether `clone` (a git repository: panics otherwise) has an `AUR_SEEN` ref.
 pub fn has_seen(clone: &Path) -> bool {
+    git(clone, &["rev-parse", "--git-dir"]);
     Command::new("git")
         .arg("-C")
         .arg(clone)
