@@ -24,10 +24,10 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use std::process::{Command, Stdio};
 
 use omg_ports::{Error, Result};
 
@@ -323,7 +323,11 @@ impl Makepkg {
             if let Some(status) = child.try_wait().map_err(|e| self.spawn_error(&e))? {
                 break status;
             }
-            if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::SeqCst)) {
+            if self
+                .cancel
+                .as_ref()
+                .is_some_and(|c| c.load(Ordering::SeqCst))
+            {
                 crate::sys::kill_group(child.id());
                 let _ = child.wait();
                 let _ = writeln!(log, "==> omg: stopped by a signal");

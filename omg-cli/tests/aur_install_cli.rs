@@ -7,102 +7,10 @@
 
 mod common;
 
+use common::aur::{seen, World};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{omg, Run};
-use omg_testkit::alpm::FixtureRoot;
-use omg_testkit::aur::{build_user, git, AurFixture, BuildUser, EVIL_LINE, REPO_DEP};
-
-struct World {
-    dir: tempfile::TempDir,
-    aur: AurFixture,
-    root: FixtureRoot,
-    user: BuildUser,
-}
-
-impl World {
-    /// `None` (a skip, a failure under CI) without the build user.
-    fn new() -> Option<World> {
-        let user = build_user()?;
-        let dir = tempfile::tempdir().unwrap();
-        // The build user must reach the cache below it.
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        let aur = AurFixture::create(&dir.path().join("aur"));
-        let mut root = FixtureRoot::create(&dir.path().join("root")).unwrap();
-        root.publish("core", &AurFixture::repo_packages()).unwrap();
-        root.install_local(&[]).unwrap();
-        Some(World {
-            dir,
-            aur,
-            root,
-            user,
-        })
-    }
-
-    fn cache(&self) -> PathBuf {
-        self.dir.path().join("cache")
-    }
-
-    fn omg(&self, args: &[&str]) -> Run {
-        self.omg_with(args, &[])
-    }
-
-    fn omg_with(&self, args: &[&str], extra: &[(&str, &str)]) -> Run {
-        let conf = self.root.config_path();
-        let mut argv = vec!["--backend", "alpm", "--config", conf.to_str().unwrap()];
-        argv.extend(args);
-        let rpc = self.aur.server().url("/rpc");
-        let cache = self.cache();
-        let history = self.dir.path().join("history.redb");
-        let mut env = vec![
-            ("OMG_AUR_ENABLED", "true"),
-            ("OMG_AUR_RPC_URL", &rpc),
-            ("OMG_AUR_URL", self.aur.base_url()),
-            ("OMG_SOCKET", "/nonexistent/omgd.sock"),
-            ("OMG_HISTORY_FILE", history.to_str().unwrap()),
-            ("XDG_CACHE_HOME", cache.to_str().unwrap()),
-            ("SUDO_USER", &self.user.name),
-        ];
-        env.extend_from_slice(extra);
-        omg(&argv, &env)
-    }
-
-    /// `pacman -Q<flags>q` on the root: the names.
-    fn pacman_q(&self, flags: &str) -> Vec<String> {
-        let out = Command::new("pacman")
-            .arg("--config")
-            .arg(self.root.config_path())
-            .arg(format!("-Q{flags}q"))
-            .output()
-            .expect("pacman");
-        let mut names: Vec<String> = String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(str::to_string)
-            .collect();
-        names.sort();
-        names
-    }
-
-    fn pacman(&self, args: &[&str]) -> std::process::Output {
-        Command::new("pacman")
-            .arg("--config")
-            .arg(self.root.config_path())
-            .args(args)
-            .output()
-            .expect("pacman")
-    }
-
-    fn clone_dir(&self, base: &str) -> PathBuf {
-        self.cache().join("omg").join("aur").join(base)
-    }
-}
-
-fn seen(clone: &Path) -> String {
-    git(clone, &["rev-parse", "AUR_SEEN"]).trim().to_string()
-}
+use omg_testkit::aur::{git, EVIL_LINE, REPO_DEP};
 
 #[test]
 fn a_chain_of_aur_packages_is_built_as_the_user_and_installed_with_its_reasons() {
@@ -358,7 +266,8 @@ fn a_failed_build_keeps_what_was_installed_and_says_what_to_run_next() {
     assert!(run.stderr.contains("the compiler broke"), "{}", run.stderr);
     assert!(run.stderr.contains("aur-lib.log"), "{}", run.stderr);
     assert!(
-        run.stderr.contains("aur-lib was not built; aur-base stays installed"),
+        run.stderr
+            .contains("aur-lib was not built; aur-base stays installed"),
         "{}",
         run.stderr
     );

@@ -292,12 +292,21 @@ fn after_failed_build(e: Error, base: &str, plan: &AurPlan, installed: &[String]
         .builds
         .iter()
         .skip_while(|b| b.base != base)
-        .flat_map(|b| b.packages.iter().filter(|p| p.explicit).map(|p| p.name.clone()))
+        .flat_map(|b| {
+            b.packages
+                .iter()
+                .filter(|p| p.explicit)
+                .map(|p| p.name.clone())
+        })
         .collect();
     let done = if installed.is_empty() {
         "nothing was installed from the AUR".to_string()
     } else {
-        let verb = if installed.len() == 1 { "stays" } else { "stay" };
+        let verb = if installed.len() == 1 {
+            "stays"
+        } else {
+            "stay"
+        };
         format!("{} {verb} installed", installed.join(", "))
     };
     let next = if rest.is_empty() {

@@ -60,6 +60,17 @@ pub async fn run(
             return Ok(done);
         }
     }
+    // Arch news first, as paru -Syu shows them (on Arch with the AUR's settings on): an
+    // unread item asking for manual intervention stops the upgrade.
+    if matches!(command, WriteCommand::Update { .. })
+        && !write.dry_run
+        && engine.backend_info().name == "alpm"
+    {
+        let settings = omg_config::Settings::load()?;
+        if settings.aur_enabled()? {
+            crate::news::before_update(out, &settings).await?;
+        }
+    }
     let transactions = transactions(engine, command).await?;
     let Some((last, first)) = transactions.split_last() else {
         return Ok(nothing_to_do(out));

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod aur;
 pub mod daemon;
 
 /// What a finished `omg` process left behind.

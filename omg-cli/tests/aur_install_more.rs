@@ -1,0 +1,483 @@
+//! More of `omg install` with AUR packages, against the test AUR on 127.0.0.1 and a
+//! throw-away pacman root, each result checked with pacman itself (`-Q`, `-Qe`, `-Qd`,
+//! `-Qi`, `-Qk`) and omg's output: a split base, a choice between providers, a versioned
+//! dependency the AUR does not meet, a maintainer change, a source hidden from the
+//! .SRCINFO, a VCS package following its upstream, and the `--json` events.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::Path;
+
+use common::aur::{has_seen, seen, World};
+use common::Run;
+use omg_testkit::aur::git;
+
+/// Panics unless `run` succeeded, showing both streams.
+#[track_caller]
+fn ok(run: &Run) {
+    assert_eq!(
+        run.code,
+        Some(0),
+        "--- stdout\n{}\n--- stderr\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+/// Panics unless `run` failed, showing both streams.
+#[track_caller]
+fn failed(run: &Run) {
+    assert!(
+        run.code.is_some_and(|c| c != 0),
+        "expected a failure\n--- stdout\n{}\n--- stderr\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+/// Every `:: Building <base> ...` line, in order.
+fn builds(run: &Run) -> Vec<String> {
+    let text = format!("{}{}", run.stdout, run.stderr);
+    text.lines()
+        .filter_map(|l| l.strip_prefix(":: Building "))
+        .map(|l| l.split(' ').next().unwrap().to_string())
+        .collect()
+}
+
+/// The package files under `dir` (`*.pkg.tar*`), recursively.
+fn package_files(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            found.extend(package_files(&path));
+        } else if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.contains(".pkg.tar"))
+        {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
+
+/// The review line of warning `code` (`  <severity> <code>[ <file>:<line>]: <message>`).
+fn warning_line<'a>(text: &'a str, code: &str) -> Option<&'a str> {
+    text.lines().find(|l| {
+        l.starts_with("  ")
+            && l.split_whitespace()
+                .nth(1)
+                .is_some_and(|w| w.trim_end_matches(':') == code)
+    })
+}
+
+fn severity_of(line: &str) -> &str {
+    line.split_whitespace().next().unwrap()
+}
+
+#[test]
+fn a_split_base_is_built_once_and_installs_the_needed_packages_with_their_reasons() {
+    let Some(w) = World::new() else { return };
+    let run = w.omg(&["install", "aur-split-b", "--review=accept", "--yes"]);
+    ok(&run);
+    assert!(
+        run.stdout.contains(":: AUR packages to build (1)"),
+        "one base: {}",
+        run.stdout
+    );
+    let plan_line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("   aur-split "))
+        .unwrap_or_else(|| panic!("no plan line for aur-split: {}", run.stdout));
+    assert!(plan_line.contains("aur-split-b"), "{plan_line}");
+    assert!(
+        plan_line.contains("aur-split-a (dependency)"),
+        "{plan_line}"
+    );
+    assert_eq!(builds(&run), ["aur-split"], "{}", run.stdout);
+    assert_eq!(w.pacman_q(""), ["aur-split-a", "aur-split-b"], "pacman -Q");
+    assert_eq!(w.pacman_q("e"), ["aur-split-b"], "explicit");
+    assert_eq!(w.pacman_q("d"), ["aur-split-a"], "dependencies");
+    assert_eq!(
+        w.pacman_qi("aur-split-a", "Install Reason"),
+        "Installed as a dependency for another package"
+    );
+    assert_eq!(
+        w.pacman_qi("aur-split-b", "Depends On"),
+        "aur-split-a",
+        "the package function's depends"
+    );
+    let check = w.pacman(&["-Qk", "aur-split-a", "aur-split-b"]);
+    assert!(check.status.success(), "pacman -Qk: {check:?}");
+    assert!(w
+        .root
+        .root()
+        .join("usr/share/aur-split-b/aur-split.txt")
+        .is_file());
+}
+
+#[test]
+fn a_package_of_a_split_base_is_installed_without_the_others() {
+    let Some(w) = World::new() else { return };
+    let run = w.omg(&["install", "aur-split-a", "--review=accept", "--yes"]);
+    ok(&run);
+    assert_eq!(builds(&run), ["aur-split"], "{}", run.stdout);
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l == "   aur-split 1.0-1: aur-split-a"),
+        "only aur-split-a is planned: {}",
+        run.stdout
+    );
+    let installs: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("install "))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(installs, ["aur-split-a"], "{}", run.stdout);
+    assert_eq!(w.pacman_q(""), ["aur-split-a"], "pacman -Q");
+    assert_eq!(w.pacman_q("e"), ["aur-split-a"], "explicit");
+    assert!(!w.pacman(&["-Q", "aur-split-b"]).status.success());
+}
+
+#[test]
+fn several_providers_need_a_choice_and_an_installed_provider_is_used() {
+    let Some(w) = World::new() else { return };
+    let refused = w.omg(&["install", "aur-needs-virtual", "--review=accept", "--yes"]);
+    failed(&refused);
+    for name in ["aur-virtual", "aur-prov-one", "aur-prov-two"] {
+        assert!(
+            refused.stderr.contains(name),
+            "the error names {name}: {}",
+            refused.stderr
+        );
+    }
+    assert_eq!(builds(&refused), Vec::<String>::new());
+    assert!(w.pacman_q("").is_empty(), "nothing installed");
+    for base in ["aur-needs-virtual", "aur-prov-one", "aur-prov-two"] {
+        assert!(!w.clone_dir(base).exists(), "{base} was not cloned");
+    }
+
+    ok(&w.omg(&["install", "aur-prov-one", "--review=accept", "--yes"]));
+    assert_eq!(w.pacman_q(""), ["aur-prov-one"]);
+    let run = w.omg(&["install", "aur-needs-virtual", "--review=accept", "--yes"]);
+    ok(&run);
+    assert!(
+        run.stdout.contains(":: AUR packages to build (1)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(builds(&run), ["aur-needs-virtual"], "{}", run.stdout);
+    assert!(!run.stdout.contains("aur-prov-two"), "{}", run.stdout);
+    assert!(!w.clone_dir("aur-prov-two").exists());
+    assert_eq!(w.pacman_q(""), ["aur-needs-virtual", "aur-prov-one"]);
+    assert_eq!(w.pacman_q("e"), ["aur-needs-virtual", "aur-prov-one"]);
+    assert_eq!(
+        w.pacman_qi("aur-needs-virtual", "Depends On"),
+        "aur-virtual"
+    );
+}
+
+#[test]
+fn a_versioned_dependency_the_aur_does_not_meet_stops_before_anything_is_installed() {
+    let Some(mut w) = World::new() else { return };
+    // aur-app needs aur-lib>=1.2: the AUR now has aur-lib 1.1 only.
+    let mut lib = w.aur.pkg("aur-lib").clone();
+    lib.pkgver = "1.1".into();
+    lib.files = vec![("aur-lib.txt".into(), "aur-lib 1.1\n".into())];
+    w.aur.publish(lib);
+    assert_eq!(w.aur.server().record("aur-lib").unwrap().version, "1.1-1");
+
+    for args in [
+        &["install", "aur-app", "--dry-run"][..],
+        &["install", "aur-app", "--review=accept", "--yes"][..],
+    ] {
+        let run = w.omg(args);
+        failed(&run);
+        assert!(
+            run.stderr.contains("aur-app needs aur-lib>=1.2"),
+            "names the dependency and who needs it: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("1.1-1"),
+            "names the AUR's version: {}",
+            run.stderr
+        );
+        assert_eq!(builds(&run), Vec::<String>::new(), "{}", run.stdout);
+    }
+    assert!(
+        w.pacman_q("").is_empty(),
+        "nothing installed, not even repo-dep"
+    );
+    for base in ["aur-app", "aur-lib", "aur-base"] {
+        assert!(!w.clone_dir(base).exists(), "{base} was not cloned");
+    }
+}
+
+#[test]
+fn a_maintainer_change_is_a_medium_warning_and_the_build_goes_on() {
+    let Some(mut w) = World::new() else { return };
+    let first = w.omg(&["install", "aur-new-maint", "--review=accept", "--yes"]);
+    ok(&first);
+    assert!(
+        warning_line(&first.stdout, "maintainer-changed").is_none(),
+        "{}",
+        first.stdout
+    );
+    assert_eq!(
+        w.installed_version("aur-new-maint").as_deref(),
+        Some("1.0-1")
+    );
+
+    w.aur.change_maintainer("aur-new-maint", Some("mallory"));
+    let mut pkg = w.aur.pkg("aur-new-maint").clone();
+    pkg.pkgver = "1.1".into();
+    pkg.files = vec![("aur-new-maint.txt".into(), "aur-new-maint 1.1\n".into())];
+    pkg.last_modified += 86_400;
+    w.aur.publish(pkg);
+
+    let run = w.omg(&["install", "aur-new-maint", "--review=accept", "--yes"]);
+    ok(&run);
+    let line = warning_line(&run.stdout, "maintainer-changed")
+        .unwrap_or_else(|| panic!("no maintainer-changed warning: {}", run.stdout));
+    assert_eq!(severity_of(line), "medium", "{line}");
+    assert!(line.contains("alice") && line.contains("mallory"), "{line}");
+    assert_eq!(builds(&run), ["aur-new-maint"], "{}", run.stdout);
+    assert_eq!(
+        w.installed_version("aur-new-maint").as_deref(),
+        Some("1.1-1")
+    );
+    let clone = w.clone_dir("aur-new-maint");
+    assert_eq!(seen(&clone), git(&clone, &["rev-parse", "HEAD"]));
+
+    // Accepted: the next review compares with mallory, and has nothing to say about it.
+    let mut pkg = w.aur.pkg("aur-new-maint").clone();
+    pkg.pkgrel = "2".into();
+    w.aur.publish(pkg);
+    let again = w.omg(&["install", "aur-new-maint", "--review=accept", "--yes"]);
+    ok(&again);
+    assert!(
+        warning_line(&again.stdout, "maintainer-changed").is_none(),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(
+        w.installed_version("aur-new-maint").as_deref(),
+        Some("1.1-2")
+    );
+}
+
+#[test]
+fn a_source_hidden_from_the_srcinfo_is_a_high_warning_that_refuses_the_build() {
+    let Some(w) = World::new() else { return };
+    let run = w.omg(&["install", "aur-hidden-source", "--review=accept", "--yes"]);
+    failed(&run);
+    let line = warning_line(&run.stdout, "srcinfo-mismatch")
+        .unwrap_or_else(|| panic!("no srcinfo-mismatch warning: {}", run.stdout));
+    assert_eq!(severity_of(line), "high", "{line}");
+    assert!(
+        line.contains("https://example.invalid/helper.sh"),
+        "names the hidden source: {line}"
+    );
+    assert!(run.stderr.contains("--allow-risky"), "{}", run.stderr);
+    assert_eq!(builds(&run), Vec::<String>::new(), "{}", run.stdout);
+    let pkgs = package_files(&w.cache().join("omg").join("aur"));
+    assert!(pkgs.is_empty(), "nothing built: {pkgs:?}");
+    let clone = w.clone_dir("aur-hidden-source");
+    assert!(clone.is_dir(), "cloned for the review");
+    assert!(!has_seen(&clone), "a refused review sets no AUR_SEEN");
+    assert!(w.pacman_q("").is_empty(), "nothing installed");
+}
+
+#[test]
+fn a_vcs_package_is_rebuilt_at_its_upstreams_new_commit() {
+    let Some(mut w) = World::new() else { return };
+    let first_version = format!("{}-1", w.aur.upstream_pkgver());
+    let run = w.omg(&["install", "aur-vcs-git", "--review=accept", "--yes"]);
+    ok(&run);
+    assert!(
+        run.stdout
+            .contains(":: Repository packages needed first: git"),
+        "its makedepends: {}",
+        run.stdout
+    );
+    assert_eq!(
+        w.installed_version("aur-vcs-git").as_deref(),
+        Some(first_version.as_str())
+    );
+    assert_eq!(w.pacman_q("e"), ["aur-vcs-git"], "explicit");
+    assert_eq!(w.pacman_q("d"), ["git"], "the make dependency");
+
+    w.aur.add_upstream_commit("upstream: second commit");
+    let second_version = format!("{}-1", w.aur.upstream_pkgver());
+    assert_ne!(first_version, second_version);
+    let run = w.omg(&[
+        "install",
+        "aur-vcs-git",
+        "--review=accept",
+        "--yes",
+        "--reinstall",
+    ]);
+    ok(&run);
+    assert_eq!(builds(&run), ["aur-vcs-git"], "{}", run.stdout);
+    assert_eq!(
+        w.installed_version("aur-vcs-git").as_deref(),
+        Some(second_version.as_str()),
+        "{}",
+        run.stdout
+    );
+    let readme =
+        std::fs::read_to_string(w.root.root().join("usr/share/aur-vcs-git/README")).unwrap();
+    assert!(readme.contains("upstream: second commit"), "{readme}");
+    assert_eq!(w.pacman_q("e"), ["aur-vcs-git"], "still explicit");
+    let check = w.pacman(&["-Qk", "aur-vcs-git"]);
+    assert!(check.status.success(), "pacman -Qk: {check:?}");
+}
+
+#[test]
+fn json_prints_the_plan_the_reviews_and_the_write_as_one_event_per_line() {
+    let Some(w) = World::new() else { return };
+    // aur-prov-two is orphaned: its review has a warning to show.
+    let run = w.omg(&[
+        "--json",
+        "install",
+        "aur-base",
+        "aur-prov-two",
+        "--review=accept",
+        "--yes",
+    ]);
+    ok(&run);
+    let events: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\n{}", run.stdout))
+        })
+        .collect();
+    assert!(
+        events.iter().all(serde_json::Value::is_object),
+        "{}",
+        run.stdout
+    );
+    let kind = |e: &serde_json::Value| e["event"].as_str().unwrap_or("").to_string();
+    assert_eq!(kind(&events[0]), "aur-plan", "{}", run.stdout);
+    let bases: Vec<&str> = events[0]["builds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["base"].as_str().unwrap())
+        .collect();
+    assert_eq!(bases.len(), 2, "{}", events[0]);
+    assert!(bases.contains(&"aur-base") && bases.contains(&"aur-prov-two"));
+
+    let reviews: Vec<&serde_json::Value> = events.iter().filter(|e| kind(e) == "review").collect();
+    assert_eq!(reviews.len(), 2, "{}", run.stdout);
+    let first_review = events.iter().position(|e| kind(e) == "review").unwrap();
+    assert_eq!(
+        first_review, 1,
+        "the reviews follow the plan: {}",
+        run.stdout
+    );
+    assert!(
+        events[1..3].iter().all(|e| kind(e) == "review"),
+        "every review before any write: {}",
+        run.stdout
+    );
+    let mut codes = Vec::new();
+    for r in &reviews {
+        assert!(r["commit"].as_str().is_some_and(|c| c.len() == 40), "{r}");
+        for w in r["warnings"].as_array().unwrap_or_else(|| panic!("{r}")) {
+            let o = w.as_object().unwrap_or_else(|| panic!("{w}"));
+            for key in ["severity", "code", "message", "file", "line", "evidence"] {
+                assert!(o.contains_key(key), "{key} in {w}");
+            }
+            assert!(
+                ["low", "medium", "high"].contains(&w["severity"].as_str().unwrap()),
+                "{w}"
+            );
+            codes.push(w["code"].as_str().unwrap().to_string());
+        }
+    }
+    let two = reviews
+        .iter()
+        .find(|r| r["base"] == "aur-prov-two")
+        .unwrap();
+    let orphaned = two["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "orphaned")
+        .unwrap_or_else(|| panic!("aur-prov-two is orphaned: {two}"));
+    assert_eq!(orphaned["severity"], "low");
+    assert!(orphaned["file"].is_null() && orphaned["line"].is_null());
+
+    let writes = &events[3..];
+    assert!(!writes.is_empty(), "the write's events: {}", run.stdout);
+    assert!(
+        writes
+            .iter()
+            .all(|e| kind(e) != "aur-plan" && kind(e) != "review"),
+        "{}",
+        run.stdout
+    );
+    // The review text went to stderr, not among the events.
+    assert!(run.stderr.contains(":: aur-base"), "{}", run.stderr);
+    assert_eq!(w.pacman_q(""), ["aur-base", "aur-prov-two"], "pacman -Q");
+    assert_eq!(w.pacman_q("e"), ["aur-base", "aur-prov-two"], "explicit");
+}
+
+#[test]
+fn a_provider_named_on_the_command_line_meets_the_dependency() {
+    let Some(w) = World::new() else { return };
+    let run = w.omg(&[
+        "install",
+        "aur-prov-two",
+        "aur-needs-virtual",
+        "--review=accept",
+        "--yes",
+    ]);
+    ok(&run);
+    assert_eq!(
+        builds(&run),
+        ["aur-prov-two", "aur-needs-virtual"],
+        "the provider first: {}",
+        run.stdout
+    );
+    assert!(!w.clone_dir("aur-prov-one").exists());
+    assert_eq!(w.pacman_q(""), ["aur-needs-virtual", "aur-prov-two"]);
+    assert_eq!(w.pacman_q("e"), ["aur-needs-virtual", "aur-prov-two"]);
+}
+
+#[test]
+fn an_installed_vcs_package_newer_than_the_aur_is_not_built_again() {
+    let Some(mut w) = World::new() else { return };
+    ok(&w.omg(&["install", "aur-vcs-git", "--review=accept", "--yes"]));
+    w.aur.add_upstream_commit("upstream: second commit");
+    ok(&w.omg(&[
+        "install",
+        "aur-vcs-git",
+        "--review=accept",
+        "--yes",
+        "--reinstall",
+    ]));
+    let newer = w.installed_version("aur-vcs-git").unwrap();
+    let run = w.omg(&["install", "aur-vcs-git", "--review=accept", "--yes"]);
+    ok(&run);
+    assert_eq!(builds(&run), Vec::<String>::new(), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("aur-vcs-git is up to date"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(w.installed_version("aur-vcs-git"), Some(newer));
+}

@@ -1,0 +1,170 @@
+//! The world of the AUR install tests: the test AUR on 127.0.0.1 ([`AurFixture`]), a
+//! throw-away pacman root whose `core` repository holds the packages the catalogue needs,
+//! the build user, and `omg` pointed at all three with its own cache and history.
+
+// Tests may unwrap; every test root that declares `mod common` compiles this.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use omg_testkit::alpm::FixtureRoot;
+use omg_testkit::aur::{build_user, git, AurFixture, BuildUser};
+
+use super::{omg, Run};
+
+/// The test AUR, a pacman root and the build user, in one temporary directory.
+pub struct World {
+    /// Holds the AUR, the root, omg's cache and its history.
+    pub dir: tempfile::TempDir,
+    /// The test AUR and its server.
+    pub aur: AurFixture,
+    /// The pacman root (`core` holds [`AurFixture::repo_packages`]).
+    pub root: FixtureRoot,
+    /// Who makepkg runs as (`SUDO_USER`).
+    pub user: BuildUser,
+}
+
+impl World {
+    /// `None` (a skip, a failure under CI) without the build user.
+    pub fn new() -> Option<World> {
+        let user = build_user()?;
+        let dir = tempfile::tempdir().unwrap();
+        // The build user must reach the cache below it.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let aur = AurFixture::create(&dir.path().join("aur"));
+        let mut root = FixtureRoot::create(&dir.path().join("root")).unwrap();
+        root.publish("core", &AurFixture::repo_packages()).unwrap();
+        root.install_local(&[]).unwrap();
+        Some(World {
+            dir,
+            aur,
+            root,
+            user,
+        })
+    }
+
+    /// omg's `XDG_CACHE_HOME`.
+    pub fn cache(&self) -> PathBuf {
+        self.dir.path().join("cache")
+    }
+
+    /// `omg --backend alpm --config <root's pacman.conf> args...` with the AUR enabled at the
+    /// test server, no daemon, its own history and cache, building as the build user.
+    pub fn omg(&self, args: &[&str]) -> Run {
+        self.omg_with(args, &[])
+    }
+
+    /// [`World::omg`] with `extra` variables besides.
+    pub fn omg_with(&self, args: &[&str], extra: &[(&str, &str)]) -> Run {
+        let conf = self.root.config_path();
+        let mut argv = vec!["--backend", "alpm", "--config", conf.to_str().unwrap()];
+        argv.extend(args);
+        let rpc = self.aur.server().url("/rpc");
+        // No news feed there: `omg update` warns and goes on.
+        let news = self.aur.server().url("/feeds/news/");
+        let cache = self.cache();
+        let history = self.dir.path().join("history.redb");
+        let state = self.dir.path().join("state");
+        let mut env = vec![
+            ("OMG_AUR_ENABLED", "true"),
+            ("OMG_AUR_RPC_URL", rpc.as_str()),
+            ("OMG_AUR_NEWS_URL", news.as_str()),
+            ("XDG_STATE_HOME", state.to_str().unwrap()),
+            ("OMG_AUR_URL", self.aur.base_url()),
+            ("OMG_SOCKET", "/nonexistent/omgd.sock"),
+            ("OMG_HISTORY_FILE", history.to_str().unwrap()),
+            ("XDG_CACHE_HOME", cache.to_str().unwrap()),
+            ("SUDO_USER", self.user.name.as_str()),
+        ];
+        env.extend_from_slice(extra);
+        omg(&argv, &env)
+    }
+
+    /// `pacman -Q<flags>q` on the root: the names, sorted.
+    pub fn pacman_q(&self, flags: &str) -> Vec<String> {
+        let out = Command::new("pacman")
+            .arg("--config")
+            .arg(self.root.config_path())
+            .arg(format!("-Q{flags}q"))
+            .output()
+            .expect("pacman");
+        let mut names: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// `pacman --config <root's pacman.conf> args...`.
+    pub fn pacman(&self, args: &[&str]) -> std::process::Output {
+        Command::new("pacman")
+            .arg("--config")
+            .arg(self.root.config_path())
+            .args(args)
+            .env("LC_ALL", "C")
+            .output()
+            .expect("pacman")
+    }
+
+    /// The version `pacman -Q <name>` shows; `None` when it is not installed.
+    pub fn installed_version(&self, name: &str) -> Option<String> {
+        let out = self.pacman(&["-Q", name]);
+        if !out.status.success() {
+            return None;
+        }
+        let text = String::from_utf8(out.stdout).unwrap();
+        let line = text.lines().next()?;
+        let (n, version) = line.split_once(' ')?;
+        assert_eq!(n, name, "pacman -Q {name}: {text}");
+        Some(version.to_string())
+    }
+
+    /// The value of `field` in `pacman -Qi <name>` (`Install Reason`, `Version`...).
+    pub fn pacman_qi(&self, name: &str, field: &str) -> String {
+        let out = self.pacman(&["-Qi", name]);
+        assert!(out.status.success(), "pacman -Qi {name}: {out:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines()
+            .find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                (k.trim() == field).then(|| v.trim().to_string())
+            })
+            .unwrap_or_else(|| panic!("no {field} in pacman -Qi {name}:\n{text}"))
+    }
+
+    /// omg's clone of `base`.
+    pub fn clone_dir(&self, base: &str) -> PathBuf {
+        self.cache().join("omg").join("aur").join(base)
+    }
+}
+
+/// The commit `AUR_SEEN` names in `clone` (panics when there is none).
+pub fn seen(clone: &Path) -> String {
+    git(clone, &["rev-parse", "AUR_SEEN"]).trim().to_string()
+}
+
+/// Whether `clone` (a git repository: panics otherwise) has an `AUR_SEEN` ref.
+pub fn has_seen(clone: &Path) -> bool {
+    git(clone, &["rev-parse", "--git-dir"]);
+    Command::new("git")
+        .arg("-C")
+        .arg(clone)
+        .args([
+            "-c",
+            "safe.directory=*",
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "AUR_SEEN",
+        ])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git")
+        .status
+        .success()
+}
