@@ -36,6 +36,16 @@ server=$bin/examples/aur_bench_server
 # The repositories: the same fixture as bench/daemon.sh (it turns the AUR off; turned on
 # below, for omg and omgd alike).
 source bench/fixture.sh
+# arch_fixture as bench/fixture.sh has it, with the example from $CARGO_TARGET_DIR.
+arch_fixture() {
+  local dir=$1 conf
+  cargo build --release -q -p omg-adapters-alpm --example gen_fixture
+  host_packages 3 >"$dir/packages.tsv"
+  rm -rf "$dir/arch"
+  conf=$("$bin/examples/gen_fixture" "$dir/arch" <"$dir/packages.tsv")
+  echo "fixture: $(wc -l <"$dir/packages.tsv") packages, $conf" >&2
+  realpath "$conf"
+}
 conf=$(arch_fixture "$out")
 npkgs=$(wc -l <"$out/packages.tsv")
 # The AUR's names: every package of the host's apt lists.
@@ -55,7 +65,7 @@ mkdir -p "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" "$XDG_DATA_HOME"
 server_pid=$!
 cleanup() {
   kill "$server_pid" 2>/dev/null || true
-  if [ -n "${pid:-}" ]; then stop_omgd; fi
+  if [ -n "${pid:-}" ] && kill -0 "$pid" 2>/dev/null; then stop_omgd; fi
   rm -rf "$xdg"
 }
 trap cleanup EXIT
@@ -71,7 +81,7 @@ rpc_count() { curl -s "$base/rpc/v5/search?arg=$1" | python3 -c 'import json,sys
 
 # The terms: short ones with thousands of answers, long ones with tens.
 short=(lib pyth)
-long=(firefox libreoffice-calc)
+long=(wireshark libx11)
 # For the RPC and direct mode: a short term the RPC still answers in full (<= 5000).
 mid=gtk
 
@@ -87,6 +97,7 @@ cat "$out/terms.md" >&2
 source bench/omgd.sh
 t_start=$(date +%s%N)
 start_omgd "$omgd" "$out/omgd-aur.log" 20 --backend alpm --config "$conf"
+trap cleanup EXIT # start_omgd set its own
 t_ready=$(date +%s%N)
 for _ in $(seq 1200); do
   grep -q "AUR metadata refreshed" "$out/omgd-aur.log" && break
@@ -132,16 +143,36 @@ for t in "$mid" "${long[@]}"; do
 done
 hyperfine -N --warmup 5 --runs "$runs" --export-json "$out/e2e.json" "${cmds[@]}" >&2
 mem_after=$(status)
+# omgd's CPU per query (utime + stime ticks over 20 of each) and the client's instructions.
+ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+percpu=""
+for q in "search lib" "search lib --limit 50" "search pyth" "search $mid" "search ${long[0]}" "search --repo lib"; do
+  t0=$(ticks)
+  # shellcheck disable=SC2086
+  for _ in $(seq 20); do "$omg" "${g[@]}" $q >/dev/null; done
+  t1=$(ticks)
+  ir=""
+  if command -v valgrind >/dev/null; then
+    # shellcheck disable=SC2086
+    ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$omg" "${g[@]}" $q 2>&1 >/dev/null | awk '/Collected :/{print $4}')
+  fi
+  percpu+="| omg $q | $(((t1 - t0) * 1000 / $(getconf CLK_TCK) / 20)) ms | $ir |"$'\n'
+done
+if command -v valgrind >/dev/null; then
+  percpu+="| /bin/true | | $(valgrind --tool=callgrind --callgrind-out-file=/dev/null /bin/true 2>&1 | awk '/Collected :/{print $4}') |"$'\n'
+fi
 counts=()
 for t in "${short[@]}" "$mid" "${long[@]}"; do
   counts+=("$t: $("$omg" "${g[@]}" search "$t" | grep -vc '^    ') lines")
 done
 stop_omgd
+trap cleanup EXIT
 load_ms=$(((t_loaded - t_ready) / 1000000))
 ready_ms=$(((t_ready - t_start) / 1000000))
 
 # omgd without the AUR: the same fixture, the same official-only queries.
 OMG_AUR_ENABLED=false start_omgd "$omgd" "$out/omgd-repo.log" 20 --backend alpm --config "$conf"
+trap cleanup EXIT
 sleep 1
 mem_repo_loaded=$(status)
 for t in "${short[@]}" "${long[@]}"; do
@@ -149,6 +180,8 @@ for t in "${short[@]}" "${long[@]}"; do
 done
 mem_repo_after=$(status)
 stop_omgd
+trap cleanup EXIT
+pid=
 
 # The planner: resolve + plan with 20 AUR dependencies, in process.
 "$bin/examples/aur_plan" 2000 >"$out/plan.md"
@@ -194,6 +227,10 @@ PY
   cat "$out/identity.txt"
   echo
   echo "omgd: ready ${ready_ms} ms after its start; the dump fetched, parsed and indexed ${load_ms} ms later."
+  echo
+  echo "| command | omgd CPU per query (20 runs, tick-rounded) | client instructions (callgrind) |"
+  echo "| --- | ---: | ---: |"
+  printf '%s' "$percpu"
   echo
   echo "| omgd | after loading | after the queries |"
   echo "| --- | --- | --- |"

@@ -38,10 +38,33 @@ use omg_ports::AurPackage;
 /// Repository packages the generated packages depend on (all "in the repositories"; the
 /// first few also installed).
 const REPO: &[&str] = &[
-    "glibc", "gcc-libs", "zlib", "openssl", "curl", "python", "qt6-base", "gtk3", "libx11",
-    "systemd-libs", "sqlite", "libpng", "freetype2", "fontconfig", "dbus", "nss", "alsa-lib",
+    "glibc",
+    "gcc-libs",
+    "zlib",
+    "openssl",
+    "curl",
+    "python",
+    "qt6-base",
+    "gtk3",
+    "libx11",
+    "systemd-libs",
+    "sqlite",
+    "libpng",
+    "freetype2",
+    "fontconfig",
+    "dbus",
+    "nss",
+    "alsa-lib",
 ];
-const MAKE: &[&str] = &["cmake", "git", "meson", "ninja", "rust", "go", "python-build"];
+const MAKE: &[&str] = &[
+    "cmake",
+    "git",
+    "meson",
+    "ninja",
+    "rust",
+    "go",
+    "python-build",
+];
 const INSTALLED: usize = 6;
 
 /// The system and the AUR the view is filled from.
@@ -95,7 +118,10 @@ fn package(name: &str, i: usize, aur_deps: Vec<String>) -> AurPackage {
         version: format!("1.{i}.0-1"),
         description: Some(format!("generated package {name}")),
         depends,
-        make_depends: vec![MAKE[i % MAKE.len()].to_owned(), MAKE[(i + 2) % MAKE.len()].to_owned()],
+        make_depends: vec![
+            MAKE[i % MAKE.len()].to_owned(),
+            MAKE[(i + 2) % MAKE.len()].to_owned(),
+        ],
         check_depends: vec!["python-pytest".to_owned()],
         opt_depends: vec!["bash-completion: completions".to_owned()],
         ..AurPackage::default()
@@ -113,7 +139,11 @@ fn world(scenario: &str) -> World {
         "chain" => {
             aur.push(package("app", 0, vec![format!("{}>=1.0", dep_name(1))]));
             for i in 1..=20 {
-                let next = if i < 20 { vec![dep_name(i + 1)] } else { vec![] };
+                let next = if i < 20 {
+                    vec![dep_name(i + 1)]
+                } else {
+                    vec![]
+                };
                 aur.push(package(&dep_name(i), i, next));
             }
         }
@@ -248,7 +278,9 @@ fn main() {
         }
         return;
     }
-    let n: usize = args.first().map_or(2000, |s| s.parse().expect("ITERATIONS"));
+    let n: usize = args
+        .first()
+        .map_or(2000, |s| s.parse().expect("ITERATIONS"));
     let only = args.get(1).cloned();
     println!("| scenario | AUR bases | resolve rounds | resolve + plan p50 / p90 | plan alone p50 | missing_records alone p50 |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");

@@ -37,7 +37,13 @@ const SUFFIXES: &[&str] = &[
 ];
 
 /// Licences, picked by index.
-const LICENSES: &[&str] = &["GPL-3.0-or-later", "MIT", "Apache-2.0", "BSD-3-Clause", "custom"];
+const LICENSES: &[&str] = &[
+    "GPL-3.0-or-later",
+    "MIT",
+    "Apache-2.0",
+    "BSD-3-Clause",
+    "custom",
+];
 
 /// One line of the names file.
 struct Source {
@@ -129,9 +135,19 @@ fn arch_version(debian: &str, rel: u64) -> String {
     let upstream = rest.rsplit_once('-').map_or(rest, |(u, _)| u);
     let pkgver: String = upstream
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '_' { c } else { '.' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+                c
+            } else {
+                '.'
+            }
+        })
         .collect();
-    let pkgver = if pkgver.is_empty() { "1".to_owned() } else { pkgver };
+    let pkgver = if pkgver.is_empty() {
+        "1".to_owned()
+    } else {
+        pkgver
+    };
     match epoch {
         Some(e) => format!("{e}:{pkgver}-{rel}"),
         None => format!("{pkgver}-{rel}"),
