@@ -10,7 +10,7 @@ use omg_ports::{AurPackage, Result};
 use serde::de::{Deserializer, SeqAccess, Visitor};
 
 use crate::limits::DumpLimits;
-use crate::rpc::{collect_bounded, malformed, Record};
+use crate::rpc::{collect_bounded_map, malformed, Record};
 
 /// The feed name dump errors carry.
 pub(crate) const DUMP_FEED: &str = "AUR metadata dump";
@@ -26,15 +26,30 @@ pub(crate) const DUMP_FEED: &str = "AUR metadata dump";
 /// bound, holds more records than the bound, or is not a JSON array of records as the RPC
 /// writes them (string and list bounds included).
 pub fn parse_dump(url: &str, gz: impl Read) -> Result<Vec<AurPackage>> {
-    parse_dump_within(url, gz, DumpLimits::DEFAULT)
+    parse_dump_within(url, gz, DumpLimits::DEFAULT, |p| p)
 }
 
-/// [`parse_dump`] within `limits`.
-pub(crate) fn parse_dump_within(
+/// [`parse_dump`], each record turned by `map` as it is read: a daemon that keeps a part
+/// of each record never holds all of them whole.
+///
+/// # Errors
+///
+/// As [`parse_dump`].
+pub fn parse_dump_map<T>(
+    url: &str,
+    gz: impl Read,
+    map: impl FnMut(AurPackage) -> T,
+) -> Result<Vec<T>> {
+    parse_dump_within(url, gz, DumpLimits::DEFAULT, map)
+}
+
+/// [`parse_dump_map`] within `limits`.
+pub(crate) fn parse_dump_within<T>(
     url: &str,
     gz: impl Read,
     limits: DumpLimits,
-) -> Result<Vec<AurPackage>> {
+    map: impl FnMut(AurPackage) -> T,
+) -> Result<Vec<T>> {
     let mut capped = Capped {
         inner: GzDecoder::new(gz),
         left: limits.unpacked,
@@ -45,6 +60,7 @@ pub(crate) fn parse_dump_within(
             serde_json::Deserializer::from_reader(BufReader::with_capacity(64 << 10, &mut capped));
         de.deserialize_seq(Records {
             max: limits.records,
+            map,
         })
         // Reads to the end: trailing text, or a gzip trailer cut short, is an error.
         .and_then(|records| de.end().map(|()| records))
@@ -66,12 +82,13 @@ pub(crate) fn parse_dump_within(
 }
 
 /// The top-level array, visited element by element.
-struct Records {
+struct Records<F> {
     max: usize,
+    map: F,
 }
 
-impl<'de> Visitor<'de> for Records {
-    type Value = Vec<AurPackage>;
+impl<'de, T, F: FnMut(AurPackage) -> T> Visitor<'de> for Records<F> {
+    type Value = Vec<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "a JSON array of at most {} package records", self.max)
@@ -81,7 +98,7 @@ impl<'de> Visitor<'de> for Records {
         self,
         mut seq: A,
     ) -> std::result::Result<Self::Value, A::Error> {
-        collect_bounded::<Record, A>(&mut seq, self.max)
+        collect_bounded_map::<Record, A, T>(&mut seq, self.max, self.map)
     }
 }
 
@@ -192,14 +209,16 @@ mod tests {
             records: 20,
         };
         assert_eq!(
-            parse_dump_within("u", gz.as_slice(), exact).unwrap().len(),
+            parse_dump_within("u", gz.as_slice(), exact, |p| p)
+                .unwrap()
+                .len(),
             20
         );
         let small = DumpLimits {
             unpacked: text.len() as u64 - 1,
             records: 20,
         };
-        let e = parse_dump_within("u", gz.as_slice(), small)
+        let e = parse_dump_within("u", gz.as_slice(), small, |p| p)
             .unwrap_err()
             .to_string();
         assert!(e.contains("unpacks to more than"), "{e}");
@@ -207,7 +226,7 @@ mod tests {
             unpacked: u64::MAX,
             records: 19,
         };
-        let e = parse_dump_within("u", gz.as_slice(), few)
+        let e = parse_dump_within("u", gz.as_slice(), few, |p| p)
             .unwrap_err()
             .to_string();
         assert!(e.contains("more than 19 package records"), "{e}");
@@ -227,7 +246,7 @@ mod tests {
             unpacked: 1 << 20,
             records: 10,
         };
-        let e = parse_dump_within("u", gz.as_slice(), limits)
+        let e = parse_dump_within("u", gz.as_slice(), limits, |p| p)
             .unwrap_err()
             .to_string();
         assert!(e.contains("unpacks to more than 1048576 bytes"), "{e}");

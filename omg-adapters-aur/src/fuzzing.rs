@@ -36,6 +36,7 @@ pub fn dump(gz: &[u8]) -> Result<Vec<AurPackage>> {
             unpacked: DUMP_LIMITS_UNPACKED,
             records: DUMP_LIMITS_RECORDS,
         },
+        |p| p,
     )
 }
 

@@ -41,7 +41,7 @@ mod sys;
 #[doc(hidden)]
 pub mod fuzzing;
 
-pub use dump::parse_dump;
+pub use dump::{parse_dump, parse_dump_map};
 pub use makepkg::{BuildUser, Makepkg};
 pub use repo::{ls_remote, valid_pkgbase, vcs_sources, AurRepo, RepoFile, RepoFileKind, VcsSource};
 pub use rpc::parse_rpc;

@@ -305,6 +305,20 @@ where
     T: Element + Deserialize<'de>,
     A: SeqAccess<'de>,
 {
+    collect_bounded_map::<T, A, T::Out>(seq, max, |x| x)
+}
+
+/// [`collect_bounded`], each element turned by `map` as it is read (so that only what
+/// `map` keeps of each stays in memory).
+pub(crate) fn collect_bounded_map<'de, T, A, U>(
+    seq: &mut A,
+    max: usize,
+    mut map: impl FnMut(T::Out) -> U,
+) -> std::result::Result<Vec<U>, A::Error>
+where
+    T: Element + Deserialize<'de>,
+    A: SeqAccess<'de>,
+{
     let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(max).min(1024));
     loop {
         if out.len() == max {
@@ -318,7 +332,7 @@ where
             };
         }
         match seq.next_element::<T>()? {
-            Some(element) => out.push(element.into_out()),
+            Some(element) => out.push(map(element.into_out())),
             None => return Ok(out),
         }
     }

@@ -8,7 +8,7 @@ use omg_ports::{
     Validators,
 };
 
-use crate::dump::{parse_dump, DUMP_FEED};
+use crate::dump::{parse_dump_map, DUMP_FEED};
 use crate::escape::escape;
 use crate::limits::{DUMP_MAX_BYTES, RPC_MAX_BYTES};
 use crate::rpc::{malformed, parse_rpc, RPC_FEED};
@@ -136,6 +136,53 @@ impl AurRpc {
     }
 }
 
+impl AurRpc {
+    /// [`AurSource::dump`], each record turned by `map` as it is parsed (what a daemon keeps
+    /// of a hundred thousand records is a part of each).
+    ///
+    /// # Errors
+    ///
+    /// As [`AurSource::dump`].
+    pub async fn dump_map<T, F>(
+        &self,
+        validators: &Validators,
+        map: F,
+    ) -> Result<FetchOutcome<Vec<T>>>
+    where
+        T: Send + 'static,
+        F: FnMut(AurPackage) -> T + Send + 'static,
+    {
+        let request = FetchRequest::new(self.dump_url.clone(), DUMP_MAX_BYTES)
+            .if_changed(validators.clone())
+            .labelled(DUMP_FEED);
+        match self
+            .fetcher
+            .fetch(&request, None)
+            .await
+            .map_err(rate_limited)?
+        {
+            FetchOutcome::NotModified => {
+                tracing::debug!(url = %self.dump_url, "the AUR metadata dump is unchanged");
+                Ok(FetchOutcome::NotModified)
+            }
+            FetchOutcome::Fetched { body, validators } => {
+                // Decoding takes seconds for the real dump: on a blocking thread.
+                let url = self.dump_url.clone();
+                let packages =
+                    tokio::task::spawn_blocking(move || parse_dump_map(&url, body.as_slice(), map))
+                        .await
+                        .map_err(|e| {
+                            malformed(&self.dump_url, format!("its reader stopped ({e})"))
+                        })??;
+                Ok(FetchOutcome::Fetched {
+                    body: packages,
+                    validators,
+                })
+            }
+        }
+    }
+}
+
 #[async_trait]
 impl AurSource for AurRpc {
     async fn search(&self, text: &str, by: AurSearchBy) -> Result<Vec<AurPackage>> {
@@ -154,34 +201,7 @@ impl AurSource for AurRpc {
     }
 
     async fn dump(&self, validators: &Validators) -> Result<FetchOutcome<Vec<AurPackage>>> {
-        let request = FetchRequest::new(self.dump_url.clone(), DUMP_MAX_BYTES)
-            .if_changed(validators.clone())
-            .labelled(DUMP_FEED);
-        match self
-            .fetcher
-            .fetch(&request, None)
-            .await
-            .map_err(rate_limited)?
-        {
-            FetchOutcome::NotModified => {
-                tracing::debug!(url = %self.dump_url, "the AUR metadata dump is unchanged");
-                Ok(FetchOutcome::NotModified)
-            }
-            FetchOutcome::Fetched { body, validators } => {
-                // Decoding takes seconds for the real dump: on a blocking thread.
-                let url = self.dump_url.clone();
-                let packages =
-                    tokio::task::spawn_blocking(move || parse_dump(&url, body.as_slice()))
-                        .await
-                        .map_err(|e| {
-                            malformed(&self.dump_url, format!("its reader stopped ({e})"))
-                        })??;
-                Ok(FetchOutcome::Fetched {
-                    body: packages,
-                    validators,
-                })
-            }
-        }
+        self.dump_map(validators, |p| p).await
     }
 }
 

@@ -3,17 +3,16 @@
 //! restart serves it at once, and searched beside the repositories' index. Only on libalpm
 //! with `[aur] enabled`.
 
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use omg_adapters_aur::AurRpc;
 use omg_adapters_http::{HttpConfig, HttpFetcher};
 use omg_adapters_store::RedbStore;
-use omg_domain::search::{aur_summary, search_shape, search_with_aur};
+use omg_domain::search::{search_with_aur, AUR_REPOSITORY};
 use omg_domain::Index;
 use omg_ports::{
-    AurPackage, AurSource, FeedMeta, FetchOutcome, Result, SearchQuery, SearchResults, Store,
+    AurPackage, FeedMeta, FetchOutcome, PackageSummary, Result, SearchQuery, SearchResults, Store,
     Validators,
 };
 use omg_transport_uds::Response;
@@ -21,36 +20,115 @@ use tokio::sync::watch;
 
 /// The cache key of the dump's records in the state file (beside the URL, so another
 /// `[aur] dump_url` starts afresh).
-const CACHE_PREFIX: &str = "omgd-aur-records:";
+const CACHE_PREFIX: &str = "omgd-aur-compact:";
 
-/// The AUR's packages as omgd searches them: the index of their summaries and their
-/// records in the search answer's shape, by name.
+/// What omgd keeps of one AUR record: the fields a search shows (the RPC search answer's
+/// shape, [`search_shape`], without the URL), nothing of the lists the dump also carries.
+#[derive(Debug, Clone, PartialEq, bitcode::Encode, bitcode::Decode)]
+pub struct Compact {
+    name: String,
+    version: String,
+    description: Option<String>,
+    /// `None` when it is the name (most packages).
+    package_base: Option<String>,
+    maintainer: Option<String>,
+    num_votes: u32,
+    popularity: f64,
+    out_of_date: Option<i64>,
+    first_submitted: i64,
+    last_modified: i64,
+}
+
+impl From<AurPackage> for Compact {
+    fn from(p: AurPackage) -> Compact {
+        Compact {
+            package_base: (p.package_base != p.name).then_some(p.package_base),
+            name: p.name,
+            version: p.version,
+            description: p.description,
+            maintainer: p.maintainer,
+            num_votes: p.num_votes,
+            popularity: p.popularity,
+            out_of_date: p.out_of_date,
+            first_submitted: p.first_submitted,
+            last_modified: p.last_modified,
+        }
+    }
+}
+
+/// Beside each package of the index: the rest of its [`Compact`].
+struct Meta {
+    package_base: Option<String>,
+    has_description: bool,
+    maintainer: Option<String>,
+    num_votes: u32,
+    popularity: f64,
+    out_of_date: Option<i64>,
+    first_submitted: i64,
+    last_modified: i64,
+}
+
+/// The AUR's packages as omgd searches them: the index of their summaries, and beside it
+/// what a search answer needs besides.
 pub struct AurIndex {
     index: Index,
-    records: Vec<AurPackage>,
-    by_name: HashMap<String, usize>,
+    metas: Vec<Meta>,
 }
 
 impl AurIndex {
-    /// The index of `records` (kept in [`search_shape`]).
-    pub fn new(records: &[AurPackage]) -> AurIndex {
-        let records: Vec<AurPackage> = records.iter().map(search_shape).collect();
-        let index = Index::new(records.iter().map(aur_summary).collect());
-        let by_name = records
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.name.clone(), i))
-            .collect();
+    /// The index of `records` (whose strings move into it).
+    pub fn new(records: Vec<Compact>) -> AurIndex {
+        let mut metas = Vec::with_capacity(records.len());
+        let mut summaries = Vec::with_capacity(records.len());
+        for c in records {
+            metas.push(Meta {
+                package_base: c.package_base,
+                has_description: c.description.is_some(),
+                maintainer: c.maintainer,
+                num_votes: c.num_votes,
+                popularity: c.popularity,
+                out_of_date: c.out_of_date,
+                first_submitted: c.first_submitted,
+                last_modified: c.last_modified,
+            });
+            summaries.push(PackageSummary {
+                name: c.name,
+                version: c.version,
+                description: c.description.unwrap_or_default(),
+                repository: AUR_REPOSITORY.to_string(),
+                architecture: String::new(),
+                installed: None,
+                provides: Vec::new(),
+            });
+        }
         AurIndex {
-            index,
-            records,
-            by_name,
+            index: Index::new(summaries),
+            metas,
         }
     }
 
     /// How many packages it holds.
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.metas.len()
+    }
+
+    /// The record of `name` in the search answer's shape.
+    fn record(&self, name: &str) -> Option<AurPackage> {
+        let i = self.index.position(name)?;
+        let (p, m) = (self.index.packages().get(i)?, self.metas.get(i)?);
+        Some(AurPackage {
+            name: p.name.clone(),
+            package_base: m.package_base.clone().unwrap_or_else(|| p.name.clone()),
+            version: p.version.clone(),
+            description: m.has_description.then(|| p.description.clone()),
+            maintainer: m.maintainer.clone(),
+            num_votes: m.num_votes,
+            popularity: m.popularity,
+            out_of_date: m.out_of_date,
+            first_submitted: m.first_submitted,
+            last_modified: m.last_modified,
+            ..AurPackage::default()
+        })
     }
 
     /// The answer to `SearchAur`: `official` is the repositories' index (`None` for
@@ -67,8 +145,7 @@ impl AurIndex {
                 None => SearchResults::default(),
             };
             let aur = self.index.search_literal(&unlimited)?;
-            let record = |name: &str| self.by_name.get(name).map(|&i| &self.records[i]);
-            let (results, aur) = search_with_aur(official, aur, record, query);
+            let (results, aur) = search_with_aur(official, aur, |n| self.record(n), query);
             Ok(Response::SearchAur { results, aur })
         };
         answer().unwrap_or_else(Response::from)
@@ -151,12 +228,14 @@ pub async fn run(
     let mut validators = Validators::default();
     match load_cached(&*store, &key).await {
         Ok(Some((records, cached))) => {
-            holder.set(AurIndex::new(&records));
-            validators = cached;
+            let index = AurIndex::new(records);
             tracing::info!(
-                packages = records.len(),
+                packages = index.len(),
                 "AUR metadata loaded from the state file"
             );
+            holder.set(index);
+            crate::memory::release_free_memory();
+            validators = cached;
         }
         Ok(None) => {}
         Err(e) => tracing::warn!(error = %e, "the cached AUR metadata is unusable; fetching it"),
@@ -174,7 +253,7 @@ pub async fn run(
     loop {
         let fetched = tokio::select! {
             _ = stop.changed() => break,
-            fetched = source.dump(&validators) => fetched,
+            fetched = source.dump_map(&validators, Compact::from) => fetched,
         };
         match fetched {
             Ok(FetchOutcome::NotModified) => tracing::debug!("AUR metadata unchanged"),
@@ -182,12 +261,14 @@ pub async fn run(
                 body: records,
                 validators: fresh,
             }) => {
-                let index = AurIndex::new(&records);
-                tracing::info!(packages = index.len(), "AUR metadata refreshed");
-                if let Err(e) = save_cached(&*store, &key, &index.records, &fresh).await {
+                if let Err(e) = save_cached(&*store, &key, &records, &fresh).await {
                     tracing::warn!(error = %e, "the AUR metadata could not be saved");
                 }
+                let index = AurIndex::new(records);
+                tracing::info!(packages = index.len(), "AUR metadata refreshed");
                 holder.set(index);
+                // The parse and the encoding freed far more than the index keeps.
+                crate::memory::release_free_memory();
                 validators = fresh;
             }
             Err(e) => tracing::warn!(error = %e, "the AUR metadata could not be refreshed"),
@@ -199,18 +280,14 @@ pub async fn run(
     }
 }
 
-async fn load_cached(
-    store: &dyn Store,
-    key: &str,
-) -> Result<Option<(Vec<AurPackage>, Validators)>> {
+async fn load_cached(store: &dyn Store, key: &str) -> Result<Option<(Vec<Compact>, Validators)>> {
     let Some(cached) = store.load_feed(key).await? else {
         return Ok(None);
     };
-    let records: Vec<AurPackage> =
-        bitcode::decode(&cached.body).map_err(|e| omg_ports::Error::MalformedFeed {
-            feed: "aur".into(),
+    let records: Vec<Compact> =
+        bitcode::decode(&cached.body).map_err(|e| omg_ports::Error::AurAnswer {
             url: key.to_string(),
-            reason: format!("the cached AUR records do not decode ({e})"),
+            reason: format!("omgd's cached copy does not decode ({e}); it is fetched again"),
         })?;
     Ok(Some((records, cached.meta.validators)))
 }
@@ -218,7 +295,7 @@ async fn load_cached(
 async fn save_cached(
     store: &dyn Store,
     key: &str,
-    records: &[AurPackage],
+    records: &[Compact],
     validators: &Validators,
 ) -> Result<()> {
     let body = bitcode::encode(records);

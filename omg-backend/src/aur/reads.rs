@@ -57,8 +57,12 @@ pub async fn search(
     };
     let by_name: HashMap<&str, &AurPackage> =
         records.iter().map(|p| (p.name.as_str(), p)).collect();
-    let (merged, shown) =
-        search_with_aur(official, aur_results, |n| by_name.get(n).copied(), query);
+    let (merged, shown) = search_with_aur(
+        official,
+        aur_results,
+        |n| by_name.get(n).map(|p| (*p).clone()),
+        query,
+    );
     let mut answer = omg_cli_core::search::answer_with_aur(out, &merged, &shown);
     if !out.json && !out.quiet {
         answer.stderr.insert_str(0, &warning);

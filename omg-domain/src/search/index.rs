@@ -192,6 +192,13 @@ impl Index {
     /// The package named exactly `name` (the first, in the backend's order, when several
     /// repositories have it).
     pub fn get(&self, name: &str) -> Option<&PackageSummary> {
+        self.position(name).map(|i| &self.packages[i])
+    }
+
+    /// The position in [`Index::packages`] of the package named exactly `name` (the first
+    /// when several repositories have it), for callers that keep more about each package
+    /// beside the index.
+    pub fn position(&self, name: &str) -> Option<usize> {
         let by_name = self.by_name.get_or_init(|| {
             let mut map = HashMap::with_capacity(self.packages.len());
             for (i, p) in self.packages.iter().enumerate() {
@@ -199,7 +206,7 @@ impl Index {
             }
             map
         });
-        by_name.get(name).map(|&i| &self.packages[i])
+        by_name.get(name).copied()
     }
 
     /// Run `query`: ranked hits (at most its limit) and the total number of matches.

@@ -30,7 +30,8 @@ pub fn aur_summary(p: &AurPackage) -> PackageSummary {
 }
 
 /// `p` as the RPC's search answers describe a package: the fields an info answer or the
-/// extended dump add (submitter, co-maintainers, keywords, licenses, relations) are
+/// extended dump add (submitter, co-maintainers, keywords, licenses, relations), and the
+/// URL, which a search does not show, are
 /// cleared, so that a search prints the same from either source.
 pub fn search_shape(p: &AurPackage) -> AurPackage {
     AurPackage {
@@ -38,7 +39,6 @@ pub fn search_shape(p: &AurPackage) -> AurPackage {
         package_base: p.package_base.clone(),
         version: p.version.clone(),
         description: p.description.clone(),
-        url: p.url.clone(),
         maintainer: p.maintainer.clone(),
         num_votes: p.num_votes,
         popularity: p.popularity,
@@ -115,10 +115,10 @@ pub fn merge_aur(
 /// name) merged by [`merge_aur`], kept
 /// to installed packages when `query` says so, counted, cut to its limit; with the records
 /// (in [`search_shape`]) of the AUR hits shown. Direct mode and omgd both answer with it.
-pub fn search_with_aur<'r>(
+pub fn search_with_aur(
     official: SearchResults,
     aur: SearchResults,
-    record: impl Fn(&str) -> Option<&'r AurPackage>,
+    record: impl Fn(&str) -> Option<AurPackage>,
     query: &SearchQuery,
 ) -> (SearchResults, Vec<AurPackage>) {
     let mut merged = merge_aur(official, aur, None);
@@ -134,7 +134,7 @@ pub fn search_with_aur<'r>(
         .iter()
         .filter(|h| h.package.repository == AUR_REPOSITORY)
         .filter_map(|h| record(&h.package.name))
-        .map(search_shape)
+        .map(|p| search_shape(&p))
         .collect();
     (merged, shown)
 }
