@@ -33,6 +33,7 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
     let mut words: Vec<String> = Vec::new();
     let mut limit = None;
     let mut installed = false;
+    let (mut aur, mut repo) = (false, false);
     let mut list = ListArgs {
         explicit: false,
         orphans: false,
@@ -68,6 +69,11 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
                 limit = Some(value()?.parse::<usize>().ok()?);
             }
             "--installed" if command == Some("search") && !installed => installed = true,
+            // `--aur` and `--repo` exclude each other: both given is clap's error to report.
+            "--aur" if matches!(command, Some("search" | "info")) && !aur && !repo => aur = true,
+            "--repo" if matches!(command, Some("search" | "info")) && !aur && !repo => {
+                repo = true;
+            }
             "--explicit" | "--orphans" | "--upgradable"
                 if command == Some("list")
                     && !(list.explicit || list.orphans || list.upgradable) =>
@@ -105,13 +111,13 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
             query: words,
             limit,
             installed,
-            aur: false,
-            repo: false,
+            aur,
+            repo,
         },
         "info" if !words.is_empty() => Command::Info {
             packages: words,
-            aur: false,
-            repo: false,
+            aur,
+            repo,
         },
         "list" => Command::List(list),
         "status" => Command::Status,
@@ -272,7 +278,7 @@ mod tests {
                     "python", "-l", "--limit", "3", "--installed", "--explicit", "--orphans",
                     "--upgradable", "--json", "-q", "--quiet", "-v", "--verbose", "--no-daemon",
                     "--backend", "alpm", "apt", "--config", "/etc/pacman.conf", "--root", "/mnt",
-                    "--socket", "/tmp/s", "-", "--", "-x", "",
+                    "--socket", "/tmp/s", "-", "--", "-x", "", "--aur", "--repo",
                 ]),
                 0..8,
             )

@@ -71,8 +71,13 @@ struct Meta {
 /// The AUR's packages as omgd searches them: the index of their summaries, and beside it
 /// what a search answer needs besides.
 pub struct AurIndex {
+    /// The summaries, their repository left empty (100,000 copies of "aur" would cost
+    /// megabytes): the hits get it as they leave.
     index: Index,
     metas: Vec<Meta>,
+    /// Positions in the index, sorted by name: a record found by binary search, without a
+    /// map holding a second copy of every name.
+    by_name: Vec<u32>,
 }
 
 impl AurIndex {
@@ -95,15 +100,23 @@ impl AurIndex {
                 name: c.name,
                 version: c.version,
                 description: c.description.unwrap_or_default(),
-                repository: AUR_REPOSITORY.to_string(),
+                repository: String::new(),
                 architecture: String::new(),
                 installed: None,
                 provides: Vec::new(),
             });
         }
+        let index = Index::new(summaries);
+        let packages = index.packages();
+        let mut by_name: Vec<u32> = (0..packages.len())
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect();
+        by_name
+            .sort_unstable_by(|&a, &b| packages[a as usize].name.cmp(&packages[b as usize].name));
         AurIndex {
-            index: Index::new(summaries),
+            index,
             metas,
+            by_name,
         }
     }
 
@@ -114,7 +127,12 @@ impl AurIndex {
 
     /// The record of `name` in the search answer's shape.
     fn record(&self, name: &str) -> Option<AurPackage> {
-        let i = self.index.position(name)?;
+        let packages = self.index.packages();
+        let at = self
+            .by_name
+            .binary_search_by(|&i| packages[i as usize].name.as_str().cmp(name))
+            .ok()?;
+        let i = self.by_name[at] as usize;
         let (p, m) = (self.index.packages().get(i)?, self.metas.get(i)?);
         Some(AurPackage {
             name: p.name.clone(),
@@ -144,7 +162,10 @@ impl AurIndex {
                 Some(index) => index.search(&unlimited)?,
                 None => SearchResults::default(),
             };
-            let aur = self.index.search_literal(&unlimited)?;
+            let mut aur = self.index.search_literal(&unlimited)?;
+            for hit in &mut aur.hits {
+                hit.package.repository = AUR_REPOSITORY.to_string();
+            }
             let (results, aur) = search_with_aur(official, aur, |n| self.record(n), query);
             Ok(Response::SearchAur { results, aur })
         };
