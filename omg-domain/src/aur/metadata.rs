@@ -114,7 +114,10 @@ pub(crate) fn check(record: &AurPackage, seen: Option<&SeenPeople>, now: i64) ->
         out.push(finding(
             ReviewSeverity::Low,
             "few-votes",
-            format!("only {} votes", record.num_votes),
+            match record.num_votes {
+                1 => "only 1 vote".to_string(),
+                n => format!("only {n} votes"),
+            },
             format!("NumVotes: {}", record.num_votes),
         ));
     }
