@@ -562,6 +562,28 @@ fn news_json_is_documented() {
     c.finish(&["array of NewsItem"]);
 }
 
+/// An install from the AUR as a stream of events: the AUR plan, the reviews (with their
+/// warnings), then the write's events; each line documented.
+#[test]
+fn aur_install_events_are_documented() {
+    let Some(w) = common::aur::World::new() else {
+        return;
+    };
+    let mut c = Checker::new();
+    let run = w.omg(&["--json", "install", "aur-lib", "--review=accept", "--yes"]);
+    run.expect_code(0);
+    let events = c.documents("install aur-lib", &run, "Event");
+    let kinds: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
+    assert_eq!(
+        kinds[..3],
+        ["aur-plan", "review", "review"],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(kinds.last(), Some(&"done"), "{}", run.stdout);
+    c.finish(&["Event"]);
+}
+
 /// The checker itself: a missing field, a wrong type and an undocumented field are caught.
 #[test]
 fn the_checker_catches_drift() {
