@@ -1,6 +1,6 @@
 //! The cost of resolving and planning an AUR install with 20 AUR dependencies, in process
 //! (no network, no libalpm): [`missing_records`] rounds and [`plan`] over an in-memory view
-//! shaped like omg-backend's (`omg-backend/src/aur/install.rs`: `View` and `resolve`).
+//! shaped like omg-backend's (`omg-backend/src/aur/install.rs`: `resolve` over omg-domain's `PlanFacts`).
 //!
 //! ```text
 //! cargo build --release -p omg-domain --example aur_plan
@@ -32,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
 use std::time::Instant;
 
-use omg_domain::aur::{missing_records, no_choice, plan, AurPlan, Depend, PlanOptions, PlanView};
+use omg_domain::aur::{missing_records, no_choice, plan, AurPlan, PlanFacts, PlanOptions};
 use omg_ports::AurPackage;
 
 /// Repository packages the generated packages depend on (all "in the repositories"; the
@@ -73,37 +73,6 @@ struct World {
     providers: HashMap<String, Vec<String>>,
     repo: HashSet<&'static str>,
     installed: HashSet<&'static str>,
-}
-
-/// What the planner sees, as omg-backend's `View`.
-#[derive(Default)]
-struct View {
-    installed: HashMap<Depend, bool>,
-    repos: HashMap<Depend, Option<String>>,
-    records: HashMap<String, AurPackage>,
-    providers: HashMap<String, Vec<String>>,
-    asked: HashSet<String>,
-}
-
-impl PlanView for View {
-    fn installed(&self, dep: &Depend) -> bool {
-        self.installed.get(dep).copied().unwrap_or(false)
-    }
-    fn in_repos(&self, dep: &Depend) -> Option<String> {
-        self.repos.get(dep).cloned().flatten()
-    }
-    fn aur(&self, name: &str) -> Option<&AurPackage> {
-        self.records.get(name)
-    }
-    fn aur_providers(&self, dep_name: &str) -> Vec<&AurPackage> {
-        self.providers
-            .get(dep_name)
-            .map(|names| names.iter().filter_map(|n| self.records.get(n)).collect())
-            .unwrap_or_default()
-    }
-    fn asked(&self, name: &str) -> bool {
-        self.asked.contains(name)
-    }
 }
 
 fn package(name: &str, i: usize, aur_deps: Vec<String>) -> AurPackage {
@@ -186,58 +155,41 @@ fn world(scenario: &str) -> World {
     }
 }
 
-/// omg-backend's `resolve` loop over `world` instead of libalpm and the RPC.
-fn resolve(world: &World, targets: &[String]) -> (View, usize) {
-    let mut view = View::default();
+/// omg-backend's `resolve` loop (the same [`PlanFacts`]) over `world` instead of libalpm and
+/// the RPC.
+fn resolve(world: &World, targets: &[String]) -> (PlanFacts, usize) {
+    let mut facts = PlanFacts::default();
     for round in 1..=64 {
-        let mut texts: Vec<String> = targets.to_vec();
-        for r in view.records.values() {
-            for list in [&r.depends, &r.make_depends, &r.check_depends] {
-                texts.extend(list.iter().cloned());
-            }
-            if targets.contains(&r.name) {
-                texts.push(format!("{}={}", r.name, r.version));
-            }
-        }
-        let mut new: Vec<Depend> = Vec::new();
-        for text in texts {
-            if let Ok(dep) = Depend::parse(&text) {
-                if !view.installed.contains_key(&dep) && !new.contains(&dep) {
-                    new.push(dep);
-                }
-            }
-        }
-        for dep in new {
-            let installed = world.installed.contains(dep.name.as_str());
+        for q in facts.unknown(targets) {
+            let installed = world.installed.contains(q.dep.name.as_str());
             let repo = world
                 .repo
-                .contains(dep.name.as_str())
-                .then(|| dep.name.clone());
-            view.installed.insert(dep.clone(), installed);
-            view.repos.insert(dep, repo);
+                .contains(q.dep.name.as_str())
+                .then(|| q.dep.name.clone());
+            facts.answer(q, installed, repo);
         }
-        let missing = missing_records(targets, &view).unwrap();
+        let missing = missing_records(targets, &facts).unwrap();
         if missing.is_empty() {
-            return (view, round);
+            return (facts, round);
         }
         for name in &missing {
             if let Some(r) = world.aur.get(name) {
-                view.records.insert(name.clone(), r.clone());
+                facts.add_record(r.clone());
             }
         }
         for name in &missing {
-            view.asked.insert(name.clone());
-            if view.records.contains_key(name) {
+            facts.mark_asked(name);
+            if facts.has_record(name) {
                 continue;
             }
             let found = world.providers.get(name).cloned().unwrap_or_default();
             for p in &found {
                 if let Some(r) = world.aur.get(p) {
-                    view.asked.insert(p.clone());
-                    view.records.insert(p.clone(), r.clone());
+                    facts.mark_asked(p);
+                    facts.add_record(r.clone());
                 }
             }
-            view.providers.insert(name.clone(), found);
+            facts.set_providers(name, found);
         }
     }
     panic!("more than 64 rounds");

@@ -4,7 +4,6 @@
 //! the repository dependencies first, then each base once built (a later base may need it
 //! to build), the dependencies marked as such; one history entry for all of it.
 
-use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -14,7 +13,7 @@ use omg_adapters_aur::repo::AurRepo;
 use omg_cli_core::args::{AurArgs, Cli, WriteArgs};
 use omg_cli_core::render::{escape, Output};
 use omg_cli_core::route::{Sources, WriteCommand};
-use omg_domain::aur::{missing_records, plan, AurPlan, Depend, PlanOptions, PlanView};
+use omg_domain::aur::{missing_records, plan, AurPlan, Depend, PlanFacts, PlanOptions};
 use omg_ports::{AurPackage, AurSearchBy, Error, PackageBackend, Result, Transaction};
 use serde_json::json;
 
@@ -122,7 +121,7 @@ pub(super) async fn build_and_install(
 ) -> Result<String> {
     let backend = engine.backend();
     let (repo_targets, aur_targets) = (&job.repo_targets, &job.aur_targets);
-    let mut view = View::default();
+    let mut view = PlanFacts::default();
     resolve(aur, backend.as_ref(), aur_targets, &mut view).await?;
     let interactive = !job.write.yes && !out.json && std::io::stdin().is_terminal();
     let plan = plan(
@@ -153,10 +152,7 @@ pub(super) async fn build_and_install(
     for build in &plan.builds {
         stop.check()?;
         let repo = AurRepo::sync(&cache, &aur.urls.git, &build.base, user.as_ref())?;
-        let record = build
-            .packages
-            .iter()
-            .find_map(|p| view.records.get(&p.name));
+        let record = build.packages.iter().find_map(|p| view.record(&p.name));
         let outcome = super::review::run(
             out,
             job.review,
@@ -346,42 +342,6 @@ async fn split(
     Ok((repo, aur))
 }
 
-/// What the planner sees: answers of libalpm (installed, repositories) for every
-/// dependency met so far, and the AUR records fetched.
-#[derive(Default)]
-struct View {
-    installed: HashMap<Depend, bool>,
-    repos: HashMap<Depend, Option<String>>,
-    records: HashMap<String, AurPackage>,
-    providers: HashMap<String, Vec<String>>,
-    asked: HashSet<String>,
-}
-
-impl PlanView for View {
-    fn installed(&self, dep: &Depend) -> bool {
-        self.installed.get(dep).copied().unwrap_or(false)
-    }
-
-    fn in_repos(&self, dep: &Depend) -> Option<String> {
-        self.repos.get(dep).cloned().flatten()
-    }
-
-    fn aur(&self, name: &str) -> Option<&AurPackage> {
-        self.records.get(name)
-    }
-
-    fn aur_providers(&self, dep_name: &str) -> Vec<&AurPackage> {
-        self.providers
-            .get(dep_name)
-            .map(|names| names.iter().filter_map(|n| self.records.get(n)).collect())
-            .unwrap_or_default()
-    }
-
-    fn asked(&self, name: &str) -> bool {
-        self.asked.contains(name)
-    }
-}
-
 /// Fetches AUR records until the planner needs no more: each round asks libalpm about the
 /// dependencies not seen yet, then the AUR for the names still missing (info; then, for
 /// names it does not have, the packages that provide them).
@@ -389,50 +349,26 @@ async fn resolve(
     aur: &Aur,
     backend: &dyn PackageBackend,
     targets: &[String],
-    view: &mut View,
+    facts: &mut PlanFacts,
 ) -> Result<()> {
     for _ in 0..MAX_ROUNDS {
-        let mut texts: Vec<String> = targets.to_vec();
-        for r in view.records.values() {
-            for list in [&r.depends, &r.make_depends, &r.check_depends] {
-                texts.extend(list.iter().cloned());
-            }
-        }
-        let mut new: Vec<(Depend, String)> = Vec::new();
-        // Whether a target is installed at the AUR's version already: the plan asks for
-        // `name=version`, libalpm answers for `name>=version`, so that a VCS package built
-        // newer than the AUR's record is not built again (as pacman and paru skip it).
-        for r in view.records.values() {
-            let exact = Depend::exactly(&r.name, &r.version);
-            if targets.contains(&r.name) && !view.installed.contains_key(&exact) {
-                new.push((exact, format!("{}>={}", r.name, r.version)));
-            }
-        }
-        for text in texts {
-            if let Ok(dep) = Depend::parse(&text) {
-                if !view.installed.contains_key(&dep) && !new.iter().any(|(d, _)| *d == dep) {
-                    new.push((dep, text));
-                }
-            }
-        }
-        for (dep, text) in new {
-            let installed = backend.satisfier(&text, true).await?.is_some();
-            let repo = backend.satisfier(&text, false).await?;
-            tracing::debug!(dependency = %text, installed, repository = ?repo, "libalpm says");
-            view.installed.insert(dep.clone(), installed);
-            view.repos.insert(dep, repo);
+        for question in facts.unknown(targets) {
+            let installed = backend.satisfier(&question.text, true).await?.is_some();
+            let repo = backend.satisfier(&question.text, false).await?;
+            tracing::debug!(dependency = %question.text, installed, repository = ?repo, "libalpm says");
+            facts.answer(question, installed, repo);
         }
         let missing =
-            missing_records(targets, view).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+            missing_records(targets, facts).map_err(|e| Error::InvalidRequest(e.to_string()))?;
         if missing.is_empty() {
             return Ok(());
         }
         for record in aur.source.info(&missing).await? {
-            view.records.insert(record.name.clone(), record);
+            facts.add_record(record);
         }
         for name in &missing {
-            view.asked.insert(name.clone());
-            if view.records.contains_key(name) {
+            facts.mark_asked(name);
+            if facts.has_record(name) {
                 continue;
             }
             let providers: Vec<String> = aur
@@ -446,14 +382,14 @@ async fn resolve(
                 .collect();
             let unknown: Vec<String> = providers
                 .iter()
-                .filter(|n| !view.records.contains_key(*n))
+                .filter(|n| !facts.has_record(n))
                 .cloned()
                 .collect();
             for record in aur.source.info(&unknown).await? {
-                view.asked.insert(record.name.clone());
-                view.records.insert(record.name.clone(), record);
+                facts.mark_asked(&record.name);
+                facts.add_record(record);
             }
-            view.providers.insert(name.clone(), providers);
+            facts.set_providers(name, providers);
         }
     }
     Err(Error::InvalidRequest(format!(

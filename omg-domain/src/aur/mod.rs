@@ -42,6 +42,7 @@
 mod commands;
 pub mod depend;
 mod expansion;
+pub mod facts;
 mod lexer;
 mod metadata;
 mod pkgbuild;
@@ -61,6 +62,7 @@ use std::collections::{BTreeSet, HashSet};
 use omg_ports::{AurPackage, ReviewSeverity, ReviewWarning, Srcinfo};
 
 pub use depend::{Constraint, DepOp, Depend, DependError};
+pub use facts::{PlanFacts, Question};
 pub use metadata::{FEW_VOTES, YOUNG_SECONDS};
 pub use plan::{
     missing_records, no_choice, plan, AurPlan, BaseBuild, PlanError, PlanOptions, PlanView,
