@@ -196,20 +196,16 @@ pub(super) async fn build_and_install(
         let mut text = String::new();
         let mut first: Vec<String> = repo_targets.clone();
         first.extend(plan.repo_deps.iter().cloned());
+        let step = Step {
+            engine,
+            cli,
+            out,
+            command: (command, confirmed),
+            stop,
+        };
         if !first.is_empty() {
-            let tx = Transaction::Install(first);
-            text = one(
-                engine,
-                cli,
-                out,
-                (command, confirmed),
-                &tx,
-                stop,
-                Some(&mut collected),
-            )
-            .await?;
+            text = step.install(first, &plan.repo_deps, &mut collected).await?;
             print(&std::mem::take(&mut text));
-            mark_dependencies(engine, &plan.repo_deps, &mut collected).await?;
         }
         for ((repo, commit), build) in reviewed.iter().zip(&plan.builds) {
             stop.check()?;
@@ -248,25 +244,14 @@ pub(super) async fn build_and_install(
                     log.display()
                 )));
             }
-            let tx = Transaction::Install(wanted);
-            text = one(
-                engine,
-                cli,
-                out,
-                (command, confirmed),
-                &tx,
-                stop,
-                Some(&mut collected),
-            )
-            .await?;
-            super::vcs::record_heads(repo, commit);
             let deps: Vec<String> = build
                 .packages
                 .iter()
                 .filter(|p| !p.explicit || job.keep_as_dependencies.contains(&p.name))
                 .map(|p| p.name.clone())
                 .collect();
-            mark_dependencies(engine, &deps, &mut collected).await?;
+            text = step.install(wanted, &deps, &mut collected).await?;
+            super::vcs::record_heads(repo, commit);
             installed_bases.push(build.base.clone());
             if build.base != plan.builds.last().map_or("", |b| b.base.as_str()) {
                 print(&std::mem::take(&mut text));
@@ -279,6 +264,39 @@ pub(super) async fn build_and_install(
         .record(engine, cli, started, job.verb, result.as_ref().err())
         .await;
     result
+}
+
+/// One install through the write path (plan, progress, history) with `as_dependencies`
+/// marked as such afterwards.
+struct Step<'a> {
+    engine: &'a Engine,
+    cli: &'a Cli,
+    out: &'a Output,
+    command: (WriteCommand<'a>, WriteArgs),
+    stop: &'a signals::Stop,
+}
+
+impl Step<'_> {
+    async fn install(
+        &self,
+        targets: Vec<String>,
+        as_dependencies: &[String],
+        collected: &mut Collected,
+    ) -> Result<String> {
+        let tx = Transaction::Install(targets);
+        let text = one(
+            self.engine,
+            self.cli,
+            self.out,
+            self.command,
+            &tx,
+            self.stop,
+            Some(&mut *collected),
+        )
+        .await?;
+        mark_dependencies(self.engine, as_dependencies, collected).await?;
+        Ok(text)
+    }
 }
 
 /// A failed (or stopped) build's error, followed by what is installed already and what to
