@@ -27,6 +27,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod dirs;
 pub mod dump;
 mod escape;
 pub mod limits;

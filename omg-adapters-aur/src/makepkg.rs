@@ -21,7 +21,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -31,6 +31,7 @@ use std::time::Duration;
 
 use omg_ports::{Error, Result};
 
+use crate::dirs::owned_dir;
 use crate::escape::escape;
 use crate::repo::exit_text;
 use crate::run::{run, RunError};
@@ -228,7 +229,7 @@ impl Makepkg {
             )));
         }
         for d in [&self.pkgdest, &self.builddir, &self.srcdest, &self.logdest] {
-            self.prepare_dir(d)?;
+            owned_dir(d, self.user.as_ref(), None, "makepkg's directory")?;
         }
         let pkgdest = self.pkgdest.canonicalize().map_err(|source| Error::Io {
             path: self.pkgdest.clone(),
@@ -374,32 +375,6 @@ impl Makepkg {
             "{} could not be run ({e}); is pacman's makepkg installed?",
             self.program.display()
         ))
-    }
-
-    /// Creates `dir` and, with a user, gives it to them (the directory itself).
-    fn prepare_dir(&self, dir: &Path) -> Result<()> {
-        let io_err = |source: io::Error| Error::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
-        fs::create_dir_all(dir).map_err(io_err)?;
-        let meta = fs::symlink_metadata(dir).map_err(io_err)?;
-        if !meta.is_dir() {
-            return Err(io_err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "not a directory (a link?); refused. Remove it and try again",
-            )));
-        }
-        if let Some(user) = &self.user {
-            if meta.uid() != user.uid || meta.gid() != user.gid {
-                std::os::unix::fs::chown(dir, Some(user.uid), Some(user.gid)).map_err(io_err)?;
-            }
-            if meta.mode() & 0o700 != 0o700 {
-                let mode = meta.mode() | 0o700;
-                fs::set_permissions(dir, fs::Permissions::from_mode(mode)).map_err(io_err)?;
-            }
-        }
-        Ok(())
     }
 }
 

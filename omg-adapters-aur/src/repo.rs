@@ -24,7 +24,7 @@
 use std::fs;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use omg_ports::{Error, Result, Srcinfo};
 
+use crate::dirs::owned_dir;
 use crate::escape::escape;
 use crate::makepkg::BuildUser;
 use crate::run::{run, Ran, RunError};
@@ -156,7 +157,7 @@ impl AurRepo {
                 escape(&url)
             )));
         }
-        prepare_cache(cache_dir, owner)?;
+        owned_dir(cache_dir, owner, Some(0o755), "the AUR cache")?;
         let repo = AurRepo {
             dir: cache_dir.join(pkgbase),
             pkgbase: pkgbase.to_owned(),
@@ -712,32 +713,6 @@ fn git_command(owner: Option<&BuildUser>) -> Command {
             .env("LOGNAME", &user.name);
     }
     cmd
-}
-
-/// Creates `dir` (and its parents) and, with `owner`, gives `dir` itself to the user with
-/// mode 0755.
-fn prepare_cache(dir: &Path, owner: Option<&BuildUser>) -> Result<()> {
-    let io_err = |source: io::Error| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    fs::create_dir_all(dir).map_err(io_err)?;
-    let meta = fs::symlink_metadata(dir).map_err(io_err)?;
-    if !meta.is_dir() {
-        return Err(io_err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "the AUR cache is not a directory (a link?); refused. Remove it and try again",
-        )));
-    }
-    if let Some(user) = owner {
-        if meta.uid() != user.uid || meta.gid() != user.gid {
-            std::os::unix::fs::chown(dir, Some(user.uid), Some(user.gid)).map_err(io_err)?;
-        }
-        if meta.mode() & 0o777 != 0o755 {
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).map_err(io_err)?;
-        }
-    }
-    Ok(())
 }
 
 fn check_commit(id: &str) -> Result<()> {

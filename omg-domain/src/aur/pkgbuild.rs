@@ -255,17 +255,7 @@ pub(crate) fn compare(
     }
 
     // Checksums: the PKGBUILD's are the ones makepkg verifies.
-    let algos = [
-        "cksums",
-        "md5sums",
-        "sha1sums",
-        "sha224sums",
-        "sha256sums",
-        "sha384sums",
-        "sha512sums",
-        "b2sums",
-    ];
-    for algo in algos {
+    for &algo in super::sources::CHECKSUM_KEYS {
         for key in [algo.to_owned(), format!("{algo}_{arch}")] {
             let mine: Vec<&Assignment<'_>> = assignments.iter().filter(|a| a.name == key).collect();
             let [only] = mine.as_slice() else { continue };

@@ -8,7 +8,7 @@ use omg_ports::{ReviewSeverity, Srcinfo, SrcinfoField};
 use super::Finding;
 
 /// The checksum arrays makepkg verifies.
-const CHECKSUM_KEYS: &[&str] = &[
+pub(super) const CHECKSUM_KEYS: &[&str] = &[
     "cksums",
     "md5sums",
     "sha1sums",
