@@ -61,6 +61,16 @@ pub struct BuildUser {
 }
 
 impl BuildUser {
+    /// Makes `cmd` run as this user: their uid and gid, and their `HOME`, `USER` and
+    /// `LOGNAME`.
+    pub fn run_as(&self, cmd: &mut Command) {
+        cmd.uid(self.uid)
+            .gid(self.gid)
+            .env("HOME", &self.home)
+            .env("USER", &self.name)
+            .env("LOGNAME", &self.name);
+    }
+
     /// Whom to build as: `None` when this process is not root (it builds as itself); as
     /// root, the user named by `SUDO_USER`.
     ///
@@ -361,11 +371,7 @@ impl Makepkg {
             .env("LOGDEST", &self.logdest)
             .env("GIT_TERMINAL_PROMPT", "0");
         if let Some(user) = &self.user {
-            cmd.uid(user.uid)
-                .gid(user.gid)
-                .env("HOME", &user.home)
-                .env("USER", &user.name)
-                .env("LOGNAME", &user.name);
+            user.run_as(&mut cmd);
         }
         cmd
     }

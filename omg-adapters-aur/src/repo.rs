@@ -25,7 +25,6 @@ use std::fs;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -706,11 +705,7 @@ fn git_command(owner: Option<&BuildUser>) -> Command {
             "core.quotePath=false",
         ]);
     if let Some(user) = owner {
-        cmd.uid(user.uid)
-            .gid(user.gid)
-            .env("HOME", &user.home)
-            .env("USER", &user.name)
-            .env("LOGNAME", &user.name);
+        user.run_as(&mut cmd);
     }
     cmd
 }

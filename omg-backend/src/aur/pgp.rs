@@ -5,7 +5,6 @@
 //! an error saying how to import it.
 
 use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -129,12 +128,8 @@ fn command(user: Option<&BuildUser>, args: &[&str]) -> Command {
     let mut cmd = Command::new("gpg");
     cmd.args(args).stdin(Stdio::null());
     if let Some(u) = user {
-        cmd.uid(u.uid)
-            .gid(u.gid)
-            .env("HOME", &u.home)
-            .env("USER", &u.name)
-            .env("LOGNAME", &u.name)
-            .env_remove("GNUPGHOME");
+        u.run_as(&mut cmd);
+        cmd.env_remove("GNUPGHOME");
     }
     cmd
 }
