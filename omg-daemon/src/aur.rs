@@ -56,25 +56,15 @@ impl From<AurPackage> for Compact {
     }
 }
 
-/// Beside each package of the index: the rest of its [`Compact`].
-struct Meta {
-    package_base: Option<String>,
-    has_description: bool,
-    maintainer: Option<String>,
-    num_votes: u32,
-    popularity: f64,
-    out_of_date: Option<i64>,
-    first_submitted: i64,
-    last_modified: i64,
-}
-
 /// The AUR's packages as omgd searches them: the index of their summaries, and beside it
 /// what a search answer needs besides.
 pub struct AurIndex {
     /// The summaries, their repository left empty (100,000 copies of "aur" would cost
     /// megabytes): the hits get it as they leave.
     index: Index,
-    metas: Vec<Meta>,
+    /// Beside each summary, the rest of its record (its name, version and description
+    /// moved into the summary).
+    metas: Vec<Compact>,
     /// Positions in the index, sorted by name: a record found by binary search, without a
     /// map holding a second copy of every name.
     by_name: Vec<u32>,
@@ -85,26 +75,17 @@ impl AurIndex {
     pub fn new(records: Vec<Compact>) -> AurIndex {
         let mut metas = Vec::with_capacity(records.len());
         let mut summaries = Vec::with_capacity(records.len());
-        for c in records {
-            metas.push(Meta {
-                package_base: c.package_base,
-                has_description: c.description.is_some(),
-                maintainer: c.maintainer,
-                num_votes: c.num_votes,
-                popularity: c.popularity,
-                out_of_date: c.out_of_date,
-                first_submitted: c.first_submitted,
-                last_modified: c.last_modified,
-            });
+        for mut c in records {
             summaries.push(PackageSummary {
-                name: c.name,
-                version: c.version,
-                description: c.description.unwrap_or_default(),
+                name: std::mem::take(&mut c.name),
+                version: std::mem::take(&mut c.version),
+                description: c.description.take().unwrap_or_default(),
                 repository: String::new(),
                 architecture: String::new(),
                 installed: None,
                 provides: Vec::new(),
             });
+            metas.push(c);
         }
         let index = Index::new(summaries);
         let packages = index.packages();
@@ -138,7 +119,7 @@ impl AurIndex {
             name: p.name.clone(),
             package_base: m.package_base.clone().unwrap_or_else(|| p.name.clone()),
             version: p.version.clone(),
-            description: m.has_description.then(|| p.description.clone()),
+            description: (!p.description.is_empty()).then(|| p.description.clone()),
             maintainer: m.maintainer.clone(),
             num_votes: m.num_votes,
             popularity: m.popularity,

@@ -13,8 +13,8 @@ use crate::{FetchOutcome, Result, Validators};
 /// short dump); they are the union over architectures, so a build re-reads them from the
 /// clone's `.SRCINFO`.
 ///
-/// Equality compares `popularity` by its bits, so that it is an equivalence (`Eq`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// `Eq`: `popularity` is never NaN (it comes from a JSON number).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "bitcode", derive(bitcode::Encode, bitcode::Decode))]
 pub struct AurPackage {
     /// The package name (`Name`).
@@ -67,58 +67,7 @@ pub struct AurPackage {
     pub keywords: Vec<String>,
 }
 
-/// Every field of an [`AurPackage`], `popularity` by its bits.
-type Key<'a> = (
-    (
-        &'a str,
-        &'a str,
-        &'a str,
-        &'a Option<String>,
-        &'a Option<String>,
-        u64,
-    ),
-    (&'a Option<String>, &'a Option<String>, &'a [String], u32),
-    (Option<i64>, i64, i64, Option<u32>),
-    [&'a [String]; 10],
-);
-
-impl PartialEq for AurPackage {
-    fn eq(&self, other: &Self) -> bool {
-        fn key(p: &AurPackage) -> Key<'_> {
-            (
-                (
-                    &p.name,
-                    &p.package_base,
-                    &p.version,
-                    &p.description,
-                    &p.url,
-                    p.popularity.to_bits(),
-                ),
-                (&p.maintainer, &p.submitter, &p.co_maintainers, p.num_votes),
-                (
-                    p.out_of_date,
-                    p.first_submitted,
-                    p.last_modified,
-                    p.pending_requests,
-                ),
-                [
-                    &p.depends,
-                    &p.make_depends,
-                    &p.check_depends,
-                    &p.opt_depends,
-                    &p.provides,
-                    &p.conflicts,
-                    &p.replaces,
-                    &p.groups,
-                    &p.license,
-                    &p.keywords,
-                ],
-            )
-        }
-        key(self) == key(other)
-    }
-}
-
+// `popularity` comes from JSON numbers, which have no NaN: equality is an equivalence.
 impl Eq for AurPackage {}
 
 /// Which field an AUR search matches (the RPC's `by`).

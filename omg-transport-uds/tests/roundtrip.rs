@@ -173,7 +173,8 @@ fn aur_package() -> impl Strategy<Value = AurPackage> {
         option::of(text()),
         option::of(text()),
         any::<u32>(),
-        any::<f64>(),
+        // JSON numbers: finite.
+        -1.0e9f64..1.0e9,
         option::of(any::<i64>()),
         names(),
     )
