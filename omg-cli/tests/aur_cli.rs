@@ -300,4 +300,16 @@ fn omgd_answers_aur_searches_from_the_dump_as_direct_mode_does() {
         assert_eq!(daemon_run.stderr, direct.stderr, "{args:?}");
         assert_eq!(daemon_run.code, direct.code, "{args:?}");
     }
+    // Asked again, the answers come from omgd's answer cache, unchanged.
+    let cache_hits = || {
+        json(&w.omg_via(socket, &["--json", "daemon", "status"]))["cache_hits"]
+            .as_u64()
+            .unwrap()
+    };
+    let before = cache_hits();
+    let again = w.omg_via(socket, &["search", "aur"]);
+    let direct = w.omg(&["search", "aur"]);
+    assert_eq!(again.stdout, direct.stdout);
+    let after = cache_hits();
+    assert!(after > before, "no cache hit: {before} -> {after}");
 }

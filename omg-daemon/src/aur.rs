@@ -3,6 +3,7 @@
 //! restart serves it at once, and searched beside the repositories' index. Only on libalpm
 //! with `[aur] enabled`.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -56,18 +57,40 @@ impl From<AurPackage> for Compact {
     }
 }
 
+/// What omgd keeps of one record beside its summary in the index (the name, version and
+/// description live there): ~64 bytes, the maintainer a position in [`AurIndex`]'s table
+/// of names (a few thousand people maintain the 100,000 packages).
+#[derive(Debug, Clone)]
+struct Meta {
+    /// `None` when it is the name (most packages).
+    package_base: Option<Box<str>>,
+    /// A position in `AurIndex::maintainers`, [`ORPHANED`] for none.
+    maintainer: u32,
+    num_votes: u32,
+    popularity: f64,
+    out_of_date: Option<i64>,
+    first_submitted: i64,
+    last_modified: i64,
+}
+
+/// `Meta::maintainer` of an orphaned package.
+const ORPHANED: u32 = u32::MAX;
+
 /// The AUR's packages as omgd searches them: the index of their summaries, and beside it
 /// what a search answer needs besides.
 pub struct AurIndex {
     /// The summaries, their repository left empty (100,000 copies of "aur" would cost
     /// megabytes): the hits get it as they leave.
     index: Index,
-    /// Beside each summary, the rest of its record (its name, version and description
-    /// moved into the summary).
-    metas: Vec<Compact>,
+    /// Beside each summary, the rest of its record.
+    metas: Vec<Meta>,
+    /// The maintainers' names, each once.
+    maintainers: Vec<Box<str>>,
     /// Positions in the index, sorted by name: a record found by binary search, without a
     /// map holding a second copy of every name.
     by_name: Vec<u32>,
+    /// Which load of the dump this is (answers cached for another are never served).
+    generation: u64,
 }
 
 impl AurIndex {
@@ -75,18 +98,42 @@ impl AurIndex {
     pub fn new(records: Vec<Compact>) -> AurIndex {
         let mut metas = Vec::with_capacity(records.len());
         let mut summaries = Vec::with_capacity(records.len());
-        for mut c in records {
+        let mut maintainers: Vec<Box<str>> = Vec::new();
+        let mut seen: std::collections::HashMap<Box<str>, u32> = std::collections::HashMap::new();
+        for c in records {
+            let maintainer = match c.maintainer {
+                None => ORPHANED,
+                Some(m) => match seen.get(m.as_str()) {
+                    Some(&at) => at,
+                    None => {
+                        let at = u32::try_from(maintainers.len()).unwrap_or(ORPHANED);
+                        let m = m.into_boxed_str();
+                        seen.insert(m.clone(), at);
+                        maintainers.push(m);
+                        at
+                    }
+                },
+            };
+            metas.push(Meta {
+                package_base: c.package_base.map(String::into_boxed_str),
+                maintainer,
+                num_votes: c.num_votes,
+                popularity: c.popularity,
+                out_of_date: c.out_of_date,
+                first_submitted: c.first_submitted,
+                last_modified: c.last_modified,
+            });
             summaries.push(PackageSummary {
-                name: std::mem::take(&mut c.name),
-                version: std::mem::take(&mut c.version),
-                description: c.description.take().unwrap_or_default(),
+                name: c.name,
+                version: c.version,
+                description: c.description.unwrap_or_default(),
                 repository: String::new(),
                 architecture: String::new(),
                 installed: None,
                 provides: Vec::new(),
             });
-            metas.push(c);
         }
+        drop(seen);
         let index = Index::new(summaries);
         let packages = index.packages();
         let mut by_name: Vec<u32> = (0..packages.len())
@@ -97,8 +144,15 @@ impl AurIndex {
         AurIndex {
             index,
             metas,
+            maintainers,
             by_name,
+            generation: 0,
         }
+    }
+
+    /// Which load of the dump this is: 1 for the first the holder served, then counting.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// How many packages it holds.
@@ -117,10 +171,16 @@ impl AurIndex {
         let (p, m) = (self.index.packages().get(i)?, self.metas.get(i)?);
         Some(AurPackage {
             name: p.name.clone(),
-            package_base: m.package_base.clone().unwrap_or_else(|| p.name.clone()),
+            package_base: m
+                .package_base
+                .as_deref()
+                .map_or_else(|| p.name.clone(), str::to_string),
             version: p.version.clone(),
             description: (!p.description.is_empty()).then(|| p.description.clone()),
-            maintainer: m.maintainer.clone(),
+            maintainer: self
+                .maintainers
+                .get(m.maintainer as usize)
+                .map(|name| name.to_string()),
             num_votes: m.num_votes,
             popularity: m.popularity,
             out_of_date: m.out_of_date,
@@ -158,6 +218,7 @@ impl AurIndex {
 #[derive(Default)]
 pub struct AurHolder {
     current: RwLock<Option<Arc<AurIndex>>>,
+    loads: AtomicU64,
 }
 
 impl AurHolder {
@@ -166,7 +227,8 @@ impl AurHolder {
         self.current.read().ok().and_then(|c| c.clone())
     }
 
-    fn set(&self, index: AurIndex) {
+    fn set(&self, mut index: AurIndex) {
+        index.generation = self.loads.fetch_add(1, Ordering::Relaxed) + 1;
         if let Ok(mut c) = self.current.write() {
             *c = Some(Arc::new(index));
         }
@@ -312,4 +374,59 @@ async fn save_cached(
         len: body.len() as u64,
     };
     store.save_feed(&meta, &body).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compact(name: &str, base: &str, maintainer: Option<&str>) -> Compact {
+        Compact::from(AurPackage {
+            name: name.into(),
+            package_base: base.into(),
+            version: "1.0-1".into(),
+            description: Some(format!("{name} does things")),
+            maintainer: maintainer.map(str::to_string),
+            num_votes: 7,
+            popularity: 0.123_456_789,
+            out_of_date: Some(1_700_000_000),
+            first_submitted: 1_600_000_000,
+            last_modified: 1_650_000_000,
+            ..AurPackage::default()
+        })
+    }
+
+    /// Every record comes back as it went in (in search shape), whatever was shared.
+    #[test]
+    fn records_come_back_whole_with_shared_maintainers_and_bases() {
+        let records = vec![
+            compact("b-split-one", "b-split", Some("alice")),
+            compact("a-tool", "a-tool", Some("bob")),
+            compact("b-split-two", "b-split", Some("alice")),
+            compact("orphan", "orphan", None),
+        ];
+        let expected: Vec<AurPackage> = records
+            .iter()
+            .map(|c| AurPackage {
+                name: c.name.clone(),
+                package_base: c.package_base.clone().unwrap_or_else(|| c.name.clone()),
+                version: c.version.clone(),
+                description: c.description.clone(),
+                maintainer: c.maintainer.clone(),
+                num_votes: c.num_votes,
+                popularity: c.popularity,
+                out_of_date: c.out_of_date,
+                first_submitted: c.first_submitted,
+                last_modified: c.last_modified,
+                ..AurPackage::default()
+            })
+            .collect();
+        let index = AurIndex::new(records);
+        assert_eq!(index.len(), 4);
+        assert_eq!(index.maintainers.len(), 2);
+        for want in expected {
+            assert_eq!(index.record(&want.name), Some(want));
+        }
+        assert_eq!(index.record("missing"), None);
+    }
 }

@@ -42,15 +42,9 @@ impl DaemonHandler {
             Request::Ping => Response::Pong,
             Request::Stats => Response::Stats(self.state.stats()),
             Request::Search(query) => return self.search(&snap, query),
-            Request::SearchAur { query, aur_only } => match self.aur.current() {
-                Some(aur) => aur.search((!aur_only).then_some(&snap.index), &query),
-                // The client asks the AUR's RPC itself.
-                None => Response::InvalidRequest(
-                    "omgd holds no AUR metadata (not Arch, [aur] enabled = false, or the \
-                     dump was not fetched yet)"
-                        .into(),
-                ),
-            },
+            Request::SearchAur { query, aur_only } => {
+                return self.search_aur(&snap, query, aur_only)
+            }
             Request::Info(names) => {
                 let key = CacheKey::Info {
                     generation: snap.generation,
@@ -119,6 +113,33 @@ impl DaemonHandler {
             Ok(results) => Response::Search(results),
             Err(e) => Response::from(e),
         });
+        self.state.remember(key, Arc::clone(&answer));
+        answer
+    }
+
+    /// The answer of a search of the AUR (beside the repositories unless `aur_only`),
+    /// through the cache as [`Self::search`].
+    fn search_aur(&self, snap: &Snapshot, query: SearchQuery, aur_only: bool) -> Arc<Response> {
+        let Some(aur) = self.aur.current() else {
+            // The client asks the AUR's RPC itself.
+            return Arc::new(Response::InvalidRequest(
+                "omgd holds no AUR metadata (not Arch, [aur] enabled = false, or the dump \
+                 was not fetched yet)"
+                    .into(),
+            ));
+        };
+        let key = CacheKey::SearchAur {
+            generation: snap.generation,
+            aur_generation: aur.generation(),
+            text: query.text.clone(),
+            limit: query.limit,
+            installed_only: query.installed_only,
+            aur_only,
+        };
+        if let Some(hit) = self.state.cached(&key) {
+            return hit;
+        }
+        let answer = Arc::new(aur.search((!aur_only).then_some(&snap.index), &query));
         self.state.remember(key, Arc::clone(&answer));
         answer
     }

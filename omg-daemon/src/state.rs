@@ -38,6 +38,16 @@ pub enum CacheKey {
         limit: Option<usize>,
         installed_only: bool,
     },
+    /// A search of the AUR (and the repositories unless `aur_only`), for the AUR index of
+    /// `aur_generation`.
+    SearchAur {
+        generation: u64,
+        aur_generation: u64,
+        text: String,
+        limit: Option<usize>,
+        installed_only: bool,
+        aur_only: bool,
+    },
     Info {
         generation: u64,
         names: Vec<String>,
@@ -205,13 +215,14 @@ impl State {
 /// A rough size in bytes of a cached answer, for the cache's bound.
 fn weight(key: &CacheKey, answer: &Response) -> u32 {
     let key_bytes = match key {
-        CacheKey::Search { text, .. } => text.len(),
+        CacheKey::Search { text, .. } | CacheKey::SearchAur { text, .. } => text.len(),
         CacheKey::Info { names, .. } => names.iter().map(String::len).sum(),
         CacheKey::Why { name, .. } => name.len(),
         CacheKey::List { .. } | CacheKey::Status { .. } => 0,
     };
     let answer_bytes = match answer {
         Response::Search(r) => r.hits.len() * 256,
+        Response::SearchAur { results, aur } => results.hits.len() * 256 + aur.len() * 192,
         Response::Packages(p) => p.len() * 2048,
         Response::List(l) => l.len() * 256,
         Response::Why(w) => (w.required_by.len() + w.optional_for.len() + w.chains.len() * 4) * 64,
