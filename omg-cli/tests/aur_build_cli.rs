@@ -107,6 +107,7 @@ fn a_terminal_shows_a_line_with_the_time_and_the_log_s_last_line() {
     w.aur.publish(pkg);
     let cmd = w.command(&["install", "aur-tty", "--review=accept", "--yes"]);
     let out = in_a_terminal(&cmd)
+        .env("TERM", "xterm")
         .stdin(Stdio::null())
         .output()
         .expect("script runs");
@@ -138,6 +139,23 @@ fn a_terminal_shows_a_line_with_the_time_and_the_log_s_last_line() {
     );
     assert!(screen.contains(":: Built aur-tty 1.0-1 in "), "{screen:?}");
     assert_eq!(w.pacman_q(""), ["aur-tty"]);
+
+    // A terminal that cannot move the cursor gets the plain lines.
+    let cmd = w.command(&["install", "aur-base", "--review=accept", "--yes"]);
+    let out = in_a_terminal(&cmd)
+        .env("TERM", "dumb")
+        .stdin(Stdio::null())
+        .output()
+        .expect("script runs");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(
+        screen.contains(":: Building aur-base 1.0-1...\r\n"),
+        "{screen:?}"
+    );
+    assert!(screen.contains(":: Built aur-base 1.0-1 in "), "{screen:?}");
+    assert!(!screen.contains("\u{1b}[2K"), "no drawing: {screen:?}");
+    assert_eq!(w.pacman_q(""), ["aur-base", "aur-tty"]);
 }
 
 #[test]

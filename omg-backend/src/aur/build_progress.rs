@@ -1,6 +1,7 @@
 //! What omg shows while makepkg builds a package base (makepkg's own output goes only to the
 //! build log): on a terminal a spinner line on stderr with the time so far and the log's
-//! last line; on a pipe a plain line at the start and one at the end; with `--json` a
+//! last line; on a pipe (or a dumb terminal) a plain line at the start and one at the end;
+//! with `--json` a
 //! `build` event at the start and one at the end (docs/json.md, `BuildEvent`).
 
 use std::fs::File;
@@ -74,10 +75,13 @@ impl BuildProgress {
     /// Shows that `base` `version` is being built, its makepkg output going to `log`.
     pub(super) fn start(out: &Output, base: &str, version: &str, log: &Path) -> BuildProgress {
         let name = format!("{} {}", escape(base), escape(version));
+        // indicatif draws nothing on a terminal without cursor movement (`TERM` unset or
+        // `dumb`): that one gets the plain lines.
+        let target = ProgressDrawTarget::stderr();
         let mode = if out.json {
             Mode::Json
-        } else if std::io::stderr().is_terminal() {
-            Mode::Terminal(spinner(&name, log))
+        } else if std::io::stderr().is_terminal() && !target.is_hidden() {
+            Mode::Terminal(spinner(&name, log, target))
         } else {
             Mode::Plain
         };
@@ -156,7 +160,7 @@ fn end_line(name: &str, outcome: Outcome, seconds: u64) -> String {
 
 /// The spinner line on stderr, drawn every [`TICK`]: `:: Building <name>  0:12  <the log's
 /// last line>`.
-fn spinner(name: &str, log: &Path) -> ProgressBar {
+fn spinner(name: &str, log: &Path, target: ProgressDrawTarget) -> ProgressBar {
     let width = terminal_width().min(MAX_WIDTH);
     let prefix = format!(":: Building {name}");
     let log = log.to_path_buf();
@@ -171,7 +175,7 @@ fn spinner(name: &str, log: &Path) -> ProgressBar {
     let style = ProgressStyle::with_template("{line}")
         .unwrap_or_else(|_| ProgressStyle::default_spinner())
         .with_key("line", line);
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(style);
+    let bar = ProgressBar::with_draw_target(None, target).with_style(style);
     bar.enable_steady_tick(TICK);
     bar
 }
