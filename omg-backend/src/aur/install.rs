@@ -17,6 +17,7 @@ use omg_domain::aur::{missing_records, plan, AurPlan, Depend, PlanFacts, PlanOpt
 use omg_ports::{AurPackage, AurSearchBy, Error, PackageBackend, Result, Transaction};
 use serde_json::json;
 
+use super::build_progress::BuildProgress;
 use super::Aur;
 use crate::write::steps::{mark_dependencies, Collected};
 use crate::write::{one, print, record, signals};
@@ -212,19 +213,18 @@ pub(super) async fn build_and_install(
             repo.checkout(commit)?;
             let srcinfo = omg_adapters_aur::read_srcinfo(&repo.dir().join(".SRCINFO"))?;
             super::pgp::ensure_keys(&srcinfo, repo.dir(), user.as_ref(), interactive)?;
-            say(
-                out,
-                &format!(":: Building {} {}...\n", build.base, build.version),
-            );
             let log = cache.join("logs").join(format!("{}.log", build.base));
+            let progress = BuildProgress::start(out, &build.base, &build.version, &log);
             // Off the runtime's thread, so that a signal is heard (and stops makepkg).
-            let files = {
+            let built = {
                 let (makepkg, dir, log) = (makepkg.clone(), repo.dir().to_path_buf(), log.clone());
                 tokio::task::spawn_blocking(move || makepkg.build(&dir, &log))
                     .await
-                    .map_err(|e| Error::Interrupted(format!("the build stopped: {e}")))?
-                    .map_err(|e| after_failed_build(e, &build.base, &plan, &installed_bases))?
+                    .unwrap_or_else(|e| Err(Error::Interrupted(format!("the build stopped: {e}"))))
             };
+            progress.finish(&built);
+            let files =
+                built.map_err(|e| after_failed_build(e, &build.base, &plan, &installed_bases))?;
             let wanted: Vec<String> = build
                 .packages
                 .iter()
@@ -323,22 +323,24 @@ fn after_failed_build(e: Error, base: &str, plan: &AurPlan, installed: &[String]
         };
         format!("{} {verb} installed", installed.join(", "))
     };
-    let next = if rest.is_empty() {
-        String::new()
-    } else {
-        format!("; once fixed, run `omg install {}`", rest.join(" "))
+    let stopped = matches!(e, Error::Interrupted(_));
+    let next = match (rest.is_empty(), stopped) {
+        (true, _) => String::new(),
+        (false, true) => format!("; to go on, run `omg install {}`", rest.join(" ")),
+        (false, false) => format!("; once fixed, run `omg install {}`", rest.join(" ")),
     };
     let inner = match &e {
         Error::Library { message, .. } | Error::Interrupted(message) => message.clone(),
         other => other.to_string(),
     };
     let message = format!("{inner}\n{base} was not built; {done}{next}");
-    match e {
-        Error::Interrupted(_) => Error::Interrupted(message),
-        _ => Error::Library {
+    if stopped {
+        Error::Interrupted(message)
+    } else {
+        Error::Library {
             library: "makepkg".into(),
             message,
-        },
+        }
     }
 }
 
@@ -544,14 +546,6 @@ fn package_file<'a>(files: &'a [PathBuf], name: &str) -> Option<&'a Path> {
                 .is_some_and(|rest| rest.split('-').count() == 3)
         })
         .map(PathBuf::as_path)
-}
-
-fn say(out: &Output, text: &str) {
-    if out.json {
-        eprint!("{text}");
-    } else {
-        print(text);
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The AUR in the helper: search and info beside the repositories (reads.rs), and
 //! installs built from it (install.rs).
 
+mod build_progress;
 pub mod install;
 mod pgp;
 pub mod reads;

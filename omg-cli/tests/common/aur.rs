@@ -58,28 +58,49 @@ impl World {
 
     /// [`World::omg`] with `extra` variables besides.
     pub fn omg_with(&self, args: &[&str], extra: &[(&str, &str)]) -> Run {
-        let conf = self.root.config_path();
-        let mut argv = vec!["--backend", "alpm", "--config", conf.to_str().unwrap()];
-        argv.extend(args);
-        let rpc = self.aur.server().url("/rpc");
-        // No news feed there: `omg update` warns and goes on.
-        let news = self.aur.server().url("/feeds/news/");
-        let cache = self.cache();
-        let history = self.dir.path().join("history.redb");
-        let state = self.dir.path().join("state");
-        let mut env = vec![
-            ("OMG_AUR_ENABLED", "true"),
-            ("OMG_AUR_RPC_URL", rpc.as_str()),
-            ("OMG_AUR_NEWS_URL", news.as_str()),
-            ("XDG_STATE_HOME", state.to_str().unwrap()),
-            ("OMG_AUR_URL", self.aur.base_url()),
-            ("OMG_SOCKET", "/nonexistent/omgd.sock"),
-            ("OMG_HISTORY_FILE", history.to_str().unwrap()),
-            ("XDG_CACHE_HOME", cache.to_str().unwrap()),
-            ("SUDO_USER", self.user.name.as_str()),
-        ];
+        let (argv, env) = self.invocation(args);
+        let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         env.extend_from_slice(extra);
         omg(&argv, &env)
+    }
+
+    /// The command [`World::omg`] runs, not started yet (for a test that signals it).
+    pub fn command(&self, args: &[&str]) -> Command {
+        let (argv, env) = self.invocation(args);
+        let mut cmd = Command::new(super::omg_bin());
+        super::isolate(&mut cmd)
+            .args(&argv)
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())));
+        cmd
+    }
+
+    /// The arguments and variables of [`World::omg`].
+    fn invocation(&self, args: &[&str]) -> (Vec<String>, Vec<(&'static str, String)>) {
+        let conf = self.root.config_path();
+        let mut argv: Vec<String> = vec![
+            "--backend".into(),
+            "alpm".into(),
+            "--config".into(),
+            conf.to_str().unwrap().into(),
+        ];
+        argv.extend(args.iter().map(|a| a.to_string()));
+        let path = |p: PathBuf| p.to_str().unwrap().to_string();
+        let env = vec![
+            ("OMG_AUR_ENABLED", "true".to_string()),
+            ("OMG_AUR_RPC_URL", self.aur.server().url("/rpc")),
+            // No news feed there: `omg update` warns and goes on.
+            ("OMG_AUR_NEWS_URL", self.aur.server().url("/feeds/news/")),
+            ("XDG_STATE_HOME", path(self.dir.path().join("state"))),
+            ("OMG_AUR_URL", self.aur.base_url().to_string()),
+            ("OMG_SOCKET", "/nonexistent/omgd.sock".to_string()),
+            (
+                "OMG_HISTORY_FILE",
+                path(self.dir.path().join("history.redb")),
+            ),
+            ("XDG_CACHE_HOME", path(self.cache())),
+            ("SUDO_USER", self.user.name.clone()),
+        ];
+        (argv, env)
     }
 
     /// `pacman -Q<flags>q` on the root: the names, sorted.
