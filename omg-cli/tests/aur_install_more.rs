@@ -343,6 +343,103 @@ fn a_vcs_package_is_rebuilt_at_its_upstreams_new_commit() {
     assert!(check.status.success(), "pacman -Qk: {check:?}");
 }
 
+/// `omg update --devel` asks every recorded VCS source at once, each within
+/// `[aur] vcs_timeout_secs`: sources that accept and never answer cost one timeout, not one
+/// each, are named in warnings, and do not hide the upstream that moved.
+#[test]
+fn devel_asks_every_vcs_source_at_once_and_a_silent_one_is_a_warning() {
+    let Some(mut w) = World::new() else { return };
+    let run = w.omg(&[
+        "install",
+        "aur-vcs-git",
+        "aur-new-maint",
+        "--review=accept",
+        "--yes",
+    ]);
+    ok(&run);
+    // A server that accepts and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    let silent: Vec<String> = (1..=4)
+        .map(|i| format!("http://127.0.0.1:{port}/silent-{i}.git"))
+        .collect();
+    // aur-new-maint follows three silent sources; aur-vcs-git one more beside its own.
+    let record = |clone: &Path| {
+        let mut name = clone.as_os_str().to_os_string();
+        name.push(".omg-vcs.json");
+        std::path::PathBuf::from(name)
+    };
+    let head = "0123456789abcdef0123456789abcdef01234567";
+    let others: serde_json::Map<String, serde_json::Value> = silent[..3]
+        .iter()
+        .map(|u| (u.clone(), serde_json::json!([null, head])))
+        .collect();
+    std::fs::write(
+        record(&w.clone_dir("aur-new-maint")),
+        serde_json::Value::Object(others).to_string(),
+    )
+    .unwrap();
+    let vcs_record = record(&w.clone_dir("aur-vcs-git"));
+    let mut own: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&vcs_record).unwrap()).unwrap();
+    own[&silent[3]] = serde_json::json!([null, head]);
+    std::fs::write(&vcs_record, own.to_string()).unwrap();
+
+    w.aur.add_upstream_commit("upstream: moved");
+    let moved_version = format!("{}-1", w.aur.upstream_pkgver());
+    let timeout = [("OMG_AUR_VCS_TIMEOUT_SECS", "3")];
+    let update = |extra: &[&str]| {
+        let mut args = vec![
+            "update",
+            "--no-refresh",
+            "--devel",
+            "--review=accept",
+            "--yes",
+        ];
+        args.extend_from_slice(extra);
+        let start = std::time::Instant::now();
+        let run = w.omg_with(&args, &timeout);
+        (run, start.elapsed())
+    };
+    let (plan, took) = update(&["--dry-run"]);
+    ok(&plan);
+    // One after the other, the four would take 12 s.
+    assert!(
+        took < std::time::Duration::from_secs(8),
+        "took {took:?}\n{}",
+        plan.stderr
+    );
+    for url in &silent {
+        assert!(
+            plan.stderr
+                .lines()
+                .any(|l| l.starts_with("omg: warning: the VCS source") && l.contains(url.as_str())),
+            "no warning naming {url}:\n{}",
+            plan.stderr
+        );
+    }
+    assert!(
+        plan.stdout.contains("aur-vcs-git (its VCS source moved)"),
+        "{}",
+        plan.stdout
+    );
+    assert!(!plan.stdout.contains("aur-new-maint"), "{}", plan.stdout);
+
+    let (run, _) = update(&[]);
+    ok(&run);
+    assert_eq!(builds(&run), ["aur-vcs-git"], "{}", run.stdout);
+    assert_eq!(
+        w.installed_version("aur-vcs-git").as_deref(),
+        Some(moved_version.as_str())
+    );
+}
+
 #[test]
 fn json_prints_the_plan_the_reviews_and_the_write_as_one_event_per_line() {
     let Some(w) = World::new() else { return };
