@@ -12,7 +12,7 @@ use std::path::Path;
 
 use common::aur::{has_seen, seen, World};
 use common::Run;
-use omg_testkit::aur::git;
+use omg_testkit::aur::{git, AurPkg};
 
 /// Panics unless `run` succeeded, showing both streams.
 #[track_caller]
@@ -438,6 +438,68 @@ fn devel_asks_every_vcs_source_at_once_and_a_silent_one_is_a_warning() {
         w.installed_version("aur-vcs-git").as_deref(),
         Some(moved_version.as_str())
     );
+}
+
+/// A name one slip from a package of the sync databases (`repo-dpe` next to `repo-dep`) is
+/// a typosquat warning in the review, in text and in `--json`; a normal name is not.
+#[test]
+fn a_name_one_slip_from_a_repository_package_is_a_typosquat_warning() {
+    let Some(mut w) = World::new() else { return };
+    w.aur.publish(AurPkg::new("repo-dpe", "1.0"));
+    let run = w.omg(&[
+        "install",
+        "repo-dpe",
+        "aur-base",
+        "--review=accept",
+        "--yes",
+    ]);
+    ok(&run);
+    let squats: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("typosquat"))
+        .collect();
+    assert_eq!(squats.len(), 1, "{}", run.stdout);
+    assert!(
+        squats[0].contains("the name repo-dpe") && squats[0].contains("the popular repo-dep"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(w.pacman_q(""), ["aur-base", "repo-dpe"]);
+
+    // New versions: both are reviewed again.
+    for base in ["repo-dpe", "aur-base"] {
+        let mut pkg = w.aur.pkg(base).clone();
+        pkg.pkgver = "1.1".into();
+        pkg.files = vec![(format!("{base}.txt"), format!("{base} 1.1\n"))];
+        w.aur.publish(pkg);
+    }
+    let run = w.omg(&[
+        "--json",
+        "install",
+        "repo-dpe",
+        "aur-base",
+        "--review=accept",
+        "--yes",
+    ]);
+    ok(&run);
+    let reviews: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["event"] == "review")
+        .collect();
+    assert_eq!(reviews.len(), 2, "{}", run.stdout);
+    for review in &reviews {
+        let codes: Vec<&str> = review["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["code"].as_str().unwrap())
+            .collect();
+        let squat = codes.contains(&"typosquat");
+        assert_eq!(squat, review["base"] == "repo-dpe", "{review}");
+    }
 }
 
 #[test]

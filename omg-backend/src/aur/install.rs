@@ -13,8 +13,10 @@ use omg_adapters_aur::repo::AurRepo;
 use omg_cli_core::args::{AurArgs, Cli, WriteArgs};
 use omg_cli_core::render::{escape, Output};
 use omg_cli_core::route::{Sources, WriteCommand};
-use omg_domain::aur::{missing_records, plan, AurPlan, Depend, PlanFacts, PlanOptions};
-use omg_ports::{AurPackage, AurSearchBy, Error, PackageBackend, Result, Transaction};
+use omg_domain::aur::{missing_records, plan, AurPlan, Depend, PlanFacts, PlanOptions, POPULAR_AT};
+use omg_ports::{
+    AurPackage, AurSearchBy, Error, PackageBackend, PackageSummary, Result, Transaction,
+};
 use serde_json::json;
 
 use super::Aur;
@@ -147,7 +149,7 @@ pub(super) async fn build_and_install(
     let cache = cache_dir(user.as_ref())?;
     // Every review before any build: a refused one stops everything.
     let mut reviewed = Vec::new();
-    let popular: Vec<String> = Vec::new();
+    let popular = popular_names(backend.as_ref(), &view).await?;
     let hook = omg_config::Settings::load()?.aur_review_hook();
     for build in &plan.builds {
         stop.check()?;
@@ -414,6 +416,27 @@ async fn resolve(
         "the AUR dependencies of {} go deeper than {MAX_ROUNDS} levels; install some of them first",
         targets.join(", ")
     )))
+}
+
+/// The names squatters imitate, for the reviews' typosquatting check: every package of the
+/// sync databases and the AUR records of the plan at least [`POPULAR_AT`] popular.
+async fn popular_names(backend: &dyn PackageBackend, facts: &PlanFacts) -> Result<Vec<String>> {
+    let mut names: Vec<String> = backend
+        .packages()
+        .await?
+        .into_iter()
+        .filter(|p| p.repository != PackageSummary::LOCAL)
+        .map(|p| p.name)
+        .collect();
+    names.extend(
+        facts
+            .records()
+            .filter(|r| r.popularity >= POPULAR_AT)
+            .map(|r| r.name.clone()),
+    );
+    names.sort_unstable();
+    names.dedup();
+    Ok(names)
 }
 
 /// On a terminal: which of several AUR packages should provide `dep`.
