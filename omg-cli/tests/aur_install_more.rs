@@ -12,7 +12,8 @@ use std::path::Path;
 
 use common::aur::{has_seen, seen, World};
 use common::Run;
-use omg_testkit::aur::{git, AurPkg};
+use omg_testkit::alpm::FixturePackage;
+use omg_testkit::aur::{git, AurFixture, AurPkg};
 
 /// Panics unless `run` succeeded, showing both streams.
 #[track_caller]
@@ -500,6 +501,43 @@ fn a_name_one_slip_from_a_repository_package_is_a_typosquat_warning() {
         let squat = codes.contains(&"typosquat");
         assert_eq!(squat, review["base"] == "repo-dpe", "{review}");
     }
+}
+
+/// `omg install <name>` where only AUR packages provide `name`: the one provider is built;
+/// several without a terminal are an error listing them; a repository package providing it
+/// wins over the AUR.
+#[test]
+fn a_name_only_providers_have_is_resolved_to_a_provider() {
+    let Some(mut w) = World::new() else { return };
+    let several = w.omg(&["install", "aur-virtual", "--review=accept", "--yes"]);
+    failed(&several);
+    for name in ["aur-virtual", "aur-prov-one", "aur-prov-two"] {
+        assert!(
+            several.stderr.contains(name),
+            "the error names {name}: {}",
+            several.stderr
+        );
+    }
+    assert!(w.pacman_q("").is_empty(), "nothing installed");
+
+    // aur-vcs-git alone provides aur-vcs.
+    let one = w.omg(&["install", "aur-vcs", "--review=accept", "--yes"]);
+    ok(&one);
+    assert_eq!(builds(&one), ["aur-vcs-git"], "{}", one.stdout);
+    assert_eq!(w.pacman_q("e"), ["aur-vcs-git"], "the provider, explicit");
+
+    // A repository package providing aur-prov-name beats the AUR's aur-prov-one.
+    let mut one = w.aur.pkg("aur-prov-one").clone();
+    one.provides.push("aur-prov-name".into());
+    w.aur.publish(one);
+    let mut repo = AurFixture::repo_packages();
+    repo.push(FixturePackage::new("repo-provider", "1.0-1").provides(["aur-prov-name"]));
+    w.root.publish("core", &repo).unwrap();
+    let run = w.omg(&["install", "aur-prov-name", "--review=accept", "--yes"]);
+    ok(&run);
+    assert_eq!(builds(&run), Vec::<String>::new(), "{}", run.stdout);
+    assert!(w.pacman_q("").contains(&"repo-provider".to_string()));
+    assert!(!w.pacman_q("").contains(&"aur-prov-one".to_string()));
 }
 
 #[test]
