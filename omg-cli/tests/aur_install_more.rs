@@ -12,7 +12,8 @@ use std::path::Path;
 
 use common::aur::{has_seen, seen, World};
 use common::Run;
-use omg_testkit::aur::git;
+use omg_testkit::alpm::FixturePackage;
+use omg_testkit::aur::{git, AurFixture, AurPkg};
 
 /// Panics unless `run` succeeded, showing both streams.
 #[track_caller]
@@ -341,6 +342,202 @@ fn a_vcs_package_is_rebuilt_at_its_upstreams_new_commit() {
     assert_eq!(w.pacman_q("e"), ["aur-vcs-git"], "still explicit");
     let check = w.pacman(&["-Qk", "aur-vcs-git"]);
     assert!(check.status.success(), "pacman -Qk: {check:?}");
+}
+
+/// `omg update --devel` asks every recorded VCS source at once, each within
+/// `[aur] vcs_timeout_secs`: sources that accept and never answer cost one timeout, not one
+/// each, are named in warnings, and do not hide the upstream that moved.
+#[test]
+fn devel_asks_every_vcs_source_at_once_and_a_silent_one_is_a_warning() {
+    let Some(mut w) = World::new() else { return };
+    let run = w.omg(&[
+        "install",
+        "aur-vcs-git",
+        "aur-new-maint",
+        "--review=accept",
+        "--yes",
+    ]);
+    ok(&run);
+    // A server that accepts and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    let silent: Vec<String> = (1..=4)
+        .map(|i| format!("http://127.0.0.1:{port}/silent-{i}.git"))
+        .collect();
+    // aur-new-maint follows three silent sources; aur-vcs-git one more beside its own.
+    let record = |clone: &Path| {
+        let mut name = clone.as_os_str().to_os_string();
+        name.push(".omg-vcs.json");
+        std::path::PathBuf::from(name)
+    };
+    let head = "0123456789abcdef0123456789abcdef01234567";
+    let others: serde_json::Map<String, serde_json::Value> = silent[..3]
+        .iter()
+        .map(|u| (u.clone(), serde_json::json!([null, head])))
+        .collect();
+    std::fs::write(
+        record(&w.clone_dir("aur-new-maint")),
+        serde_json::Value::Object(others).to_string(),
+    )
+    .unwrap();
+    let vcs_record = record(&w.clone_dir("aur-vcs-git"));
+    let mut own: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&vcs_record).unwrap()).unwrap();
+    own[&silent[3]] = serde_json::json!([null, head]);
+    std::fs::write(&vcs_record, own.to_string()).unwrap();
+
+    w.aur.add_upstream_commit("upstream: moved");
+    let moved_version = format!("{}-1", w.aur.upstream_pkgver());
+    let timeout = [("OMG_AUR_VCS_TIMEOUT_SECS", "3")];
+    let update = |extra: &[&str]| {
+        let mut args = vec![
+            "update",
+            "--no-refresh",
+            "--devel",
+            "--review=accept",
+            "--yes",
+        ];
+        args.extend_from_slice(extra);
+        let start = std::time::Instant::now();
+        let run = w.omg_with(&args, &timeout);
+        (run, start.elapsed())
+    };
+    let (plan, took) = update(&["--dry-run"]);
+    ok(&plan);
+    // One after the other, the four would take 12 s.
+    assert!(
+        took < std::time::Duration::from_secs(8),
+        "took {took:?}\n{}",
+        plan.stderr
+    );
+    for url in &silent {
+        assert!(
+            plan.stderr
+                .lines()
+                .any(|l| l.starts_with("omg: warning: the VCS source") && l.contains(url.as_str())),
+            "no warning naming {url}:\n{}",
+            plan.stderr
+        );
+    }
+    assert!(
+        plan.stdout.contains("aur-vcs-git (its VCS source moved)"),
+        "{}",
+        plan.stdout
+    );
+    assert!(!plan.stdout.contains("aur-new-maint"), "{}", plan.stdout);
+
+    let (run, _) = update(&[]);
+    ok(&run);
+    assert_eq!(builds(&run), ["aur-vcs-git"], "{}", run.stdout);
+    assert_eq!(
+        w.installed_version("aur-vcs-git").as_deref(),
+        Some(moved_version.as_str())
+    );
+}
+
+/// A name one slip from a package of the sync databases (`repo-dpe` next to `repo-dep`) is
+/// a typosquat warning in the review, in text and in `--json`; a normal name is not.
+#[test]
+fn a_name_one_slip_from_a_repository_package_is_a_typosquat_warning() {
+    let Some(mut w) = World::new() else { return };
+    w.aur.publish(AurPkg::new("repo-dpe", "1.0"));
+    let run = w.omg(&[
+        "install",
+        "repo-dpe",
+        "aur-base",
+        "--review=accept",
+        "--yes",
+    ]);
+    ok(&run);
+    let squats: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("typosquat"))
+        .collect();
+    assert_eq!(squats.len(), 1, "{}", run.stdout);
+    assert!(
+        squats[0].contains("the name repo-dpe") && squats[0].contains("the popular repo-dep"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(w.pacman_q(""), ["aur-base", "repo-dpe"]);
+
+    // New versions: both are reviewed again.
+    for base in ["repo-dpe", "aur-base"] {
+        let mut pkg = w.aur.pkg(base).clone();
+        pkg.pkgver = "1.1".into();
+        pkg.files = vec![(format!("{base}.txt"), format!("{base} 1.1\n"))];
+        w.aur.publish(pkg);
+    }
+    let run = w.omg(&[
+        "--json",
+        "install",
+        "repo-dpe",
+        "aur-base",
+        "--review=accept",
+        "--yes",
+    ]);
+    ok(&run);
+    let reviews: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["event"] == "review")
+        .collect();
+    assert_eq!(reviews.len(), 2, "{}", run.stdout);
+    for review in &reviews {
+        let codes: Vec<&str> = review["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["code"].as_str().unwrap())
+            .collect();
+        let squat = codes.contains(&"typosquat");
+        assert_eq!(squat, review["base"] == "repo-dpe", "{review}");
+    }
+}
+
+/// `omg install <name>` where only AUR packages provide `name`: the one provider is built;
+/// several without a terminal are an error listing them; a repository package providing it
+/// wins over the AUR.
+#[test]
+fn a_name_only_providers_have_is_resolved_to_a_provider() {
+    let Some(mut w) = World::new() else { return };
+    let several = w.omg(&["install", "aur-virtual", "--review=accept", "--yes"]);
+    failed(&several);
+    for name in ["aur-virtual", "aur-prov-one", "aur-prov-two"] {
+        assert!(
+            several.stderr.contains(name),
+            "the error names {name}: {}",
+            several.stderr
+        );
+    }
+    assert!(w.pacman_q("").is_empty(), "nothing installed");
+
+    // aur-vcs-git alone provides aur-vcs.
+    let one = w.omg(&["install", "aur-vcs", "--review=accept", "--yes"]);
+    ok(&one);
+    assert_eq!(builds(&one), ["aur-vcs-git"], "{}", one.stdout);
+    assert_eq!(w.pacman_q("e"), ["aur-vcs-git"], "the provider, explicit");
+
+    // A repository package providing aur-prov-name beats the AUR's aur-prov-one.
+    let mut one = w.aur.pkg("aur-prov-one").clone();
+    one.provides.push("aur-prov-name".into());
+    w.aur.publish(one);
+    let mut repo = AurFixture::repo_packages();
+    repo.push(FixturePackage::new("repo-provider", "1.0-1").provides(["aur-prov-name"]));
+    w.root.publish("core", &repo).unwrap();
+    let run = w.omg(&["install", "aur-prov-name", "--review=accept", "--yes"]);
+    ok(&run);
+    assert_eq!(builds(&run), Vec::<String>::new(), "{}", run.stdout);
+    assert!(w.pacman_q("").contains(&"repo-provider".to_string()));
+    assert!(!w.pacman_q("").contains(&"aur-prov-one".to_string()));
 }
 
 #[test]

@@ -65,6 +65,8 @@ pub const AUR_RPC_URL: &str = "rpc_url";
 pub const AUR_DUMP_URL: &str = "dump_url";
 /// `[aur] refresh_secs`.
 pub const AUR_REFRESH_SECS: &str = "refresh_secs";
+/// `[aur] vcs_timeout_secs`.
+pub const AUR_VCS_TIMEOUT_SECS: &str = "vcs_timeout_secs";
 /// `[aur] news_url`.
 pub const AUR_NEWS_URL: &str = "news_url";
 /// `[aur] review_hook`.
@@ -80,6 +82,8 @@ pub const DEFAULT_AUR_DUMP_URL: &str = "https://aur.archlinux.org/packages-meta-
 pub const DEFAULT_AUR_NEWS_URL: &str = "https://archlinux.org/feeds/news/";
 /// `[aur] refresh_secs`'s default: once an hour.
 pub const DEFAULT_AUR_REFRESH_SECS: u64 = 3_600;
+/// `[aur] vcs_timeout_secs`'s default.
+pub const DEFAULT_AUR_VCS_TIMEOUT_SECS: u64 = 30;
 
 /// The feeds, in the order `omg config` lists them.
 pub const FEEDS: [FeedKind; 5] = [
@@ -246,6 +250,12 @@ pub const KEYS: &[KeyDef] = &[
     },
     KeyDef {
         section: AUR,
+        name: AUR_VCS_TIMEOUT_SECS,
+        default: KeyDefault::Fixed("30"),
+        doc: "how long `omg update --devel` waits for each VCS source's git ls-remote, in seconds",
+    },
+    KeyDef {
+        section: AUR,
         name: AUR_NEWS_URL,
         default: KeyDefault::Fixed(DEFAULT_AUR_NEWS_URL),
         doc: "the Arch news feed shown before an upgrade",
@@ -297,6 +307,10 @@ mod tests {
         assert_eq!(
             fixed(AUR, AUR_REFRESH_SECS),
             Some(KeyDefault::Fixed(n(DEFAULT_AUR_REFRESH_SECS).leak()))
+        );
+        assert_eq!(
+            fixed(AUR, AUR_VCS_TIMEOUT_SECS),
+            Some(KeyDefault::Fixed(n(DEFAULT_AUR_VCS_TIMEOUT_SECS).leak()))
         );
     }
 

@@ -190,6 +190,21 @@ impl Settings {
         )
     }
 
+    /// `[aur] vcs_timeout_secs`: how long one VCS source may take to answer `git ls-remote`
+    /// during `omg update --devel`.
+    ///
+    /// # Errors
+    ///
+    /// [`omg_ports::Error::Config`] when the value is not a whole number.
+    pub fn aur_vcs_timeout(&self) -> Result<Duration> {
+        self.number(
+            keys::AUR,
+            keys::AUR_VCS_TIMEOUT_SECS,
+            keys::DEFAULT_AUR_VCS_TIMEOUT_SECS,
+        )
+        .map(Duration::from_secs)
+    }
+
     fn number(&self, section: &str, key: &str, default: u64) -> Result<u64> {
         Ok(self
             .config
@@ -232,6 +247,7 @@ mod tests {
         assert_eq!(aur.rpc, "http://127.0.0.1:1/rpc");
         assert_eq!(aur.git, crate::keys::DEFAULT_AUR_URL);
         assert_eq!(s.aur_refresh_secs().unwrap(), 3_600);
+        assert_eq!(s.aur_vcs_timeout().unwrap(), Duration::from_secs(30));
         assert!(Settings::default().aur_enabled().unwrap());
         assert_eq!(
             s.feed_url(FeedKind::Arch).as_deref(),

@@ -13,8 +13,10 @@ use omg_adapters_aur::repo::AurRepo;
 use omg_cli_core::args::{AurArgs, Cli, WriteArgs};
 use omg_cli_core::render::{escape, Output};
 use omg_cli_core::route::{Sources, WriteCommand};
-use omg_domain::aur::{missing_records, plan, AurPlan, Depend, PlanFacts, PlanOptions};
-use omg_ports::{AurPackage, AurSearchBy, Error, PackageBackend, Result, Transaction};
+use omg_domain::aur::{missing_records, plan, AurPlan, Depend, PlanFacts, PlanOptions, POPULAR_AT};
+use omg_ports::{
+    AurPackage, AurSearchBy, Error, PackageBackend, PackageSummary, Result, Transaction,
+};
 use serde_json::json;
 
 use super::build_progress::BuildProgress;
@@ -53,8 +55,8 @@ pub async fn run(
     if aur_targets.is_empty() {
         return Ok(None);
     }
-    // A name neither the repositories nor the AUR have is the ordinary install's error
-    // (with its "did you mean").
+    // A name neither the repositories nor the AUR have (nor provide) is the ordinary
+    // install's error (with its "did you mean").
     let known: Vec<String> = aur
         .source
         .info(&aur_targets)
@@ -62,12 +64,19 @@ pub async fn run(
         .into_iter()
         .map(|p| p.name)
         .collect();
-    if let Some(unknown) = aur_targets.iter().find(|t| !known.contains(t)) {
-        if known.is_empty() {
+    let mut unknown: Vec<&String> = Vec::new();
+    for target in aur_targets.iter().filter(|t| !known.contains(t)) {
+        // Provided by AUR packages: the plan takes the one, or asks which (as paru does).
+        if aur_providers(&aur, target).await.is_empty() {
+            unknown.push(target);
+        }
+    }
+    if let Some(first) = unknown.first() {
+        if unknown.len() == aur_targets.len() {
             return Ok(None);
         }
         return Err(Error::NotFound {
-            name: unknown.clone(),
+            name: (*first).clone(),
             suggestions: Vec::new(),
         });
     }
@@ -148,7 +157,7 @@ pub(super) async fn build_and_install(
     let cache = cache_dir(user.as_ref())?;
     // Every review before any build: a refused one stops everything.
     let mut reviewed = Vec::new();
-    let popular: Vec<String> = Vec::new();
+    let popular = popular_names(backend.as_ref(), &view).await?;
     let hook = omg_config::Settings::load()?.aur_review_hook();
     for build in &plan.builds {
         stop.check()?;
@@ -391,15 +400,7 @@ async fn resolve(
             if facts.has_record(name) {
                 continue;
             }
-            let providers: Vec<String> = aur
-                .source
-                .search(name, AurSearchBy::Provides)
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .map(|p| p.name)
-                .filter(|n| n != name)
-                .collect();
+            let providers = aur_providers(aur, name).await;
             let unknown: Vec<String> = providers
                 .iter()
                 .filter(|n| !facts.has_record(n))
@@ -416,6 +417,43 @@ async fn resolve(
         "the AUR dependencies of {} go deeper than {MAX_ROUNDS} levels; install some of them first",
         targets.join(", ")
     )))
+}
+
+/// The AUR packages other than `name` that provide it (the AUR's `by=provides` search);
+/// none when the AUR does not answer that search (too many results, say).
+async fn aur_providers(aur: &Aur, name: &str) -> Vec<String> {
+    match aur.source.search(name, AurSearchBy::Provides).await {
+        Ok(found) => found
+            .into_iter()
+            .map(|p| p.name)
+            .filter(|n| n != name)
+            .collect(),
+        Err(e) => {
+            tracing::debug!(name = %name, error = %e, "the AUR's provides search failed");
+            Vec::new()
+        }
+    }
+}
+
+/// The names squatters imitate, for the reviews' typosquatting check: every package of the
+/// sync databases and the AUR records of the plan at least [`POPULAR_AT`] popular.
+async fn popular_names(backend: &dyn PackageBackend, facts: &PlanFacts) -> Result<Vec<String>> {
+    let mut names: Vec<String> = backend
+        .packages()
+        .await?
+        .into_iter()
+        .filter(|p| p.repository != PackageSummary::LOCAL)
+        .map(|p| p.name)
+        .collect();
+    names.extend(
+        facts
+            .records()
+            .filter(|r| r.popularity >= POPULAR_AT)
+            .map(|r| r.name.clone()),
+    );
+    names.sort_unstable();
+    names.dedup();
+    Ok(names)
 }
 
 /// On a terminal: which of several AUR packages should provide `dep`.

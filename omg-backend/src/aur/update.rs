@@ -10,8 +10,9 @@ use omg_adapters_aur::makepkg::BuildUser;
 use omg_cli_core::args::{AurArgs, Cli, WriteArgs};
 use omg_cli_core::render::{escape, Output};
 use omg_cli_core::route::{Sources, WriteCommand};
+use omg_config::Settings;
 use omg_domain::version::alpm_vercmp;
-use omg_ports::{InstallReason, PackageSummary, Result};
+use omg_ports::{AurPackage, InstallReason, PackageSummary, Result};
 
 use super::install::{build_and_install, cache_dir, Job};
 use super::{vcs, Aur};
@@ -62,12 +63,7 @@ pub async fn run(
         }
     };
     let mut upgrades: Vec<(String, String, String)> = Vec::new();
-    let mut rebuilds: Vec<String> = Vec::new();
-    let cache = if request.devel {
-        Some(cache_dir(BuildUser::for_build()?.as_ref())?)
-    } else {
-        None
-    };
+    let mut unchanged: Vec<&str> = Vec::new();
     for record in &records {
         let Some(local) = foreign.iter().find(|p| p.name == record.name) else {
             continue;
@@ -79,16 +75,14 @@ pub async fn run(
             Ordering::Greater => {
                 upgrades.push((record.name.clone(), current, record.version.clone()));
             }
-            _ => {
-                if let Some(cache) = &cache {
-                    let clone = cache.join(&record.package_base);
-                    if vcs::moved(&clone) == Some(true) {
-                        rebuilds.push(record.name.clone());
-                    }
-                }
-            }
+            _ => unchanged.push(&record.name),
         }
     }
+    let rebuilds = if request.devel && !unchanged.is_empty() {
+        devel_rebuilds(&records, &unchanged).await?
+    } else {
+        Vec::new()
+    };
     if upgrades.is_empty() && rebuilds.is_empty() {
         print(if out.json {
             ""
@@ -137,4 +131,33 @@ pub async fn run(
     build_and_install(engine, cli, out, &aur, job, stop)
         .await
         .map(Some)
+}
+
+/// The packages among `names` (not upgraded by version) whose VCS sources moved since their
+/// build, every source asked at once; a source that does not answer is a warning.
+async fn devel_rebuilds(records: &[AurPackage], names: &[&str]) -> Result<Vec<String>> {
+    let cache = cache_dir(BuildUser::for_build()?.as_ref())?;
+    let timeout = Settings::load()?.aur_vcs_timeout()?;
+    let asked: Vec<&AurPackage> = records
+        .iter()
+        .filter(|r| names.contains(&r.name.as_str()))
+        .collect();
+    // Split packages share their base's clone: each is asked once.
+    let mut bases: Vec<&str> = asked.iter().map(|r| r.package_base.as_str()).collect();
+    bases.sort_unstable();
+    bases.dedup();
+    let clones = bases.iter().map(|b| cache.join(b)).collect();
+    let found = vcs::moved(clones, timeout).await;
+    for warning in &found.warnings {
+        eprintln!("omg: warning: {warning}");
+    }
+    Ok(asked
+        .iter()
+        .filter(|r| {
+            bases
+                .binary_search(&r.package_base.as_str())
+                .is_ok_and(|i| found.moved.get(i) == Some(&true))
+        })
+        .map(|r| r.name.clone())
+        .collect())
 }

@@ -97,6 +97,11 @@ impl PlanFacts {
     pub fn record(&self, name: &str) -> Option<&AurPackage> {
         self.records.get(name)
     }
+
+    /// Every record known, in no particular order.
+    pub fn records(&self) -> impl Iterator<Item = &AurPackage> {
+        self.records.values()
+    }
 }
 
 impl PlanView for PlanFacts {

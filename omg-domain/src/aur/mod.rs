@@ -69,6 +69,7 @@ pub use plan::{
     PlannedPkg, UnmetReason, Unresolved,
 };
 use scripts::ShellKind;
+pub use typosquat::POPULAR_AT;
 
 /// The longest evidence kept, in characters.
 pub const MAX_EVIDENCE: usize = 200;

@@ -28,6 +28,10 @@ const VARIANTS: &[&str] = &[
     "-latest",
 ];
 
+/// An AUR package at least this popular (the AUR's decayed vote count) has a name that
+/// squatters imitate: its name is protected like a repository package's.
+pub const POPULAR_AT: f64 = 1.0;
+
 /// Longer names are not compared (no package name is this long).
 const MAX_NAME: usize = 128;
 
