@@ -51,7 +51,7 @@ pub(crate) fn indexed(
         description: entry.description.to_string(),
         repository: repository.to_string(),
         architecture: entry.architecture.to_string(),
-        installed,
+        installed: installed.map(Box::new),
         provides: Vec::new(),
     }
 }

@@ -66,11 +66,11 @@ async fn packages_are_every_sync_package_once_per_repository_plus_local_only() {
     assert_eq!(find("glibc").repository, "local");
     assert_eq!(
         find("editor").installed,
-        Some(Installed {
+        Some(Box::new(Installed {
             version: "1.5-1".into(),
             reason: InstallReason::Explicit,
             date: Some(1_700_100_000),
-        })
+        }))
     );
     assert_eq!(
         find("libfoo").installed.as_ref().unwrap().reason,

@@ -181,7 +181,7 @@ pub(crate) fn collect(cache: &Cache, paths: &Paths, filter: Filter) -> Vec<Entry
                 architecture: shown.arch().to_owned(),
                 installed: installed
                     .as_ref()
-                    .map(|current| installed_state(current, &pkg, &auto)),
+                    .map(|current| Box::new(installed_state(current, &pkg, &auto))),
                 provides: Vec::new(),
             },
             name_len: name.len(),

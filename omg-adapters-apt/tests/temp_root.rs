@@ -35,7 +35,7 @@ fn summary(
         description: description.into(),
         repository: repository.into(),
         architecture: architecture.into(),
-        installed,
+        installed: installed.map(Box::new),
         provides: Vec::new(),
     }
 }

@@ -111,11 +111,11 @@ mod tests {
         ])
         .packages()
         .to_vec();
-        idx_packages[0].installed = Some(omg_ports::Installed {
+        idx_packages[0].installed = Some(Box::new(omg_ports::Installed {
             version: "1".into(),
             reason: omg_ports::InstallReason::Explicit,
             date: None,
-        });
+        }));
         let idx = Index::new(idx_packages);
         assert_eq!(complete(&idx, "fi", false, 10), ["firefox", "fish"]);
         assert_eq!(complete(&idx, "fi", true, 10), ["fish"]);

@@ -18,10 +18,12 @@ fn summary(name: &str, reason: Option<InstallReason>) -> PackageSummary {
         description: format!("{name} description"),
         repository: "core".into(),
         architecture: "x86_64".into(),
-        installed: reason.map(|reason| Installed {
-            version: "1.0-1".into(),
-            reason,
-            date: Some(1_700_000_000),
+        installed: reason.map(|reason| {
+            Box::new(Installed {
+                version: "1.0-1".into(),
+                reason,
+                date: Some(1_700_000_000),
+            })
         }),
         provides: Vec::new(),
     }

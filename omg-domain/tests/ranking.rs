@@ -19,11 +19,11 @@ fn pkg(name: &str, repo: &str, desc: &str) -> PackageSummary {
 
 fn index() -> Index {
     let mut installed = pkg("vim-runtime", "extra", "Vi Improved, runtime files");
-    installed.installed = Some(Installed {
+    installed.installed = Some(Box::new(Installed {
         version: "1.0-1".into(),
         reason: InstallReason::Dependency,
         date: None,
-    });
+    }));
     let mut nvi = pkg("nvi", "core", "4.4BSD re-implementation of vi");
     nvi.provides = vec!["vi".into(), "Vim-Compatible".into()];
     Index::new(vec![

@@ -271,10 +271,12 @@ fn package(name: &str, description: &str, repository: &str, installed: bool) -> 
         description: description.into(),
         repository: repository.into(),
         architecture: "x86_64".into(),
-        installed: installed.then(|| Installed {
-            version: "1.0-1".into(),
-            reason: InstallReason::Explicit,
-            date: None,
+        installed: installed.then(|| {
+            Box::new(Installed {
+                version: "1.0-1".into(),
+                reason: InstallReason::Explicit,
+                date: None,
+            })
         }),
         provides,
     }

@@ -45,8 +45,10 @@ pub struct PackageSummary {
     pub repository: String,
     /// Architecture (`x86_64`, `amd64`, `any`, `all`, ...).
     pub architecture: String,
-    /// Installed state, when installed.
-    pub installed: Option<Installed>,
+    /// Installed state, when installed. Boxed: most summaries are of packages not
+    /// installed, and an index holds one per package (with the AUR's, 120,000), so an
+    /// absent state costs 8 bytes instead of 48.
+    pub installed: Option<Box<Installed>>,
     /// The names it provides (virtual packages, sonames, ...) without their version
     /// constraints (`sh`, not `sh=5.2`): search matches them, as `pacman -Ss` and
     /// `apt-cache search` do. Empty when it provides nothing.
@@ -126,7 +128,7 @@ impl Package {
             description: self.description.clone(),
             repository: self.repository.clone(),
             architecture: self.architecture.clone(),
-            installed: self.installed.clone(),
+            installed: self.installed.clone().map(Box::new),
             provides: self
                 .relation(RelationKind::Provides)
                 .iter()

@@ -59,7 +59,7 @@ fn summary() -> impl Strategy<Value = PackageSummary> {
                 description,
                 repository,
                 architecture,
-                installed,
+                installed: installed.map(Box::new),
                 provides: Vec::new(),
             },
         )

@@ -178,7 +178,7 @@ impl World {
             description: pkg.desc.clone(),
             repository: repo.to_string(),
             architecture: pkg.arch.clone(),
-            installed: self.installed_state(&pkg.name),
+            installed: self.installed_state(&pkg.name).map(Box::new),
             provides: Vec::new(),
         }
     }

@@ -75,14 +75,16 @@ pub fn packages(count: usize, generation: u64) -> Vec<PackageSummary> {
                 description: format!("The {word} component number {i} of a realistic package set"),
                 repository: ["core", "extra", "multilib"][i % 3].into(),
                 architecture: if i % 4 == 0 { "any" } else { "x86_64" }.into(),
-                installed: (i % 40 == 0).then(|| Installed {
-                    version: format!("{generation}.{}-1", i % 10),
-                    reason: if i % 80 == 0 {
-                        InstallReason::Explicit
-                    } else {
-                        InstallReason::Dependency
-                    },
-                    date: Some(1_700_000_000 + i as i64),
+                installed: (i % 40 == 0).then(|| {
+                    Box::new(Installed {
+                        version: format!("{generation}.{}-1", i % 10),
+                        reason: if i % 80 == 0 {
+                            InstallReason::Explicit
+                        } else {
+                            InstallReason::Dependency
+                        },
+                        date: Some(1_700_000_000 + i as i64),
+                    })
                 }),
                 provides: if i % 7 == 0 {
                     vec![format!("{word}-virtual"), format!("lib{word}.so")]

@@ -183,11 +183,11 @@ mod tests {
     #[test]
     fn repositories_first_on_ties_and_kinds_interleave() {
         let mut local = pkg("yay", "local", "AUR helper");
-        local.installed = Some(Installed {
+        local.installed = Some(Box::new(Installed {
             version: "1-1".into(),
             reason: InstallReason::Explicit,
             date: None,
-        });
+        }));
         let official = Index::new(vec![
             pkg("yaz", "extra", "a yaml thing"),
             pkg("yayo", "extra", "tool"),
