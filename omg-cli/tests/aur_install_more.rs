@@ -503,6 +503,58 @@ fn a_name_one_slip_from_a_repository_package_is_a_typosquat_warning() {
     }
 }
 
+/// The AUR publishes no account ages: a maintainer whose every AUR package (the RPC's
+/// search by maintainer) was first submitted in the last 14 days is likely a new account,
+/// the pattern of the malware uploads of 2025; the review says so, with the date.
+#[test]
+fn a_maintainer_whose_packages_are_all_new_is_a_new_account_warning() {
+    let Some(mut w) = World::new() else { return };
+    w.aur.publish(AurPkg::new("fresh-tool", "1.0"));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!(w.aur.server().update("fresh-tool", |r| {
+        r.maintainer = Some("fresh-account".into());
+        r.first_submitted = now - 2 * 86_400;
+        r.num_votes = 40;
+    }));
+    let run = w.omg(&[
+        "--json",
+        "install",
+        "fresh-tool",
+        "aur-base",
+        "--review=accept",
+        "--yes",
+    ]);
+    ok(&run);
+    let reviews: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["event"] == "review")
+        .collect();
+    assert_eq!(reviews.len(), 2, "{}", run.stdout);
+    for review in &reviews {
+        let fresh: Vec<&serde_json::Value> = review["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["code"] == "new-maintainer")
+            .collect();
+        if review["base"] == "fresh-tool" {
+            assert_eq!(fresh.len(), 1, "{review}");
+            assert_eq!(fresh[0]["severity"], "medium", "{review}");
+            let message = fresh[0]["message"].as_str().unwrap();
+            assert!(message.contains("fresh-account"), "{message}");
+        } else {
+            // omgtest's packages were first submitted in 2023.
+            assert!(fresh.is_empty(), "{review}");
+        }
+    }
+    assert_eq!(w.pacman_q(""), ["aur-base", "fresh-tool"]);
+}
+
 /// `omg install <name>` where only AUR packages provide `name`: the one provider is built;
 /// several without a terminal are an error listing them; a repository package providing it
 /// wins over the AUR.

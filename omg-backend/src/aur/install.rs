@@ -13,13 +13,12 @@ use omg_adapters_aur::repo::AurRepo;
 use omg_cli_core::args::{AurArgs, Cli, WriteArgs};
 use omg_cli_core::render::{escape, Output};
 use omg_cli_core::route::{Sources, WriteCommand};
-use omg_domain::aur::{missing_records, plan, AurPlan, Depend, PlanFacts, PlanOptions, POPULAR_AT};
-use omg_ports::{
-    AurPackage, AurSearchBy, Error, PackageBackend, PackageSummary, Result, Transaction,
-};
+use omg_domain::aur::{missing_records, plan, AurPlan, Depend, PlanFacts, PlanOptions};
+use omg_ports::{AurPackage, AurSearchBy, Error, PackageBackend, Result, Transaction};
 use serde_json::json;
 
 use super::build_progress::BuildProgress;
+use super::context::ReviewContext;
 use super::Aur;
 use crate::write::steps::{mark_dependencies, Collected};
 use crate::write::{one, print, record, signals};
@@ -157,7 +156,14 @@ pub(super) async fn build_and_install(
     let cache = cache_dir(user.as_ref())?;
     // Every review before any build: a refused one stops everything.
     let mut reviewed = Vec::new();
-    let popular = popular_names(backend.as_ref(), &view).await?;
+    let maintainers: Vec<&str> = plan
+        .builds
+        .iter()
+        .flat_map(|b| &b.packages)
+        .filter_map(|p| view.record(&p.name)?.maintainer.as_deref())
+        .collect();
+    let context =
+        ReviewContext::gather(backend.as_ref(), aur.source.as_ref(), &view, maintainers).await?;
     let hook = omg_config::Settings::load()?.aur_review_hook();
     for build in &plan.builds {
         stop.check()?;
@@ -168,7 +174,7 @@ pub(super) async fn build_and_install(
             job.review,
             &repo,
             record,
-            &popular,
+            &context,
             std::env::consts::ARCH,
             hook.as_deref(),
         )?;
@@ -433,27 +439,6 @@ async fn aur_providers(aur: &Aur, name: &str) -> Vec<String> {
             Vec::new()
         }
     }
-}
-
-/// The names squatters imitate, for the reviews' typosquatting check: every package of the
-/// sync databases and the AUR records of the plan at least [`POPULAR_AT`] popular.
-async fn popular_names(backend: &dyn PackageBackend, facts: &PlanFacts) -> Result<Vec<String>> {
-    let mut names: Vec<String> = backend
-        .packages()
-        .await?
-        .into_iter()
-        .filter(|p| p.repository != PackageSummary::LOCAL)
-        .map(|p| p.name)
-        .collect();
-    names.extend(
-        facts
-            .records()
-            .filter(|r| r.popularity >= POPULAR_AT)
-            .map(|r| r.name.clone()),
-    );
-    names.sort_unstable();
-    names.dedup();
-    Ok(names)
 }
 
 /// On a terminal: which of several AUR packages should provide `dep`.

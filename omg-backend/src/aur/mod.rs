@@ -2,6 +2,7 @@
 //! installs built from it (install.rs).
 
 mod build_progress;
+mod context;
 pub mod install;
 mod pgp;
 pub mod reads;

@@ -15,6 +15,7 @@ use omg_domain::aur::{review, PreviousReview, RepoFile as Reviewed, ReviewInput,
 use omg_ports::{AurPackage, Error, Result, ReviewSeverity, ReviewWarning, Srcinfo};
 use serde::{Deserialize, Serialize};
 
+use super::context::ReviewContext;
 use crate::write::confirm::{ask_no, read_line};
 
 /// The largest record of who was behind a package that omg reads back.
@@ -40,7 +41,7 @@ pub fn run(
     args: AurArgs,
     repo: &AurRepo,
     record: Option<&AurPackage>,
-    popular: &[String],
+    context: &ReviewContext,
     arch: &str,
     hook: Option<&Path>,
 ) -> Result<Outcome> {
@@ -79,7 +80,10 @@ pub fn run(
         }),
         record,
         seen: people.as_ref(),
-        popular,
+        maintainer_since: record
+            .and_then(|r| r.maintainer.as_deref())
+            .and_then(|m| context.maintainer_since(m)),
+        popular: &context.popular,
         now: now(),
         arch,
     });

@@ -43,8 +43,14 @@ fn finding(
 }
 
 /// The record's warnings at `now` (unix seconds), given who omg saw last time (`None`
-/// when omg never reviewed or installed this package).
-pub(crate) fn check(record: &AurPackage, seen: Option<&SeenPeople>, now: i64) -> Vec<Finding> {
+/// when omg never reviewed or installed this package) and when the maintainer's oldest
+/// AUR package was first submitted (`None`: not known).
+pub(crate) fn check(
+    record: &AurPackage,
+    seen: Option<&SeenPeople>,
+    maintainer_since: Option<i64>,
+    now: i64,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let current = record.maintainer.as_deref();
     if let Some(seen) = seen {
@@ -109,6 +115,22 @@ pub(crate) fn check(record: &AurPackage, seen: Option<&SeenPeople>, now: i64) ->
             format!("first submitted on {when}, less than 14 days ago"),
             format!("FirstSubmitted: {when}"),
         ));
+    }
+    // The AUR does not say when an account was made; the oldest first submission of the
+    // account's packages bounds it from below.
+    if let (Some(m), Some(since)) = (current, maintainer_since) {
+        if since > 0 && now.saturating_sub(since) < YOUNG_SECONDS {
+            let when = date(since);
+            out.push(finding(
+                ReviewSeverity::Medium,
+                "new-maintainer",
+                format!(
+                    "every AUR package of {m} was first submitted on {when} or later, less \
+                     than 14 days ago: likely a new account"
+                ),
+                format!("Maintainer: {m}, oldest package submitted {when}"),
+            ));
+        }
     }
     if record.num_votes < FEW_VOTES {
         out.push(finding(
@@ -178,8 +200,8 @@ mod tests {
             submitter: Some("alice".into()),
             co_maintainers: vec![],
         };
-        assert!(check(&record(), Some(&seen), NOW).is_empty());
-        assert!(check(&record(), None, NOW).is_empty());
+        assert!(check(&record(), Some(&seen), None, NOW).is_empty());
+        assert!(check(&record(), None, None, NOW).is_empty());
     }
 
     #[test]
@@ -193,7 +215,7 @@ mod tests {
         r.maintainer = Some("fresh-account".into());
         r.co_maintainers = vec!["helper".into()];
         assert_eq!(
-            codes(&check(&r, Some(&seen), NOW)),
+            codes(&check(&r, Some(&seen), None, NOW)),
             [
                 ("adopted-orphan", ReviewSeverity::High),
                 ("co-maintainer-added", ReviewSeverity::Medium)
@@ -214,7 +236,7 @@ mod tests {
         r.out_of_date = Some(NOW - 10 * 86_400);
         r.pending_requests = Some(1);
         r.first_submitted = NOW - 3 * 86_400;
-        let found = check(&r, Some(&seen), NOW);
+        let found = check(&r, Some(&seen), None, NOW);
         assert_eq!(
             codes(&found),
             [
@@ -234,7 +256,30 @@ mod tests {
         let mut r = record();
         r.maintainer = None;
         assert_eq!(
-            codes(&check(&r, None, NOW)),
+            codes(&check(&r, None, None, NOW)),
+            [("orphaned", ReviewSeverity::Low)]
+        );
+    }
+
+    #[test]
+    fn a_maintainer_whose_every_package_is_young_is_likely_a_new_account() {
+        let r = record();
+        let young = NOW - 2 * 86_400;
+        let found = check(&r, None, Some(young), NOW);
+        assert_eq!(codes(&found), [("new-maintainer", ReviewSeverity::Medium)]);
+        assert!(found[0].message.contains("alice"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("2026-11-30"),
+            "{}",
+            found[0].message
+        );
+        // An account with an older package, an unknown one, or an orphan: nothing.
+        assert!(check(&r, None, Some(NOW - 15 * 86_400), NOW).is_empty());
+        assert!(check(&r, None, None, NOW).is_empty());
+        let mut orphan = record();
+        orphan.maintainer = None;
+        assert_eq!(
+            codes(&check(&orphan, None, Some(young), NOW)),
             [("orphaned", ReviewSeverity::Low)]
         );
     }

@@ -130,6 +130,10 @@ pub struct ReviewInput<'a> {
     pub record: Option<&'a AurPackage>,
     /// Who omg saw behind the package last time, `None` when it never did.
     pub seen: Option<&'a SeenPeople>,
+    /// When the oldest AUR package of the record's maintainer was first submitted, unix
+    /// seconds (the AUR's search by maintainer), `None` when not known: a bound on the
+    /// account's age, which the AUR does not publish.
+    pub maintainer_since: Option<i64>,
     /// Popular package names (of the AUR and the repositories) to check typosquatting
     /// against.
     pub popular: &'a [String],
@@ -242,6 +246,7 @@ fn shell_kind(file: &RepoFile<'_>, install_names: &BTreeSet<&str>) -> Option<She
 ///     previous: None,
 ///     record: None,
 ///     seen: None,
+///     maintainer_since: None,
 ///     popular: &[],
 ///     now: 1_796_212_800,
 ///     arch: "x86_64",
@@ -391,7 +396,7 @@ pub fn review(input: &ReviewInput<'_>) -> Vec<ReviewWarning> {
 
     // Metadata.
     if let Some(record) = input.record {
-        for f in metadata::check(record, input.seen, input.now) {
+        for f in metadata::check(record, input.seen, input.maintainer_since, input.now) {
             out.push(to_warning(f, None, None));
         }
     }

@@ -175,6 +175,7 @@ impl Case {
             }),
             record: self.record.as_ref(),
             seen: self.seen.as_ref(),
+            maintainer_since: None,
             popular: &popular,
             now: NOW,
             arch: "x86_64",
