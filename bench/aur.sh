@@ -26,7 +26,7 @@ mkdir -p "$out"
 out=$(realpath "$out")
 
 bash scripts/build-release.sh -q
-cargo build --release -q -p omg-testkit --example aur_bench_server
+cargo build --release -q -p omg-testkit --example aur_bench_server --example interleave
 cargo build --release -q -p omg-domain --example aur_plan
 bin=$(realpath "${CARGO_TARGET_DIR:-target}/release")
 omg=$bin/omg
@@ -142,6 +142,15 @@ for t in "$mid" "${long[@]}"; do
   cmds+=(-n "curl RPC search $t" "curl -s -o /dev/null $base/rpc/v5/search?arg=$t")
 done
 hyperfine -N --warmup 5 --runs "$runs" --export-json "$out/e2e.json" "${cmds[@]}" >&2
+# The budget's comparison again, round-robin (one run of each command in turn, 10x the
+# runs): drift of a shared machine then weighs on every command alike.
+"$bin/examples/interleave" $((runs * 10)) 20 "/bin/true=/bin/true" \
+  "omg search ${long[0]} (omgd, AUR)=$omg ${g[*]} search ${long[0]}" \
+  "omg search ${long[1]} (omgd, AUR)=$omg ${g[*]} search ${long[1]}" \
+  "omg search --repo ${long[0]} (omgd)=$omg ${g[*]} search --repo ${long[0]}" \
+  "omg search --repo ${long[1]} (omgd)=$omg ${g[*]} search --repo ${long[1]}" \
+  >"$out/interleaved.md"
+cat "$out/interleaved.md" >&2
 mem_after=$(status)
 # omgd's CPU per query (utime + stime ticks over 20 of each) and the client's instructions.
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
@@ -165,6 +174,10 @@ counts=()
 for t in "${short[@]}" "$mid" "${long[@]}"; do
   counts+=("$t: $("$omg" "${g[@]}" search "$t" | grep -vc '^    ') lines")
 done
+# Idle: the housekeeping gives back the queries' freed heap and libalpm's caches after 30 s
+# without requests.
+sleep 35
+mem_idle=$(status)
 stop_omgd
 trap cleanup EXIT
 load_ms=$(((t_loaded - t_ready) / 1000000))
@@ -224,6 +237,10 @@ PY
   echo
   cat "$out/e2e.md"
   echo
+  echo "Round-robin, $((runs * 10)) runs of each in turn (omg-testkit/examples/interleave.rs):"
+  echo
+  cat "$out/interleaved.md"
+  echo
   cat "$out/identity.txt"
   echo
   echo "omgd: ready ${ready_ms} ms after its start; the dump fetched, parsed and indexed ${load_ms} ms later."
@@ -232,10 +249,10 @@ PY
   echo "| --- | ---: | ---: |"
   printf '%s' "$percpu"
   echo
-  echo "| omgd | after loading | after the queries |"
-  echo "| --- | --- | --- |"
-  echo "| official + AUR | $mem_loaded | $mem_after |"
-  echo "| official only | $mem_repo_loaded | $mem_repo_after |"
+  echo "| omgd | after loading | after the queries | 35 s idle after them |"
+  echo "| --- | --- | --- | --- |"
+  echo "| official + AUR | $mem_loaded | $mem_after | $mem_idle |"
+  echo "| official only | $mem_repo_loaded | $mem_repo_after | |"
   echo
   echo "### Planning 20 AUR dependencies in process (omg-domain/examples/aur_plan.rs, 2000 iterations)"
   echo

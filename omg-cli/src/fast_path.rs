@@ -124,6 +124,9 @@ fn ask(
 ) -> Result<Option<Response>, ClientError> {
     let config = ClientConfig {
         timeout: Some(DAEMON_TIMEOUT),
+        // A search of the AUR (4.3) goes behind the Hello too: an older omgd cannot decode
+        // it and omg asks directly, as it would have after the Welcome.
+        pipeline_newer: true,
         ..ClientConfig::default()
     };
     if let Request::Audit(_) = request {

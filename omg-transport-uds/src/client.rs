@@ -36,6 +36,13 @@ pub struct ClientConfig {
     /// process's effective uid. (Run through sudo, omg tells the invoking user's daemon about
     /// a change: that user's uid.)
     pub trusted_uid: Option<u32>,
+    /// `connect_and_request` sends its request behind the `Hello` even when it is newer
+    /// than the protocol's first minor, saving a round trip (a fifth of a cached search's
+    /// time) where the daemon is current. A daemon of an earlier minor cannot decode it: it
+    /// answers on the connection's id, which the client reads and reports as
+    /// [`ClientError::Unsupported`], as it would without sending. Default `false`: a daemon
+    /// is never sent a request it cannot decode.
+    pub pipeline_newer: bool,
 }
 
 impl Default for ClientConfig {
@@ -49,6 +56,7 @@ impl Default for ClientConfig {
             pipeline_window: 64,
             spin: Duration::from_micros(200),
             trusted_uid: None,
+            pipeline_newer: false,
         }
     }
 }

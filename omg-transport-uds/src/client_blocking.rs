@@ -56,7 +56,7 @@ impl BlockingClient {
     /// Connect, and send `request` right behind `Hello` without waiting for the `Welcome`
     /// (one round trip instead of two); returns the client and the answer to `request`. A
     /// request added after the major's first minor ([`Request::since`]) is sent only after
-    /// the `Welcome` says the daemon knows it.
+    /// the `Welcome` says the daemon knows it, unless [`ClientConfig::pipeline_newer`].
     ///
     /// # Errors
     /// As [`BlockingClient::connect`] and [`BlockingClient::request`].
@@ -66,7 +66,7 @@ impl BlockingClient {
         request: Request,
     ) -> Result<(Self, Response), ClientError> {
         // Every daemon of this major decodes the requests of its first minor.
-        let pipelined = request.since() <= (PROTOCOL_VERSION.0, 0);
+        let pipelined = config.pipeline_newer || request.since() <= (PROTOCOL_VERSION.0, 0);
         let (mut client, first) = Self::open(path, config, pipelined.then(|| request.clone()))?;
         let response = match first {
             Some(Response::Overloaded { retry_after_ms }) => {
@@ -178,7 +178,7 @@ impl BlockingClient {
         };
         let hello_id = conn.queue(Request::hello(config.client_version.clone()))?;
         let first_id = match first {
-            Some(r) => Some(conn.queue(r)?),
+            Some(r) => Some((conn.queue(r.clone())?, r)),
             None => None,
         };
         conn.flush_out()?;
@@ -191,7 +191,19 @@ impl BlockingClient {
             "connected to omgd"
         );
         let first = match first_id {
-            Some(id) => Some(conn.expect_answer(id)?),
+            Some((id, request)) => {
+                if let Err(unsupported) = session.check_supports(&request) {
+                    // Sent by `pipeline_newer` to a daemon of an earlier minor: it answers
+                    // that it could not decode the frame; the connection stays usable.
+                    match conn.read_answer() {
+                        Ok(env) if env.id == CONNECTION_ID || env.id == id => {}
+                        Ok(env) => return Err(conn.fail(ClientError::UnexpectedId { id: env.id })),
+                        Err(e) => return Err(e),
+                    }
+                    return Err(unsupported);
+                }
+                Some(conn.expect_answer(id)?)
+            }
             None => None,
         };
         Ok((BlockingClient { conn, session }, first))

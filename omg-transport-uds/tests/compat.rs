@@ -449,3 +449,85 @@ fn complete_reaches_only_a_4_2_daemon() {
     assert_eq!(client.session().protocol, (4, 3));
     assert_eq!(answer, Response::Suggestions(vec!["fo".to_string(); 10]));
 }
+
+fn search_aur() -> Request {
+    Request::SearchAur {
+        query: SearchQuery::new("vim").with_limit(3),
+        aur_only: false,
+    }
+}
+
+/// `pipeline_newer`: 4.3's `SearchAur` goes behind the `Hello` in one write. A current
+/// daemon answers it in that round trip; a 4.2 daemon, which cannot decode it, answers on
+/// the connection's id (as omgd does with a frame it cannot decode), and the client says
+/// `Unsupported`, as without the option (where the 4.2 daemon is never sent it).
+#[test]
+fn pipeline_newer_sends_a_newer_request_behind_the_hello_and_an_older_daemon_refuses_it() {
+    let config = ClientConfig {
+        pipeline_newer: true,
+        ..ClientConfig::default()
+    };
+    let daemon = fake::start_speaking(
+        (4, 2),
+        Box::new(|env| match env.body {
+            Request::SearchAur { .. } => Some(vec![(
+                0,
+                Response::InvalidRequest("the frame does not decode".into()),
+            )]),
+            other => panic!("unexpected {other:?}"),
+        }),
+    );
+    let err = BlockingClient::connect_and_request(&daemon.path, &config, search_aur())
+        .map(|(_, answer)| answer)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ClientError::Unsupported {
+                request: "search-aur",
+                since: (4, 3),
+                daemon_protocol: (4, 2)
+            }
+        ),
+        "{err:?}"
+    );
+    let seen = daemon.thread.join().expect("fake");
+    let names: Vec<&str> = seen.iter().map(|e| e.body.name()).collect();
+    assert_eq!(names, ["hello", "search-aur"]);
+
+    // Without the option the 4.2 daemon is never sent it.
+    let daemon = fake::start_speaking(
+        (4, 2),
+        Box::new(|env| panic!("a 4.2 daemon was sent {:?}", env.body)),
+    );
+    let err =
+        BlockingClient::connect_and_request(&daemon.path, &ClientConfig::default(), search_aur())
+            .map(|(_, answer)| answer)
+            .unwrap_err();
+    assert!(matches!(err, ClientError::Unsupported { .. }), "{err:?}");
+    drop(err);
+    let seen = daemon.thread.join().expect("fake");
+    let names: Vec<&str> = seen.iter().map(|e| e.body.name()).collect();
+    assert_eq!(names, ["hello"]);
+
+    // A current daemon answers it.
+    let daemon = fake::start(Box::new(|env| match env.body {
+        Request::SearchAur { .. } => Some(vec![(
+            env.id,
+            Response::SearchAur {
+                results: SearchResults::default(),
+                aur: Vec::new(),
+            },
+        )]),
+        other => panic!("unexpected {other:?}"),
+    }));
+    let (_, answer) =
+        BlockingClient::connect_and_request(&daemon.path, &config, search_aur()).expect("answer");
+    assert_eq!(
+        answer,
+        Response::SearchAur {
+            results: SearchResults::default(),
+            aur: Vec::new(),
+        }
+    );
+}
