@@ -9,9 +9,11 @@
 #     short terms with thousands of answers and long ones with tens), `omg search --repo`
 #     (official only), `omg --no-daemon search` (direct mode: one RPC search round trip to
 #     the local server beside the sync databases) and a bare RPC round trip with curl (the
-#     floor of what `paru -Ss` pays, measured against this local server, not aurweb);
-#   - omgd's VmRSS / VmHWM with the dump loaded and after the queries, and the same for an
-#     omgd without the AUR;
+#     floor of what `paru -Ss` pays, measured against this local server, not aurweb); then
+#     the budget's commands again round-robin (omg-testkit/examples/interleave.rs), so that
+#     a shared machine's drift weighs on each alike;
+#   - omgd's VmRSS / VmHWM with the dump loaded, after the queries and 35 s later (idle),
+#     and the same for an omgd without the AUR;
 #   - daemon and direct answers compared byte for byte for terms the RPC answers in full;
 #   - the planner (omg-domain/examples/aur_plan.rs): resolving and planning 20 AUR
 #     dependencies in process, medians and callgrind instruction counts.
