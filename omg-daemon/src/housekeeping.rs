@@ -40,6 +40,7 @@ pub async fn run(state: Arc<State>, mut stop: watch::Receiver<bool>) {
             tracing::debug!("backend idle: caches released");
         }
         if backend_idle || (!trimmed && quiet_since.elapsed() >= IDLE) {
+            state.settle_cache();
             crate::memory::release_free_memory();
             trimmed = true;
         }

@@ -17,6 +17,8 @@ use tokio::sync::OnceCell;
 /// and a bound that keeps omgd inside its resident-memory budget (80 MB with the host's whole
 /// apt index) whatever is asked.
 const CACHE_BYTES: u64 = 16 * 1024 * 1024;
+/// The largest answer cached, estimated as the cache's bound is: half of it.
+const LARGEST_CACHED: u64 = CACHE_BYTES / 2;
 /// How long a cached answer lives at most.
 const CACHE_TTL: Duration = Duration::from_secs(600);
 
@@ -191,11 +193,19 @@ impl State {
         }
     }
 
-    /// Keep `answer` for `key` (failures are not cached).
+    /// Keep `answer` for `key` (failures are not cached, nor an answer that would take
+    /// more than [`LARGEST_CACHED`]: `search lib` with the AUR is 60,000 hits,
+    /// tens of megabytes, and cheaper to compute again than to keep).
     pub fn remember(&self, key: CacheKey, answer: Arc<Response>) {
-        if !answer.is_failure() {
+        if cacheable(&key, &answer) {
             self.cache.insert(key, answer);
         }
+    }
+
+    /// Apply the cache's pending evictions now (moka applies them as it is used; an idle
+    /// omgd would keep what it evicted).
+    pub fn settle_cache(&self) {
+        self.cache.run_pending_tasks();
     }
 
     /// The counters.
@@ -212,6 +222,11 @@ impl State {
     }
 }
 
+/// Whether `answer` is kept: not a failure, not larger than [`LARGEST_CACHED`].
+fn cacheable(key: &CacheKey, answer: &Response) -> bool {
+    !answer.is_failure() && u64::from(weight(key, answer)) <= LARGEST_CACHED
+}
+
 /// A rough size in bytes of a cached answer, for the cache's bound.
 fn weight(key: &CacheKey, answer: &Response) -> u32 {
     let key_bytes = match key {
@@ -222,11 +237,59 @@ fn weight(key: &CacheKey, answer: &Response) -> u32 {
     };
     let answer_bytes = match answer {
         Response::Search(r) => r.hits.len() * 256,
-        Response::SearchAur { results, aur } => results.hits.len() * 256 + aur.len() * 192,
+        // A hit: its summary (152 bytes) and strings; an AUR record: 488 bytes and strings.
+        Response::SearchAur { results, aur } => results.hits.len() * 256 + aur.len() * 640,
         Response::Packages(p) => p.len() * 2048,
         Response::List(l) => l.len() * 256,
         Response::Why(w) => (w.required_by.len() + w.optional_for.len() + w.chains.len() * 4) * 64,
         _ => 0,
     };
     u32::try_from(64 + key_bytes + answer_bytes).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omg_ports::{AurPackage, MatchKind, PackageSummary, SearchHit, SearchResults};
+
+    fn search_aur(hits: usize, aur: usize) -> Response {
+        let hit = SearchHit {
+            package: PackageSummary {
+                name: "x".into(),
+                version: "1".into(),
+                description: String::new(),
+                repository: "aur".into(),
+                architecture: String::new(),
+                installed: None,
+                provides: Vec::new(),
+            },
+            kind: MatchKind::Substring,
+            score: 0,
+        };
+        Response::SearchAur {
+            results: SearchResults {
+                hits: vec![hit; hits],
+                total: hits,
+            },
+            aur: vec![AurPackage::default(); aur],
+        }
+    }
+
+    /// Pages of results are kept; an answer of tens of thousands of AUR records (`search
+    /// lib`: tens of megabytes) and failures are not.
+    #[test]
+    fn large_answers_and_failures_are_not_cached() {
+        let key = CacheKey::SearchAur {
+            generation: 1,
+            aur_generation: 1,
+            text: "lib".into(),
+            limit: None,
+            installed_only: false,
+            aur_only: false,
+        };
+        assert!(cacheable(&key, &search_aur(20, 20)));
+        assert!(cacheable(&key, &search_aur(8_000, 8_000)));
+        assert!(!cacheable(&key, &search_aur(62_000, 60_000)));
+        assert!(!cacheable(&key, &Response::Internal("no".into())));
+    }
 }
