@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::aur::World;
+use common::aur::{json_lines, World};
 use common::Run;
 use omg_testkit::aur::AurPkg;
 
@@ -163,14 +163,7 @@ fn json_shows_each_build_as_started_then_built_events() {
     let Some(w) = World::new() else { return };
     let run = w.omg(&["--json", "install", "aur-lib", "--review=accept", "--yes"]);
     ok(&run);
-    let events: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str(l)
-                .unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\n{}", run.stdout))
-        })
-        .collect();
+    let events = json_lines(&run);
     let builds: Vec<&serde_json::Value> = events.iter().filter(|e| e["event"] == "build").collect();
     let seen: Vec<(&str, &str)> = builds
         .iter()

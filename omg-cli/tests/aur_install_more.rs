@@ -10,7 +10,7 @@ mod common;
 
 use std::path::Path;
 
-use common::aur::{has_seen, seen, World};
+use common::aur::{has_seen, json_lines, review_events, seen, warnings_coded, World};
 use common::Run;
 use omg_testkit::alpm::FixturePackage;
 use omg_testkit::aur::{git, AurFixture, AurPkg};
@@ -484,21 +484,10 @@ fn a_name_one_slip_from_a_repository_package_is_a_typosquat_warning() {
         "--yes",
     ]);
     ok(&run);
-    let reviews: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|e| e["event"] == "review")
-        .collect();
+    let reviews = review_events(&run);
     assert_eq!(reviews.len(), 2, "{}", run.stdout);
     for review in &reviews {
-        let codes: Vec<&str> = review["warnings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|w| w["code"].as_str().unwrap())
-            .collect();
-        let squat = codes.contains(&"typosquat");
+        let squat = !warnings_coded(review, "typosquat").is_empty();
         assert_eq!(squat, review["base"] == "repo-dpe", "{review}");
     }
 }
@@ -528,20 +517,10 @@ fn a_maintainer_whose_packages_are_all_new_is_a_new_account_warning() {
         "--yes",
     ]);
     ok(&run);
-    let reviews: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|e| e["event"] == "review")
-        .collect();
+    let reviews = review_events(&run);
     assert_eq!(reviews.len(), 2, "{}", run.stdout);
     for review in &reviews {
-        let fresh: Vec<&serde_json::Value> = review["warnings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|w| w["code"] == "new-maintainer")
-            .collect();
+        let fresh = warnings_coded(review, "new-maintainer");
         if review["base"] == "fresh-tool" {
             assert_eq!(fresh.len(), 1, "{review}");
             assert_eq!(fresh[0]["severity"], "medium", "{review}");
@@ -605,14 +584,7 @@ fn json_prints_the_plan_the_reviews_and_the_write_as_one_event_per_line() {
         "--yes",
     ]);
     ok(&run);
-    let events: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str(l)
-                .unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\n{}", run.stdout))
-        })
-        .collect();
+    let events = json_lines(&run);
     assert!(
         events.iter().all(serde_json::Value::is_object),
         "{}",

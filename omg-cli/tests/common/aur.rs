@@ -189,3 +189,33 @@ pub fn has_seen(clone: &Path) -> bool {
         .status
         .success()
 }
+
+/// Every line of a `--json` run's stdout, each of which must be a JSON value.
+pub fn json_lines(run: &Run) -> Vec<serde_json::Value> {
+    run.stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\n{}", run.stdout))
+        })
+        .collect()
+}
+
+/// The `review` events of a `--json` run (other lines may be anything).
+pub fn review_events(run: &Run) -> Vec<serde_json::Value> {
+    run.stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["event"] == "review")
+        .collect()
+}
+
+/// The warnings of a `review` event with the code `code`.
+pub fn warnings_coded<'a>(review: &'a serde_json::Value, code: &str) -> Vec<&'a serde_json::Value> {
+    review["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == code)
+        .collect()
+}
