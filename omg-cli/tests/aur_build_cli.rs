@@ -14,23 +14,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::aur::{json_lines, World};
-use common::Run;
 use omg_testkit::aur::AurPkg;
 
 /// The marker the slow package's build() prints before it sleeps.
 const SLOW_MARKER: &str = "omg-test: the slow build() sleeps now";
-
-/// Panics unless `run` succeeded, showing both streams.
-#[track_caller]
-fn ok(run: &Run) {
-    assert_eq!(
-        run.code,
-        Some(0),
-        "--- stdout\n{}\n--- stderr\n{}",
-        run.stdout,
-        run.stderr
-    );
-}
 
 /// omg's build log of `base`.
 fn log_of(w: &World, base: &str) -> PathBuf {
@@ -49,7 +36,7 @@ fn line_at(text: &str, prefix: &str) -> usize {
 fn a_pipe_shows_each_build_starting_and_built_and_the_log_is_kept() {
     let Some(w) = World::new() else { return };
     let run = w.omg(&["install", "aur-lib", "--review=accept", "--yes"]);
-    ok(&run);
+    run.expect_code(0);
     let out = &run.stdout;
     let base_start = line_at(out, ":: Building aur-base 1.0-1...");
     let base_built = line_at(out, ":: Built aur-base 1.0-1 in ");
@@ -162,7 +149,7 @@ fn a_terminal_shows_a_line_with_the_time_and_the_log_s_last_line() {
 fn json_shows_each_build_as_started_then_built_events() {
     let Some(w) = World::new() else { return };
     let run = w.omg(&["--json", "install", "aur-lib", "--review=accept", "--yes"]);
-    ok(&run);
+    run.expect_code(0);
     let events = json_lines(&run);
     let builds: Vec<&serde_json::Value> = events.iter().filter(|e| e["event"] == "build").collect();
     let seen: Vec<(&str, &str)> = builds
@@ -374,6 +361,6 @@ fn ctrl_c_during_a_build_stops_makepkg_and_leaves_nothing_behind() {
     assert!(kept.contains("==> omg: stopped by a signal"), "{kept}");
 
     let again = w.omg(&["install", "aur-base", "--review=accept", "--yes"]);
-    ok(&again);
+    again.expect_code(0);
     assert_eq!(w.pacman_q(""), ["aur-base"]);
 }

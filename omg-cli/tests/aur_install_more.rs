@@ -15,18 +15,6 @@ use common::Run;
 use omg_testkit::alpm::FixturePackage;
 use omg_testkit::aur::{git, AurFixture, AurPkg};
 
-/// Panics unless `run` succeeded, showing both streams.
-#[track_caller]
-fn ok(run: &Run) {
-    assert_eq!(
-        run.code,
-        Some(0),
-        "--- stdout\n{}\n--- stderr\n{}",
-        run.stdout,
-        run.stderr
-    );
-}
-
 /// Panics unless `run` failed, showing both streams.
 #[track_caller]
 fn failed(run: &Run) {
@@ -86,7 +74,7 @@ fn severity_of(line: &str) -> &str {
 fn a_split_base_is_built_once_and_installs_the_needed_packages_with_their_reasons() {
     let Some(w) = World::new() else { return };
     let run = w.omg(&["install", "aur-split-b", "--review=accept", "--yes"]);
-    ok(&run);
+    run.expect_code(0);
     assert!(
         run.stdout.contains(":: AUR packages to build (1)"),
         "one base: {}",
@@ -128,7 +116,7 @@ fn a_split_base_is_built_once_and_installs_the_needed_packages_with_their_reason
 fn a_package_of_a_split_base_is_installed_without_the_others() {
     let Some(w) = World::new() else { return };
     let run = w.omg(&["install", "aur-split-a", "--review=accept", "--yes"]);
-    ok(&run);
+    run.expect_code(0);
     assert_eq!(builds(&run), ["aur-split"], "{}", run.stdout);
     assert!(
         run.stdout
@@ -167,10 +155,11 @@ fn several_providers_need_a_choice_and_an_installed_provider_is_used() {
         assert!(!w.clone_dir(base).exists(), "{base} was not cloned");
     }
 
-    ok(&w.omg(&["install", "aur-prov-one", "--review=accept", "--yes"]));
+    w.omg(&["install", "aur-prov-one", "--review=accept", "--yes"])
+        .expect_code(0);
     assert_eq!(w.pacman_q(""), ["aur-prov-one"]);
     let run = w.omg(&["install", "aur-needs-virtual", "--review=accept", "--yes"]);
-    ok(&run);
+    run.expect_code(0);
     assert!(
         run.stdout.contains(":: AUR packages to build (1)"),
         "{}",
@@ -228,7 +217,7 @@ fn a_versioned_dependency_the_aur_does_not_meet_stops_before_anything_is_install
 fn a_maintainer_change_is_a_medium_warning_and_the_build_goes_on() {
     let Some(mut w) = World::new() else { return };
     let first = w.omg(&["install", "aur-new-maint", "--review=accept", "--yes"]);
-    ok(&first);
+    first.expect_code(0);
     assert!(
         warning_line(&first.stdout, "maintainer-changed").is_none(),
         "{}",
@@ -247,7 +236,7 @@ fn a_maintainer_change_is_a_medium_warning_and_the_build_goes_on() {
     w.aur.publish(pkg);
 
     let run = w.omg(&["install", "aur-new-maint", "--review=accept", "--yes"]);
-    ok(&run);
+    run.expect_code(0);
     let line = warning_line(&run.stdout, "maintainer-changed")
         .unwrap_or_else(|| panic!("no maintainer-changed warning: {}", run.stdout));
     assert_eq!(severity_of(line), "medium", "{line}");
@@ -265,7 +254,7 @@ fn a_maintainer_change_is_a_medium_warning_and_the_build_goes_on() {
     pkg.pkgrel = "2".into();
     w.aur.publish(pkg);
     let again = w.omg(&["install", "aur-new-maint", "--review=accept", "--yes"]);
-    ok(&again);
+    again.expect_code(0);
     assert!(
         warning_line(&again.stdout, "maintainer-changed").is_none(),
         "{}",
@@ -304,7 +293,7 @@ fn a_vcs_package_is_rebuilt_at_its_upstreams_new_commit() {
     let Some(mut w) = World::new() else { return };
     let first_version = format!("{}-1", w.aur.upstream_pkgver());
     let run = w.omg(&["install", "aur-vcs-git", "--review=accept", "--yes"]);
-    ok(&run);
+    run.expect_code(0);
     assert!(
         run.stdout
             .contains(":: Repository packages needed first: git"),
@@ -328,7 +317,7 @@ fn a_vcs_package_is_rebuilt_at_its_upstreams_new_commit() {
         "--yes",
         "--reinstall",
     ]);
-    ok(&run);
+    run.expect_code(0);
     assert_eq!(builds(&run), ["aur-vcs-git"], "{}", run.stdout);
     assert_eq!(
         w.installed_version("aur-vcs-git").as_deref(),
@@ -357,7 +346,7 @@ fn devel_asks_every_vcs_source_at_once_and_a_silent_one_is_a_warning() {
         "--review=accept",
         "--yes",
     ]);
-    ok(&run);
+    run.expect_code(0);
     // A server that accepts and never answers.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -409,7 +398,7 @@ fn devel_asks_every_vcs_source_at_once_and_a_silent_one_is_a_warning() {
         (run, start.elapsed())
     };
     let (plan, took) = update(&["--dry-run"]);
-    ok(&plan);
+    plan.expect_code(0);
     // One after the other, the four would take 12 s.
     assert!(
         took < std::time::Duration::from_secs(8),
@@ -433,7 +422,7 @@ fn devel_asks_every_vcs_source_at_once_and_a_silent_one_is_a_warning() {
     assert!(!plan.stdout.contains("aur-new-maint"), "{}", plan.stdout);
 
     let (run, _) = update(&[]);
-    ok(&run);
+    run.expect_code(0);
     assert_eq!(builds(&run), ["aur-vcs-git"], "{}", run.stdout);
     assert_eq!(
         w.installed_version("aur-vcs-git").as_deref(),
@@ -454,7 +443,7 @@ fn a_name_one_slip_from_a_repository_package_is_a_typosquat_warning() {
         "--review=accept",
         "--yes",
     ]);
-    ok(&run);
+    run.expect_code(0);
     let squats: Vec<&str> = run
         .stdout
         .lines()
@@ -483,7 +472,7 @@ fn a_name_one_slip_from_a_repository_package_is_a_typosquat_warning() {
         "--review=accept",
         "--yes",
     ]);
-    ok(&run);
+    run.expect_code(0);
     let reviews = review_events(&run);
     assert_eq!(reviews.len(), 2, "{}", run.stdout);
     for review in &reviews {
@@ -516,7 +505,7 @@ fn a_maintainer_whose_packages_are_all_new_is_a_new_account_warning() {
         "--review=accept",
         "--yes",
     ]);
-    ok(&run);
+    run.expect_code(0);
     let reviews = review_events(&run);
     assert_eq!(reviews.len(), 2, "{}", run.stdout);
     for review in &reviews {
@@ -553,7 +542,7 @@ fn a_name_only_providers_have_is_resolved_to_a_provider() {
 
     // aur-vcs-git alone provides aur-vcs.
     let one = w.omg(&["install", "aur-vcs", "--review=accept", "--yes"]);
-    ok(&one);
+    one.expect_code(0);
     assert_eq!(builds(&one), ["aur-vcs-git"], "{}", one.stdout);
     assert_eq!(w.pacman_q("e"), ["aur-vcs-git"], "the provider, explicit");
 
@@ -565,7 +554,7 @@ fn a_name_only_providers_have_is_resolved_to_a_provider() {
     repo.push(FixturePackage::new("repo-provider", "1.0-1").provides(["aur-prov-name"]));
     w.root.publish("core", &repo).unwrap();
     let run = w.omg(&["install", "aur-prov-name", "--review=accept", "--yes"]);
-    ok(&run);
+    run.expect_code(0);
     assert_eq!(builds(&run), Vec::<String>::new(), "{}", run.stdout);
     assert!(w.pacman_q("").contains(&"repo-provider".to_string()));
     assert!(!w.pacman_q("").contains(&"aur-prov-one".to_string()));
@@ -583,7 +572,7 @@ fn json_prints_the_plan_the_reviews_and_the_write_as_one_event_per_line() {
         "--review=accept",
         "--yes",
     ]);
-    ok(&run);
+    run.expect_code(0);
     let events = json_lines(&run);
     assert!(
         events.iter().all(serde_json::Value::is_object),
@@ -667,7 +656,7 @@ fn a_provider_named_on_the_command_line_meets_the_dependency() {
         "--review=accept",
         "--yes",
     ]);
-    ok(&run);
+    run.expect_code(0);
     assert_eq!(
         builds(&run),
         ["aur-prov-two", "aur-needs-virtual"],
@@ -682,18 +671,20 @@ fn a_provider_named_on_the_command_line_meets_the_dependency() {
 #[test]
 fn an_installed_vcs_package_newer_than_the_aur_is_not_built_again() {
     let Some(mut w) = World::new() else { return };
-    ok(&w.omg(&["install", "aur-vcs-git", "--review=accept", "--yes"]));
+    w.omg(&["install", "aur-vcs-git", "--review=accept", "--yes"])
+        .expect_code(0);
     w.aur.add_upstream_commit("upstream: second commit");
-    ok(&w.omg(&[
+    w.omg(&[
         "install",
         "aur-vcs-git",
         "--review=accept",
         "--yes",
         "--reinstall",
-    ]));
+    ])
+    .expect_code(0);
     let newer = w.installed_version("aur-vcs-git").unwrap();
     let run = w.omg(&["install", "aur-vcs-git", "--review=accept", "--yes"]);
-    ok(&run);
+    run.expect_code(0);
     assert_eq!(builds(&run), Vec::<String>::new(), "{}", run.stdout);
     assert!(
         run.stdout.contains("aur-vcs-git is up to date"),
