@@ -5,9 +5,12 @@
 /// Each thread that allocates (tokio's workers, the blocking pool, the backend's library
 /// thread) otherwise gets an arena of its own, and memory freed in one is kept there for that
 /// thread: measured on the host's 63,682 apt packages, omgd's resident size was 75 MiB after
-/// start and 78 MiB after 300 searches with the default, 56 and 59 MiB with two arenas.
-/// Contention is no concern at omgd's allocation rate (a search allocates its answer).
-const ARENAS: libc::c_int = 2;
+/// start and 78 MiB after 300 searches with the default, 56 and 59 MiB with two arenas. With
+/// the AUR's 100,000 records beside 21,232 official packages, after 100 searches that
+/// answered up to 60,000 records each and 36 s of idleness: 171 MB with two arenas, 135 MB
+/// with one (bench/aur.sh's data; the same 113 MB after loading either way). Contention is
+/// no concern at omgd's allocation rate (a search allocates its answer).
+const ARENAS: libc::c_int = 1;
 
 /// Limit glibc's arenas, unless `MALLOC_ARENA_MAX` says otherwise. Call before any thread
 /// starts.
