@@ -191,7 +191,7 @@ impl Settings {
     }
 
     /// `[aur] vcs_timeout_secs`: how long one VCS source may take to answer `git ls-remote`
-    /// during `omg update --devel`.
+    /// during `omg update --devel`; 0 counts as 1 (no source answers in no time).
     ///
     /// # Errors
     ///
@@ -202,7 +202,7 @@ impl Settings {
             keys::AUR_VCS_TIMEOUT_SECS,
             keys::DEFAULT_AUR_VCS_TIMEOUT_SECS,
         )
-        .map(Duration::from_secs)
+        .map(|secs| Duration::from_secs(secs.max(1)))
     }
 
     fn number(&self, section: &str, key: &str, default: u64) -> Result<u64> {
@@ -248,6 +248,10 @@ mod tests {
         assert_eq!(aur.git, crate::keys::DEFAULT_AUR_URL);
         assert_eq!(s.aur_refresh_secs().unwrap(), 3_600);
         assert_eq!(s.aur_vcs_timeout().unwrap(), Duration::from_secs(30));
+        let zero = dir.path().join("zero.toml");
+        std::fs::write(&zero, "[aur]\nvcs_timeout_secs = 0\n").unwrap();
+        let zero = Settings::from_config(Config::load_from(&zero).unwrap());
+        assert_eq!(zero.aur_vcs_timeout().unwrap(), Duration::from_secs(1));
         assert!(Settings::default().aur_enabled().unwrap());
         assert_eq!(
             s.feed_url(FeedKind::Arch).as_deref(),
