@@ -3,7 +3,8 @@
 //! [`Fetcher`](omg_ports::Fetcher), `omg-adapters-http`'s `HttpFetcher` in omg), and the
 //! `.SRCINFO` parser ([`srcinfo`]), the package bases' git clones ([`repo`]: fetch, review
 //! diff, `AUR_SEEN`, checkout, VCS checks) and the build ([`makepkg`]: paru's sequence of
-//! makepkg runs as a non-root user).
+//! makepkg runs as a non-root user), and the local record of who maintained each base
+//! ([`people`]).
 //!
 //! ```no_run
 //! # async fn demo(fetcher: std::sync::Arc<dyn omg_ports::Fetcher>) -> omg_ports::Result<()> {
@@ -32,6 +33,7 @@ pub mod dump;
 mod escape;
 pub mod limits;
 pub mod makepkg;
+pub mod people;
 pub mod repo;
 pub mod rpc;
 mod run;

@@ -9,6 +9,16 @@ use std::path::PathBuf;
 /// The longest buffer a passwd entry is looked up with (64 KiB steps up to 1 MiB).
 const MAX_BUF: usize = 1 << 20;
 
+/// `path` opened for reading without following a final symbolic link (`ELOOP`) and without
+/// waiting on a FIFO; the caller checks that it is a regular file.
+pub(crate) fn open_nofollow(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
 /// This process's effective uid.
 pub(crate) fn euid() -> u32 {
     // SAFETY: geteuid has no preconditions and cannot fail.

@@ -266,6 +266,75 @@ fn a_maintainer_change_is_a_medium_warning_and_the_build_goes_on() {
     );
 }
 
+/// The maintainers of `history` (omgd's `<base>.omg-people.json`), oldest first.
+fn recorded_maintainers(history: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(history) else {
+        return Vec::new();
+    };
+    let list: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap_or_default();
+    list.iter()
+        .map(|p| p["maintainer"].as_str().unwrap_or("(orphan)").to_string())
+        .collect()
+}
+
+/// omgd records who maintains each base the user reviewed at every refresh of the dump
+/// that saw a change, so that a takeover handed back before the next review still shows:
+/// the endpoints alone (alice then, alice now) would hide mallory.
+#[test]
+fn a_takeover_handed_back_between_two_reviews_shows_from_omgds_record() {
+    let Some(omgd) = common::omgd_bin() else {
+        return;
+    };
+    let Some(mut w) = World::new() else { return };
+    w.omg(&["install", "aur-new-maint", "--review=accept", "--yes"])
+        .expect_code(0);
+    let env = w.daemon_env();
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.push(("OMG_AUR_REFRESH_SECS", "1"));
+    let daemon_dir = tempfile::tempdir().unwrap();
+    let conf = w.root.config_path();
+    let _daemon = common::daemon::start_with(
+        &omgd,
+        &["--backend", "alpm", "--config", conf.to_str().unwrap()],
+        daemon_dir.path(),
+        &env,
+    );
+    let history = w.cache().join("omg/aur/aur-new-maint.omg-people.json");
+    let wait_for = |want: &[&str]| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let got = recorded_maintainers(&history);
+            if got == want {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "omgd recorded {got:?}, not {want:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    wait_for(&["alice"]);
+    w.aur.change_maintainer("aur-new-maint", Some("mallory"));
+    wait_for(&["alice", "mallory"]);
+    w.aur.change_maintainer("aur-new-maint", Some("alice"));
+    wait_for(&["alice", "mallory", "alice"]);
+
+    let mut pkg = w.aur.pkg("aur-new-maint").clone();
+    pkg.pkgrel = "2".into();
+    w.aur.publish(pkg);
+    let run = w.omg(&["install", "aur-new-maint", "--review=accept", "--yes"]);
+    run.expect_code(0);
+    let line = warning_line(&run.stdout, "maintainer-changed")
+        .unwrap_or_else(|| panic!("no maintainer-changed warning: {}", run.stdout));
+    assert_eq!(severity_of(line), "medium", "{line}");
+    assert!(line.contains("alice -> mallory -> alice"), "{line}");
+    assert_eq!(
+        w.installed_version("aur-new-maint").as_deref(),
+        Some("1.0-2")
+    );
+}
+
 #[test]
 fn a_source_hidden_from_the_srcinfo_is_a_high_warning_that_refuses_the_build() {
     let Some(w) = World::new() else { return };

@@ -3,10 +3,13 @@
 //! restart serves it at once, and searched beside the repositories' index. Only on libalpm
 //! with `[aur] enabled`.
 
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+use omg_adapters_aur::people::{self, People};
 use omg_adapters_aur::AurRpc;
 use omg_adapters_http::{HttpConfig, HttpFetcher};
 use omg_adapters_store::RedbStore;
@@ -243,6 +246,9 @@ pub struct AurSettings {
     pub rpc_url: String,
     /// `[aur] refresh_secs` (zero: only the cached copy, never a download).
     pub every: Duration,
+    /// The AUR cache (`$XDG_CACHE_HOME/omg/aur`), where the reviews keep their records of
+    /// people and omgd adds what each refresh saw; `None` when there is no such directory.
+    pub records: Option<PathBuf>,
 }
 
 impl AurSettings {
@@ -276,6 +282,7 @@ impl AurSettings {
             dump_url: urls.dump,
             rpc_url: urls.rpc,
             every,
+            records: omg_adapters_aur::people::user_cache_dir(),
         })
     }
 }
@@ -286,6 +293,7 @@ pub async fn run(
     holder: Arc<AurHolder>,
     store: Arc<RedbStore>,
     settings: AurSettings,
+    installed_foreign: impl Fn() -> Vec<String> + Send,
     mut stop: watch::Receiver<bool>,
 ) {
     let key = format!("{CACHE_PREFIX}{}", settings.dump_url);
@@ -315,10 +323,30 @@ pub async fn run(
         }
     };
     loop {
+        let watch = settings
+            .records
+            .as_deref()
+            .map(|dir| Watch::new(dir, installed_foreign()));
+        let observed = watch.as_ref().map(|w| Arc::clone(&w.observed));
+        let mut watching = watch.map(|w| (w.bases, w.names, w.observed));
         let fetched = tokio::select! {
             _ = stop.changed() => break,
-            fetched = source.dump_map(&validators, Compact::from) => fetched,
+            fetched = source.dump_map(&validators, move |p| {
+                if let Some((bases, names, observed)) = watching.as_mut() {
+                    if bases.contains(&p.package_base) || names.contains(&p.name) {
+                        if let Ok(mut o) = observed.lock() {
+                            o.entry(p.package_base.clone()).or_insert_with(|| people_of(&p));
+                        }
+                    }
+                }
+                Compact::from(p)
+            }) => fetched,
         };
+        if let (Some(dir), Some(observed), Ok(FetchOutcome::Fetched { .. })) =
+            (settings.records.as_deref(), observed, &fetched)
+        {
+            record_people(dir, observed);
+        }
         match fetched {
             Ok(FetchOutcome::NotModified) => tracing::debug!("AUR metadata unchanged"),
             Ok(FetchOutcome::Fetched {
@@ -344,6 +372,58 @@ pub async fn run(
     }
 }
 
+/// The package bases whose people omgd records at a refresh: those the user cloned or
+/// reviewed (the AUR cache's entries) and the installed packages no repository has.
+struct Watch {
+    bases: HashSet<String>,
+    names: HashSet<String>,
+    /// Filled while the dump is read: who is behind each watched base.
+    observed: Arc<Mutex<HashMap<String, People>>>,
+}
+
+impl Watch {
+    fn new(dir: &Path, foreign: Vec<String>) -> Watch {
+        Watch {
+            bases: people::known_bases(dir).into_iter().collect(),
+            names: foreign.into_iter().collect(),
+            observed: Arc::default(),
+        }
+    }
+}
+
+fn people_of(p: &AurPackage) -> People {
+    People {
+        at: now(),
+        maintainer: p.maintainer.clone(),
+        submitter: p.submitter.clone(),
+        co_maintainers: p.co_maintainers.clone(),
+    }
+}
+
+/// Adds what a refresh saw to each watched base's history of people (a change only).
+fn record_people(dir: &Path, observed: Arc<Mutex<HashMap<String, People>>>) {
+    let Ok(mut observed) = observed.lock() else {
+        return;
+    };
+    let mut changed = 0usize;
+    for (base, seen) in observed.drain() {
+        match people::observe(&people::history_path(dir, &base), seen) {
+            Ok(true) => changed += 1,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(base = %base, error = %e, "cannot record who maintains an AUR package");
+            }
+        }
+    }
+    tracing::debug!(changed, "AUR maintainers recorded");
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
 async fn load_cached(store: &dyn Store, key: &str) -> Result<Option<(Vec<Compact>, Validators)>> {
     let Some(cached) = store.load_feed(key).await? else {
         return Ok(None);
@@ -363,9 +443,7 @@ async fn save_cached(
     validators: &Validators,
 ) -> Result<()> {
     let body = bitcode::encode(records);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let now = now();
     let meta = FeedMeta {
         url: key.to_string(),
         validators: validators.clone(),

@@ -170,10 +170,22 @@ async fn daemon(
         .then(AurSettings::load)
         .flatten()
         .map(|settings| {
+            let state = Arc::clone(&state);
+            let installed_foreign = move || {
+                state
+                    .current()
+                    .index
+                    .packages()
+                    .iter()
+                    .filter(|p| p.repository == omg_ports::PackageSummary::LOCAL)
+                    .map(|p| p.name.clone())
+                    .collect()
+            };
             tokio::spawn(aur::run(
                 Arc::clone(&aur),
                 refresher.store(),
                 settings,
+                installed_foreign,
                 stop_tx.subscribe(),
             ))
         });

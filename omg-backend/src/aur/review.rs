@@ -4,22 +4,19 @@
 //! the build then uses exactly the reviewed commit.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use omg_adapters_aur::parse_srcinfo;
+use omg_adapters_aur::people::{self, People};
 use omg_adapters_aur::repo::{AurRepo, RepoFile};
 use omg_cli_core::args::{AurArgs, Review};
 use omg_cli_core::render::{self, Output};
 use omg_domain::aur::{review, PreviousReview, RepoFile as Reviewed, ReviewInput, SeenPeople};
 use omg_ports::{AurPackage, Error, Result, ReviewSeverity, ReviewWarning, Srcinfo};
-use serde::{Deserialize, Serialize};
 
 use super::context::ReviewContext;
 use crate::write::confirm::{ask_no, read_line};
-
-/// The largest record of who was behind a package that omg reads back.
-const MAX_SEEN_BYTES: u64 = 64 * 1024;
 
 /// What the review decided for one base.
 pub struct Outcome {
@@ -67,7 +64,7 @@ pub fn run(
     let previous_srcinfo = previous_files
         .as_ref()
         .and_then(|f| srcinfo_of(&base, f).ok());
-    let people = load_seen(&seen_path(repo.dir()));
+    let (people, history) = people_of(repo.dir(), &base);
     let texts = readable(&files);
     let previous_texts = previous_files.as_deref().map(readable);
     let warnings = review(&ReviewInput {
@@ -80,6 +77,7 @@ pub fn run(
         }),
         record,
         seen: people.as_ref(),
+        history: &history,
         maintainer_since: record
             .and_then(|r| r.maintainer.as_deref())
             .and_then(|m| context.maintainer_since(m)),
@@ -105,6 +103,9 @@ pub fn run(
                     seen.as_deref().map_or("the first commit", short)
                 ),
             );
+            // Not reviewed, but installed: who is behind it now is what the next review
+            // compares with (`AUR_SEEN` stays where the last review left it).
+            remember_people(repo, record);
             return Ok(Outcome {
                 commit: head,
                 warnings,
@@ -154,16 +155,7 @@ pub fn run(
         }
     }
     repo.mark_seen(&head)?;
-    if let Some(r) = record {
-        save_seen(
-            &seen_path(repo.dir()),
-            &SeenFile {
-                maintainer: r.maintainer.clone(),
-                submitter: r.submitter.clone(),
-                co_maintainers: r.co_maintainers.clone(),
-            },
-        );
-    }
+    remember_people(repo, record);
     Ok(Outcome {
         commit: head,
         warnings,
@@ -229,41 +221,51 @@ fn readable(files: &[RepoFile]) -> Vec<Reviewed<'_>> {
         .collect()
 }
 
-/// Who was behind the package when the user last accepted it, beside the clone.
-#[derive(Debug, Serialize, Deserialize)]
-struct SeenFile {
-    maintainer: Option<String>,
-    submitter: Option<String>,
-    co_maintainers: Vec<String>,
-}
-
-fn seen_path(clone: &Path) -> PathBuf {
-    let mut name = clone.as_os_str().to_os_string();
-    name.push(".omg-seen.json");
-    PathBuf::from(name)
-}
-
-fn load_seen(path: &Path) -> Option<SeenPeople> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).ok()?;
-    if !file.metadata().ok()?.is_file() {
-        return None;
+/// Records who is behind the package now, for the next review to compare with.
+fn remember_people(repo: &AurRepo, record: Option<&AurPackage>) {
+    let Some(r) = record else { return };
+    let path = people::seen_path(records_dir(repo.dir()), repo.pkgbase());
+    let seen = People {
+        at: now(),
+        maintainer: r.maintainer.clone(),
+        submitter: r.submitter.clone(),
+        co_maintainers: r.co_maintainers.clone(),
+    };
+    if let Err(e) = people::write_seen(&path, &seen) {
+        tracing::warn!(path = %path.display(), error = %e, "cannot record who maintains the package");
     }
-    let mut text = String::new();
-    file.take(MAX_SEEN_BYTES).read_to_string(&mut text).ok()?;
-    let seen: SeenFile = serde_json::from_str(&text).ok()?;
-    Some(SeenPeople {
-        maintainer: seen.maintainer,
-        submitter: seen.submitter,
-        co_maintainers: seen.co_maintainers,
-    })
 }
 
-fn save_seen(path: &Path, seen: &SeenFile) {
-    if let Ok(text) = serde_json::to_string(seen) {
-        if let Err(e) = std::fs::write(path, text) {
-            tracing::warn!(path = %path.display(), error = %e, "cannot record who maintains the package");
-        }
+/// The AUR cache the clone `dir` is in, where the records of people are.
+fn records_dir(clone: &Path) -> &Path {
+    clone.parent().unwrap_or(clone)
+}
+
+/// Who was behind the package when the user last accepted it, and who omgd saw at the
+/// dump's refreshes since (oldest first; none when the record has no time).
+fn people_of(clone: &Path, base: &str) -> (Option<SeenPeople>, Vec<SeenPeople>) {
+    let dir = records_dir(clone);
+    let Some(seen) = people::read_seen(&people::seen_path(dir, base)) else {
+        return (None, Vec::new());
+    };
+    let since = seen.at;
+    let history = if since > 0 {
+        people::read_history(&people::history_path(dir, base))
+            .into_iter()
+            .filter(|p| p.at > since)
+            .map(seen_people)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (Some(seen_people(seen)), history)
+}
+
+fn seen_people(p: People) -> SeenPeople {
+    SeenPeople {
+        maintainer: p.maintainer,
+        submitter: p.submitter,
+        co_maintainers: p.co_maintainers,
     }
 }
 

@@ -74,6 +74,18 @@ impl World {
         cmd
     }
 
+    /// The variables of [`World::omg`] for an omgd beside it (the same AUR, dump, cache and
+    /// state; no `OMG_SOCKET`).
+    pub fn daemon_env(&self) -> Vec<(&'static str, String)> {
+        let mut env = self.invocation(&[]).1;
+        env.retain(|(k, _)| *k != "OMG_SOCKET");
+        env.push((
+            "OMG_AUR_DUMP_URL",
+            self.aur.server().url("/packages-meta-ext-v1.json.gz"),
+        ));
+        env
+    }
+
     /// The arguments and variables of [`World::omg`].
     fn invocation(&self, args: &[&str]) -> (Vec<String>, Vec<(&'static str, String)>) {
         let conf = self.root.config_path();

@@ -42,43 +42,106 @@ fn finding(
     }
 }
 
-/// The record's warnings at `now` (unix seconds), given who omg saw last time (`None`
-/// when omg never reviewed or installed this package) and when the maintainer's oldest
-/// AUR package was first submitted (`None`: not known).
+/// `first`, then each of `rest` that differs from the one before: who followed whom.
+fn chain<'a>(
+    first: Option<&'a str>,
+    rest: impl Iterator<Item = Option<&'a str>>,
+) -> Vec<Option<&'a str>> {
+    let mut out = vec![first];
+    for p in rest {
+        if out.last() != Some(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn shown(chain: &[Option<&str>]) -> String {
+    chain
+        .iter()
+        .map(|m| m.unwrap_or("(orphan)"))
+        .collect::<Vec<_>>()
+        .join(" -> ")
+}
+
+/// The record's warnings at `now` (unix seconds), given who omg saw when the user last
+/// reviewed the package (`None` when omg never did), who omgd saw at the dump's refreshes
+/// since (`between`, oldest first) and when the maintainer's oldest AUR package was first
+/// submitted (`None`: not known).
 pub(crate) fn check(
     record: &AurPackage,
     seen: Option<&SeenPeople>,
+    between: &[SeenPeople],
     maintainer_since: Option<i64>,
     now: i64,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let current = record.maintainer.as_deref();
     if let Some(seen) = seen {
-        match (seen.maintainer.as_deref(), current) {
-            (None, Some(m)) => out.push(finding(
+        let before = seen.maintainer.as_deref();
+        let maintainers = chain(
+            before,
+            between
+                .iter()
+                .map(|p| p.maintainer.as_deref())
+                .chain(std::iter::once(current)),
+        );
+        // Adopted after being orphaned, at any point since the review, by someone else
+        // than the maintainer the user accepted: the pattern of the AUR's takeovers.
+        let adopted = maintainers
+            .windows(2)
+            .find(|w| w[0].is_none() && w[1].is_some() && w[1] != before)
+            .and_then(|w| w[1]);
+        let times = maintainers.len() - 1;
+        if let Some(m) = adopted {
+            out.push(finding(
                 ReviewSeverity::High,
                 "adopted-orphan",
                 format!(
-                    "adopted by {m} after being orphaned when omg last saw it: read every change"
+                    "adopted by {m} after being orphaned since the last review: read every \
+                     change"
                 ),
-                format!("Maintainer: (orphan) -> {m}"),
-            )),
-            (Some(before), Some(m)) if before != m => out.push(finding(
+                format!("Maintainer: {}", shown(&maintainers)),
+            ));
+        } else if times > 1 || (times == 1 && current.is_some()) {
+            let message = match (times, before, current) {
+                (1, Some(b), Some(m)) => {
+                    format!("the maintainer changed from {b} to {m} since the last review")
+                }
+                _ => format!(
+                    "the maintainer changed {times} times since the last review: {}",
+                    shown(&maintainers)
+                ),
+            };
+            out.push(finding(
                 ReviewSeverity::Medium,
                 "maintainer-changed",
-                format!("the maintainer changed from {before} to {m} since the last review"),
-                format!("Maintainer: {before} -> {m}"),
-            )),
-            _ => {}
+                message,
+                format!("Maintainer: {}", shown(&maintainers)),
+            ));
         }
-        let added: Vec<&str> = record
-            .co_maintainers
+        let mut added: Vec<&str> = Vec::new();
+        for c in between
             .iter()
-            .filter(|c| !seen.co_maintainers.contains(c))
-            .map(String::as_str)
-            .collect();
+            .flat_map(|p| &p.co_maintainers)
+            .chain(&record.co_maintainers)
+        {
+            if !seen.co_maintainers.contains(c) && !added.contains(&c.as_str()) {
+                added.push(c);
+            }
+        }
         if !added.is_empty() {
-            let list = added.join(", ");
+            let list = added
+                .iter()
+                .map(|c| {
+                    if record.co_maintainers.iter().any(|r| r == c) {
+                        (*c).to_owned()
+                    } else {
+                        format!("{c} (since removed)")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
             out.push(finding(
                 ReviewSeverity::Medium,
                 "co-maintainer-added",
@@ -86,15 +149,34 @@ pub(crate) fn check(
                 format!("CoMaintainers: {}", record.co_maintainers.join(", ")),
             ));
         }
-        if let (Some(before), Some(now_submitter)) =
-            (seen.submitter.as_deref(), record.submitter.as_deref())
-        {
-            if before != now_submitter {
+        if let Some(first) = seen.submitter.as_deref() {
+            // A record that does not say (`None`) keeps the submitter known before.
+            let submitters = chain(
+                Some(first),
+                between
+                    .iter()
+                    .map(|p| p.submitter.as_deref())
+                    .chain(std::iter::once(record.submitter.as_deref()))
+                    .flatten()
+                    .map(Some),
+            );
+            if submitters.len() > 1 {
+                let message = match submitters.as_slice() {
+                    [Some(b), Some(n)] => format!(
+                        "the submitter changed from {b} to {n}: the package was deleted and \
+                         submitted again"
+                    ),
+                    _ => format!(
+                        "the submitter changed since the last review ({}): the package was \
+                         deleted and submitted again",
+                        shown(&submitters)
+                    ),
+                };
                 out.push(finding(
                     ReviewSeverity::Medium,
                     "submitter-changed",
-                    format!("the submitter changed from {before} to {now_submitter}: the package was deleted and submitted again"),
-                    format!("Submitter: {before} -> {now_submitter}"),
+                    message,
+                    format!("Submitter: {}", shown(&submitters)),
                 ));
             }
         }
@@ -200,8 +282,8 @@ mod tests {
             submitter: Some("alice".into()),
             co_maintainers: vec![],
         };
-        assert!(check(&record(), Some(&seen), None, NOW).is_empty());
-        assert!(check(&record(), None, None, NOW).is_empty());
+        assert!(check(&record(), Some(&seen), &[], None, NOW).is_empty());
+        assert!(check(&record(), None, &[], None, NOW).is_empty());
     }
 
     #[test]
@@ -215,7 +297,7 @@ mod tests {
         r.maintainer = Some("fresh-account".into());
         r.co_maintainers = vec!["helper".into()];
         assert_eq!(
-            codes(&check(&r, Some(&seen), None, NOW)),
+            codes(&check(&r, Some(&seen), &[], None, NOW)),
             [
                 ("adopted-orphan", ReviewSeverity::High),
                 ("co-maintainer-added", ReviewSeverity::Medium)
@@ -236,7 +318,7 @@ mod tests {
         r.out_of_date = Some(NOW - 10 * 86_400);
         r.pending_requests = Some(1);
         r.first_submitted = NOW - 3 * 86_400;
-        let found = check(&r, Some(&seen), None, NOW);
+        let found = check(&r, Some(&seen), &[], None, NOW);
         assert_eq!(
             codes(&found),
             [
@@ -256,7 +338,7 @@ mod tests {
         let mut r = record();
         r.maintainer = None;
         assert_eq!(
-            codes(&check(&r, None, None, NOW)),
+            codes(&check(&r, None, &[], None, NOW)),
             [("orphaned", ReviewSeverity::Low)]
         );
     }
@@ -265,7 +347,7 @@ mod tests {
     fn a_maintainer_whose_every_package_is_young_is_likely_a_new_account() {
         let r = record();
         let young = NOW - 2 * 86_400;
-        let found = check(&r, None, Some(young), NOW);
+        let found = check(&r, None, &[], Some(young), NOW);
         assert_eq!(codes(&found), [("new-maintainer", ReviewSeverity::Medium)]);
         assert!(found[0].message.contains("alice"), "{}", found[0].message);
         assert!(
@@ -274,13 +356,95 @@ mod tests {
             found[0].message
         );
         // An account with an older package, an unknown one, or an orphan: nothing.
-        assert!(check(&r, None, Some(NOW - 15 * 86_400), NOW).is_empty());
-        assert!(check(&r, None, None, NOW).is_empty());
+        assert!(check(&r, None, &[], Some(NOW - 15 * 86_400), NOW).is_empty());
+        assert!(check(&r, None, &[], None, NOW).is_empty());
         let mut orphan = record();
         orphan.maintainer = None;
         assert_eq!(
-            codes(&check(&orphan, None, Some(young), NOW)),
+            codes(&check(&orphan, None, &[], Some(young), NOW)),
             [("orphaned", ReviewSeverity::Low)]
+        );
+    }
+
+    fn people(m: Option<&str>, submitter: &str, co: &[&str]) -> SeenPeople {
+        SeenPeople {
+            maintainer: m.map(str::to_owned),
+            submitter: Some(submitter.to_owned()),
+            co_maintainers: co.iter().map(|c| (*c).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_takeover_handed_back_before_the_review_still_shows() {
+        let seen = people(Some("alice"), "alice", &[]);
+        let between = [
+            people(Some("mallory"), "alice", &["mallory2"]),
+            people(Some("alice"), "alice", &[]),
+        ];
+        let found = check(&record(), Some(&seen), &between, None, NOW);
+        assert_eq!(
+            codes(&found),
+            [
+                ("maintainer-changed", ReviewSeverity::Medium),
+                ("co-maintainer-added", ReviewSeverity::Medium)
+            ]
+        );
+        assert!(
+            found[0].message.contains("2 times")
+                && found[0].message.contains("alice -> mallory -> alice"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[1].message.contains("mallory2 (since removed)"),
+            "{}",
+            found[1].message
+        );
+        // The same endpoints without the history: nothing to say.
+        assert!(check(&record(), Some(&seen), &[], None, NOW).is_empty());
+        // Observations that repeat the reviewed people change nothing.
+        let same = [seen.clone(), seen.clone()];
+        assert!(check(&record(), Some(&seen), &same, None, NOW).is_empty());
+    }
+
+    #[test]
+    fn orphaned_and_adopted_in_between_is_high() {
+        let seen = people(Some("alice"), "alice", &[]);
+        let mut r = record();
+        r.maintainer = Some("fresh".into());
+        let between = [people(None, "alice", &[])];
+        let found = check(&r, Some(&seen), &between, None, NOW);
+        assert_eq!(codes(&found), [("adopted-orphan", ReviewSeverity::High)]);
+        assert_eq!(
+            found[0].evidence.as_deref(),
+            Some("Maintainer: alice -> (orphan) -> fresh")
+        );
+        // Orphaned since, and still: the orphan note only.
+        let mut orphan = record();
+        orphan.maintainer = None;
+        assert_eq!(
+            codes(&check(&orphan, Some(&seen), &between, None, NOW)),
+            [("orphaned", ReviewSeverity::Low)]
+        );
+        // Orphaned and taken back by the reviewed maintainer: a change, not a takeover.
+        assert_eq!(
+            codes(&check(&record(), Some(&seen), &between, None, NOW)),
+            [("maintainer-changed", ReviewSeverity::Medium)]
+        );
+    }
+
+    #[test]
+    fn a_resubmission_in_between_shows() {
+        let seen = people(Some("alice"), "alice", &[]);
+        let between = [people(Some("alice"), "eve", &[])];
+        let found = check(&record(), Some(&seen), &between, None, NOW);
+        assert_eq!(
+            codes(&found),
+            [("submitter-changed", ReviewSeverity::Medium)]
+        );
+        assert_eq!(
+            found[0].evidence.as_deref(),
+            Some("Submitter: alice -> eve -> alice")
         );
     }
 }

@@ -130,6 +130,10 @@ pub struct ReviewInput<'a> {
     pub record: Option<&'a AurPackage>,
     /// Who omg saw behind the package last time, `None` when it never did.
     pub seen: Option<&'a SeenPeople>,
+    /// Who omgd saw behind the package at the refreshes of the AUR metadata since then
+    /// (each a change), oldest first: the maintainers in between, who the endpoints alone
+    /// would hide.
+    pub history: &'a [SeenPeople],
     /// When the oldest AUR package of the record's maintainer was first submitted, unix
     /// seconds (the AUR's search by maintainer), `None` when not known: a bound on the
     /// account's age, which the AUR does not publish.
@@ -246,6 +250,7 @@ fn shell_kind(file: &RepoFile<'_>, install_names: &BTreeSet<&str>) -> Option<She
 ///     previous: None,
 ///     record: None,
 ///     seen: None,
+///     history: &[],
 ///     maintainer_since: None,
 ///     popular: &[],
 ///     now: 1_796_212_800,
@@ -396,7 +401,13 @@ pub fn review(input: &ReviewInput<'_>) -> Vec<ReviewWarning> {
 
     // Metadata.
     if let Some(record) = input.record {
-        for f in metadata::check(record, input.seen, input.maintainer_since, input.now) {
+        for f in metadata::check(
+            record,
+            input.seen,
+            input.history,
+            input.maintainer_since,
+            input.now,
+        ) {
             out.push(to_warning(f, None, None));
         }
     }

@@ -175,6 +175,7 @@ impl Case {
             }),
             record: self.record.as_ref(),
             seen: self.seen.as_ref(),
+            history: &[],
             maintainer_since: None,
             popular: &popular,
             now: NOW,
