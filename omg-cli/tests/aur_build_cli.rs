@@ -342,6 +342,12 @@ fn ctrl_c_during_a_build_stops_makepkg_and_leaves_nothing_behind() {
         "{stdout}"
     );
     assert!(stderr.contains("stopped by a signal"), "{stderr}");
+    // The build stops at once, and omg says so (not "before the next step").
+    assert!(
+        stderr.contains("omg: SIGINT: stopping now; nothing more will be changed")
+            && !stderr.contains("before the next step"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains(&log.display().to_string()),
         "names the log: {stderr}"

@@ -233,9 +233,12 @@ pub(super) async fn build_and_install(
             // Off the runtime's thread, so that a signal is heard (and stops makepkg).
             let built = {
                 let (makepkg, dir, log) = (makepkg.clone(), repo.dir().to_path_buf(), log.clone());
-                tokio::task::spawn_blocking(move || makepkg.build(&dir, &log))
+                stop.stopping_at_once(true);
+                let built = tokio::task::spawn_blocking(move || makepkg.build(&dir, &log))
                     .await
-                    .unwrap_or_else(|e| Err(Error::Interrupted(format!("the build stopped: {e}"))))
+                    .unwrap_or_else(|e| Err(Error::Interrupted(format!("the build stopped: {e}"))));
+                stop.stopping_at_once(false);
+                built
             };
             progress.finish(&built);
             let files =

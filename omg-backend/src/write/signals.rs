@@ -31,6 +31,8 @@ struct State {
     requested: Arc<AtomicBool>,
     /// A commit is running.
     committing: AtomicBool,
+    /// Work that polls `requested` and ends at once is running (a build).
+    stopping_at_once: AtomicBool,
     /// The backend accepted the interrupt of the running commit.
     accepted: AtomicBool,
     backend: Arc<dyn PackageBackend>,
@@ -51,6 +53,7 @@ impl Stop {
         let state = Arc::new(State {
             requested: Arc::new(AtomicBool::new(false)),
             committing: AtomicBool::new(false),
+            stopping_at_once: AtomicBool::new(false),
             accepted: AtomicBool::new(false),
             backend,
         });
@@ -66,6 +69,8 @@ impl Stop {
                 if !listener.requested.swap(true, Ordering::SeqCst) {
                     if listener.committing.load(Ordering::SeqCst) {
                         listener.offer();
+                    } else if listener.stopping_at_once.load(Ordering::SeqCst) {
+                        eprintln!("omg: {name}: stopping now; nothing more will be changed");
                     } else {
                         eprintln!("omg: {name}: stopping before the next step");
                     }
@@ -108,6 +113,12 @@ impl Stop {
     /// The flag a signal sets, for blocking work that polls it (makepkg's runs).
     pub fn flag(&self) -> Arc<AtomicBool> {
         Arc::clone(&self.state.requested)
+    }
+
+    /// Marks the start and the end of work that polls [`Stop::flag`] and ends as soon as
+    /// it turns (a build): a signal then says it stops now, not before the next step.
+    pub fn stopping_at_once(&self, on: bool) {
+        self.state.stopping_at_once.store(on, Ordering::SeqCst);
     }
 
     /// Marks the start and the end of a commit.
