@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use omg::Engine;
 use omg_cli_core::exit;
 use omg_cli_core::render::{self, Output};
-use omg_cli_core::route::Read;
+use omg_cli_core::route::{Read, Sources};
 use omg_ports::{Error, ListKind, Result};
 
 use omg_cli_core::Answer;
@@ -237,11 +237,17 @@ pub async fn read(engine: &Engine, out: &Output, read: Read<'_>) -> Result<Answe
             Some(aur) => crate::aur::reads::info(engine, out, &aur, names, sources).await,
             None => info(engine, out, names).await,
         },
-        Read::List(kind) => Ok(Answer::from(render::list(
-            out,
-            kind,
-            &engine.list(kind).await?,
-        ))),
+        Read::List(kind) => {
+            let mut packages = engine.list(kind).await?;
+            if kind == ListKind::Upgradable {
+                // On Arch, the AUR's upgrades too, as `paru -Qu` lists them.
+                if let Some(aur) = Aur::open(engine, Sources::All)? {
+                    let installed = engine.backend().installed().await?;
+                    packages.extend(crate::aur::update::outdated(&aur, &installed).await);
+                }
+            }
+            Ok(Answer::from(render::list(out, kind, &packages)))
+        }
         Read::Status => Ok(Answer::from(render::status(
             out,
             &omg::status::status(engine).await?,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use omg_domain::family::{family_from_os_release, Family, OS_RELEASE_FILES};
-use omg_ports::{BackendInfo, Error};
+use omg_ports::{BackendInfo, Error, ListKind};
 use omg_transport_uds::{
     default_socket_path, BlockingClient, ClientConfig, ClientError, Request, Response,
 };
@@ -145,8 +145,8 @@ fn ask(
 
 /// The request for `read`, `None` for what omgd does not answer. On Arch (unless `--repo`
 /// or `[aur] enabled = false`) a search includes the AUR: `SearchAur`, which omgd answers
-/// from the AUR's metadata dump when it holds it; `info` of AUR packages is the helper's
-/// (the RPC's).
+/// from the AUR's metadata dump when it holds it; `info` of AUR packages and the AUR's
+/// upgrades (`outdated`) are the helper's (the RPC's).
 fn request_for(read: Read<'_>, expected: &Expected) -> Option<Request> {
     let with_aur = |sources: Sources| {
         sources == Sources::Aur
@@ -156,6 +156,7 @@ fn request_for(read: Read<'_>, expected: &Expected) -> Option<Request> {
     };
     Some(match read {
         Read::Info { sources, .. } if with_aur(sources) => return None,
+        Read::List(ListKind::Upgradable) if with_aur(Sources::All) => return None,
         Read::Search {
             query,
             limit,

@@ -235,6 +235,32 @@ fn a_maintainer_change_is_a_medium_warning_and_the_build_goes_on() {
     pkg.last_modified += 86_400;
     w.aur.publish(pkg);
 
+    // `omg outdated` lists the AUR's upgrade as `paru -Qu` does, in pacman -Qu's line: the
+    // installed version as pacman -Q has it, the new one as the RPC has it.
+    let outdated = w.omg(&["outdated"]);
+    outdated.expect_code(0);
+    assert_eq!(w.pacman_q("m")[..], ["aur-new-maint"], "pacman -Qm");
+    assert_eq!(outdated.stdout, "aur-new-maint 1.0-1 -> 1.1-1\n");
+    let json: serde_json::Value =
+        serde_json::from_str(&w.omg(&["--json", "outdated"]).stdout).unwrap();
+    assert_eq!(json[0]["repository"], "aur", "{json}");
+    assert_eq!(json[0]["version"], "1.1-1", "{json}");
+    assert_eq!(json[0]["installed"]["version"], "1.0-1", "{json}");
+    // An AUR that does not answer: a warning, and the repositories' upgrades (none).
+    let offline = w.omg_with(
+        &["outdated"],
+        &[("OMG_AUR_RPC_URL", "http://127.0.0.1:9/rpc")],
+    );
+    offline.expect_code(0);
+    assert_eq!(offline.stdout, "everything is up to date\n");
+    assert!(
+        offline
+            .stderr
+            .contains("the AUR was not asked for upgrades"),
+        "{}",
+        offline.stderr
+    );
+
     let run = w.omg(&["install", "aur-new-maint", "--review=accept", "--yes"]);
     run.expect_code(0);
     let line = warning_line(&run.stdout, "maintainer-changed")
@@ -323,6 +349,11 @@ fn a_takeover_handed_back_between_two_reviews_shows_from_omgds_record() {
     let mut pkg = w.aur.pkg("aur-new-maint").clone();
     pkg.pkgrel = "2".into();
     w.aur.publish(pkg);
+    // With omgd running, `outdated` still lists the AUR's upgrade (the helper asks the RPC).
+    let socket = daemon_dir.path().join("run/omgd.sock");
+    let outdated = w.omg_with(&["outdated"], &[("OMG_SOCKET", socket.to_str().unwrap())]);
+    outdated.expect_code(0);
+    assert_eq!(outdated.stdout, "aur-new-maint 1.0-1 -> 1.0-2\n");
     let run = w.omg(&["install", "aur-new-maint", "--review=accept", "--yes"]);
     run.expect_code(0);
     let line = warning_line(&run.stdout, "maintainer-changed")

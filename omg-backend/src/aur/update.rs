@@ -43,42 +43,12 @@ pub async fn run(
         return Ok(None);
     };
     let installed = engine.backend().installed().await?;
-    let foreign: Vec<&PackageSummary> = installed
-        .iter()
-        .filter(|p| p.repository == PackageSummary::LOCAL)
-        .collect();
-    if foreign.is_empty() {
-        return Ok(None);
-    }
-    let names: Vec<String> = foreign.iter().map(|p| p.name.clone()).collect();
-    // The repositories are upgraded already: an unreachable AUR is a warning.
-    let records = match aur.source.info(&names).await {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!(
-                "omg: warning: the AUR was not asked for upgrades: {}",
-                omg_cli_core::render::message(&e)
-            );
-            return Ok(Some(String::new()));
-        }
+    let Some(found) = ask(&aur, &installed).await else {
+        return Ok(Some(String::new()));
     };
-    let mut upgrades: Vec<(String, String, String)> = Vec::new();
-    let mut unchanged: Vec<&str> = Vec::new();
-    for record in &records {
-        let Some(local) = foreign.iter().find(|p| p.name == record.name) else {
-            continue;
-        };
-        let Some(current) = local.installed.as_ref().map(|i| i.version.clone()) else {
-            continue;
-        };
-        match alpm_vercmp(&record.version, &current) {
-            Ordering::Greater => {
-                upgrades.push((record.name.clone(), current, record.version.clone()));
-            }
-            _ => unchanged.push(&record.name),
-        }
-    }
+    let (records, upgrades, unchanged) = (found.records, found.upgrades, found.unchanged);
     let rebuilds = if request.devel && !unchanged.is_empty() {
+        let unchanged: Vec<&str> = unchanged.iter().map(String::as_str).collect();
         devel_rebuilds(&records, &unchanged).await?
     } else {
         Vec::new()
@@ -93,12 +63,12 @@ pub async fn run(
     }
     if !out.json {
         let mut s = String::from(":: AUR upgrades:\n");
-        for (name, old, new) in &upgrades {
+        for u in &upgrades {
             s.push_str(&format!(
                 "   {} {} -> {}\n",
-                escape(name),
-                escape(old),
-                escape(new)
+                escape(&u.name),
+                escape(&u.installed),
+                escape(&u.available)
             ));
         }
         for name in &rebuilds {
@@ -106,7 +76,7 @@ pub async fn run(
         }
         print(&s);
     }
-    let mut targets: Vec<String> = upgrades.into_iter().map(|(n, _, _)| n).collect();
+    let mut targets: Vec<String> = upgrades.into_iter().map(|u| u.name).collect();
     targets.extend(rebuilds.iter().cloned());
     let keep_as_dependencies = installed
         .iter()
@@ -131,6 +101,91 @@ pub async fn run(
     build_and_install(engine, cli, out, &aur, job, stop)
         .await
         .map(Some)
+}
+
+/// An installed AUR package with a newer version in the AUR.
+pub struct Upgrade {
+    /// Its name.
+    pub name: String,
+    /// The installed version.
+    pub installed: String,
+    /// The AUR's version.
+    pub available: String,
+}
+
+/// What the AUR says of the installed packages no repository has.
+struct Found {
+    /// The AUR's records of them.
+    records: Vec<AurPackage>,
+    /// Those with a newer version (pacman's vercmp).
+    upgrades: Vec<Upgrade>,
+    /// The rest the AUR has.
+    unchanged: Vec<String>,
+}
+
+/// Asks the AUR about the foreign packages among `installed`; `None` (after a warning) when
+/// the AUR does not answer, an empty answer when there are none.
+async fn ask(aur: &Aur, installed: &[PackageSummary]) -> Option<Found> {
+    let foreign: Vec<&PackageSummary> = installed
+        .iter()
+        .filter(|p| p.repository == PackageSummary::LOCAL)
+        .collect();
+    let mut found = Found {
+        records: Vec::new(),
+        upgrades: Vec::new(),
+        unchanged: Vec::new(),
+    };
+    if foreign.is_empty() {
+        return Some(found);
+    }
+    let names: Vec<String> = foreign.iter().map(|p| p.name.clone()).collect();
+    found.records = match aur.source.info(&names).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "omg: warning: the AUR was not asked for upgrades: {}",
+                omg_cli_core::render::message(&e)
+            );
+            return None;
+        }
+    };
+    for record in &found.records {
+        let Some(current) = foreign
+            .iter()
+            .find(|p| p.name == record.name)
+            .and_then(|p| p.installed.as_ref())
+        else {
+            continue;
+        };
+        match alpm_vercmp(&record.version, &current.version) {
+            Ordering::Greater => found.upgrades.push(Upgrade {
+                name: record.name.clone(),
+                installed: current.version.clone(),
+                available: record.version.clone(),
+            }),
+            _ => found.unchanged.push(record.name.clone()),
+        }
+    }
+    Some(found)
+}
+
+/// `omg outdated` on Arch: the installed AUR packages with a newer version in the AUR, as
+/// rows of the list (repository `aur`, the AUR's version as the available one); none, after
+/// a warning, when the AUR does not answer.
+pub async fn outdated(aur: &Aur, installed: &[PackageSummary]) -> Vec<PackageSummary> {
+    let Some(found) = ask(aur, installed).await else {
+        return Vec::new();
+    };
+    found
+        .upgrades
+        .into_iter()
+        .filter_map(|u| {
+            let mut row = installed.iter().find(|p| p.name == u.name)?.clone();
+            row.version = u.available;
+            row.repository = omg_domain::search::AUR_REPOSITORY.to_owned();
+            Some(row)
+        })
+        .collect()
 }
 
 /// The packages among `names` (not upgraded by version) whose VCS sources moved since their
