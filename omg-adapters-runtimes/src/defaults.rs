@@ -62,20 +62,24 @@ impl GlobalDefaults {
     }
 
     /// Sets `runtime`'s default to `spec`, keeping the others; the file is replaced
-    /// atomically.
+    /// atomically, under a lock of its directory (concurrent writers take turns).
     ///
     /// # Errors
     ///
     /// As [`GlobalDefaults::load`], and [`Error::Io`] when the file cannot be written.
     pub fn set(&self, runtime: &str, spec: &str) -> Result<()> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        // Read, change and replace under the directory's lock: two `omg use --global` at
+        // once both land.
+        let _writer = crate::lock::lock_dir(dir)?;
         let mut global = self.load()?;
         global.insert(runtime.to_string(), spec.to_string());
         let text = toml::to_string(&File { global }).map_err(|e| self.error(e.to_string()))?;
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io(dir, e))?;
         tmp.write_all(text.as_bytes())
             .map_err(|e| io(tmp.path(), e))?;
+        tmp.as_file().sync_all().map_err(|e| io(tmp.path(), e))?;
         tmp.persist(&self.path)
             .map_err(|e| io(&self.path, e.error))?;
         Ok(())
@@ -117,5 +121,29 @@ mod tests {
         assert_eq!(m.get("go").map(String::as_str), Some("1.22"));
         std::fs::write(d.path(), "global = 3").unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(d.load(), Err(Error::Config { .. })));
+    }
+
+    /// Writers at once (`omg use --global` in several shells): each one's default lands;
+    /// without the lock, read-change-replace loses some.
+    #[test]
+    fn concurrent_writers_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("runtimes.toml");
+        let writers: Vec<_> = (0..8)
+            .map(|w| {
+                let d = GlobalDefaults::at(path.clone());
+                std::thread::spawn(move || {
+                    for i in 0..20 {
+                        d.set(&format!("rt{w}-{i}"), "1")
+                            .unwrap_or_else(|e| panic!("{e}"));
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap_or_else(|_| panic!("a writer failed"));
+        }
+        let all = GlobalDefaults::at(path).load().unwrap_or_default();
+        assert_eq!(all.len(), 160, "lost updates");
     }
 }

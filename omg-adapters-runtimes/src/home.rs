@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use omg_ports::{Artifact, Error, InstallLayout, RemoteVersion, Result};
 use serde::{Deserialize, Serialize};
 
+/// The lock file in a staging directory, held while its install runs.
+pub(crate) const STAGING_LOCK: &str = ".lock";
+
 /// The file in each installed version's directory that describes it.
 pub const RECORD_FILE: &str = ".omg-install.json";
 
@@ -198,24 +201,47 @@ impl RuntimesHome {
             let leftover = name
                 .strip_prefix(".tmp-")
                 .or_else(|| name.strip_prefix(".trash-"));
-            let Some(rest) = leftover else { continue };
-            // `.tmp-<pid>-*`: skip the directories of an install that is still running.
-            let pid = rest.split('-').next().unwrap_or("");
-            if name.starts_with(".tmp-") && !pid.is_empty() && process_alive(pid) {
+            if leftover.is_none() {
                 continue;
             }
-            {
-                if let Err(err) = std::fs::remove_dir_all(e.path()) {
+            // A staging directory whose install still runs holds its lock (whatever the
+            // process ids: another machine's omg on a shared home, a reused pid). One without
+            // a lock file is an install between making its directory and its lock, unless it
+            // is old.
+            if name.starts_with(".tmp-") {
+                let lock = e.path().join(STAGING_LOCK);
+                if crate::lock::held(&lock) || (!lock.exists() && recent(&e.path())) {
+                    continue;
+                }
+            }
+            match std::fs::remove_dir_all(e.path()) {
+                Ok(()) => {}
+                // Another omg's sweep or uninstall removed it first.
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => {
                     tracing::warn!("cannot remove leftover {}: {err}", e.path().display());
                 }
             }
         }
     }
+
+    /// `.locks/<runtime>-<version>.lock` under the root: held while that version is
+    /// installed (kept after: removing a lock file that another omg waits on would let a
+    /// third lock a new one at the same time).
+    pub fn version_lock_path(&self, runtime: &str, version: &str) -> PathBuf {
+        self.root
+            .join(".locks")
+            .join(format!("{runtime}-{version}.lock"))
+    }
 }
 
-fn process_alive(pid: &str) -> bool {
-    pid.parse::<u32>()
-        .is_ok_and(|p| p == std::process::id() || Path::new("/proc").join(p.to_string()).exists())
+/// Modified in the last ten minutes.
+fn recent(path: &Path) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_none_or(|age| age < std::time::Duration::from_secs(600))
 }
 
 /// A version string usable as one directory name.

@@ -1,7 +1,7 @@
 //! Installing one version: download, verify, unpack, lay out, rename into place.
 
 use std::fs;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,7 +11,10 @@ use omg_ports::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::home::{safe_name, InstallRecord, InstalledRuntime, RuntimesHome, RECORD_FILE};
+use crate::home::{
+    safe_name, InstallRecord, InstalledRuntime, RuntimesHome, RECORD_FILE, STAGING_LOCK,
+};
+use crate::lock;
 use crate::unpack::{unpack_within, UnpackLimits};
 
 /// The largest archive accepted when the source does not say how large it is.
@@ -84,16 +87,24 @@ impl Installer {
         if let Some(existing) = self.home.installed_version(&runtime, &version) {
             return Ok(existing);
         }
-        let artifact = provider.artifact(&version, &self.platform).await?;
-        let expected = normalized_sha256(&artifact)?;
         let runtime_dir = self.home.runtime_dir(&runtime);
         fs::create_dir_all(&runtime_dir).map_err(|e| io(&runtime_dir, e))?;
+        // One install of this version at a time: another omg installing it is waited for,
+        // and its result used.
+        let _version_lock = self.lock_version(&runtime, &version, &progress).await?;
+        if let Some(existing) = self.home.installed_version(&runtime, &version) {
+            return Ok(existing);
+        }
+        let artifact = provider.artifact(&version, &self.platform).await?;
+        let expected = normalized_sha256(&artifact)?;
         self.home.sweep(&runtime);
         // Dropped (deleted) on every early return below.
         let staging = tempfile::Builder::new()
             .prefix(&format!(".tmp-{}-", std::process::id()))
             .tempdir_in(&runtime_dir)
             .map_err(|e| io(&runtime_dir, e))?;
+        // Held while this install runs: the sweep of another install leaves it alone.
+        let _staging_lock = lock::try_lock_file(&staging.path().join(STAGING_LOCK))?;
 
         let archive = staging.path().join(if safe_name(&artifact.file_name) {
             artifact.file_name.as_str()
@@ -171,7 +182,9 @@ impl Installer {
         let record_path = root.join(RECORD_FILE);
         let json =
             serde_json::to_vec_pretty(&record).map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        fs::write(&record_path, json).map_err(|e| io(&record_path, e))?;
+        write_synced(&record_path, &json)?;
+        // The staging lock stays in the staging directory, not in the installed tree.
+        let _ = fs::remove_file(root.join(STAGING_LOCK));
 
         let target = self.home.version_dir(&runtime, &version);
         if let Err(e) = fs::rename(&root, &target) {
@@ -180,6 +193,10 @@ impl Installer {
                 return Ok(existing);
             }
             return Err(io(&target, e));
+        }
+        // The rename itself reaches the disk before the install is reported done.
+        if let Err(e) = fs::File::open(&runtime_dir).and_then(|d| d.sync_all()) {
+            tracing::debug!(dir = %runtime_dir.display(), error = %e, "cannot sync the directory");
         }
         tracing::info!("installed {runtime} {version} into {}", target.display());
         drop(staging);
@@ -193,6 +210,44 @@ impl Installer {
                 ),
             })
     }
+}
+
+impl Installer {
+    /// Takes the version's lock, saying so when another omg holds it.
+    async fn lock_version(
+        &self,
+        runtime: &str,
+        version: &str,
+        progress: &Option<Arc<dyn ProgressSink>>,
+    ) -> Result<lock::Lock> {
+        let path = self.home.version_lock_path(runtime, version);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        }
+        if let Some(held) = lock::try_lock_file(&path)? {
+            return Ok(held);
+        }
+        step(
+            progress,
+            format!("waiting for another omg installing {runtime} {version}"),
+            1,
+        );
+        tracing::info!(
+            runtime,
+            version,
+            "waiting for another omg installing this version"
+        );
+        tokio::task::spawn_blocking(move || lock::lock_file(&path))
+            .await
+            .map_err(|e| Error::Interrupted(format!("waiting for the install lock: {e}")))?
+    }
+}
+
+/// `bytes` into a new file at `path`, on the disk before this returns.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = fs::File::create(path).map_err(|e| io(path, e))?;
+    file.write_all(bytes).map_err(|e| io(path, e))?;
+    file.sync_all().map_err(|e| io(path, e))
 }
 
 fn step(progress: &Option<Arc<dyn ProgressSink>>, message: String, current: usize) {

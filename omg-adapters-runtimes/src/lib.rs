@@ -15,6 +15,12 @@
 //! truncated download) removes the temporary directory, and one left by a killed process is
 //! a hidden `.tmp-*` directory that is never listed as installed and is removed by the next
 //! install of that runtime.
+//!
+//! Concurrent omg processes take turns through [`lock`]'s advisory locks: one install of a
+//! version at a time (`.locks/<runtime>-<version>.lock`: the second waits and then finds it
+//! installed, so it downloads once), a staging directory's own `.lock` held while its install
+//! runs (the sweep leaves a held one alone, whatever process ids say), and one writer of a
+//! version file's directory or of the global defaults at a time.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -22,6 +28,7 @@
 mod defaults;
 mod home;
 mod install;
+pub mod lock;
 mod unpack;
 mod version_files;
 

@@ -95,6 +95,7 @@ pub fn write_version_file(path: &Path, contents: &str) -> Result<()> {
     tmp.as_file()
         .set_permissions(permissions)
         .map_err(|e| io(tmp.path(), e))?;
+    tmp.as_file().sync_all().map_err(|e| io(tmp.path(), e))?;
     tmp.persist(path).map_err(|e| io(path, e.error))?;
     Ok(())
 }

@@ -55,11 +55,12 @@ fn node_installs_from_tar_xz_and_tar_gz_and_uninstalls() {
         let home = RuntimesHome::at(tmp.path().join("runtimes"));
         let provider = NodeProvider::new(fetcher(), dist.mirror());
         let installer = Installer::new(home.clone(), fetcher());
-        // What a killed install leaves: a hidden staging directory of a dead process (pid
-        // above any pid_max), half unpacked. Never listed, swept by the next install.
+        // What a killed install leaves: a hidden staging directory whose lock nobody holds,
+        // half unpacked. Never listed, swept by the next install.
         let leftover = home.runtime_dir("node").join(".tmp-99999999-abc");
         std::fs::create_dir_all(leftover.join("tree/node-v20.11.1-linux-x64/bin"))
             .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(leftover.join(".lock"), "").unwrap();
         assert!(home.installed("node").unwrap_or_default().is_empty());
         rt().block_on(async {
             let versions = provider
@@ -189,4 +190,74 @@ fn go_and_bun_install() {
         );
     });
     assert_eq!(entries(&home, "bun"), vec!["1.1.0"]);
+}
+
+/// Two installs of one version at once (two `omg use node 20` in two shells): the second
+/// waits for the first's lock, then finds the version installed: one download. A staging
+/// directory whose install still runs is never swept by the other, whatever its process id
+/// says (here a dead one's).
+#[test]
+fn concurrent_installs_of_one_version_download_once() {
+    let server = TestServer::start();
+    let mut dist = NodeDist::new(&server, "/node", ArchiveFormat::TarGz);
+    dist.release("20.11.1", Some("Iron"), Tamper::Slow);
+    let tmp = tempfile::tempdir().unwrap();
+    let home = RuntimesHome::at(tmp.path().join("runtimes"));
+    // Another install's staging directory, live (its lock held here), of a "dead" pid.
+    let live = home.runtime_dir("node").join(".tmp-99999999-live");
+    std::fs::create_dir_all(&live).unwrap();
+    let held = omg_adapters_runtimes::lock::try_lock_file(&live.join(".lock"))
+        .unwrap()
+        .expect("free");
+    let installs: Vec<_> = (0..2)
+        .map(|_| {
+            let (home, mirror) = (home.clone(), dist.mirror());
+            std::thread::spawn(move || {
+                let provider = NodeProvider::new(fetcher(), mirror);
+                let installer = Installer::new(home, fetcher());
+                rt().block_on(async {
+                    let versions = provider.remote_versions(&Platform::current()).await?;
+                    installer.install(&provider, &versions[0], None).await
+                })
+            })
+        })
+        .collect();
+    for install in installs {
+        let installed = install.join().unwrap().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(installed.version(), "20.11.1");
+    }
+    let archive = format!(
+        "/node/v20.11.1/node-v20.11.1-{}.tar.gz",
+        if cfg!(target_arch = "aarch64") {
+            "linux-arm64"
+        } else {
+            "linux-x64"
+        }
+    );
+    assert_eq!(
+        server.requests(&archive),
+        1,
+        "one download for two installs"
+    );
+    assert!(live.exists(), "a live staging directory was swept");
+    drop(held);
+    assert_eq!(
+        entries(&home, "node"),
+        vec![".tmp-99999999-live", "20.11.1"]
+    );
+    // Its install gone (the lock released), the next install's sweep removes it.
+    dist.release("21.6.1", None, Tamper::None);
+    let provider = NodeProvider::new(fetcher(), dist.mirror());
+    rt().block_on(async {
+        let versions = provider
+            .remote_versions(&Platform::current())
+            .await
+            .unwrap();
+        let v21 = versions.iter().find(|v| v.version == "21.6.1").unwrap();
+        Installer::new(home.clone(), fetcher())
+            .install(&provider, v21, None)
+            .await
+            .unwrap();
+    });
+    assert_eq!(entries(&home, "node"), vec!["20.11.1", "21.6.1"]);
 }

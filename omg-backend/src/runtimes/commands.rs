@@ -4,6 +4,7 @@
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
+use omg_adapters_runtimes::lock::lock_dir;
 use omg_adapters_runtimes::{read_version_files, write_version_file, InstalledRuntime};
 use omg_domain::runtime::{
     conventional_contents, conventional_file, edit_version_file, resolve_all, Edit, Origin,
@@ -619,6 +620,7 @@ fn pin_in_project(
             )));
         };
         let path = at.join(name);
+        let _writer = lock_dir(at)?;
         write_version_file(&path, &conventional_contents(runtime, version))?;
         Ok(path)
     };
@@ -636,15 +638,22 @@ fn pin_in_project(
         }
         _ => name,
     };
-    let contents = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.clone(),
-        source,
-    })?;
-    match edit_version_file(&relative, &contents, runtime, version) {
-        Edit::InPlace(new) => {
-            write_version_file(path, &new)?;
-            Ok(path.clone())
+    // Read, edit and replace under the directory's lock: two `omg use` at once (node and
+    // python in one .tool-versions) both land.
+    let edit = {
+        let _writer = lock_dir(path.parent().unwrap_or(dir))?;
+        let contents = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let edit = edit_version_file(&relative, &contents, runtime, version);
+        if let Edit::InPlace(new) = &edit {
+            write_version_file(path, new)?;
         }
+        edit
+    };
+    match edit {
+        Edit::InPlace(_) => Ok(path.clone()),
         Edit::Conventional => conventional(path.parent().unwrap_or(dir)),
         Edit::Unsupported(reason) => Err(Error::InvalidRequest(format!(
             "{} decides {runtime} here, but {reason}",
