@@ -1,7 +1,7 @@
 //! `omg hook <shell>` and `omg hook-env <shell>`: PATH activation on directory change, the
 //! way mise does it (no shims).
 //!
-//! The hook runs `omg hook-env` before each prompt (and on `cd` in zsh and fish). hook-env
+//! The hook runs `omg hook-env` before each prompt and when the directory changes. hook-env
 //! walks up from the current directory reading the version files, resolves every runtime omg
 //! installs, and compares the outcome with `$__OMG_HOOK` (what it printed last time: each
 //! runtime's spec, deciding file and the mtime of its install directory). When nothing
@@ -29,6 +29,12 @@ use omg_cli_core::args::ShellArg;
 ///   (the override, `OMG_<RUNTIME>_VERSION`, set or unset in this shell, and the PATH for
 ///   it at once); every other command, and `omg shell --help`, goes to the `omg` binary on
 ///   PATH (`command omg`).
+/// - in bash, `cd`, `pushd` and `popd` functions that run the hook as soon as the directory
+///   changed (`cd proj && node -v` on one line; zsh's `chpwd_functions` and fish's PWD
+///   handler do this by themselves). They call the builtin with the same arguments and
+///   return its exit status. A function of that name defined before the hook is kept, under
+///   the name `_omg_user_cd` (`_omg_user_pushd`, ...), and called in its place; one defined
+///   after the hook replaces the wrapper, and then only the prompt runs the hook.
 pub fn hook_script(shell: ShellArg, omg: &Path) -> String {
     let omg = quote(&omg.to_string_lossy());
     match shell {
@@ -41,6 +47,27 @@ pub fn hook_script(shell: ShellArg, omg: &Path) -> String {
 if [[ ";${{PROMPT_COMMAND[*]:-}};" != *";_omg_hook;"* ]]; then
   PROMPT_COMMAND="_omg_hook${{PROMPT_COMMAND:+;$PROMPT_COMMAND}}"
 fi
+_omg_wrap_chdir() {{
+  local def
+  def=$(declare -f "$1") || def=
+  [[ $def == *_omg_pwd* ]] && return
+  local call="builtin $1"
+  if [[ -n $def ]]; then
+    eval "_omg_user_$1${{def#"$1"}}"
+    call=_omg_user_$1
+  fi
+  eval "function $1 {{
+  local _omg_pwd=\$PWD _omg_status
+  $call \"\$@\"
+  _omg_status=\$?
+  if [[ \$PWD != \"\$_omg_pwd\" ]]; then _omg_hook; fi
+  return \$_omg_status
+}}"
+}}
+_omg_wrap_chdir cd
+_omg_wrap_chdir pushd
+_omg_wrap_chdir popd
+unset -f _omg_wrap_chdir
 function omg {{
   local _omg_arg _omg_code
   if [[ ${{1-}} == shell ]]; then
