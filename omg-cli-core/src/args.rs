@@ -226,7 +226,7 @@ pub enum Command {
     /// Every runtime version active in this directory, and what decided each.
     Current,
     /// Use a runtime version in this shell only, over every version file and global
-    /// default: sets OMG_<RUNTIME>_VERSION (OMG_NODE_VERSION) through the `omg` function
+    /// default: sets `OMG_<RUNTIME>_VERSION` (OMG_NODE_VERSION) through the `omg` function
     /// that the hook (`omg hook`) defines.
     Shell {
         /// The runtime (`node`, `python`, `go`, `rust`, `ruby`, `java`, `bun`).
