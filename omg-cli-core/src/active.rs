@@ -5,7 +5,7 @@ use std::path::Path;
 
 use omg_adapters_runtimes::{read_version_files, GlobalDefaults, InstalledRuntime, RuntimesHome};
 use omg_domain::runtime::{
-    choose, closest, resolve, select, Choice, Origin, Resolution, VersionSpec,
+    choose, closest, env_overrides, resolve, select, Choice, Origin, Resolution, VersionSpec,
 };
 use omg_ports::{Error, Platform, RemoteVersion, Result, RuntimeProvider};
 
@@ -19,9 +19,27 @@ pub struct Active {
     pub installed: Option<InstalledRuntime>,
 }
 
-/// What decides `runtime`'s version in `cwd`: the nearest version file, else the global
-/// default; `None` when neither names it.
+/// What decides `runtime`'s version in `cwd`: the shell's `OMG_<RUNTIME>_VERSION`, else
+/// the nearest version file, else the global default; `None` when none names it.
+///
+/// # Errors
+///
+/// [`Error::InvalidRequest`] naming the variable when its value is no spec of the
+/// runtime; the global defaults' errors.
 pub fn resolution(
+    defaults: &GlobalDefaults,
+    runtime: &str,
+    cwd: &Path,
+) -> Result<Option<Resolution>> {
+    if let Some(r) = env_override(runtime)? {
+        return Ok(Some(r));
+    }
+    file_resolution(defaults, runtime, cwd)
+}
+
+/// What the files decide for `runtime` in `cwd`, whatever the shell overrides: the nearest
+/// version file, else the global default (`omg use` edits what this names).
+pub fn file_resolution(
     defaults: &GlobalDefaults,
     runtime: &str,
     cwd: &Path,
@@ -38,6 +56,21 @@ pub fn resolution(
         },
         constraint: None,
     }))
+}
+
+/// The shell's override of `runtime`'s version (`OMG_NODE_VERSION`, set by `omg shell`),
+/// or `None` when the variable is unset or empty.
+///
+/// # Errors
+///
+/// [`Error::InvalidRequest`] naming the variable when its value is no spec of the runtime.
+pub fn env_override(runtime: &str) -> Result<Option<Resolution>> {
+    let env = |k: &str| std::env::var_os(k).map(|v| v.to_string_lossy().into_owned());
+    let (mut valid, invalid) = env_overrides(&[runtime], &env);
+    match invalid.into_iter().next() {
+        Some(e) => Err(Error::InvalidRequest(e.to_string())),
+        None => Ok(valid.pop()),
+    }
 }
 
 /// True when `spec` means the system's own `runtime` here: `system`, or a fallback list
@@ -206,9 +239,11 @@ pub fn default_spec(runtime: &str) -> VersionSpec {
     }
 }
 
-/// A description of an origin for humans: the file, or `global default (<file>)`.
+/// A description of an origin for humans: the file, `global default (<file>)`, or the
+/// variable (`$OMG_NODE_VERSION`, as `omg config` names variables).
 pub fn origin_text(origin: &Origin) -> String {
     match origin {
+        Origin::Env { variable } => format!("${variable}"),
         Origin::File { path } => path.display().to_string(),
         Origin::Global { path } => format!("global default ({})", path.display()),
         Origin::CommandLine => "command line".into(),

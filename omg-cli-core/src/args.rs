@@ -225,6 +225,28 @@ pub enum Command {
     },
     /// Every runtime version active in this directory, and what decided each.
     Current,
+    /// Use a runtime version in this shell only, over every version file and global
+    /// default: sets `OMG_<RUNTIME>_VERSION` (OMG_NODE_VERSION) through the `omg` function
+    /// that the hook (`omg hook`) defines.
+    Shell {
+        /// The runtime (`node`, `python`, `go`, `rust`, `ruby`, `java`, `bun`).
+        #[arg(value_parser = runtime_name)]
+        runtime: String,
+        /// The version: `20.11.1`, `20`, `lts`, `stable`, ... (it need not be installed).
+        #[arg(
+            id = "spec",
+            value_name = "VERSION",
+            required_unless_present = "unset",
+            conflicts_with = "unset"
+        )]
+        version: Option<String>,
+        /// Drop this shell's override: the version files decide again.
+        #[arg(long)]
+        unset: bool,
+        /// The shell to print code for (the hook's `omg` function passes it).
+        #[arg(long, value_enum, value_name = "SHELL")]
+        shell: Option<ShellArg>,
+    },
     /// Print the shell code that activates runtime versions on directory change; add
     /// `eval "$(omg hook bash)"` to ~/.bashrc (zsh: ~/.zshrc; fish: `omg hook fish | source`).
     Hook {

@@ -30,6 +30,16 @@ pub enum ClientCommand<'a> {
     Hook(ShellArg),
     /// `omg hook-env <shell>`.
     HookEnv(ShellArg),
+    /// `omg shell <runtime> <version>|--unset [--shell <shell>]`: shell code that sets or
+    /// unsets `OMG_<RUNTIME>_VERSION`, for the hook's `omg` function to eval.
+    Shell {
+        /// The runtime.
+        runtime: &'a str,
+        /// The version spec; `None` with `--unset`.
+        version: Option<&'a str>,
+        /// The shell, when given (the hook's function gives it).
+        shell: Option<ShellArg>,
+    },
     /// `omg daemon start|stop|status`.
     Daemon(DaemonAction),
     /// `omg completions <shell>`: the script, which calls `__complete`.
@@ -306,6 +316,16 @@ impl Command {
                 Route::Helper(H::Runtime(RuntimeCommand::Exec { target, command }))
             }
             Command::Current => Route::Helper(H::Runtime(RuntimeCommand::Current)),
+            Command::Shell {
+                runtime,
+                version,
+                unset: _,
+                shell,
+            } => Route::Client(ClientCommand::Shell {
+                runtime,
+                version: version.as_deref(),
+                shell: *shell,
+            }),
             Command::Hook { shell } => Route::Client(ClientCommand::Hook(*shell)),
             Command::HookEnv { shell } => Route::Client(ClientCommand::HookEnv(*shell)),
             Command::Daemon { action } => Route::Client(ClientCommand::Daemon(*action)),

@@ -1,26 +1,40 @@
 //! `omg hook <shell>` and `omg hook-env <shell>`: PATH activation on directory change, the
 //! way mise does it (no shims).
 //!
-//! The hook runs `omg hook-env` before each prompt (and on `cd` in zsh and fish). hook-env
+//! The hook runs `omg hook-env` before each prompt and when the directory changes. hook-env
 //! walks up from the current directory reading the version files, resolves every runtime omg
 //! installs, and compares the outcome with `$__OMG_HOOK` (what it printed last time: each
 //! runtime's spec, deciding file and the mtime of its install directory). When nothing
 //! changed it prints nothing; otherwise it prints shell code that removes the PATH entries it
 //! added before (`$__OMG_PATHS`), prepends the new ones, sets the layout's variables
 //! (`GOROOT`) and unsets the old ones (`$__OMG_ENV`). It never reads config.toml and never
-//! touches the network.
+//! touches the network. The shell's `OMG_<RUNTIME>_VERSION` (set by `omg shell`, the
+//! [`crate::shell`] module) beats the files; as it is part of the key, changing it
+//! re-activates at the next prompt.
 
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use omg_adapters_releases::NATIVE_RUNTIMES;
 use omg_adapters_runtimes::{read_version_files, GlobalDefaults, RuntimesHome};
-use omg_domain::runtime::resolve_all;
+use omg_domain::runtime::{env_overrides, resolve_all, with_overrides};
 
 use omg_cli_core::active::{installed_match, origin_text, path_toolchain, uses_system};
 use omg_cli_core::args::ShellArg;
 
 /// The shell code `omg hook <shell>` prints, calling the omg at `omg`.
+///
+/// Besides the prompt hook it defines:
+/// - an `omg` function: `omg shell ...` evals what `<omg> shell --shell <shell> ...` prints
+///   (the override, `OMG_<RUNTIME>_VERSION`, set or unset in this shell, and the PATH for
+///   it at once); every other command, and `omg shell --help`, goes to the `omg` binary on
+///   PATH (`command omg`).
+/// - in bash, `cd`, `pushd` and `popd` functions that run the hook as soon as the directory
+///   changed (`cd proj && node -v` on one line; zsh's `chpwd_functions` and fish's PWD
+///   handler do this by themselves). They call the builtin with the same arguments and
+///   return its exit status. A function of that name defined before the hook is kept, under
+///   the name `_omg_user_cd` (`_omg_user_pushd`, ...), and called in its place; one defined
+///   after the hook replaces the wrapper, and then only the prompt runs the hook.
 pub fn hook_script(shell: ShellArg, omg: &Path) -> String {
     let omg = quote(&omg.to_string_lossy());
     match shell {
@@ -33,6 +47,40 @@ pub fn hook_script(shell: ShellArg, omg: &Path) -> String {
 if [[ ";${{PROMPT_COMMAND[*]:-}};" != *";_omg_hook;"* ]]; then
   PROMPT_COMMAND="_omg_hook${{PROMPT_COMMAND:+;$PROMPT_COMMAND}}"
 fi
+_omg_wrap_chdir() {{
+  local def
+  def=$(declare -f "$1") || def=
+  [[ $def == *_omg_pwd* ]] && return
+  local call="builtin $1"
+  if [[ -n $def ]]; then
+    eval "_omg_user_$1${{def#"$1"}}"
+    call=_omg_user_$1
+  fi
+  eval "function $1 {{
+  local _omg_pwd=\$PWD _omg_status
+  $call \"\$@\"
+  _omg_status=\$?
+  if [[ \$PWD != \"\$_omg_pwd\" ]]; then _omg_hook; fi
+  return \$_omg_status
+}}"
+}}
+_omg_wrap_chdir cd
+_omg_wrap_chdir pushd
+_omg_wrap_chdir popd
+unset -f _omg_wrap_chdir
+function omg {{
+  local _omg_arg _omg_code
+  if [[ ${{1-}} == shell ]]; then
+    for _omg_arg in "$@"; do
+      case $_omg_arg in -h | --help) command omg "$@"; return ;; esac
+    done
+    shift
+    _omg_code=$({omg} shell --shell bash "$@") || return
+    eval "$_omg_code"
+  else
+    command omg "$@"
+  fi
+}}
 _omg_hook
 "#
         ),
@@ -47,12 +95,33 @@ fi
 if (( ! ${{chpwd_functions[(I)_omg_hook]}} )); then
   chpwd_functions=(_omg_hook $chpwd_functions)
 fi
+function omg {{
+  local _omg_arg _omg_code
+  if [[ ${{1-}} == shell ]]; then
+    for _omg_arg in "$@"; do
+      case $_omg_arg in -h | --help) command omg "$@"; return ;; esac
+    done
+    shift
+    _omg_code=$({omg} shell --shell zsh "$@") || return
+    eval "$_omg_code"
+  else
+    command omg "$@"
+  fi
+}}
 _omg_hook
 "#
         ),
         ShellArg::Fish => format!(
             r#"function __omg_hook --on-event fish_prompt --on-variable PWD
     {omg} hook-env fish | source
+end
+function omg
+    if test "$argv[1]" = shell; and not contains -- -h $argv; and not contains -- --help $argv
+        set -l code ({omg} shell --shell fish $argv[2..-1]); or return
+        string join \n -- $code | source
+    else
+        command omg $argv
+    end
 end
 __omg_hook
 "#
@@ -61,16 +130,22 @@ __omg_hook
 }
 
 /// Single-quoted for sh and fish.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-fn quote_fish(s: &str) -> String {
+pub(crate) fn quote_fish(s: &str) -> String {
     format!("'{}'", s.replace('\\', r"\\").replace('\'', r"\'"))
 }
 
 /// What `omg hook-env` prints: `(stdout, stderr)`. Empty when nothing changed.
 pub fn hook_env(shell: ShellArg) -> (String, String) {
+    hook_env_with(shell, &|k: &str| std::env::var(k).unwrap_or_default())
+}
+
+/// [`hook_env`] with the environment read through `env` (a variable's value, empty when
+/// unset): `omg shell` asks it with the override it is about to set.
+pub fn hook_env_with(shell: ShellArg, env: &dyn Fn(&str) -> String) -> (String, String) {
     let Ok(cwd) = std::env::current_dir() else {
         return (String::new(), String::new());
     };
@@ -80,8 +155,7 @@ pub fn hook_env(shell: ShellArg) -> (String, String) {
     let Some(defaults) = GlobalDefaults::from_env() else {
         return (String::new(), String::new());
     };
-    let env = |k: &str| std::env::var(k).unwrap_or_default();
-    hook_env_for(shell, &cwd, &home, &defaults, &env)
+    hook_env_for(shell, &cwd, &home, &defaults, env)
 }
 
 /// [`hook_env`] with its inputs explicit.
@@ -100,11 +174,15 @@ pub fn hook_env_for(
             Default::default()
         }
     };
-    let all: Vec<_> = resolve_all(&read_version_files(cwd), &global, defaults.path())
+    let files: Vec<_> = resolve_all(&read_version_files(cwd), &global, defaults.path())
         .into_iter()
         .filter(|r| NATIVE_RUNTIMES.contains(&r.runtime.as_str()))
         .collect();
-    let key: String = all
+    // The shell's OMG_<RUNTIME>_VERSION beats the files; an invalid one is passed over (the
+    // files decide) and said once, when the key changes.
+    let (overrides, invalid) = env_overrides(NATIVE_RUNTIMES, &|k: &str| Some(env(k)));
+    let all = with_overrides(files, overrides);
+    let mut key: String = all
         .iter()
         .map(|r| {
             let stamp = std::fs::metadata(home.runtime_dir(&r.runtime))
@@ -122,8 +200,14 @@ pub fn hook_env_for(
         })
         .collect::<Vec<_>>()
         .join(";");
+    for e in &invalid {
+        key.push_str(&format!(";!{}={:?}", e.variable, e.value));
+    }
     if key == env("__OMG_HOOK") {
         return (String::new(), stderr);
+    }
+    for e in &invalid {
+        stderr.push_str(&format!("omg: {e}\n"));
     }
 
     let mut bins: Vec<PathBuf> = Vec::new();
@@ -329,5 +413,63 @@ mod tests {
             )),
             "{fish}"
         );
+    }
+
+    #[test]
+    fn the_shells_override_beats_the_files_and_changing_it_reactivates() {
+        // nvm's `nvm use`, pyenv's PYENV_VERSION, mise's MISE_NODE_VERSION: the shell's
+        // choice beats the directory's version files until it is dropped.
+        let tmp = tempfile::tempdir().unwrap();
+        let home = RuntimesHome::at(tmp.path().join("runtimes"));
+        let defaults = GlobalDefaults::at(tmp.path().join("runtimes.toml"));
+        install_record(&home, "node", "20.11.1", &[]);
+        install_record(&home, "node", "18.19.0", &[]);
+        let a = tmp.path().join("a");
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::write(a.join(".nvmrc"), "20\n").unwrap();
+        let bin = |v: &str| {
+            home.version_dir("node", v)
+                .join("bin")
+                .display()
+                .to_string()
+        };
+
+        let mut vars = HashMap::from([("PATH".to_string(), "/usr/bin".to_string())]);
+        step(ShellArg::Bash, &a, &home, &defaults, &mut vars);
+        assert_eq!(vars["PATH"], format!("{}:/usr/bin", bin("20.11.1")));
+        // Set: the next prompt switches, and the key says where the version came from.
+        vars.insert("OMG_NODE_VERSION".into(), "18".into());
+        let out = step(ShellArg::Bash, &a, &home, &defaults, &mut vars);
+        assert!(!out.is_empty());
+        assert_eq!(vars["PATH"], format!("{}:/usr/bin", bin("18.19.0")));
+        assert!(vars["__OMG_HOOK"].contains("$OMG_NODE_VERSION"), "{vars:?}");
+        assert_eq!(step(ShellArg::Bash, &a, &home, &defaults, &mut vars), "");
+        // ... wherever the shell goes: no file there, still 18.
+        let out = step(ShellArg::Bash, tmp.path(), &home, &defaults, &mut vars);
+        assert_eq!(out, "");
+        assert_eq!(vars["PATH"], format!("{}:/usr/bin", bin("18.19.0")));
+        // Dropped (unset or empty): the file decides again.
+        vars.insert("OMG_NODE_VERSION".into(), String::new());
+        step(ShellArg::Bash, &a, &home, &defaults, &mut vars);
+        assert_eq!(vars["PATH"], format!("{}:/usr/bin", bin("20.11.1")));
+
+        // Invalid: said once (when the key changes), and the file decides.
+        vars.insert("OMG_NODE_VERSION".into(), "lts/iron\u{7}".into());
+        let snapshot = vars.clone();
+        let env = move |k: &str| snapshot.get(k).cloned().unwrap_or_default();
+        let (out, err) = hook_env_for(ShellArg::Bash, &a, &home, &defaults, &env);
+        assert!(
+            err.contains("OMG_NODE_VERSION=\"lts/iron\\u{7}\" is not a node version"),
+            "{err}"
+        );
+        assert!(!out.contains('\u{7}'), "{out:?}");
+        step(ShellArg::Bash, &a, &home, &defaults, &mut vars);
+        let snapshot = vars.clone();
+        let env = move |k: &str| snapshot.get(k).cloned().unwrap_or_default();
+        assert_eq!(
+            hook_env_for(ShellArg::Bash, &a, &home, &defaults, &env),
+            (String::new(), String::new())
+        );
+        assert_eq!(vars["PATH"], format!("{}:/usr/bin", bin("20.11.1")));
     }
 }

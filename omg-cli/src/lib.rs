@@ -11,3 +11,4 @@ pub mod daemon_cmd;
 pub mod fast_path;
 pub mod hook;
 pub mod quick_args;
+pub mod shell;

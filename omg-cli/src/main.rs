@@ -79,6 +79,18 @@ fn run() -> u8 {
             let exe = std::env::current_exe().unwrap_or_else(|_| "omg".into());
             return print(Answer::from(hook::hook_script(shell, &exe)));
         }
+        Route::Client(ClientCommand::Shell {
+            runtime,
+            version,
+            shell,
+        }) => {
+            return print(omg_cli::shell::shell(
+                runtime,
+                version,
+                shell,
+                cli.global.json,
+            ))
+        }
         Route::Client(ClientCommand::Completions(shell)) => {
             let script = omg_cli_core::complete::script::script(shell);
             return print(Answer::from(script.to_string()));

@@ -412,13 +412,14 @@ fn every_command_s_json_is_documented() {
     c.documents("info nosuch", &unknown, "Error");
 
     // Runtimes, in a directory whose .nvmrc asks for node 20 (not installed).
-    let in_work = |args: &[&str]| -> Run {
+    let in_work_env = |args: &[&str], extra: &[(&str, &str)]| -> Run {
         let mut cmd = std::process::Command::new(common::omg_bin());
         common::isolate(&mut cmd)
             .current_dir(&work)
             .arg("--json")
             .args(args)
-            .envs(env_dirs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            .envs(env_dirs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .envs(extra.iter().copied());
         let out = cmd.output().expect("run omg");
         Run {
             code: out.status.code(),
@@ -426,10 +427,20 @@ fn every_command_s_json_is_documented() {
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
     };
+    let in_work = |args: &[&str]| in_work_env(args, &[]);
     let current = in_work(&["current"]);
     current.expect_code(0);
     let rows = c.documents("current", &current, "array of CurrentRuntime");
     assert_eq!(rows[0][0]["runtime"], "node", "{}", current.stdout);
+    // The shell's override (`omg shell`): an origin of kind env, with its variable.
+    let current = in_work_env(&["current"], &[("OMG_NODE_VERSION", "18")]);
+    current.expect_code(0);
+    let rows = c.documents(
+        "current (OMG_NODE_VERSION)",
+        &current,
+        "array of CurrentRuntime",
+    );
+    assert_eq!(rows[0][0]["origin"]["variable"], "OMG_NODE_VERSION");
     let which = in_work(&["which", "node"]);
     which.expect_code(3);
     c.documents("which node (not installed)", &which, "Error");

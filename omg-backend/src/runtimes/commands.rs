@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use omg_adapters_runtimes::lock::lock_dir;
 use omg_adapters_runtimes::{read_version_files, write_version_file, InstalledRuntime};
 use omg_domain::runtime::{
-    conventional_contents, conventional_file, edit_version_file, resolve_all, Edit, Origin,
-    Resolution, VersionSpec,
+    conventional_contents, conventional_file, edit_version_file, resolve_all, with_overrides, Edit,
+    Origin, Resolution, VersionSpec,
 };
 use omg_ports::{Error, RemoteVersion, Result};
 use serde_json::{json, Value};
@@ -18,8 +18,8 @@ use super::ensure::ensure;
 use super::mise::{self, MiseCommand};
 use super::progress;
 use omg_cli_core::active::{
-    active, constraint_warning, default_spec, installed_match, origin_text, path_toolchain,
-    resolution, rust_toolchain_warning, uses_system, vendor_refusal,
+    active, constraint_warning, default_spec, env_override, file_resolution, installed_match,
+    origin_text, path_toolchain, resolution, rust_toolchain_warning, uses_system, vendor_refusal,
 };
 use omg_cli_core::render::{escape, Output};
 use omg_cli_core::Answer;
@@ -88,7 +88,8 @@ pub fn use_(
         );
     };
     let dir = cwd()?;
-    let decided = resolution(&ctx.defaults, runtime, &dir)?;
+    // The files: what `omg use` edits, whatever this shell overrides.
+    let decided = file_resolution(&ctx.defaults, runtime, &dir)?;
     let spec = match (version, &decided) {
         (Some(v), _) => VersionSpec::parse(v),
         (None, Some(r)) => r.spec.clone(),
@@ -120,6 +121,15 @@ pub fn use_(
         installed.version(),
         target.display()
     ));
+    if let Ok(Some(o)) = env_override(runtime) {
+        if !out.json {
+            text.push_str(&format!(
+                "note: {} ({}) overrides it in this shell; `omg shell {runtime} --unset`\n",
+                origin_text(&o.origin),
+                o.spec_text
+            ));
+        }
+    }
     if std::env::var_os("__OMG_HOOK").is_none() && !out.json {
         text.push_str("note: add `eval \"$(omg hook bash)\"` to ~/.bashrc (or zsh/fish) so the version is on PATH when you enter the directory\n");
     }
@@ -469,6 +479,12 @@ pub fn current(ctx: &Ctx, out: &Output) -> Result<Answer> {
     let dir = cwd()?;
     let dirs = read_version_files(&dir);
     let all = resolve_all(&dirs, &ctx.defaults.load()?, ctx.defaults.path());
+    // The shell's OMG_<RUNTIME>_VERSION beats the files, for the runtimes omg installs.
+    let mut overrides = Vec::new();
+    for p in &ctx.providers {
+        overrides.extend(env_override(p.name())?);
+    }
+    let all = with_overrides(all, overrides);
     let mut text = String::new();
     let mut warnings = String::new();
     let mut rows = Vec::new();

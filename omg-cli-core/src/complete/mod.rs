@@ -101,11 +101,13 @@ fn data(path: &[String], positionals: &[String], current: &str) -> Want {
     match (path.as_slice(), positionals.len()) {
         (["install"] | ["info"], _) => Want::Packages { installed: false },
         (["remove"] | ["files"], _) | (["why"], 0) => Want::Packages { installed: true },
-        (["use"] | ["runtimes", "install"] | ["runtimes", "list"] | ["which"], 0) => {
+        (["use"] | ["shell"] | ["runtimes", "install"] | ["runtimes", "list"] | ["which"], 0) => {
             Want::Runtimes { installed: false }
         }
         (["runtimes", "uninstall"], 0) => Want::Runtimes { installed: true },
-        (["use"] | ["runtimes", "uninstall"], 1) => runtime().map_or(Want::Nothing, Want::Versions),
+        (["use"] | ["runtimes", "uninstall"] | ["shell"], 1) => {
+            runtime().map_or(Want::Nothing, Want::Versions)
+        }
         (["exec"], 0) => match current.split_once('@') {
             Some((runtime, _)) => Want::Targets(omg_domain::runtime::canonical_runtime(runtime)),
             None => Want::Runtimes { installed: false },
@@ -352,6 +354,11 @@ mod tests {
         assert_eq!(at_end("omg why bash ").want, Want::Nothing);
         let runtimes = |installed| Want::Runtimes { installed };
         assert_eq!(at_end("omg use n").want, runtimes(false));
+        assert_eq!(at_end("omg shell n").want, runtimes(false));
+        assert_eq!(
+            at_end("omg shell python3 3").want,
+            Want::Versions("python".into())
+        );
         assert_eq!(
             at_end("omg use --global nodejs 2").want,
             Want::Versions("node".into())

@@ -106,7 +106,7 @@ pub(super) fn first_line(contents: &str) -> Option<String> {
 /// `pypy3.10-7.3.17`, `system`; uv's `python-3.12` and `cpython-3.12` name CPython, so the
 /// prefix is dropped. Other implementations keep their name (and select nothing omg
 /// installs).
-fn python_version(line: &str) -> String {
+pub(super) fn python_version(line: &str) -> String {
     let lower = line.to_ascii_lowercase();
     for prefix in ["cpython-", "python-"] {
         if lower.starts_with(prefix) {

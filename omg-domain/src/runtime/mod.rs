@@ -76,8 +76,11 @@
 //!    newest remote one), before the global default; `engines.node` never decides.
 //! 6. When no file decides, the global default (`omg use --global`) applies
 //!    ([`resolve_all`] takes it); otherwise the runtime is not active.
+//! 7. Above all of these, the shell's `OMG_<RUNTIME>_VERSION` (`omg shell`), when set,
+//!    decides ([`override_resolution`], [`with_overrides`]; origin [`Origin::Env`]).
 
 mod edit;
+mod env_override;
 mod files;
 mod java;
 mod requirements;
@@ -86,6 +89,10 @@ mod rust_toolchain;
 mod spec;
 
 pub use edit::{edit_version_file, Edit};
+pub use env_override::{
+    env_overrides, override_resolution, override_variable, with_overrides, InvalidOverride,
+    MAX_OVERRIDE_LEN,
+};
 pub use files::{canonical_runtime, conventional_contents, conventional_file, parse};
 pub use java::FOREIGN_JAVA_VENDORS;
 // Numeric ordering and the version files' names and contents live in omg-ports: the

@@ -26,6 +26,13 @@ pub enum Origin {
     },
     /// The command line (`omg exec node@20`).
     CommandLine,
+    /// An environment variable of the shell (`OMG_NODE_VERSION`, which `omg shell` sets):
+    /// it overrides every version file and the global default
+    /// ([`crate::runtime::override_resolution`]).
+    Env {
+        /// The variable's name.
+        variable: String,
+    },
 }
 
 /// A runtime's requested version and what decided it.
