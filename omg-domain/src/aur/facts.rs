@@ -1,4 +1,4 @@
-//! What the caller of [`crate::aur::plan`] has learnt so far: the answers of the package
+//! What the caller of [`crate::aur::plan()`] has learnt so far: the answers of the package
 //! manager (installed, in the repositories) for every dependency met, and the AUR records
 //! fetched. A [`PlanView`] that the caller fills round by round: [`PlanFacts::unknown`]
 //! says which dependencies to ask the package manager about, [`crate::aur::missing_records`]
