@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --all-features -- -D warnings
+# Every public item of the SDK documented, every intra-doc link resolving.
+RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p omg-ports -p omg-domain -p omg
 # Isolation: an omgd of the user answers on the default socket while the tests run (as after
 # the README's first command, which leaves one running); no test may reach it. Here it gets a
 # private runtime and state directory, so that this check itself touches nothing of the user's.

@@ -70,7 +70,7 @@ impl OmgBuilder {
     /// Open even when a package database is missing or damaged, for a refresh that repairs
     /// it (`omg sync`): everything but [`omg_ports::Transaction::Refresh`] then fails with
     /// that database's error until the refresh has run. See
-    /// [`AlpmConfig::allow_damaged`]; apt opens without its lists anyway.
+    /// the alpm adapter's `AlpmConfig`; apt opens without its lists anyway.
     pub fn allow_damaged_databases(mut self, allow: bool) -> Self {
         self.allow_damaged = allow;
         self
