@@ -189,7 +189,10 @@ impl InstallLayout {
 /// ([`RuntimeProvider::remote_versions_until`]): a test of the versions read so far, newest
 /// first.
 #[derive(Clone)]
-pub struct Enough(Arc<dyn Fn(&[RemoteVersion]) -> bool + Send + Sync>);
+pub struct Enough(Arc<VersionsTest>);
+
+/// A test of versions, as [`Enough`] holds it.
+type VersionsTest = dyn Fn(&[RemoteVersion]) -> bool + Send + Sync;
 
 impl Enough {
     /// Enough once `test` holds for the versions read so far.
