@@ -31,6 +31,7 @@ mod go;
 mod index;
 mod java;
 mod node;
+mod paged;
 mod python;
 mod ruby;
 mod rust;
