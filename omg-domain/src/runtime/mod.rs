@@ -78,6 +78,7 @@
 //!    ([`resolve_all`] takes it); otherwise the runtime is not active.
 
 mod edit;
+mod enough;
 mod files;
 mod java;
 mod requirements;
@@ -90,6 +91,7 @@ pub use files::{canonical_runtime, conventional_contents, conventional_file, par
 pub use java::FOREIGN_JAVA_VENDORS;
 // Numeric ordering and the version files' names and contents live in omg-ports: the
 // runtime adapters use them too.
+pub use enough::enough_for;
 pub use omg_ports::runtime_order::{compare, numeric_prefix};
 pub use omg_ports::{DirFiles, VERSION_FILES};
 pub use requirements::{constraints, RangeSyntax, Requirement};
