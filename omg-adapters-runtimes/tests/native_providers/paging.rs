@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use omg_adapters_releases::{BunProvider, JavaProvider, PythonProvider};
+use omg_adapters_releases::{BunProvider, JavaProvider, PythonProvider, RubyProvider};
 use omg_adapters_runtimes::{Installer, RuntimesHome};
 use omg_ports::{Enough, Error, Platform, RemoteVersion, RuntimeProvider};
 use omg_testkit::runtimes::{Adoptium, BunReleases, PythonBuilds, Reply, Tamper, TestServer};
@@ -225,26 +225,41 @@ async fn java_on_page_three_of_a_feature() {
 #[tokio::test]
 async fn an_exhausted_github_rate_limit_says_how_to_raise_it() {
     let server = TestServer::start();
+    let limited = [
+        ("X-RateLimit-Limit", "60"),
+        ("X-RateLimit-Remaining", "0"),
+        ("X-RateLimit-Reset", "1735693384"),
+    ];
+    let body = r#"{"message":"API rate limit exceeded"}"#;
     server.put_with(
         "/repos/oven-sh/bun/releases?per_page=100",
         403,
-        &[
-            ("X-RateLimit-Limit", "60"),
-            ("X-RateLimit-Remaining", "0"),
-            ("X-RateLimit-Reset", "1735693384"),
-        ],
-        r#"{"message":"API rate limit exceeded"}"#,
+        &limited,
+        body,
     );
-    let p = Arc::new(BunProvider::new(
+    server.put_with(
+        "/repos/ruby/ruby-builder/releases/tags/toolcache",
+        429,
+        &limited,
+        body,
+    );
+    let bun: Arc<dyn RuntimeProvider> = Arc::new(BunProvider::new(
         fetcher(),
         format!("{}/repos/oven-sh/bun", server.base),
     ));
-    let e = p.remote_versions(&Platform::current()).await.unwrap_err();
-    let text = e.to_string();
-    assert!(
-        text.starts_with("the rate limit of GitHub's API was reached")
-            && text.contains("it resets at 2025-01-01 01:03:04 UTC")
-            && text.contains("set GITHUB_TOKEN (or [runtimes] github_token in config.toml)"),
-        "{text}"
-    );
+    let ruby: Arc<dyn RuntimeProvider> = Arc::new(RubyProvider::new(
+        fetcher(),
+        format!("{}/repos/ruby/ruby-builder", server.base),
+    ));
+    for p in [bun, ruby] {
+        let e = p.remote_versions(&Platform::current()).await.unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.starts_with("the rate limit of GitHub's API was reached")
+                && text.contains("it resets at 2025-01-01 01:03:04 UTC")
+                && text.contains("set GITHUB_TOKEN (or [runtimes] github_token in config.toml)"),
+            "{}: {text}",
+            p.name()
+        );
+    }
 }
