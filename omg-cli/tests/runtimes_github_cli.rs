@@ -79,10 +79,17 @@ fn an_old_python_installs_from_page_three_and_the_token_goes_only_to_the_api() {
         "3.13.0                                    2024-10-16\n"
     );
     assert_eq!(gh.api.requests().len(), 1);
-    // pyenv's `3.9` is the newest 3.9.x: found on page 3, installed.
-    let install = w.omg_env("proj", &["runtimes", "install", "python", "3.9"], &env);
+    // pyenv's `3.9` is the newest 3.9.x: found on page 3, installed; every log line on
+    // (reqwest's and hyper's too), none with the token.
+    let traced = [env[0], env[1], ("OMG_LOG", "trace")];
+    let install = w.omg_env("proj", &["runtimes", "install", "python", "3.9"], &traced);
     install.expect_code(0);
     assert!(install.stdout.contains("3.9.5"), "{}", install.stdout);
+    assert!(
+        install.stderr.contains("following a redirect") && install.stderr.contains("page=3"),
+        "{}",
+        install.stderr
+    );
     let exec = w.omg_env("proj", &["exec", "python@3.9.5", "--", "python3"], &env);
     assert_eq!(exec.ok(), "Python 3.9.5\n");
     // Every page, the list included, carried the token; page 2 and 3 were read once (the
