@@ -6,13 +6,22 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use omg_ports::{
-    Error, FetchOutcome, FetchRequest, Fetcher, ProgressEvent, ProgressSink, Result, Validators,
+    Error, FetchOutcome, FetchRequest, Fetcher, Page, ProgressEvent, ProgressSink, Result,
+    Validators,
 };
 use reqwest::header::{
-    HeaderMap, HeaderValue, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    HeaderMap, HeaderValue, AUTHORIZATION, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    LOCATION,
 };
-use reqwest::{Response, StatusCode};
+use reqwest::{Response, StatusCode, Url};
 use tokio::io::AsyncWriteExt;
+
+use crate::auth::{authorization, BearerToken, Credential};
+use crate::limit::rate_limited;
+use crate::link::next_link;
+
+/// The most redirects one request follows (reqwest's default policy's number).
+const MAX_REDIRECTS: usize = 10;
 
 /// Timeouts and identity of an [`HttpFetcher`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +33,9 @@ pub struct HttpConfig {
     pub read_timeout: Duration,
     /// The `User-Agent` header.
     pub user_agent: String,
+    /// Tokens sent as `Authorization: Bearer` with the requests under their scope (and, at
+    /// every redirect, only while the new URL is under it too); none by default.
+    pub bearer_tokens: Vec<BearerToken>,
 }
 
 impl Default for HttpConfig {
@@ -33,16 +45,20 @@ impl Default for HttpConfig {
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
             user_agent: concat!("omg/", env!("CARGO_PKG_VERSION")).to_owned(),
+            bearer_tokens: Vec::new(),
         }
     }
 }
 
 /// Downloads over HTTP(S) with reqwest and rustls (webpki's and the system's roots).
+/// Redirects (at most 10) are followed here rather than by reqwest, so that a bearer token
+/// goes only to the URLs under its scope, hop by hop.
 ///
 /// Cheap to clone: clones share one connection pool. Needs a tokio runtime (any flavour).
 #[derive(Debug, Clone)]
 pub struct HttpFetcher {
     client: reqwest::Client,
+    credentials: Arc<[Credential]>,
 }
 
 impl HttpFetcher {
@@ -50,37 +66,87 @@ impl HttpFetcher {
     ///
     /// # Errors
     ///
-    /// [`Error::Library`] when the TLS backend cannot be set up.
+    /// [`Error::Library`] when the TLS backend cannot be set up;
+    /// [`Error::InvalidRequest`] for a bearer token whose scope is not an `http(s)` URL or
+    /// whose text cannot be a header.
     pub fn new(config: &HttpConfig) -> Result<HttpFetcher> {
+        let credentials = config
+            .bearer_tokens
+            .iter()
+            .map(Credential::new)
+            .collect::<Result<Vec<_>>>()?;
         let client = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .user_agent(config.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Library {
                 library: "reqwest".into(),
                 message: format!("cannot set up the HTTP client: {e}"),
             })?;
-        Ok(HttpFetcher { client })
+        Ok(HttpFetcher {
+            client,
+            credentials: credentials.into(),
+        })
     }
 
-    /// Sends `request` (conditional when it carries validators); `None` for a 304.
+    /// Sends `request` (conditional when it carries validators), following redirects;
+    /// `None` for a 304.
     async fn start(&self, request: &FetchRequest) -> Result<Option<Response>> {
-        let mut headers = HeaderMap::new();
+        let mut conditional = HeaderMap::new();
         if let Some(etag) = header_value(request.validators.etag.as_deref()) {
-            headers.insert(IF_NONE_MATCH, etag);
+            conditional.insert(IF_NONE_MATCH, etag);
         }
         if let Some(date) = header_value(request.validators.last_modified.as_deref()) {
-            headers.insert(IF_MODIFIED_SINCE, date);
+            conditional.insert(IF_MODIFIED_SINCE, date);
         }
-        let response = self
-            .client
-            .get(&request.url)
-            .headers(headers)
-            .send()
-            .await
-            .map_err(|e| download(request, reason(&e)))?;
-        match response.status() {
+        let mut url = Url::parse(&request.url)
+            .map_err(|e| download(request, format!("it is not a URL ({e})")))?;
+        for _ in 0..=MAX_REDIRECTS {
+            let mut headers = conditional.clone();
+            let token = authorization(&self.credentials, &url);
+            if let Some(value) = token {
+                headers.insert(AUTHORIZATION, value.clone());
+            }
+            let response = self
+                .client
+                .get(url.clone())
+                .headers(headers)
+                .send()
+                .await
+                .map_err(|e| download(request, reason(&e)))?;
+            match redirect_target(&response) {
+                Some(Ok(next)) => {
+                    tracing::debug!(from = %url, to = %next, "following a redirect");
+                    url = next;
+                }
+                Some(Err(why)) => return Err(download(request, why)),
+                None => return self.answer(request, &url, response, token.is_some()),
+            }
+        }
+        Err(download(
+            request,
+            format!("more than {MAX_REDIRECTS} redirects"),
+        ))
+    }
+
+    /// The final answer to `request` (from `url`, with or without a token): the response
+    /// to read, `None` for a 304, or the error its status means.
+    fn answer(
+        &self,
+        request: &FetchRequest,
+        url: &Url,
+        response: Response,
+        authenticated: bool,
+    ) -> Result<Option<Response>> {
+        let status = response.status();
+        if let Some(limited) =
+            rate_limited(&request.url, url, status, response.headers(), authenticated)
+        {
+            return Err(limited);
+        }
+        match status {
             StatusCode::NOT_MODIFIED if !request.validators.is_empty() => Ok(None),
             StatusCode::OK => {
                 if let Some(len) = response.content_length() {
@@ -118,6 +184,28 @@ impl Fetcher for HttpFetcher {
             body: out,
             validators,
         })
+    }
+
+    async fn fetch_page(&self, request: &FetchRequest) -> Result<Page> {
+        let unconditional = FetchRequest {
+            validators: Validators::default(),
+            ..request.clone()
+        };
+        let Some(response) = self.start(&unconditional).await? else {
+            return Err(download(
+                request,
+                "the server answered 304 Not Modified to an unconditional request".into(),
+            ));
+        };
+        let next = next_link(response.headers(), response.url())
+            .map_err(|why| download(request, why))?
+            .map(String::from);
+        let mut body = Body::new(&unconditional, response, None);
+        let mut out = Vec::with_capacity(body.expected_capacity());
+        while let Some(chunk) = body.next().await? {
+            out.extend_from_slice(&chunk);
+        }
+        Ok(Page { body: out, next })
     }
 
     async fn fetch_to_file(
@@ -240,6 +328,31 @@ impl<'r> Body<'r> {
         }
         Ok(Some(chunk))
     }
+}
+
+/// Where a redirect answer sends the client: `None` for an answer that is not one, else
+/// the next URL or why it cannot be followed.
+fn redirect_target(response: &Response) -> Option<std::result::Result<Url, String>> {
+    let status = response.status();
+    if !matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let Some(location) = response.headers().get(LOCATION) else {
+        return Some(Err(format!(
+            "the server answered HTTP {status} without a Location"
+        )));
+    };
+    let next = location
+        .to_str()
+        .ok()
+        .and_then(|l| response.url().join(l).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"));
+    Some(next.ok_or_else(|| {
+        format!(
+            "the server answered HTTP {status} to a location that is not an http(s) URL: {}",
+            String::from_utf8_lossy(location.as_bytes()).escape_debug()
+        )
+    }))
 }
 
 fn header_value(value: Option<&str>) -> Option<HeaderValue> {

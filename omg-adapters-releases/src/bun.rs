@@ -4,33 +4,38 @@
 use std::sync::Arc;
 
 use super::checksums::parse_shasums;
-use super::github::Release;
-use super::index::{from_json, CachedIndex};
+use super::github::{releases_index, Release};
+use super::paged::{items, PagedIndex, Pages};
 use super::text::fetch_text;
+use super::unknown::unknown_version;
 use async_trait::async_trait;
 use omg_ports::{
-    ArchiveFormat, Artifact, Error, Fetcher, InstallLayout, Platform, RemoteVersion, Result,
-    RuntimeProvider, Strip,
+    ArchiveFormat, Artifact, Enough, Error, Fetcher, InstallLayout, Platform, RemoteVersion,
+    Result, RuntimeProvider, Strip,
 };
 
 /// The GitHub API's URL of bun's repository.
 pub const DEFAULT_MIRROR: &str = "https://api.github.com/repos/oven-sh/bun";
 
+/// The most pages of 100 releases read (1,000 releases, several times what bun has made).
+const MAX_PAGES: usize = 10;
+
 /// bun from its GitHub releases.
 pub struct BunProvider {
     fetcher: Arc<dyn Fetcher>,
     mirror: String,
-    releases: CachedIndex<Vec<Release>>,
+    releases: PagedIndex<Release>,
 }
 
 impl BunProvider {
-    /// bun from `mirror`: a base URL answering `<mirror>/releases` in the GitHub API's format
+    /// bun from `mirror`: a base URL answering `<mirror>/releases?per_page=100` in the GitHub
+    /// API's format, the next pages named by its `Link` header
     /// ([`default_mirror`](crate::default_mirror) for GitHub itself).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         BunProvider {
             fetcher,
             mirror: mirror.into().trim_end_matches('/').to_string(),
-            releases: CachedIndex::new("bun releases", from_json),
+            releases: releases_index("bun", "bun releases", MAX_PAGES),
         }
     }
 
@@ -38,8 +43,33 @@ impl BunProvider {
         format!("{}/releases?per_page=100", self.mirror)
     }
 
-    async fn releases(&self) -> Result<Arc<Vec<Release>>> {
-        self.releases.get(&self.fetcher, &self.releases_url()).await
+    /// The releases, read until `enough` holds for them.
+    async fn releases_until(
+        &self,
+        enough: impl Fn(&Pages<Release>) -> bool,
+    ) -> Result<Pages<Release>> {
+        self.releases
+            .until(&self.fetcher, &self.releases_url(), enough)
+            .await
+    }
+
+    /// The versions of `releases` with a `<stem>.zip`, newest first.
+    fn list(releases: &Pages<Release>, stem: &str) -> Vec<RemoteVersion> {
+        let zip = format!("{stem}.zip");
+        items(releases)
+            .filter(|r| !r.draft && r.assets.iter().any(|a| a.name == zip))
+            .map(|r| RemoteVersion {
+                version: Self::version_of(&r.tag_name),
+                prerelease: r.prerelease,
+                date: r.date(),
+                ..RemoteVersion::default()
+            })
+            .collect()
+    }
+
+    /// The release of `version` in `releases`.
+    fn find<'a>(releases: &'a Pages<Release>, version: &str) -> Option<&'a Release> {
+        items(releases).find(|r| Self::version_of(&r.tag_name) == version.trim_start_matches('v'))
     }
 
     /// `bun-linux-x64`, `bun-darwin-aarch64`.
@@ -78,31 +108,36 @@ impl RuntimeProvider for BunProvider {
         let Some(stem) = Self::asset_stem(platform) else {
             return Ok(Vec::new());
         };
-        let zip = format!("{stem}.zip");
-        let releases = self.releases().await?;
-        Ok(releases
-            .iter()
-            .filter(|r| !r.draft && r.assets.iter().any(|a| a.name == zip))
-            .map(|r| RemoteVersion {
-                version: Self::version_of(&r.tag_name),
-                prerelease: r.prerelease,
-                date: r.date(),
-                ..RemoteVersion::default()
-            })
-            .collect())
+        let first = self
+            .releases
+            .first(&self.fetcher, &self.releases_url())
+            .await?;
+        Ok(Self::list(&first, &stem))
+    }
+
+    async fn remote_versions_until(
+        &self,
+        platform: &Platform,
+        enough: &Enough,
+    ) -> Result<Vec<RemoteVersion>> {
+        let Some(stem) = Self::asset_stem(platform) else {
+            return Ok(Vec::new());
+        };
+        let releases = self
+            .releases_until(|pages| enough.is_met(&Self::list(pages, &stem)))
+            .await?;
+        Ok(Self::list(&releases, &stem))
     }
 
     async fn artifact(&self, version: &str, platform: &Platform) -> Result<Artifact> {
-        let releases = self.releases().await?;
-        let Some(release) = releases
-            .iter()
-            .find(|r| Self::version_of(&r.tag_name) == version.trim_start_matches('v'))
-        else {
-            return Err(Error::UnknownVersion {
-                runtime: "bun".into(),
-                spec: version.into(),
-                closest: Vec::new(),
-            });
+        let releases = self
+            .releases_until(|pages| Self::find(pages, version).is_some())
+            .await?;
+        let Some(release) = Self::find(&releases, version) else {
+            let known = Self::asset_stem(platform)
+                .map(|stem| Self::list(&releases, &stem))
+                .unwrap_or_default();
+            return Err(unknown_version("bun", version, &known));
         };
         let unsupported = || Error::UnsupportedPlatform {
             runtime: "bun".into(),

@@ -1,14 +1,58 @@
-//! GitHub's releases API (`<repo>/releases`, `<repo>/releases/tags/<tag>`), as python and
-//! ruby read it: each release's assets with their download URLs and, where GitHub has
-//! computed one, their `digest` (`sha256:<hex>`).
+//! GitHub's releases API (`<repo>/releases`, `<repo>/releases/tags/<tag>`), as bun, python
+//! and ruby read it: each release's assets with their download URLs and, where GitHub has
+//! computed one, their `digest` (`sha256:<hex>`). The list of releases comes in pages
+//! (`?per_page=<n>`, then the `Link` header's next page: [`releases_index`]); an exhausted
+//! rate limit is said as GitHub's ([`api_error`]).
 
 use std::sync::Arc;
 
-use omg_ports::{Fetcher, Result};
+use omg_ports::{Error, Fetcher, Result};
 use serde::Deserialize;
 
 use super::checksums::parse_shasums;
+use super::index::from_json;
+use super::paged::PagedIndex;
 use super::text::fetch_text;
+
+/// The paged list of releases of `runtime`'s repository (`<mirror>/releases?per_page=<n>`),
+/// named `what`, at most `max_pages` pages.
+pub(crate) fn releases_index(
+    runtime: &'static str,
+    what: &'static str,
+    max_pages: usize,
+) -> PagedIndex<Release> {
+    PagedIndex::new(runtime, what, max_pages, from_json, api_error)
+}
+
+/// A fetch error from GitHub's API, said as GitHub's: an exhausted rate limit names GitHub
+/// and what raises it (a token), or, when a token was sent, that its limit is used up.
+pub(crate) fn api_error(e: Error) -> Error {
+    match e {
+        Error::RateLimited {
+            url,
+            resets_at,
+            authenticated,
+            ..
+        } => Error::RateLimited {
+            service: "GitHub's API".into(),
+            url,
+            resets_at,
+            authenticated,
+            advice: if authenticated {
+                "the token's hourly requests are used up: wait until then, or use another \
+                 token"
+                    .into()
+            } else {
+                "set GITHUB_TOKEN (or [runtimes] github_token in config.toml) to a GitHub \
+                 token, which raises the limit from 60 to 5,000 requests an hour (omg sends it \
+                 only to [runtimes] github_api_url, https://api.github.com by default), or \
+                 wait until then"
+                    .into()
+            },
+        },
+        other => other,
+    }
+}
 
 /// One release (only what omg reads).
 #[derive(Debug, Deserialize)]

@@ -1,32 +1,37 @@
 //! java: Eclipse Temurin builds through Adoptium's API (`/v3/info/available_releases`, and
-//! `/v3/assets/feature_releases/<feature>/ga` with each package's link and sha256).
+//! `/v3/assets/feature_releases/<feature>/ga` with each package's link and sha256, in pages
+//! of 20 builds, newest first, the next page named by the answer's `Link` header).
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use omg_ports::{
-    ArchiveFormat, Artifact, Error, Fetcher, InstallLayout, Platform, RemoteVersion, Result,
-    RuntimeProvider, Strip,
+    ArchiveFormat, Artifact, Enough, Error, Fetcher, InstallLayout, Platform, RemoteVersion,
+    Result, RuntimeProvider, Strip,
 };
 use serde::Deserialize;
 
 use super::index::{from_json, CachedIndex};
+use super::paged::{items, PagedIndex, Pages};
 use super::text::malformed;
 use super::unknown::{newest_first, unknown_version};
 
 /// Adoptium's API.
 pub const DEFAULT_MIRROR: &str = "https://api.adoptium.net";
 
-/// How many builds of one feature release are listed (the API's largest page is 20).
+/// How many builds of one feature release a page holds (the API's largest page is 20).
 const PAGE_SIZE: u32 = 20;
+
+/// The most pages of one feature release read (500 builds; Temurin 8 has about 60).
+const MAX_PAGES: usize = 25;
 
 /// java (Eclipse Temurin JDKs) from Adoptium's API.
 pub struct JavaProvider {
     fetcher: Arc<dyn Fetcher>,
     mirror: String,
     available: CachedIndex<AvailableReleases>,
-    /// By feature release (its URL).
-    features: CachedIndex<Vec<Release>>,
+    /// By feature release (its first page's URL).
+    features: PagedIndex<Release>,
 }
 
 /// `/v3/info/available_releases` (only what omg reads).
@@ -86,7 +91,13 @@ impl JavaProvider {
             fetcher,
             mirror: mirror.into().trim_end_matches('/').to_string(),
             available: CachedIndex::new("Adoptium available_releases", from_json),
-            features: CachedIndex::new("Adoptium feature_releases", from_json),
+            features: PagedIndex::new(
+                "java",
+                "Adoptium feature_releases",
+                MAX_PAGES,
+                from_json,
+                std::convert::identity,
+            ),
         }
     }
 
@@ -121,8 +132,31 @@ impl JavaProvider {
         self.available.get(&self.fetcher, &url).await
     }
 
-    async fn feature(&self, url: &str) -> Result<Arc<Vec<Release>>> {
-        self.features.get(&self.fetcher, url).await
+    /// The versions of every feature as far as its builds were read, newest first.
+    fn read_versions(
+        &self,
+        available: &AvailableReleases,
+        os: &str,
+        arch: &str,
+    ) -> Vec<RemoteVersion> {
+        let mut versions = Vec::new();
+        for &feature in &available.available_releases {
+            let lts = available.available_lts_releases.contains(&feature);
+            let pages = self.features.read(&self.feature_url(feature, os, arch));
+            versions.extend(Self::versions_of(&pages, lts, os, arch));
+        }
+        newest_first(&mut versions);
+        versions
+    }
+
+    /// The feature release of a build's name (`21.0.5+11`, `21+35` -> 21).
+    fn feature_of(version: &str) -> Option<u32> {
+        version.split(['.', '+']).next()?.parse().ok()
+    }
+
+    /// The build of `version` in `releases`.
+    fn find<'a>(releases: &'a Pages<Release>, version: &str) -> Option<&'a Release> {
+        items(releases).find(|r| Self::version_name(&r.version_data.semver) == version)
     }
 
     /// omg's name for a build: its semver up to the build number (`21.0.5+11.0.LTS` ->
@@ -150,9 +184,13 @@ impl JavaProvider {
             .find_map(|b| b.package.as_ref())
     }
 
-    fn versions_of(releases: &[Release], lts: bool, os: &str, arch: &str) -> Vec<RemoteVersion> {
-        releases
-            .iter()
+    fn versions_of(
+        releases: &Pages<Release>,
+        lts: bool,
+        os: &str,
+        arch: &str,
+    ) -> Vec<RemoteVersion> {
+        items(releases)
             .filter(|r| Self::package(r, os, arch).is_some())
             .map(|r| RemoteVersion {
                 version: Self::version_name(&r.version_data.semver),
@@ -176,9 +214,9 @@ impl RuntimeProvider for JavaProvider {
             .to_vec()
     }
 
-    /// The newest 20 GA builds of every feature release Adoptium lists, LTS ones marked
-    /// `LTS` (so `lts` picks the newest LTS build). A feature with no build for the
-    /// platform is left out.
+    /// The newest 20 GA builds (the first page) of every feature release Adoptium lists,
+    /// LTS ones marked `LTS` (so `lts` picks the newest LTS build). A feature with no build
+    /// for the platform is left out.
     async fn remote_versions(&self, platform: &Platform) -> Result<Vec<RemoteVersion>> {
         let Some((os, arch)) = Self::names(platform) else {
             return Ok(Vec::new());
@@ -188,7 +226,11 @@ impl RuntimeProvider for JavaProvider {
         let mut last_error = None;
         for &feature in &available.available_releases {
             let lts = available.available_lts_releases.contains(&feature);
-            match self.feature(&self.feature_url(feature, os, arch)).await {
+            match self
+                .features
+                .first(&self.fetcher, &self.feature_url(feature, os, arch))
+                .await
+            {
                 Ok(releases) => versions.extend(Self::versions_of(&releases, lts, os, arch)),
                 // Adoptium answers 404 for a feature without builds for the platform.
                 Err(e @ Error::Download { .. }) => {
@@ -207,6 +249,49 @@ impl RuntimeProvider for JavaProvider {
         }
     }
 
+    /// The first pages of every feature, then further pages of one feature after another,
+    /// the newest feature first, until `enough` holds for all the builds read.
+    async fn remote_versions_until(
+        &self,
+        platform: &Platform,
+        enough: &Enough,
+    ) -> Result<Vec<RemoteVersion>> {
+        let Some((os, arch)) = Self::names(platform) else {
+            return Ok(Vec::new());
+        };
+        let first = self.remote_versions(platform).await?;
+        if enough.is_met(&first) {
+            return Ok(first);
+        }
+        let available = self.available().await?;
+        for &feature in available.available_releases.iter().rev() {
+            let url = self.feature_url(feature, os, arch);
+            // A feature whose first page failed (no builds for the platform) is passed over.
+            if self.features.read(&url).is_empty() {
+                continue;
+            }
+            let lts = available.available_lts_releases.contains(&feature);
+            let others: Vec<RemoteVersion> = self
+                .read_versions(&available, os, arch)
+                .into_iter()
+                .filter(|v| Self::feature_of(&v.version) != Some(feature))
+                .collect();
+            self.features
+                .until(&self.fetcher, &url, |pages| {
+                    let mut all = others.clone();
+                    all.extend(Self::versions_of(pages, lts, os, arch));
+                    newest_first(&mut all);
+                    enough.is_met(&all)
+                })
+                .await?;
+            let all = self.read_versions(&available, os, arch);
+            if enough.is_met(&all) {
+                return Ok(all);
+            }
+        }
+        Ok(self.read_versions(&available, os, arch))
+    }
+
     async fn artifact(&self, version: &str, platform: &Platform) -> Result<Artifact> {
         let Some((os, arch)) = Self::names(platform) else {
             return Err(Error::UnsupportedPlatform {
@@ -216,21 +301,20 @@ impl RuntimeProvider for JavaProvider {
             });
         };
         let available = self.available().await?;
-        let feature = version
-            .split(['.', '+'])
-            .next()
-            .and_then(|f| f.parse::<u32>().ok())
-            .filter(|f| available.available_releases.contains(f));
+        let feature =
+            Self::feature_of(version).filter(|f| available.available_releases.contains(f));
         let Some(feature) = feature else {
             let known = self.remote_versions(platform).await.unwrap_or_default();
             return Err(unknown_version("java", version, &known));
         };
         let url = self.feature_url(feature, os, arch);
-        let releases = self.feature(&url).await?;
-        let Some(release) = releases
-            .iter()
-            .find(|r| Self::version_name(&r.version_data.semver) == version)
-        else {
+        let releases = self
+            .features
+            .until(&self.fetcher, &url, |pages| {
+                Self::find(pages, version).is_some()
+            })
+            .await?;
+        let Some(release) = Self::find(&releases, version) else {
             let lts = available.available_lts_releases.contains(&feature);
             let known = Self::versions_of(&releases, lts, os, arch);
             return Err(unknown_version("java", version, &known));

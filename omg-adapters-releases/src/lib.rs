@@ -7,11 +7,19 @@
 //! | --- | --- | --- | --- |
 //! | node | `<mirror>/index.json` | `<mirror>/v<version>/SHASUMS256.txt` | `https://nodejs.org/dist` |
 //! | go | `<mirror>/?mode=json&include=all` | in the index (`sha256`) | `https://go.dev/dl` |
-//! | bun | `<mirror>/releases?per_page=100` (GitHub's releases API) | the release's `SHASUMS256.txt` asset | `https://api.github.com/repos/oven-sh/bun` |
-//! | python | `<mirror>/releases?per_page=20` (GitHub's releases API; `cpython-<version>+<release>-<triple>-install_only.tar.gz` assets) | the release's `SHA256SUMS` asset (else `<asset>.sha256`, else the asset's GitHub `digest`) | `https://api.github.com/repos/astral-sh/python-build-standalone` |
+//! | bun | `<mirror>/releases?per_page=100` (GitHub's releases API), then the pages its `Link` header names, at most 10 | the release's `SHASUMS256.txt` asset | `https://api.github.com/repos/oven-sh/bun` |
+//! | python | `<mirror>/releases?per_page=20` (GitHub's releases API; `cpython-<version>+<release>-<triple>-install_only.tar.gz` assets), then the pages its `Link` header names, at most 25 | the release's `SHA256SUMS` asset (else `<asset>.sha256`, else the asset's GitHub `digest`) | `https://api.github.com/repos/astral-sh/python-build-standalone` |
 //! | rust | `<mirror>/manifests.txt` (every published manifest), else the three channel manifests | `<mirror>/dist/channel-rust-<version>.toml` (`[pkg.rust.target.<triple>]` `xz_hash`, else `hash`) | `https://static.rust-lang.org` |
-//! | java | `<mirror>/v3/info/available_releases`, then per feature `<mirror>/v3/assets/feature_releases/<feature>/ga?architecture=x64&image_type=jdk&jvm_impl=hotspot&os=linux&page_size=20&sort_order=DESC&vendor=eclipse` | in the answer (`binaries[].package.checksum`) | `https://api.adoptium.net` |
+//! | java | `<mirror>/v3/info/available_releases`, then per feature `<mirror>/v3/assets/feature_releases/<feature>/ga?architecture=x64&image_type=jdk&jvm_impl=hotspot&os=linux&page_size=20&sort_order=DESC&vendor=eclipse` and the pages its `Link` header names, at most 25 | in the answer (`binaries[].package.checksum`) | `https://api.adoptium.net` |
 //! | ruby | `<mirror>/releases/tags/toolcache` (GitHub's releases API; `ruby-<version>-<platform>.tar.gz` assets, `ubuntu-22.04` preferred for linux x64) | a `SHA256SUMS`/`SHASUMS256.txt` asset, else `<asset>.sha256`, else the asset's GitHub `digest`; none: refused | `https://api.github.com/repos/ruby/ruby-builder` |
+//!
+//! A paged list (`paged.rs`) is read page by page, only as far as a command needs: a
+//! listing ([`RuntimeProvider::remote_versions`]) reads the first page (the newest
+//! versions); resolving a version
+//! ([`RuntimeProvider::remote_versions_until`], [`RuntimeProvider::artifact`]) reads on until
+//! it is found; past the bound of pages the answer is [`omg_ports::Error::TooManyPages`].
+//! GitHub's exhausted rate limit is said as GitHub's, with what raises it (a token: see
+//! `[runtimes] github_token`; the fetcher sends it to GitHub's API only).
 //!
 //! To add a provider: a module here implementing [`RuntimeProvider`], and a line in
 //! [`providers`].
@@ -31,6 +39,7 @@ mod go;
 mod index;
 mod java;
 mod node;
+mod paged;
 mod python;
 mod ruby;
 mod rust;

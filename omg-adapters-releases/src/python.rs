@@ -7,37 +7,42 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use omg_ports::{
-    ArchiveFormat, Artifact, Error, Fetcher, InstallLayout, Platform, RemoteVersion, Result,
-    RuntimeProvider, Strip,
+    ArchiveFormat, Artifact, Enough, Error, Fetcher, InstallLayout, Platform, RemoteVersion,
+    Result, RuntimeProvider, Strip,
 };
 
-use super::github::{published_sha256, Asset, Release};
-use super::index::{from_json, CachedIndex};
+use super::github::{published_sha256, releases_index, Asset, Release};
+use super::paged::{items, PagedIndex, Pages};
 use super::unknown::{newest_first, unknown_version};
 
 /// The GitHub API's URL of python-build-standalone's repository.
 pub const DEFAULT_MIRROR: &str = "https://api.github.com/repos/astral-sh/python-build-standalone";
 
-/// How many of the newest releases are read. Each release rebuilds the newest patch of
-/// every maintained minor version, and carries hundreds of assets, so a page of 20 stays a
-/// few megabytes.
+/// How many releases a page holds. Each release rebuilds the newest patch of every
+/// maintained minor version, and carries hundreds of assets, so a page of 20 stays a few
+/// megabytes.
 const RELEASES_PER_PAGE: u32 = 20;
+
+/// The most pages read (500 releases: every release python-build-standalone has made so
+/// far, with room to spare).
+const MAX_PAGES: usize = 25;
 
 /// python from python-build-standalone's `install_only` builds.
 pub struct PythonProvider {
     fetcher: Arc<dyn Fetcher>,
     mirror: String,
-    releases: CachedIndex<Vec<Release>>,
+    releases: PagedIndex<Release>,
 }
 
 impl PythonProvider {
     /// python from `mirror`: a base URL answering `<mirror>/releases?per_page=20` in the GitHub
-    /// API's format ([`default_mirror`](crate::default_mirror) for GitHub itself).
+    /// API's format, the next pages named by its `Link` header
+    /// ([`default_mirror`](crate::default_mirror) for GitHub itself).
     pub fn new(fetcher: Arc<dyn Fetcher>, mirror: impl Into<String>) -> Self {
         PythonProvider {
             fetcher,
             mirror: mirror.into().trim_end_matches('/').to_string(),
-            releases: CachedIndex::new("python-build-standalone releases", from_json),
+            releases: releases_index("python", "python-build-standalone releases", MAX_PAGES),
         }
     }
 
@@ -45,8 +50,14 @@ impl PythonProvider {
         format!("{}/releases?per_page={RELEASES_PER_PAGE}", self.mirror)
     }
 
-    async fn releases(&self) -> Result<Arc<Vec<Release>>> {
-        self.releases.get(&self.fetcher, &self.releases_url()).await
+    /// The releases, read until `enough` holds for them.
+    async fn releases_until(
+        &self,
+        enough: impl Fn(&Pages<Release>) -> bool,
+    ) -> Result<Pages<Release>> {
+        self.releases
+            .until(&self.fetcher, &self.releases_url(), enough)
+            .await
     }
 
     /// The target triple of the builds for `platform` (`x86_64-unknown-linux-gnu`).
@@ -73,11 +84,11 @@ impl PythonProvider {
 
     /// The newest release's asset for `version` on `triple`.
     fn find<'a>(
-        releases: &'a [Release],
+        releases: &'a Pages<Release>,
         version: &str,
         triple: &str,
     ) -> Option<(&'a Release, &'a Asset)> {
-        releases.iter().filter(|r| !r.draft).find_map(|r| {
+        items(releases).filter(|r| !r.draft).find_map(|r| {
             r.assets
                 .iter()
                 .find(|a| Self::version_of(&a.name, triple) == Some(version))
@@ -85,11 +96,11 @@ impl PythonProvider {
         })
     }
 
-    fn list(releases: &[Release], triple: &str) -> Vec<RemoteVersion> {
+    fn list(releases: &Pages<Release>, triple: &str) -> Vec<RemoteVersion> {
         let mut seen = HashSet::new();
         let mut versions = Vec::new();
         // Newest release first: a version rebuilt by several releases is dated by the newest.
-        for r in releases.iter().filter(|r| !r.draft) {
+        for r in items(releases).filter(|r| !r.draft) {
             for a in &r.assets {
                 if let Some(v) = Self::version_of(&a.name, triple) {
                     if seen.insert(v.to_string()) {
@@ -125,7 +136,25 @@ impl RuntimeProvider for PythonProvider {
         let Some(triple) = Self::triple(platform) else {
             return Ok(Vec::new());
         };
-        Ok(Self::list(&self.releases().await?, triple))
+        let first = self
+            .releases
+            .first(&self.fetcher, &self.releases_url())
+            .await?;
+        Ok(Self::list(&first, triple))
+    }
+
+    async fn remote_versions_until(
+        &self,
+        platform: &Platform,
+        enough: &Enough,
+    ) -> Result<Vec<RemoteVersion>> {
+        let Some(triple) = Self::triple(platform) else {
+            return Ok(Vec::new());
+        };
+        let releases = self
+            .releases_until(|pages| enough.is_met(&Self::list(pages, triple)))
+            .await?;
+        Ok(Self::list(&releases, triple))
     }
 
     async fn artifact(&self, version: &str, platform: &Platform) -> Result<Artifact> {
@@ -136,7 +165,9 @@ impl RuntimeProvider for PythonProvider {
                 platform: platform.to_string(),
             });
         };
-        let releases = self.releases().await?;
+        let releases = self
+            .releases_until(|pages| Self::find(pages, version, triple).is_some())
+            .await?;
         let Some((release, asset)) = Self::find(&releases, version, triple) else {
             return Err(unknown_version(
                 "python",

@@ -17,7 +17,7 @@ use omg_ports::{
     RuntimeProvider, Strip,
 };
 
-use super::github::{published_sha256, Release};
+use super::github::{api_error, published_sha256, Release};
 use super::index::{from_json, CachedIndex};
 use super::unknown::{newest_first, unknown_version};
 
@@ -50,7 +50,10 @@ impl RubyProvider {
     }
 
     async fn release(&self) -> Result<Arc<Release>> {
-        self.release.get(&self.fetcher, &self.release_url()).await
+        self.release
+            .get(&self.fetcher, &self.release_url())
+            .await
+            .map_err(api_error)
     }
 
     /// ruby-builder's platform names for `platform`, preferred first: the oldest system

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use omg_ports::{Error, FetchOutcome, FetchRequest, Fetcher, Result};
 
 /// The most an index or checksum file may weigh.
-const MAX_INDEX_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_INDEX_BYTES: u64 = 64 << 20;
 
 /// GETs `url` (an index, a checksum file) into memory.
 ///

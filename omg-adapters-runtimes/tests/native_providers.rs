@@ -20,3 +20,6 @@ mod java;
 
 #[path = "native_providers/ruby.rs"]
 mod ruby;
+
+#[path = "native_providers/paging.rs"]
+mod paging;

@@ -24,6 +24,30 @@ pub fn config(out: &Output) -> Result<Answer> {
     })
 }
 
+/// `runtimes.github_token` as omg uses it (from `$OMG_RUNTIMES_GITHUB_TOKEN`,
+/// `$GITHUB_TOKEN` or the file) with its origin, its value hidden.
+fn hide_github_token(settings: &mut [Setting], config: &Config) {
+    let key = format!("{}.{}", keys::RUNTIMES, keys::GITHUB_TOKEN);
+    let Some(setting) = settings.iter_mut().find(|s| s.key == key) else {
+        return;
+    };
+    let origin = |o: Origin| match o {
+        Origin::Env(var) => format!("${var}"),
+        Origin::File(p) => p.display().to_string(),
+    };
+    (setting.value, setting.origin) = match Settings::from_config(config.clone()).github_token() {
+        Ok(Some((_, o))) => ("(set, hidden)".into(), origin(o)),
+        Ok(None) => ("(none)".into(), "default".into()),
+        Err(_) => (
+            "(set, hidden; not a valid token)".into(),
+            config
+                .get(keys::RUNTIMES, keys::GITHUB_TOKEN)
+                .map(|v| origin(v.origin))
+                .unwrap_or_else(|| format!("${}", keys::GITHUB_TOKEN_ENV)),
+        ),
+    };
+}
+
 /// Every key of the schema with its value and origin, and the keys `config` sets that omg
 /// does not know.
 pub fn report(file: Option<std::path::PathBuf>, config: &Config) -> ConfigReport {
@@ -86,6 +110,7 @@ pub fn report(file: Option<std::path::PathBuf>, config: &Config) -> ConfigReport
             _ => add(def.section, def.name, default("")),
         }
     }
+    hide_github_token(&mut settings, config);
     let unknown = config
         .file_keys()
         .into_iter()
@@ -136,5 +161,32 @@ mod tests {
         assert_eq!(find("daemon.refresh_secs").origin, "default");
         assert_eq!(find("runtimes.go.mirror").value, "http://127.0.0.1:1/go");
         assert_eq!(report.unknown, vec!["nonsense.key".to_string()]);
+    }
+
+    #[test]
+    fn the_github_token_is_never_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[runtimes]\ngithub_token = \"ghp_secret42\"\n").unwrap();
+        let config = Config::load_from(&path).unwrap();
+        let report = report(Some(path.clone()), &config);
+        let token = report
+            .settings
+            .iter()
+            .find(|s| s.key == "runtimes.github_token")
+            .unwrap();
+        // $GITHUB_TOKEN, if the environment has one, wins over the file.
+        let from_env = std::env::var("GITHUB_TOKEN").is_ok_and(|t| !t.trim().is_empty());
+        assert_eq!(token.value, "(set, hidden)");
+        if !from_env {
+            assert_eq!(token.origin, path.display().to_string());
+        }
+        assert!(!format!("{report:?}").contains("ghp_secret42"));
+        let api = report
+            .settings
+            .iter()
+            .find(|s| s.key == "runtimes.github_api_url")
+            .unwrap();
+        assert_eq!(api.value, "https://api.github.com");
     }
 }

@@ -5,9 +5,10 @@ use std::path::Path;
 
 use omg_adapters_runtimes::{read_version_files, GlobalDefaults, InstalledRuntime, RuntimesHome};
 use omg_domain::runtime::{
-    choose, closest, env_overrides, resolve, select, Choice, Origin, Resolution, VersionSpec,
+    choose, closest, enough_for, env_overrides, resolve, select, Choice, Origin, Resolution,
+    VersionSpec,
 };
-use omg_ports::{Error, Platform, RemoteVersion, Result, RuntimeProvider};
+use omg_ports::{Enough, Error, Platform, RemoteVersion, Result, RuntimeProvider};
 
 use crate::render::escape;
 
@@ -206,7 +207,8 @@ pub fn active(
     }))
 }
 
-/// The remote release `spec` selects.
+/// The remote release `spec` selects, reading a paged source's pages only until
+/// [`enough_for`] it.
 ///
 /// # Errors
 ///
@@ -219,7 +221,12 @@ pub async fn remote_release(
     if let Some(refused) = vendor_refusal(provider.name(), spec) {
         return Err(refused);
     }
-    let versions = provider.remote_versions(platform).await?;
+    // A paged source (GitHub's releases, Adoptium's builds) is read only as far as the
+    // spec needs: the newest page for `latest` or a recent version, further for an old one.
+    let wanted = spec.clone();
+    let versions = provider
+        .remote_versions_until(platform, &Enough::when(move |v| enough_for(&wanted, v)))
+        .await?;
     select(spec, &versions)
         .cloned()
         .ok_or_else(|| Error::UnknownVersion {

@@ -339,6 +339,11 @@ pub enum RuntimesAction {
         /// The versions available for download instead.
         #[arg(long)]
         remote: bool,
+        /// With --remote: every version, reading every page of a source that pages its list
+        /// (python's and bun's GitHub releases, java's builds; by default only the newest
+        /// page).
+        #[arg(long, requires = "remote")]
+        all: bool,
     },
 }
 

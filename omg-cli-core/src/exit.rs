@@ -81,7 +81,9 @@ pub fn code(error: &Error) -> u8 {
         | Error::FileConflict { .. }
         | Error::DiskSpace { .. }
         | Error::CorruptPackage { .. }
-        | Error::Download { .. } => TRANSACTION,
+        | Error::Download { .. }
+        | Error::RateLimited { .. }
+        | Error::TooManyPages { .. } => TRANSACTION,
         Error::Interrupted(_) => INTERRUPTED,
         _ => FAILURE,
     }

@@ -55,6 +55,16 @@ pub const MISE: &str = "mise";
 pub const MAX_UNPACKED: &str = "max_unpacked";
 /// `[runtimes.<name>] mirror`.
 pub const MIRROR: &str = "mirror";
+/// `[runtimes] github_token`.
+pub const GITHUB_TOKEN: &str = "github_token";
+/// `[runtimes] github_api_url`.
+pub const GITHUB_API_URL: &str = "github_api_url";
+/// `[runtimes] github_api_url`'s default: GitHub's REST API.
+pub const DEFAULT_GITHUB_API_URL: &str = "https://api.github.com";
+/// The variable read for a GitHub token when `OMG_RUNTIMES_GITHUB_TOKEN` is not set; it
+/// wins over `[runtimes] github_token` of the file, as gh and mise let the environment win
+/// over a stored token.
+pub const GITHUB_TOKEN_ENV: &str = "GITHUB_TOKEN";
 /// `[aur] enabled`.
 pub const AUR_ENABLED: &str = "enabled";
 /// `[aur] url`.
@@ -213,6 +223,18 @@ pub const KEYS: &[KeyDef] = &[
         doc: "the most a runtime archive may unpack to, in MiB",
     },
     KeyDef {
+        section: RUNTIMES,
+        name: GITHUB_TOKEN,
+        default: KeyDefault::Computed("$GITHUB_TOKEN, else none"),
+        doc: "a GitHub token, sent as `Authorization: Bearer` only to URLs under github_api_url (raising GitHub's rate limit from 60 to 5,000 requests an hour); $OMG_RUNTIMES_GITHUB_TOKEN, then $GITHUB_TOKEN win over the file; never printed",
+    },
+    KeyDef {
+        section: RUNTIMES,
+        name: GITHUB_API_URL,
+        default: KeyDefault::Fixed(DEFAULT_GITHUB_API_URL),
+        doc: "GitHub's API, the only place github_token is sent to (a GitHub Enterprise server: https://<host>/api/v3)",
+    },
+    KeyDef {
         section: "runtimes.*",
         name: MIRROR,
         default: KeyDefault::Computed("the runtime's official download site"),
@@ -307,6 +329,10 @@ mod tests {
         assert_eq!(
             fixed(AUR, AUR_REFRESH_SECS),
             Some(KeyDefault::Fixed(n(DEFAULT_AUR_REFRESH_SECS).leak()))
+        );
+        assert_eq!(
+            fixed(RUNTIMES, GITHUB_API_URL),
+            Some(KeyDefault::Fixed(DEFAULT_GITHUB_API_URL))
         );
         assert_eq!(
             fixed(AUR, AUR_VCS_TIMEOUT_SECS),

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use omg_ports::{FeedKind, Result};
+use omg_ports::{Error, FeedKind, Result, Secret};
 
 use crate::keys::{self, feed_key};
-use crate::Config;
+use crate::{Config, Origin};
 
 /// Where the AUR is: `[aur] url`, `rpc_url`, `dump_url`, `news_url`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +140,82 @@ impl Settings {
             .string(&Settings::runtime_section(runtime), keys::MIRROR)
     }
 
+    /// The GitHub token for GitHub's API and where it came from: `$OMG_RUNTIMES_GITHUB_TOKEN`,
+    /// else `$GITHUB_TOKEN`, else `[runtimes] github_token` of the file (the environment
+    /// wins, as with gh and mise); `None` when none is set (or all are blank).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming where the token came from (never the token) when it has
+    /// characters a token cannot have: spaces inside, control or non-ASCII characters.
+    pub fn github_token(&self) -> Result<Option<(Secret, Origin)>> {
+        self.github_token_from(|var| std::env::var(var).ok())
+    }
+
+    /// [`Settings::github_token`] with `env` for reading `$GITHUB_TOKEN`.
+    fn github_token_from(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<(Secret, Origin)>> {
+        let set = self
+            .config
+            .get(keys::RUNTIMES, keys::GITHUB_TOKEN)
+            .map(|v| (Secret::new(v.value), v.origin))
+            .filter(|(s, _)| !s.is_empty());
+        let found = match set {
+            Some((token, Origin::Env(var))) => Some((token, Origin::Env(var))),
+            file => env(keys::GITHUB_TOKEN_ENV)
+                .map(Secret::new)
+                .filter(|s| !s.is_empty())
+                .map(|s| (s, Origin::Env(keys::GITHUB_TOKEN_ENV.into())))
+                .or(file),
+        };
+        match found {
+            Some((token, origin)) if !token.expose().bytes().all(|b| b.is_ascii_graphic()) => {
+                Err(Error::Config {
+                    path: origin_path(&origin),
+                    reason: format!(
+                        "[{}] {} has characters a GitHub token cannot have (spaces, control \
+                         or non-ASCII characters); set it to the token alone",
+                        keys::RUNTIMES,
+                        keys::GITHUB_TOKEN
+                    ),
+                })
+            }
+            found => Ok(found),
+        }
+    }
+
+    /// `[runtimes] github_api_url`: GitHub's API, the only place the token goes; no
+    /// trailing `/`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the value is not an `http://` or `https://` URL.
+    pub fn github_api_url(&self) -> Result<String> {
+        let Some(v) = self.config.get(keys::RUNTIMES, keys::GITHUB_API_URL) else {
+            return Ok(keys::DEFAULT_GITHUB_API_URL.into());
+        };
+        let url = v.value.trim().trim_end_matches('/');
+        let host = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .unwrap_or("");
+        if host.is_empty() || host.starts_with('/') {
+            return Err(Error::Config {
+                path: origin_path(&v.origin),
+                reason: format!(
+                    "[{}] {} is {:?}; give an http(s) URL such as {}",
+                    keys::RUNTIMES,
+                    keys::GITHUB_API_URL,
+                    v.value,
+                    keys::DEFAULT_GITHUB_API_URL
+                ),
+            });
+        }
+        Ok(url.to_string())
+    }
+
     /// `runtimes.<runtime>`: the table of one runtime.
     pub fn runtime_section(runtime: &str) -> String {
         format!("{}.{runtime}", keys::RUNTIMES)
@@ -213,6 +289,14 @@ impl Settings {
     }
 }
 
+/// Where a value came from, as [`Error::Config`] names it: the file, or `$VARIABLE`.
+fn origin_path(origin: &Origin) -> PathBuf {
+    match origin {
+        Origin::File(p) => p.clone(),
+        Origin::Env(var) => PathBuf::from(format!("${var}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +348,57 @@ mod tests {
                 "http://127.0.0.1:1/all.json".to_string()
             )]
         );
+    }
+
+    /// gh and mise: a token in the environment wins over a stored one (gh's manual,
+    /// "GH_TOKEN, GITHUB_TOKEN ... takes precedence over previously stored credentials").
+    #[test]
+    fn the_github_token_from_the_environment_wins_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[runtimes]
+github_token = \" from-file\\n\"\ngithub_api_url = \"http://127.0.0.1:9/api/\"\n",
+        )
+        .unwrap();
+        let s = Settings::from_config(Config::load_from(&path).unwrap());
+        let none = |_: &str| None;
+        let env = |var: &str| (var == "GITHUB_TOKEN").then(|| "from-env".to_string());
+        let blank = |_: &str| Some("  ".to_string());
+        let token = |r: Result<Option<(Secret, Origin)>>| {
+            r.unwrap().map(|(t, o)| (t.expose().to_string(), o))
+        };
+        assert_eq!(
+            token(s.github_token_from(none)),
+            Some(("from-file".into(), Origin::File(path.clone())))
+        );
+        assert_eq!(
+            token(s.github_token_from(env)),
+            Some(("from-env".into(), Origin::Env("GITHUB_TOKEN".into())))
+        );
+        assert_eq!(
+            token(s.github_token_from(blank)),
+            Some(("from-file".into(), Origin::File(path.clone())))
+        );
+        assert_eq!(token(Settings::default().github_token_from(none)), None);
+        assert_eq!(s.github_api_url().unwrap(), "http://127.0.0.1:9/api");
+        assert_eq!(
+            Settings::default().github_api_url().unwrap(),
+            "https://api.github.com"
+        );
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(
+            &bad,
+            "[runtimes]
+github_token = \"ghp_1 ghp_2\"\ngithub_api_url = \"api.github.com\"\n",
+        )
+        .unwrap();
+        let s = Settings::from_config(Config::load_from(&bad).unwrap());
+        let e = s.github_token_from(none).unwrap_err().to_string();
+        assert!(e.contains("cannot have") && !e.contains("ghp_"), "{e}");
+        let e = s.github_api_url().unwrap_err().to_string();
+        assert!(e.contains("give an http(s) URL"), "{e}");
     }
 
     #[test]

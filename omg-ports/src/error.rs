@@ -155,6 +155,35 @@ pub enum Error {
         /// Why it failed.
         reason: String,
     },
+    /// A server refused a request because its rate limit was reached (HTTP 403 or 429 with
+    /// `X-RateLimit-Remaining: 0`, or with `Retry-After`).
+    #[error("the rate limit of {service} was reached ({url}){}; {advice}", resets_text(*.resets_at))]
+    RateLimited {
+        /// Whose limit it is: `GitHub's API`, or the server's host.
+        service: String,
+        /// The request that was refused.
+        url: String,
+        /// When the limit resets, in seconds since the Unix epoch (`X-RateLimit-Reset`, or
+        /// the time of the answer plus `Retry-After`), when the server says.
+        resets_at: Option<u64>,
+        /// True when the request carried a credential (an API token).
+        authenticated: bool,
+        /// What to do about it.
+        advice: String,
+    },
+    /// A paged runtime index (GitHub's releases, Adoptium's builds) still named a next page
+    /// when omg's bound on the pages it reads was reached.
+    #[error("{index} ({url}) still names a next page after {pages} pages, the most omg reads; what was asked for is not in the pages read. Check [runtimes.{runtime}] mirror in config.toml (a server answering endlessly), or ask for a newer version")]
+    TooManyPages {
+        /// The runtime (`python`).
+        runtime: String,
+        /// What the index is (`python-build-standalone releases`).
+        index: String,
+        /// Its first page.
+        url: String,
+        /// How many pages were read.
+        pages: usize,
+    },
     /// A security feed was downloaded (or read from the cache) but is not what it should
     /// be: not the tracker's format, or cut short.
     #[error("{feed} ({url}) is malformed: {reason}; the previous good copy, if any, was kept. Check the feed's URL ([audit] in config.toml) or try again later")]
@@ -284,6 +313,36 @@ fn owner_text(owner: &Option<String>) -> String {
     }
 }
 
+/// `; it resets at 2025-06-01 12:34:56 UTC`, or nothing.
+fn resets_text(resets_at: Option<u64>) -> String {
+    resets_at
+        .map(|t| format!("; it resets at {} UTC", utc_date_time(t)))
+        .unwrap_or_default()
+}
+
+/// `YYYY-MM-DD hh:mm:ss` (UTC) of seconds since the Unix epoch.
+fn utc_date_time(unix: u64) -> String {
+    let secs = i64::try_from(unix).unwrap_or(i64::MAX / 2);
+    // Days to the civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
+    let days = secs.div_euclid(86_400);
+    let of_day = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+        of_day / 3_600,
+        of_day % 3_600 / 60,
+        of_day % 60
+    )
+}
+
 fn closest_text(closest: &[String]) -> String {
     if closest.is_empty() {
         String::new()
@@ -319,5 +378,24 @@ mod tests {
             suggestions: vec![],
         };
         assert_eq!(e.to_string(), "package 'zzz' was not found");
+    }
+
+    #[test]
+    fn a_rate_limit_says_when_it_resets() {
+        assert_eq!(utc_date_time(0), "1970-01-01 00:00:00");
+        assert_eq!(utc_date_time(1_709_251_199), "2024-02-29 23:59:59");
+        assert_eq!(utc_date_time(1_735_689_600), "2025-01-01 00:00:00");
+        let e = Error::RateLimited {
+            service: "GitHub's API".into(),
+            url: "https://api.github.com/x".into(),
+            resets_at: Some(1_735_693_384),
+            authenticated: false,
+            advice: "set GITHUB_TOKEN".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the rate limit of GitHub's API was reached (https://api.github.com/x); it resets \
+             at 2025-01-01 01:03:04 UTC; set GITHUB_TOKEN"
+        );
     }
 }

@@ -89,6 +89,17 @@ pub enum FetchOutcome<T> {
     },
 }
 
+/// One page of an API that pages its answers (GitHub's releases, Adoptium's builds): the
+/// body, and where the next page is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The page's body.
+    pub body: Vec<u8>,
+    /// The absolute URL of the next page: the target of the answer's `Link` header with
+    /// relation `next` (RFC 8288), resolved against the page's URL; `None` on the last page.
+    pub next: Option<String>,
+}
+
 /// Downloads over HTTP(S). Implemented by `omg-adapters-http` (reqwest).
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
@@ -120,4 +131,26 @@ pub trait Fetcher: Send + Sync {
         dest: &Path,
         progress: Option<Arc<dyn ProgressSink>>,
     ) -> Result<FetchOutcome<u64>>;
+
+    /// GET `request.url` into memory as one page of a paged answer (unconditionally: its
+    /// validators are not sent), with the next page's URL from the `Link` header. A fetcher
+    /// that cannot read headers keeps this default: [`Fetcher::fetch`], and no next page.
+    ///
+    /// # Errors
+    ///
+    /// As [`Fetcher::fetch`]; [`crate::Error::Download`] when the `Link` header names a next
+    /// page that is not an `http(s)` URL.
+    async fn fetch_page(&self, request: &FetchRequest) -> Result<Page> {
+        let unconditional = FetchRequest {
+            validators: Validators::default(),
+            ..request.clone()
+        };
+        match self.fetch(&unconditional, None).await? {
+            FetchOutcome::Fetched { body, .. } => Ok(Page { body, next: None }),
+            FetchOutcome::NotModified => Err(crate::Error::Download {
+                url: request.url.clone(),
+                reason: "the server answered 304 Not Modified to an unconditional request".into(),
+            }),
+        }
+    }
 }

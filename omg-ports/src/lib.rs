@@ -21,6 +21,7 @@ mod record;
 mod runtime;
 pub mod runtime_order;
 mod search;
+mod secret;
 mod size;
 mod status;
 mod store;
@@ -46,7 +47,7 @@ pub use backend::{BackendInfo, PackageBackend, VersionScheme};
 pub use error::{Error, Result};
 #[cfg(feature = "mock")]
 pub use fetch::MockFetcher;
-pub use fetch::{FetchOutcome, FetchRequest, Fetcher, Validators};
+pub use fetch::{FetchOutcome, FetchRequest, Fetcher, Page, Validators};
 pub use files::{Owner, PackageFiles, ReasonChange};
 pub use fingerprint::{FileStamp, Fingerprint};
 #[cfg(feature = "mock")]
@@ -57,9 +58,10 @@ pub use record::{RelationKind, Validation, VersionEntry, VersionSource};
 #[cfg(feature = "mock")]
 pub use runtime::MockRuntimeProvider;
 pub use runtime::{
-    ArchiveFormat, Artifact, InstallLayout, Platform, RemoteVersion, RuntimeProvider, Strip,
+    ArchiveFormat, Artifact, Enough, InstallLayout, Platform, RemoteVersion, RuntimeProvider, Strip,
 };
 pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
+pub use secret::Secret;
 pub use size::Bytes;
 pub use status::{ListKind, RuntimeStatus, SecuritySummary, Status};
 #[cfg(feature = "mock")]

@@ -18,6 +18,7 @@
 //! only through the [`crate::Fetcher`] port.
 
 use std::fmt;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -184,6 +185,38 @@ impl InstallLayout {
     }
 }
 
+/// When a paged list of versions has been read far enough
+/// ([`RuntimeProvider::remote_versions_until`]): a test of the versions read so far, newest
+/// first.
+#[derive(Clone)]
+pub struct Enough(Arc<VersionsTest>);
+
+/// A test of versions, as [`Enough`] holds it.
+type VersionsTest = dyn Fn(&[RemoteVersion]) -> bool + Send + Sync;
+
+impl Enough {
+    /// Enough once `test` holds for the versions read so far.
+    pub fn when(test: impl Fn(&[RemoteVersion]) -> bool + Send + Sync + 'static) -> Self {
+        Enough(Arc::new(test))
+    }
+
+    /// Never enough: every page is read (up to the provider's bound).
+    pub fn never() -> Self {
+        Enough::when(|_| false)
+    }
+
+    /// True when `versions` (those read so far) are enough.
+    pub fn is_met(&self, versions: &[RemoteVersion]) -> bool {
+        (self.0)(versions)
+    }
+}
+
+impl fmt::Debug for Enough {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Enough(..)")
+    }
+}
+
 /// One language runtime's source of releases.
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
@@ -196,13 +229,37 @@ pub trait RuntimeProvider: Send + Sync {
     /// knows which runtime decides it. The first is the runtime's own binary.
     fn binaries(&self) -> Vec<String>;
 
-    /// Every version the source offers for `platform`, newest first.
+    /// The versions the source offers for `platform`, newest first: every one, or for a
+    /// source that pages its list, those of the first page (the newest; see
+    /// [`RuntimeProvider::remote_versions_until`]).
     ///
     /// # Errors
     ///
     /// [`crate::Error::Download`] when the source cannot be reached;
     /// [`crate::Error::MalformedFeed`] when its index is not in the expected format.
     async fn remote_versions(&self, platform: &Platform) -> Result<Vec<RemoteVersion>>;
+
+    /// The versions the source offers for `platform`, newest first, read further than
+    /// [`RuntimeProvider::remote_versions`] when the source pages its list (GitHub's releases,
+    /// Adoptium's builds): `remote_versions` reads only the first page, which lists the newest
+    /// versions, and this reads the next pages one by one until `enough` says the versions
+    /// read so far suffice (the one a command asked for is among them), the source has no
+    /// more pages, or the provider's bound on pages is reached; [`Enough::never`] reads
+    /// every page. A source that lists everything at once keeps this default:
+    /// [`RuntimeProvider::remote_versions`].
+    ///
+    /// # Errors
+    ///
+    /// As [`RuntimeProvider::remote_versions`]; [`crate::Error::TooManyPages`] when the bound
+    /// is reached before `enough` is satisfied.
+    async fn remote_versions_until(
+        &self,
+        platform: &Platform,
+        enough: &Enough,
+    ) -> Result<Vec<RemoteVersion>> {
+        let _ = enough;
+        self.remote_versions(platform).await
+    }
 
     /// The archive to download for `version` (exact, as [`RemoteVersion::version`]) on
     /// `platform`, with its published sha256.

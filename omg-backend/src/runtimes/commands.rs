@@ -10,7 +10,7 @@ use omg_domain::runtime::{
     conventional_contents, conventional_file, edit_version_file, resolve_all, with_overrides, Edit,
     Origin, Resolution, VersionSpec,
 };
-use omg_ports::{Error, RemoteVersion, Result};
+use omg_ports::{Enough, Error, RemoteVersion, Result};
 use serde_json::{json, Value};
 
 use super::context::{find_on_path, Ctx};
@@ -197,8 +197,14 @@ pub fn uninstall(ctx: &Ctx, out: &Output, runtime: &str, version: &str) -> Resul
     ))
 }
 
-/// `omg runtimes list [--remote] [runtime]`.
-pub fn list(ctx: &Ctx, out: &Output, runtime: Option<&str>, remote: bool) -> Result<Answer> {
+/// `omg runtimes list [--remote [--all]] [runtime]`.
+pub fn list(
+    ctx: &Ctx,
+    out: &Output,
+    runtime: Option<&str>,
+    remote: bool,
+    all: bool,
+) -> Result<Answer> {
     if remote {
         let Some(runtime) = runtime else {
             return Err(Error::InvalidRequest(
@@ -214,8 +220,13 @@ pub fn list(ctx: &Ctx, out: &Output, runtime: Option<&str>, remote: bool) -> Res
                 },
             );
         };
-        let versions: Vec<RemoteVersion> =
-            block_on(provider.remote_versions(ctx.installer.platform()))?;
+        // The newest page of a paged source, unless every version is asked for.
+        let platform = ctx.installer.platform();
+        let versions: Vec<RemoteVersion> = if all {
+            block_on(provider.remote_versions_until(platform, &Enough::never()))?
+        } else {
+            block_on(provider.remote_versions(platform))?
+        };
         let installed: Vec<String> = ctx
             .home
             .installed(runtime)?

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
-use omg_adapters_http::{HttpConfig, HttpFetcher};
+use omg_adapters_http::{BearerToken, HttpConfig, HttpFetcher};
 use omg_adapters_releases::{providers, RuntimesConfig, NATIVE_RUNTIMES};
 use omg_adapters_runtimes::{GlobalDefaults, Installer, RuntimesHome, UnpackLimits};
 use omg_ports::{
-    Error, FetchOutcome, FetchRequest, Fetcher, ProgressSink, Result, RuntimeProvider,
+    Error, FetchOutcome, FetchRequest, Fetcher, Page, ProgressSink, Result, RuntimeProvider,
 };
 
 use omg_config::Settings;
@@ -42,7 +42,16 @@ impl Ctx {
                 rc.mirrors.insert(name.to_string(), m);
             }
         }
-        let fetcher: Arc<dyn Fetcher> = Arc::new(LazyFetcher::default());
+        let mut http = HttpConfig::default();
+        // The GitHub token goes to GitHub's API only (python's, bun's and ruby's releases
+        // there), never to downloads or other mirrors.
+        if let Some((token, _)) = settings.github_token()? {
+            http.bearer_tokens.push(BearerToken {
+                scope: settings.github_api_url()?,
+                token,
+            });
+        }
+        let fetcher: Arc<dyn Fetcher> = Arc::new(LazyFetcher::new(http));
         let home = RuntimesHome::from_env()?;
         let defaults = GlobalDefaults::from_env().ok_or_else(|| {
             Error::InvalidRequest("neither XDG_CONFIG_HOME nor HOME is set".into())
@@ -90,13 +99,22 @@ fn is_executable(p: &Path) -> bool {
 
 /// An [`HttpFetcher`] built on first use: commands that never download (which, current,
 /// list) do not pay for setting up TLS.
-#[derive(Default)]
-struct LazyFetcher(OnceLock<std::result::Result<HttpFetcher, String>>);
+struct LazyFetcher {
+    config: HttpConfig,
+    fetcher: OnceLock<std::result::Result<HttpFetcher, String>>,
+}
 
 impl LazyFetcher {
+    fn new(config: HttpConfig) -> Self {
+        LazyFetcher {
+            config,
+            fetcher: OnceLock::new(),
+        }
+    }
+
     fn get(&self) -> Result<&HttpFetcher> {
-        self.0
-            .get_or_init(|| HttpFetcher::new(&HttpConfig::default()).map_err(|e| e.to_string()))
+        self.fetcher
+            .get_or_init(|| HttpFetcher::new(&self.config).map_err(|e| e.to_string()))
             .as_ref()
             .map_err(|message| Error::Library {
                 library: "reqwest".into(),
@@ -122,5 +140,9 @@ impl Fetcher for LazyFetcher {
         progress: Option<Arc<dyn ProgressSink>>,
     ) -> Result<FetchOutcome<u64>> {
         self.get()?.fetch_to_file(request, dest, progress).await
+    }
+
+    async fn fetch_page(&self, request: &FetchRequest) -> Result<Page> {
+        self.get()?.fetch_page(request).await
     }
 }

@@ -34,9 +34,11 @@ pub fn run(global: &Global, command: RuntimeCommand<'_>) -> Answer {
             RuntimesAction::Uninstall { runtime, version } => {
                 commands::uninstall(&ctx, &out, runtime, version)
             }
-            RuntimesAction::List { runtime, remote } => {
-                commands::list(&ctx, &out, runtime.as_deref(), *remote)
-            }
+            RuntimesAction::List {
+                runtime,
+                remote,
+                all,
+            } => commands::list(&ctx, &out, runtime.as_deref(), *remote, *all),
         },
         RuntimeCommand::Which(name) => commands::which(&ctx, &out, name),
         RuntimeCommand::Exec { target, command } => commands::exec(&ctx, &out, target, command),

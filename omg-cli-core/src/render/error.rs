@@ -99,6 +99,8 @@ fn kind(e: &Error) -> &'static str {
         Error::DiskSpace { .. } => "disk_space",
         Error::CorruptPackage { .. } => "corrupt_package",
         Error::Download { .. } => "download",
+        Error::RateLimited { .. } => "rate_limited",
+        Error::TooManyPages { .. } => "too_many_pages",
         Error::Interrupted(_) => "interrupted",
         Error::MalformedFeed { .. } => "malformed_feed",
         Error::AurAnswer { .. } => "aur_answer",

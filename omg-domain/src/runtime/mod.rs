@@ -80,6 +80,7 @@
 //!    decides ([`override_resolution`], [`with_overrides`]; origin [`Origin::Env`]).
 
 mod edit;
+mod enough;
 mod env_override;
 mod files;
 mod java;
@@ -97,6 +98,7 @@ pub use files::{canonical_runtime, conventional_contents, conventional_file, par
 pub use java::FOREIGN_JAVA_VENDORS;
 // Numeric ordering and the version files' names and contents live in omg-ports: the
 // runtime adapters use them too.
+pub use enough::enough_for;
 pub use omg_ports::runtime_order::{compare, numeric_prefix};
 pub use omg_ports::{DirFiles, VERSION_FILES};
 pub use requirements::{constraints, RangeSyntax, Requirement};
