@@ -73,6 +73,12 @@ pub const AUR_URL: &str = "url";
 pub const AUR_RPC_URL: &str = "rpc_url";
 /// `[aur] dump_url`.
 pub const AUR_DUMP_URL: &str = "dump_url";
+/// `[runtimes] offline`.
+pub const RUNTIMES_OFFLINE: &str = "offline";
+/// `[runtimes] index_max_age_secs`.
+pub const RUNTIMES_INDEX_MAX_AGE_SECS: &str = "index_max_age_secs";
+/// `[runtimes] index_max_age_secs`'s default: an hour.
+pub const DEFAULT_RUNTIMES_INDEX_MAX_AGE_SECS: u64 = 3_600;
 /// `[aur] refresh_secs`.
 pub const AUR_REFRESH_SECS: &str = "refresh_secs";
 /// `[aur] vcs_timeout_secs`.
@@ -227,6 +233,18 @@ pub const KEYS: &[KeyDef] = &[
         name: GITHUB_TOKEN,
         default: KeyDefault::Computed("$GITHUB_TOKEN, else none"),
         doc: "a GitHub token, sent as `Authorization: Bearer` only to URLs under github_api_url (raising GitHub's rate limit from 60 to 5,000 requests an hour); $OMG_RUNTIMES_GITHUB_TOKEN, then $GITHUB_TOKEN win over the file; never printed",
+    },
+    KeyDef {
+        section: RUNTIMES,
+        name: RUNTIMES_OFFLINE,
+        default: KeyDefault::Fixed("false"),
+        doc: "resolve runtime versions from cached indexes only, download nothing",
+    },
+    KeyDef {
+        section: RUNTIMES,
+        name: RUNTIMES_INDEX_MAX_AGE_SECS,
+        default: KeyDefault::Fixed("3600"),
+        doc: "how long a runtime's cached remote index is used without asking, in seconds",
     },
     KeyDef {
         section: RUNTIMES,

@@ -221,6 +221,32 @@ impl Settings {
         format!("{}.{runtime}", keys::RUNTIMES)
     }
 
+    /// `[runtimes] offline`: runtime versions resolve from cached indexes only and nothing
+    /// is downloaded.
+    ///
+    /// # Errors
+    ///
+    /// [`omg_ports::Error::Config`] when the value is not `true` or `false`.
+    pub fn runtimes_offline(&self) -> Result<bool> {
+        self.config
+            .boolean(keys::RUNTIMES, keys::RUNTIMES_OFFLINE, false)
+    }
+
+    /// `[runtimes] index_max_age_secs`: how long a cached remote index of a runtime is
+    /// used without asking.
+    ///
+    /// # Errors
+    ///
+    /// [`omg_ports::Error::Config`] when it is not a whole number.
+    pub fn runtimes_index_max_age(&self) -> Result<std::time::Duration> {
+        self.number(
+            keys::RUNTIMES,
+            keys::RUNTIMES_INDEX_MAX_AGE_SECS,
+            keys::DEFAULT_RUNTIMES_INDEX_MAX_AGE_SECS,
+        )
+        .map(std::time::Duration::from_secs)
+    }
+
     /// `[aur] enabled`: whether search and info include the AUR (on Arch).
     ///
     /// # Errors

@@ -604,6 +604,7 @@ pub fn exec(ctx: &Ctx, out: &Output, target: &str, command: &[String]) -> Result
         });
     }
     let (installed, _) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
+    ctx.print_warnings();
     if let Some(r) = &resolved {
         let mut w = constraint_warning(r, installed.version()).unwrap_or_default();
         w.push_str(&rust_toolchain_warning(

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use omg_adapters_http::{BearerToken, HttpConfig, HttpFetcher};
-use omg_adapters_releases::{providers, RuntimesConfig, NATIVE_RUNTIMES};
+use omg_adapters_releases::{providers, IndexCache, RuntimesConfig, NATIVE_RUNTIMES};
 use omg_adapters_runtimes::{GlobalDefaults, Installer, RuntimesHome, UnpackLimits};
 use omg_ports::{
     Error, FetchOutcome, FetchRequest, Fetcher, Page, ProgressSink, Result, RuntimeProvider,
@@ -26,6 +26,18 @@ pub struct Ctx {
     pub installer: Installer,
     /// The mise binary, when configured or on PATH.
     pub mise: Option<PathBuf>,
+    /// The cache in front of the providers' downloads.
+    indexes: Arc<IndexCache>,
+}
+
+/// `$XDG_CACHE_HOME/omg/runtimes/index` (else `~/.cache/...`).
+fn index_cache_dir() -> Result<PathBuf> {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .map(|base| base.join("omg").join("runtimes").join("index"))
+        .ok_or_else(|| Error::InvalidRequest("neither XDG_CACHE_HOME nor HOME is set".into()))
 }
 
 impl Ctx {
@@ -51,7 +63,13 @@ impl Ctx {
                 token,
             });
         }
-        let fetcher: Arc<dyn Fetcher> = Arc::new(LazyFetcher::new(http));
+        // The remote indexes through a cache: `lts` and ranges resolve offline too.
+        let indexes = Arc::new(
+            IndexCache::new(Arc::new(LazyFetcher::new(http)), index_cache_dir()?)
+                .with_max_age(settings.runtimes_index_max_age()?)
+                .offline(settings.runtimes_offline()?),
+        );
+        let fetcher: Arc<dyn Fetcher> = indexes.clone();
         let home = RuntimesHome::from_env()?;
         let defaults = GlobalDefaults::from_env().ok_or_else(|| {
             Error::InvalidRequest("neither XDG_CONFIG_HOME nor HOME is set".into())
@@ -66,7 +84,16 @@ impl Ctx {
             home,
             defaults,
             mise: settings.mise().or_else(|| find_on_path("mise")),
+            indexes,
         })
+    }
+
+    /// The warnings of the index cache (a cached index used because the network failed),
+    /// printed once each.
+    pub fn print_warnings(&self) {
+        for w in self.indexes.take_warnings() {
+            eprintln!("omg: warning: {}", omg_cli_core::render::escape(&w));
+        }
     }
 
     /// The provider of `runtime`, or `None` (then mise handles it).

@@ -21,28 +21,10 @@ pub use context::find_on_path;
 /// Answers a runtime command. `exec` replaces the process and returns only on failure.
 pub fn run(global: &Global, command: RuntimeCommand<'_>) -> Answer {
     let out = Output::from_env(global);
-    let result = context::Ctx::load().and_then(|ctx| match command {
-        RuntimeCommand::Use {
-            runtime,
-            version,
-            global,
-        } => commands::use_(&ctx, &out, runtime, version, global),
-        RuntimeCommand::Runtimes(action) => match action {
-            RuntimesAction::Install { runtime, version } => {
-                commands::install(&ctx, &out, runtime, version.as_deref())
-            }
-            RuntimesAction::Uninstall { runtime, version } => {
-                commands::uninstall(&ctx, &out, runtime, version)
-            }
-            RuntimesAction::List {
-                runtime,
-                remote,
-                all,
-            } => commands::list(&ctx, &out, runtime.as_deref(), *remote, *all),
-        },
-        RuntimeCommand::Which(name) => commands::which(&ctx, &out, name),
-        RuntimeCommand::Exec { target, command } => commands::exec(&ctx, &out, target, command),
-        RuntimeCommand::Current => commands::current(&ctx, &out),
+    let result = context::Ctx::load().and_then(|ctx| {
+        let answer = answer(&ctx, &out, command);
+        ctx.print_warnings();
+        answer
     });
     match result {
         Ok(a) => a,
@@ -54,5 +36,35 @@ pub fn run(global: &Global, command: RuntimeCommand<'_>) -> Answer {
                 code: omg_cli_core::exit::code(&e),
             }
         }
+    }
+}
+
+fn answer(
+    ctx: &context::Ctx,
+    out: &Output,
+    command: RuntimeCommand<'_>,
+) -> omg_ports::Result<Answer> {
+    match command {
+        RuntimeCommand::Use {
+            runtime,
+            version,
+            global,
+        } => commands::use_(ctx, out, runtime, version, global),
+        RuntimeCommand::Runtimes(action) => match action {
+            RuntimesAction::Install { runtime, version } => {
+                commands::install(ctx, out, runtime, version.as_deref())
+            }
+            RuntimesAction::Uninstall { runtime, version } => {
+                commands::uninstall(ctx, out, runtime, version)
+            }
+            RuntimesAction::List {
+                runtime,
+                remote,
+                all,
+            } => commands::list(ctx, out, runtime.as_deref(), *remote, *all),
+        },
+        RuntimeCommand::Which(name) => commands::which(ctx, out, name),
+        RuntimeCommand::Exec { target, command } => commands::exec(ctx, out, target, command),
+        RuntimeCommand::Current => commands::current(ctx, out),
     }
 }
