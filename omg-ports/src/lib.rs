@@ -21,6 +21,7 @@ mod record;
 mod runtime;
 pub mod runtime_order;
 mod search;
+mod signature;
 mod size;
 mod status;
 mod store;
@@ -60,6 +61,7 @@ pub use runtime::{
     ArchiveFormat, Artifact, InstallLayout, Platform, RemoteVersion, RuntimeProvider, Strip,
 };
 pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
+pub use signature::{SignatureFailure, SignatureVerifier, Signer};
 pub use size::Bytes;
 pub use status::{ListKind, RuntimeStatus, SecuritySummary, Status};
 #[cfg(feature = "mock")]
