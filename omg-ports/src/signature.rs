@@ -58,7 +58,10 @@ impl fmt::Display for SignatureFailure {
         match self {
             SignatureFailure::NoKeys => f.write_str("no keys for this publisher"),
             SignatureFailure::UnknownKey { key } => {
-                write!(f, "made by key {key}, which is not in the publisher's keyring")
+                write!(
+                    f,
+                    "made by key {key}, which is not in the publisher's keyring"
+                )
             }
             SignatureFailure::Invalid { key, reason } => {
                 write!(f, "does not match the file (key {key}: {reason})")
