@@ -34,6 +34,7 @@ mod node;
 mod python;
 mod ruby;
 mod rust;
+mod signature;
 mod text;
 mod unknown;
 
@@ -45,6 +46,7 @@ pub use node::NodeProvider;
 pub use python::PythonProvider;
 pub use ruby::RubyProvider;
 pub use rust::RustProvider;
+pub use signature::Signatures;
 pub use text::{fetch_bytes, fetch_text};
 
 /// The runtimes omg installs itself; anything else goes through mise.
@@ -72,6 +74,9 @@ pub fn default_mirror(runtime: &str) -> Option<&'static str> {
 pub struct RuntimesConfig {
     /// Runtime name -> base URL.
     pub mirrors: BTreeMap<String, String>,
+    /// How the publishers' OpenPGP signatures are checked (node, bun, rust); off by
+    /// default.
+    pub signatures: Signatures,
 }
 
 impl RuntimesConfig {
@@ -94,26 +99,26 @@ pub fn providers(
     fetcher: Arc<dyn Fetcher>,
 ) -> Vec<Arc<dyn RuntimeProvider>> {
     vec![
-        Arc::new(NodeProvider::new(
-            fetcher.clone(),
-            config.mirror("node", node::DEFAULT_MIRROR),
-        )),
+        Arc::new(
+            NodeProvider::new(fetcher.clone(), config.mirror("node", node::DEFAULT_MIRROR))
+                .with_signatures(config.signatures.clone()),
+        ),
         Arc::new(GoProvider::new(
             fetcher.clone(),
             config.mirror("go", go::DEFAULT_MIRROR),
         )),
-        Arc::new(BunProvider::new(
-            fetcher.clone(),
-            config.mirror("bun", bun::DEFAULT_MIRROR),
-        )),
+        Arc::new(
+            BunProvider::new(fetcher.clone(), config.mirror("bun", bun::DEFAULT_MIRROR))
+                .with_signatures(config.signatures.clone()),
+        ),
         Arc::new(PythonProvider::new(
             fetcher.clone(),
             config.mirror("python", python::DEFAULT_MIRROR),
         )),
-        Arc::new(RustProvider::new(
-            fetcher.clone(),
-            config.mirror("rust", rust::DEFAULT_MIRROR),
-        )),
+        Arc::new(
+            RustProvider::new(fetcher.clone(), config.mirror("rust", rust::DEFAULT_MIRROR))
+                .with_signatures(config.signatures.clone()),
+        ),
         Arc::new(JavaProvider::new(
             fetcher.clone(),
             config.mirror("java", java::DEFAULT_MIRROR),

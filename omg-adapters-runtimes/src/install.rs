@@ -84,7 +84,10 @@ impl Installer {
         if let Some(existing) = self.home.installed_version(&runtime, &version) {
             return Ok(existing);
         }
-        let artifact = provider.artifact(&version, &self.platform).await?;
+        let mut artifact = provider.artifact(&version, &self.platform).await?;
+        if let Some(w) = plain_http_warning(&artifact) {
+            artifact.warnings.push(w);
+        }
         let expected = normalized_sha256(&artifact)?;
         let runtime_dir = self.home.runtime_dir(&runtime);
         fs::create_dir_all(&runtime_dir).map_err(|e| io(&runtime_dir, e))?;
@@ -193,6 +196,24 @@ impl Installer {
                 ),
             })
     }
+}
+
+/// The warning for an artifact or checksum source fetched over plain `http://` (a mirror
+/// configured so): anyone on the way can change what is not signed.
+fn plain_http_warning(artifact: &Artifact) -> Option<String> {
+    let plain: Vec<&str> = [&artifact.checksum_source, &artifact.url]
+        .into_iter()
+        .filter(|u| {
+            u.get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+        })
+        .map(String::as_str)
+        .collect();
+    let first = plain.first()?;
+    Some(format!(
+        "{} came over plain http ({first}): use an https:// mirror",
+        artifact.file_name
+    ))
 }
 
 fn step(progress: &Option<Arc<dyn ProgressSink>>, message: String, current: usize) {

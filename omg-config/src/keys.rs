@@ -53,6 +53,10 @@ pub const LOCK_TIMEOUT: &str = "lock_timeout";
 pub const MISE: &str = "mise";
 /// `[runtimes] max_unpacked`.
 pub const MAX_UNPACKED: &str = "max_unpacked";
+/// `[runtimes] require_signatures`.
+pub const REQUIRE_SIGNATURES: &str = "require_signatures";
+/// `[runtimes] keys_dir`.
+pub const KEYS_DIR: &str = "keys_dir";
 /// `[runtimes.<name>] mirror`.
 pub const MIRROR: &str = "mirror";
 /// `[aur] enabled`.
@@ -211,6 +215,18 @@ pub const KEYS: &[KeyDef] = &[
         name: MAX_UNPACKED,
         default: KeyDefault::Computed("MiB a runtime archive may unpack to"),
         doc: "the most a runtime archive may unpack to, in MiB",
+    },
+    KeyDef {
+        section: RUNTIMES,
+        name: REQUIRE_SIGNATURES,
+        default: KeyDefault::Fixed("false"),
+        doc: "refuse a runtime whose publisher's signature cannot be checked (else: warn)",
+    },
+    KeyDef {
+        section: RUNTIMES,
+        name: KEYS_DIR,
+        default: KeyDefault::Computed("none: the keys shipped with omg"),
+        doc: "more OpenPGP keys: <dir>/<publisher>.asc or <dir>/<publisher>/*.asc",
     },
     KeyDef {
         section: "runtimes.*",

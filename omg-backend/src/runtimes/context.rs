@@ -6,7 +6,8 @@ use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use omg_adapters_http::{HttpConfig, HttpFetcher};
-use omg_adapters_releases::{providers, RuntimesConfig, NATIVE_RUNTIMES};
+use omg_adapters_pgp::{PgpVerifier, PUBLISHERS};
+use omg_adapters_releases::{providers, RuntimesConfig, Signatures, NATIVE_RUNTIMES};
 use omg_adapters_runtimes::{GlobalDefaults, Installer, RuntimesHome, UnpackLimits};
 use omg_ports::{
     Error, FetchOutcome, FetchRequest, Fetcher, ProgressSink, Result, RuntimeProvider,
@@ -42,6 +43,7 @@ impl Ctx {
                 rc.mirrors.insert(name.to_string(), m);
             }
         }
+        rc.signatures = signatures(&settings)?;
         let fetcher: Arc<dyn Fetcher> = Arc::new(LazyFetcher::default());
         let home = RuntimesHome::from_env()?;
         let defaults = GlobalDefaults::from_env().ok_or_else(|| {
@@ -73,6 +75,24 @@ impl Ctx {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// The publishers' keys (shipped, then `[runtimes] keys_dir`) and
+/// `[runtimes] require_signatures`.
+fn signatures(settings: &Settings) -> Result<Signatures> {
+    let mut verifier = PgpVerifier::shipped();
+    if let Some(dir) = settings.keys_dir() {
+        verifier
+            .add_keys_dir(&dir, PUBLISHERS)
+            .map_err(|e| Error::Config {
+                path: dir.clone(),
+                reason: e.to_string(),
+            })?;
+    }
+    Ok(Signatures::new(
+        Arc::new(verifier),
+        settings.require_signatures()?,
+    ))
 }
 
 /// The first executable file `name` in `$PATH`.
