@@ -5,9 +5,10 @@
 //! A good signature by a key of the publisher's keyring: the checksums are used and the
 //! artifact says who signed them. A bad one (altered after signing, another key,
 //! unreadable): [`Error::BadSignature`], nothing is installed. No signature (the source
-//! publishes none, the file is a 404) or no key for the publisher: a warning on the
-//! artifact, or [`Error::UnverifiedSignature`] with `require`
-//! (`[runtimes] require_signatures`).
+//! publishes none, the file is a 404): a warning on the artifact, or
+//! [`Error::UnverifiedSignature`] with `require` (`[runtimes] require_signatures`). No key
+//! for the publisher (none shipped, none in `[runtimes] keys_dir`): not checked, as without
+//! a verifier, but refused with `require`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -147,8 +148,11 @@ impl Signatures {
         self.verifier.as_ref().filter(|v| v.has_keys(publisher))
     }
 
+    /// No verifier, or no key for `publisher`: signatures are not checked for it (as before
+    /// omg had keys: the checksum alone, `signed_by` empty), except that `require` refuses.
     fn no_keys(&self, publisher: &str, file: &str) -> Result<Checked> {
-        if self.verifier.is_none() && !self.require {
+        if !self.require {
+            tracing::debug!("{file}: no OpenPGP key for {publisher}; signature not checked");
             return Ok(Checked::Off);
         }
         self.unverified(

@@ -118,8 +118,8 @@ fn node_shasums_signatures_decide_what_installs() {
         "{}",
         good.stderr
     );
-    // The test server is plain http: that is said.
-    assert!(good.stderr.contains("plain http"), "{}", good.stderr);
+    // A mirror on 127.0.0.1 is plain http, but on this machine: not warned about.
+    assert!(!good.stderr.contains("plain http"), "{}", good.stderr);
     let installed = w.entries("node");
     assert_eq!(installed, vec!["20.11.1".to_string()]);
 
@@ -222,17 +222,15 @@ fn without_a_key_for_the_publisher_a_signature_is_not_verified() {
         refused.stderr
     );
     assert!(w.entries("node").is_empty());
+    // Without require_signatures: installed on the checksum, as before omg had keys for
+    // node, saying nothing but leaving signed_by empty.
     let run = w.omg_env(
         "proj",
-        &["runtimes", "install", "node", "20.11.1"],
+        &["--json", "runtimes", "install", "node", "20.11.1"],
         &strict[..1],
     );
-    run.expect_code(0);
-    assert!(
-        run.stderr.contains("no OpenPGP key for node"),
-        "{}",
-        run.stderr
-    );
+    run.ok();
+    assert_eq!(run.json()["signed_by"], serde_json::Value::Null);
     // A broken key file is a configuration error, not a silent empty keyring.
     std::fs::write(w.path("config/omg/keys/node.asc"), "not a key").unwrap();
     let broken = w.omg_env(
