@@ -13,6 +13,12 @@
 //! | java | `<mirror>/v3/info/available_releases`, then per feature `<mirror>/v3/assets/feature_releases/<feature>/ga?architecture=x64&image_type=jdk&jvm_impl=hotspot&os=linux&page_size=20&sort_order=DESC&vendor=eclipse` | in the answer (`binaries[].package.checksum`) | `https://api.adoptium.net` |
 //! | ruby | `<mirror>/releases/tags/toolcache` (GitHub's releases API; `ruby-<version>-<platform>.tar.gz` assets, `ubuntu-22.04` preferred for linux x64) | a `SHA256SUMS`/`SHASUMS256.txt` asset, else `<asset>.sha256`, else the asset's GitHub `digest`; none: refused | `https://api.github.com/repos/ruby/ruby-builder` |
 //!
+//! Signatures ([`Signatures`], through the `SignatureVerifier` port): node's
+//! `v<version>/SHASUMS256.txt.sig` (detached, over SHASUMS256.txt), bun's
+//! `SHASUMS256.txt.asc` asset (cleartext-signed sums, used when it verifies) and rust's
+//! `<manifest>.asc` (detached, over the channel manifest the sums come from). python
+//! publishes none; go's, java's and ruby's are not checked.
+//!
 //! To add a provider: a module here implementing [`RuntimeProvider`], and a line in
 //! [`providers`].
 
