@@ -22,6 +22,7 @@
 mod defaults;
 mod home;
 mod install;
+mod plain_http;
 mod unpack;
 mod version_files;
 
