@@ -5,6 +5,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use pgp::composed::{Deserializable, SignedPublicKey};
+use pgp::packet::SignatureType;
+use pgp::types::KeyDetails;
 
 /// The publishers that sign what omg downloads, by runtime name.
 pub const PUBLISHERS: &[&str] = &["node", "bun", "rust"];
@@ -34,7 +36,8 @@ pub enum KeyringError {
 }
 
 /// Every public key in `data` (one or more armoured blocks, or binary packets) whose
-/// self-signatures hold; keys that do not are dropped with a warning.
+/// self-signatures hold and that is not revoked; the others are dropped with a warning, and
+/// so are revoked subkeys.
 pub(crate) fn parse_keys(data: &[u8], origin: &str) -> Result<Vec<SignedPublicKey>, String> {
     let mut keys = Vec::new();
     let armoured = data.trim_ascii_start().starts_with(b"-----BEGIN");
@@ -57,12 +60,28 @@ pub(crate) fn parse_keys(data: &[u8], origin: &str) -> Result<Vec<SignedPublicKe
     }
     let before = keys.len();
     keys.retain(|k| match k.verify_bindings() {
+        // The revocations verified with the rest: a revoked key signs nothing for omg.
+        Ok(()) if !k.details.revocation_signatures.is_empty() => {
+            tracing::warn!(
+                "{origin}: dropping the revoked key {:X}",
+                k.primary_key.fingerprint()
+            );
+            false
+        }
         Ok(()) => true,
         Err(e) => {
             tracing::warn!("{origin}: dropping a key whose self-signatures do not verify: {e}");
             false
         }
     });
+    for key in &mut keys {
+        // A revoked subkey is dropped; its primary key stays.
+        key.public_subkeys.retain(|sub| {
+            !sub.signatures
+                .iter()
+                .any(|sig| sig.typ() == Some(SignatureType::SubkeyRevocation))
+        });
+    }
     if keys.is_empty() {
         return Err(if before == 0 {
             "no public key in it".into()

@@ -153,3 +153,26 @@ fn a_keys_dir_extends_the_keyrings() {
         .unwrap_err();
     assert!(err.to_string().contains("rust.asc"), "{err}");
 }
+
+#[test]
+fn a_revoked_key_verifies_nothing() {
+    let key = TestKey::generate("Retired Releaser <old@example.org>");
+    let mut v = PgpVerifier::empty();
+    // The only key is revoked: nothing usable in the file.
+    assert!(v
+        .add_keys("node", key.revoked_public_armored().as_bytes())
+        .is_err());
+    assert!(!v.has_keys("node"));
+    // Beside a good key, the revoked one is left out and its signatures are unknown.
+    let current = TestKey::generate("Current Releaser <new@example.org>");
+    let both = format!(
+        "{}\n{}",
+        key.revoked_public_armored(),
+        current.public_armored()
+    );
+    assert_eq!(v.add_keys("node", both.as_bytes()), Ok(1));
+    assert!(matches!(
+        v.verify_detached("node", SUMS.as_bytes(), &key.sign_detached(SUMS.as_bytes())),
+        Err(SignatureFailure::UnknownKey { .. })
+    ));
+}

@@ -6,8 +6,9 @@ use pgp::composed::{
     SignedPublicKey, SignedSecretKey,
 };
 use pgp::crypto::hash::HashAlgorithm;
+use pgp::packet::{SignatureConfig, SignatureType, Subpacket, SubpacketData};
 use pgp::ser::Serialize;
-use pgp::types::{KeyDetails, Password};
+use pgp::types::{KeyDetails, Password, Timestamp};
 
 use crate::runtimes::TestServer;
 
@@ -36,6 +37,31 @@ impl TestKey {
     /// The public key, ASCII-armoured (what `gpg --export --armor` writes).
     pub fn public_armored(&self) -> String {
         SignedPublicKey::from(self.secret.clone())
+            .to_armored_string(ArmorOptions::default())
+            .expect("armour")
+    }
+
+    /// The public key with a key revocation signature by itself, ASCII-armoured (what a
+    /// releaser publishes after `gpg --gen-revoke` when retiring the key).
+    pub fn revoked_public_armored(&self) -> String {
+        let mut public = SignedPublicKey::from(self.secret.clone());
+        let key = &self.secret.primary_key;
+        let mut config = SignatureConfig::v4(
+            SignatureType::KeyRevocation,
+            key.algorithm(),
+            HashAlgorithm::Sha256,
+        );
+        config.hashed_subpackets = vec![
+            Subpacket::regular(SubpacketData::IssuerFingerprint(key.fingerprint())).unwrap(),
+            Subpacket::regular(SubpacketData::SignatureCreationTime(Timestamp::now())).unwrap(),
+        ];
+        config.unhashed_subpackets =
+            vec![Subpacket::regular(SubpacketData::IssuerKeyId(key.legacy_key_id())).unwrap()];
+        let revocation = config
+            .sign_key(key, &Password::empty(), &public.primary_key)
+            .expect("revocation signature");
+        public.details.revocation_signatures.push(revocation);
+        public
             .to_armored_string(ArmorOptions::default())
             .expect("armour")
     }
