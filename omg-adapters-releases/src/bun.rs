@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::checksums::parse_shasums;
 use super::github::{releases_index, Release};
 use super::paged::{items, PagedIndex, Pages};
+use super::signature::Signatures;
 use super::text::fetch_text;
 use super::unknown::unknown_version;
 use async_trait::async_trait;
@@ -25,6 +26,7 @@ pub struct BunProvider {
     fetcher: Arc<dyn Fetcher>,
     mirror: String,
     releases: PagedIndex<Release>,
+    signatures: Signatures,
 }
 
 impl BunProvider {
@@ -36,7 +38,14 @@ impl BunProvider {
             fetcher,
             mirror: mirror.into().trim_end_matches('/').to_string(),
             releases: releases_index("bun", "bun releases", MAX_PAGES),
+            signatures: Signatures::off(),
         }
+    }
+
+    /// The same provider checking the release's `SHASUMS256.txt.asc` as `signatures` says.
+    pub fn with_signatures(mut self, signatures: Signatures) -> Self {
+        self.signatures = signatures;
+        self
     }
 
     fn releases_url(&self) -> String {
@@ -151,12 +160,30 @@ impl RuntimeProvider for BunProvider {
             file: file.clone(),
             source_url,
         };
-        let Some(sums_asset) = release.asset("SHASUMS256.txt") else {
-            return Err(missing(format!("the assets of {}", release.tag_name)));
+        // The cleartext-signed copy when it is published and verifies, else the plain file.
+        let asc = release.asset("SHASUMS256.txt.asc");
+        let (signed, checked) = self
+            .signatures
+            .cleartext(
+                &self.fetcher,
+                "bun",
+                "SHASUMS256.txt",
+                asc.map(|a| a.browser_download_url.as_str()),
+            )
+            .await?;
+        let (sums_url, text) = match (signed, asc) {
+            (Some(text), Some(asc)) => (asc.browser_download_url.clone(), text),
+            _ => {
+                let Some(sums_asset) = release.asset("SHASUMS256.txt") else {
+                    return Err(missing(format!("the assets of {}", release.tag_name)));
+                };
+                let url = sums_asset.browser_download_url.clone();
+                let text = fetch_text(&self.fetcher, &url, "bun SHASUMS256.txt").await?;
+                (url, text)
+            }
         };
-        let sums_url = sums_asset.browser_download_url.clone();
-        let sums =
-            parse_shasums(&fetch_text(&self.fetcher, &sums_url, "bun SHASUMS256.txt").await?);
+        let sums = parse_shasums(&text);
+        let (signed_by, warnings) = checked.into_fields();
         let sha256 = sums
             .get(&file)
             .cloned()
@@ -169,6 +196,8 @@ impl RuntimeProvider for BunProvider {
             checksum_source: sums_url,
             format: ArchiveFormat::Zip,
             size: asset.size,
+            signed_by,
+            warnings,
         })
     }
 

@@ -156,6 +156,8 @@ impl RuntimeProvider for GoProvider {
             checksum_source: self.index_url(),
             format,
             size: file.size,
+            signed_by: None,
+            warnings: Vec::new(),
         })
     }
 

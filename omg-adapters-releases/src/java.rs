@@ -353,6 +353,8 @@ impl RuntimeProvider for JavaProvider {
             checksum_source: url,
             format,
             size: package.size,
+            signed_by: None,
+            warnings: Vec::new(),
         })
     }
 

@@ -21,6 +21,12 @@
 //! GitHub's exhausted rate limit is said as GitHub's, with what raises it (a token: see
 //! `[runtimes] github_token`; the fetcher sends it to GitHub's API only).
 //!
+//! Signatures ([`Signatures`], through the `SignatureVerifier` port): node's
+//! `v<version>/SHASUMS256.txt.sig` (detached, over SHASUMS256.txt), bun's
+//! `SHASUMS256.txt.asc` asset (cleartext-signed sums, used when it verifies) and rust's
+//! `<manifest>.asc` (detached, over the channel manifest the sums come from). python
+//! publishes none; go's, java's and ruby's are not checked.
+//!
 //! To add a provider: a module here implementing [`RuntimeProvider`], and a line in
 //! [`providers`].
 
@@ -44,6 +50,7 @@ mod paged;
 mod python;
 mod ruby;
 mod rust;
+mod signature;
 mod text;
 mod unknown;
 
@@ -56,6 +63,7 @@ pub use node::NodeProvider;
 pub use python::PythonProvider;
 pub use ruby::RubyProvider;
 pub use rust::RustProvider;
+pub use signature::Signatures;
 pub use text::{fetch_bytes, fetch_text};
 
 /// The runtimes omg installs itself; anything else goes through mise.
@@ -83,6 +91,9 @@ pub fn default_mirror(runtime: &str) -> Option<&'static str> {
 pub struct RuntimesConfig {
     /// Runtime name -> base URL.
     pub mirrors: BTreeMap<String, String>,
+    /// How the publishers' OpenPGP signatures are checked (node, bun, rust); off by
+    /// default.
+    pub signatures: Signatures,
 }
 
 impl RuntimesConfig {
@@ -105,26 +116,26 @@ pub fn providers(
     fetcher: Arc<dyn Fetcher>,
 ) -> Vec<Arc<dyn RuntimeProvider>> {
     vec![
-        Arc::new(NodeProvider::new(
-            fetcher.clone(),
-            config.mirror("node", node::DEFAULT_MIRROR),
-        )),
+        Arc::new(
+            NodeProvider::new(fetcher.clone(), config.mirror("node", node::DEFAULT_MIRROR))
+                .with_signatures(config.signatures.clone()),
+        ),
         Arc::new(GoProvider::new(
             fetcher.clone(),
             config.mirror("go", go::DEFAULT_MIRROR),
         )),
-        Arc::new(BunProvider::new(
-            fetcher.clone(),
-            config.mirror("bun", bun::DEFAULT_MIRROR),
-        )),
+        Arc::new(
+            BunProvider::new(fetcher.clone(), config.mirror("bun", bun::DEFAULT_MIRROR))
+                .with_signatures(config.signatures.clone()),
+        ),
         Arc::new(PythonProvider::new(
             fetcher.clone(),
             config.mirror("python", python::DEFAULT_MIRROR),
         )),
-        Arc::new(RustProvider::new(
-            fetcher.clone(),
-            config.mirror("rust", rust::DEFAULT_MIRROR),
-        )),
+        Arc::new(
+            RustProvider::new(fetcher.clone(), config.mirror("rust", rust::DEFAULT_MIRROR))
+                .with_signatures(config.signatures.clone()),
+        ),
         Arc::new(JavaProvider::new(
             fetcher.clone(),
             config.mirror("java", java::DEFAULT_MIRROR),

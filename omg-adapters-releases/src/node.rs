@@ -1,4 +1,5 @@
-//! node: `<mirror>/index.json` and `<mirror>/v<version>/SHASUMS256.txt`.
+//! node: `<mirror>/index.json` and `<mirror>/v<version>/SHASUMS256.txt`, signed by a
+//! releaser's OpenPGP key in `SHASUMS256.txt.sig` (node's README, "Verifying binaries").
 
 use std::sync::Arc;
 
@@ -11,7 +12,8 @@ use serde::Deserialize;
 
 use super::checksums::parse_shasums;
 use super::index::{from_json, CachedIndex};
-use super::text::fetch_text;
+use super::signature::Signatures;
+use super::text::{fetch_bytes, malformed};
 
 /// nodejs.org's distribution directory.
 pub const DEFAULT_MIRROR: &str = "https://nodejs.org/dist";
@@ -21,6 +23,7 @@ pub struct NodeProvider {
     fetcher: Arc<dyn Fetcher>,
     mirror: String,
     index: CachedIndex<Vec<Entry>>,
+    signatures: Signatures,
 }
 
 /// One entry of index.json (only what omg reads).
@@ -44,7 +47,14 @@ impl NodeProvider {
             fetcher,
             mirror: mirror.into().trim_end_matches('/').to_string(),
             index: CachedIndex::new("node index", from_json),
+            signatures: Signatures::off(),
         }
+    }
+
+    /// The same provider checking `SHASUMS256.txt.sig` as `signatures` says.
+    pub fn with_signatures(mut self, signatures: Signatures) -> Self {
+        self.signatures = signatures;
+        self
     }
 
     /// node's name for the platform: `linux-x64`, `darwin-arm64`.
@@ -118,8 +128,26 @@ impl RuntimeProvider for NodeProvider {
             return Err(self.unsupported(version, platform));
         };
         let sums_url = format!("{}/v{version}/SHASUMS256.txt", self.mirror);
-        let sums =
-            parse_shasums(&fetch_text(&self.fetcher, &sums_url, "node SHASUMS256.txt").await?);
+        let body = fetch_bytes(&self.fetcher, &sums_url).await?;
+        let checked = self
+            .signatures
+            .detached(
+                &self.fetcher,
+                "node",
+                "SHASUMS256.txt",
+                &body,
+                &format!("{sums_url}.sig"),
+            )
+            .await?;
+        let text = String::from_utf8(body).map_err(|_| {
+            malformed(
+                "node SHASUMS256.txt",
+                &sums_url,
+                "it is not UTF-8 text".into(),
+            )
+        })?;
+        let sums = parse_shasums(&text);
+        let (signed_by, warnings) = checked.into_fields();
         let stem = format!("node-v{version}-{name}");
         let candidates = [
             (format!("{stem}.tar.xz"), ArchiveFormat::TarXz),
@@ -136,6 +164,8 @@ impl RuntimeProvider for NodeProvider {
                     checksum_source: sums_url,
                     format: *format,
                     size: None,
+                    signed_by,
+                    warnings,
                 });
             }
         }

@@ -196,6 +196,8 @@ impl RuntimeProvider for PythonProvider {
             checksum_source,
             format: ArchiveFormat::TarGz,
             size: asset.size,
+            signed_by: None,
+            warnings: Vec::new(),
         })
     }
 

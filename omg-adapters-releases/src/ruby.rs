@@ -162,6 +162,8 @@ impl RuntimeProvider for RubyProvider {
             checksum_source,
             format: ArchiveFormat::TarGz,
             size: asset.size,
+            signed_by: None,
+            warnings: Vec::new(),
         })
     }
 

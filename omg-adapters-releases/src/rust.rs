@@ -1,6 +1,7 @@
 //! rust: the channel manifests (`<mirror>/dist/channel-rust-<channel or version>.toml`, the
 //! v2 TOML format rustup reads) with each archive's sha256, and `<mirror>/manifests.txt`,
-//! the list of every manifest ever published, for the versions.
+//! the list of every manifest ever published, for the versions. Each manifest is signed by
+//! the Rust release key in `<manifest>.asc` (a detached signature, as rustup checks it).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,7 +14,8 @@ use omg_ports::{
 use serde::Deserialize;
 
 use super::index::{from_toml, utf8, CachedIndex};
-use super::text::malformed;
+use super::signature::{Checked, Signatures};
+use super::text::{fetch_bytes, malformed};
 use super::unknown::{newest_first, unknown_version};
 
 /// rust's distribution server.
@@ -29,6 +31,7 @@ pub struct RustProvider {
     list: CachedIndex<Vec<RemoteVersion>>,
     /// The channel manifests, by URL.
     manifests: CachedIndex<Manifest>,
+    signatures: Signatures,
 }
 
 /// A channel manifest (only what omg reads).
@@ -74,7 +77,27 @@ impl RustProvider {
             mirror: mirror.into().trim_end_matches('/').to_string(),
             list: CachedIndex::new("rust manifests.txt", Self::parse_manifests_txt),
             manifests: CachedIndex::new("rust channel manifest", from_toml),
+            signatures: Signatures::off(),
         }
+    }
+
+    /// The same provider checking each manifest's `.asc` as `signatures` says.
+    pub fn with_signatures(mut self, signatures: Signatures) -> Self {
+        self.signatures = signatures;
+        self
+    }
+
+    /// The manifest at `url` fetched afresh and checked against its `.asc`: the sums
+    /// come from the very bytes the signature covers.
+    async fn signed_manifest(&self, url: &str) -> Result<(Manifest, Checked)> {
+        let body = fetch_bytes(&self.fetcher, url).await?;
+        let file = url.rsplit('/').next().unwrap_or(url);
+        let checked = self
+            .signatures
+            .detached(&self.fetcher, "rust", file, &body, &format!("{url}.asc"))
+            .await?;
+        let manifest = from_toml(&body).map_err(|e| malformed("rust channel manifest", url, e))?;
+        Ok((manifest, checked))
     }
 
     /// The target triple for `platform` (`x86_64-unknown-linux-gnu`).
@@ -241,7 +264,7 @@ impl RuntimeProvider for RustProvider {
         };
         let triple = Self::triple(platform).ok_or_else(unsupported)?;
         let url = self.manifest_url(version);
-        let manifest = match self.manifest(&url).await {
+        let (manifest, checked) = match self.signed_manifest(&url).await {
             Ok(m) => m,
             Err(e @ Error::Download { .. }) => {
                 // No manifest: an unknown version, unless the list has it (then the
@@ -297,6 +320,7 @@ impl RuntimeProvider for RustProvider {
                 source_url: url,
             });
         };
+        let (signed_by, warnings) = checked.into_fields();
         Ok(Artifact {
             version: version.into(),
             url: archive_url,
@@ -305,6 +329,8 @@ impl RuntimeProvider for RustProvider {
             checksum_source: url,
             format,
             size: None,
+            signed_by,
+            warnings,
         })
     }
 

@@ -15,6 +15,7 @@ use crate::home::{
     safe_name, InstallRecord, InstalledRuntime, RuntimesHome, RECORD_FILE, STAGING_LOCK,
 };
 use crate::lock;
+use crate::plain_http::plain_http_warning;
 use crate::unpack::{unpack_within, UnpackLimits};
 
 /// The largest archive accepted when the source does not say how large it is.
@@ -95,7 +96,10 @@ impl Installer {
         if let Some(existing) = self.home.installed_version(&runtime, &version) {
             return Ok(existing);
         }
-        let artifact = provider.artifact(&version, &self.platform).await?;
+        let mut artifact = provider.artifact(&version, &self.platform).await?;
+        if let Some(w) = plain_http_warning(&artifact) {
+            artifact.warnings.push(w);
+        }
         let expected = normalized_sha256(&artifact)?;
         self.home.sweep(&runtime);
         // Dropped (deleted) on every early return below.

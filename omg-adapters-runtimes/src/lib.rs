@@ -29,6 +29,7 @@ mod defaults;
 mod home;
 mod install;
 pub mod lock;
+mod plain_http;
 mod unpack;
 mod version_files;
 

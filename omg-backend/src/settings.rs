@@ -104,6 +104,11 @@ pub fn report(file: Option<std::path::PathBuf>, config: &Config) -> ConfigReport
                     );
                 }
             }
+            (keys::RUNTIMES, keys::KEYS_DIR) => add(
+                def.section,
+                def.name,
+                default("(none: the keys shipped with omg)"),
+            ),
             (keys::AUDIT, keys::AUDIT_RELEASE) => {
                 add(def.section, def.name, default("(from os-release)"))
             }

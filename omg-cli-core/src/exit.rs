@@ -68,6 +68,8 @@ pub fn code(error: &Error) -> u8 {
         Error::NoMise { .. } => BACKEND,
         Error::ChecksumMismatch { .. }
         | Error::MissingChecksum { .. }
+        | Error::BadSignature { .. }
+        | Error::UnverifiedSignature { .. }
         | Error::UnsafeArchiveEntry { .. } => TRANSACTION,
         Error::MissingDatabase { .. } | Error::CorruptDatabase { .. } | Error::Config { .. } => {
             DATABASE

@@ -324,6 +324,8 @@ mod tests {
                 checksum_source: "http://127.0.0.1/SHASUMS256.txt".into(),
                 format: ArchiveFormat::TarGz,
                 size: None,
+                signed_by: None,
+                warnings: Vec::new(),
             },
             layout: InstallLayout {
                 env: env

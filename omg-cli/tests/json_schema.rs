@@ -6,6 +6,7 @@
 // A test (or a measurement): a failed assumption may stop it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
+mod runtimes_world;
 // The remote adapter's test server (tiny_http on 127.0.0.1), for the audit's feed.
 use omg_testkit::http as feed_server;
 
@@ -632,4 +633,52 @@ fn the_checker_catches_drift() {
         }
     }
     assert!(undefined.is_empty(), "{undefined:?}");
+}
+
+/// `omg runtimes install` and `omg use` (native runtimes), with a signed and an unsigned
+/// release: `signed_by` as a string and as null, `warnings` full and empty.
+#[test]
+fn runtime_install_json_is_documented() {
+    use omg_ports::ArchiveFormat;
+    use omg_testkit::pgp::{sign_served, SignatureForm, TestKey};
+    use omg_testkit::runtimes::{NodeDist, Tamper, TestServer};
+
+    let server = TestServer::start();
+    let key = TestKey::generate("Node Releaser <releaser@example.org>");
+    let mirror = {
+        let mut dist = NodeDist::new(&server, "/node", ArchiveFormat::TarGz);
+        dist.release("20.11.1", Some("Iron"), Tamper::None).release(
+            "18.19.0",
+            Some("Hydrogen"),
+            Tamper::None,
+        );
+        dist.mirror()
+    };
+    sign_served(
+        &server,
+        "/node/v20.11.1/SHASUMS256.txt",
+        &key,
+        SignatureForm::DetachedSig,
+    );
+    let w = runtimes_world::World::new(&[("node", mirror)]);
+    let keys = w.path("config/omg/keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    std::fs::write(keys.join("node.asc"), key.public_armored()).unwrap();
+    let keys = keys.to_string_lossy().into_owned();
+    let env = [("OMG_RUNTIMES_KEYS_DIR", keys.as_str())];
+    let mut c = Checker::new();
+    let signed = w.omg_env(
+        "proj",
+        &["--json", "runtimes", "install", "node", "20.11.1"],
+        &env,
+    );
+    signed.expect_code(0);
+    let v = c.documents("runtimes install (signed)", &signed, "RuntimeInstall");
+    assert!(v[0]["signed_by"].is_string(), "{}", signed.stdout);
+    let unsigned = w.omg_env("proj", &["--json", "use", "node", "18.19.0"], &env);
+    unsigned.expect_code(0);
+    let v = c.documents("use (unsigned)", &unsigned, "RuntimeUse");
+    assert!(v[0]["signed_by"].is_null(), "{}", unsigned.stdout);
+    assert_eq!(v[0]["warnings"].as_array().map(Vec::len), Some(1));
+    c.finish(&["RuntimeInstall", "RuntimeUse"]);
 }

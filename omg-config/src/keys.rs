@@ -53,6 +53,10 @@ pub const LOCK_TIMEOUT: &str = "lock_timeout";
 pub const MISE: &str = "mise";
 /// `[runtimes] max_unpacked`.
 pub const MAX_UNPACKED: &str = "max_unpacked";
+/// `[runtimes] require_signatures`.
+pub const REQUIRE_SIGNATURES: &str = "require_signatures";
+/// `[runtimes] keys_dir`.
+pub const KEYS_DIR: &str = "keys_dir";
 /// `[runtimes.<name>] mirror`.
 pub const MIRROR: &str = "mirror";
 /// `[runtimes] github_token`.
@@ -251,6 +255,18 @@ pub const KEYS: &[KeyDef] = &[
         name: GITHUB_API_URL,
         default: KeyDefault::Fixed(DEFAULT_GITHUB_API_URL),
         doc: "GitHub's API, the only place github_token is sent to (a GitHub Enterprise server: https://<host>/api/v3)",
+    },
+    KeyDef {
+        section: RUNTIMES,
+        name: REQUIRE_SIGNATURES,
+        default: KeyDefault::Fixed("false"),
+        doc: "refuse a runtime whose publisher's signature cannot be checked (else: warn)",
+    },
+    KeyDef {
+        section: RUNTIMES,
+        name: KEYS_DIR,
+        default: KeyDefault::Computed("none: the keys shipped with omg"),
+        doc: "more OpenPGP keys: <dir>/<publisher>.asc or <dir>/<publisher>/*.asc",
     },
     KeyDef {
         section: "runtimes.*",

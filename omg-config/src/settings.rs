@@ -134,6 +134,26 @@ impl Settings {
         Ok(mib.map(|m| m.saturating_mul(1 << 20)))
     }
 
+    /// `[runtimes] require_signatures`: refuse a runtime whose checksums' OpenPGP signature
+    /// cannot be verified (none published, no key for the publisher); default false (warn).
+    ///
+    /// # Errors
+    ///
+    /// [`omg_ports::Error::Config`] when the value is not `true` or `false`.
+    pub fn require_signatures(&self) -> Result<bool> {
+        self.config
+            .boolean(keys::RUNTIMES, keys::REQUIRE_SIGNATURES, false)
+    }
+
+    /// `[runtimes] keys_dir`: a directory of publishers' OpenPGP keys that extend the
+    /// shipped ones; `None` when not set.
+    pub fn keys_dir(&self) -> Option<PathBuf> {
+        self.config
+            .string(keys::RUNTIMES, keys::KEYS_DIR)
+            .filter(|s| !s.trim().is_empty())
+            .map(PathBuf::from)
+    }
+
     /// `[runtimes.<runtime>] mirror`, `None` when not set.
     pub fn runtime_mirror(&self, runtime: &str) -> Option<String> {
         self.config

@@ -231,6 +231,28 @@ pub enum Error {
         /// Where the checksum was looked for.
         source_url: String,
     },
+    /// A checksum file's OpenPGP signature is bad: altered after signing, made by a key
+    /// that is not the publisher's, or unreadable. Nothing was installed.
+    #[error("bad OpenPGP signature on {file} ({signature_url}): {reason}; key {key}; nothing was installed. The mirror serves files the publisher did not sign: use the official mirror, or, if the publisher has a new release key, add it to [runtimes] keys_dir")]
+    BadSignature {
+        /// The signed file (`SHASUMS256.txt`).
+        file: String,
+        /// Where the signature came from.
+        signature_url: String,
+        /// The key that made (or should have made) the signature, hex; `none` when unknown.
+        key: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A checksum file has no OpenPGP signature that could be verified (none published, or
+    /// no keys for its publisher) and `[runtimes] require_signatures` is set.
+    #[error("{file} could not be verified: {reason}; nothing was installed because [runtimes] require_signatures is set. Set it to false (or OMG_RUNTIMES_REQUIRE_SIGNATURES=false) to install on the checksum alone, or add the publisher's keys to [runtimes] keys_dir")]
+    UnverifiedSignature {
+        /// The file that should have been signed.
+        file: String,
+        /// Why it was not verified (`no signature at <url>`, `no keys for node`).
+        reason: String,
+    },
     /// A runtime version spec matches nothing the source (or the installation) has.
     #[error("{runtime} has no version matching '{spec}'{}", closest_text(.closest))]
     UnknownVersion {

@@ -22,6 +22,7 @@ mod runtime;
 pub mod runtime_order;
 mod search;
 mod secret;
+mod signature;
 mod size;
 mod status;
 mod store;
@@ -62,6 +63,7 @@ pub use runtime::{
 };
 pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
 pub use secret::Secret;
+pub use signature::{SignatureFailure, SignatureVerifier, Signer};
 pub use size::Bytes;
 pub use status::{ListKind, RuntimeStatus, SecuritySummary, Status};
 #[cfg(feature = "mock")]

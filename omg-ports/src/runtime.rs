@@ -130,6 +130,14 @@ pub struct Artifact {
     pub format: ArchiveFormat,
     /// The archive's size in bytes when the source publishes it.
     pub size: Option<u64>,
+    /// Who signed the checksum source, when its publisher's OpenPGP signature was verified
+    /// (`SHASUMS256.txt signed by <fingerprint> (<user id>)`); `None` when unverified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
+    /// What the install should tell the user about how the artifact was verified (no
+    /// signature published, fetched over plain `http://`), one sentence each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Which top-level directory of an unpacked archive to strip.

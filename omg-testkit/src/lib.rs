@@ -2,7 +2,8 @@
 //! with real sync and local databases and package files ([`alpm`]), documents served from 127.0.0.1
 //! with conditional requests ([`http`]: security feeds), a test AUR on 127.0.0.1 with real
 //! package repositories and makepkg as a build user ([`aur`]), runtime sources served from
-//! 127.0.0.1 in their real formats ([`runtimes`]), and skipping a check only outside CI.
+//! 127.0.0.1 in their real formats ([`runtimes`]), OpenPGP keys the tests make and sign
+//! with ([`pgp`]), and skipping a check only outside CI.
 //!
 //! A test that needs a tool or a privilege the machine lacks may skip its check on a
 //! developer's machine, with a note, but never under CI (`CI` set): there a skip would
@@ -15,6 +16,7 @@
 pub mod alpm;
 pub mod aur;
 pub mod http;
+pub mod pgp;
 pub mod runtimes;
 
 use std::path::PathBuf;

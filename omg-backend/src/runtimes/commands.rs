@@ -66,7 +66,23 @@ fn install_json(i: &InstalledRuntime, now: bool) -> Value {
         "path": i.path,
         "installed_now": now,
         "sha256": i.record.artifact.sha256,
+        "signed_by": i.record.artifact.signed_by,
+        "warnings": if now { i.record.artifact.warnings.clone() } else { Vec::new() },
     })
+}
+
+/// The verification warnings of a version installed now (no signature, plain http), one
+/// `omg: warning:` line each.
+fn install_warnings(i: &InstalledRuntime, now: bool) -> String {
+    if !now {
+        return String::new();
+    }
+    i.record
+        .artifact
+        .warnings
+        .iter()
+        .map(|w| format!("omg: warning: {}\n", escape(w)))
+        .collect()
 }
 
 /// `omg use <runtime> [version] [--global]`.
@@ -137,7 +153,9 @@ pub fn use_(
     value["file"] = json!(target);
     value["spec"] = json!(written);
     value["global"] = json!(global);
-    Ok(answer(out, text, value))
+    let mut answer = answer(out, text, value);
+    answer.stderr = install_warnings(&installed, now);
+    Ok(answer)
 }
 
 /// `omg runtimes install <runtime> [version]`.
@@ -168,7 +186,9 @@ pub fn install(ctx: &Ctx, out: &Output, runtime: &str, version: Option<&str>) ->
             i.path.display()
         )
     };
-    Ok(answer(out, text, install_json(&i, now)))
+    let mut answer = answer(out, text, install_json(&i, now));
+    answer.stderr = install_warnings(&i, now);
+    Ok(answer)
 }
 
 /// `omg runtimes uninstall <runtime> <version>`.
@@ -603,8 +623,9 @@ pub fn exec(ctx: &Ctx, out: &Output, target: &str, command: &[String]) -> Result
             source: err,
         });
     }
-    let (installed, _) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
+    let (installed, now) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
     ctx.print_warnings();
+    eprint!("{}", install_warnings(&installed, now));
     if let Some(r) = &resolved {
         let mut w = constraint_warning(r, installed.version()).unwrap_or_default();
         w.push_str(&rust_toolchain_warning(

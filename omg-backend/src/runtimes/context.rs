@@ -6,7 +6,8 @@ use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use omg_adapters_http::{BearerToken, HttpConfig, HttpFetcher};
-use omg_adapters_releases::{providers, IndexCache, RuntimesConfig, NATIVE_RUNTIMES};
+use omg_adapters_pgp::{PgpVerifier, PUBLISHERS};
+use omg_adapters_releases::{providers, IndexCache, RuntimesConfig, Signatures, NATIVE_RUNTIMES};
 use omg_adapters_runtimes::{GlobalDefaults, Installer, RuntimesHome, UnpackLimits};
 use omg_ports::{
     Error, FetchOutcome, FetchRequest, Fetcher, Page, ProgressSink, Result, RuntimeProvider,
@@ -54,6 +55,7 @@ impl Ctx {
                 rc.mirrors.insert(name.to_string(), m);
             }
         }
+        rc.signatures = signatures(&settings)?;
         let mut http = HttpConfig::default();
         // The GitHub token goes to GitHub's API only (python's, bun's and ruby's releases
         // there), never to downloads or other mirrors.
@@ -109,6 +111,24 @@ impl Ctx {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// The publishers' keys (shipped, then `[runtimes] keys_dir`) and
+/// `[runtimes] require_signatures`.
+fn signatures(settings: &Settings) -> Result<Signatures> {
+    let mut verifier = PgpVerifier::shipped();
+    if let Some(dir) = settings.keys_dir() {
+        verifier
+            .add_keys_dir(&dir, PUBLISHERS)
+            .map_err(|e| Error::Config {
+                path: dir.clone(),
+                reason: e.to_string(),
+            })?;
+    }
+    Ok(Signatures::new(
+        Arc::new(verifier),
+        settings.require_signatures()?,
+    ))
 }
 
 /// The first executable file `name` in `$PATH`.

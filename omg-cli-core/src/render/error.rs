@@ -107,6 +107,8 @@ fn kind(e: &Error) -> &'static str {
         Error::NoCachedFeed { .. } => "no_cached_feed",
         Error::ChecksumMismatch { .. } => "checksum_mismatch",
         Error::MissingChecksum { .. } => "missing_checksum",
+        Error::BadSignature { .. } => "bad_signature",
+        Error::UnverifiedSignature { .. } => "unverified_signature",
         Error::UnknownVersion { .. } => "unknown_version",
         Error::NotInstalled { .. } => "not_installed",
         Error::UnsupportedPlatform { .. } => "unsupported_platform",

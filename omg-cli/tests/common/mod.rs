@@ -201,6 +201,8 @@ pub fn runtime_installed(data_home: &Path, runtime: &str, version: &str) {
             checksum_source: "http://127.0.0.1:9/SHASUMS256.txt".into(),
             format: ArchiveFormat::TarGz,
             size: None,
+            signed_by: None,
+            warnings: Vec::new(),
         },
         layout: InstallLayout::bin_under(Strip::SingleTopLevel),
     };

@@ -1,0 +1,211 @@
+//! [`PgpVerifier`]: detached and cleartext signatures checked against a publisher's keys.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use omg_ports::{SignatureFailure, SignatureVerifier, Signer};
+use pgp::composed::{CleartextSignedMessage, Deserializable, DetachedSignature, SignedPublicKey};
+use pgp::packet::Signature;
+use pgp::types::{KeyDetails, VerifyingKey};
+
+use crate::keyring::{key_files, parse_keys, read_key_file, KeyringError};
+
+/// The [`SignatureVerifier`] over rpgp: one keyring per publisher.
+#[derive(Debug, Clone, Default)]
+pub struct PgpVerifier {
+    keyrings: BTreeMap<String, Vec<SignedPublicKey>>,
+}
+
+impl PgpVerifier {
+    /// A verifier with no keys at all (every signature is then unverifiable).
+    pub fn empty() -> Self {
+        PgpVerifier::default()
+    }
+
+    /// A verifier with the keys shipped with omg (`keys/<publisher>.asc` at build time).
+    /// A shipped file that does not parse is left out with a warning.
+    pub fn shipped() -> Self {
+        let mut v = PgpVerifier::empty();
+        for (publisher, data) in crate::shipped::SHIPPED {
+            if let Err(reason) = v.add_keys(publisher, data) {
+                tracing::warn!("the shipped {publisher} keyring is unusable: {reason}");
+            }
+        }
+        v
+    }
+
+    /// Adds the keys of `data` (armoured or binary) to `publisher`'s keyring; answers how
+    /// many.
+    ///
+    /// # Errors
+    ///
+    /// Why `data` holds no usable key.
+    pub fn add_keys(&mut self, publisher: &str, data: &[u8]) -> Result<usize, String> {
+        let keys = parse_keys(data, publisher)?;
+        let n = keys.len();
+        self.keyrings
+            .entry(publisher.to_string())
+            .or_default()
+            .extend(keys);
+        Ok(n)
+    }
+
+    /// Adds every key file of `dir` for the given publishers (`<publisher>.asc`, `.gpg`,
+    /// `<publisher>/*.asc`). A missing `dir` adds nothing.
+    ///
+    /// # Errors
+    ///
+    /// The first key file that cannot be read or holds no usable key.
+    pub fn add_keys_dir(&mut self, dir: &Path, publishers: &[&str]) -> Result<(), KeyringError> {
+        for publisher in publishers {
+            for file in key_files(dir, publisher) {
+                let keys = read_key_file(&file)?;
+                tracing::debug!(
+                    "{} keys for {publisher} from {}",
+                    keys.len(),
+                    file.display()
+                );
+                self.keyrings
+                    .entry(publisher.to_string())
+                    .or_default()
+                    .extend(keys);
+            }
+        }
+        Ok(())
+    }
+
+    fn keys(&self, publisher: &str) -> Result<&[SignedPublicKey], SignatureFailure> {
+        match self.keyrings.get(publisher) {
+            Some(keys) if !keys.is_empty() => Ok(keys),
+            _ => Err(SignatureFailure::NoKeys),
+        }
+    }
+}
+
+impl SignatureVerifier for PgpVerifier {
+    fn verify_detached(
+        &self,
+        publisher: &str,
+        data: &[u8],
+        signature: &[u8],
+    ) -> Result<Signer, SignatureFailure> {
+        let keys = self.keys(publisher)?;
+        let (sig, _) = DetachedSignature::from_reader_single(signature).map_err(|e| {
+            SignatureFailure::Malformed {
+                reason: e.to_string(),
+            }
+        })?;
+        check(keys, &sig.signature, data)
+    }
+
+    fn verify_cleartext(
+        &self,
+        publisher: &str,
+        message: &str,
+    ) -> Result<(String, Signer), SignatureFailure> {
+        let keys = self.keys(publisher)?;
+        let (msg, _) = CleartextSignedMessage::from_string(message).map_err(|e| {
+            SignatureFailure::Malformed {
+                reason: e.to_string(),
+            }
+        })?;
+        let signed = msg.signed_text();
+        let mut last = None;
+        for sig in msg.signatures() {
+            match check(keys, sig, signed.as_bytes()) {
+                Ok(signer) => return Ok((signed.replace("\r\n", "\n"), signer)),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or(SignatureFailure::Malformed {
+            reason: "the message carries no signature".into(),
+        }))
+    }
+
+    fn has_keys(&self, publisher: &str) -> bool {
+        self.keys(publisher).is_ok()
+    }
+}
+
+/// The issuers a signature names, hex (fingerprints first, then key ids).
+fn issuers(sig: &Signature) -> Vec<String> {
+    let mut out: Vec<String> = sig
+        .issuer_fingerprint()
+        .iter()
+        .map(|f| format!("{f:X}"))
+        .collect();
+    out.extend(sig.issuer_key_id().iter().map(|id| hex(id.as_ref())));
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// True when `sig` names `component` as its issuer (or names no issuer at all).
+fn names<K: KeyDetails>(sig: &Signature, component: &K) -> bool {
+    let fps = sig.issuer_fingerprint();
+    let ids = sig.issuer_key_id();
+    if fps.is_empty() && ids.is_empty() {
+        return true;
+    }
+    let fp = component.fingerprint();
+    let id = component.legacy_key_id();
+    fps.iter().any(|f| **f == fp) || ids.iter().any(|i| **i == id)
+}
+
+/// Tries `sig` over `data` with every key (and subkey) of `keys` it names.
+fn check(
+    keys: &[SignedPublicKey],
+    sig: &Signature,
+    data: &[u8],
+) -> Result<Signer, SignatureFailure> {
+    let mut tried: Option<SignatureFailure> = None;
+    for key in keys {
+        let signer = || Signer {
+            fingerprint: format!("{:X}", key.primary_key.fingerprint()),
+            user_id: key.details.users.first().map(|u| {
+                String::from_utf8_lossy(u.id.id())
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .collect()
+            }),
+        };
+        if attempt(sig, &key.primary_key, data, &mut tried) {
+            return Ok(signer());
+        }
+        for sub in &key.public_subkeys {
+            if attempt(sig, &sub.key, data, &mut tried) {
+                return Ok(signer());
+            }
+        }
+    }
+    Err(tried.unwrap_or_else(|| SignatureFailure::UnknownKey {
+        key: issuers(sig)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| "unnamed".into()),
+    }))
+}
+
+/// Verifies `sig` with `component` when `sig` names it; a failure is kept in `tried`.
+fn attempt<K: VerifyingKey + KeyDetails>(
+    sig: &Signature,
+    component: &K,
+    data: &[u8],
+    tried: &mut Option<SignatureFailure>,
+) -> bool {
+    if !names(sig, component) {
+        return false;
+    }
+    match sig.verify(component, data) {
+        Ok(()) => true,
+        Err(e) => {
+            *tried = Some(SignatureFailure::Invalid {
+                key: format!("{:X}", component.fingerprint()),
+                reason: e.to_string(),
+            });
+            false
+        }
+    }
+}
