@@ -13,6 +13,8 @@
 //! | java | `<mirror>/v3/info/available_releases`, then per feature `<mirror>/v3/assets/feature_releases/<feature>/ga?architecture=x64&image_type=jdk&jvm_impl=hotspot&os=linux&page_size=20&sort_order=DESC&vendor=eclipse` | in the answer (`binaries[].package.checksum`) | `https://api.adoptium.net` |
 //! | ruby | `<mirror>/releases/tags/toolcache` (GitHub's releases API; `ruby-<version>-<platform>.tar.gz` assets, `ubuntu-22.04` preferred for linux x64) | a `SHA256SUMS`/`SHASUMS256.txt` asset, else `<asset>.sha256`, else the asset's GitHub `digest`; none: refused | `https://api.github.com/repos/ruby/ruby-builder` |
 //!
+//! mise itself ([`MiseReleases`], not in [`providers`]): `<mirror>/v<version>/mise-v<version>-<os>-<arch>.tar.gz`, checked against `<mirror>/v<version>/SHASUMS256.txt`; the default base is `https://github.com/jdx/mise/releases/download` (`[runtimes] mise_mirror`).
+//!
 //! To add a provider: a module here implementing [`RuntimeProvider`], and a line in
 //! [`providers`].
 
@@ -30,6 +32,7 @@ mod github;
 mod go;
 mod index;
 mod java;
+mod mise;
 mod node;
 mod python;
 mod ruby;
@@ -41,6 +44,7 @@ pub use bun::BunProvider;
 pub use checksums::parse_shasums;
 pub use go::GoProvider;
 pub use java::JavaProvider;
+pub use mise::{MiseReleases, DEFAULT_MISE_MIRROR, MISE, MISE_VERSION};
 pub use node::NodeProvider;
 pub use python::PythonProvider;
 pub use ruby::RubyProvider;

@@ -14,6 +14,8 @@ use omg_ports::{
 
 use omg_config::Settings;
 
+use super::mise_source::MiseSource;
+
 /// The runtime commands' world.
 pub struct Ctx {
     /// The runtimes directory.
@@ -24,8 +26,8 @@ pub struct Ctx {
     pub providers: Vec<Arc<dyn RuntimeProvider>>,
     /// Installs through the providers.
     pub installer: Installer,
-    /// The mise binary, when configured or on PATH.
-    pub mise: Option<PathBuf>,
+    /// The mise runtimes omg does not install go to.
+    pub mise: MiseSource,
 }
 
 impl Ctx {
@@ -44,6 +46,8 @@ impl Ctx {
         }
         let fetcher: Arc<dyn Fetcher> = Arc::new(LazyFetcher::default());
         let home = RuntimesHome::from_env()?;
+        // `$XDG_DATA_HOME/omg`: the bundled mise goes to `mise/` beside `runtimes/`.
+        let data_dir = home.root().parent().unwrap_or(home.root()).to_path_buf();
         let defaults = GlobalDefaults::from_env().ok_or_else(|| {
             Error::InvalidRequest("neither XDG_CONFIG_HOME nor HOME is set".into())
         })?;
@@ -53,10 +57,16 @@ impl Ctx {
         }
         Ok(Ctx {
             installer: Installer::new(home.clone(), fetcher.clone()).with_unpack_limits(limits),
+            mise: MiseSource::choose(
+                &settings,
+                find_on_path("mise"),
+                &data_dir,
+                fetcher.clone(),
+                limits,
+            ),
             providers: providers(&rc, fetcher),
             home,
             defaults,
-            mise: settings.mise().or_else(|| find_on_path("mise")),
         })
     }
 
@@ -123,4 +133,13 @@ impl Fetcher for LazyFetcher {
     ) -> Result<FetchOutcome<u64>> {
         self.get()?.fetch_to_file(request, dest, progress).await
     }
+}
+
+/// The mise omg would use (`omg doctor`), from the same configuration as the commands.
+///
+/// # Errors
+///
+/// As [`Ctx::load`].
+pub fn load_mise() -> Result<MiseSource> {
+    Ctx::load().map(|ctx| ctx.mise)
 }

@@ -1,13 +1,16 @@
 //! Runtimes omg does not install itself go through mise (`omg use deno 1.40` ->
-//! `mise use deno@1.40`), when a mise binary is configured (`[runtimes] mise`) or on PATH.
+//! `mise use deno@1.40`): the one configured (`[runtimes] mise`), else the one on PATH, else
+//! omg's own copy of a pinned release ([`super::mise_source`]).
 
 use std::os::unix::process::CommandExt;
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::Command;
 
 use omg_ports::{Error, Result};
 
 use super::context::Ctx;
+use super::mise_source::MiseSource;
+use super::progress;
 use omg_cli_core::Answer;
 
 /// mise's words for an omg command (without the program).
@@ -99,11 +102,30 @@ pub enum MiseCommand {
     },
 }
 
-fn mise_binary<'a>(ctx: &'a Ctx, runtime: &str) -> Result<&'a Path> {
-    ctx.mise.as_deref().ok_or_else(|| Error::NoMise {
-        runtime: runtime.to_string(),
-        native: ctx.native_list(),
-    })
+/// The mise binary: the configured one, the one on PATH, or omg's own (downloaded and
+/// verified now when it is not installed yet).
+fn mise_binary(ctx: &Ctx) -> Result<PathBuf> {
+    match &ctx.mise {
+        MiseSource::Configured(p) | MiseSource::OnPath(p) => Ok(p.clone()),
+        MiseSource::Bundled(bundled) => {
+            if let Some(p) = bundled.installed() {
+                return Ok(p);
+            }
+            eprintln!(
+                "omg: no mise configured or on PATH: installing mise {} into {}",
+                bundled.version(),
+                bundled.dir().display()
+            );
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Library {
+                    library: "tokio".into(),
+                    message: e.to_string(),
+                })?;
+            runtime.block_on(bundled.ensure(progress::sink(false)))
+        }
+    }
 }
 
 fn runtime_of(command: &MiseCommand) -> &str {
@@ -122,9 +144,12 @@ fn runtime_of(command: &MiseCommand) -> &str {
 ///
 /// # Errors
 ///
-/// [`Error::NoMise`] without a mise binary; [`Error::Io`] when it cannot be started.
+/// The bundled mise's install errors ([`Error::ChecksumMismatch`], [`Error::Download`],
+/// ...); [`Error::Io`] when mise cannot be started.
 pub fn run(ctx: &Ctx, command: &MiseCommand) -> Result<Answer> {
-    let mise = mise_binary(ctx, runtime_of(command))?;
+    let mise = mise_binary(ctx)?;
+    tracing::debug!(runtime = runtime_of(command), "handed to mise");
+    let mise = mise.as_path();
     let args = words(command);
     tracing::info!("delegating to {} {}", mise.display(), args.join(" "));
     let mut cmd = Command::new(mise);
