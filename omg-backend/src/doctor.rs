@@ -218,6 +218,12 @@ fn mise() -> Check {
         Ok(MiseSource::OnPath(p)) => found("on PATH:", &p),
         Ok(MiseSource::Bundled(b)) => match b.installed() {
             Some(p) => found("omg's own:", &p),
+            None if !b.supported(&omg_ports::Platform::current()) => (
+                Health::Note,
+                "none configured or on PATH, and mise publishes no build for this \
+                 platform: set `[runtimes] mise`"
+                    .to_string(),
+            ),
             None => (
                 Health::Ok,
                 format!(

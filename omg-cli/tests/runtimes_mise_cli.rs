@@ -246,6 +246,18 @@ fn omgs_own_mise_is_installed_only_when_its_sha256_matches() {
             .unwrap_or_default()
     };
 
+    // Looking at what mise installed downloads nothing while omg's own is not there.
+    let tarball = publish_mise(&server, MISE_VERSION, &archive, None);
+    w.omg_env("proj", &["runtimes", "list", "zig"], &env)
+        .expect_code(0);
+    let run = w.omg_env("proj", &["which", "deno"], &env);
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("not installed yet"), "{}", run.stderr);
+    let run = w.omg_env("proj", &["runtimes", "uninstall", "zig", "0.11"], &env);
+    assert!(run.stderr.contains("not installed"), "{}", run.stderr);
+    assert_eq!(server.requests(&tarball), 0);
+    assert!(!dir.exists());
+
     publish_mise(&server, MISE_VERSION, &archive, Some(&"e".repeat(64)));
     let run = w.omg_env("proj", &["use", "deno", "1.40"], &env);
     assert_ne!(run.code, Some(0));

@@ -104,12 +104,18 @@ pub enum MiseCommand {
 
 /// The mise binary: the configured one, the one on PATH, or omg's own (downloaded and
 /// verified now when it is not installed yet).
-fn mise_binary(ctx: &Ctx) -> Result<PathBuf> {
+fn mise_binary(ctx: &Ctx, runtime: &str) -> Result<PathBuf> {
     match &ctx.mise {
         MiseSource::Configured(p) | MiseSource::OnPath(p) => Ok(p.clone()),
         MiseSource::Bundled(bundled) => {
             if let Some(p) = bundled.installed() {
                 return Ok(p);
+            }
+            if !bundled.supported(ctx.installer.platform()) {
+                return Err(Error::NoMise {
+                    runtime: runtime.to_string(),
+                    native: ctx.native_list(),
+                });
             }
             eprintln!(
                 "omg: no mise configured or on PATH: installing mise {} into {}",
@@ -125,6 +131,35 @@ fn mise_binary(ctx: &Ctx) -> Result<PathBuf> {
                 })?;
             runtime.block_on(bundled.ensure(progress::sink(false)))
         }
+    }
+}
+
+/// Whether `command` is worth downloading omg's own mise for: it installs, runs or lists
+/// what can be installed. Which, list and uninstall only look at what mise installed.
+fn downloads(command: &MiseCommand) -> bool {
+    match command {
+        MiseCommand::Use { .. } | MiseCommand::Install { .. } | MiseCommand::Exec { .. } => true,
+        MiseCommand::List { remote, .. } => *remote,
+        MiseCommand::Uninstall { .. } | MiseCommand::Which { .. } => false,
+    }
+}
+
+/// What mise would answer with nothing installed.
+fn nothing_installed(command: &MiseCommand) -> Result<Answer> {
+    match command {
+        MiseCommand::Uninstall { runtime, version } => Err(Error::NotInstalled {
+            runtime: runtime.clone(),
+            version: version.clone(),
+        }),
+        MiseCommand::Which { name } => Err(Error::InvalidRequest(format!(
+            "{name} is neither a runtime omg installs itself nor a tool mise installed \
+             (omg's own mise is not installed yet; `omg use <tool> <version>` installs both)"
+        ))),
+        _ => Ok(Answer {
+            stdout: String::new(),
+            stderr: String::new(),
+            code: 0,
+        }),
     }
 }
 
@@ -147,8 +182,13 @@ fn runtime_of(command: &MiseCommand) -> &str {
 /// The bundled mise's install errors ([`Error::ChecksumMismatch`], [`Error::Download`],
 /// ...); [`Error::Io`] when mise cannot be started.
 pub fn run(ctx: &Ctx, command: &MiseCommand) -> Result<Answer> {
-    let mise = mise_binary(ctx)?;
-    tracing::debug!(runtime = runtime_of(command), "handed to mise");
+    if let MiseSource::Bundled(bundled) = &ctx.mise {
+        if bundled.installed().is_none() && !downloads(command) {
+            // Nothing can be installed through a mise that is not there yet.
+            return nothing_installed(command);
+        }
+    }
+    let mise = mise_binary(ctx, runtime_of(command))?;
     let mise = mise.as_path();
     let args = words(command);
     tracing::info!("delegating to {} {}", mise.display(), args.join(" "));

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use omg_adapters_releases::{MiseReleases, DEFAULT_MISE_MIRROR, MISE, MISE_VERSION};
 use omg_adapters_runtimes::{Installer, RuntimesHome, UnpackLimits};
 use omg_config::Settings;
-use omg_ports::{Fetcher, ProgressSink, RemoteVersion, Result, RuntimeProvider};
+use omg_ports::{Fetcher, Platform, ProgressSink, RemoteVersion, Result, RuntimeProvider};
 
 /// Where the mise omg uses comes from.
 pub enum MiseSource {
@@ -68,6 +68,11 @@ impl Bundled {
     /// The pinned version.
     pub fn version(&self) -> &str {
         self.releases.version()
+    }
+
+    /// Whether mise publishes a build for `platform`.
+    pub fn supported(&self, platform: &Platform) -> bool {
+        MiseReleases::platform_name(platform).is_some()
     }
 
     /// Its directory, `$XDG_DATA_HOME/omg/mise/<version>`.
