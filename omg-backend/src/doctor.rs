@@ -213,7 +213,8 @@ fn mise() -> Check {
         ),
     };
     let (health, detail) = match crate::runtimes::load_mise() {
-        Err(e) => (Health::Problem, omg_cli_core::render::message(&e)),
+        // A broken config.toml is the configuration check's problem.
+        Err(e) => (Health::Note, omg_cli_core::render::message(&e)),
         Ok(MiseSource::Configured(p)) => found("configured:", &p),
         Ok(MiseSource::OnPath(p)) => found("on PATH:", &p),
         Ok(MiseSource::Bundled(b)) => match b.installed() {
