@@ -8,9 +8,14 @@
 #     of Debian's `pacman-package-manager` source package (suite sid), installed under /usr/local.
 #     Debian bookworm ships only libalpm 13, which the `alpm` crate 5.x does not bind, so Debian's
 #     libalpm-dev and pacman packages are deliberately not installed (they would shadow it).
+#   - A real mise for the tests of omg's own mise (omg-cli/tests/runtimes_mise_cli.rs): npm's
+#     @jdxcode/mise-linux-x64 at MISE_TEST_VERSION, its tarball checked against the pinned
+#     integrity, unpacked into ~/.cache/omg-test/mise/<version>/ (package/bin/mise).
 set -euo pipefail
 
 PACMAN_VERSION=7.1.0
+MISE_TEST_VERSION=2026.9.15
+MISE_TEST_INTEGRITY=sha512-ButPFGyztN0Rk/HOHvHuf+W80CkvQRAjbDWHvhGJc3PnL3e2KhCYZIOyjx8wPkhr9VJa/7sJZXpxtt5JLjsfaQ==
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
@@ -33,6 +38,44 @@ if ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
   log "no apt package lists yet: apt-get update"
   $SUDO apt-get update -qq
 fi
+
+# The real mise the tests serve as omg's own (x86_64 only: the package is linux-x64).
+fetch_test_mise() {
+  local dir="$HOME/.cache/omg-test/mise/$MISE_TEST_VERSION"
+  if [ "$(uname -m)" != x86_64 ]; then
+    log "no test mise for $(uname -m): its tests are skipped"
+    return 0
+  fi
+  if "$dir/package/bin/mise" --version >/dev/null 2>&1; then
+    log "test mise $MISE_TEST_VERSION already in $dir"
+    return 0
+  fi
+  command -v npm >/dev/null || {
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+  }
+  local tmp
+  tmp=$(mktemp -d)
+  # npm pack checks the tarball against the registry's integrity; this checks it against ours.
+  (cd "$tmp" && npm pack --silent "@jdxcode/mise-linux-x64@$MISE_TEST_VERSION" >/dev/null)
+  local tgz="$tmp/jdxcode-mise-linux-x64-$MISE_TEST_VERSION.tgz"
+  local got
+  got="sha512-$(node -e 'process.stdout.write(require("crypto").createHash("sha512")
+    .update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$tgz")"
+  if [ "$got" != "$MISE_TEST_INTEGRITY" ]; then
+    log "integrity mismatch for $(basename "$tgz"): expected $MISE_TEST_INTEGRITY got $got"
+    rm -rf "$tmp"
+    exit 1
+  fi
+  mkdir -p "$tmp/unpacked"
+  tar -xzf "$tgz" -C "$tmp/unpacked" package/bin/mise package/package.json
+  mkdir -p "$(dirname "$dir")"
+  rm -rf "$dir"
+  mv "$tmp/unpacked" "$dir"
+  rm -rf "$tmp"
+  log "test mise $("$dir/package/bin/mise" --version) in $dir"
+}
+fetch_test_mise
 
 if pkg-config --atleast-version=16 libalpm 2>/dev/null && command -v repo-add >/dev/null && command -v vercmp >/dev/null; then
   log "libalpm $(pkg-config --modversion libalpm) already installed"

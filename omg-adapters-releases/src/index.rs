@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use omg_ports::{Fetcher, Result};
 use serde::de::DeserializeOwned;
 
-use crate::text::{fetch_bytes, malformed};
+use crate::text::{fetch_index_bytes, malformed};
 
 /// How a fetched body becomes the index: the value, or why the body is not one.
 pub(crate) type Parse<T> = fn(&[u8]) -> std::result::Result<T, String>;
@@ -43,7 +43,7 @@ impl<T: Send + Sync> CachedIndex<T> {
         if let Some(kept) = self.kept.lock().ok().and_then(|k| k.get(url).cloned()) {
             return Ok(kept);
         }
-        let body = fetch_bytes(fetcher, url).await?;
+        let body = fetch_index_bytes(fetcher, url).await?;
         let index = Arc::new((self.parse)(&body).map_err(|e| malformed(self.what, url, e))?);
         if let Ok(mut k) = self.kept.lock() {
             k.insert(url.to_string(), index.clone());

@@ -7,10 +7,12 @@
 //!   `If-Modified-Since`); a 304 renews it.
 //! - When the network fails, the cached copy is used with a warning
 //!   ([`IndexCache::take_warnings`]); without one, the error stands.
-//! - Offline (`--offline`, `[runtimes] offline`), only cached copies are used, whatever their
+//! - Offline (`[runtimes] offline`), only cached copies are used, whatever their
 //!   age, and archives are not downloaded at all.
 //!
-//! Archives (`fetch_to_file`) are never cached here: installed versions are their cache.
+//! Only requests marked as lists of versions ([`FetchRequest::index`]) are kept; checksum
+//! files are read fresh for the download they check, and archives (`fetch_to_file`) are
+//! never cached here: installed versions are their cache.
 //! Each copy is two files named by the URL's sha256 under the cache directory, `.meta`
 //! (JSON: URL, validators, times, the next page) and `.body`, each replaced by a rename;
 //! concurrent omg processes at worst fetch the same index twice. Copies are read within
@@ -149,8 +151,8 @@ impl IndexCache {
                 Some((meta, body)) => Ok((body, meta.next)),
                 None => Err(Error::Download {
                     url: url.to_string(),
-                    reason: "omg is offline (--offline, [runtimes] offline) and has no \
-                             cached copy; run the command once online"
+                    reason: "omg is offline ([runtimes] offline) and has no cached copy; run \
+                             the command once online"
                         .into(),
                 }),
             };
@@ -228,8 +230,13 @@ impl Fetcher for IndexCache {
         request: &FetchRequest,
         _progress: Option<Arc<dyn ProgressSink>>,
     ) -> Result<FetchOutcome<Vec<u8>>> {
-        // A caller's own validators mean it keeps its own copy: not this cache's business.
-        if !request.validators.is_empty() {
+        // Only lists of versions are kept: a checksum file is read fresh for the download
+        // it checks (which offline does not happen). A caller's own validators mean it keeps
+        // its own copy.
+        if !request.index || !request.validators.is_empty() {
+            if self.offline {
+                return Err(offline_refusal(&request.url));
+            }
             return self.inner.fetch(request, None).await;
         }
         let (body, _) = self.cached(request, false).await?;
@@ -251,13 +258,16 @@ impl Fetcher for IndexCache {
         progress: Option<Arc<dyn ProgressSink>>,
     ) -> Result<FetchOutcome<u64>> {
         if self.offline {
-            return Err(Error::Download {
-                url: request.url.clone(),
-                reason: "omg is offline (--offline, [runtimes] offline): nothing is downloaded"
-                    .into(),
-            });
+            return Err(offline_refusal(&request.url));
         }
         self.inner.fetch_to_file(request, dest, progress).await
+    }
+}
+
+fn offline_refusal(url: &str) -> Error {
+    Error::Download {
+        url: url.to_string(),
+        reason: "omg is offline ([runtimes] offline): nothing is downloaded".into(),
     }
 }
 

@@ -27,6 +27,8 @@
 //! `<manifest>.asc` (detached, over the channel manifest the sums come from). python
 //! publishes none; go's, java's and ruby's are not checked.
 //!
+//! mise itself ([`MiseReleases`], not in [`providers`]): `<mirror>/v<version>/mise-v<version>-<os>-<arch>.tar.gz`, checked against `<mirror>/v<version>/SHASUMS256.txt`; the default base is `https://github.com/jdx/mise/releases/download` (`[runtimes] mise_mirror`).
+//!
 //! To add a provider: a module here implementing [`RuntimeProvider`], and a line in
 //! [`providers`].
 
@@ -45,6 +47,7 @@ mod go;
 mod index;
 pub mod index_cache;
 mod java;
+mod mise;
 mod node;
 mod paged;
 mod python;
@@ -59,6 +62,7 @@ pub use checksums::parse_shasums;
 pub use go::GoProvider;
 pub use index_cache::IndexCache;
 pub use java::JavaProvider;
+pub use mise::{MiseReleases, DEFAULT_MISE_MIRROR, MISE, MISE_VERSION};
 pub use node::NodeProvider;
 pub use python::PythonProvider;
 pub use ruby::RubyProvider;

@@ -102,7 +102,7 @@ impl<T: Send + Sync> PagedIndex<T> {
             }
             tracing::debug!(page = pages.len() + 1, %url, "reading {}", self.what);
             let page = fetcher
-                .fetch_page(&FetchRequest::new(url.as_str(), MAX_INDEX_BYTES))
+                .fetch_page(&FetchRequest::new(url.as_str(), MAX_INDEX_BYTES).as_index())
                 .await
                 .map_err(self.explain)?;
             let parsed = (self.parse)(&page.body).map_err(|e| malformed(self.what, &url, e))?;

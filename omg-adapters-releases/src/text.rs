@@ -13,10 +13,18 @@ pub(crate) const MAX_INDEX_BYTES: u64 = 64 << 20;
 ///
 /// The fetcher's [`Error::Download`].
 pub async fn fetch_bytes(fetcher: &Arc<dyn Fetcher>, url: &str) -> Result<Vec<u8>> {
-    match fetcher
-        .fetch(&FetchRequest::new(url, MAX_INDEX_BYTES), None)
-        .await?
-    {
+    fetch_request(fetcher, &FetchRequest::new(url, MAX_INDEX_BYTES)).await
+}
+
+/// As [`fetch_bytes`], for a list of versions that a cache may keep
+/// ([`FetchRequest::as_index`]).
+pub(crate) async fn fetch_index_bytes(fetcher: &Arc<dyn Fetcher>, url: &str) -> Result<Vec<u8>> {
+    fetch_request(fetcher, &FetchRequest::new(url, MAX_INDEX_BYTES).as_index()).await
+}
+
+async fn fetch_request(fetcher: &Arc<dyn Fetcher>, request: &FetchRequest) -> Result<Vec<u8>> {
+    let url = request.url.as_str();
+    match fetcher.fetch(request, None).await? {
         FetchOutcome::Fetched { body, .. } => Ok(body),
         FetchOutcome::NotModified => Err(Error::Download {
             url: url.into(),

@@ -25,6 +25,7 @@ pub async fn doctor(cli: &Cli, out: &Output) -> Answer {
         checks.push(audit(engine).await);
     }
     checks.push(runtimes());
+    checks.push(mise());
     checks.push(hook());
     let problem = checks.iter().any(|c| c.health == Health::Problem);
     if let Ok(engine) = engine {
@@ -194,6 +195,48 @@ fn runtimes() -> Check {
     };
     Check {
         check: "runtimes",
+        health,
+        detail,
+    }
+}
+
+fn mise() -> Check {
+    use crate::runtimes::mise_source::{version_of, MiseSource};
+    let found = |kind: &str, path: &std::path::Path| match version_of(path) {
+        Some(v) => (Health::Ok, format!("{kind} {} ({v})", path.display())),
+        None => (
+            Health::Problem,
+            format!(
+                "{kind} {} does not answer `mise --version`: fix or remove it",
+                path.display()
+            ),
+        ),
+    };
+    let (health, detail) = match crate::runtimes::load_mise() {
+        // A broken config.toml is the configuration check's problem.
+        Err(e) => (Health::Note, omg_cli_core::render::message(&e)),
+        Ok(MiseSource::Configured(p)) => found("configured:", &p),
+        Ok(MiseSource::OnPath(p)) => found("on PATH:", &p),
+        Ok(MiseSource::Bundled(b)) => match b.installed() {
+            Some(p) => found("omg's own:", &p),
+            None if !b.supported(&omg_ports::Platform::current()) => (
+                Health::Note,
+                "none configured or on PATH, and mise publishes no build for this \
+                 platform: set `[runtimes] mise`"
+                    .to_string(),
+            ),
+            None => (
+                Health::Ok,
+                format!(
+                    "none configured or on PATH: omg downloads mise {} into {} on first use",
+                    b.version(),
+                    b.dir().display()
+                ),
+            ),
+        },
+    };
+    Check {
+        check: "mise",
         health,
         detail,
     }

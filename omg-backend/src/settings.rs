@@ -82,9 +82,19 @@ pub fn report(file: Option<std::path::PathBuf>, config: &Config) -> ConfigReport
                 def.section,
                 def.name,
                 crate::runtimes::find_on_path("mise").map_or_else(
-                    || "(mise on PATH: not found)".to_string(),
+                    || "(none on PATH: omg downloads mise_version's release)".to_string(),
                     |p| p.display().to_string(),
                 ),
+            ),
+            (keys::RUNTIMES, keys::MISE_VERSION) => add(
+                def.section,
+                def.name,
+                omg_adapters_releases::MISE_VERSION.into(),
+            ),
+            (keys::RUNTIMES, keys::MISE_MIRROR) => add(
+                def.section,
+                def.name,
+                omg_adapters_releases::DEFAULT_MISE_MIRROR.into(),
             ),
             (keys::RUNTIMES, keys::MAX_UNPACKED) => add(
                 def.section,

@@ -51,6 +51,10 @@ pub const DAEMON_IDLE_SECS: &str = "idle_secs";
 pub const LOCK_TIMEOUT: &str = "lock_timeout";
 /// `[runtimes] mise`.
 pub const MISE: &str = "mise";
+/// `[runtimes] mise_version`.
+pub const MISE_VERSION: &str = "mise_version";
+/// `[runtimes] mise_mirror`.
+pub const MISE_MIRROR: &str = "mise_mirror";
 /// `[runtimes] max_unpacked`.
 pub const MAX_UNPACKED: &str = "max_unpacked";
 /// `[runtimes] require_signatures`.
@@ -225,6 +229,18 @@ pub const KEYS: &[KeyDef] = &[
         name: MISE,
         default: KeyDefault::Computed("mise on PATH"),
         doc: "the mise binary for runtimes omg does not install itself",
+    },
+    KeyDef {
+        section: RUNTIMES,
+        name: MISE_VERSION,
+        default: KeyDefault::Computed("the mise release omg pins"),
+        doc: "the mise release omg downloads when no mise is configured or on PATH",
+    },
+    KeyDef {
+        section: RUNTIMES,
+        name: MISE_MIRROR,
+        default: KeyDefault::Computed("mise's GitHub releases"),
+        doc: "where mise's releases are downloaded from (v<version>/ below it)",
     },
     KeyDef {
         section: RUNTIMES,

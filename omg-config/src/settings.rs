@@ -122,6 +122,16 @@ impl Settings {
             .map(PathBuf::from)
     }
 
+    /// `[runtimes] mise_version`, `None` when not set.
+    pub fn mise_version(&self) -> Option<String> {
+        self.config.string(keys::RUNTIMES, keys::MISE_VERSION)
+    }
+
+    /// `[runtimes] mise_mirror`, `None` when not set.
+    pub fn mise_mirror(&self) -> Option<String> {
+        self.config.string(keys::RUNTIMES, keys::MISE_MIRROR)
+    }
+
     /// `[runtimes] max_unpacked`, in bytes; `None` when not set.
     ///
     /// # Errors

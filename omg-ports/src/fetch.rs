@@ -47,6 +47,9 @@ pub struct FetchRequest {
     pub validators: Validators,
     /// The name progress events carry (a feed or file name); the URL when empty.
     pub label: String,
+    /// A list of versions (an index, a page of releases) that a cache in front of the
+    /// fetcher may keep and serve offline; checksum files and archives are not.
+    pub index: bool,
 }
 
 impl FetchRequest {
@@ -58,7 +61,14 @@ impl FetchRequest {
             url,
             max_bytes,
             validators: Validators::default(),
+            index: false,
         }
+    }
+
+    /// The same request, marked as a list of versions ([`FetchRequest::index`]).
+    pub fn as_index(mut self) -> Self {
+        self.index = true;
+        self
     }
 
     /// The same request, conditional on `validators` (the caller's copy).

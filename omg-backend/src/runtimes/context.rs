@@ -15,6 +15,8 @@ use omg_ports::{
 
 use omg_config::Settings;
 
+use super::mise_source::MiseSource;
+
 /// The runtime commands' world.
 pub struct Ctx {
     /// The runtimes directory.
@@ -25,8 +27,8 @@ pub struct Ctx {
     pub providers: Vec<Arc<dyn RuntimeProvider>>,
     /// Installs through the providers.
     pub installer: Installer,
-    /// The mise binary, when configured or on PATH.
-    pub mise: Option<PathBuf>,
+    /// The mise runtimes omg does not install go to.
+    pub mise: MiseSource,
     /// The cache in front of the providers' downloads.
     indexes: Arc<IndexCache>,
 }
@@ -73,6 +75,8 @@ impl Ctx {
         );
         let fetcher: Arc<dyn Fetcher> = indexes.clone();
         let home = RuntimesHome::from_env()?;
+        // `$XDG_DATA_HOME/omg`: the bundled mise goes to `mise/` beside `runtimes/`.
+        let data_dir = home.root().parent().unwrap_or(home.root()).to_path_buf();
         let defaults = GlobalDefaults::from_env().ok_or_else(|| {
             Error::InvalidRequest("neither XDG_CONFIG_HOME nor HOME is set".into())
         })?;
@@ -82,10 +86,16 @@ impl Ctx {
         }
         Ok(Ctx {
             installer: Installer::new(home.clone(), fetcher.clone()).with_unpack_limits(limits),
+            mise: MiseSource::choose(
+                &settings,
+                find_on_path("mise"),
+                &data_dir,
+                fetcher.clone(),
+                limits,
+            ),
             providers: providers(&rc, fetcher),
             home,
             defaults,
-            mise: settings.mise().or_else(|| find_on_path("mise")),
             indexes,
         })
     }
@@ -192,4 +202,13 @@ impl Fetcher for LazyFetcher {
     async fn fetch_page(&self, request: &FetchRequest) -> Result<Page> {
         self.get()?.fetch_page(request).await
     }
+}
+
+/// The mise omg would use (`omg doctor`), from the same configuration as the commands.
+///
+/// # Errors
+///
+/// As [`Ctx::load`].
+pub fn load_mise() -> Result<MiseSource> {
+    Ctx::load().map(|ctx| ctx.mise)
 }

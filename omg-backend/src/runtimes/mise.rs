@@ -1,13 +1,16 @@
 //! Runtimes omg does not install itself go through mise (`omg use deno 1.40` ->
-//! `mise use deno@1.40`), when a mise binary is configured (`[runtimes] mise`) or on PATH.
+//! `mise use deno@1.40`): the one configured (`[runtimes] mise`), else the one on PATH, else
+//! omg's own copy of a pinned release ([`super::mise_source`]).
 
 use std::os::unix::process::CommandExt;
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::Command;
 
 use omg_ports::{Error, Result};
 
 use super::context::Ctx;
+use super::mise_source::MiseSource;
+use super::progress;
 use omg_cli_core::Answer;
 
 /// mise's words for an omg command (without the program).
@@ -99,11 +102,65 @@ pub enum MiseCommand {
     },
 }
 
-fn mise_binary<'a>(ctx: &'a Ctx, runtime: &str) -> Result<&'a Path> {
-    ctx.mise.as_deref().ok_or_else(|| Error::NoMise {
-        runtime: runtime.to_string(),
-        native: ctx.native_list(),
-    })
+/// The mise binary: the configured one, the one on PATH, or omg's own (downloaded and
+/// verified now when it is not installed yet).
+fn mise_binary(ctx: &Ctx, runtime: &str) -> Result<PathBuf> {
+    match &ctx.mise {
+        MiseSource::Configured(p) | MiseSource::OnPath(p) => Ok(p.clone()),
+        MiseSource::Bundled(bundled) => {
+            if let Some(p) = bundled.installed() {
+                return Ok(p);
+            }
+            if !bundled.supported(ctx.installer.platform()) {
+                return Err(Error::NoMise {
+                    runtime: runtime.to_string(),
+                    native: ctx.native_list(),
+                });
+            }
+            eprintln!(
+                "omg: no mise configured or on PATH: installing mise {} into {}",
+                bundled.version(),
+                bundled.dir().display()
+            );
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Library {
+                    library: "tokio".into(),
+                    message: e.to_string(),
+                })?;
+            runtime.block_on(bundled.ensure(progress::sink(false)))
+        }
+    }
+}
+
+/// Whether `command` is worth downloading omg's own mise for: it installs, runs or lists
+/// what can be installed. Which, list and uninstall only look at what mise installed.
+fn downloads(command: &MiseCommand) -> bool {
+    match command {
+        MiseCommand::Use { .. } | MiseCommand::Install { .. } | MiseCommand::Exec { .. } => true,
+        MiseCommand::List { remote, .. } => *remote,
+        MiseCommand::Uninstall { .. } | MiseCommand::Which { .. } => false,
+    }
+}
+
+/// What mise would answer with nothing installed.
+fn nothing_installed(command: &MiseCommand) -> Result<Answer> {
+    match command {
+        MiseCommand::Uninstall { runtime, version } => Err(Error::NotInstalled {
+            runtime: runtime.clone(),
+            version: version.clone(),
+        }),
+        MiseCommand::Which { name } => Err(Error::InvalidRequest(format!(
+            "{name} is neither a runtime omg installs itself nor a tool mise installed \
+             (omg's own mise is not installed yet; `omg use <tool> <version>` installs both)"
+        ))),
+        _ => Ok(Answer {
+            stdout: String::new(),
+            stderr: String::new(),
+            code: 0,
+        }),
+    }
 }
 
 fn runtime_of(command: &MiseCommand) -> &str {
@@ -122,9 +179,17 @@ fn runtime_of(command: &MiseCommand) -> &str {
 ///
 /// # Errors
 ///
-/// [`Error::NoMise`] without a mise binary; [`Error::Io`] when it cannot be started.
+/// The bundled mise's install errors ([`Error::ChecksumMismatch`], [`Error::Download`],
+/// ...); [`Error::Io`] when mise cannot be started.
 pub fn run(ctx: &Ctx, command: &MiseCommand) -> Result<Answer> {
+    if let MiseSource::Bundled(bundled) = &ctx.mise {
+        if bundled.installed().is_none() && !downloads(command) {
+            // Nothing can be installed through a mise that is not there yet.
+            return nothing_installed(command);
+        }
+    }
     let mise = mise_binary(ctx, runtime_of(command))?;
+    let mise = mise.as_path();
     let args = words(command);
     tracing::info!("delegating to {} {}", mise.display(), args.join(" "));
     let mut cmd = Command::new(mise);

@@ -9,6 +9,7 @@ mod commands;
 mod context;
 mod ensure;
 pub mod mise;
+pub mod mise_source;
 mod progress;
 
 use omg_cli_core::args::{Global, RuntimesAction};
@@ -16,7 +17,7 @@ use omg_cli_core::render::{self, Output};
 use omg_cli_core::route::RuntimeCommand;
 use omg_cli_core::Answer;
 
-pub use context::find_on_path;
+pub use context::{find_on_path, load_mise};
 
 /// Answers a runtime command. `exec` replaces the process and returns only on failure.
 pub fn run(global: &Global, command: RuntimeCommand<'_>) -> Answer {

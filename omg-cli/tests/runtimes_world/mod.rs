@@ -1,6 +1,7 @@
 //! The world the runtime CLI tests run `omg` in: a private HOME with XDG data, config and
 //! cache directories in a temporary directory, a project tree (`proj/sub/deeper`,
-//! `elsewhere`), no mise on PATH, and each runtime's mirror (`OMG_RUNTIMES_<NAME>_MIRROR`).
+//! `elsewhere`), no mise on PATH (and mise's releases unreachable), and each runtime's mirror
+//! (`OMG_RUNTIMES_<NAME>_MIRROR`).
 
 #![allow(dead_code)]
 
@@ -26,6 +27,12 @@ impl World {
             ("XDG_CACHE_HOME".to_string(), p("cache")),
             // No mise unless a test puts one there.
             ("PATH".to_string(), "/usr/bin:/bin".to_string()),
+            // omg's own mise is never downloaded from the network: a test that wants it
+            // serves mise's releases and points this there.
+            (
+                "OMG_RUNTIMES_MISE_MIRROR".to_string(),
+                "http://127.0.0.1:9/no-mise-releases".to_string(),
+            ),
         ];
         for (runtime, url) in mirrors {
             env.push((

@@ -1,0 +1,317 @@
+//! omg's own mise: with no mise configured or on PATH, omg downloads a pinned mise release
+//! from a server on 127.0.0.1 laid out as mise's GitHub releases
+//! (`v<version>/mise-v<version>-linux-<arch>.tar.gz` holding `mise/bin/mise`, and
+//! `v<version>/SHASUMS256.txt` naming `./mise-v...`, as mise's installer mise.run reads
+//! them), verifies it and hands the runtime to it.
+//!
+//! The real mise (npm's `@jdxcode/mise-linux-x64`, fetched by scripts/setup-system.sh) drives
+//! node through omg, from omg-testkit's node mirror (mise's `MISE_NODE_MIRROR_URL`), with its
+//! data, cache, config and state directories in the test's temporary directory and no way
+//! out to the network. The checksum cases use a stand-in mise script.
+
+// A test (or a measurement): a failed assumption may stop it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod common;
+mod runtimes_world;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use omg_adapters_releases::MISE_VERSION;
+use omg_ports::ArchiveFormat;
+use omg_testkit::runtimes::{build, sha256_hex, Entry, NodeDist, Tamper, TestServer};
+use runtimes_world::World;
+
+/// scripts/setup-system.sh's `MISE_TEST_VERSION`: the npm package it fetched.
+fn test_mise_version() -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/setup-system.sh");
+    let text = std::fs::read_to_string(&script).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("MISE_TEST_VERSION="))
+        .map(|v| v.trim().trim_matches('"').to_string())
+        .expect("scripts/setup-system.sh pins MISE_TEST_VERSION")
+}
+
+/// The real mise binary: `$OMG_TEST_MISE_BIN`, else where scripts/setup-system.sh puts it
+/// (`~/.cache/omg-test/mise/<version>/package/bin/mise`); `None` (skipped) without it.
+fn real_mise() -> Option<PathBuf> {
+    let path = std::env::var_os("OMG_TEST_MISE_BIN")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let home = std::env::var_os("HOME")?;
+            Some(
+                Path::new(&home)
+                    .join(".cache/omg-test/mise")
+                    .join(test_mise_version())
+                    .join("package/bin/mise"),
+            )
+        })
+        .filter(|p| p.is_file());
+    if path.is_none() {
+        omg_testkit::skip(
+            "no real mise binary: run scripts/setup-system.sh (npm's @jdxcode/mise-linux-x64) \
+             or set OMG_TEST_MISE_BIN",
+        );
+    }
+    path
+}
+
+/// mise's name of this machine (`linux-x64`).
+fn mise_platform() -> &'static str {
+    match std::env::consts::ARCH {
+        "aarch64" => "linux-arm64",
+        _ => "linux-x64",
+    }
+}
+
+/// The real mise as a release archive (`mise/bin/mise`), made once by tar and gzip.
+fn real_archive(mise: &Path) -> &'static [u8] {
+    static ARCHIVE: OnceLock<Vec<u8>> = OnceLock::new();
+    ARCHIVE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("mise/bin")).unwrap();
+        std::fs::copy(mise, dir.path().join("mise/bin/mise")).unwrap();
+        let out = std::process::Command::new("tar")
+            .current_dir(dir.path())
+            .args(["-c", "-I", "gzip -1", "-f", "mise.tar.gz", "mise"])
+            .status()
+            .unwrap();
+        assert!(out.success(), "tar could not pack mise");
+        std::fs::read(dir.path().join("mise.tar.gz")).unwrap()
+    })
+}
+
+/// Publishes `archive` as mise `version` under `/mise`, with a SHASUMS256.txt holding
+/// `sum` for it (its own sum when `None`; no line at all for `Some("")`).
+fn publish_mise(server: &TestServer, version: &str, archive: &[u8], sum: Option<&str>) -> String {
+    let file = format!("mise-v{version}-{}.tar.gz", mise_platform());
+    server.put(&format!("/mise/v{version}/{file}"), archive.to_vec());
+    let own = sha256_hex(archive);
+    let mut sums = format!("{}  ./mise-v{version}-macos-arm64.tar.gz\n", "0".repeat(64));
+    match sum {
+        Some("") => {}
+        Some(s) => sums.push_str(&format!("{s}  ./{file}\n")),
+        None => sums.push_str(&format!("{own}  ./{file}\n")),
+    }
+    server.put(&format!("/mise/v{version}/SHASUMS256.txt"), sums);
+    format!("/mise/v{version}/{file}")
+}
+
+/// mise kept inside the test: its directories in the world, node from `node_mirror`, no
+/// lookups at mise's own hosts, and every other request sent to a closed port.
+fn mise_env(w: &World, server: &TestServer, node_mirror: &str) -> Vec<(String, String)> {
+    let p = |s: &str| w.path(s).to_string_lossy().into_owned();
+    let mut env: Vec<(String, String)> = [
+        ("MISE_DATA_DIR", p("mise/data")),
+        ("MISE_CACHE_DIR", p("mise/cache")),
+        ("MISE_CONFIG_DIR", p("mise/config")),
+        ("MISE_STATE_DIR", p("mise/state")),
+        // mise's node: `node.mirror_url`; the fixtures are not signed (`node.gpg_verify`),
+        // their sha256 is checked (`node.verify`, on by default).
+        ("MISE_NODE_MIRROR_URL", format!("{node_mirror}/")),
+        ("MISE_NODE_GPG_VERIFY", "false".into()),
+        // mise's `use_versions_host`: no version lists from mise-versions.jdx.dev.
+        ("MISE_USE_VERSIONS_HOST", "false".into()),
+        ("MISE_YES", "1".into()),
+        ("OMG_RUNTIMES_MISE_MIRROR", format!("{}/mise", server.base)),
+        ("OMG_RUNTIMES_MISE_VERSION", test_mise_version()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    for proxy in ["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"] {
+        env.push((proxy.into(), "http://127.0.0.1:9".into()));
+    }
+    env.push(("NO_PROXY".into(), "127.0.0.1".into()));
+    env
+}
+
+fn node_mirror(server: &TestServer) -> String {
+    let mut dist = NodeDist::new(server, "/node", ArchiveFormat::TarGz);
+    dist.release("20.11.1", Some("Iron"), Tamper::None);
+    dist.mirror()
+}
+
+fn doctor_mise_line(w: &World, env: &[(&str, &str)]) -> String {
+    let run = w.omg_env("proj", &["doctor"], env);
+    run.stdout
+        .lines()
+        .find(|l| l.contains("mise"))
+        .unwrap_or_else(|| panic!("no mise check in:\n{}", run.stdout))
+        .to_string()
+}
+
+fn borrowed(env: &[(String, String)]) -> Vec<(&str, &str)> {
+    env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// The real mise, downloaded and verified by omg, installs and runs node from the local
+/// mirror: `omg use core:node 20.11.1` is `mise use core:node@20.11.1` (mise's backend
+/// prefix: the name is not one omg installs itself), which writes mise.toml as mise does.
+#[test]
+fn omg_downloads_mise_verifies_it_and_drives_node_through_it() {
+    let Some(mise) = real_mise() else { return };
+    let server = TestServer::start();
+    let version = test_mise_version();
+    let tarball = publish_mise(&server, &version, real_archive(&mise), None);
+    let node = node_mirror(&server);
+    let w = World::new(&[]);
+    let env = mise_env(&w, &server, &node);
+    let env = borrowed(&env);
+
+    let before = doctor_mise_line(&w, &env);
+    assert!(before.contains("downloads mise"), "{before}");
+    assert!(before.contains(&version), "{before}");
+
+    let run = w.omg_env("proj", &["use", "core:node", "20.11.1"], &env);
+    run.expect_code(0);
+    assert!(run.stderr.contains("installing mise"), "{}", run.stderr);
+    // mise reached nothing but the local server (a failed lookup is a WARN).
+    assert!(!run.stderr.contains("WARN"), "{}", run.stderr);
+    let toml = std::fs::read_to_string(w.path("proj/mise.toml")).unwrap();
+    assert!(toml.contains("node = \"20.11.1\""), "{toml}");
+    let bundled = w.path("data/omg/mise").join(&version).join("bin/mise");
+    assert!(bundled.is_file(), "{}", bundled.display());
+    assert!(w.path("mise/data/installs/node/20.11.1").is_dir());
+
+    // Through `mise exec`: the node mise installed from the mirror answers.
+    let run = w.omg_env("proj", &["exec", "core:node@20.11.1", "--", "node"], &env);
+    run.expect_code(0);
+    assert_eq!(run.stdout.trim(), "v20.11.1", "{}", run.stderr);
+
+    // Installed once: the next command uses it without downloading again.
+    w.omg_env("proj", &["use", "core:node", "20.11.1"], &env)
+        .expect_code(0);
+    assert_eq!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path == tarball)
+            .count(),
+        1
+    );
+
+    let after = doctor_mise_line(&w, &env);
+    assert!(after.contains("omg's own"), "{after}");
+    assert!(after.contains(&format!("({version} ")), "{after}");
+}
+
+/// `[runtimes] mise` wins over omg's own: nothing is downloaded, the configured binary runs.
+#[test]
+fn a_configured_mise_wins_over_omgs_own() {
+    let Some(mise) = real_mise() else { return };
+    let server = TestServer::start();
+    let version = test_mise_version();
+    let tarball = publish_mise(&server, &version, b"not fetched", None);
+    let node = node_mirror(&server);
+    let w = World::new(&[]);
+    std::fs::create_dir_all(w.path("config/omg")).unwrap();
+    w.write(
+        "config/omg/config.toml",
+        &format!("[runtimes]\nmise = \"{}\"\n", mise.display()),
+    );
+    let env = mise_env(&w, &server, &node);
+    let env = borrowed(&env);
+
+    let run = w.omg_env("proj", &["use", "core:node", "20.11.1"], &env);
+    run.expect_code(0);
+    assert!(!run.stderr.contains("installing mise"), "{}", run.stderr);
+    assert_eq!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path == tarball)
+            .count(),
+        0
+    );
+    assert!(!w.path("data/omg/mise").exists());
+    let line = doctor_mise_line(&w, &env);
+    assert!(line.contains("configured"), "{line}");
+    assert!(line.contains(&format!("({version} ")), "{line}");
+}
+
+/// Fail closed (as omg's runtime installs): a wrong sha256 or none in SHASUMS256.txt installs
+/// nothing and says so; the right one installs the pinned release ([`MISE_VERSION`] without
+/// `mise_version`) and the command goes to it.
+#[test]
+fn omgs_own_mise_is_installed_only_when_its_sha256_matches() {
+    let server = TestServer::start();
+    let w = World::new(&[]);
+    let log = w.path("mise.log");
+    let script = format!("#!/bin/sh\necho \"$*\" >> '{}'\n", log.display());
+    let archive = build(
+        ArchiveFormat::TarGz,
+        &[
+            Entry::Dir("mise/".into()),
+            Entry::Dir("mise/bin/".into()),
+            Entry::File("mise/bin/mise".into(), script.into_bytes(), 0o755),
+        ],
+    );
+    let mirror = format!("{}/mise", server.base);
+    let env = [("OMG_RUNTIMES_MISE_MIRROR", mirror.as_str())];
+    let dir = w.path("data/omg/mise");
+    let installed = || -> Vec<String> {
+        std::fs::read_dir(&dir)
+            .map(|it| {
+                it.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|n| !n.starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+
+    // Looking at what mise installed downloads nothing while omg's own is not there.
+    let tarball = publish_mise(&server, MISE_VERSION, &archive, None);
+    w.omg_env("proj", &["runtimes", "list", "zig"], &env)
+        .expect_code(0);
+    let run = w.omg_env("proj", &["which", "deno"], &env);
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("not installed yet"), "{}", run.stderr);
+    let run = w.omg_env("proj", &["runtimes", "uninstall", "zig", "0.11"], &env);
+    assert!(run.stderr.contains("not installed"), "{}", run.stderr);
+    assert_eq!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path == tarball)
+            .count(),
+        0
+    );
+    assert!(!dir.exists());
+
+    publish_mise(&server, MISE_VERSION, &archive, Some(&"e".repeat(64)));
+    let run = w.omg_env("proj", &["use", "deno", "1.40"], &env);
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("checksum mismatch"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("nothing was installed"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(installed(), Vec::<String>::new());
+    assert!(!log.exists());
+
+    publish_mise(&server, MISE_VERSION, &archive, Some(""));
+    let run = w.omg_env("proj", &["use", "deno", "1.40"], &env);
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("no published sha256"), "{}", run.stderr);
+    assert_eq!(installed(), Vec::<String>::new());
+
+    publish_mise(&server, MISE_VERSION, &archive, None);
+    w.omg_env("proj", &["use", "deno", "1.40"], &env)
+        .expect_code(0);
+    assert_eq!(installed(), vec![MISE_VERSION.to_string()]);
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "use deno@1.40\n");
+
+    // `[runtimes] mise_version` pins another release, downloaded beside it.
+    publish_mise(&server, "2025.1.0", &archive, None);
+    let pinned = [
+        ("OMG_RUNTIMES_MISE_MIRROR", mirror.as_str()),
+        ("OMG_RUNTIMES_MISE_VERSION", "v2025.1.0"),
+    ];
+    w.omg_env("proj", &["runtimes", "install", "zig", "0.11"], &pinned)
+        .expect_code(0);
+    let mut both = installed();
+    both.sort();
+    assert_eq!(both, vec!["2025.1.0".to_string(), MISE_VERSION.to_string()]);
+}
