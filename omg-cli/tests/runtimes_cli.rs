@@ -426,6 +426,19 @@ fn node_version_files_as_nvm_and_npm_read_them() {
         "{}",
         run.stderr
     );
+    // The same warning in the JSON, for scripts (docs/json.md: `warnings`).
+    let warnings = j["warnings"].as_array().expect("warnings");
+    assert_eq!(warnings.len(), 1, "{j}");
+    assert!(
+        warnings[0].as_str().unwrap().starts_with("node 20.11.1 ")
+            && warnings[0].as_str().unwrap().contains(">=21"),
+        "{j}"
+    );
+    let current = w
+        .omg("repo/pkg", &["--json", "current"])
+        .expect_code(0)
+        .json();
+    assert_eq!(current[0]["warnings"], j["warnings"], "{current}");
 
     // nvm's `system`: the node on PATH, nothing of omg's.
     let sysbin = w.path("sysbin");

@@ -85,6 +85,14 @@ fn install_warnings(i: &InstalledRuntime, now: bool) -> String {
         .collect()
 }
 
+/// The lines of `text` (`omg: warning: ...` lines, as printed on stderr) for `--json`: each
+/// without its prefix.
+fn warning_list(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.strip_prefix("omg: warning: ").unwrap_or(l).to_string())
+        .collect()
+}
+
 /// `omg use <runtime> [version] [--global]`.
 pub fn use_(
     ctx: &Ctx,
@@ -429,6 +437,7 @@ pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
         "origin": a.resolution.origin,
         "path": i.path,
         "binary": binary,
+        "warnings": warning_list(&warning),
     });
     let mut answer = answer(out, text, value);
     answer.stderr = warning;
@@ -528,12 +537,11 @@ pub fn current(ctx: &Ctx, out: &Output) -> Result<Answer> {
         } else {
             None
         };
-        if let Some(w) = installed
+        let warning = installed
             .as_ref()
             .and_then(|i| constraint_warning(&r, i.version()))
-        {
-            warnings.push_str(&w);
-        }
+            .unwrap_or_default();
+        warnings.push_str(&warning);
         let state = match (&installed, native) {
             (Some(i), _) => i.version().to_string(),
             (None, true) if system && path_toolchain(&r.spec).is_some() => "path".to_string(),
@@ -554,6 +562,7 @@ pub fn current(ctx: &Ctx, out: &Output) -> Result<Answer> {
             "version": installed.as_ref().map(|i| i.version().to_string()),
             "installed": installed.is_some(),
             "origin": r.origin,
+            "warnings": warning_list(&warning),
         }));
     }
     if rows.is_empty() && !out.json {
