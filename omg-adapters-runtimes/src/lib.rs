@@ -37,4 +37,4 @@ pub use defaults::GlobalDefaults;
 pub use home::{InstallRecord, InstalledRuntime, RuntimesHome, RECORD_FILE};
 pub use install::Installer;
 pub use unpack::{unpack, unpack_within, UnpackLimits};
-pub use version_files::{read_version_files, write_version_file};
+pub use version_files::{read_version_files, read_version_files_with, write_version_file};

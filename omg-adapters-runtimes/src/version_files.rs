@@ -16,6 +16,65 @@ use omg_ports::{DirFiles, Error, Result, VERSION_FILES};
 /// listing costs fewer system calls than a failed look-up per name. A directory that cannot
 /// be listed (search permission only) is probed name by name.
 pub fn read_version_files(start: &Path) -> Vec<DirFiles> {
+    read_version_files_with(start, &|k: &str| std::env::var(k).ok())
+}
+
+/// [`read_version_files`] with the environment given (`GOWORK`): go's rule for its
+/// workspace file (`go help environment`): `GOWORK=off` disables workspace mode, so no
+/// `go.work` counts; `GOWORK=/abs/path/go.work` names the workspace file to use wherever the
+/// command runs, so that file decides go's version before any go.work or go.mod found by the
+/// walk (a relative path, or a file that cannot be read, changes nothing: go refuses it).
+pub fn read_version_files_with(
+    start: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Vec<DirFiles> {
+    let dirs = walk_version_files(start);
+    match env("GOWORK").as_deref().map(str::trim) {
+        None | Some("") => dirs,
+        Some("off") => without(dirs, &["go.work"]),
+        Some(path) => match workspace_file(Path::new(path)) {
+            Some((dir, contents)) => {
+                let mut dirs = without(dirs, &["go.work", "go.mod"]);
+                dirs.insert(
+                    0,
+                    DirFiles {
+                        dir,
+                        files: vec![("go.work".to_string(), contents)],
+                    },
+                );
+                dirs
+            }
+            None => dirs,
+        },
+    }
+}
+
+/// `dirs` without the files named `names` (and without directories left with none).
+fn without(mut dirs: Vec<DirFiles>, names: &[&str]) -> Vec<DirFiles> {
+    for d in &mut dirs {
+        d.files.retain(|(n, _)| !names.contains(&n.as_str()));
+    }
+    dirs.retain(|d| !d.files.is_empty());
+    dirs
+}
+
+/// The directory and contents of `GOWORK`'s file: an absolute path to a regular file named
+/// `go.work` of at most 1 MiB.
+fn workspace_file(path: &Path) -> Option<(std::path::PathBuf, String)> {
+    if !path.is_absolute() || path.file_name()? != "go.work" {
+        tracing::debug!(path = %path.display(), "GOWORK is not an absolute path to a go.work; passed over");
+        return None;
+    }
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > 1 << 20 {
+        return None;
+    }
+    let contents = std::fs::read_to_string(path).ok()?;
+    Some((path.parent()?.to_path_buf(), contents))
+}
+
+/// The walk of [`read_version_files`], without the environment.
+fn walk_version_files(start: &Path) -> Vec<DirFiles> {
     let wanted: HashSet<&str> = VERSION_FILES
         .iter()
         .map(|n| n.split('/').next().unwrap_or(n))
@@ -135,5 +194,49 @@ mod tests {
                 (top.to_path_buf(), vec![".nvmrc".to_string()]),
             ]
         );
+    }
+
+    /// go's GOWORK: `off` drops the workspace file; a path to a go.work decides wherever the
+    /// command runs (go help environment); anything else changes nothing.
+    #[test]
+    fn gowork_off_and_a_workspace_file_elsewhere() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = tmp.path().join("ws");
+        let module = ws.join("mod");
+        std::fs::create_dir_all(&module).unwrap();
+        std::fs::write(ws.join("go.work"), "go 1.22.1\n").unwrap();
+        std::fs::write(module.join("go.mod"), "go 1.21.0\n").unwrap();
+        let other = tmp.path().join("other");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("go.work"), "go 1.23.0\n").unwrap();
+        let names = |dirs: &[DirFiles]| -> Vec<(std::path::PathBuf, String)> {
+            dirs.iter()
+                .flat_map(|d| d.files.iter().map(|(n, _)| (d.dir.clone(), n.clone())))
+                .filter(|(_, n)| n.starts_with("go."))
+                .collect()
+        };
+        let env = |v: Option<&'static str>| {
+            move |k: &str| (k == "GOWORK").then_some(v).flatten().map(String::from)
+        };
+        let plain = read_version_files_with(&module, &env(None));
+        assert_eq!(
+            names(&plain),
+            vec![
+                (module.clone(), "go.mod".into()),
+                (ws.clone(), "go.work".into())
+            ]
+        );
+        let off = read_version_files_with(&module, &env(Some("off")));
+        assert_eq!(names(&off), vec![(module.clone(), "go.mod".into())]);
+        let path = other.join("go.work");
+        let path: &'static str = Box::leak(path.to_string_lossy().into_owned().into_boxed_str());
+        let named = read_version_files_with(&module, &env(Some(path)));
+        assert_eq!(names(&named), vec![(other.clone(), "go.work".into())]);
+        assert_eq!(named[0].files[0].1, "go 1.23.0\n");
+        // A relative path or a missing file: as if unset.
+        for v in ["go.work", "/nonexistent/go.work"] {
+            let same = read_version_files_with(&module, &env(Some(v)));
+            assert_eq!(names(&same), names(&plain), "{v}");
+        }
     }
 }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use omg_adapters_releases::NATIVE_RUNTIMES;
-use omg_adapters_runtimes::{read_version_files, GlobalDefaults, RuntimesHome};
+use omg_adapters_runtimes::{read_version_files_with, GlobalDefaults, RuntimesHome};
 use omg_domain::runtime::{env_overrides, resolve_all, with_overrides};
 
 use omg_cli_core::active::{installed_match, origin_text, path_toolchain, uses_system};
@@ -174,10 +174,14 @@ pub fn hook_env_for(
             Default::default()
         }
     };
-    let files: Vec<_> = resolve_all(&read_version_files(cwd), &global, defaults.path())
-        .into_iter()
-        .filter(|r| NATIVE_RUNTIMES.contains(&r.runtime.as_str()))
-        .collect();
+    let files: Vec<_> = resolve_all(
+        &read_version_files_with(cwd, &|k: &str| Some(env(k)).filter(|v| !v.is_empty())),
+        &global,
+        defaults.path(),
+    )
+    .into_iter()
+    .filter(|r| NATIVE_RUNTIMES.contains(&r.runtime.as_str()))
+    .collect();
     // The shell's OMG_<RUNTIME>_VERSION beats the files; an invalid one is passed over (the
     // files decide) and said once, when the key changes.
     let (overrides, invalid) = env_overrides(NATIVE_RUNTIMES, &|k: &str| Some(env(k)));

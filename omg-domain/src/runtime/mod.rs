@@ -58,6 +58,8 @@
 //!    beats `go 1.21` when it names a full release not older than the `go` line (go's
 //!    rule); otherwise the `go` line is used. Inside a workspace (a go.work in the
 //!    directory or above) go.mod is passed over: go.work decides, as for the go command.
+//!    go's `GOWORK` (`off`, or an absolute path to a go.work) is applied by the adapter
+//!    that reads the files (`omg_adapters_runtimes::read_version_files_with`).
 //!    In mise.toml lists the first version is used; `.tool-versions`' several versions are
 //!    fallbacks (asdf). Names other tools use are mapped (`nodejs` -> `node`, `golang` ->
 //!    `go`). For java the vendor is kept: Temurin's names become the bare
