@@ -303,6 +303,41 @@ fn recorded_maintainers(history: &Path) -> Vec<String> {
         .collect()
 }
 
+/// omgd beside `w` (the same AUR, cache and state), refreshing the dump every second, and
+/// the directory of its socket and state.
+fn omgd_recording(omgd: &Path, w: &World) -> (common::daemon::Daemon, tempfile::TempDir) {
+    let env = w.daemon_env();
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.push(("OMG_AUR_REFRESH_SECS", "1"));
+    let dir = tempfile::tempdir().unwrap();
+    let conf = w.root.config_path();
+    let daemon = common::daemon::start_with(
+        omgd,
+        &["--backend", "alpm", "--config", conf.to_str().unwrap()],
+        dir.path(),
+        &env,
+    );
+    (daemon, dir)
+}
+
+/// Waits (60 s at most) until omgd's record of `base` names `want`, oldest first.
+#[track_caller]
+fn wait_for_maintainers(w: &World, base: &str, want: &[&str]) {
+    let history = w.cache().join(format!("omg/aur/{base}.omg-people.json"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let got = recorded_maintainers(&history);
+        if got == want {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "omgd recorded {got:?}, not {want:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// omgd records who maintains each base the user reviewed at every refresh of the dump
 /// that saw a change, so that a takeover handed back before the next review still shows:
 /// the endpoints alone (alice then, alice now) would hide mallory.
@@ -314,37 +349,12 @@ fn a_takeover_handed_back_between_two_reviews_shows_from_omgds_record() {
     let Some(mut w) = World::new() else { return };
     w.omg(&["install", "aur-new-maint", "--review=accept", "--yes"])
         .expect_code(0);
-    let env = w.daemon_env();
-    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    env.push(("OMG_AUR_REFRESH_SECS", "1"));
-    let daemon_dir = tempfile::tempdir().unwrap();
-    let conf = w.root.config_path();
-    let _daemon = common::daemon::start_with(
-        &omgd,
-        &["--backend", "alpm", "--config", conf.to_str().unwrap()],
-        daemon_dir.path(),
-        &env,
-    );
-    let history = w.cache().join("omg/aur/aur-new-maint.omg-people.json");
-    let wait_for = |want: &[&str]| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        loop {
-            let got = recorded_maintainers(&history);
-            if got == want {
-                return;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "omgd recorded {got:?}, not {want:?}"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-    };
-    wait_for(&["alice"]);
+    let (_daemon, daemon_dir) = omgd_recording(&omgd, &w);
+    wait_for_maintainers(&w, "aur-new-maint", &["alice"]);
     w.aur.change_maintainer("aur-new-maint", Some("mallory"));
-    wait_for(&["alice", "mallory"]);
+    wait_for_maintainers(&w, "aur-new-maint", &["alice", "mallory"]);
     w.aur.change_maintainer("aur-new-maint", Some("alice"));
-    wait_for(&["alice", "mallory", "alice"]);
+    wait_for_maintainers(&w, "aur-new-maint", &["alice", "mallory", "alice"]);
 
     let mut pkg = w.aur.pkg("aur-new-maint").clone();
     pkg.pkgrel = "2".into();
@@ -364,6 +374,33 @@ fn a_takeover_handed_back_between_two_reviews_shows_from_omgds_record() {
         w.installed_version("aur-new-maint").as_deref(),
         Some("1.0-2")
     );
+}
+
+/// A package that omg never reviewed (installed by another helper: omg has no record of
+/// who maintained it then) is compared with its maintainer at install, as omgd recorded it
+/// (paru and yay keep no such record).
+#[test]
+fn a_package_installed_without_omgs_review_is_compared_with_its_maintainer_at_install() {
+    let Some(omgd) = common::omgd_bin() else {
+        return;
+    };
+    let Some(mut w) = World::new() else { return };
+    w.omg(&["install", "aur-new-maint", "--review=accept", "--yes"])
+        .expect_code(0);
+    // As if another helper had installed it: no record of omg's review.
+    std::fs::remove_file(w.cache().join("omg/aur/aur-new-maint.omg-seen.json")).unwrap();
+    let (_daemon, _dir) = omgd_recording(&omgd, &w);
+    wait_for_maintainers(&w, "aur-new-maint", &["alice"]);
+    w.aur.change_maintainer("aur-new-maint", Some("mallory"));
+    wait_for_maintainers(&w, "aur-new-maint", &["alice", "mallory"]);
+    let mut pkg = w.aur.pkg("aur-new-maint").clone();
+    pkg.pkgrel = "2".into();
+    w.aur.publish(pkg);
+    let run = w.omg(&["install", "aur-new-maint", "--review=accept", "--yes"]);
+    run.expect_code(0);
+    let line = warning_line(&run.stdout, "maintainer-changed")
+        .unwrap_or_else(|| panic!("no maintainer-changed warning: {}", run.stdout));
+    assert!(line.contains("from alice to mallory"), "{line}");
 }
 
 #[test]

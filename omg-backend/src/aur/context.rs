@@ -15,6 +15,7 @@ pub struct ReviewContext {
     pub popular: Vec<String>,
     /// Maintainer -> first submission of their oldest AUR package (unix seconds).
     maintainer_since: HashMap<String, i64>,
+    installed_at: HashMap<String, i64>,
 }
 
 impl ReviewContext {
@@ -31,9 +32,15 @@ impl ReviewContext {
         facts: &PlanFacts,
         maintainers: impl IntoIterator<Item = &'m str>,
     ) -> Result<ReviewContext> {
-        let mut popular: Vec<String> = backend
-            .packages()
-            .await?
+        let packages = backend.packages().await?;
+        // When each installed package no repository has was installed: the baseline of a
+        // review of a package omg never reviewed (installed by another helper).
+        let installed_at: HashMap<String, i64> = packages
+            .iter()
+            .filter(|p| p.repository == PackageSummary::LOCAL)
+            .filter_map(|p| Some((p.name.clone(), p.installed.as_ref()?.date?)))
+            .collect();
+        let mut popular: Vec<String> = packages
             .into_iter()
             .filter(|p| p.repository != PackageSummary::LOCAL)
             .map(|p| p.name)
@@ -70,7 +77,13 @@ impl ReviewContext {
         Ok(ReviewContext {
             popular,
             maintainer_since,
+            installed_at,
         })
+    }
+
+    /// When the installed package `name` (one no repository has) was installed, if known.
+    pub fn installed_at(&self, name: &str) -> Option<i64> {
+        self.installed_at.get(name).copied()
     }
 
     /// When the oldest AUR package of `maintainer` was first submitted, if known.

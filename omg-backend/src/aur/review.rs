@@ -64,7 +64,8 @@ pub fn run(
     let previous_srcinfo = previous_files
         .as_ref()
         .and_then(|f| srcinfo_of(&base, f).ok());
-    let (people, history) = people_of(repo.dir(), &base);
+    let installed_at = record.and_then(|r| context.installed_at(&r.name));
+    let (people, history) = people_of(repo.dir(), &base, installed_at);
     let texts = readable(&files);
     let previous_texts = previous_files.as_deref().map(readable);
     let warnings = review(&ReviewInput {
@@ -241,16 +242,42 @@ fn records_dir(clone: &Path) -> &Path {
     clone.parent().unwrap_or(clone)
 }
 
-/// Who was behind the package when the user last accepted it, and who omgd saw at the
-/// dump's refreshes since (oldest first; none when the record has no time).
-fn people_of(clone: &Path, base: &str) -> (Option<SeenPeople>, Vec<SeenPeople>) {
+/// Who was behind the package when the user last accepted it (or, for a package omg never
+/// reviewed but that is installed, when it was installed: omgd's last observation before
+/// then, else its first after), and who omgd saw at the dump's refreshes since (oldest first;
+/// none when the record has no time).
+fn people_of(
+    clone: &Path,
+    base: &str,
+    installed_at: Option<i64>,
+) -> (Option<SeenPeople>, Vec<SeenPeople>) {
     let dir = records_dir(clone);
-    let Some(seen) = people::read_seen(&people::seen_path(dir, base)) else {
-        return (None, Vec::new());
+    let observed = || people::read_history(&people::history_path(dir, base));
+    let (seen, since) = match people::read_seen(&people::seen_path(dir, base)) {
+        Some(seen) => {
+            let since = seen.at;
+            (seen, since)
+        }
+        None => {
+            let Some(installed) = installed_at else {
+                return (None, Vec::new());
+            };
+            let history = observed();
+            let baseline = history
+                .iter()
+                .rev()
+                .find(|p| p.at <= installed)
+                .or_else(|| history.first())
+                .cloned();
+            let Some(baseline) = baseline else {
+                return (None, Vec::new());
+            };
+            let since = baseline.at.max(installed);
+            (baseline, since)
+        }
     };
-    let since = seen.at;
     let history = if since > 0 {
-        people::read_history(&people::history_path(dir, base))
+        observed()
             .into_iter()
             .filter(|p| p.at > since)
             .map(seen_people)
