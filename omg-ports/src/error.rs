@@ -345,20 +345,10 @@ fn resets_text(resets_at: Option<u64>) -> String {
 /// `YYYY-MM-DD hh:mm:ss` (UTC) of seconds since the Unix epoch.
 fn utc_date_time(unix: u64) -> String {
     let secs = i64::try_from(unix).unwrap_or(i64::MAX / 2);
-    // Days to the civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
-    let days = secs.div_euclid(86_400);
     let of_day = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+        "{} {:02}:{:02}:{:02}",
+        crate::utc_date(secs),
         of_day / 3_600,
         of_day % 3_600 / 60,
         of_day % 60

@@ -11,6 +11,7 @@
 mod advisory;
 mod aur;
 mod backend;
+mod date;
 mod error;
 mod fetch;
 mod files;
@@ -45,6 +46,7 @@ pub use aur::{
 #[cfg(feature = "mock")]
 pub use backend::MockPackageBackend;
 pub use backend::{BackendInfo, PackageBackend, VersionScheme};
+pub use date::utc_date;
 pub use error::{Error, Result};
 #[cfg(feature = "mock")]
 pub use fetch::MockFetcher;
