@@ -2,6 +2,8 @@
 # The project's checks: formatting, clippy with warnings denied, the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One cold build, nothing kept for a rebuild: incremental caches doubled target/'s size.
+export CARGO_INCREMENTAL=0
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 # Every public item of the SDK documented, every intra-doc link resolving.
