@@ -93,7 +93,9 @@ impl IndexCache {
             .unwrap_or_default()
     }
 
-    fn warn(&self, text: String) {
+    /// Adds a warning of the caller's (about what it did without the network), kept with the
+    /// cache's own for [`IndexCache::take_warnings`].
+    pub fn warn(&self, text: String) {
         if let Ok(mut w) = self.warnings.lock() {
             if !w.contains(&text) {
                 w.push(text);
@@ -151,8 +153,8 @@ impl IndexCache {
                 Some((meta, body)) => Ok((body, meta.next)),
                 None => Err(Error::Download {
                     url: url.to_string(),
-                    reason: "omg is offline ([runtimes] offline) and has no cached copy; run \
-                             the command once online"
+                    reason: "omg is offline (--offline, [runtimes] offline) and has no cached copy; \
+                             run the command once online"
                         .into(),
                 }),
             };
@@ -267,7 +269,7 @@ impl Fetcher for IndexCache {
 fn offline_refusal(url: &str) -> Error {
     Error::Download {
         url: url.to_string(),
-        reason: "omg is offline ([runtimes] offline): nothing is downloaded".into(),
+        reason: "omg is offline (--offline, [runtimes] offline): nothing is downloaded".into(),
     }
 }
 

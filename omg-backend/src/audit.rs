@@ -8,10 +8,15 @@ use omg_cli_core::render::Output;
 use omg_cli_core::Answer;
 use omg_ports::Result;
 
-/// Run the audit over `engine`'s backend.
-pub async fn run(engine: &omg::Engine, args: &AuditArgs, out: &Output) -> Result<Answer> {
+/// Run the audit over `engine`'s backend; `offline` (`--offline`) reads the cached feed only.
+pub async fn run(
+    engine: &omg::Engine,
+    args: &AuditArgs,
+    out: &Output,
+    offline: bool,
+) -> Result<Answer> {
     let config = omg_config::Config::load()?;
-    let options = omg::audit::AuditOptions::configured(|s, k| config.string(s, k), args.offline)?;
+    let options = omg::audit::AuditOptions::configured(|s, k| config.string(s, k), offline)?;
     let audit = omg::audit::audit(engine, &options).await?;
     Ok(omg_cli_core::audit::answer(out, args, audit.outcome))
 }

@@ -218,7 +218,8 @@ fn not_installed<'a>(name: &str, installed: impl Iterator<Item = &'a str>) -> Er
 }
 
 /// The reads omgd also serves, answered from the libraries (direct mode): the same output.
-pub async fn read(engine: &Engine, out: &Output, read: Read<'_>) -> Result<Answer> {
+/// `offline` is `--offline` (the audit's cached feed only).
+pub async fn read(engine: &Engine, out: &Output, read: Read<'_>, offline: bool) -> Result<Answer> {
     match read {
         Read::Search {
             query,
@@ -253,6 +254,6 @@ pub async fn read(engine: &Engine, out: &Output, read: Read<'_>) -> Result<Answe
             &omg::status::status(engine).await?,
         ))),
         Read::Why(package) => Ok(Answer::from(render::why(out, &engine.why(package).await?))),
-        Read::Audit(args) => crate::audit::run(engine, args, out).await,
+        Read::Audit(args) => crate::audit::run(engine, args, out, offline).await,
     }
 }

@@ -44,6 +44,11 @@ pub struct Global {
     /// omgd's socket (default: $XDG_RUNTIME_DIR/omg/omgd.sock, else /tmp/omg-$UID/omgd.sock).
     #[arg(long, global = true, value_name = "PATH", env = "OMG_SOCKET")]
     pub socket: Option<PathBuf>,
+    /// Never touch the network for what omg caches: `audit` uses the cached security feed,
+    /// the runtime commands the cached version lists (else the installed versions) and
+    /// download nothing (as `[runtimes] offline`).
+    #[arg(long, global = true)]
+    pub offline: bool,
 }
 
 /// The `--backend` values.
@@ -397,9 +402,6 @@ pub struct AuditArgs {
     /// Only vulnerabilities of this severity or higher.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub severity: Option<SeverityArg>,
-    /// Use the cached feed only; never touch the network.
-    #[arg(long)]
-    pub offline: bool,
 }
 
 /// The `--severity` values.

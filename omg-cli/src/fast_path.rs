@@ -11,7 +11,7 @@ use omg_transport_uds::{
     default_socket_path, BlockingClient, ClientConfig, ClientError, Request, Response,
 };
 
-use omg_cli_core::args::{AuditArgs, BackendArg, Global};
+use omg_cli_core::args::{BackendArg, Global};
 use omg_cli_core::render::{self, Output};
 use omg_cli_core::route::{Read, Sources};
 use omg_cli_core::Answer;
@@ -33,7 +33,7 @@ pub fn try_daemon(global: &Global, read: Read<'_>, out: &Output) -> Option<Answe
         return None;
     }
     let expected = Expected::from_global(global)?;
-    let request = request_for(read, &expected)?;
+    let request = request_for(read, &expected, global.offline)?;
     let request_was_aur = matches!(request, Request::SearchAur { .. });
     let socket = global.socket.clone().unwrap_or_else(default_socket_path);
     let verbose = global.verbose > 0;
@@ -147,7 +147,7 @@ fn ask(
 /// or `[aur] enabled = false`) a search includes the AUR: `SearchAur`, which omgd answers
 /// from the AUR's metadata dump when it holds it; `info` of AUR packages and the AUR's
 /// upgrades (`outdated`) are the helper's (the RPC's).
-fn request_for(read: Read<'_>, expected: &Expected) -> Option<Request> {
+fn request_for(read: Read<'_>, expected: &Expected, offline: bool) -> Option<Request> {
     let with_aur = |sources: Sources| {
         sources == Sources::Aur
             || sources.aur()
@@ -178,15 +178,15 @@ fn request_for(read: Read<'_>, expected: &Expected) -> Option<Request> {
         Read::Why(package) => Request::Why(package.to_string()),
         // The client's [audit] settings: omgd audits as direct mode would. An unreadable
         // config.toml is direct mode's error to report.
-        Read::Audit(args) => Request::Audit(audit_request(&Settings::load().ok()?, args)),
+        Read::Audit(_) => Request::Audit(audit_request(&Settings::load().ok()?, offline)),
     })
 }
 
-/// The `Audit` request for `args` under `settings` (the file and its `OMG_AUDIT_*`
-/// overrides).
-pub fn audit_request(settings: &Settings, args: &AuditArgs) -> AuditRequest {
+/// The `Audit` request under `settings` (the file and its `OMG_AUDIT_*` overrides), with
+/// `--offline`.
+pub fn audit_request(settings: &Settings, offline: bool) -> AuditRequest {
     AuditRequest {
-        offline: args.offline,
+        offline,
         settings: settings.audit_request(),
     }
 }

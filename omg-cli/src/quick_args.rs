@@ -28,6 +28,7 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
         root: None,
         no_daemon: false,
         socket: None,
+        offline: false,
     };
     let mut command: Option<&str> = None;
     let mut words: Vec<String> = Vec::new();

@@ -83,3 +83,58 @@ fn lts_resolves_from_the_cached_index_when_the_network_is_down_or_omg_is_offline
     assert_ne!(none.code, Some(0));
     assert!(none.stderr.contains("no cached copy"), "{}", none.stderr);
 }
+
+#[test]
+fn without_a_cached_index_moving_targets_resolve_among_the_installed_versions() {
+    let server = TestServer::start();
+    let mut dist = NodeDist::new(&server, "/node", ArchiveFormat::TarGz);
+    dist.release("21.6.1", None, Tamper::None)
+        .release("20.11.1", Some("Iron"), Tamper::None)
+        .release("18.19.0", Some("Hydrogen"), Tamper::None);
+    let w = World::new(&[("node", dist.mirror())]);
+    for v in ["18", "20", "21"] {
+        w.omg("proj", &["runtimes", "install", "node", v])
+            .expect_code(0);
+    }
+    // No cached index (another day's cache cleaned): only the installed versions remain.
+    std::fs::remove_dir_all(w.path("cache/omg/runtimes/index")).unwrap();
+
+    // `--offline`, the flag (mise's `MISE_OFFLINE`, as `[runtimes] offline`): `lts` is the
+    // newest installed release its record marks LTS (20.11.1, not 21.6.1), and nothing is
+    // asked.
+    let asked = server.requests().len();
+    let used = w.omg("proj", &["--offline", "use", "node", "lts"]);
+    used.expect_code(0);
+    assert!(
+        used.stderr.contains("omg: warning:")
+            && used.stderr.contains("using node 20.11.1, the newest installed version"),
+        "{}",
+        used.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(w.path("proj/.nvmrc"))
+            .unwrap()
+            .trim(),
+        "lts"
+    );
+    assert_eq!(server.requests().len(), asked, "--offline asks nothing");
+    // After the subcommand too, as every global flag.
+    let which = w.omg("proj", &["exec", "node@lts", "--offline", "--", "node", "--version"]);
+    which.expect_code(0);
+    assert!(which.stdout.contains("20.11.1"), "{}", which.stdout);
+
+    // The network down without the flag: the same fallback, the download error in the
+    // warning; `latest` is the newest installed (21.6.1).
+    drop(dist);
+    drop(server);
+    let latest = w.omg("elsewhere", &["use", "node", "latest"]);
+    latest.expect_code(0);
+    assert!(
+        latest.stderr.contains("using node 21.6.1"),
+        "{}",
+        latest.stderr
+    );
+    // A version that is neither installed nor listed anywhere stays an error.
+    let missing = w.omg("elsewhere", &["use", "node", "22"]);
+    assert_ne!(missing.code, Some(0));
+}

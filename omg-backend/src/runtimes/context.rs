@@ -44,12 +44,13 @@ fn index_cache_dir() -> Result<PathBuf> {
 }
 
 impl Ctx {
-    /// From config.toml (and `OMG_*`) and the XDG directories.
+    /// From config.toml (and `OMG_*`) and the XDG directories; `offline` (`--offline`)
+    /// as `[runtimes] offline = true`.
     ///
     /// # Errors
     ///
     /// [`Error::Config`] for a broken config.toml; [`Error::InvalidRequest`] without HOME.
-    pub fn load() -> Result<Ctx> {
+    pub fn load(offline: bool) -> Result<Ctx> {
         let settings = Settings::load()?;
         let mut rc = RuntimesConfig::default();
         for name in NATIVE_RUNTIMES {
@@ -71,7 +72,7 @@ impl Ctx {
         let indexes = Arc::new(
             IndexCache::new(Arc::new(LazyFetcher::new(http)), index_cache_dir()?)
                 .with_max_age(settings.runtimes_index_max_age()?)
-                .offline(settings.runtimes_offline()?),
+                .offline(offline || settings.runtimes_offline()?),
         );
         let fetcher: Arc<dyn Fetcher> = indexes.clone();
         let home = RuntimesHome::from_env()?;
@@ -100,8 +101,13 @@ impl Ctx {
         })
     }
 
-    /// The warnings of the index cache (a cached index used because the network failed),
-    /// printed once each.
+    /// Warns once, with the index cache's warnings.
+    pub fn warn(&self, text: String) {
+        self.indexes.warn(text);
+    }
+
+    /// The warnings of the index cache (a cached index used because the network failed)
+    /// and of [`Ctx::warn`], printed once each.
     pub fn print_warnings(&self) {
         for w in self.indexes.take_warnings() {
             eprintln!("omg: warning: {}", omg_cli_core::render::escape(&w));
@@ -210,5 +216,5 @@ impl Fetcher for LazyFetcher {
 ///
 /// As [`Ctx::load`].
 pub fn load_mise() -> Result<MiseSource> {
-    Ctx::load().map(|ctx| ctx.mise)
+    Ctx::load(false).map(|ctx| ctx.mise)
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use omg_adapters_runtimes::InstalledRuntime;
 use omg_cli_core::active::{installed_match, remote_release};
 use omg_domain::runtime::VersionSpec;
-use omg_ports::{ProgressSink, Result, RuntimeProvider};
+use omg_ports::{Error, ProgressSink, Result, RuntimeProvider};
 
 use super::context::Ctx;
 
@@ -29,7 +29,23 @@ pub async fn ensure(
             return Ok((i, false));
         }
     }
-    let release = remote_release(provider.as_ref(), spec, ctx.installer.platform()).await?;
+    let release = match remote_release(provider.as_ref(), spec, ctx.installer.platform()).await {
+        Ok(release) => release,
+        // Offline without a cached list, or the network down: a moving target resolves
+        // among the installed versions (their records keep what the source said of each:
+        // LTS, channel), as a stale cache would, with a warning.
+        Err(e @ Error::Download { .. }) if moving => {
+            let Some(i) = installed_match(&ctx.home, runtime, spec)? else {
+                return Err(e);
+            };
+            ctx.warn(format!(
+                "{e}; using {runtime} {}, the newest installed version that is `{spec}`",
+                i.version()
+            ));
+            return Ok((i, false));
+        }
+        Err(e) => return Err(e),
+    };
     if let Some(i) = ctx.home.installed_version(runtime, &release.version) {
         return Ok((i, false));
     }

@@ -22,7 +22,7 @@ pub use context::{find_on_path, load_mise};
 /// Answers a runtime command. `exec` replaces the process and returns only on failure.
 pub fn run(global: &Global, command: RuntimeCommand<'_>) -> Answer {
     let out = Output::from_env(global);
-    let result = context::Ctx::load().and_then(|ctx| {
+    let result = context::Ctx::load(global.offline).and_then(|ctx| {
         let answer = answer(&ctx, &out, command);
         ctx.print_warnings();
         answer

@@ -148,6 +148,7 @@ impl<'c> Walk<'c> {
                 config: None,
                 root: None,
                 no_daemon: false,
+                offline: false,
                 socket: None,
             },
         }
