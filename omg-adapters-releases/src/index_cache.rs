@@ -153,9 +153,10 @@ impl IndexCache {
                 Some((meta, body)) => Ok((body, meta.next)),
                 None => Err(Error::Download {
                     url: url.to_string(),
-                    reason: "omg is offline (--offline, [runtimes] offline) and has no cached copy; \
+                    reason:
+                        "omg is offline (--offline, [runtimes] offline) and has no cached copy; \
                              run the command once online"
-                        .into(),
+                            .into(),
                 }),
             };
         }

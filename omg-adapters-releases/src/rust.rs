@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use omg_ports::{
-    ArchiveFormat, Artifact, Error, Fetcher, InstallLayout, Platform, RemoteVersion, Result,
+    Addon, ArchiveFormat, Artifact, Error, Fetcher, InstallLayout, Platform, RemoteVersion, Result,
     RuntimeProvider, Strip,
 };
 use serde::Deserialize;
@@ -41,6 +41,14 @@ struct Manifest {
     date: Option<String>,
     #[serde(default)]
     pkg: HashMap<String, Package>,
+    /// A component's name as users write it -> its package (`clippy` -> `clippy-preview`).
+    #[serde(default)]
+    renames: HashMap<String, Rename>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Rename {
+    to: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -285,6 +293,56 @@ impl RuntimeProvider for RustProvider {
             .get(&triple)
             .filter(|t| t.available)
             .ok_or_else(unsupported)?;
+        self.package_artifact(version, &url, target, checked)
+    }
+
+    async fn addon(
+        &self,
+        version: &str,
+        addon: &Addon,
+        platform: &Platform,
+    ) -> Result<(Artifact, InstallLayout)> {
+        let host = Self::triple(platform).ok_or_else(|| Error::UnsupportedPlatform {
+            runtime: "rust".into(),
+            version: version.into(),
+            platform: platform.to_string(),
+        })?;
+        let (artifact, dir) = self.addon_artifact(version, addon, &host).await?;
+        Ok((
+            artifact,
+            InstallLayout {
+                merge: vec![dir],
+                bin_dirs: Vec::new(),
+                ..InstallLayout::bin_under(Strip::SingleTopLevel)
+            },
+        ))
+    }
+
+    /// The combined tarball holds one directory per component under one top-level
+    /// directory; `rustc`, `cargo` and `rust-std-<triple>` are merged into the root (so
+    /// `bin/rustc` finds its sysroot and the standard library), and so are clippy and
+    /// rustfmt where the tarball has them (rustup's default profile: `cargo clippy`,
+    /// `cargo fmt` on PATH); the others (docs, ...) stay in their component directories.
+    fn layout(&self, _artifact: &Artifact, platform: &Platform) -> InstallLayout {
+        let triple = Self::triple(platform).unwrap_or_default();
+        InstallLayout {
+            merge: vec!["rustc".into(), "cargo".into(), format!("rust-std-{triple}")],
+            merge_if_present: vec!["clippy-preview".into(), "rustfmt-preview".into()],
+            ..InstallLayout::bin_under(Strip::SingleTopLevel)
+        }
+    }
+}
+
+impl RustProvider {
+    /// The archive a manifest's `[pkg.<name>.target.<key>]` entry names (xz preferred, as
+    /// rustup does), its URL moved to the mirror, with the manifest's sha256.
+    fn package_artifact(
+        &self,
+        version: &str,
+        url: &str,
+        target: &Target,
+        checked: Checked,
+    ) -> Result<Artifact> {
         let nonempty = |s: &Option<String>| {
             s.as_deref()
                 .map(str::trim)
@@ -299,8 +357,8 @@ impl RuntimeProvider for RustProvider {
                     None => {
                         return Err(malformed(
                             "rust channel manifest",
-                            &url,
-                            format!("[pkg.rust.target.{triple}] has no url"),
+                            url,
+                            "a package's target has no url".into(),
                         ))
                     }
                 },
@@ -317,7 +375,7 @@ impl RuntimeProvider for RustProvider {
         let Some(sha256) = sha256 else {
             return Err(Error::MissingChecksum {
                 file: file_name,
-                source_url: url,
+                source_url: url.to_string(),
             });
         };
         let (signed_by, warnings) = checked.into_fields();
@@ -326,7 +384,7 @@ impl RuntimeProvider for RustProvider {
             url: archive_url,
             file_name,
             sha256: sha256.to_ascii_lowercase(),
-            checksum_source: url,
+            checksum_source: url.to_string(),
             format,
             size: None,
             signed_by,
@@ -334,18 +392,73 @@ impl RuntimeProvider for RustProvider {
         })
     }
 
-    /// The combined tarball holds one directory per component under one top-level
-    /// directory; `rustc`, `cargo` and `rust-std-<triple>` are merged into the root (so
-    /// `bin/rustc` finds its sysroot and the standard library), and so are clippy and
-    /// rustfmt where the tarball has them (rustup's default profile: `cargo clippy`,
-    /// `cargo fmt` on PATH); the others (docs, ...) stay in their component directories.
-    fn layout(&self, _artifact: &Artifact, platform: &Platform) -> InstallLayout {
-        let triple = Self::triple(platform).unwrap_or_default();
-        InstallLayout {
-            merge: vec!["rustc".into(), "cargo".into(), format!("rust-std-{triple}")],
-            merge_if_present: vec!["clippy-preview".into(), "rustfmt-preview".into()],
-            ..InstallLayout::bin_under(Strip::SingleTopLevel)
-        }
+    /// An addon's package as rustup finds it in the manifest: a target's standard library
+    /// is `rust-std` for that target; a component goes through `[renames]` (`llvm-tools` ->
+    /// `llvm-tools-preview`) and is built for the host, or for every host (`*`: rust-src).
+    /// The archive holds one component directory: the package's name, with the target for
+    /// the per-target libraries (`rust-std-wasm32-unknown-unknown`, `rustc-dev-<host>`).
+    async fn addon_artifact(
+        &self,
+        version: &str,
+        addon: &Addon,
+        host: &str,
+    ) -> Result<(Artifact, String)> {
+        let url = self.manifest_url(version);
+        let (manifest, checked) = self.signed_manifest(&url).await?;
+        let (package, keys) = match addon {
+            Addon::Target(t) => ("rust-std".to_string(), vec![t.as_str()]),
+            Addon::Component(c) => (
+                manifest
+                    .renames
+                    .get(c)
+                    .map_or_else(|| c.clone(), |r| r.to.clone()),
+                vec![host, "*"],
+            ),
+        };
+        let found = manifest.pkg.get(&package).and_then(|p| {
+            keys.iter()
+                .find_map(|k| p.target.get(*k).filter(|t| t.available).map(|t| (*k, t)))
+        });
+        let Some((key, target)) = found else {
+            let mut offered: Vec<&str> = match addon {
+                Addon::Target(_) => manifest
+                    .pkg
+                    .get("rust-std")
+                    .map(|p| {
+                        p.target
+                            .iter()
+                            .filter(|(_, t)| t.available)
+                            .map(|(k, _)| k.as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                Addon::Component(_) => manifest
+                    .pkg
+                    .iter()
+                    .filter(|(_, p)| {
+                        keys.iter()
+                            .any(|k| p.target.get(*k).is_some_and(|t| t.available))
+                    })
+                    .map(|(name, _)| name.as_str())
+                    .collect(),
+            };
+            offered.sort_unstable();
+            offered.truncate(12);
+            return Err(Error::InvalidRequest(format!(
+                "rust {version} has no {addon} for {host} (its manifest offers: {})",
+                offered.join(", ")
+            )));
+        };
+        let dir = if key == "*" {
+            package.clone()
+        } else if matches!(addon, Addon::Target(_))
+            || ["rustc-dev", "rust-std"].contains(&package.as_str())
+        {
+            format!("{package}-{key}")
+        } else {
+            package.clone()
+        };
+        Ok((self.package_artifact(version, &url, target, checked)?, dir))
     }
 }
 

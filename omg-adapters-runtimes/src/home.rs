@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use omg_ports::{Artifact, Error, InstallLayout, RemoteVersion, Result};
+use omg_ports::{Addon, Artifact, Error, InstallLayout, RemoteVersion, Result};
 use serde::{Deserialize, Serialize};
 
 /// The lock file in a staging directory, held while its install runs.
@@ -23,6 +23,9 @@ pub struct InstallRecord {
     pub artifact: Artifact,
     /// The layout that was applied.
     pub layout: InstallLayout,
+    /// The addons installed into it since (rust's components and targets), each once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<Addon>,
 }
 
 /// One installed version.

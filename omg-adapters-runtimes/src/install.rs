@@ -24,9 +24,9 @@ const DEFAULT_MAX_BYTES: u64 = 2 << 30;
 /// Installs runtimes into a [`RuntimesHome`], downloading through a [`Fetcher`].
 #[derive(Clone)]
 pub struct Installer {
-    home: RuntimesHome,
+    pub(crate) home: RuntimesHome,
     fetcher: Arc<dyn Fetcher>,
-    platform: Platform,
+    pub(crate) platform: Platform,
     limits: UnpackLimits,
 }
 
@@ -103,59 +103,11 @@ impl Installer {
         let expected = normalized_sha256(&artifact)?;
         self.home.sweep(&runtime);
         // Dropped (deleted) on every early return below.
-        let staging = tempfile::Builder::new()
-            .prefix(&format!(".tmp-{}-", std::process::id()))
-            .tempdir_in(&runtime_dir)
-            .map_err(|e| io(&runtime_dir, e))?;
-        // Held while this install runs: the sweep of another install leaves it alone.
-        let _staging_lock = lock::try_lock_file(&staging.path().join(STAGING_LOCK))?;
+        let (staging, _staging_lock) = staging_in(&runtime_dir)?;
 
-        let archive = staging.path().join(if safe_name(&artifact.file_name) {
-            artifact.file_name.as_str()
-        } else {
-            "download"
-        });
-        let request = FetchRequest::new(
-            artifact.url.clone(),
-            artifact.size.unwrap_or(DEFAULT_MAX_BYTES),
-        )
-        .labelled(artifact.file_name.clone());
-        step(&progress, format!("downloading {}", artifact.file_name), 1);
-        match self
-            .fetcher
-            .fetch_to_file(&request, &archive, progress.clone())
-            .await?
-        {
-            FetchOutcome::Fetched { .. } => {}
-            FetchOutcome::NotModified => {
-                return Err(Error::Download {
-                    url: artifact.url.clone(),
-                    reason: "the server answered 304 Not Modified to an unconditional request"
-                        .into(),
-                })
-            }
-        }
-
-        step(&progress, format!("verifying {}", artifact.file_name), 2);
-        let actual = sha256_file(&archive)?;
-        if actual != expected {
-            return Err(Error::ChecksumMismatch {
-                file: artifact.file_name.clone(),
-                expected,
-                actual,
-            });
-        }
-
-        step(&progress, format!("unpacking {}", artifact.file_name), 3);
-        let tree = staging.path().join("tree");
-        fs::create_dir(&tree).map_err(|e| io(&tree, e))?;
-        unpack_within(
-            &archive,
-            artifact.format,
-            &tree,
-            &artifact.file_name,
-            self.limits,
-        )?;
+        let (archive, tree) = self
+            .fetch_unpacked(&artifact, &expected, staging.path(), &progress)
+            .await?;
         let layout = provider.layout(&artifact, &self.platform);
         let root = strip(&tree, &layout, &artifact)?;
         for component in &layout.merge {
@@ -182,6 +134,7 @@ impl Installer {
             release: release.clone(),
             artifact: artifact.clone(),
             layout,
+            addons: Vec::new(),
         };
         let record_path = root.join(RECORD_FILE);
         let json =
@@ -217,8 +170,66 @@ impl Installer {
 }
 
 impl Installer {
+    /// `artifact` downloaded into `staging`, checked against `expected` (its sha256) and
+    /// unpacked into `staging/tree`: the archive's path and the tree's.
+    pub(crate) async fn fetch_unpacked(
+        &self,
+        artifact: &Artifact,
+        expected: &str,
+        staging: &Path,
+        progress: &Option<Arc<dyn ProgressSink>>,
+    ) -> Result<(PathBuf, PathBuf)> {
+        let archive = staging.join(if safe_name(&artifact.file_name) {
+            artifact.file_name.as_str()
+        } else {
+            "download"
+        });
+        let request = FetchRequest::new(
+            artifact.url.clone(),
+            artifact.size.unwrap_or(DEFAULT_MAX_BYTES),
+        )
+        .labelled(artifact.file_name.clone());
+        step(progress, format!("downloading {}", artifact.file_name), 1);
+        match self
+            .fetcher
+            .fetch_to_file(&request, &archive, progress.clone())
+            .await?
+        {
+            FetchOutcome::Fetched { .. } => {}
+            FetchOutcome::NotModified => {
+                return Err(Error::Download {
+                    url: artifact.url.clone(),
+                    reason: "the server answered 304 Not Modified to an unconditional request"
+                        .into(),
+                })
+            }
+        }
+
+        step(progress, format!("verifying {}", artifact.file_name), 2);
+        let actual = sha256_file(&archive)?;
+        if actual != expected {
+            return Err(Error::ChecksumMismatch {
+                file: artifact.file_name.clone(),
+                expected: expected.to_string(),
+                actual,
+            });
+        }
+
+        step(progress, format!("unpacking {}", artifact.file_name), 3);
+        let tree = staging.join("tree");
+        fs::create_dir(&tree).map_err(|e| io(&tree, e))?;
+        unpack_within(
+            &archive,
+            artifact.format,
+            &tree,
+            &artifact.file_name,
+            self.limits,
+        )?;
+        Ok((archive, tree))
+    }
+
     /// Takes the version's lock, saying so when another omg holds it.
-    async fn lock_version(
+    pub(crate) async fn lock_version(
         &self,
         runtime: &str,
         version: &str,
@@ -247,14 +258,25 @@ impl Installer {
     }
 }
 
+/// A hidden staging directory in `runtime_dir` (deleted when dropped) and its lock, held while
+/// the caller works in it: the sweep of another install leaves it alone.
+pub(crate) fn staging_in(runtime_dir: &Path) -> Result<(tempfile::TempDir, Option<lock::Lock>)> {
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".tmp-{}-", std::process::id()))
+        .tempdir_in(runtime_dir)
+        .map_err(|e| io(runtime_dir, e))?;
+    let held = lock::try_lock_file(&staging.path().join(STAGING_LOCK))?;
+    Ok((staging, held))
+}
+
 /// `bytes` into a new file at `path`, on the disk before this returns.
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = fs::File::create(path).map_err(|e| io(path, e))?;
     file.write_all(bytes).map_err(|e| io(path, e))?;
     file.sync_all().map_err(|e| io(path, e))
 }
 
-fn step(progress: &Option<Arc<dyn ProgressSink>>, message: String, current: usize) {
+pub(crate) fn step(progress: &Option<Arc<dyn ProgressSink>>, message: String, current: usize) {
     if let Some(p) = progress {
         p.event(ProgressEvent::Step {
             message,
@@ -264,7 +286,7 @@ fn step(progress: &Option<Arc<dyn ProgressSink>>, message: String, current: usiz
     }
 }
 
-fn normalized_sha256(artifact: &Artifact) -> Result<String> {
+pub(crate) fn normalized_sha256(artifact: &Artifact) -> Result<String> {
     let sum = artifact.sha256.trim().to_ascii_lowercase();
     if sum.len() == 64 && sum.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(sum)
@@ -296,7 +318,7 @@ fn sha256_file(path: &Path) -> Result<String> {
 }
 
 /// The install root inside `tree` after the layout's strip.
-fn strip(tree: &Path, layout: &InstallLayout, artifact: &Artifact) -> Result<PathBuf> {
+pub(crate) fn strip(tree: &Path, layout: &InstallLayout, artifact: &Artifact) -> Result<PathBuf> {
     let entries: Vec<PathBuf> = fs::read_dir(tree)
         .map_err(|e| io(tree, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -327,7 +349,7 @@ fn strip(tree: &Path, layout: &InstallLayout, artifact: &Artifact) -> Result<Pat
 }
 
 /// Moves the contents of `src` into `dst`, merging directories that exist in both.
-fn merge_into(src: &Path, dst: &Path) -> Result<()> {
+pub(crate) fn merge_into(src: &Path, dst: &Path) -> Result<()> {
     for entry in fs::read_dir(src).map_err(|e| io(src, e))? {
         let entry = entry.map_err(|e| io(src, e))?;
         let from = entry.path();
@@ -349,14 +371,14 @@ fn merge_into(src: &Path, dst: &Path) -> Result<()> {
     Ok(())
 }
 
-fn corrupt(path: &Path, artifact: &Artifact, reason: String) -> Error {
+pub(crate) fn corrupt(path: &Path, artifact: &Artifact, reason: String) -> Error {
     Error::CorruptPackage {
         path: path.to_path_buf(),
         reason: format!("{}: {reason}", artifact.file_name),
     }
 }
 
-fn io(path: &Path, source: std::io::Error) -> Error {
+pub(crate) fn io(path: &Path, source: std::io::Error) -> Error {
     Error::Io {
         path: path.to_path_buf(),
         source,

@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod addon;
 mod defaults;
 mod home;
 mod install;

@@ -36,7 +36,9 @@ pub fn answer(cli: &Cli) -> Answer {
              omg-backend; run them as `omg ...`"
                 .into(),
         )),
-        Route::Read(read) => with_engine(cli, |engine| reads::read(engine, &out, read, cli.global.offline)),
+        Route::Read(read) => with_engine(cli, |engine| {
+            reads::read(engine, &out, read, cli.global.offline)
+        }),
         Route::Helper(command) => match command {
             H::ListNames(kind, names) => {
                 with_engine(cli, |engine| reads::list(engine, &out, kind, names))

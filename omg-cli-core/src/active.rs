@@ -1,14 +1,14 @@
 //! Which runtime version is active where (the shell hook in `omg` and the runtime commands
 //! in `omg-backend` both ask), and which remote release a spec selects.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use omg_adapters_runtimes::{read_version_files, GlobalDefaults, InstalledRuntime, RuntimesHome};
 use omg_domain::runtime::{
     choose, closest, enough_for, env_overrides, resolve, select, Choice, Origin, Resolution,
     VersionSpec,
 };
-use omg_ports::{Enough, Error, Platform, RemoteVersion, Result, RuntimeProvider};
+use omg_ports::{Addon, Enough, Error, Platform, RemoteVersion, Result, RuntimeProvider};
 
 use crate::render::escape;
 
@@ -98,25 +98,28 @@ pub fn path_toolchain(spec: &VersionSpec) -> Option<std::path::PathBuf> {
     }
 }
 
-/// The warning for what a rust toolchain file asks beyond the toolchain (`components`,
-/// `targets`) that the installed version at `root` lacks: omg installs rust's combined
-/// tarball (rustc, cargo, the host's standard library) and no other component or target
-/// yet. Empty when nothing is missing or the decider is not a toolchain file.
-pub fn rust_toolchain_warning(resolution: &Resolution, version: &str, root: &Path) -> String {
+/// What a rust toolchain file asks beyond the toolchain (`components`, `targets`) that
+/// `installed` lacks, with the file's path: omg's rust comes with rustc, cargo, the host's
+/// standard library, clippy and rustfmt, and `omg use`/`omg exec` add the rest as rustup
+/// does ([`omg_adapters_runtimes::Installer::add`]). `None` when the decider is not a
+/// toolchain file; an empty list when nothing is missing.
+pub fn rust_toolchain_missing(
+    resolution: &Resolution,
+    installed: &InstalledRuntime,
+) -> Option<(PathBuf, Vec<Addon>)> {
     let Origin::File { path } = &resolution.origin else {
-        return String::new();
+        return None;
     };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if resolution.runtime != "rust" || !name.starts_with("rust-toolchain") {
-        return String::new();
+        return None;
     }
-    let Some(t) = std::fs::read_to_string(path)
+    let t = std::fs::read_to_string(path)
         .ok()
-        .and_then(|c| omg_domain::runtime::rust_toolchain(name, &c))
-    else {
-        return String::new();
-    };
+        .and_then(|c| omg_domain::runtime::rust_toolchain(name, &c))?;
+    let root = &installed.path;
     let rustlib = root.join("lib/rustlib");
+    let recorded = &installed.record.addons;
     let present = |component: &str| match component.trim_end_matches("-preview") {
         "rustc" | "cargo" | "rust-std" | "rust-docs" => true,
         "clippy" => root.join("bin/cargo-clippy").is_file(),
@@ -125,26 +128,39 @@ pub fn rust_toolchain_warning(resolution: &Resolution, version: &str, root: &Pat
         "rust-analyzer" => root.join("bin/rust-analyzer").is_file(),
         _ => false,
     };
-    let mut missing: Vec<String> = t
+    let mut missing: Vec<Addon> = t
         .components
         .iter()
         .filter(|c| !present(c))
-        .map(|c| format!("component {c}"))
+        .map(|c| Addon::Component(c.clone()))
+        .filter(|a| !recorded.contains(a))
         .collect();
     missing.extend(
         t.targets
             .iter()
             .filter(|target| !rustlib.join(target).is_dir())
-            .map(|target| format!("target {target}")),
+            .map(|target| Addon::Target(target.clone()))
+            .filter(|a| !recorded.contains(a)),
     );
+    Some((path.clone(), missing))
+}
+
+/// The warning for what a rust toolchain file asks that `installed` lacks
+/// ([`rust_toolchain_missing`]), naming the command that adds it; empty when nothing is
+/// missing or the decider is not a toolchain file.
+pub fn rust_toolchain_warning(resolution: &Resolution, installed: &InstalledRuntime) -> String {
+    let Some((path, missing)) = rust_toolchain_missing(resolution, installed) else {
+        return String::new();
+    };
     if missing.is_empty() {
         return String::new();
     }
+    let missing: Vec<String> = missing.iter().map(ToString::to_string).collect();
     format!(
-        "omg: warning: {} asks for {}, which rust {} from omg does not have (omg installs rustc, cargo, the host's standard library, clippy and rustfmt only, for now)\n",
+        "omg: warning: {} asks for {}, which rust {} lacks; `omg use rust` or `omg exec rust -- ...` here adds them\n",
         escape(&path.display().to_string()),
         escape(&missing.join(", ")),
-        escape(version)
+        escape(installed.version())
     )
 }
 

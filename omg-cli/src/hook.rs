@@ -338,6 +338,7 @@ mod tests {
                     .collect(),
                 ..InstallLayout::bin_under(Strip::Nothing)
             },
+            addons: Vec::new(),
         };
         std::fs::write(dir.join(RECORD_FILE), serde_json::to_vec(&record).unwrap()).unwrap();
     }

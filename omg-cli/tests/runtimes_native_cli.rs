@@ -10,7 +10,10 @@ mod common;
 mod runtimes_world;
 
 use common::omg_bin;
-use omg_testkit::runtimes::{Adoptium, PythonBuilds, RubyBuilder, RustDist, Tamper, TestServer};
+use omg_ports::Platform;
+use omg_testkit::runtimes::{
+    rust_triple, Adoptium, PythonBuilds, RubyBuilder, RustDist, Tamper, TestServer,
+};
 use runtimes_world::World;
 
 /// A program to run through `omg exec`, and what it prints for a version.
@@ -453,29 +456,111 @@ fn rust_toolchain_files_as_rustup_reads_them() {
     assert_eq!(fmt.ok(), "rustfmt 1.7.0-stable (1.79.0)\n");
     let clippy = w.omg("both", &["exec", "rust", "--", "cargo-clippy"]);
     assert_eq!(clippy.ok(), "clippy for rust 1.79.0\n");
-    // Other components and targets: omg does not install them yet, and says which are
-    // missing rather than passing over them in silence.
-    dir(
-        "comp",
-        "rust-toolchain.toml",
-        "[toolchain]\nchannel = \"1.80.1\"\ncomponents = [\"clippy\", \"rust-src\"]\ntargets = [\"wasm32-unknown-unknown\"]\nprofile = \"minimal\"\n",
+}
+
+/// rustup's components and targets: what `rust-toolchain.toml` asks beyond the toolchain is
+/// added by `omg exec`/`omg use` from the channel manifest, each archive checked against the
+/// manifest's sha256 (rustup: "the toolchain file's components and targets are installed
+/// with the toolchain"; `llvm-tools` is the manifest's `[renames]` for
+/// `llvm-tools-preview`; rust-src is one archive for every host, `"*"`).
+#[test]
+fn rust_toolchain_components_and_targets_are_added_as_rustup_adds_them() {
+    let server = TestServer::start();
+    let mut dist = RustDist::new(&server, "/rust");
+    dist.release("1.79.0", "2024-06-13", false, Tamper::None)
+        .release("1.80.1", "2024-08-07", true, Tamper::None);
+    let w = World::new(&[("rust", dist.mirror())]);
+    let triple = rust_triple(&Platform::current());
+    std::fs::create_dir_all(w.path("comp")).unwrap();
+    w.write(
+        "comp/rust-toolchain.toml",
+        "[toolchain]\nchannel = \"1.80.1\"\ncomponents = [\"clippy\", \"rust-src\", \"llvm-tools\"]\ntargets = [\"wasm32-unknown-unknown\"]\nprofile = \"minimal\"\n",
     );
-    let run = rustc("comp");
-    run.expect_code(0);
-    assert!(
-        run.stdout.starts_with("rustc 1.80.1 "),
-        "comp: {}",
-        run.stdout
-    );
-    for missing in ["component rust-src", "target wasm32-unknown-unknown"] {
-        assert!(run.stderr.contains(missing), "{missing}: {}", run.stderr);
-    }
-    assert!(!run.stderr.contains("component clippy"), "{}", run.stderr);
+    w.omg("elsewhere", &["runtimes", "install", "rust", "1.80.1"])
+        .expect_code(0);
+    // `omg which` adds nothing: it names what is missing and the command that adds it.
     let which = w.omg("comp", &["which", "rust"]);
+    which.expect_code(0);
+    for missing in [
+        "component rust-src",
+        "component llvm-tools",
+        "target wasm32-unknown-unknown",
+        "`omg use rust`",
+    ] {
+        assert!(
+            which.stderr.contains(missing),
+            "{missing}: {}",
+            which.stderr
+        );
+    }
     assert!(
-        which.stderr.contains("component rust-src"),
+        !which.stderr.contains("component clippy"),
         "{}",
         which.stderr
+    );
+
+    let run = w.omg("comp", &["exec", "rust", "--", "rustc"]);
+    run.expect_code(0);
+    assert!(run.stdout.starts_with("rustc 1.80.1 "), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "omg: added component rust-src, component llvm-tools, target wasm32-unknown-unknown to rust 1.80.1"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let root = w.runtimes_dir("rust").join("1.80.1");
+    for file in [
+        "lib/rustlib/src/rust/library/core/src/lib.rs".to_string(),
+        "lib/rustlib/wasm32-unknown-unknown/lib/libcore-0a1b2c.rlib".to_string(),
+        format!("lib/rustlib/{triple}/bin/llvm-objdump"),
+        // The host's standard library, beside the new target's.
+        format!("lib/rustlib/{triple}/lib/libstd-0a1b2c.rlib"),
+    ] {
+        assert!(root.join(&file).is_file(), "{file}");
+    }
+    let which = w.omg("comp", &["which", "rust"]);
+    which.expect_code(0);
+    assert!(!which.stderr.contains("asks for"), "{}", which.stderr);
+    // Added once: the next run downloads nothing.
+    let asked = server.requests().len();
+    let again = w.omg("comp", &["exec", "rust", "--", "rustc"]);
+    again.expect_code(0);
+    assert!(!again.stderr.contains("added"), "{}", again.stderr);
+    assert_eq!(server.requests().len(), asked);
+
+    // A target whose archive does not match the manifest's sum: `omg use` fails naming the
+    // file, nothing of it is in place, and the toolchain file still names 1.80.1.
+    server.put(
+        &dist.addon_path("2024-06-13", "rust-std-1.79.0-wasm32-unknown-unknown"),
+        b"not the archive".to_vec(),
+    );
+    let refused = w.omg("comp", &["use", "rust", "1.79.0"]);
+    assert_ne!(refused.code, Some(0));
+    assert!(
+        refused
+            .stderr
+            .contains("rust-std-1.79.0-wasm32-unknown-unknown.tar.xz"),
+        "{}",
+        refused.stderr
+    );
+    let old = w.runtimes_dir("rust").join("1.79.0");
+    assert!(!old.join("lib/rustlib/wasm32-unknown-unknown").exists());
+    assert!(std::fs::read_to_string(w.path("comp/rust-toolchain.toml"))
+        .unwrap()
+        .contains("channel = \"1.80.1\""));
+    // A component the manifest does not have: an error naming it and what there is.
+    w.write(
+        "comp/rust-toolchain.toml",
+        "[toolchain]\nchannel = \"1.80.1\"\ncomponents = [\"miri\"]\n",
+    );
+    let unknown = w.omg("comp", &["exec", "rust", "--", "rustc"]);
+    assert_ne!(unknown.code, Some(0));
+    assert!(
+        unknown.stderr.contains("rust 1.80.1 has no component miri"),
+        "{}",
+        unknown.stderr
     );
 }
 

@@ -107,7 +107,9 @@ fn without_a_cached_index_moving_targets_resolve_among_the_installed_versions() 
     used.expect_code(0);
     assert!(
         used.stderr.contains("omg: warning:")
-            && used.stderr.contains("using node 20.11.1, the newest installed version"),
+            && used
+                .stderr
+                .contains("using node 20.11.1, the newest installed version"),
         "{}",
         used.stderr
     );
@@ -119,7 +121,10 @@ fn without_a_cached_index_moving_targets_resolve_among_the_installed_versions() 
     );
     assert_eq!(server.requests().len(), asked, "--offline asks nothing");
     // After the subcommand too, as every global flag.
-    let which = w.omg("proj", &["exec", "node@lts", "--offline", "--", "node", "--version"]);
+    let which = w.omg(
+        "proj",
+        &["exec", "node@lts", "--offline", "--", "node", "--version"],
+    );
     which.expect_code(0);
     assert!(which.stdout.contains("20.11.1"), "{}", which.stdout);
 

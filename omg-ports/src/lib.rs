@@ -61,7 +61,8 @@ pub use record::{RelationKind, Validation, VersionEntry, VersionSource};
 #[cfg(feature = "mock")]
 pub use runtime::MockRuntimeProvider;
 pub use runtime::{
-    ArchiveFormat, Artifact, Enough, InstallLayout, Platform, RemoteVersion, RuntimeProvider, Strip,
+    Addon, ArchiveFormat, Artifact, Enough, InstallLayout, Platform, RemoteVersion,
+    RuntimeProvider, Strip,
 };
 pub use search::{MatchKind, SearchHit, SearchQuery, SearchResults};
 pub use secret::Secret;

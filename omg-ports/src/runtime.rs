@@ -193,6 +193,26 @@ impl InstallLayout {
     }
 }
 
+/// A part of a runtime version installed into it after its archive, from its own archive:
+/// rust's components (`rust-src`, `llvm-tools`, `rust-analyzer`) and the standard library of
+/// another target (`wasm32-unknown-unknown`), as `rust-toolchain.toml` asks for them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Addon {
+    /// A component, by the name users write (`rust-src`, `llvm-tools`).
+    Component(String),
+    /// The standard library for a target triple (`wasm32-unknown-unknown`).
+    Target(String),
+}
+
+impl fmt::Display for Addon {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Addon::Component(c) => write!(f, "component {c}"),
+            Addon::Target(t) => write!(f, "target {t}"),
+        }
+    }
+}
+
 /// When a paged list of versions has been read far enough
 /// ([`RuntimeProvider::remote_versions_until`]): a test of the versions read so far, newest
 /// first.
@@ -282,6 +302,27 @@ pub trait RuntimeProvider: Send + Sync {
 
     /// How the unpacked archive of `artifact` is laid out.
     fn layout(&self, artifact: &Artifact, platform: &Platform) -> InstallLayout;
+
+    /// The archive of `addon` for installed `version` on `platform`, with its published
+    /// sha256, and how it is laid out: its [`InstallLayout::merge`] directories are moved
+    /// into the installed version's root. Runtimes without addons keep this default.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::InvalidRequest`] naming the addon when the source does not have it
+    /// (the default); otherwise as [`RuntimeProvider::artifact`].
+    async fn addon(
+        &self,
+        version: &str,
+        addon: &Addon,
+        platform: &Platform,
+    ) -> Result<(Artifact, InstallLayout)> {
+        let _ = platform;
+        Err(crate::Error::InvalidRequest(format!(
+            "{} {version} has no {addon} (only rust has components and targets)",
+            self.name()
+        )))
+    }
 }
 
 #[cfg(test)]

@@ -10,11 +10,11 @@ use omg_domain::runtime::{
     conventional_contents, conventional_file, edit_version_file, resolve_all, with_overrides, Edit,
     Origin, Resolution, VersionSpec,
 };
-use omg_ports::{Enough, Error, RemoteVersion, Result};
+use omg_ports::{Addon, Enough, Error, RemoteVersion, Result};
 use serde_json::{json, Value};
 
 use super::context::{find_on_path, Ctx};
-use super::ensure::ensure;
+use super::ensure::{add_missing, ensure};
 use super::mise::{self, MiseCommand};
 use super::progress;
 use omg_cli_core::active::{
@@ -124,6 +124,19 @@ pub fn use_(
     let written = version
         .map(|v| v.trim().to_string())
         .unwrap_or_else(|| installed.version().to_string());
+    // What the toolchain file that decides (and is to name this version) asks beyond it:
+    // rust's components and targets, added as rustup adds them, before the file changes (a
+    // failure leaves it as it was).
+    let (installed, added, addon_warnings) = match (&decided, global) {
+        (Some(r), false) => block_on(add_missing(
+            ctx,
+            provider,
+            r,
+            installed,
+            progress::sink(out.json),
+        ))?,
+        _ => (installed, Vec::new(), Vec::new()),
+    };
     let (target, text_where) = if global {
         ctx.defaults.set(runtime, &written)?;
         (ctx.defaults.path().to_path_buf(), "globally".to_string())
@@ -140,6 +153,7 @@ pub fn use_(
             installed.path.display()
         ));
     }
+    text.push_str(&added_text(&installed, &added, &[], ""));
     text.push_str(&format!(
         "using {runtime} {} {text_where} ({} says {written})\n",
         installed.version(),
@@ -161,8 +175,12 @@ pub fn use_(
     value["file"] = json!(target);
     value["spec"] = json!(written);
     value["global"] = json!(global);
+    value["added"] = json!(added.iter().map(ToString::to_string).collect::<Vec<_>>());
     let mut answer = answer(out, text, value);
     answer.stderr = install_warnings(&installed, now);
+    answer
+        .stderr
+        .push_str(&added_text(&installed, &[], &addon_warnings, "omg: "));
     Ok(answer)
 }
 
@@ -429,7 +447,7 @@ pub fn which(ctx: &Ctx, out: &Output, name: &str) -> Result<Answer> {
         a.resolution.spec_text
     );
     let mut warning = constraint_warning(&a.resolution, i.version()).unwrap_or_default();
-    warning.push_str(&rust_toolchain_warning(&a.resolution, i.version(), &i.path));
+    warning.push_str(&rust_toolchain_warning(&a.resolution, &i));
     let value = json!({
         "runtime": runtime,
         "version": i.version(),
@@ -632,16 +650,21 @@ pub fn exec(ctx: &Ctx, out: &Output, target: &str, command: &[String]) -> Result
             source: err,
         });
     }
-    let (installed, now) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
+    let (mut installed, now) = block_on(ensure(ctx, provider, &spec, progress::sink(out.json)))?;
     ctx.print_warnings();
     eprint!("{}", install_warnings(&installed, now));
     if let Some(r) = &resolved {
-        let mut w = constraint_warning(r, installed.version()).unwrap_or_default();
-        w.push_str(&rust_toolchain_warning(
+        let (with, added, warnings) = block_on(add_missing(
+            ctx,
+            provider,
             r,
-            installed.version(),
-            &installed.path,
-        ));
+            installed,
+            progress::sink(out.json),
+        ))?;
+        installed = with;
+        eprint!("{}", added_text(&installed, &added, &warnings, "omg: "));
+        let mut w = constraint_warning(r, installed.version()).unwrap_or_default();
+        w.push_str(&rust_toolchain_warning(r, &installed));
         eprint!("{w}");
     }
     let mut path: Vec<PathBuf> = installed.bin_dirs();
@@ -718,4 +741,27 @@ fn pin_in_project(
             path.display()
         ))),
     }
+}
+
+/// "added component rust-src, target wasm32-unknown-unknown to rust 1.80.1" (when anything
+/// was added) and the addon sources' warnings, each line after `prefix`.
+fn added_text(
+    installed: &InstalledRuntime,
+    added: &[Addon],
+    warnings: &[String],
+    prefix: &str,
+) -> String {
+    let mut text = String::new();
+    if !added.is_empty() {
+        let names: Vec<String> = added.iter().map(ToString::to_string).collect();
+        text.push_str(&format!(
+            "{prefix}added {} to rust {}\n",
+            names.join(", "),
+            installed.version()
+        ));
+    }
+    for w in warnings {
+        text.push_str(&format!("omg: warning: {}\n", escape(w)));
+    }
+    text
 }

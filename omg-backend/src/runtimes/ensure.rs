@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use omg_adapters_runtimes::InstalledRuntime;
-use omg_cli_core::active::{installed_match, remote_release};
-use omg_domain::runtime::VersionSpec;
-use omg_ports::{Error, ProgressSink, Result, RuntimeProvider};
+use omg_cli_core::active::{installed_match, remote_release, rust_toolchain_missing};
+use omg_domain::runtime::{Resolution, VersionSpec};
+use omg_ports::{Addon, Error, ProgressSink, Result, RuntimeProvider};
 
 use super::context::Ctx;
 
@@ -54,4 +54,30 @@ pub async fn ensure(
         .install(provider.as_ref(), &release, progress)
         .await?;
     Ok((installed, true))
+}
+
+/// Adds what the rust toolchain file deciding `resolution` asks beyond `installed`
+/// (`components`, `targets`), as rustup installs them with the toolchain. Returns the version
+/// as it is now, what was added, and the sources' warnings.
+pub async fn add_missing(
+    ctx: &Ctx,
+    provider: &Arc<dyn RuntimeProvider>,
+    resolution: &Resolution,
+    installed: InstalledRuntime,
+    progress: Option<Arc<dyn ProgressSink>>,
+) -> Result<(InstalledRuntime, Vec<Addon>, Vec<String>)> {
+    let Some((_, missing)) = rust_toolchain_missing(resolution, &installed) else {
+        return Ok((installed, Vec::new(), Vec::new()));
+    };
+    let mut now = installed;
+    let mut warnings = Vec::new();
+    for addon in &missing {
+        let (next, w) = ctx
+            .installer
+            .add(provider.as_ref(), &now, addon, progress.clone())
+            .await?;
+        now = next;
+        warnings.extend(w);
+    }
+    Ok((now, missing, warnings))
 }

@@ -205,6 +205,7 @@ pub fn runtime_installed(data_home: &Path, runtime: &str, version: &str) {
             warnings: Vec::new(),
         },
         layout: InstallLayout::bin_under(Strip::SingleTopLevel),
+        addons: Vec::new(),
     };
     std::fs::write(
         dir.join(omg_adapters_runtimes::RECORD_FILE),
