@@ -12,6 +12,7 @@ pub mod active;
 pub mod answer;
 pub mod args;
 pub mod audit;
+pub mod child;
 pub mod complete;
 pub mod exit;
 pub mod render;

@@ -7,8 +7,8 @@
 //! runtime's spec, deciding file and the mtime of its install directory). When nothing
 //! changed it prints nothing; otherwise it prints shell code that removes the PATH entries it
 //! added before (`$__OMG_PATHS`), prepends the new ones, sets the layout's variables
-//! (`GOROOT`) and unsets the old ones (`$__OMG_ENV`). It never reads config.toml and never
-//! touches the network. The shell's `OMG_<RUNTIME>_VERSION` (set by `omg shell`, the
+//! (`GOROOT`) and unsets the old ones (`$__OMG_ENV`). It never touches the network; tools
+//! that mise manages are asked of mise only when the key changed ([`crate::hook_mise`]). The shell's `OMG_<RUNTIME>_VERSION` (set by `omg shell`, the
 //! [`crate::shell`] module) beats the files; as it is part of the key, changing it
 //! re-activates at the next prompt.
 
@@ -21,6 +21,8 @@ use omg_domain::runtime::{env_overrides, resolve_all, with_overrides};
 
 use omg_cli_core::active::{installed_match, origin_text, path_toolchain, uses_system};
 use omg_cli_core::args::ShellArg;
+
+use crate::hook_mise;
 
 /// The shell code `omg hook <shell>` prints, calling the omg at `omg`.
 ///
@@ -174,14 +176,19 @@ pub fn hook_env_for(
             Default::default()
         }
     };
-    let files: Vec<_> = resolve_all(
+    // The runtimes omg installs, and the tools the files name that mise manages.
+    let (files, mise_tools): (Vec<_>, Vec<_>) = resolve_all(
         &read_version_files_with(cwd, &|k: &str| Some(env(k)).filter(|v| !v.is_empty())),
         &global,
         defaults.path(),
     )
     .into_iter()
-    .filter(|r| NATIVE_RUNTIMES.contains(&r.runtime.as_str()))
-    .collect();
+    .partition(|r| NATIVE_RUNTIMES.contains(&r.runtime.as_str()));
+    let mise_tools: Vec<(String, String)> = mise_tools
+        .into_iter()
+        .filter(|r| r.spec_text != "system")
+        .map(|r| (r.runtime, r.spec_text))
+        .collect();
     // The shell's OMG_<RUNTIME>_VERSION beats the files; an invalid one is passed over (the
     // files decide) and said once, when the key changes.
     let (overrides, invalid) = env_overrides(NATIVE_RUNTIMES, &|k: &str| Some(env(k)));
@@ -206,6 +213,12 @@ pub fn hook_env_for(
         .join(";");
     for e in &invalid {
         key.push_str(&format!(";!{}={:?}", e.variable, e.value));
+    }
+    for (tool, spec) in &mise_tools {
+        key.push_str(&format!(
+            ";mise:{tool}={spec}#{}",
+            hook_mise::stamp(tool, env)
+        ));
     }
     if key == env("__OMG_HOOK") {
         return (String::new(), stderr);
@@ -239,6 +252,13 @@ pub fn hook_env_for(
                 r.runtime,
                 r.spec_text
             )),
+        }
+    }
+    // mise's tools after omg's own.
+    if !mise_tools.is_empty() {
+        match hook_mise::bin_paths(&mise_tools, cwd) {
+            Ok(dirs) => bins.extend(dirs),
+            Err(e) => stderr.push_str(&format!("omg: {}\n", omg_cli_core::render::escape(&e))),
         }
     }
     let old_paths = env("__OMG_PATHS");

@@ -10,5 +10,6 @@ pub mod complete;
 pub mod daemon_cmd;
 pub mod fast_path;
 pub mod hook;
+pub mod hook_mise;
 pub mod quick_args;
 pub mod shell;

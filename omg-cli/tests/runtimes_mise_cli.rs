@@ -17,6 +17,7 @@ mod runtimes_world;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use common::omg_bin;
 use omg_adapters_releases::MISE_VERSION;
 use omg_ports::ArchiveFormat;
 use omg_testkit::runtimes::{build, sha256_hex, Entry, NodeDist, Tamper, TestServer};
@@ -194,6 +195,39 @@ fn omg_downloads_mise_verifies_it_and_drives_node_through_it() {
     let after = doctor_mise_line(&w, &env);
     assert!(after.contains("omg's own"), "{after}");
     assert!(after.contains(&format!("({version} ")), "{after}");
+
+    // One hook for both: where a file names a tool mise manages (here mise's own
+    // `core:node`, as `mise use` and asdf write `.tool-versions`), omg's hook puts the bin
+    // directory mise gives for it (`mise bin-paths`, as `mise activate` would) on PATH, with
+    // omg's bundled mise, and `node` runs in the shell.
+    w.write("elsewhere/.tool-versions", "core:node 20.11.1\n");
+    let hook = w.omg_env("elsewhere", &["hook-env", "bash"], &env);
+    hook.expect_code(0);
+    let bin = w.path("mise/data/installs/node/20.11.1/bin");
+    assert!(
+        hook.stdout.contains(&bin.to_string_lossy().into_owned()),
+        "{}\n{}",
+        hook.stdout,
+        hook.stderr
+    );
+    let script = format!(
+        "eval \"$('{}' hook-env bash)\"; node; eval \"$('{}' hook-env bash)\"; echo \"again:$?\"",
+        omg_bin().display(),
+        omg_bin().display()
+    );
+    let shell = w
+        .command(Path::new("/bin/bash"), "elsewhere")
+        .envs(env.iter().copied())
+        .args(["--norc", "-c", &script])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&shell.stdout);
+    assert_eq!(
+        stdout.trim(),
+        "v20.11.1\nagain:0",
+        "{}",
+        String::from_utf8_lossy(&shell.stderr)
+    );
 }
 
 /// `[runtimes] mise` wins over omg's own: nothing is downloaded, the configured binary runs.

@@ -147,18 +147,7 @@ fn signatures(settings: &Settings) -> Result<Signatures> {
     ))
 }
 
-/// The first executable file `name` in `$PATH`.
-pub fn find_on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(name))
-        .find(|p| is_executable(p))
-}
-
-fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
+pub use omg_cli_core::child::find_on_path;
 
 /// An [`HttpFetcher`] built on first use: commands that never download (which, current,
 /// list) do not pay for setting up TLS.

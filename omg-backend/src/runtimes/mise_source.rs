@@ -5,11 +5,10 @@
 //! the release's SHASUMS256.txt (fail closed), unpacked within limits into a staging
 //! directory, renamed into place.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use omg_adapters_releases::{MiseReleases, DEFAULT_MISE_MIRROR, MISE, MISE_VERSION};
 use omg_adapters_runtimes::{Installer, RuntimesHome, UnpackLimits};
@@ -130,34 +129,10 @@ const VERSION_TIMEOUT: Duration = Duration::from_secs(10);
 /// The first line of `<binary> --version` (`2026.9.15 linux-x64 (2026-09-27)`), control
 /// characters escaped; `None` when it does not run, fails or takes too long.
 pub fn version_of(binary: &Path) -> Option<String> {
-    let mut child = Command::new(binary)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let stdout = child.stdout.take()?;
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout.take(VERSION_BYTES).read_to_string(&mut text);
-        text
-    });
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() < VERSION_TIMEOUT => {
-                std::thread::sleep(Duration::from_millis(20))
-            }
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-        }
-    };
-    let text = reader.join().ok()?;
-    let line = text.lines().next()?.trim();
-    (status.success() && !line.is_empty()).then(|| omg_cli_core::render::escape(line).into_owned())
+    let mut command = Command::new(binary);
+    command.arg("--version");
+    let out = omg_cli_core::child::run_bounded(command, VERSION_BYTES, VERSION_TIMEOUT)?;
+    let line = out.stdout.lines().next()?.trim();
+    (out.status.success() && !line.is_empty())
+        .then(|| omg_cli_core::render::escape(line).into_owned())
 }
