@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::Path;
 
-use omg_ports::{DirFiles, Error, Result, VERSION_FILES};
+use omg_ports::{mise_env_files, DirFiles, Error, Result, VERSION_FILES};
 
 /// The version files in `start` and each directory above it up to `/`, nearest first (only
 /// directories that have any). Unreadable files are skipped (a version file omg cannot read
@@ -24,11 +24,27 @@ pub fn read_version_files(start: &Path) -> Vec<DirFiles> {
 /// `go.work` counts; `GOWORK=/abs/path/go.work` names the workspace file to use wherever the
 /// command runs, so that file decides go's version before any go.work or go.mod found by the
 /// walk (a relative path, or a file that cannot be read, changes nothing: go refuses it).
+///
+/// `MISE_ENV` (`staging`, or several: `ci,staging`, the last the strongest) adds mise's files
+/// of those environments ([`omg_ports::mise_env_files`]), above all of mise's other files as
+/// mise 2026.9 ranks them; `.config/mise/conf.d/*.toml` are read whatever the environment
+/// (below `.config/mise/config.toml`, the last in alphabetical order first).
 pub fn read_version_files_with(
     start: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<DirFiles> {
-    let dirs = walk_version_files(start);
+    let envs: Vec<String> = env("MISE_ENV")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|e| {
+            !e.is_empty()
+                && e.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        })
+        .map(String::from)
+        .collect();
+    let dirs = walk_version_files(start, &envs);
     match env("GOWORK").as_deref().map(str::trim) {
         None | Some("") => dirs,
         Some("off") => without(dirs, &["go.work"]),
@@ -73,25 +89,30 @@ fn workspace_file(path: &Path) -> Option<(std::path::PathBuf, String)> {
     Some((path.parent()?.to_path_buf(), contents))
 }
 
-/// The walk of [`read_version_files`], without the environment.
-fn walk_version_files(start: &Path) -> Vec<DirFiles> {
-    let wanted: HashSet<&str> = VERSION_FILES
+/// The walk of [`read_version_files`], with mise's environments `envs` (weakest first).
+fn walk_version_files(start: &Path, envs: &[String]) -> Vec<DirFiles> {
+    let mut wanted: HashSet<String> = VERSION_FILES
         .iter()
-        .map(|n| n.split('/').next().unwrap_or(n))
+        .map(|n| n.split('/').next().unwrap_or(n).to_string())
         .collect();
+    for e in envs {
+        for name in mise_env_files(e) {
+            wanted.insert(name.split('/').next().unwrap_or(&name).to_string());
+        }
+    }
     let mut out = Vec::new();
     let mut dir = Some(start);
     while let Some(d) = dir {
         let listed = listing(d, &wanted);
         let mut files = Vec::new();
-        for name in VERSION_FILES {
+        for name in names_in(d, envs, listed.as_ref()) {
             if let Some(present) = &listed {
-                let first = name.split('/').next().unwrap_or(name);
+                let first = name.split('/').next().unwrap_or(&name);
                 if !present.contains(std::ffi::OsStr::new(first)) {
                     continue;
                 }
             }
-            let path = d.join(name);
+            let path = d.join(&name);
             let Ok(meta) = std::fs::metadata(&path) else {
                 continue;
             };
@@ -99,7 +120,7 @@ fn walk_version_files(start: &Path) -> Vec<DirFiles> {
                 continue;
             }
             match std::fs::read_to_string(&path) {
-                Ok(contents) => files.push((name.to_string(), contents)),
+                Ok(contents) => files.push((name, contents)),
                 Err(e) => tracing::debug!("skipping {}: {e}", path.display()),
             }
         }
@@ -114,9 +135,55 @@ fn walk_version_files(start: &Path) -> Vec<DirFiles> {
     out
 }
 
+/// The most `conf.d` fragments read in one directory.
+const MAX_CONF_D: usize = 64;
+
+/// The names to look for in `dir`, in the order they are consulted: [`VERSION_FILES`], after
+/// the files of mise's environments (the strongest first) and, when `.config` is there, with
+/// the `conf.d` fragments after `.config/mise/config.toml` (the last alphabetically first;
+/// at most [`MAX_CONF_D`]).
+fn names_in(dir: &Path, envs: &[String], listed: Option<&HashSet<OsString>>) -> Vec<String> {
+    let mut names = Vec::with_capacity(VERSION_FILES.len());
+    for name in VERSION_FILES {
+        match *name {
+            ".mise.local.toml" => {
+                for e in envs.iter().rev() {
+                    names.extend(mise_env_files(e));
+                }
+                names.push(name.to_string());
+            }
+            ".config/mise/config.toml" => {
+                names.push(name.to_string());
+                if listed.is_none_or(|l| l.contains(std::ffi::OsStr::new(".config"))) {
+                    names.extend(conf_d(dir));
+                }
+            }
+            _ => names.push(name.to_string()),
+        }
+    }
+    names
+}
+
+/// `.config/mise/conf.d/*.toml` in `dir`, the last in alphabetical order first.
+fn conf_d(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir.join(".config/mise/conf.d")) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".toml") && !n.starts_with('.'))
+        .map(|n| format!(".config/mise/conf.d/{n}"))
+        .filter(|n| omg_ports::version_file_anchor(n).is_some())
+        .collect();
+    names.sort_unstable_by(|a, b| b.cmp(a));
+    names.truncate(MAX_CONF_D);
+    names
+}
+
 /// The entries of `dir` among `wanted` (the first components of [`VERSION_FILES`]), or
 /// `None` when `dir` cannot be listed.
-fn listing(dir: &Path, wanted: &HashSet<&str>) -> Option<HashSet<OsString>> {
+fn listing(dir: &Path, wanted: &HashSet<String>) -> Option<HashSet<OsString>> {
     let entries = std::fs::read_dir(dir).ok()?;
     Some(
         entries

@@ -349,3 +349,181 @@ fn omgs_own_mise_is_installed_only_when_its_sha256_matches() {
     both.sort();
     assert_eq!(both, vec!["2025.1.0".to_string(), MISE_VERSION.to_string()]);
 }
+
+/// Each tool's spec and the file that decides it.
+type Decisions = std::collections::BTreeMap<String, (String, String)>;
+
+/// The version each tool gets in `cwd` and the file that decides it, as `tool -> (spec,
+/// path)`: from `omg current --json`, and from the real mise (`mise ls --json` offline,
+/// its `requested_version` and `source.path`) for the same files and `MISE_ENV`.
+fn decisions(w: &World, mise: &Path, env: &[(&str, &str)], cwd: &str) -> (Decisions, Decisions) {
+    let omg = w.omg_env(cwd, &["--json", "current"], env);
+    omg.expect_code(0);
+    let ours = omg
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["runtime"].as_str().unwrap().to_string(),
+                (
+                    r["spec"].as_str().unwrap().to_string(),
+                    r["origin"]["path"].as_str().unwrap_or("").to_string(),
+                ),
+            )
+        })
+        .collect();
+    let out = w
+        .command(mise, cwd)
+        .envs(env.iter().copied())
+        .args(["ls", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let theirs = theirs
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter_map(|(tool, entries)| {
+            let e = entries.as_array()?.first()?;
+            Some((
+                tool.clone(),
+                (
+                    e["requested_version"].as_str()?.to_string(),
+                    e["source"]["path"].as_str()?.to_string(),
+                ),
+            ))
+        })
+        .collect();
+    (ours, theirs)
+}
+
+/// mise's configuration files as mise itself reads them, compared on the same trees:
+/// `mise.<env>.local.toml` > `mise.local.toml` > `mise.<env>.toml` > `mise.toml` for each
+/// `MISE_ENV` (several: the last the strongest), `.config/mise/config.<env>.toml` over
+/// `.config/mise/config.toml` over `.config/mise/conf.d/*.toml` (the last alphabetically
+/// first), nearer directories over farther ones, mise.toml over `.tool-versions`.
+#[test]
+fn mise_environments_and_conf_d_decide_as_mise_decides() {
+    let Some(mise) = real_mise() else { return };
+    let w = World::new(&[]);
+    let files: &[(&str, &str)] = &[
+        (
+            "a/mise.toml",
+            "[tools]\ndeno = \"1.1\"\nterraform = \"1.0\"\njq = \"1.5\"\n",
+        ),
+        ("a/mise.local.toml", "[tools]\ndeno = \"1.3\"\n"),
+        (
+            "a/mise.staging.toml",
+            "[tools]\nterraform = \"1.2\"\ndeno = \"1.4\"\n",
+        ),
+        (
+            "a/mise.staging.local.toml",
+            "[tools]\nterraform = \"1.5\"\n",
+        ),
+        ("a/mise.ci.toml", "[tools]\ndeno = \"1.9\"\njq = \"1.6\"\n"),
+        ("b/.config/mise/config.toml", "[tools]\ndeno = \"2.0\"\n"),
+        (
+            "b/.config/mise/conf.d/a.toml",
+            "[tools]\ndeno = \"2.1\"\njq = \"1.6\"\n",
+        ),
+        ("b/.config/mise/conf.d/b.toml", "[tools]\njq = \"1.7\"\n"),
+        (
+            "b/.config/mise/config.staging.toml",
+            "[tools]\ndeno = \"2.2\"\n",
+        ),
+        ("c/mise.toml", "[tools]\nterraform = \"1.0\"\n"),
+        ("c/sub/.mise.staging.toml", "[tools]\nterraform = \"1.1\"\n"),
+        ("c/sub/.tool-versions", "shellcheck 0.9.0\nterraform 0.1\n"),
+    ];
+    for (path, contents) in files {
+        let full = w.path(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, contents).unwrap();
+    }
+    let server = TestServer::start();
+    let base = mise_env(&w, &server, "http://127.0.0.1:9/node");
+    let trusted = w.path("").to_string_lossy().into_owned();
+    let mut compared = 0;
+    for cwd in ["a", "b", "c/sub"] {
+        for mise_env_value in ["", "staging", "ci,staging", "staging,ci"] {
+            let mut env = borrowed(&base);
+            env.extend([
+                ("MISE_OFFLINE", "1"),
+                ("MISE_TRUSTED_CONFIG_PATHS", trusted.as_str()),
+                ("MISE_ENV", mise_env_value),
+            ]);
+            let (ours, theirs) = decisions(&w, &mise, &env, cwd);
+            assert!(!theirs.is_empty(), "{cwd}");
+            assert_eq!(ours, theirs, "in {cwd} with MISE_ENV={mise_env_value}");
+            compared += theirs.len();
+        }
+    }
+    assert!(compared >= 24, "{compared}");
+
+    // Every kind of mise file in one directory, each giving jq another version: the winner
+    // is compared, removed, and the next one compared, down to the last (the whole order).
+    let every = [
+        ".config/mise/conf.d/a.toml",
+        ".config/mise/conf.d/b.toml",
+        ".config/mise/config.toml",
+        ".config/mise.toml",
+        ".mise/config.toml",
+        "mise/config.toml",
+        "mise.toml",
+        ".mise.toml",
+        ".config/mise/config.local.toml",
+        "mise.local.toml",
+        ".mise.local.toml",
+        "mise.ci.toml",
+        "mise.ci.local.toml",
+        ".config/mise/config.staging.toml",
+        ".config/mise.staging.toml",
+        "mise/config.staging.toml",
+        "mise.staging.toml",
+        ".mise/config.staging.toml",
+        ".mise.staging.toml",
+        "mise.staging.local.toml",
+        ".mise.staging.local.toml",
+    ];
+    for mise_env_value in ["ci,staging", "staging,ci", ""] {
+        for (i, path) in every.iter().enumerate() {
+            let full = w.path("d").join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, format!("[tools]\njq = \"1.{i}\"\n")).unwrap();
+        }
+        let mut env = borrowed(&base);
+        env.extend([
+            ("MISE_OFFLINE", "1"),
+            ("MISE_TRUSTED_CONFIG_PATHS", trusted.as_str()),
+            ("MISE_ENV", mise_env_value),
+        ]);
+        let mut removed = 0;
+        loop {
+            let (ours, theirs) = decisions(&w, &mise, &env, "d");
+            assert_eq!(
+                ours, theirs,
+                "with MISE_ENV={mise_env_value}, {removed} removed"
+            );
+            let Some((_, winner)) = theirs.get("jq") else {
+                break;
+            };
+            std::fs::remove_file(winner).unwrap();
+            removed += 1;
+        }
+        // Without an environment its files are not read at all.
+        let read = if mise_env_value.is_empty() {
+            11
+        } else {
+            every.len()
+        };
+        assert_eq!(removed, read, "MISE_ENV={mise_env_value}");
+        std::fs::remove_dir_all(w.path("d")).unwrap();
+    }
+}

@@ -76,5 +76,5 @@ pub use transaction::{
     ActionKind, DependencyNode, Plan, PlannedAction, ProgressEvent, ProgressSink,
     RefreshedDatabase, Transaction, TransactionOutcome,
 };
-pub use version_files::{DirFiles, VERSION_FILES};
+pub use version_files::{mise_env_files, version_file_anchor, DirFiles, VERSION_FILES};
 pub use why::WhyReport;

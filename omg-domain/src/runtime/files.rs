@@ -53,6 +53,8 @@ pub fn parse(file_name: &str, contents: &str) -> Vec<(String, String)> {
             .map(|s| vec![(runtime.to_string(), s)])
             .unwrap_or_default()
     };
+    // mise's environment files and conf.d fragments read as the mise file they rank with.
+    let file_name = omg_ports::version_file_anchor(file_name).unwrap_or(file_name);
     match file_name {
         ".nvmrc" | ".node-version" => one("node", first_line(contents)),
         // pyenv: every line, in order; a later one is used when the earlier ones are not
@@ -81,6 +83,7 @@ pub fn parse(file_name: &str, contents: &str) -> Vec<(String, String)> {
         | "mise.local.toml"
         | ".mise.toml"
         | "mise.toml"
+        | ".config/mise/config.local.toml"
         | ".mise/config.toml"
         | "mise/config.toml"
         | ".config/mise.toml"

@@ -40,9 +40,12 @@
 //! 1. Start in the current directory and walk up to `/`. The first directory that has a
 //!    file naming the runtime decides: nearest wins.
 //! 2. Within one directory the files are consulted in the order of [`VERSION_FILES`],
-//!    mise's precedence: mise's own files first (`.mise.local.toml`, `mise.local.toml`,
-//!    `.mise.toml`, `mise.toml`, `.mise/config.toml`, `mise/config.toml`,
-//!    `.config/mise.toml`, `.config/mise/config.toml`), then asdf's `.tool-versions`, then
+//!    mise's precedence: mise's own files first (those of `MISE_ENV`'s environments,
+//!    `mise.staging.toml`..., the strongest environment first: [`omg_ports::mise_env_files`];
+//!    then `.mise.local.toml`, `mise.local.toml`, `.config/mise/config.local.toml`,
+//!    `.mise.toml`, `mise.toml`, `mise/config.toml`, `.mise/config.toml`,
+//!    `.config/mise.toml`, `.config/mise/config.toml`, `.config/mise/conf.d/*.toml` the last
+//!    alphabetically first: [`omg_ports::version_file_anchor`]), then asdf's `.tool-versions`, then
 //!    the single-runtime files: `.nvmrc`, `.node-version`, `package.json`,
 //!    `.python-version`, `.python-versions` (uv: its first line), `pyproject.toml`,
 //!    `.go-version`, `go.work`, `go.mod`, `rust-toolchain` (rustup: the legacy file wins

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use omg_ports::{DirFiles, VERSION_FILES};
+use omg_ports::{version_file_anchor, DirFiles, VERSION_FILES};
 use serde::{Deserialize, Serialize};
 
 use super::files::parse;
@@ -82,9 +82,8 @@ impl Constraint {
 pub const MAX_ALTERNATIVES: usize = 32;
 
 fn file_rank(name: &str) -> usize {
-    VERSION_FILES
-        .iter()
-        .position(|f| *f == name)
+    version_file_anchor(name)
+        .and_then(|anchor| VERSION_FILES.iter().position(|f| *f == anchor))
         .unwrap_or(usize::MAX)
 }
 
