@@ -74,6 +74,19 @@ impl PgpVerifier {
         Ok(())
     }
 
+    /// The fingerprints (upper-case hex) of the primary keys in `publisher`'s keyring, in
+    /// the order they were added: what `gpg --fingerprint` shows, without spaces.
+    pub fn fingerprints(&self, publisher: &str) -> Vec<String> {
+        self.keyrings
+            .get(publisher)
+            .map(|keys| {
+                keys.iter()
+                    .map(|k| hex(k.primary_key.fingerprint().as_bytes()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn keys(&self, publisher: &str) -> Result<&[SignedPublicKey], SignatureFailure> {
         match self.keyrings.get(publisher) {
             Some(keys) if !keys.is_empty() => Ok(keys),

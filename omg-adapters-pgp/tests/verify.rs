@@ -176,3 +176,19 @@ fn a_revoked_key_verifies_nothing() {
         Err(SignatureFailure::UnknownKey { .. })
     ));
 }
+
+/// The keys shipped with omg are the publishers' own, by the fingerprints the publishers
+/// list: rust's is "Rust Language (Tag and Release Signing Key)", 108F 6620 5EAE B0AA A8DD
+/// 5E1C 85AB 96E6 FA1B E5FE (forge.rust-lang.org, "Rust release key"; keys/README.md says
+/// where the file comes from). Node's and bun's are not shipped yet.
+#[test]
+fn the_shipped_keyrings_hold_the_publishers_keys() {
+    let shipped = PgpVerifier::shipped();
+    assert_eq!(
+        shipped.fingerprints("rust"),
+        vec!["108F66205EAEB0AAA8DD5E1C85AB96E6FA1BE5FE".to_string()]
+    );
+    assert!(shipped.has_keys("rust"));
+    assert!(!shipped.has_keys("node"));
+    assert!(!shipped.has_keys("bun"));
+}

@@ -11,6 +11,7 @@ mod runtimes_world;
 
 use common::omg_bin;
 use omg_ports::Platform;
+use omg_testkit::pgp::TestKey;
 use omg_testkit::runtimes::{
     rust_triple, Adoptium, PythonBuilds, RubyBuilder, RustDist, Tamper, TestServer,
 };
@@ -207,6 +208,12 @@ fn round_trip(w: &World, t: &Trip) {
     );
 }
 
+/// The key a test's rust mirror signs its manifests with (omg ships the Rust project's own,
+/// so a mirror's unsigned manifest would get the "not signature-verified" warning).
+fn rust_key() -> TestKey {
+    TestKey::generate("Rust Mirror <rust@example.org>")
+}
+
 fn one_line(spec: &str) -> String {
     format!("{spec}\n")
 }
@@ -338,15 +345,14 @@ fn python_version_files_as_pyenv_and_uv_read_them() {
 #[test]
 fn rust_installs_activates_and_runs() {
     let server = TestServer::start();
-    let mirror = {
-        let mut dist = RustDist::new(&server, "/rust");
-        dist.release("1.78.0", "2024-05-02", false, Tamper::WrongSum)
-            .release("1.79.0", "2024-06-13", false, Tamper::None)
-            .release("1.80.0", "2024-07-25", false, Tamper::None)
-            .release("1.80.1", "2024-08-07", true, Tamper::None);
-        dist.mirror()
-    };
-    let w = World::new(&[("rust", mirror)]);
+    let mut dist = RustDist::new(&server, "/rust");
+    dist.signing_with(rust_key())
+        .release("1.78.0", "2024-05-02", false, Tamper::WrongSum)
+        .release("1.79.0", "2024-06-13", false, Tamper::None)
+        .release("1.80.0", "2024-07-25", false, Tamper::None)
+        .release("1.80.1", "2024-08-07", true, Tamper::None);
+    let mut w = World::new(&[("rust", dist.mirror())]);
+    w.trust("rust", &dist.public_key().unwrap());
     round_trip(
         &w,
         &Trip {
@@ -415,13 +421,12 @@ fn java_installs_activates_and_runs_with_java_home() {
 #[test]
 fn rust_toolchain_files_as_rustup_reads_them() {
     let server = TestServer::start();
-    let mirror = {
-        let mut dist = RustDist::new(&server, "/rust");
-        dist.release("1.79.0", "2024-06-13", false, Tamper::None)
-            .release("1.80.1", "2024-08-07", true, Tamper::None);
-        dist.mirror()
-    };
-    let w = World::new(&[("rust", mirror)]);
+    let mut dist = RustDist::new(&server, "/rust");
+    dist.signing_with(rust_key())
+        .release("1.79.0", "2024-06-13", false, Tamper::None)
+        .release("1.80.1", "2024-08-07", true, Tamper::None);
+    let mut w = World::new(&[("rust", dist.mirror())]);
+    w.trust("rust", &dist.public_key().unwrap());
     let dir = |rel: &str, file: &str, contents: &str| {
         std::fs::create_dir_all(w.path(rel).join(file).parent().unwrap()).unwrap();
         w.write(&format!("{rel}/{file}"), contents);
@@ -467,9 +472,11 @@ fn rust_toolchain_files_as_rustup_reads_them() {
 fn rust_toolchain_components_and_targets_are_added_as_rustup_adds_them() {
     let server = TestServer::start();
     let mut dist = RustDist::new(&server, "/rust");
-    dist.release("1.79.0", "2024-06-13", false, Tamper::None)
+    dist.signing_with(rust_key())
+        .release("1.79.0", "2024-06-13", false, Tamper::None)
         .release("1.80.1", "2024-08-07", true, Tamper::None);
-    let w = World::new(&[("rust", dist.mirror())]);
+    let mut w = World::new(&[("rust", dist.mirror())]);
+    w.trust("rust", &dist.public_key().unwrap());
     let triple = rust_triple(&Platform::current());
     std::fs::create_dir_all(w.path("comp")).unwrap();
     w.write(

@@ -99,6 +99,18 @@ impl World {
         }
     }
 
+    /// Trusts `armored` (a public key) for `publisher`'s signatures: `keys_dir` with
+    /// `<publisher>.asc`, for every command from now on.
+    pub fn trust(&mut self, publisher: &str, armored: &str) {
+        let dir = self.path("config/omg/keys");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{publisher}.asc")), armored).unwrap();
+        self.env.push((
+            "OMG_RUNTIMES_KEYS_DIR".into(),
+            dir.to_string_lossy().into_owned(),
+        ));
+    }
+
     pub fn write(&self, rel: &str, contents: &str) {
         std::fs::write(self.path(rel), contents).unwrap();
     }
