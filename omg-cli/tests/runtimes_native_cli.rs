@@ -214,6 +214,18 @@ fn rust_key() -> TestKey {
     TestKey::generate("Rust Mirror <rust@example.org>")
 }
 
+/// A signed rust mirror with 1.79.0 and 1.80.1 (the current stable), and a world that uses
+/// and trusts it.
+fn rust_1_79_and_1_80(server: &TestServer) -> (RustDist<'_>, World) {
+    let mut dist = RustDist::new(server, "/rust");
+    dist.signing_with(rust_key())
+        .release("1.79.0", "2024-06-13", false, Tamper::None)
+        .release("1.80.1", "2024-08-07", true, Tamper::None);
+    let mut w = World::new(&[("rust", dist.mirror())]);
+    w.trust("rust", &dist.public_key().unwrap());
+    (dist, w)
+}
+
 fn one_line(spec: &str) -> String {
     format!("{spec}\n")
 }
@@ -421,12 +433,7 @@ fn java_installs_activates_and_runs_with_java_home() {
 #[test]
 fn rust_toolchain_files_as_rustup_reads_them() {
     let server = TestServer::start();
-    let mut dist = RustDist::new(&server, "/rust");
-    dist.signing_with(rust_key())
-        .release("1.79.0", "2024-06-13", false, Tamper::None)
-        .release("1.80.1", "2024-08-07", true, Tamper::None);
-    let mut w = World::new(&[("rust", dist.mirror())]);
-    w.trust("rust", &dist.public_key().unwrap());
+    let (_dist, w) = rust_1_79_and_1_80(&server);
     let dir = |rel: &str, file: &str, contents: &str| {
         std::fs::create_dir_all(w.path(rel).join(file).parent().unwrap()).unwrap();
         w.write(&format!("{rel}/{file}"), contents);
@@ -471,12 +478,7 @@ fn rust_toolchain_files_as_rustup_reads_them() {
 #[test]
 fn rust_toolchain_components_and_targets_are_added_as_rustup_adds_them() {
     let server = TestServer::start();
-    let mut dist = RustDist::new(&server, "/rust");
-    dist.signing_with(rust_key())
-        .release("1.79.0", "2024-06-13", false, Tamper::None)
-        .release("1.80.1", "2024-08-07", true, Tamper::None);
-    let mut w = World::new(&[("rust", dist.mirror())]);
-    w.trust("rust", &dist.public_key().unwrap());
+    let (dist, w) = rust_1_79_and_1_80(&server);
     let triple = rust_triple(&Platform::current());
     std::fs::create_dir_all(w.path("comp")).unwrap();
     w.write(
