@@ -64,9 +64,21 @@ hyperfine -N --warmup 20 --runs "$runs" \
   -n 'omg hook-env bash (changed: first prompt here)' "env -u __OMG_HOOK $omg hook-env bash" \
   "${base[@]}" \
   --export-json "$tmp/hook.json" >/dev/null
-python3 - "$tmp/hook.json" <<'PY'
+
+# The same tree beside, whose .tool-versions also names a tool that mise manages (deno): the
+# no-change path then also stats mise's installs/deno (the hook's key), nothing more.
+proj2=$tmp/work/proj2
+cp -r "$proj" "$proj2"
+echo 'deno 1.40.0' >> "$proj2/.tool-versions"
+cd "$proj2/a/b/c/d/e/f/g/h"
+eval "$("$omg" hook-env bash 2>/dev/null)"
+[ -z "$("$omg" hook-env bash)" ] || { echo "hook-env printed something on the no-change path (mise tool)" >&2; exit 1; }
+hyperfine -N --warmup 20 --runs "$runs" \
+  -n 'omg hook-env bash (no change, a tool mise manages too)' "$omg hook-env bash" \
+  --export-json "$tmp/hook-mise.json" >/dev/null
+python3 - "$tmp/hook.json" "$tmp/hook-mise.json" <<'PY'
 import json, statistics, sys
-results = json.load(open(sys.argv[1]))["results"]
+results = json.load(open(sys.argv[1]))["results"] + json.load(open(sys.argv[2]))["results"]
 floor = statistics.median(results[0]["times"])
 print("| command | median | mean | min | median / /bin/true |")
 print("| --- | ---: | ---: | ---: | ---: |")
