@@ -8,8 +8,9 @@
 //! changed it prints nothing; otherwise it prints shell code that removes the PATH entries it
 //! added before (`$__OMG_PATHS`), prepends the new ones, sets the layout's variables
 //! (`GOROOT`) and unsets the old ones (`$__OMG_ENV`). It never touches the network; tools
-//! that mise manages are asked of mise only when the key changed ([`crate::hook_mise`]). The shell's `OMG_<RUNTIME>_VERSION` (set by `omg shell`, the
-//! [`crate::shell`] module) beats the files; as it is part of the key, changing it
+//! that mise manages are asked of mise only when the key changed ([`crate::hook_mise`]).
+//! The shell's `OMG_<RUNTIME>_VERSION` (set by `omg shell`, the [`crate::shell`] module)
+//! beats the files; as it is part of the key, changing it
 //! re-activates at the next prompt.
 
 use std::path::{Path, PathBuf};

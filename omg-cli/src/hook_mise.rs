@@ -58,6 +58,8 @@ pub fn bin_paths(tools: &[(String, String)], cwd: &Path) -> Result<Vec<PathBuf>,
     let mut command = Command::new(&mise);
     command
         .arg("bin-paths")
+        // The names come from files: none is taken for an option.
+        .arg("--")
         .args(tools.iter().map(|(t, v)| format!("{t}@{v}")))
         .current_dir(cwd);
     let out = run_bounded(command, BIN_PATHS_BYTES, BIN_PATHS_TIMEOUT)
