@@ -1,4 +1,5 @@
-//! Keyrings: OpenPGP public keys read from armoured or binary data, bounded.
+//! Keyrings: OpenPGP public keys read from armoured or binary data, and minisign public
+//! keys, bounded.
 
 use std::fs;
 use std::io::Read;
@@ -8,8 +9,10 @@ use pgp::composed::{Deserializable, SignedPublicKey};
 use pgp::packet::SignatureType;
 use pgp::types::KeyDetails;
 
+use crate::minisign::{parse_minisign_keys, MinisignKey};
+
 /// The publishers that sign what omg downloads, by runtime name.
-pub const PUBLISHERS: &[&str] = &["node", "bun", "rust"];
+pub const PUBLISHERS: &[&str] = &["node", "bun", "rust", "mise"];
 
 /// The most a key file may weigh (node's keyring of every releaser is far smaller).
 const MAX_KEY_FILE_BYTES: u64 = 4 << 20;
@@ -28,6 +31,14 @@ pub enum KeyringError {
     /// The file is not OpenPGP public keys, or is too large.
     #[error("{path} holds no usable OpenPGP public key: {reason}; put armoured public keys (`gpg --export --armor <fingerprint>`) in [runtimes] keys_dir")]
     NotKeys {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A `.pub` file that is not minisign public keys.
+    #[error("{path} holds no usable minisign public key: {reason}; put the publisher's minisign.pub (an `untrusted comment:` line, then the base64 key) in [runtimes] keys_dir")]
+    NotMinisignKeys {
         /// The file.
         path: PathBuf,
         /// What is wrong.
@@ -111,8 +122,44 @@ pub(crate) fn key_files(dir: &Path, publisher: &str) -> Vec<PathBuf> {
     files
 }
 
-/// The keys of one file, read within bounds.
+/// The minisign key files for `publisher` under `dir`: `<publisher>.pub` and the `.pub`
+/// files of `<publisher>/`, sorted.
+pub(crate) fn minisign_key_files(dir: &Path, publisher: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = Some(dir.join(format!("{publisher}.pub")))
+        .filter(|p| p.is_file())
+        .into_iter()
+        .collect();
+    if let Ok(entries) = fs::read_dir(dir.join(publisher)) {
+        let mut inner: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "pub"))
+            .collect();
+        inner.sort();
+        files.extend(inner);
+    }
+    files
+}
+
+/// The keys of one OpenPGP key file, read within bounds.
 pub(crate) fn read_key_file(path: &Path) -> Result<Vec<SignedPublicKey>, KeyringError> {
+    let data = read_bounded(path)?;
+    parse_keys(&data, &path.display().to_string()).map_err(|reason| KeyringError::NotKeys {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+/// The keys of one minisign key file, read within bounds.
+pub(crate) fn read_minisign_file(path: &Path) -> Result<Vec<MinisignKey>, KeyringError> {
+    let data = read_bounded(path)?;
+    parse_minisign_keys(&data).map_err(|reason| KeyringError::NotMinisignKeys {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+/// A key file's bytes, refused when larger than [`MAX_KEY_FILE_BYTES`].
+fn read_bounded(path: &Path) -> Result<Vec<u8>, KeyringError> {
     let file = fs::File::open(path).map_err(|source| KeyringError::Io {
         path: path.to_path_buf(),
         source,
@@ -130,8 +177,5 @@ pub(crate) fn read_key_file(path: &Path) -> Result<Vec<SignedPublicKey>, Keyring
             reason: format!("it is larger than {MAX_KEY_FILE_BYTES} bytes"),
         });
     }
-    parse_keys(&data, &path.display().to_string()).map_err(|reason| KeyringError::NotKeys {
-        path: path.to_path_buf(),
-        reason,
-    })
+    Ok(data)
 }

@@ -8,12 +8,16 @@ use pgp::composed::{CleartextSignedMessage, Deserializable, DetachedSignature, S
 use pgp::packet::Signature;
 use pgp::types::{KeyDetails, VerifyingKey};
 
-use crate::keyring::{key_files, parse_keys, read_key_file, KeyringError};
+use crate::keyring::{
+    key_files, minisign_key_files, parse_keys, read_key_file, read_minisign_file, KeyringError,
+};
+use crate::minisign::{self, parse_minisign_keys, MinisignKey};
 
-/// The [`SignatureVerifier`] over rpgp: one keyring per publisher.
+/// The [`SignatureVerifier`] over rpgp (and minisign-verify): one keyring per publisher.
 #[derive(Debug, Clone, Default)]
 pub struct PgpVerifier {
     keyrings: BTreeMap<String, Vec<SignedPublicKey>>,
+    minisign: BTreeMap<String, Vec<MinisignKey>>,
 }
 
 impl PgpVerifier {
@@ -22,8 +26,9 @@ impl PgpVerifier {
         PgpVerifier::default()
     }
 
-    /// A verifier with the keys shipped with omg (`keys/<publisher>.asc` at build time).
-    /// A shipped file that does not parse is left out with a warning.
+    /// A verifier with the keys shipped with omg (`keys/<publisher>.asc`, and the minisign
+    /// `keys/<publisher>.pub`, at build time). A shipped file that does not parse is left
+    /// out with a warning.
     pub fn shipped() -> Self {
         let mut v = PgpVerifier::empty();
         for (publisher, data) in crate::shipped::SHIPPED {
@@ -31,7 +36,28 @@ impl PgpVerifier {
                 tracing::warn!("the shipped {publisher} keyring is unusable: {reason}");
             }
         }
+        for (publisher, data) in crate::shipped::SHIPPED_MINISIGN {
+            if let Err(reason) = v.add_minisign_keys(publisher, data) {
+                tracing::warn!("the shipped {publisher} minisign key is unusable: {reason}");
+            }
+        }
         v
+    }
+
+    /// Adds the minisign public keys of `data` (a `minisign.pub` file, or base64 key
+    /// lines) to `publisher`'s keys; answers how many.
+    ///
+    /// # Errors
+    ///
+    /// Why `data` holds no usable minisign key.
+    pub fn add_minisign_keys(&mut self, publisher: &str, data: &[u8]) -> Result<usize, String> {
+        let keys = parse_minisign_keys(data)?;
+        let n = keys.len();
+        self.minisign
+            .entry(publisher.to_string())
+            .or_default()
+            .extend(keys);
+        Ok(n)
     }
 
     /// Adds the keys of `data` (armoured or binary) to `publisher`'s keyring; answers how
@@ -51,7 +77,8 @@ impl PgpVerifier {
     }
 
     /// Adds every key file of `dir` for the given publishers (`<publisher>.asc`, `.gpg`,
-    /// `<publisher>/*.asc`). A missing `dir` adds nothing.
+    /// `<publisher>/*.asc`, and the minisign `<publisher>.pub`, `<publisher>/*.pub`). A
+    /// missing `dir` adds nothing.
     ///
     /// # Errors
     ///
@@ -70,21 +97,26 @@ impl PgpVerifier {
                     .or_default()
                     .extend(keys);
             }
+            for file in minisign_key_files(dir, publisher) {
+                let keys = read_minisign_file(&file)?;
+                self.minisign
+                    .entry(publisher.to_string())
+                    .or_default()
+                    .extend(keys);
+            }
         }
         Ok(())
     }
 
     /// The fingerprints (upper-case hex) of the primary keys in `publisher`'s keyring, in
-    /// the order they were added: what `gpg --fingerprint` shows, without spaces.
+    /// the order they were added: what `gpg --fingerprint` shows, without spaces; then the
+    /// ids of its minisign keys, as `minisign` shows them.
     pub fn fingerprints(&self, publisher: &str) -> Vec<String> {
-        self.keyrings
-            .get(publisher)
-            .map(|keys| {
-                keys.iter()
-                    .map(|k| hex(k.primary_key.fingerprint().as_bytes()))
-                    .collect()
-            })
-            .unwrap_or_default()
+        let pgp = self.keyrings.get(publisher).into_iter().flatten();
+        let mini = self.minisign.get(publisher).into_iter().flatten();
+        pgp.map(|k| hex(k.primary_key.fingerprint().as_bytes()))
+            .chain(mini.map(|k| k.id().to_string()))
+            .collect()
     }
 
     fn keys(&self, publisher: &str) -> Result<&[SignedPublicKey], SignatureFailure> {
@@ -135,8 +167,20 @@ impl SignatureVerifier for PgpVerifier {
         }))
     }
 
+    fn verify_minisign(
+        &self,
+        publisher: &str,
+        data: &[u8],
+        signature: &str,
+    ) -> Result<Signer, SignatureFailure> {
+        match self.minisign.get(publisher) {
+            Some(keys) if !keys.is_empty() => minisign::check(keys, data, signature),
+            _ => Err(SignatureFailure::NoKeys),
+        }
+    }
+
     fn has_keys(&self, publisher: &str) -> bool {
-        self.keys(publisher).is_ok()
+        self.keys(publisher).is_ok() || self.minisign.get(publisher).is_some_and(|k| !k.is_empty())
     }
 }
 

@@ -5,8 +5,10 @@
 //! `packaging/standalone/install.envsubst` in jdx/mise) reads it: the archive
 //! `<base>/v<version>/mise-v<version>-<os>-<arch>.tar.gz` (`linux-x64`, `linux-arm64`,
 //! `linux-armv7`, `macos-x64`, `macos-arm64`) holding `mise/bin/mise`, and
-//! `<base>/v<version>/SHASUMS256.txt` with sha256sum lines naming `./mise-v<version>-...`.
-//! Only the pinned version is offered: no index is read.
+//! `<base>/v<version>/SHASUMS256.txt` with sha256sum lines naming `./mise-v<version>-...`,
+//! signed with minisign in `SHASUMS256.txt.minisig` (the key of mise's `minisign.pub`,
+//! shipped with omg as the `mise` publisher's). Only the pinned version is offered: no
+//! index is read.
 
 use std::sync::Arc;
 
@@ -17,7 +19,8 @@ use omg_ports::{
 };
 
 use crate::checksums::parse_shasums;
-use crate::text::fetch_text;
+use crate::signature::Signatures;
+use crate::text::{fetch_bytes, malformed};
 
 /// The mise release omg downloads unless `[runtimes] mise_version` names another.
 pub const MISE_VERSION: &str = "2026.9.15";
@@ -34,6 +37,7 @@ pub struct MiseReleases {
     fetcher: Arc<dyn Fetcher>,
     mirror: String,
     version: String,
+    signatures: Signatures,
 }
 
 impl MiseReleases {
@@ -44,7 +48,14 @@ impl MiseReleases {
             fetcher,
             mirror: mirror.trim().trim_end_matches('/').to_string(),
             version: version.trim().trim_start_matches('v').to_string(),
+            signatures: Signatures::off(),
         }
+    }
+
+    /// The same releases, checking `SHASUMS256.txt.minisig` as `signatures` says.
+    pub fn with_signatures(mut self, signatures: Signatures) -> Self {
+        self.signatures = signatures;
+        self
     }
 
     /// The pinned version, without `v`.
@@ -106,8 +117,26 @@ impl RuntimeProvider for MiseReleases {
         let file = format!("mise-v{version}-{plat}.tar.gz");
         let dir = self.release_dir(version);
         let sums_url = format!("{dir}/SHASUMS256.txt");
-        let sums =
-            parse_shasums(&fetch_text(&self.fetcher, &sums_url, "mise SHASUMS256.txt").await?);
+        let body = fetch_bytes(&self.fetcher, &sums_url).await?;
+        let checked = self
+            .signatures
+            .minisign(
+                &self.fetcher,
+                MISE,
+                "SHASUMS256.txt",
+                &body,
+                &format!("{sums_url}.minisig"),
+            )
+            .await?;
+        let text = String::from_utf8(body).map_err(|_| {
+            malformed(
+                "mise SHASUMS256.txt",
+                &sums_url,
+                "it is not UTF-8 text".into(),
+            )
+        })?;
+        let sums = parse_shasums(&text);
+        let (signed_by, warnings) = checked.into_fields();
         let sha256 = sums
             .get(&file)
             .cloned()
@@ -123,10 +152,8 @@ impl RuntimeProvider for MiseReleases {
             checksum_source: sums_url,
             format: ArchiveFormat::TarGz,
             size: None,
-            // mise signs its SHASUMS256.txt (SHASUMS256.asc), but omg ships no key of
-            // mise's yet: the checksum alone is checked.
-            signed_by: None,
-            warnings: Vec::new(),
+            signed_by,
+            warnings,
         })
     }
 

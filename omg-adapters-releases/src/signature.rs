@@ -1,6 +1,7 @@
 //! [`Signatures`]: what the providers do with the OpenPGP signatures publishers put on
 //! their checksum files (node's `SHASUMS256.txt.sig`, bun's `SHASUMS256.txt.asc`, rust's
-//! `channel-rust-<version>.toml.asc`), through the [`SignatureVerifier`] port.
+//! `channel-rust-<version>.toml.asc`; mise's minisign `SHASUMS256.txt.minisig`), through
+//! the [`SignatureVerifier`] port.
 //!
 //! A good signature by a key of the publisher's keyring: the checksums are used and the
 //! artifact says who signed them. A bad one (altered after signing, another key,
@@ -99,13 +100,50 @@ impl Signatures {
         data: &[u8],
         sig_url: &str,
     ) -> Result<Checked> {
+        self.fetched(fetcher, publisher, file, sig_url, |verifier, sig| {
+            verifier.verify_detached(publisher, data, sig)
+        })
+        .await
+    }
+
+    /// Verifies the minisign signature at `sig_url` (mise's `SHASUMS256.txt.minisig`) over
+    /// `data` (the file `file`) with `publisher`'s minisign keys.
+    pub(crate) async fn minisign(
+        &self,
+        fetcher: &Arc<dyn Fetcher>,
+        publisher: &str,
+        file: &str,
+        data: &[u8],
+        sig_url: &str,
+    ) -> Result<Checked> {
+        self.fetched(fetcher, publisher, file, sig_url, |verifier, sig| {
+            let text = std::str::from_utf8(sig).map_err(|_| SignatureFailure::Malformed {
+                reason: "it is not UTF-8 text".into(),
+            })?;
+            verifier.verify_minisign(publisher, data, text)
+        })
+        .await
+    }
+
+    /// The signature at `sig_url`, checked by `verify`, under [`Signatures`]'s policy.
+    async fn fetched(
+        &self,
+        fetcher: &Arc<dyn Fetcher>,
+        publisher: &str,
+        file: &str,
+        sig_url: &str,
+        verify: impl FnOnce(
+            &dyn SignatureVerifier,
+            &[u8],
+        ) -> std::result::Result<Signer, SignatureFailure>,
+    ) -> Result<Checked> {
         let Some(verifier) = self.ready(publisher) else {
             return self.no_keys(publisher, file);
         };
         let Some(sig) = fetch_signature(fetcher, sig_url).await? else {
             return self.unverified(file, format!("no signature at {sig_url}"));
         };
-        match verifier.verify_detached(publisher, data, &sig) {
+        match verify(verifier.as_ref(), &sig) {
             Ok(signer) => Ok(signed(file, &signer)),
             Err(failure) => Err(bad(file, sig_url, &failure)),
         }

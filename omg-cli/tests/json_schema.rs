@@ -647,6 +647,8 @@ fn runtime_install_json_is_documented() {
     let key = TestKey::generate("Node Releaser <releaser@example.org>");
     let mirror = {
         let mut dist = NodeDist::new(&server, "/node", ArchiveFormat::TarGz);
+        // 20.11.1 is signed below; 18.19.0 stays unsigned.
+        dist.unsigned();
         dist.release("20.11.1", Some("Iron"), Tamper::None).release(
             "18.19.0",
             Some("Hydrogen"),

@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 use common::omg_bin;
 use omg_adapters_releases::MISE_VERSION;
 use omg_ports::ArchiveFormat;
+use omg_testkit::minisign::{mise_key, TestMinisignKey};
 use omg_testkit::runtimes::{build, sha256_hex, Entry, NodeDist, Tamper, TestServer};
 use runtimes_world::World;
 
@@ -83,7 +84,8 @@ fn real_archive(mise: &Path) -> &'static [u8] {
 }
 
 /// Publishes `archive` as mise `version` under `/mise`, with a SHASUMS256.txt holding
-/// `sum` for it (its own sum when `None`; no line at all for `Some("")`).
+/// `sum` for it (its own sum when `None`; no line at all for `Some("")`), signed as mise
+/// signs it (`SHASUMS256.txt.minisig`) by the key the test worlds trust as mise's.
 fn publish_mise(server: &TestServer, version: &str, archive: &[u8], sum: Option<&str>) -> String {
     let file = format!("mise-v{version}-{}.tar.gz", mise_platform());
     server.put(&format!("/mise/v{version}/{file}"), archive.to_vec());
@@ -94,6 +96,10 @@ fn publish_mise(server: &TestServer, version: &str, archive: &[u8], sum: Option<
         Some(s) => sums.push_str(&format!("{s}  ./{file}\n")),
         None => sums.push_str(&format!("{own}  ./{file}\n")),
     }
+    server.put(
+        &format!("/mise/v{version}/SHASUMS256.txt.minisig"),
+        mise_key().sign(sums.as_bytes()),
+    );
     server.put(&format!("/mise/v{version}/SHASUMS256.txt"), sums);
     format!("/mise/v{version}/{file}")
 }
@@ -332,8 +338,10 @@ fn omgs_own_mise_is_installed_only_when_its_sha256_matches() {
     assert_eq!(installed(), Vec::<String>::new());
 
     publish_mise(&server, MISE_VERSION, &archive, None);
-    w.omg_env("proj", &["use", "deno", "1.40"], &env)
-        .expect_code(0);
+    let run = w.omg_env("proj", &["use", "deno", "1.40"], &env);
+    run.expect_code(0);
+    // Signed by mise's key (the world trusts the test's): no warning.
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert_eq!(installed(), vec![MISE_VERSION.to_string()]);
     assert_eq!(std::fs::read_to_string(&log).unwrap(), "use deno@1.40\n");
 
@@ -348,6 +356,76 @@ fn omgs_own_mise_is_installed_only_when_its_sha256_matches() {
     let mut both = installed();
     both.sort();
     assert_eq!(both, vec!["2025.1.0".to_string(), MISE_VERSION.to_string()]);
+}
+
+/// mise's SHASUMS256.txt is signed with minisign (`SHASUMS256.txt.minisig`, mise's
+/// `minisign.pub` key, shipped with omg): sums altered after signing, or signed by another
+/// key, install nothing; a missing signature installs on the checksum with a warning, and
+/// nothing with `require_signatures`.
+#[test]
+fn omgs_own_mise_is_installed_only_with_a_good_minisign_signature() {
+    let server = TestServer::start();
+    let w = World::new(&[]);
+    let archive = build(
+        ArchiveFormat::TarGz,
+        &[
+            Entry::Dir("mise/".into()),
+            Entry::Dir("mise/bin/".into()),
+            Entry::File("mise/bin/mise".into(), b"#!/bin/sh\n".to_vec(), 0o755),
+        ],
+    );
+    let mirror = format!("{}/mise", server.base);
+    let env = [("OMG_RUNTIMES_MISE_MIRROR", mirror.as_str())];
+    let sums_path = format!("/mise/v{MISE_VERSION}/SHASUMS256.txt");
+    let sig_path = format!("{sums_path}.minisig");
+    let dir = w.path("data/omg/mise");
+    let installed = || dir.join(MISE_VERSION).exists();
+    publish_mise(&server, MISE_VERSION, &archive, None);
+    let signed = String::from_utf8(server.get(&sums_path).unwrap()).unwrap();
+
+    // Altered after signing: the line of another platform changed.
+    server.put(&sums_path, signed.replacen('0', "1", 1));
+    let run = w.omg_env("proj", &["use", "deno", "1.40"], &env);
+    assert_eq!(run.code, Some(8), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("bad signature on SHASUMS256.txt"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("SHASUMS256.txt.minisig"),
+        "{}",
+        run.stderr
+    );
+    assert!(!installed());
+
+    // Signed by a key that is not mise's.
+    server.put(&sums_path, signed.clone());
+    let stranger = TestMinisignKey::generate();
+    server.put(&sig_path, stranger.sign(signed.as_bytes()));
+    let run = w.omg_env("proj", &["use", "deno", "1.40"], &env);
+    assert_eq!(run.code, Some(8), "{}", run.stderr);
+    assert!(run.stderr.contains(&stranger.key_id()), "{}", run.stderr);
+    assert!(!installed());
+
+    // No signature: refused when signatures are required, else a warning.
+    server.remove(&sig_path);
+    let strict = [
+        ("OMG_RUNTIMES_MISE_MIRROR", mirror.as_str()),
+        ("OMG_RUNTIMES_REQUIRE_SIGNATURES", "true"),
+    ];
+    let run = w.omg_env("proj", &["use", "deno", "1.40"], &strict);
+    assert_eq!(run.code, Some(8), "{}", run.stderr);
+    assert!(!installed());
+    let run = w.omg_env("proj", &["use", "deno", "1.40"], &env);
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .contains("SHASUMS256.txt is not signature-verified: no signature at"),
+        "{}",
+        run.stderr
+    );
+    assert!(installed());
 }
 
 /// Each tool's spec and the file that decides it.

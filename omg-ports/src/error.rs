@@ -231,9 +231,9 @@ pub enum Error {
         /// Where the checksum was looked for.
         source_url: String,
     },
-    /// A checksum file's OpenPGP signature is bad: altered after signing, made by a key
+    /// A checksum file's signature (OpenPGP or minisign) is bad: altered after signing, made by a key
     /// that is not the publisher's, or unreadable. Nothing was installed.
-    #[error("bad OpenPGP signature on {file} ({signature_url}): {reason}; key {key}; nothing was installed. The mirror serves files the publisher did not sign: use the official mirror, or, if the publisher has a new release key, add it to [runtimes] keys_dir")]
+    #[error("bad signature on {file} ({signature_url}): {reason}; key {key}; nothing was installed. The mirror serves files the publisher did not sign: use the official mirror, or, if the publisher has a new release key, add it to [runtimes] keys_dir")]
     BadSignature {
         /// The signed file (`SHASUMS256.txt`).
         file: String,

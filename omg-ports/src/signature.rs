@@ -1,6 +1,6 @@
 //! The `SignatureVerifier` port: OpenPGP signatures over the checksum files some runtime
 //! publishers sign (node's `SHASUMS256.txt.sig`, bun's `SHASUMS256.txt.asc`, rust's
-//! `channel-rust-<version>.toml.asc`).
+//! `channel-rust-<version>.toml.asc`), and minisign ones (mise's `SHASUMS256.txt.minisig`).
 //!
 //! A verifier holds one keyring per publisher (`node`, `bun`, `rust`): the keys shipped with
 //! omg plus those of `[runtimes] keys_dir`. It answers whether a signature is good and by
@@ -82,7 +82,7 @@ impl SignatureFailure {
     }
 }
 
-/// Verifies OpenPGP signatures against per-publisher keyrings.
+/// Verifies OpenPGP (and minisign) signatures against per-publisher keyrings.
 pub trait SignatureVerifier: Send + Sync {
     /// Verifies a detached `signature` (binary or ASCII-armoured) over `data` with
     /// `publisher`'s keys.
@@ -109,6 +109,23 @@ pub trait SignatureVerifier: Send + Sync {
         message: &str,
     ) -> std::result::Result<(String, Signer), SignatureFailure>;
 
-    /// True when `publisher` has at least one key to verify against.
+    /// Verifies a minisign `signature` (the text of a `.minisig` file, as mise publishes
+    /// `SHASUMS256.txt.minisig`) over `data` with `publisher`'s minisign keys. A verifier
+    /// without minisign support answers [`SignatureFailure::NoKeys`].
+    ///
+    /// # Errors
+    ///
+    /// A [`SignatureFailure`] saying why the signature is not good.
+    fn verify_minisign(
+        &self,
+        publisher: &str,
+        data: &[u8],
+        signature: &str,
+    ) -> std::result::Result<Signer, SignatureFailure> {
+        let _ = (publisher, data, signature);
+        Err(SignatureFailure::NoKeys)
+    }
+
+    /// True when `publisher` has at least one key (OpenPGP or minisign) to verify against.
     fn has_keys(&self, publisher: &str) -> bool;
 }

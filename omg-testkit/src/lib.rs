@@ -16,6 +16,7 @@
 pub mod alpm;
 pub mod aur;
 pub mod http;
+pub mod minisign;
 pub mod pgp;
 pub mod runtimes;
 

@@ -141,3 +141,15 @@ pub fn sign_served(server: &TestServer, path: &str, key: &TestKey, form: Signatu
     server.put(&sig_path, body);
     sig_path
 }
+
+/// The key a test source of `publisher` (`node`, `bun`) signs with unless told otherwise,
+/// one per test process: what the test worlds trust as that publisher's.
+pub fn publisher_key(publisher: &str) -> &'static TestKey {
+    static NODE: std::sync::OnceLock<TestKey> = std::sync::OnceLock::new();
+    static BUN: std::sync::OnceLock<TestKey> = std::sync::OnceLock::new();
+    match publisher {
+        "node" => NODE.get_or_init(|| TestKey::generate("Test Node Releaser <node@example.org>")),
+        "bun" => BUN.get_or_init(|| TestKey::generate("Test Robobun <bun@example.org>")),
+        other => panic!("no test publisher key for {other}"),
+    }
+}

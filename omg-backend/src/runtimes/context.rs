@@ -93,6 +93,7 @@ impl Ctx {
                 &data_dir,
                 fetcher.clone(),
                 limits,
+                rc.signatures.clone(),
             ),
             providers: providers(&rc, fetcher),
             home,

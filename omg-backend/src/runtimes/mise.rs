@@ -129,7 +129,11 @@ fn mise_binary(ctx: &Ctx, runtime: &str) -> Result<PathBuf> {
                     library: "tokio".into(),
                     message: e.to_string(),
                 })?;
-            runtime.block_on(bundled.ensure(progress::sink(false)))
+            let (binary, warnings) = runtime.block_on(bundled.ensure(progress::sink(false)))?;
+            for w in warnings {
+                eprintln!("omg: warning: {}", omg_cli_core::render::escape(&w));
+            }
+            Ok(binary)
         }
     }
 }

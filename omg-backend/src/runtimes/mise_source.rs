@@ -2,15 +2,15 @@
 //! first on `PATH`, else omg's own copy of a pinned release (`[runtimes] mise_version`,
 //! from `[runtimes] mise_mirror`), downloaded on first use into
 //! `$XDG_DATA_HOME/omg/mise/<version>/` by the runtimes' installer: sha256 checked against
-//! the release's SHASUMS256.txt (fail closed), unpacked within limits into a staging
-//! directory, renamed into place.
+//! the release's SHASUMS256.txt (fail closed), itself checked against its minisign signature
+//! by mise's key, unpacked within limits into a staging directory, renamed into place.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use omg_adapters_releases::{MiseReleases, DEFAULT_MISE_MIRROR, MISE, MISE_VERSION};
+use omg_adapters_releases::{MiseReleases, Signatures, DEFAULT_MISE_MIRROR, MISE, MISE_VERSION};
 use omg_adapters_runtimes::{Installer, RuntimesHome, UnpackLimits};
 use omg_config::Settings;
 use omg_ports::{Fetcher, Platform, ProgressSink, RemoteVersion, Result, RuntimeProvider};
@@ -33,13 +33,15 @@ pub struct Bundled {
 
 impl MiseSource {
     /// From the settings: the configured binary, else `on_path`, else the bundled release
-    /// under `data_dir` (`$XDG_DATA_HOME/omg`).
+    /// under `data_dir` (`$XDG_DATA_HOME/omg`), its `SHASUMS256.txt.minisig` checked as
+    /// `signatures` says.
     pub fn choose(
         settings: &Settings,
         on_path: Option<PathBuf>,
         data_dir: &Path,
         fetcher: Arc<dyn Fetcher>,
         limits: UnpackLimits,
+        signatures: Signatures,
     ) -> MiseSource {
         if let Some(p) = settings.mise() {
             return MiseSource::Configured(p);
@@ -57,7 +59,8 @@ impl MiseSource {
             .unwrap_or_else(|| DEFAULT_MISE_MIRROR.to_string());
         let home = RuntimesHome::at(data_dir);
         MiseSource::Bundled(Bundled {
-            releases: MiseReleases::new(fetcher.clone(), &mirror, &version),
+            releases: MiseReleases::new(fetcher.clone(), &mirror, &version)
+                .with_signatures(signatures),
             installer: Installer::new(home, fetcher).with_unpack_limits(limits),
         })
     }
@@ -100,9 +103,15 @@ impl Bundled {
     /// and [`omg_ports::Error::ChecksumMismatch`] (nothing installed),
     /// [`omg_ports::Error::UnsupportedPlatform`], [`omg_ports::Error::CorruptPackage`] for an
     /// archive without `mise/bin/mise`.
-    pub async fn ensure(&self, progress: Option<Arc<dyn ProgressSink>>) -> Result<PathBuf> {
+    ///
+    /// With the binary come the warnings about how the download was verified (no
+    /// signature published, plain `http://`), for the user.
+    pub async fn ensure(
+        &self,
+        progress: Option<Arc<dyn ProgressSink>>,
+    ) -> Result<(PathBuf, Vec<String>)> {
         if let Some(p) = self.installed() {
-            return Ok(p);
+            return Ok((p, Vec::new()));
         }
         tracing::info!(version = self.version(), "downloading omg's own mise");
         let release = RemoteVersion::new(self.version());
@@ -115,10 +124,11 @@ impl Bundled {
             .into_iter()
             .map(|d| d.join(MISE))
             .find(|p| p.is_file());
-        binary.ok_or_else(|| omg_ports::Error::CorruptPackage {
+        let binary = binary.ok_or_else(|| omg_ports::Error::CorruptPackage {
             path: installed.path.clone(),
             reason: "the mise release has no bin/mise".into(),
-        })
+        })?;
+        Ok((binary, installed.record.artifact.warnings.clone()))
     }
 }
 

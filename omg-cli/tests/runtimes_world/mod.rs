@@ -1,12 +1,16 @@
 //! The world the runtime CLI tests run `omg` in: a private HOME with XDG data, config and
 //! cache directories in a temporary directory, a project tree (`proj/sub/deeper`,
-//! `elsewhere`), no mise on PATH (and mise's releases unreachable), and each runtime's mirror
-//! (`OMG_RUNTIMES_<NAME>_MIRROR`).
+//! `elsewhere`), no mise on PATH (and mise's releases unreachable), each runtime's mirror
+//! (`OMG_RUNTIMES_<NAME>_MIRROR`), and the keys the test sources sign with (node, bun, mise)
+//! in `[runtimes] keys_dir`.
 
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use omg_testkit::minisign::mise_key;
+use omg_testkit::pgp::publisher_key;
 
 use crate::common::{omg_bin, Run};
 
@@ -50,6 +54,22 @@ impl World {
         ] {
             std::fs::create_dir_all(tmp.path().join(d)).unwrap();
         }
+        // The test sources sign as their publishers do, with the testkit's keys: trusted
+        // here as a publisher's new key would be, through keys_dir.
+        let keys = tmp.path().join("config/omg/keys");
+        std::fs::create_dir_all(&keys).unwrap();
+        for publisher in ["node", "bun"] {
+            std::fs::write(
+                keys.join(format!("{publisher}.asc")),
+                publisher_key(publisher).public_armored(),
+            )
+            .unwrap();
+        }
+        std::fs::write(keys.join("mise.pub"), mise_key().public_file()).unwrap();
+        env.push((
+            "OMG_RUNTIMES_KEYS_DIR".into(),
+            keys.to_string_lossy().into_owned(),
+        ));
         World { tmp, env }
     }
 
@@ -99,16 +119,11 @@ impl World {
         }
     }
 
-    /// Trusts `armored` (a public key) for `publisher`'s signatures: `keys_dir` with
-    /// `<publisher>.asc`, for every command from now on.
+    /// Trusts `armored` (a public key) for `publisher`'s signatures: `<publisher>.asc` in
+    /// the world's `keys_dir`, for every command from now on.
     pub fn trust(&mut self, publisher: &str, armored: &str) {
         let dir = self.path("config/omg/keys");
-        std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{publisher}.asc")), armored).unwrap();
-        self.env.push((
-            "OMG_RUNTIMES_KEYS_DIR".into(),
-            dir.to_string_lossy().into_owned(),
-        ));
     }
 
     pub fn write(&self, rel: &str, contents: &str) {
