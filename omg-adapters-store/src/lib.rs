@@ -56,6 +56,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod aur;
 mod codec;
 mod error;
 mod feeds;

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use omg_ports::{
-    BackendInfo, CachedFeed, FeedMeta, Fingerprint, PackageSummary, Result, SecuritySummary,
-    StatusSnapshot, Store,
+    AurPackage, BackendInfo, CachedFeed, FeedMeta, Fingerprint, PackageSummary, Result,
+    SecuritySummary, StatusSnapshot, Store,
 };
 use redb::Database;
 use tokio::runtime::{Handle, RuntimeFlavor};
@@ -15,12 +15,12 @@ use tracing::debug;
 
 use crate::codec;
 use crate::error::storage;
-use crate::feeds;
 use crate::index::{read_index, write_index, EncodedIndex};
 use crate::key::backend_key;
 use crate::open::{open_database, open_database_replacing_damaged};
 use crate::tables::{SECURITY, STATUS};
 use crate::txn::{begin_read, read_value, write_durably};
+use crate::{aur, feeds};
 
 /// omg's state in one redb file: per backend configuration, the package index as of a
 /// fingerprint and the last status. Cheap to share: clones use the same open database.
@@ -231,6 +231,35 @@ impl Store for RedbStore {
         let meta = meta.clone();
         self.blocking("saving a feed's metadata", move |db, path| {
             feeds::save_meta(db, path, &meta)
+        })
+        .await
+    }
+
+    async fn save_aur_records(
+        &self,
+        source: &str,
+        generation: u64,
+        records: &[AurPackage],
+    ) -> Result<()> {
+        let (source, records) = (source.to_owned(), records.to_vec());
+        self.blocking("saving AUR records", move |db, path| {
+            aur::save(db, path, &source, generation, &records)
+        })
+        .await
+    }
+
+    async fn prune_aur_records(&self, source: &str, generation: u64) -> Result<usize> {
+        let source = source.to_owned();
+        self.blocking("pruning AUR records", move |db, path| {
+            aur::prune(db, path, &source, generation)
+        })
+        .await
+    }
+
+    async fn load_aur_records(&self, source: &str, names: &[String]) -> Result<Vec<AurPackage>> {
+        let (source, names) = (source.to_owned(), names.to_vec());
+        self.blocking("reading AUR records", move |db, path| {
+            aur::load(db, path, &source, &names)
         })
         .await
     }

@@ -30,3 +30,11 @@ pub(crate) const FEED_BODY: Table = TableDefinition::new("feed_body");
 
 /// Each backend's last security audit summary ([`omg_ports::SecuritySummary`]).
 pub(crate) const SECURITY: Table = TableDefinition::new("security");
+
+/// The AUR's full records by metadata source and package name: the load's generation
+/// (8 bytes, little-endian), then an `AurPackage` in codec bytes ([`crate::aur`]).
+pub(crate) const AUR_RECORDS: TableDefinition<
+    'static,
+    (&'static str, &'static str),
+    &'static [u8],
+> = TableDefinition::new("aur_records");

@@ -8,11 +8,11 @@ use std::time::Duration;
 use omg_domain::family::{family_from_os_release, Family, OS_RELEASE_FILES};
 use omg_ports::{BackendInfo, Error, ListKind};
 use omg_transport_uds::{
-    default_socket_path, BlockingClient, ClientConfig, ClientError, Request, Response,
+    default_socket_path, BlockingClient, ClientConfig, ClientError, InfoEntry, Request, Response,
 };
 
 use omg_cli_core::args::{BackendArg, Global};
-use omg_cli_core::render::{self, Output};
+use omg_cli_core::render::{self, AurInfo, InfoRecord, Output};
 use omg_cli_core::route::{Read, Sources};
 use omg_cli_core::Answer;
 use omg_config::Settings;
@@ -35,6 +35,7 @@ pub fn try_daemon(global: &Global, read: Read<'_>, out: &Output) -> Option<Answe
     let expected = Expected::from_global(global)?;
     let request = request_for(read, &expected, global.offline)?;
     let request_was_aur = matches!(request, Request::SearchAur { .. });
+    let info_aur = matches!(request, Request::InfoAur { .. });
     let socket = global.socket.clone().unwrap_or_else(default_socket_path);
     let verbose = global.verbose > 0;
     let response = match ask(&socket, request, &expected) {
@@ -78,6 +79,14 @@ pub fn try_daemon(global: &Global, read: Read<'_>, out: &Output) -> Option<Answe
             }
         };
     }
+    // omgd answers `InfoAur` only when every name has a record; anything else (a name found
+    // nowhere, no AUR metadata, an error) is direct mode's to answer and report.
+    if info_aur {
+        return match response {
+            Response::InfoAur(entries) => Some(info_aur_answer(out, entries)),
+            _ => None,
+        };
+    }
     if let (Read::Search { .. }, Response::SearchAur { results, aur }) = (read, &response) {
         let answer = omg_cli_core::search::answer_with_aur(out, results, aur);
         std::mem::forget(response);
@@ -110,6 +119,23 @@ pub fn try_daemon(global: &Global, read: Read<'_>, out: &Output) -> Option<Answe
             }
         }
     })
+}
+
+/// `omg info`'s answer from omgd's `InfoAur` records, as direct mode prints them.
+fn info_aur_answer(out: &Output, entries: Vec<InfoEntry>) -> Answer {
+    let pages = Settings::load().unwrap_or_default().aur_urls().pages();
+    let records: Vec<InfoRecord> = entries
+        .into_iter()
+        .map(|e| match e {
+            InfoEntry::Repository(p) => InfoRecord::Repository(p),
+            InfoEntry::Aur { package, installed } => InfoRecord::Aur(AurInfo {
+                page: format!("{pages}{}", package.name),
+                package,
+                installed,
+            }),
+        })
+        .collect();
+    Answer::from(render::info_records(out, &records))
 }
 
 /// Ask the daemon on `socket`: `Ok(None)` when it serves another configuration than
@@ -145,8 +171,9 @@ fn ask(
 
 /// The request for `read`, `None` for what omgd does not answer. On Arch (unless `--repo`
 /// or `[aur] enabled = false`) a search includes the AUR: `SearchAur`, which omgd answers
-/// from the AUR's metadata dump when it holds it; `info` of AUR packages and the AUR's
-/// upgrades (`outdated`) are the helper's (the RPC's).
+/// from the AUR's metadata dump when it holds it, and `info` is `InfoAur`, answered from the
+/// dump's full records when every name has one; the AUR's upgrades (`outdated`) are the
+/// helper's (the RPC's).
 fn request_for(read: Read<'_>, expected: &Expected, offline: bool) -> Option<Request> {
     let with_aur = |sources: Sources| {
         sources == Sources::Aur
@@ -155,7 +182,10 @@ fn request_for(read: Read<'_>, expected: &Expected, offline: bool) -> Option<Req
                 && Settings::load().map_or(true, |s| s.aur_enabled().unwrap_or(true))
     };
     Some(match read {
-        Read::Info { sources, .. } if with_aur(sources) => return None,
+        Read::Info { names, sources } if with_aur(sources) => Request::InfoAur {
+            names: names.to_vec(),
+            aur_only: sources == Sources::Aur,
+        },
         Read::List(ListKind::Upgradable) if with_aur(Sources::All) => return None,
         Read::Search {
             query,

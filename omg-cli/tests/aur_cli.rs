@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 
 use common::daemon::start_with;
 use common::{omg, omgd_bin, Run};
+use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 use omg_testkit::aur::{http_get, AurFixture, REPO_DEP};
 use serde_json::Value;
 
 struct World {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     aur: AurFixture,
     conf: PathBuf,
 }
@@ -25,11 +26,7 @@ impl World {
         let dir = tempfile::tempdir().unwrap();
         let aur = AurFixture::create(&dir.path().join("aur"));
         let conf = AurFixture::pacman_root(&dir.path().join("root")).config_path();
-        World {
-            _dir: dir,
-            aur,
-            conf,
-        }
+        World { dir, aur, conf }
     }
 
     fn env(&self) -> Vec<(String, String)> {
@@ -61,6 +58,42 @@ impl World {
 
     fn omg(&self, args: &[&str]) -> Run {
         self.omg_via(None, args)
+    }
+
+    /// omgd for this world's root and AUR, its state in `dir`, with `extra` variables.
+    fn omgd_only(&self, omgd: &Path, dir: &Path, extra: &[(&str, &str)]) -> common::daemon::Daemon {
+        let env = self.env();
+        let env: Vec<(&str, &str)> = env
+            .iter()
+            .filter(|(k, _)| k != "OMG_SOCKET")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(extra.iter().copied())
+            .collect();
+        start_with(
+            omgd,
+            &["--backend", "alpm", "--config", self.conf.to_str().unwrap()],
+            dir,
+            &env,
+        )
+    }
+
+    /// omgd for this world's root and AUR, its state in `dir`, once it has read the dump.
+    fn start_omgd(&self, omgd: &Path, dir: &Path) -> common::daemon::Daemon {
+        let daemon = self.omgd_only(omgd, dir, &[]);
+        // The dump is fetched in the background once omgd is up.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self
+            .aur
+            .server()
+            .hits()
+            .iter()
+            .any(|h| h.url.starts_with("/packages-meta-ext") && h.status == 200)
+        {
+            assert!(Instant::now() < deadline, "omgd did not fetch the dump");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        daemon
     }
 
     /// What the RPC answers to `query` (the oracle).
@@ -252,32 +285,8 @@ fn omgd_answers_aur_searches_from_the_dump_as_direct_mode_does() {
     let Some(omgd) = omgd_bin() else { return };
     let w = World::new();
     let dir = tempfile::tempdir().unwrap();
-    let env = w.env();
-    let env: Vec<(&str, &str)> = env
-        .iter()
-        .filter(|(k, _)| k != "OMG_SOCKET")
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let daemon = start_with(
-        &omgd,
-        &["--backend", "alpm", "--config", w.conf.to_str().unwrap()],
-        dir.path(),
-        &env,
-    );
+    let daemon = w.start_omgd(&omgd, dir.path());
     let socket = Some(daemon.socket.as_path());
-    // The dump is fetched in the background once omgd is up.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !w
-        .aur
-        .server()
-        .hits()
-        .iter()
-        .any(|h| h.url.starts_with("/packages-meta-ext") && h.status == 200)
-    {
-        assert!(Instant::now() < deadline, "omgd did not fetch the dump");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(300));
     for args in [
         &["search", "aur"][..],
         &["search", "dep"],
@@ -312,4 +321,97 @@ fn omgd_answers_aur_searches_from_the_dump_as_direct_mode_does() {
     assert_eq!(again.stdout, direct.stdout);
     let after = cache_hits();
     assert!(after > before, "no cache hit: {before} -> {after}");
+}
+
+/// `omg info` through omgd: the records of the repositories and of the dump (its full
+/// records, kept in omgd's state file), the same bytes as direct mode's RPC answers, and
+/// no RPC request; a name found nowhere is left to direct mode, as is everything when omgd
+/// restarts from its state file.
+#[test]
+fn omgd_answers_aur_info_from_the_dump_as_direct_mode_does() {
+    let Some(omgd) = omgd_bin() else { return };
+    let w = World::new();
+    // An AUR package installed (only the local database has it): the AUR's record with
+    // its installed state.
+    FixtureRoot::reopen(&w.dir.path().join("root"), ["core"])
+        .install_local(&[FixturePackage::new("aur-base", "0.9-1")])
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let infos = || {
+        w.aur
+            .server()
+            .hits()
+            .iter()
+            .filter(|h| h.url.starts_with("/rpc"))
+            .count()
+    };
+    let cases: [&[&str]; 7] = [
+        &["info", "aur-app"],
+        &["info", REPO_DEP, "aur-app", "aur-split-b"],
+        &["info", "aur-base"],
+        &["--json", "info", "aur-lib", REPO_DEP],
+        &["info", "--aur", "aur-prov-two"],
+        &["info", "--repo", REPO_DEP],
+        &["-q", "info", "aur-split-a"],
+    ];
+    {
+        let daemon = w.start_omgd(&omgd, dir.path());
+        let socket = Some(daemon.socket.as_path());
+        for args in cases {
+            w.aur.server().clear_hits();
+            let daemon_run = w.omg_via(socket, args);
+            assert_eq!(infos(), 0, "omgd answered {args:?} without the RPC");
+            let direct = w.omg(args);
+            assert!(infos() > 0 || args.contains(&"--repo"), "{args:?}");
+            assert_eq!(daemon_run.code, Some(0), "{args:?}: {}", daemon_run.stderr);
+            assert_eq!(daemon_run.stdout, direct.stdout, "{args:?}");
+            assert_eq!(daemon_run.stderr, direct.stderr, "{args:?}");
+        }
+        let installed = w.omg_via(socket, &["info", "aur-base"]);
+        assert!(
+            installed.stdout.contains("Repository        : aur"),
+            "{}",
+            installed.stdout
+        );
+        assert!(
+            installed.stdout.contains("Installed"),
+            "{}",
+            installed.stdout
+        );
+        // A name found nowhere: direct mode's answer, errors and all.
+        for args in [
+            &["info", "no-such-package"][..],
+            &["info", "aur-app", "nope"],
+        ] {
+            let daemon_run = w.omg_via(socket, args);
+            let direct = w.omg(args);
+            assert_ne!(direct.code, Some(0));
+            assert_eq!(daemon_run.stdout, direct.stdout, "{args:?}");
+            assert_eq!(daemon_run.stderr, direct.stderr, "{args:?}");
+            assert_eq!(daemon_run.code, direct.code, "{args:?}");
+        }
+    }
+    // Restarted, with the dump no longer served: the records come from the state file.
+    w.aur.server().clear_hits();
+    let daemon = w.omgd_only(&omgd, dir.path(), &[("OMG_AUR_REFRESH_SECS", "0")]);
+    // omgd reads its state file's AUR metadata once it serves: until then it leaves the
+    // AUR to direct mode.
+    let socket = Some(daemon.socket.as_path());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        w.aur.server().clear_hits();
+        w.omg_via(socket, &["search", "--aur", "aur-app"]);
+        if infos() == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "omgd did not load its AUR metadata"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(w.aur.server().hits().is_empty(), "the dump was fetched");
+    let run = w.omg_via(socket, &["info", "aur-app"]);
+    assert_eq!(infos(), 0, "{}", run.stderr);
+    assert_eq!(run.stdout, w.omg(&["info", "aur-app"]).stdout);
 }

@@ -22,6 +22,13 @@ pub struct AurUrls {
     pub news: String,
 }
 
+impl AurUrls {
+    /// The base of the packages' pages (`<url>/packages/`, followed by a name).
+    pub fn pages(&self) -> String {
+        format!("{}/packages/", self.git.trim_end_matches('/'))
+    }
+}
+
 /// omg's settings: config.toml with the `OMG_*` variables on top, typed.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {

@@ -1,7 +1,8 @@
 //! The AUR in omgd's index: the metadata dump (`[aur] dump_url`) fetched when omgd starts
 //! and then every `[aur] refresh_secs` (a conditional request), kept in the state file so a
-//! restart serves it at once, and searched beside the repositories' index. Only on libalpm
-//! with `[aur] enabled`.
+//! restart serves it at once, and searched beside the repositories' index. The full records
+//! (with their dependency lists) go to the state file only, by name, for `omg info`. Only on
+//! libalpm with `[aur] enabled`.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -16,15 +17,97 @@ use omg_adapters_store::RedbStore;
 use omg_domain::search::{search_with_aur, AUR_REPOSITORY};
 use omg_domain::Index;
 use omg_ports::{
-    AurPackage, FeedMeta, FetchOutcome, PackageSummary, Result, SearchQuery, SearchResults, Store,
-    Validators,
+    AurPackage, FeedMeta, FetchOutcome, Package, PackageSummary, Result, SearchQuery,
+    SearchResults, Store, Validators,
 };
-use omg_transport_uds::Response;
+use omg_transport_uds::{InfoEntry, Response};
 use tokio::sync::watch;
 
 /// The cache key of the dump's records in the state file (beside the URL, so another
 /// `[aur] dump_url` starts afresh).
 const CACHE_PREFIX: &str = "omgd-aur-compact:";
+
+/// The source key of the dump's full records in the state file (beside the URL).
+const RECORDS_PREFIX: &str = "omgd-aur-full:";
+
+/// The full records of one load of the dump, saved to the state file in batches while the
+/// dump is read (on the reader's blocking thread), then pruned to this load.
+struct FullRecords {
+    store: Arc<dyn Store>,
+    source: String,
+    generation: u64,
+    batch: Mutex<Vec<AurPackage>>,
+    failed: std::sync::atomic::AtomicBool,
+    handle: tokio::runtime::Handle,
+}
+
+impl FullRecords {
+    fn new(store: Arc<dyn Store>, source: String) -> FullRecords {
+        let generation = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        FullRecords {
+            store,
+            source,
+            generation,
+            batch: Mutex::new(Vec::with_capacity(RECORDS_BATCH)),
+            failed: std::sync::atomic::AtomicBool::new(false),
+            handle: tokio::runtime::Handle::current(),
+        }
+    }
+
+    /// Adds a record; a full batch is saved at once (called on a blocking thread).
+    fn add(&self, record: AurPackage) {
+        let full = match self.batch.lock() {
+            Ok(mut batch) => {
+                batch.push(record);
+                (batch.len() >= RECORDS_BATCH).then(|| std::mem::take(&mut *batch))
+            }
+            Err(_) => None,
+        };
+        if let Some(full) = full {
+            let saved = self.handle.block_on(self.store.save_aur_records(
+                &self.source,
+                self.generation,
+                &full,
+            ));
+            self.note(saved);
+        }
+    }
+
+    fn note(&self, saved: Result<()>) {
+        if let Err(e) = saved {
+            if !self.failed.swap(true, Ordering::Relaxed) {
+                tracing::warn!(error = %e, "the AUR's full records could not be saved");
+            }
+        }
+    }
+
+    /// Saves the last batch, then removes the records this load does not have.
+    async fn finish(&self) {
+        let rest = self
+            .batch
+            .lock()
+            .map(|mut b| std::mem::take(&mut *b))
+            .unwrap_or_default();
+        let saved = self
+            .store
+            .save_aur_records(&self.source, self.generation, &rest)
+            .await;
+        self.note(saved);
+        if self.failed.load(Ordering::Relaxed) {
+            return;
+        }
+        match self
+            .store
+            .prune_aur_records(&self.source, self.generation)
+            .await
+        {
+            Ok(removed) => tracing::debug!(removed, "AUR full records pruned"),
+            Err(e) => tracing::warn!(error = %e, "the AUR's old full records stay"),
+        }
+    }
+}
 
 /// What omgd keeps of one AUR record: the fields a search shows (the RPC search answer's
 /// shape, [`search_shape`], without the URL), nothing of the lists the dump also carries.
@@ -217,17 +300,82 @@ impl AurIndex {
     }
 }
 
-/// The AUR's current index, shared by the refresh task and the handler.
+/// The AUR's current index, shared by the refresh task and the handler, and where the full
+/// records are kept.
 #[derive(Default)]
 pub struct AurHolder {
     current: RwLock<Option<Arc<AurIndex>>>,
     loads: AtomicU64,
+    records: RwLock<Option<Records>>,
 }
+
+/// The store of the full records and their source's key in it.
+#[derive(Clone)]
+struct Records {
+    store: Arc<dyn Store>,
+    source: String,
+}
+
+/// How many full records are saved in one transaction while the dump is read.
+const RECORDS_BATCH: usize = 2000;
 
 impl AurHolder {
     /// The current index, `None` until the dump was loaded once.
     pub fn current(&self) -> Option<Arc<AurIndex>> {
         self.current.read().ok().and_then(|c| c.clone())
+    }
+
+    fn set_records(&self, store: Arc<dyn Store>, source: String) {
+        if let Ok(mut r) = self.records.write() {
+            *r = Some(Records { store, source });
+        }
+    }
+
+    /// The answer to `InfoAur`, as direct mode answers `omg info` with the RPC: each name's
+    /// record from the repositories (`repository`: `None` without it, `Some(None)` for a
+    /// name it does not have), else the AUR's; an installed package no repository has gets
+    /// the AUR's record with its installed state. `InvalidRequest` (the client then answers
+    /// itself) when a name has no record anywhere or the AUR's records are not held.
+    pub async fn info(&self, names: &[String], repository: Vec<Option<Package>>) -> Response {
+        let records = self.records.read().ok().and_then(|r| r.clone());
+        let (Some(records), Some(_)) = (records, self.current()) else {
+            return Response::InvalidRequest(
+                "omgd holds no AUR metadata (not Arch, [aur] enabled = false, or the dump was \
+                 not fetched yet)"
+                    .into(),
+            );
+        };
+        let ask: Vec<String> = names
+            .iter()
+            .zip(&repository)
+            .filter(|(_, p)| {
+                p.as_ref()
+                    .is_none_or(|p| p.repository == PackageSummary::LOCAL)
+            })
+            .map(|(n, _)| n.clone())
+            .collect();
+        let found = match records.store.load_aur_records(&records.source, &ask).await {
+            Ok(found) => found,
+            Err(e) => return Response::InvalidRequest(format!("the AUR records: {e}")),
+        };
+        let mut by_name: HashMap<String, AurPackage> =
+            found.into_iter().map(|p| (p.name.clone(), p)).collect();
+        let mut entries = Vec::with_capacity(names.len());
+        for (name, repo) in names.iter().zip(repository) {
+            match (by_name.remove(name), repo) {
+                (Some(package), local) => entries.push(InfoEntry::Aur {
+                    package,
+                    installed: local.and_then(|p| p.installed),
+                }),
+                (None, Some(p)) => entries.push(InfoEntry::Repository(p)),
+                (None, None) => {
+                    return Response::InvalidRequest(format!(
+                        "{name}: no record in the repositories or the AUR's metadata"
+                    ))
+                }
+            }
+        }
+        Response::InfoAur(entries)
     }
 
     fn set(&self, mut index: AurIndex) {
@@ -297,6 +445,9 @@ pub async fn run(
     mut stop: watch::Receiver<bool>,
 ) {
     let key = format!("{CACHE_PREFIX}{}", settings.dump_url);
+    let records_key = format!("{RECORDS_PREFIX}{}", settings.dump_url);
+    let records_store: Arc<dyn Store> = store.clone();
+    holder.set_records(Arc::clone(&records_store), records_key.clone());
     let mut validators = Validators::default();
     match load_cached(&*store, &key).await {
         Ok(Some((records, cached))) => {
@@ -329,6 +480,11 @@ pub async fn run(
             .map(|dir| Watch::new(dir, installed_foreign()));
         let observed = watch.as_ref().map(|w| Arc::clone(&w.observed));
         let mut watching = watch.map(|w| (w.bases, w.names, w.observed));
+        let saver = Arc::new(FullRecords::new(
+            Arc::clone(&records_store),
+            records_key.clone(),
+        ));
+        let saving = Arc::clone(&saver);
         let fetched = tokio::select! {
             _ = stop.changed() => break,
             fetched = source.dump_map(&validators, move |p| {
@@ -339,9 +495,13 @@ pub async fn run(
                         }
                     }
                 }
+                saving.add(p.clone());
                 Compact::from(p)
             }) => fetched,
         };
+        if matches!(fetched, Ok(FetchOutcome::Fetched { .. })) {
+            saver.finish().await;
+        }
         if let (Some(dir), Some(observed), Ok(FetchOutcome::Fetched { .. })) =
             (settings.records.as_deref(), observed, &fetched)
         {

@@ -45,6 +45,20 @@ impl DaemonHandler {
             Request::SearchAur { query, aur_only } => {
                 return self.search_aur(&snap, query, aur_only)
             }
+            Request::InfoAur { names, aur_only } => {
+                let mut repository = Vec::with_capacity(names.len());
+                for name in &names {
+                    if aur_only {
+                        repository.push(None);
+                        continue;
+                    }
+                    match snap.engine.backend().package(name).await {
+                        Ok(p) => repository.push(p),
+                        Err(e) => return Arc::new(Response::from(e)),
+                    }
+                }
+                self.aur.info(&names, repository).await
+            }
             Request::Info(names) => {
                 let key = CacheKey::Info {
                     generation: snap.generation,

@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    BackendInfo, Fingerprint, PackageSummary, Result, SecuritySummary, Status, Validators,
+    AurPackage, BackendInfo, Fingerprint, PackageSummary, Result, SecuritySummary, Status,
+    Validators,
 };
 
 /// A status computed at a known time.
@@ -100,6 +101,34 @@ pub trait Store: Send + Sync {
     /// Replace the security audit's summary for `backend`.
     async fn save_security(&self, backend: &BackendInfo, summary: &SecuritySummary) -> Result<()> {
         let _ = (backend, summary);
+        Err(no_feed_cache())
+    }
+
+    /// Keeps the AUR's full `records` read from `source` (the metadata dump's cache key),
+    /// stamped with `generation` (one load of the dump), each replacing the record of the
+    /// same name. A load is saved in batches, then [`Store::prune_aur_records`] removes what
+    /// it no longer has. Stores without a feed cache return [`crate::Error::Unsupported`].
+    async fn save_aur_records(
+        &self,
+        source: &str,
+        generation: u64,
+        records: &[AurPackage],
+    ) -> Result<()> {
+        let _ = (source, generation, records);
+        Err(no_feed_cache())
+    }
+
+    /// Removes the AUR records of `source` not saved at `generation` (packages the latest
+    /// load no longer has); answers how many.
+    async fn prune_aur_records(&self, source: &str, generation: u64) -> Result<usize> {
+        let _ = (source, generation);
+        Err(no_feed_cache())
+    }
+
+    /// The AUR records of `source` for `names`, in their order; a name without a record
+    /// (or whose record cannot be read) is left out.
+    async fn load_aur_records(&self, source: &str, names: &[String]) -> Result<Vec<AurPackage>> {
+        let _ = (source, names);
         Err(no_feed_cache())
     }
 }

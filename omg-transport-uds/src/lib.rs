@@ -36,7 +36,7 @@ pub use convert::DAEMON_LIBRARY;
 pub use frame::{FrameError, DEFAULT_MAX_FRAME};
 pub use message::{DecodeError, Envelope, ProtocolVersion, CONNECTION_ID, MAGIC, PROTOCOL_VERSION};
 pub use request::{AuditRequest, Request};
-pub use response::{DaemonInfo, DaemonStats, Response};
+pub use response::{DaemonInfo, DaemonStats, InfoEntry, Response};
 pub use server::{serve, Handler, ServeReport, ServerConfig};
 pub use socket::{
     bind_secure, default_socket_path, peer_uid, socket_path_for, BoundSocket, SocketError,

@@ -67,6 +67,18 @@ pub enum Request {
         /// `--aur`: the AUR alone, not the repositories.
         aur_only: bool,
     },
+    // Protocol 4.4.
+    /// `omg info` of the repositories and the AUR together (Arch): each name's record from
+    /// the repositories, else the AUR's (an installed package no repository has shows the
+    /// AUR's record with its installed state). Answered by [`crate::Response::InfoAur`]
+    /// when every name has a record there; otherwise (a name found nowhere, no AUR
+    /// metadata held) by `InvalidRequest`, and the client answers itself.
+    InfoAur {
+        /// The names, in the order to print them.
+        names: Vec<String>,
+        /// `--aur`: the AUR alone, not the repositories.
+        aur_only: bool,
+    },
 }
 
 /// What `omg audit` asks omgd: the audit the client would run itself.
@@ -98,6 +110,7 @@ impl Request {
             Request::Audit(_) | Request::Why(_) => (4, 1),
             Request::Complete { .. } => (4, 2),
             Request::SearchAur { .. } => (4, 3),
+            Request::InfoAur { .. } => (4, 4),
             _ => (4, 0),
         }
     }
@@ -118,6 +131,7 @@ impl Request {
             Request::Why(_) => "why",
             Request::Complete { .. } => "complete",
             Request::SearchAur { .. } => "search-aur",
+            Request::InfoAur { .. } => "info-aur",
         }
     }
 }

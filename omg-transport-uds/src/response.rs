@@ -2,8 +2,8 @@
 
 use bitcode::{Decode, Encode};
 use omg_ports::{
-    AuditOutcome, AurPackage, BackendInfo, Package, PackageSummary, SearchResults, Status,
-    WhyReport,
+    AuditOutcome, AurPackage, BackendInfo, Installed, Package, PackageSummary, SearchResults,
+    Status, WhyReport,
 };
 
 use crate::message::{ProtocolVersion, PROTOCOL_VERSION};
@@ -113,6 +113,23 @@ pub enum Response {
         /// The records of the hits whose repository is `aur`.
         aur: Vec<AurPackage>,
     },
+    // Protocol 4.4.
+    /// Answer to `InfoAur`: one record per name asked for, in order.
+    InfoAur(Vec<InfoEntry>),
+}
+
+/// One record of [`Response::InfoAur`].
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub enum InfoEntry {
+    /// A repository's (or the local database's) record.
+    Repository(Package),
+    /// The AUR's record, with the local database's state when the package is installed.
+    Aur {
+        /// The AUR's record (the metadata dump's, as the RPC's info answer has it).
+        package: AurPackage,
+        /// The installed state, when installed.
+        installed: Option<Installed>,
+    },
 }
 impl Response {
     /// The `Welcome` for `info` at this crate's protocol version.
@@ -160,6 +177,7 @@ impl Response {
             Response::Audit(_) => "audit",
             Response::Why(_) => "why",
             Response::SearchAur { .. } => "search-aur",
+            Response::InfoAur(_) => "info-aur",
         }
     }
 }

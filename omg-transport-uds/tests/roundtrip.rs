@@ -13,7 +13,7 @@ use omg_transport_uds::message::{
     decode_request, decode_response, encode_request, encode_response,
 };
 use omg_transport_uds::{
-    AuditRequest, DaemonStats, Envelope, Request, Response, DEFAULT_MAX_FRAME,
+    AuditRequest, DaemonStats, Envelope, InfoEntry, Request, Response, DEFAULT_MAX_FRAME,
 };
 use proptest::collection::vec;
 use proptest::option;
@@ -426,6 +426,7 @@ fn request() -> impl Strategy<Value = Request> {
                     aur_only,
                 }
             ),
+        (names(), any::<bool>()).prop_map(|(names, aur_only)| Request::InfoAur { names, aur_only }),
     ]
 }
 
@@ -467,6 +468,15 @@ fn response() -> impl Strategy<Value = Response> {
         why().prop_map(Response::Why),
         (results(), vec(aur_package(), 0..3))
             .prop_map(|(results, aur)| Response::SearchAur { results, aur }),
+        vec(
+            prop_oneof![
+                package().prop_map(InfoEntry::Repository),
+                (aur_package(), option::of(installed()))
+                    .prop_map(|(package, installed)| InfoEntry::Aur { package, installed }),
+            ],
+            0..3
+        )
+        .prop_map(Response::InfoAur),
     ]
 }
 
@@ -486,6 +496,7 @@ fn request_variant(r: &Request) -> usize {
         Request::Why(_) => 10,
         Request::Complete { .. } => 11,
         Request::SearchAur { .. } => 12,
+        Request::InfoAur { .. } => 13,
     }
 }
 
@@ -509,11 +520,12 @@ fn response_variant(r: &Response) -> usize {
         Response::Audit(_) => 15,
         Response::Why(_) => 16,
         Response::SearchAur { .. } => 17,
+        Response::InfoAur(_) => 18,
     }
 }
 
-const REQUEST_VARIANTS: usize = 13;
-const RESPONSE_VARIANTS: usize = 18;
+const REQUEST_VARIANTS: usize = 14;
+const RESPONSE_VARIANTS: usize = 19;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]

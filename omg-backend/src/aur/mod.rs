@@ -61,7 +61,7 @@ impl Aur {
                 urls.rpc.clone(),
                 urls.dump.clone(),
             )),
-            pages: format!("{}/packages/", urls.git.trim_end_matches('/')),
+            pages: urls.pages(),
             urls,
         }))
     }
