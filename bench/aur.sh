@@ -14,7 +14,9 @@
 #     a shared machine's drift weighs on each alike;
 #   - omgd's VmRSS / VmHWM with the dump loaded, after the queries and 35 s later (idle),
 #     and the same for an omgd without the AUR;
-#   - daemon and direct answers compared byte for byte for terms the RPC answers in full;
+#   - daemon and direct answers compared byte for byte for terms the RPC answers in full,
+#     and for `omg info` of an AUR package (omgd: the dump's full records in its state file;
+#     direct mode: the RPC's info), which hyperfine times too;
 #   - the planner (omg-domain/examples/aur_plan.rs): resolving and planning 20 AUR
 #     dependencies in process, medians and callgrind instruction counts.
 # Needs: scripts/setup-system.sh done (pacman, hyperfine), curl, valgrind (optional).
@@ -115,6 +117,13 @@ t_loaded=$(date +%s%N)
 sleep 1
 status() { awk '/^(VmRSS|VmHWM):/{printf "%s %d MiB  ", $1, $2 / 1024}' "/proc/$pid/status"; }
 mem_loaded=$(status)
+# The state file holds the dump's compact copy and its full records (for `omg info`).
+state_mib=$(du -m "$run/state.redb" | cut -f1)
+# An AUR package for `omg info`: a -git one (the repositories have no such name).
+aurname=$(curl -s "$base/rpc/v5/search?arg=${long[0]}" | python3 -c '
+import json, sys
+names = [r["Name"] for r in json.load(sys.stdin)["results"]]
+print(next(n for n in names if n.endswith("-git")))')
 
 # Byte identity: daemon (index of the dump) and direct mode (the RPC), for terms the RPC
 # answers in full.
@@ -129,7 +138,14 @@ for t in "$mid" "${long[@]}" editor zstd; do
     [ "$d" = "$n" ] || { echo "daemon and direct answers differ for: $form" >&2; exit 1; }
   done
 done
-echo "daemon and direct mode print the same bytes for: $mid ${long[*]} editor zstd" >"$out/identity.txt"
+for form in "info $aurname" "--json info $aurname" "info --aur $aurname"; do
+  # shellcheck disable=SC2086
+  d=$("$omg" --backend alpm --config "$conf" $form | sha256sum)
+  # shellcheck disable=SC2086
+  n=$("$omg" --no-daemon --backend alpm --config "$conf" $form | sha256sum)
+  [ "$d" = "$n" ] || { echo "daemon and direct answers differ for: $form" >&2; exit 1; }
+done
+echo "daemon and direct mode print the same bytes for: search $mid ${long[*]} editor zstd; info $aurname" >"$out/identity.txt"
 
 g=(--backend alpm --config "$conf")
 cmds=(-n "/bin/true" "/bin/true")
@@ -143,6 +159,9 @@ for t in "$mid" "${long[@]}"; do
   cmds+=(-n "omg --no-daemon search $t (RPC)" "$omg --no-daemon ${g[*]} search $t")
   cmds+=(-n "curl RPC search $t" "curl -s -o /dev/null $base/rpc/v5/search?arg=$t")
 done
+cmds+=(-n "omg info $aurname (omgd, AUR)" "$omg ${g[*]} info $aurname")
+cmds+=(-n "omg --no-daemon info $aurname (RPC)" "$omg --no-daemon ${g[*]} info $aurname")
+cmds+=(-n "curl RPC info $aurname" "curl -s -o /dev/null $base/rpc/v5/info?arg%5B%5D=$aurname")
 hyperfine -N --warmup 5 --runs "$runs" --export-json "$out/e2e.json" "${cmds[@]}" >&2
 # The budget's comparison again, round-robin (one run of each command in turn, 10x the
 # runs): drift of a shared machine then weighs on every command alike.
@@ -245,7 +264,7 @@ PY
   echo
   cat "$out/identity.txt"
   echo
-  echo "omgd: ready ${ready_ms} ms after its start; the dump fetched, parsed and indexed ${load_ms} ms later."
+  echo "omgd: ready ${ready_ms} ms after its start; the dump fetched, parsed, indexed and its full records saved ${load_ms} ms later; the state file: ${state_mib} MiB."
   echo
   echo "| command | omgd CPU per query (20 runs, tick-rounded) | client instructions (callgrind) |"
   echo "| --- | ---: | ---: |"
