@@ -10,6 +10,7 @@ use pgp::packet::SignatureType;
 use pgp::types::KeyDetails;
 
 use crate::minisign::{parse_minisign_keys, MinisignKey};
+use crate::verify::names;
 
 /// The publishers that sign what omg downloads, by runtime name.
 pub const PUBLISHERS: &[&str] = &["node", "bun", "rust", "mise"];
@@ -48,7 +49,7 @@ pub enum KeyringError {
 
 /// Every public key in `data` (one or more armoured blocks, or binary packets) whose
 /// self-signatures hold and that is not revoked; the others are dropped with a warning, and
-/// so are revoked subkeys.
+/// so are revoked subkeys. Certifications made by other keys are dropped unchecked.
 pub(crate) fn parse_keys(data: &[u8], origin: &str) -> Result<Vec<SignedPublicKey>, String> {
     let mut keys = Vec::new();
     let armoured = data.trim_ascii_start().starts_with(b"-----BEGIN");
@@ -70,6 +71,18 @@ pub(crate) fn parse_keys(data: &[u8], origin: &str) -> Result<Vec<SignedPublicKe
         }
     }
     let before = keys.len();
+    for key in &mut keys {
+        // Certifications by other keys (`gpg --export` carries them) say nothing to omg,
+        // which trusts a key by its being in the keyring; rpgp would check each against the
+        // key itself and refuse the whole key. Only the key's own signatures are kept.
+        let primary = key.primary_key.clone();
+        for user in &mut key.details.users {
+            user.signatures.retain(|sig| names(sig, &primary));
+        }
+        for attribute in &mut key.details.user_attributes {
+            attribute.signatures.retain(|sig| names(sig, &primary));
+        }
+    }
     keys.retain(|k| match k.verify_bindings() {
         // The revocations verified with the rest: a revoked key signs nothing for omg.
         Ok(()) if !k.details.revocation_signatures.is_empty() => {

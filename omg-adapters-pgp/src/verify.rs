@@ -200,7 +200,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// True when `sig` names `component` as its issuer (or names no issuer at all).
-fn names<K: KeyDetails>(sig: &Signature, component: &K) -> bool {
+pub(crate) fn names<K: KeyDetails>(sig: &Signature, component: &K) -> bool {
     let fps = sig.issuer_fingerprint();
     let ids = sig.issuer_key_id();
     if fps.is_empty() && ids.is_empty() {

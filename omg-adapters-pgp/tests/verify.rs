@@ -178,6 +178,35 @@ fn a_revoked_key_verifies_nothing() {
     ));
 }
 
+/// A key as `gpg --export --armor` gives it, with another key's certification on its user
+/// id: kept, and its signatures verify (the certification is not omg's business).
+#[test]
+fn a_key_certified_by_another_is_kept() {
+    let releaser = TestKey::generate("Node Releaser <release@example.org>");
+    let friend = TestKey::generate("Friend <friend@example.org>");
+    let armored = releaser.public_armored_certified_by(&friend);
+    let mut v = PgpVerifier::empty();
+    assert_eq!(v.add_keys("node", armored.as_bytes()), Ok(1));
+    assert_eq!(v.fingerprints("node"), vec![releaser.fingerprint()]);
+    let signer = v
+        .verify_detached(
+            "node",
+            SUMS.as_bytes(),
+            &releaser.sign_detached(SUMS.as_bytes()),
+        )
+        .unwrap();
+    assert_eq!(signer.fingerprint, releaser.fingerprint());
+    // The certifier is not trusted by it.
+    assert!(matches!(
+        v.verify_detached(
+            "node",
+            SUMS.as_bytes(),
+            &friend.sign_detached(SUMS.as_bytes())
+        ),
+        Err(SignatureFailure::UnknownKey { .. })
+    ));
+}
+
 /// The keys shipped with omg are the publishers' own, by the fingerprints the publishers
 /// list (keys/README.md says where each file comes from):
 /// - rust: "Rust Language (Tag and Release Signing Key)", forge.rust-lang.org's "Rust

@@ -66,6 +66,29 @@ impl TestKey {
             .expect("armour")
     }
 
+    /// The public key with a certification of its user id by `certifier` beside its own
+    /// signatures, ASCII-armoured: what `gpg --export --armor` writes for a key others
+    /// have signed (node's releasers' keys carry such certifications).
+    pub fn public_armored_certified_by(&self, certifier: &TestKey) -> String {
+        let mut public = SignedPublicKey::from(self.secret.clone());
+        let user = public.details.users[0].id.clone();
+        let certified = user
+            .sign_third_party(
+                rand::thread_rng(),
+                &certifier.secret.primary_key,
+                &Password::empty(),
+                &public.primary_key,
+                SignatureType::CertGeneric,
+            )
+            .expect("certification");
+        public.details.users[0]
+            .signatures
+            .extend(certified.signatures);
+        public
+            .to_armored_string(ArmorOptions::default())
+            .expect("armour")
+    }
+
     /// The primary key's fingerprint, upper-case hex.
     pub fn fingerprint(&self) -> String {
         format!("{:X}", self.secret.primary_key.fingerprint())
