@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use omg_ports::{SignatureFailure, SignatureVerifier, Signer};
 use pgp::composed::{CleartextSignedMessage, Deserializable, DetachedSignature, SignedPublicKey};
@@ -16,8 +17,36 @@ use crate::minisign::{self, parse_minisign_keys, MinisignKey};
 /// The [`SignatureVerifier`] over rpgp (and minisign-verify): one keyring per publisher.
 #[derive(Debug, Clone, Default)]
 pub struct PgpVerifier {
-    keyrings: BTreeMap<String, Vec<SignedPublicKey>>,
+    keyrings: BTreeMap<String, Keyring>,
     minisign: BTreeMap<String, Vec<MinisignKey>>,
+}
+
+/// One publisher's OpenPGP keys. The shipped keyring is read on the first signature of that
+/// publisher: checking the self-signatures of node's 28 keys costs more than a command that
+/// verifies nothing (`omg current`, `omg list`) should pay.
+#[derive(Debug, Clone, Default)]
+struct Keyring {
+    shipped: Option<&'static [u8]>,
+    shipped_keys: OnceLock<Vec<SignedPublicKey>>,
+    added: Vec<SignedPublicKey>,
+}
+
+impl Keyring {
+    fn keys(&self, publisher: &str) -> impl Iterator<Item = &SignedPublicKey> {
+        let shipped = self.shipped.map(|data| {
+            self.shipped_keys.get_or_init(|| {
+                parse_keys(data, publisher).unwrap_or_else(|reason| {
+                    tracing::warn!("the shipped {publisher} keyring is unusable: {reason}");
+                    Vec::new()
+                })
+            })
+        });
+        shipped.into_iter().flatten().chain(&self.added)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.shipped.is_none() && self.added.is_empty()
+    }
 }
 
 impl PgpVerifier {
@@ -27,14 +56,13 @@ impl PgpVerifier {
     }
 
     /// A verifier with the keys shipped with omg (`keys/<publisher>.asc`, and the minisign
-    /// `keys/<publisher>.pub`, at build time). A shipped file that does not parse is left
+    /// `keys/<publisher>.pub`, at build time). An OpenPGP keyring is read when a signature
+    /// of its publisher is first checked; a shipped file that does not parse is then left
     /// out with a warning.
     pub fn shipped() -> Self {
         let mut v = PgpVerifier::empty();
         for (publisher, data) in crate::shipped::SHIPPED {
-            if let Err(reason) = v.add_keys(publisher, data) {
-                tracing::warn!("the shipped {publisher} keyring is unusable: {reason}");
-            }
+            v.keyrings.entry(publisher.to_string()).or_default().shipped = Some(data);
         }
         for (publisher, data) in crate::shipped::SHIPPED_MINISIGN {
             if let Err(reason) = v.add_minisign_keys(publisher, data) {
@@ -72,6 +100,7 @@ impl PgpVerifier {
         self.keyrings
             .entry(publisher.to_string())
             .or_default()
+            .added
             .extend(keys);
         Ok(n)
     }
@@ -95,6 +124,7 @@ impl PgpVerifier {
                 self.keyrings
                     .entry(publisher.to_string())
                     .or_default()
+                    .added
                     .extend(keys);
             }
             for file in minisign_key_files(dir, publisher) {
@@ -112,18 +142,26 @@ impl PgpVerifier {
     /// the order they were added: what `gpg --fingerprint` shows, without spaces; then the
     /// ids of its minisign keys, as `minisign` shows them.
     pub fn fingerprints(&self, publisher: &str) -> Vec<String> {
-        let pgp = self.keyrings.get(publisher).into_iter().flatten();
+        let pgp = self
+            .keyrings
+            .get(publisher)
+            .into_iter()
+            .flat_map(|k| k.keys(publisher));
         let mini = self.minisign.get(publisher).into_iter().flatten();
         pgp.map(|k| hex(k.primary_key.fingerprint().as_bytes()))
             .chain(mini.map(|k| k.id().to_string()))
             .collect()
     }
 
-    fn keys(&self, publisher: &str) -> Result<&[SignedPublicKey], SignatureFailure> {
-        match self.keyrings.get(publisher) {
-            Some(keys) if !keys.is_empty() => Ok(keys),
-            _ => Err(SignatureFailure::NoKeys),
+    fn keys(&self, publisher: &str) -> Result<Vec<&SignedPublicKey>, SignatureFailure> {
+        let keys: Vec<_> = match self.keyrings.get(publisher) {
+            Some(ring) => ring.keys(publisher).collect(),
+            None => Vec::new(),
+        };
+        if keys.is_empty() {
+            return Err(SignatureFailure::NoKeys);
         }
+        Ok(keys)
     }
 }
 
@@ -140,7 +178,7 @@ impl SignatureVerifier for PgpVerifier {
                 reason: e.to_string(),
             }
         })?;
-        check(keys, &sig.signature, data)
+        check(&keys, &sig.signature, data)
     }
 
     fn verify_cleartext(
@@ -157,7 +195,7 @@ impl SignatureVerifier for PgpVerifier {
         let signed = msg.signed_text();
         let mut last = None;
         for sig in msg.signatures() {
-            match check(keys, sig, signed.as_bytes()) {
+            match check(&keys, sig, signed.as_bytes()) {
                 Ok(signer) => return Ok((signed.replace("\r\n", "\n"), signer)),
                 Err(e) => last = Some(e),
             }
@@ -180,7 +218,8 @@ impl SignatureVerifier for PgpVerifier {
     }
 
     fn has_keys(&self, publisher: &str) -> bool {
-        self.keys(publisher).is_ok() || self.minisign.get(publisher).is_some_and(|k| !k.is_empty())
+        self.keyrings.get(publisher).is_some_and(|k| !k.is_empty())
+            || self.minisign.get(publisher).is_some_and(|k| !k.is_empty())
     }
 }
 
@@ -213,7 +252,7 @@ pub(crate) fn names<K: KeyDetails>(sig: &Signature, component: &K) -> bool {
 
 /// Tries `sig` over `data` with every key (and subkey) of `keys` it names.
 fn check(
-    keys: &[SignedPublicKey],
+    keys: &[&SignedPublicKey],
     sig: &Signature,
     data: &[u8],
 ) -> Result<Signer, SignatureFailure> {
