@@ -1,5 +1,9 @@
 //! What a command prints and its exit code.
 
+use omg_ports::Error;
+
+use crate::render::{self, Output};
+
 /// What to print and the exit code: a command's whole result, whichever process answered it.
 #[derive(Debug)]
 pub struct Answer {
@@ -18,6 +22,19 @@ impl From<String> for Answer {
             stdout,
             stderr: String::new(),
             code: crate::exit::OK,
+        }
+    }
+}
+
+impl Answer {
+    /// The answer of a command that failed with `error`: its rendering (stderr, or the
+    /// JSON error object on stdout with `--json`) and its exit code.
+    pub fn failed(out: &Output, error: &Error) -> Self {
+        let (stdout, stderr) = render::error(out, error);
+        Answer {
+            stdout,
+            stderr,
+            code: crate::exit::code(error),
         }
     }
 }

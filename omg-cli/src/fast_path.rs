@@ -9,6 +9,7 @@ use omg_domain::family::{family_from_os_release, Family, OS_RELEASE_FILES};
 use omg_ports::{BackendInfo, Error, ListKind};
 use omg_transport_uds::{
     default_socket_path, BlockingClient, ClientConfig, ClientError, InfoEntry, Request, Response,
+    TextOutput,
 };
 
 use omg_cli_core::args::{BackendArg, Global};
@@ -21,20 +22,18 @@ use omg_transport_uds::AuditRequest;
 /// How long omg waits for a daemon that accepted the connection before giving up on it.
 const DAEMON_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// What was printed and the exit code, when omgd answered.
-/// Ask omgd for `read`. `None` when no daemon answers or it serves another configuration:
-/// the caller uses direct mode.
-///
-/// Made for a process that exits after printing the answer (as compilers skip their frees
-/// at exit): a search's decoded hits are left for the exit to reclaim, not dropped one
-/// string at a time, a tenth of `omg search lib`'s instructions.
+/// Ask omgd for `read`: what to print and the exit code. `None` when no daemon answers or
+/// it serves another configuration: the caller uses direct mode. A search comes back
+/// rendered (protocol 4.5's `SearchText`), so that thousands of hits cost this process one
+/// copy of their text.
 pub fn try_daemon(global: &Global, read: Read<'_>, out: &Output) -> Option<Answer> {
     if global.no_daemon {
         return None;
     }
     let expected = Expected::from_global(global)?;
-    let request = request_for(read, &expected, global.offline)?;
-    let request_was_aur = matches!(request, Request::SearchAur { .. });
+    let request = as_text(request_for(read, &expected, global.offline)?, out);
+    let request_was_aur = matches!(request, Request::SearchText { aur: Some(_), .. });
+    let as_text = matches!(request, Request::SearchText { .. });
     let info_aur = matches!(request, Request::InfoAur { .. });
     let socket = global.socket.clone().unwrap_or_else(default_socket_path);
     let verbose = global.verbose > 0;
@@ -87,22 +86,30 @@ pub fn try_daemon(global: &Global, read: Read<'_>, out: &Output) -> Option<Answe
             _ => None,
         };
     }
-    if let (Read::Search { .. }, Response::SearchAur { results, aur }) = (read, &response) {
-        let answer = omg_cli_core::search::answer_with_aur(out, results, aur);
-        std::mem::forget(response);
-        return Some(answer);
-    }
-    // omgd without the AUR's metadata: direct mode asks the AUR's RPC.
-    if matches!(read, Read::Search { .. })
-        && matches!(response, Response::InvalidRequest(_))
-        && request_was_aur
-    {
-        return None;
-    }
-    if let (Read::Search { .. }, Response::Search(results)) = (read, &response) {
-        let answer = omg_cli_core::search::answer(out, results);
-        std::mem::forget(response);
-        return Some(answer);
+    // A search comes back as the text to print. Anything else (omgd without the AUR's
+    // metadata, when the AUR was asked for; an omgd before 4.5, which cannot decode the
+    // request) is direct mode's to answer.
+    if as_text {
+        return match response {
+            Response::Text {
+                stdout,
+                stderr,
+                code,
+            } => Some(Answer {
+                stdout,
+                stderr,
+                code,
+            }),
+            other => {
+                if verbose && !(request_was_aur && matches!(other, Response::InvalidRequest(_))) {
+                    eprintln!(
+                        "omg: note: omgd answered a search with {}; searching directly",
+                        other.name()
+                    );
+                }
+                None
+            }
+        };
     }
     Some(match render_response(out, read, response)? {
         Ok(stdout) => Answer {
@@ -110,14 +117,7 @@ pub fn try_daemon(global: &Global, read: Read<'_>, out: &Output) -> Option<Answe
             stderr: String::new(),
             code: omg_cli_core::exit::OK,
         },
-        Err(e) => {
-            let (stdout, stderr) = render::error(out, &e);
-            Answer {
-                stdout,
-                stderr,
-                code: omg_cli_core::exit::code(&e),
-            }
-        }
+        Err(e) => Answer::failed(out, &e),
     })
 }
 
@@ -138,6 +138,30 @@ fn info_aur_answer(out: &Output, entries: Vec<InfoEntry>) -> Answer {
     Answer::from(render::info_records(out, &records))
 }
 
+/// A search asked for as text (protocol 4.5): omgd renders it as this client prints, and
+/// caches the text.
+fn as_text(request: Request, out: &Output) -> Request {
+    let output = TextOutput {
+        json: out.json,
+        quiet: out.quiet,
+        color: out.color,
+        width: out.width.and_then(|w| u32::try_from(w).ok()),
+    };
+    match request {
+        Request::Search(query) => Request::SearchText {
+            query,
+            aur: None,
+            output,
+        },
+        Request::SearchAur { query, aur_only } => Request::SearchText {
+            query,
+            aur: Some(aur_only),
+            output,
+        },
+        other => other,
+    }
+}
+
 /// Ask the daemon on `socket`: `Ok(None)` when it serves another configuration than
 /// `expected`. An audit may download its feed: it is sent only once the `Welcome` shows the
 /// configuration matches, and waits as long as the download takes (omgd's HTTP client bounds
@@ -150,8 +174,9 @@ fn ask(
 ) -> Result<Option<Response>, ClientError> {
     let config = ClientConfig {
         timeout: Some(DAEMON_TIMEOUT),
-        // A search of the AUR (4.3) goes behind the Hello too: an older omgd cannot decode
-        // it and omg asks directly, as it would have after the Welcome.
+        // A request of a later minor (a search as text, 4.5) goes behind the Hello too: an
+        // older omgd cannot decode it and omg asks directly, as it would have after the
+        // Welcome.
         pipeline_newer: true,
         ..ClientConfig::default()
     };
@@ -245,7 +270,6 @@ fn render_response(
         Err(e) => return Some(Err(e)),
     };
     Some(Ok(match (read, response) {
-        (Read::Search { .. }, Response::Search(results)) => render::search(out, &results),
         (Read::Info { .. }, Response::Packages(packages)) => render::info(out, &packages),
         (Read::List(kind), Response::List(packages)) => render::list(out, kind, &packages),
         (Read::Status, Response::Status(status)) => render::status(out, &status),

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::daemon::{start_with, Daemon};
-use common::{omg, omgd_bin, runtime_installed, Run};
+use common::{omg, omg_bin, omgd_bin, runtime_installed, Run};
 use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
 fn fixture(dir: &Path) -> FixtureRoot {
@@ -395,4 +395,72 @@ fn a_socket_in_a_directory_others_control_is_ignored() {
         assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     }
     search(&[]).ok();
+}
+
+/// `omg args` on a pseudo-terminal of `columns` columns (`script`), colours on, with `env`;
+/// `None` without `script` (a failure under CI).
+fn on_terminal(args: &[&str], columns: usize, env: &[(&str, &str)]) -> Option<Run> {
+    let script = common::tool_path("script")?;
+    let mut line = format!("stty cols {columns} rows 50; '{}'", omg_bin().display());
+    for arg in args {
+        line.push_str(&format!(" '{arg}'"));
+    }
+    let mut cmd = std::process::Command::new(script);
+    common::isolate(&mut cmd)
+        .args(["-qec", &line, "/dev/null"])
+        .env("TERM", "xterm")
+        .envs(env.iter().copied());
+    let out = cmd.output().expect("run script");
+    Some(Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("UTF-8"),
+    })
+}
+
+/// omgd renders a search as the client's terminal shows it (protocol 4.5 asks for the
+/// text): with colours and fitted to the width, the bytes are direct mode's.
+#[test]
+fn searches_on_a_terminal_are_rendered_as_direct_mode_renders_them() {
+    let Some(omgd) = omgd_bin() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = fixture(&dir.path().join("root"));
+    let conf = root.config_path().to_str().expect("UTF-8").to_string();
+    let daemon = start(&omgd, &root.config_path(), dir.path());
+    let socket = daemon.socket.to_str().expect("UTF-8");
+    for columns in [40, 60, 120] {
+        for search in [vec!["search", "vi"], vec!["search", "zzzzzz"]] {
+            let mut args = vec!["--backend", "alpm", "--config", conf.as_str()];
+            args.extend(&search);
+            let served = on_terminal(
+                &args,
+                columns,
+                &[("OMG_SOCKET", socket), ("OMG_BACKEND_BIN", "/nonexistent")],
+            );
+            let Some(served) = served else { return };
+            args.push("--no-daemon");
+            let direct = on_terminal(&args, columns, &[]).expect("script");
+            assert_eq!(
+                (served.code, &served.stdout),
+                (direct.code, &direct.stdout),
+                "{columns} columns, {search:?}"
+            );
+            if search[1] == "vi" {
+                assert!(served.stdout.contains("\x1b["), "no colours: {served:?}");
+            }
+        }
+    }
+    // The width is the client's: a narrower terminal gets other bytes from the same omgd.
+    let args = [
+        "--backend",
+        "alpm",
+        "--config",
+        conf.as_str(),
+        "search",
+        "vi",
+    ];
+    let env = [("OMG_SOCKET", socket), ("OMG_BACKEND_BIN", "/nonexistent")];
+    let narrow = on_terminal(&args, 40, &env).expect("script");
+    let wide = on_terminal(&args, 120, &env).expect("script");
+    assert_ne!(narrow.stdout, wide.stdout);
 }

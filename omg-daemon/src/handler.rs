@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use omg::{ListKind, SearchQuery};
-use omg_transport_uds::{AuditRequest, DaemonInfo, Handler, Request, Response};
+use omg_transport_uds::{AuditRequest, DaemonInfo, Handler, Request, Response, TextOutput};
 
 use crate::aur::AurHolder;
 use crate::refresh::Refresher;
@@ -44,6 +44,9 @@ impl DaemonHandler {
             Request::Search(query) => return self.search(&snap, query),
             Request::SearchAur { query, aur_only } => {
                 return self.search_aur(&snap, query, aur_only)
+            }
+            Request::SearchText { query, aur, output } => {
+                return self.search_text(&snap, query, aur, output)
             }
             Request::InfoAur { names, aur_only } => {
                 let mut repository = Vec::with_capacity(names.len());
@@ -114,33 +117,62 @@ impl DaemonHandler {
     /// The answer of a search, shared with the cache: a page of thousands of hits is
     /// encoded from there, not copied first.
     fn search(&self, snap: &Snapshot, query: SearchQuery) -> Arc<Response> {
-        let key = CacheKey::Search {
-            generation: snap.generation,
-            text: query.text.clone(),
-            limit: query.limit,
-            installed_only: query.installed_only,
-        };
-        if let Some(hit) = self.state.cached(&key) {
-            return hit;
-        }
-        let answer = Arc::new(match snap.index.search(&query) {
-            Ok(results) => Response::Search(results),
-            Err(e) => Response::from(e),
-        });
-        self.state.remember(key, Arc::clone(&answer));
-        answer
+        let key = search_key(snap, &query);
+        self.through_cache(key, || search(snap, &query))
     }
 
     /// The answer of a search of the AUR (beside the repositories unless `aur_only`),
     /// through the cache as [`Self::search`].
     fn search_aur(&self, snap: &Snapshot, query: SearchQuery, aur_only: bool) -> Arc<Response> {
+        match self.search_aur_key(snap, &query, aur_only) {
+            Ok((key, aur)) => self.through_cache(key, || {
+                aur.search((!aur_only).then_some(&snap.index), &query)
+            }),
+            Err(no_aur) => no_aur,
+        }
+    }
+
+    /// A search rendered as the client prints it ([`Request::SearchText`]), through the
+    /// cache. The hits themselves are not cached beside their text.
+    fn search_text(
+        &self,
+        snap: &Snapshot,
+        query: SearchQuery,
+        aur: Option<bool>,
+        output: TextOutput,
+    ) -> Arc<Response> {
+        let (hits_key, hits): (CacheKey, Box<dyn FnOnce() -> Response + '_>) = match aur {
+            None => (search_key(snap, &query), Box::new(|| search(snap, &query))),
+            Some(aur_only) => match self.search_aur_key(snap, &query, aur_only) {
+                Ok((key, aur)) => (
+                    key,
+                    Box::new(move || aur.search((!aur_only).then_some(&snap.index), &query)),
+                ),
+                Err(no_aur) => return no_aur,
+            },
+        };
+        let key = CacheKey::Text {
+            search: Box::new(hits_key),
+            output,
+        };
+        self.through_cache(key, || crate::text::search(&hits(), output))
+    }
+
+    /// The cache key of a search of the AUR, and the AUR's index; the answer to give when
+    /// omgd holds no AUR metadata.
+    fn search_aur_key(
+        &self,
+        snap: &Snapshot,
+        query: &SearchQuery,
+        aur_only: bool,
+    ) -> Result<(CacheKey, Arc<crate::aur::AurIndex>), Arc<Response>> {
         let Some(aur) = self.aur.current() else {
             // The client asks the AUR's RPC itself.
-            return Arc::new(Response::InvalidRequest(
+            return Err(Arc::new(Response::InvalidRequest(
                 "omgd holds no AUR metadata (not Arch, [aur] enabled = false, or the dump \
                  was not fetched yet)"
                     .into(),
-            ));
+            )));
         };
         let key = CacheKey::SearchAur {
             generation: snap.generation,
@@ -150,10 +182,15 @@ impl DaemonHandler {
             installed_only: query.installed_only,
             aur_only,
         };
+        Ok((key, aur))
+    }
+
+    /// The cached answer for `key`, else `compute`'s, remembered.
+    fn through_cache(&self, key: CacheKey, compute: impl FnOnce() -> Response) -> Arc<Response> {
         if let Some(hit) = self.state.cached(&key) {
             return hit;
         }
-        let answer = Arc::new(aur.search((!aur_only).then_some(&snap.index), &query));
+        let answer = Arc::new(compute());
         self.state.remember(key, Arc::clone(&answer));
         answer
     }
@@ -224,6 +261,24 @@ impl Handler for DaemonHandler {
             tracing::debug!(request = name, answer = answer.name(), "answered");
             answer
         }
+    }
+}
+
+/// The cache key of a search of the served index.
+fn search_key(snap: &Snapshot, query: &SearchQuery) -> CacheKey {
+    CacheKey::Search {
+        generation: snap.generation,
+        text: query.text.clone(),
+        limit: query.limit,
+        installed_only: query.installed_only,
+    }
+}
+
+/// A search of the served index.
+fn search(snap: &Snapshot, query: &SearchQuery) -> Response {
+    match snap.index.search(query) {
+        Ok(results) => Response::Search(results),
+        Err(e) => Response::from(e),
     }
 }
 

@@ -20,6 +20,7 @@ mod refresh;
 mod signals;
 mod state;
 mod suggest;
+mod text;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

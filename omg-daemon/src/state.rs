@@ -10,7 +10,7 @@ use arc_swap::ArcSwap;
 use moka::sync::Cache;
 use omg::{Engine, Index, ListKind};
 use omg_ports::{BackendInfo, Fingerprint};
-use omg_transport_uds::{DaemonStats, Response};
+use omg_transport_uds::{DaemonStats, Response, TextOutput};
 use tokio::sync::OnceCell;
 
 /// Bytes of answers the cache may hold (estimated): thousands of pages of search results,
@@ -66,6 +66,11 @@ pub enum CacheKey {
     Why {
         generation: u64,
         name: String,
+    },
+    /// The answer of `search` rendered for a client that prints as `output` says.
+    Text {
+        search: Box<CacheKey>,
+        output: TextOutput,
     },
 }
 
@@ -248,12 +253,6 @@ fn kept_when_idle(key: &CacheKey, answer: &Response) -> bool {
 
 /// A rough size in bytes of a cached answer, for the cache's bound.
 fn weight(key: &CacheKey, answer: &Response) -> u32 {
-    let key_bytes = match key {
-        CacheKey::Search { text, .. } | CacheKey::SearchAur { text, .. } => text.len(),
-        CacheKey::Info { names, .. } => names.iter().map(String::len).sum(),
-        CacheKey::Why { name, .. } => name.len(),
-        CacheKey::List { .. } | CacheKey::Status { .. } => 0,
-    };
     let answer_bytes = match answer {
         Response::Search(r) => r.hits.len() * 256,
         // A hit: its summary (152 bytes) and strings; an AUR record: 488 bytes and strings.
@@ -261,9 +260,21 @@ fn weight(key: &CacheKey, answer: &Response) -> u32 {
         Response::Packages(p) => p.len() * 2048,
         Response::List(l) => l.len() * 256,
         Response::Why(w) => (w.required_by.len() + w.optional_for.len() + w.chains.len() * 4) * 64,
+        Response::Text { stdout, stderr, .. } => stdout.len() + stderr.len(),
         _ => 0,
     };
-    u32::try_from(64 + key_bytes + answer_bytes).unwrap_or(u32::MAX)
+    u32::try_from(64 + key_bytes(key) + answer_bytes).unwrap_or(u32::MAX)
+}
+
+/// The bytes of a key's strings.
+fn key_bytes(key: &CacheKey) -> usize {
+    match key {
+        CacheKey::Search { text, .. } | CacheKey::SearchAur { text, .. } => text.len(),
+        CacheKey::Info { names, .. } => names.iter().map(String::len).sum(),
+        CacheKey::Why { name, .. } => name.len(),
+        CacheKey::List { .. } | CacheKey::Status { .. } => 0,
+        CacheKey::Text { search, .. } => key_bytes(search),
+    }
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ pub use client_blocking::BlockingClient;
 pub use convert::DAEMON_LIBRARY;
 pub use frame::{FrameError, DEFAULT_MAX_FRAME};
 pub use message::{DecodeError, Envelope, ProtocolVersion, CONNECTION_ID, MAGIC, PROTOCOL_VERSION};
-pub use request::{AuditRequest, Request};
+pub use request::{AuditRequest, Request, TextOutput};
 pub use response::{DaemonInfo, DaemonStats, InfoEntry, Response};
 pub use server::{serve, Handler, ServeReport, ServerConfig};
 pub use socket::{

@@ -18,9 +18,9 @@ pub type ProtocolVersion = (u16, u16);
 
 /// The protocol version this crate speaks. 4.1 added the requests `Audit` and `Why` (and
 /// their answers), 4.2 the request `Complete` (answered by 4.0's `Suggestions`), 4.3
-/// `SearchAur` and its answer, 4.4 `InfoAur` and its answer; a daemon of 4.4 serves clients
-/// of 4.0 to 4.3 as before.
-pub const PROTOCOL_VERSION: ProtocolVersion = (4, 4);
+/// `SearchAur` and its answer, 4.4 `InfoAur` and its answer, 4.5 `SearchText` and its
+/// answer `Text`; a daemon of 4.5 serves clients of 4.0 to 4.4 as before.
+pub const PROTOCOL_VERSION: ProtocolVersion = (4, 5);
 
 /// The first field of `Hello`: tells omgd that the peer speaks this protocol at all.
 pub const MAGIC: u32 = u32::from_be_bytes(*b"omgd");

@@ -79,6 +79,36 @@ pub enum Request {
         /// `--aur`: the AUR alone, not the repositories.
         aur_only: bool,
     },
+    // Protocol 4.5.
+    /// `omg search` answered as text: what the client prints on stdout and stderr and its
+    /// exit code, rendered by omgd exactly as the client would render the hits of `Search`
+    /// (or of `SearchAur`). A page of thousands of hits then costs the client one copy
+    /// instead of decoding and formatting every hit. Answered by
+    /// [`crate::Response::Text`]; by `InvalidRequest` when the AUR is asked for and omgd
+    /// holds no AUR metadata (the client then asks the AUR itself).
+    SearchText {
+        /// The query, as for `Search`.
+        query: SearchQuery,
+        /// `None`: the repositories only (`Search`); `Some(aur_only)`: with the AUR
+        /// (`SearchAur`).
+        aur: Option<bool>,
+        /// How the client prints.
+        output: TextOutput,
+    },
+}
+
+/// How a client prints an answer it asks for as text ([`Request::SearchText`]): its
+/// `--json` and `-q`, whether stdout takes colours, and the terminal's width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Encode, Decode)]
+pub struct TextOutput {
+    /// `--json`.
+    pub json: bool,
+    /// `-q`: names only.
+    pub quiet: bool,
+    /// ANSI colours.
+    pub color: bool,
+    /// The terminal's width in columns; `None` when stdout is not a terminal.
+    pub width: Option<u32>,
 }
 
 /// What `omg audit` asks omgd: the audit the client would run itself.
@@ -111,6 +141,7 @@ impl Request {
             Request::Complete { .. } => (4, 2),
             Request::SearchAur { .. } => (4, 3),
             Request::InfoAur { .. } => (4, 4),
+            Request::SearchText { .. } => (4, 5),
             _ => (4, 0),
         }
     }
@@ -132,6 +163,7 @@ impl Request {
             Request::Complete { .. } => "complete",
             Request::SearchAur { .. } => "search-aur",
             Request::InfoAur { .. } => "info-aur",
+            Request::SearchText { .. } => "search-text",
         }
     }
 }

@@ -116,6 +116,16 @@ pub enum Response {
     // Protocol 4.4.
     /// Answer to `InfoAur`: one record per name asked for, in order.
     InfoAur(Vec<InfoEntry>),
+    // Protocol 4.5.
+    /// Answer to `SearchText`: what the client prints, and its exit code.
+    Text {
+        /// For stdout.
+        stdout: String,
+        /// For stderr.
+        stderr: String,
+        /// The exit code.
+        code: u8,
+    },
 }
 
 /// One record of [`Response::InfoAur`].
@@ -178,6 +188,7 @@ impl Response {
             Response::Why(_) => "why",
             Response::SearchAur { .. } => "search-aur",
             Response::InfoAur(_) => "info-aur",
+            Response::Text { .. } => "text",
         }
     }
 }

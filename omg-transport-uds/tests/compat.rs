@@ -446,7 +446,7 @@ fn complete_reaches_only_a_4_2_daemon() {
     let (client, answer) =
         BlockingClient::connect_and_request(&server.path, &config, complete("fo"))
             .expect("complete");
-    assert_eq!(client.session().protocol, (4, 4));
+    assert_eq!(client.session().protocol, PROTOCOL_VERSION);
     assert_eq!(answer, Response::Suggestions(vec!["fo".to_string(); 10]));
 }
 

@@ -13,7 +13,8 @@ use omg_transport_uds::message::{
     decode_request, decode_response, encode_request, encode_response,
 };
 use omg_transport_uds::{
-    AuditRequest, DaemonStats, Envelope, InfoEntry, Request, Response, DEFAULT_MAX_FRAME,
+    AuditRequest, DaemonStats, Envelope, InfoEntry, Request, Response, TextOutput,
+    DEFAULT_MAX_FRAME,
 };
 use proptest::collection::vec;
 use proptest::option;
@@ -427,6 +428,27 @@ fn request() -> impl Strategy<Value = Request> {
                 }
             ),
         (names(), any::<bool>()).prop_map(|(names, aur_only)| Request::InfoAur { names, aur_only }),
+        (
+            text(),
+            option::of(0usize..100),
+            option::of(any::<bool>()),
+            any::<[bool; 3]>(),
+            option::of(any::<u32>())
+        )
+            .prop_map(|(text, limit, aur, flags, width)| Request::SearchText {
+                query: SearchQuery {
+                    text,
+                    limit,
+                    installed_only: flags[0],
+                },
+                aur,
+                output: TextOutput {
+                    json: flags[1],
+                    quiet: flags[2],
+                    color: !flags[1],
+                    width,
+                },
+            }),
     ]
 }
 
@@ -477,6 +499,11 @@ fn response() -> impl Strategy<Value = Response> {
             0..3
         )
         .prop_map(Response::InfoAur),
+        (text(), text(), any::<u8>()).prop_map(|(stdout, stderr, code)| Response::Text {
+            stdout,
+            stderr,
+            code
+        }),
     ]
 }
 
@@ -497,6 +524,7 @@ fn request_variant(r: &Request) -> usize {
         Request::Complete { .. } => 11,
         Request::SearchAur { .. } => 12,
         Request::InfoAur { .. } => 13,
+        Request::SearchText { .. } => 14,
     }
 }
 
@@ -521,11 +549,12 @@ fn response_variant(r: &Response) -> usize {
         Response::Why(_) => 16,
         Response::SearchAur { .. } => 17,
         Response::InfoAur(_) => 18,
+        Response::Text { .. } => 19,
     }
 }
 
-const REQUEST_VARIANTS: usize = 14;
-const RESPONSE_VARIANTS: usize = 19;
+const REQUEST_VARIANTS: usize = 15;
+const RESPONSE_VARIANTS: usize = 20;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]

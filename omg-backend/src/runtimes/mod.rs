@@ -13,7 +13,7 @@ pub mod mise_source;
 mod progress;
 
 use omg_cli_core::args::{Global, RuntimesAction};
-use omg_cli_core::render::{self, Output};
+use omg_cli_core::render::Output;
 use omg_cli_core::route::RuntimeCommand;
 use omg_cli_core::Answer;
 
@@ -29,14 +29,7 @@ pub fn run(global: &Global, command: RuntimeCommand<'_>) -> Answer {
     });
     match result {
         Ok(a) => a,
-        Err(e) => {
-            let (stdout, stderr) = render::error(&out, &e);
-            Answer {
-                stdout,
-                stderr,
-                code: omg_cli_core::exit::code(&e),
-            }
-        }
+        Err(e) => Answer::failed(&out, &e),
     }
 }
 

@@ -143,7 +143,9 @@ impl TestHandler {
                     total,
                 })
             }
-            Request::InfoAur { .. } => Response::InvalidRequest("no AUR here".into()),
+            Request::InfoAur { .. } | Request::SearchText { .. } => {
+                Response::InvalidRequest("no AUR here".into())
+            }
             Request::Info(names) => match names.iter().find(|n| n.starts_with("missing")) {
                 Some(n) => Response::NotFound {
                     name: n.clone(),
