@@ -88,6 +88,12 @@ impl PackageBackend for AlpmBackend {
         self.worker.run(|s| s.installed()).await?
     }
 
+    /// Closes libalpm and drops what was read at open (the sync databases' index, the local
+    /// database, what libalpm loaded since); the next query opens the root again.
+    async fn release_caches(&self) {
+        self.worker.release().await;
+    }
+
     async fn package(&self, name: &str) -> Result<Option<Package>> {
         let name = name.to_string();
         self.worker.run(move |s| s.package(&name)).await?
