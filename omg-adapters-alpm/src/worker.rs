@@ -205,6 +205,7 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
     fn assert_gone(err: Error) {
         assert!(
@@ -243,9 +244,8 @@ mod tests {
         thread.join().unwrap();
     }
 
-    #[tokio::test]
-    async fn a_panicking_job_is_an_error_and_the_thread_keeps_serving() {
-        use omg_testkit::alpm::{FixturePackage, FixtureRoot};
+    /// A worker over a root whose `core` holds one package, `a`.
+    fn worker_over_one_package() -> (tempfile::TempDir, FixtureRoot, Worker) {
         let dir = tempfile::tempdir().unwrap();
         let mut root = FixtureRoot::create(dir.path()).unwrap();
         root.add_sync_db("core", &[FixturePackage::new("a", "1-1")])
@@ -253,6 +253,12 @@ mod tests {
         let worker =
             Worker::spawn(Resolved::load(&crate::AlpmConfig::new(root.config_path())).unwrap())
                 .unwrap();
+        (dir, root, worker)
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_is_an_error_and_the_thread_keeps_serving() {
+        let (_dir, _root, worker) = worker_over_one_package();
         let err = worker
             .run(|_| -> usize { panic!("deliberate test panic") })
             .await
@@ -267,14 +273,7 @@ mod tests {
     /// After a release the next query opens the root again, and sees what changed since.
     #[tokio::test]
     async fn a_released_session_is_opened_again_by_the_next_query() {
-        use omg_testkit::alpm::{FixturePackage, FixtureRoot};
-        let dir = tempfile::tempdir().unwrap();
-        let mut root = FixtureRoot::create(dir.path()).unwrap();
-        root.add_sync_db("core", &[FixturePackage::new("a", "1-1")])
-            .unwrap();
-        let worker =
-            Worker::spawn(Resolved::load(&crate::AlpmConfig::new(root.config_path())).unwrap())
-                .unwrap();
+        let (_dir, mut root, worker) = worker_over_one_package();
         assert_eq!(worker.run(|s| s.packages().len()).await.unwrap(), 1);
         root.add_sync_db(
             "core",
