@@ -32,6 +32,7 @@ out=$(realpath "$out")
 bash scripts/build-release.sh -q
 cargo build --release -q -p omg-testkit --example aur_bench_server --example interleave
 cargo build --release -q -p omg-domain --example aur_plan
+cargo build --release -q -p omg-daemon --example miss_bench
 bin=$(realpath "${CARGO_TARGET_DIR:-target}/release")
 omg=$bin/omg
 omgd=$bin/omgd
@@ -124,6 +125,20 @@ aurname=$(curl -s "$base/rpc/v5/search?arg=${long[0]}" | python3 -c '
 import json, sys
 names = [r["Name"] for r in json.load(sys.stdin)["results"]]
 print(next(n for n in names if n.endswith("-git")))')
+
+# Cache-missing searches with the AUR in the index (issue 12's budgets): 3-6 character
+# prefixes of the AUR's names, each asked once. Inside omgd: a thousand through one kept
+# connection, as `omg search` asks (SearchText with the AUR), against a Ping on it. End to
+# end: 300 others, each `omg search TERM --limit 20` shell-timed against /bin/true.
+awk -F'\t' 'length($1) >= 6 { print $1 }' "$out/aur-names.tsv" | shuf --random-source=<(yes) |
+  awk '{ t = substr($1, 1, 3 + NR % 4) } !seen[t]++ { print t }' | head -n 1300 >"$out/miss-all.txt"
+head -n 1000 "$out/miss-all.txt" >"$out/miss-inside.txt"
+tail -n +1001 "$out/miss-all.txt" >"$out/miss-e2e.txt"
+"$bin/examples/miss_bench" --socket "$OMG_SOCKET" --terms "$out/miss-inside.txt" --ask aur >"$out/miss.md"
+time_each "$out/miss-e2e.txt" /bin/true >"$out/miss-true.txt"
+time_each "$out/miss-e2e.txt" "$omg" --backend alpm --config "$conf" search --limit 20 >"$out/miss-omg.txt"
+m_true=$(median "$out/miss-true.txt")
+m_omg=$(median "$out/miss-omg.txt")
 
 # Byte identity: daemon (index of the dump) and direct mode (the RPC), for terms the RPC
 # answers in full.
@@ -263,6 +278,12 @@ PY
   cat "$out/interleaved.md"
   echo
   cat "$out/identity.txt"
+  echo
+  echo "Cache-missing searches with the AUR in the index (prefixes of AUR names, each once; miss_bench --ask aur):"
+  echo
+  cat "$out/miss.md"
+  echo
+  echo "End to end, $(wc -l <"$out/miss-e2e.txt") other prefixes, shell-timed: /bin/true ${m_true} µs, omg search TERM --limit 20 ${m_omg} µs ($(awk -v a="$m_omg" -v b="$m_true" 'BEGIN { printf "%.2fx", a / b }'))."
   echo
   echo "omgd: ready ${ready_ms} ms after its start; the dump fetched, parsed, indexed and its full records saved ${load_ms} ms later; the state file: ${state_mib} MiB."
   echo

@@ -76,22 +76,12 @@ hyperfine -N --warmup 1 --runs 3 --export-json "$out/e2e-apt-cache.json" \
   -n "apt-cache search python" "apt-cache search python" >&2
 
 "$miss_bench" --socket "$OMG_SOCKET" --terms "$out/miss-terms.txt" >"$out/miss.md"
-time_each() {
-  local t0 t1 term
-  while read -r term; do
-    t0=$(date +%s%N)
-    "$@" "$term" >/dev/null
-    t1=$(date +%s%N)
-    echo $(((t1 - t0) / 1000))
-  done <"$out/terms.txt"
-}
-time_each /bin/true >"$out/miss-true.txt"
-time_each "$omg" --backend apt search --limit 20 >"$out/miss-daemon.txt"
+time_each "$out/terms.txt" /bin/true >"$out/miss-true.txt"
+time_each "$out/terms.txt" "$omg" --backend apt search --limit 20 >"$out/miss-daemon.txt"
 rss_end=$(rss_kb)
 # Idle: omgd releases libapt's cache 30 s after the backend's last use.
 sleep 35
 rss_idle=$(rss_kb)
-median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 m_true=$(median "$out/miss-true.txt")
 m_miss=$(median "$out/miss-daemon.txt")
 stop_omgd

@@ -62,24 +62,14 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/e2e-lib.json" \
 # each asked once, timed from the shell like /bin/true in the same loop.
 awk -F'\t' 'length($1) >= 5 { print substr($1, 1, 3 + NR % 3) }' "$out/packages.tsv" |
   awk '!seen[$0]++' | shuf -n "$nterms" --random-source=<(yes) >"$out/terms.txt"
-time_each() { # command prefix...; prints one duration in µs per term
-  local t0 t1 term
-  while read -r term; do
-    t0=$(date +%s%N)
-    "$@" "$term" >/dev/null
-    t1=$(date +%s%N)
-    echo $(((t1 - t0) / 1000))
-  done <"$out/terms.txt"
-}
-time_each /bin/true >"$out/miss-true.txt"
+time_each "$out/terms.txt" /bin/true >"$out/miss-true.txt"
 stats_before=$("$ipc_bench" --socket "$OMG_SOCKET" --stats)
-time_each "$omg" --backend alpm --config "$conf" search --limit 20 >"$out/miss-daemon.txt"
+time_each "$out/terms.txt" "$omg" --backend alpm --config "$conf" search --limit 20 >"$out/miss-daemon.txt"
 stats_after=$("$ipc_bench" --socket "$OMG_SOCKET" --stats)
 read -r r0 h0 m0 <<<"$stats_before"
 read -r r1 h1 m1 <<<"$stats_after"
 rss_end=$(rss_kb)
 
-median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 m_true=$(median "$out/miss-true.txt")
 m_miss=$(median "$out/miss-daemon.txt")
 

@@ -5,6 +5,7 @@
 # its log in LOG, exports OMG_SOCKET, and returns once omgd logs "omgd ready" (or exits
 # the script if it dies or does not get there within WAIT_SECONDS). Sets `pid` and `run`.
 # stop_omgd: SIGTERM and wait, then remove the directory. rss_kb: omgd's VmRSS in kB.
+# time_each and median: timing a command over a file of terms.
 start_omgd() {
   local omgd=$1 log=$2 wait=$3
   shift 3
@@ -35,3 +36,19 @@ stop_omgd() {
 }
 
 rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$pid/status"; }
+
+# time_each TERMS COMMAND...: runs COMMAND TERM for each line of the file TERMS, printing
+# one duration in µs per term (shell-timed, as /bin/true is in the same loop).
+time_each() {
+  local terms=$1 t0 t1 term
+  shift
+  while read -r term; do
+    t0=$(date +%s%N)
+    "$@" "$term" >/dev/null
+    t1=$(date +%s%N)
+    echo $(((t1 - t0) / 1000))
+  done <"$terms"
+}
+
+# median FILE: the median of the numbers in FILE, one per line.
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }

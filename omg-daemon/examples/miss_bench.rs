@@ -3,8 +3,11 @@
 //! round trip of a `Ping` on the same connection is the floor (framing, two wake-ups); what
 //! a miss costs above it is omgd's own time for the search.
 //!
-//! Usage: `miss_bench --socket PATH --terms FILE [--limit N]` (one term per line). Prints a
-//! markdown table and checks with omgd's counters that every search was a miss.
+//! Usage: `miss_bench --socket PATH --terms FILE [--limit N] [--ask search|text|aur]` (one
+//! term per line). `--ask` is what is sent: `Search` (the hits; the default), `SearchText`
+//! (the text, as `omg search` asks since protocol 4.5), or `SearchText` with the AUR (as
+//! `omg search` on Arch asks). Prints a markdown table and checks with omgd's counters that
+//! every search was a miss.
 
 // A test (or a measurement): a failed assumption may stop it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -13,7 +16,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use omg::SearchQuery;
-use omg_transport_uds::{BlockingClient, ClientConfig, Request, Response};
+use omg_transport_uds::{BlockingClient, ClientConfig, Request, Response, TextOutput};
 
 const PINGS: usize = 2_000;
 
@@ -21,10 +24,32 @@ struct Opts {
     socket: PathBuf,
     terms: PathBuf,
     limit: usize,
+    ask: Ask,
+}
+
+/// What a search sends.
+#[derive(Clone, Copy)]
+enum Ask {
+    Search,
+    Text,
+    Aur,
+}
+
+impl Ask {
+    fn request(self, query: SearchQuery) -> Request {
+        match self {
+            Ask::Search => Request::Search(query),
+            Ask::Text | Ask::Aur => Request::SearchText {
+                query,
+                aur: matches!(self, Ask::Aur).then_some(false),
+                output: TextOutput::default(),
+            },
+        }
+    }
 }
 
 fn parse() -> Result<Opts, String> {
-    let (mut socket, mut terms, mut limit) = (None, None, 20);
+    let (mut socket, mut terms, mut limit, mut ask) = (None, None, 20, Ask::Search);
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or(format!("{a} needs a value"));
@@ -32,6 +57,14 @@ fn parse() -> Result<Opts, String> {
             "--socket" => socket = Some(PathBuf::from(value()?)),
             "--terms" => terms = Some(PathBuf::from(value()?)),
             "--limit" => limit = value()?.parse().map_err(|e| format!("--limit: {e}"))?,
+            "--ask" => {
+                ask = match value()?.as_str() {
+                    "search" => Ask::Search,
+                    "text" => Ask::Text,
+                    "aur" => Ask::Aur,
+                    other => return Err(format!("--ask: search, text or aur, not {other}")),
+                }
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -39,6 +72,7 @@ fn parse() -> Result<Opts, String> {
         socket: socket.ok_or("--socket PATH is required")?,
         terms: terms.ok_or("--terms FILE is required")?,
         limit,
+        ask,
     })
 }
 
@@ -72,12 +106,16 @@ fn run(opts: &Opts) -> Result<(), Box<dyn std::error::Error>> {
     let mut misses = Vec::with_capacity(terms.len());
     let mut hits = 0u64;
     for term in &terms {
-        let q = Request::Search(SearchQuery::new(*term).with_limit(opts.limit));
+        let q = opts
+            .ask
+            .request(SearchQuery::new(*term).with_limit(opts.limit));
         let t = Instant::now();
         let r = client.request(q)?;
         misses.push(t.elapsed());
         match r {
             Response::Search(found) => hits += found.hits.len() as u64,
+            // Two lines per package in a pipe, as pacman -Ss prints.
+            Response::Text { stdout, .. } => hits += stdout.lines().count() as u64 / 2,
             Response::InvalidRequest(_) => {}
             other => return Err(format!("unexpected answer: {}", other.name()).into()),
         }
