@@ -130,10 +130,11 @@ print(next(n for n in names if n.endswith("-git")))')
 # prefixes of the AUR's names, each asked once. Inside omgd: a thousand through one kept
 # connection, as `omg search` asks (SearchText with the AUR), against a Ping on it. End to
 # end: 300 others, each `omg search TERM --limit 20` shell-timed against /bin/true.
-awk -F'\t' 'length($1) >= 6 { print $1 }' "$out/aur-names.tsv" | shuf --random-source=<(yes) |
-  awk '{ t = substr($1, 1, 3 + NR % 4) } !seen[t]++ { print t }' | head -n 1300 >"$out/miss-all.txt"
+# (Files in between, not `| head`: under pipefail a writer cut off by head fails the script.)
+awk -F'\t' 'length($1) >= 6 { print $1 }' "$out/aur-names.tsv" | shuf --random-source=<(yes) >"$out/miss-names.txt"
+awk '{ t = substr($1, 1, 3 + NR % 4) } !seen[t]++ { print t }' "$out/miss-names.txt" >"$out/miss-all.txt"
 head -n 1000 "$out/miss-all.txt" >"$out/miss-inside.txt"
-tail -n +1001 "$out/miss-all.txt" >"$out/miss-e2e.txt"
+sed -n '1001,1300p' "$out/miss-all.txt" >"$out/miss-e2e.txt"
 "$bin/examples/miss_bench" --socket "$OMG_SOCKET" --terms "$out/miss-inside.txt" --ask aur >"$out/miss.md"
 time_each "$out/miss-e2e.txt" /bin/true >"$out/miss-true.txt"
 time_each "$out/miss-e2e.txt" "$omg" --backend alpm --config "$conf" search --limit 20 >"$out/miss-omg.txt"
