@@ -397,25 +397,14 @@ fn a_socket_in_a_directory_others_control_is_ignored() {
     search(&[]).ok();
 }
 
-/// `omg args` on a pseudo-terminal of `columns` columns (`script`), colours on, with `env`;
-/// `None` without `script` (a failure under CI).
+/// `omg args` on a pseudo-terminal of `columns` columns, colours on, with `env`; `None`
+/// without `script` (a failure under CI).
 fn on_terminal(args: &[&str], columns: usize, env: &[(&str, &str)]) -> Option<Run> {
-    let script = common::tool_path("script")?;
-    let mut line = format!("stty cols {columns} rows 50; '{}'", omg_bin().display());
+    let mut line = format!("TERM=xterm '{}'", omg_bin().display());
     for arg in args {
         line.push_str(&format!(" '{arg}'"));
     }
-    let mut cmd = std::process::Command::new(script);
-    common::isolate(&mut cmd)
-        .args(["-qec", &line, "/dev/null"])
-        .env("TERM", "xterm")
-        .envs(env.iter().copied());
-    let out = cmd.output().expect("run script");
-    Some(Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8"),
-    })
+    common::on_terminal(&line, columns, env)
 }
 
 /// omgd renders a search as the client's terminal shows it (protocol 4.5 asks for the

@@ -163,6 +163,28 @@ pub fn tool_path(program: &str) -> Option<PathBuf> {
     omg_testkit::require_tool(program)
 }
 
+/// The shell command `line` run on a pseudo-terminal of `columns` columns (`script`),
+/// hermetic as [`isolate`] makes it, with `env` on top; `None` without `script` (a failure
+/// under CI).
+pub fn on_terminal(line: &str, columns: usize, env: &[(&str, &str)]) -> Option<Run> {
+    let script = tool_path("script")?;
+    let mut cmd = Command::new(script);
+    isolate(&mut cmd)
+        .args([
+            "-qec",
+            &format!("stty cols {columns} rows 50; {line}"),
+            "/dev/null",
+        ])
+        .env("COLUMNS", columns.to_string())
+        .envs(env.iter().copied());
+    let out = cmd.output().expect("run script");
+    Some(Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}
+
 /// `pacman --config <conf> args...` in the C locale; `None` without pacman (a failure under
 /// CI: the set-up builds pacman 7.1).
 pub fn pacman(conf: &Path, args: &[&str]) -> Option<Run> {

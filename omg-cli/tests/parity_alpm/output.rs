@@ -7,7 +7,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 use omg_testkit::alpm::{FixturePackage, FixtureRoot};
 
@@ -78,26 +77,14 @@ fn list_and_outdated_in_a_pipe_are_pacman_q_and_qu() {
     assert_eq!(set(w.omg(&["explicit"]).ok()), set(&explicit.stdout));
 }
 
-/// `command` run by a shell on a pseudo-terminal of 80 columns (`script`), without colours;
+/// `command` run by a shell on a pseudo-terminal of `columns` columns, without colours;
 /// `None` without `script` (a failure under CI).
 fn on_terminal(command: &str, columns: usize) -> Option<Run> {
-    let script = common::tool_path("script")?;
-    let mut cmd = Command::new(script);
-    common::isolate(&mut cmd)
-        .args([
-            "-qec",
-            &format!("stty cols {columns} rows 50; {command}"),
-            "/dev/null",
-        ])
-        .env("COLUMNS", columns.to_string())
-        .env("NO_COLOR", "1")
-        .env("OMG_SOCKET", "/nonexistent/omgd.sock");
-    let out = cmd.output().expect("run script");
-    Some(Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    })
+    common::on_terminal(
+        command,
+        columns,
+        &[("NO_COLOR", "1"), ("OMG_SOCKET", "/nonexistent/omgd.sock")],
+    )
 }
 
 /// The lines a terminal shows: split at line feeds and carriage returns, without escape
