@@ -31,7 +31,7 @@ out=$(realpath "$out")
 
 bash scripts/build-release.sh -q
 cargo build --release -q -p omg-testkit --example aur_bench_server --example interleave
-cargo build --release -q -p omg-domain --example aur_plan
+cargo build --release -q -p omg-domain --example aur_plan --example aur_search
 cargo build --release -q -p omg-daemon --example miss_bench
 bin=$(realpath "${CARGO_TARGET_DIR:-target}/release")
 omg=$bin/omg
@@ -140,6 +140,11 @@ time_each "$out/miss-e2e.txt" /bin/true >"$out/miss-true.txt"
 time_each "$out/miss-e2e.txt" "$omg" --backend alpm --config "$conf" search --limit 20 >"$out/miss-omg.txt"
 m_true=$(median "$out/miss-true.txt")
 m_omg=$(median "$out/miss-omg.txt")
+# The same thousand in process: the search and merge omgd runs, against building every
+# match and merging (direct mode's way, and omgd's before); both must agree.
+"$server" "$out/aur-names.tsv" "$nrecords" --tsv >"$out/aur-records.tsv"
+OMG_BENCH_PACKAGES=$out/packages.tsv OMG_BENCH_AUR=$out/aur-records.tsv \
+  OMG_QUERIES_FILE=$out/miss-inside.txt "$bin/examples/aur_search" >"$out/miss-inproc.md"
 
 # Byte identity: daemon (index of the dump) and direct mode (the RPC), for terms the RPC
 # answers in full.
@@ -283,6 +288,10 @@ PY
   echo "Cache-missing searches with the AUR in the index (prefixes of AUR names, each once; miss_bench --ask aur):"
   echo
   cat "$out/miss.md"
+  echo
+  echo "The same in process (omg-domain/examples/aur_search.rs):"
+  echo
+  cat "$out/miss-inproc.md"
   echo
   echo "End to end, $(wc -l <"$out/miss-e2e.txt") other prefixes, shell-timed: /bin/true ${m_true} µs, omg search TERM --limit 20 ${m_omg} µs ($(awk -v a="$m_omg" -v b="$m_true" 'BEGIN { printf "%.2fx", a / b }'))."
   echo

@@ -14,11 +14,11 @@ use omg_adapters_aur::people::{self, People};
 use omg_adapters_aur::AurRpc;
 use omg_adapters_http::{HttpConfig, HttpFetcher};
 use omg_adapters_store::RedbStore;
-use omg_domain::search::{search_with_aur, AUR_REPOSITORY};
+use omg_domain::search::search_indexes_with_aur;
 use omg_domain::Index;
 use omg_ports::{
-    AurPackage, FeedMeta, FetchOutcome, Package, PackageSummary, Result, SearchQuery,
-    SearchResults, Store, Validators,
+    AurPackage, FeedMeta, FetchOutcome, Package, PackageSummary, Result, SearchQuery, Store,
+    Validators,
 };
 use omg_transport_uds::{InfoEntry, Response};
 use tokio::sync::watch;
@@ -247,13 +247,18 @@ impl AurIndex {
     }
 
     /// The record of `name` in the search answer's shape.
-    fn record(&self, name: &str) -> Option<AurPackage> {
+    /// The position of the record named `name` in the index.
+    fn position(&self, name: &str) -> Option<usize> {
         let packages = self.index.packages();
         let at = self
             .by_name
             .binary_search_by(|&i| packages[i as usize].name.as_str().cmp(name))
             .ok()?;
-        let i = self.by_name[at] as usize;
+        Some(self.by_name[at] as usize)
+    }
+
+    fn record(&self, name: &str) -> Option<AurPackage> {
+        let i = self.position(name)?;
         let (p, m) = (self.index.packages().get(i)?, self.metas.get(i)?);
         Some(AurPackage {
             name: p.name.clone(),
@@ -279,24 +284,16 @@ impl AurIndex {
     /// The answer to `SearchAur`: `official` is the repositories' index (`None` for
     /// `--aur`), ranked together as direct mode ranks the RPC's answer.
     pub fn search(&self, official: Option<&Index>, query: &SearchQuery) -> Response {
-        let unlimited = SearchQuery {
-            text: query.text.clone(),
-            limit: None,
-            installed_only: false,
-        };
-        let answer = || -> Result<Response> {
-            let official = match official {
-                Some(index) => index.search(&unlimited)?,
-                None => SearchResults::default(),
-            };
-            let mut aur = self.index.search_literal(&unlimited)?;
-            for hit in &mut aur.hits {
-                hit.package.repository = AUR_REPOSITORY.to_string();
-            }
-            let (results, aur) = search_with_aur(official, aur, |n| self.record(n), query);
-            Ok(Response::SearchAur { results, aur })
-        };
-        answer().unwrap_or_else(Response::from)
+        match search_indexes_with_aur(
+            official,
+            &self.index,
+            |n| self.position(n),
+            |n| self.record(n),
+            query,
+        ) {
+            Ok((results, aur)) => Response::SearchAur { results, aur },
+            Err(e) => Response::from(e),
+        }
     }
 }
 

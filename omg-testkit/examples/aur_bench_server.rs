@@ -15,11 +15,12 @@
 //!
 //! Prints one line, the base URL (`http://127.0.0.1:<port>`), once every record is in;
 //! `--check` instead fetches the dump once, checks it is gzip holding N records, prints its
-//! sizes and exits.
+//! sizes and exits; `--tsv` prints the records as `name<TAB>version<TAB>description` lines
+//! and exits (for in-process benchmarks such as omg-domain's `aur_search` example).
 
 #![forbid(unsafe_code)]
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use omg_testkit::aur::{http_get, AurRecord, AurServer};
@@ -55,9 +56,10 @@ struct Source {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let check = args.iter().any(|a| a == "--check");
+    let tsv = args.iter().any(|a| a == "--tsv");
     let plain: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let Some(file) = plain.first() else {
-        eprintln!("usage: aur_bench_server NAMES_FILE [N] [--check]");
+        eprintln!("usage: aur_bench_server NAMES_FILE [N] [--check | --tsv]");
         return ExitCode::from(2);
     };
     let n: usize = match plain.get(1).map(|s| s.parse()) {
@@ -80,8 +82,27 @@ fn main() -> ExitCode {
         eprintln!("aur_bench_server: {file} names no package");
         return ExitCode::from(2);
     }
+    if tsv {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut written = Ok(());
+        generate(&sources, n, |r| {
+            let description = r.description.as_deref().unwrap_or_default();
+            if written.is_ok() {
+                written = writeln!(out, "{}\t{}\t{description}", r.name, r.version);
+            }
+        });
+        return match written.and_then(|()| out.flush()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("aur_bench_server: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let server = AurServer::start();
-    let names = generate(&server, &sources, n);
+    let names = generate(&sources, n, |r| {
+        server.put(r);
+    });
     if check {
         return check_dump(&server, names);
     }
@@ -154,8 +175,8 @@ fn arch_version(debian: &str, rel: u64) -> String {
     }
 }
 
-/// Puts `n` records into `server`; returns how many there are (names are unique).
-fn generate(server: &AurServer, sources: &[Source], n: usize) -> usize {
+/// Gives `n` records to `put`; returns how many there are (names are unique).
+fn generate(sources: &[Source], n: usize, mut put: impl FnMut(AurRecord)) -> usize {
     let mut rng = Rng(0x6f6d_6721);
     let mut made = 0;
     for i in 0..n {
@@ -200,7 +221,7 @@ fn generate(server: &AurServer, sources: &[Source], n: usize) -> usize {
             r.provides.push(src.name.clone());
             r.conflicts.push(src.name.clone());
         }
-        server.put(r);
+        put(r);
         made += 1;
     }
     made

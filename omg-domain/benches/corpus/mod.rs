@@ -11,7 +11,13 @@ pub fn packages_from_env() -> Option<Vec<PackageSummary>> {
         eprintln!("set OMG_BENCH_PACKAGES to a name<TAB>version<TAB>description file");
         return None;
     };
-    let text = match std::fs::read_to_string(&path) {
+    packages_from(&path)
+}
+
+/// The packages of the file at `path` (the format of [`packages_from_env`]), or `None` with
+/// a note on stderr when it cannot be read.
+pub fn packages_from(path: &std::ffi::OsStr) -> Option<Vec<PackageSummary>> {
+    let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) => {
             eprintln!("cannot read {}: {e}", path.to_string_lossy());

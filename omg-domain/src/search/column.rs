@@ -105,7 +105,26 @@ impl Column {
         start..self.start(i + 1).saturating_sub(1).max(start)
     }
 
+    /// [`Column::entry_at`] for an `offset` at or after the start of entry `from`: a
+    /// galloping search forward from `from`, cheap when the entry is near (scans go through
+    /// a column in order).
+    pub(crate) fn entry_at_from(&self, offset: usize, from: usize) -> usize {
+        let rest = self.starts.get(from..).unwrap_or(&[]);
+        let (mut lo, mut hi) = (0, 1);
+        while hi < rest.len() && rest[hi] as usize <= offset {
+            lo = hi;
+            hi = hi.saturating_mul(2);
+        }
+        let hi = hi.min(rest.len());
+        let within = rest.get(lo..hi).unwrap_or(&[]);
+        from + lo
+            + within
+                .partition_point(|&s| s as usize <= offset)
+                .saturating_sub(1)
+    }
+
     /// The entry containing byte `offset` of [`Column::text`].
+    #[cfg(test)]
     pub(crate) fn entry_at(&self, offset: usize) -> usize {
         self.starts
             .partition_point(|&s| s as usize <= offset)
@@ -136,6 +155,15 @@ mod tests {
         assert_eq!(c.entry_at(8), 1);
         assert_eq!(c.entry_at(9), 2);
         assert_eq!(c.entry_at(c.text().len() - 1), 3);
+        for from in 0..4 {
+            for offset in c.start(from)..c.text().len() {
+                assert_eq!(
+                    c.entry_at_from(offset, from),
+                    c.entry_at(offset),
+                    "{offset} {from}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub struct Index {
     by_name: OnceLock<HashMap<String, usize>>,
 }
 
+/// Up to this limit, [`Matches::top`] keeps the best in one pass; above, it selects.
+const SMALL_LIMIT: usize = 64;
+
 /// Trigram candidates are checked one by one when they are at most one package in this
 /// many; more, and one memmem pass over the column is cheaper.
 const SCAN_FRACTION: usize = 8;
@@ -67,6 +70,25 @@ fn kind_at(candidates: &[Candidate], n: usize) -> Option<MatchKind> {
         seen += counts[index(kind)];
         seen > n
     })
+}
+
+/// How `name` matches `needle` (found by `finder`) at its best occurrence, if it holds it.
+fn best_kind(name: &[u8], needle: &[u8], finder: &memmem::Finder<'_>) -> Option<MatchKind> {
+    // No occurrence beats the one at the start, and most names a short query finds start
+    // with it: no search is needed then.
+    if name.starts_with(needle) {
+        return Some(classify::at(name, 0, 0, name.len(), needle.len()));
+    }
+    let mut best: Option<MatchKind> = None;
+    for offset in finder.find_iter(name) {
+        let kind = classify::at(name, 0, offset, name.len(), needle.len());
+        best = Some(best.map_or(kind, |b| b.min(kind)));
+        // The best a later occurrence can be.
+        if kind == MatchKind::WordBoundary {
+            break;
+        }
+    }
+    best
 }
 
 /// The lower-cased names and their trigram postings.
@@ -109,10 +131,75 @@ fn provides_of(packages: &[PackageSummary]) -> (Column, Trigrams) {
 }
 
 /// A candidate before sorting: which package, how it matched, its fuzzy score.
+#[derive(Debug)]
 struct Candidate {
     idx: usize,
     kind: MatchKind,
     score: u32,
+}
+
+/// Every match of one query in one [`Index`], unranked: from [`Index::matches`].
+#[derive(Debug)]
+pub struct Matches<'a> {
+    index: &'a Index,
+    candidates: Vec<Candidate>,
+}
+
+impl Matches<'_> {
+    /// Number of matches.
+    pub fn len(&self) -> usize {
+        self.candidates.len()
+    }
+
+    /// True when nothing matched.
+    pub fn is_empty(&self) -> bool {
+        self.candidates.is_empty()
+    }
+
+    /// The matched packages' positions in [`Index::packages`], in no particular order.
+    pub fn positions(&self) -> impl Iterator<Item = usize> + '_ {
+        self.candidates.iter().map(|c| c.idx)
+    }
+
+    /// Keeps the matches whose package position `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        self.candidates.retain(|c| keep(c.idx));
+    }
+
+    /// The best `limit` matches, ranked, as hits (only these packages are cloned).
+    pub fn top(self, limit: usize) -> Vec<SearchHit> {
+        let Matches {
+            index,
+            mut candidates,
+        } = self;
+        if limit <= SMALL_LIMIT && limit < candidates.len() {
+            candidates = index.best(candidates, limit);
+        } else if limit < candidates.len() {
+            // Kinds ranking after the one the limit falls in cannot make the cut.
+            let last = kind_at(&candidates, limit);
+            candidates.retain(|c| last.is_some_and(|last| c.kind <= last));
+            if limit < candidates.len() {
+                let mut keyed: Vec<(u64, Candidate)> = candidates
+                    .into_iter()
+                    .map(|c| (index.rank_key(&c), c))
+                    .collect();
+                keyed.select_nth_unstable_by(limit, |(ka, a), (kb, b)| {
+                    ka.cmp(kb).then_with(|| index.rank(a, b))
+                });
+                keyed.truncate(limit);
+                candidates = keyed.into_iter().map(|(_, c)| c).collect();
+            }
+        }
+        candidates.sort_unstable_by(|a, b| index.rank(a, b));
+        candidates
+            .into_iter()
+            .map(|c| SearchHit {
+                package: index.packages[c.idx].clone(),
+                kind: c.kind,
+                score: c.score,
+            })
+            .collect()
+    }
 }
 
 impl Index {
@@ -231,6 +318,26 @@ impl Index {
     }
 
     fn search_matching(&self, query: &SearchQuery, fuzzy_allowed: bool) -> Result<SearchResults> {
+        let matches = self.matches(query, fuzzy_allowed, |_| true)?;
+        let total = matches.len();
+        let hits = matches.top(query.limit.unwrap_or(usize::MAX));
+        Ok(SearchResults { hits, total })
+    }
+
+    /// Every match of `query` (fuzzy ones only when `fuzzy_allowed`), not yet ranked nor
+    /// built into hits: for callers that filter or merge matches of several indexes and
+    /// build only the hits they show ([`Matches::top`]).
+    ///
+    /// `counts` says which packages the caller will keep: fuzzy matches are scored only
+    /// while fewer than `query.limit` of the kept ones match by name (else no fuzzy match
+    /// can rank among the first `query.limit`, and each gets score 0). The caller removes
+    /// the others ([`Matches::retain`]) before [`Matches::top`].
+    pub fn matches(
+        &self,
+        query: &SearchQuery,
+        fuzzy_allowed: bool,
+        counts: impl Fn(usize) -> bool,
+    ) -> Result<Matches<'_>> {
         let words: Vec<String> = query
             .text
             .split_whitespace()
@@ -274,7 +381,7 @@ impl Index {
             let mut fuzzy = FuzzyScorer::new(&text, literal);
             // With `limit` name matches already, which all rank higher, no fuzzy match can
             // be shown: only whether a name is one counts (for the total), not its score.
-            let scores_matter = candidates.len() < limit;
+            let scores_matter = candidates.iter().filter(|c| counts(c.idx)).count() < limit;
             let covering = if fuzzy_allowed && fuzzy.possible() {
                 self.classes.covering(&text)
             } else {
@@ -342,26 +449,10 @@ impl Index {
                 }
             }
         }
-        let total = candidates.len();
-        if limit < candidates.len() {
-            // Kinds ranking after the one the limit falls in cannot make the cut.
-            let last = kind_at(&candidates, limit);
-            candidates.retain(|c| last.is_some_and(|last| c.kind <= last));
-            if limit < candidates.len() {
-                candidates.select_nth_unstable_by(limit, |a, b| self.rank(a, b));
-                candidates.truncate(limit);
-            }
-        }
-        candidates.sort_unstable_by(|a, b| self.rank(a, b));
-        let hits = candidates
-            .into_iter()
-            .map(|c| SearchHit {
-                package: self.packages[c.idx].clone(),
-                kind: c.kind,
-                score: c.score,
-            })
-            .collect();
-        Ok(SearchResults { hits, total })
+        Ok(Matches {
+            index: self,
+            candidates,
+        })
     }
 
     /// Every name containing `text`, in order, with how it matches (exact, prefix, word
@@ -377,12 +468,7 @@ impl Index {
             .into_iter()
             .filter_map(|idx| {
                 let idx = idx as usize;
-                let name = self.names.bytes(idx);
-                finder
-                    .find_iter(name)
-                    .map(|offset| classify::at(name, 0, offset, name.len(), needle.len()))
-                    .min()
-                    .map(|kind| (idx, kind))
+                best_kind(self.names.bytes(idx), needle, &finder).map(|kind| (idx, kind))
             })
             .collect()
     }
@@ -398,19 +484,13 @@ impl Index {
 
     /// [`Index::name_matches`] by one memmem pass over the whole names column.
     fn scan_name_matches(&self, text: &str) -> Vec<(usize, MatchKind)> {
-        let hay = self.names.text().as_bytes();
-        let mut out: Vec<(usize, MatchKind)> = Vec::new();
-        for offset in memmem::find_iter(hay, text.as_bytes()) {
-            let idx = self.names.entry_at(offset);
-            let name_len = self.names.get(idx).len();
-            let kind = classify::at(hay, self.names.start(idx), offset, name_len, text.len());
-            // Occurrences come in text order, so those of one name are adjacent.
-            match out.last_mut() {
-                Some((last, best)) if *last == idx => *best = (*best).min(kind),
-                _ => out.push((idx, kind)),
-            }
-        }
-        out
+        let needle = text.as_bytes();
+        let finder = memmem::Finder::new(needle);
+        Self::scan_entries(&self.names, &finder)
+            .filter_map(|idx| {
+                best_kind(self.names.bytes(idx), needle, &finder).map(|kind| (idx, kind))
+            })
+            .collect()
     }
 
     /// The entries of `column` (whose postings are `trigrams`) containing `text`, in order,
@@ -427,20 +507,24 @@ impl Index {
                     .filter(|&i| finder.find(column.bytes(i)).is_some())
                     .collect()
             }
-            None => Self::scan_entries_containing(column, text),
+            None => Self::scan_entries(column, &memmem::Finder::new(needle)).collect(),
         }
     }
 
-    /// [`Index::entries_containing`] by one memmem pass over the whole column.
-    fn scan_entries_containing(column: &Column, text: &str) -> Vec<usize> {
-        let mut out: Vec<usize> = Vec::new();
-        for offset in memmem::find_iter(column.text().as_bytes(), text.as_bytes()) {
-            let idx = column.entry_at(offset);
-            if out.last() != Some(&idx) {
-                out.push(idx);
-            }
-        }
-        out
+    /// The entries of `column` holding `finder`'s needle, in order, each once: one pass
+    /// over the column, going on after each found entry from the next entry's start.
+    fn scan_entries<'c>(
+        column: &'c Column,
+        finder: &'c memmem::Finder<'c>,
+    ) -> impl Iterator<Item = usize> + 'c {
+        let hay = column.text().as_bytes();
+        let (mut pos, mut idx) = (0, 0);
+        std::iter::from_fn(move || {
+            let offset = pos + finder.find(hay.get(pos..)?)?;
+            idx = column.entry_at_from(offset, idx);
+            pos = column.start(idx + 1);
+            Some(idx)
+        })
     }
 
     /// Which packages contain every word in their name, description or provided names.
@@ -464,6 +548,41 @@ impl Index {
             }
         }
         all.unwrap_or_else(|| Bits::new(n))
+    }
+
+    /// The best `limit` of `candidates`, in one pass: each is checked against the worst
+    /// kept so far by its packed key ([`Index::rank_key`]), so most cost one comparison.
+    fn best(&self, candidates: Vec<Candidate>, limit: usize) -> Vec<Candidate> {
+        let mut kept: Vec<(u64, Candidate)> = Vec::with_capacity(limit + 1);
+        for c in candidates {
+            let key = self.rank_key(&c);
+            if kept.len() == limit {
+                match kept.last() {
+                    Some((worst, w)) if key > *worst => continue,
+                    Some((worst, w)) if key == *worst && self.rank(&c, w) != Ordering::Less => {
+                        continue
+                    }
+                    _ => {}
+                }
+            }
+            let at = kept.partition_point(|(k, kc)| {
+                k.cmp(&key).then_with(|| self.rank(kc, &c)) == Ordering::Less
+            });
+            kept.insert(at, (key, c));
+            kept.truncate(limit);
+        }
+        kept.into_iter().map(|(_, c)| c).collect()
+    }
+
+    /// [`Index::rank`]'s first keys packed in one number: kind, score, name length and
+    /// repository rank, each saturated to its field. A smaller key ranks first; equal keys
+    /// are settled by [`Index::rank`].
+    fn rank_key(&self, c: &Candidate) -> u64 {
+        let kind = c.kind as u64;
+        let score = u64::from(u16::MAX - u16::try_from(c.score).unwrap_or(u16::MAX));
+        let len = u64::try_from(self.names.bytes(c.idx).len()).map_or(0xFFFF, |l| l.min(0xFFFF));
+        let repo = u64::from(self.repo_rank[c.idx].min((1 << 29) - 1));
+        (kind << 61) | (score << 45) | (len << 29) | repo
     }
 
     fn rank(&self, a: &Candidate, b: &Candidate) -> Ordering {

@@ -8,7 +8,10 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::HashMap;
 
-use omg_ports::{AurPackage, PackageSummary, SearchHit, SearchQuery, SearchResults};
+use omg_ports::{AurPackage, PackageSummary, Result, SearchHit, SearchQuery, SearchResults};
+
+use super::bits::Bits;
+use super::Index;
 
 /// The repository name AUR packages carry in search results and `omg info`.
 pub const AUR_REPOSITORY: &str = "aur";
@@ -33,13 +36,13 @@ pub fn aur_summary(p: &AurPackage) -> PackageSummary {
 /// extended dump add (submitter, co-maintainers, keywords, licenses, relations), and the
 /// URL, which a search does not show, are
 /// cleared, so that a search prints the same from either source.
-pub fn search_shape(p: &AurPackage) -> AurPackage {
+pub fn search_shape(p: AurPackage) -> AurPackage {
     AurPackage {
-        name: p.name.clone(),
-        package_base: p.package_base.clone(),
-        version: p.version.clone(),
-        description: p.description.clone(),
-        maintainer: p.maintainer.clone(),
+        name: p.name,
+        package_base: p.package_base,
+        version: p.version,
+        description: p.description,
+        maintainer: p.maintainer,
         num_votes: p.num_votes,
         popularity: p.popularity,
         out_of_date: p.out_of_date,
@@ -84,10 +87,16 @@ pub fn merge_aur(
         }
     }
     let total = official.total.saturating_sub(dropped) + aur.total;
-    let limit = limit.unwrap_or(usize::MAX);
-    let mut hits = Vec::with_capacity(kept.len().saturating_add(aur_hits.len()).min(limit));
-    let mut a = kept.into_iter().peekable();
-    let mut b = aur_hits.into_iter().peekable();
+    let hits = interleave(kept, aur_hits, limit.unwrap_or(usize::MAX));
+    SearchResults { hits, total }
+}
+
+/// The first `limit` of `official` and `aur` (each ranked) in one ranking, the
+/// repositories' hit first on equal keys.
+fn interleave(official: Vec<SearchHit>, aur: Vec<SearchHit>, limit: usize) -> Vec<SearchHit> {
+    let mut hits = Vec::with_capacity(official.len().saturating_add(aur.len()).min(limit));
+    let mut a = official.into_iter().peekable();
+    let mut b = aur.into_iter().peekable();
     while hits.len() < limit {
         let next = match (a.peek(), b.peek()) {
             (Some(x), Some(y)) => {
@@ -106,7 +115,7 @@ pub fn merge_aur(
             None => break,
         }
     }
-    SearchResults { hits, total }
+    hits
 }
 
 /// What `omg search` shows when the AUR is searched: `official` (every match of the
@@ -129,14 +138,108 @@ pub fn search_with_aur(
     if let Some(limit) = query.limit {
         merged.hits.truncate(limit);
     }
-    let shown = merged
-        .hits
-        .iter()
+    let shown = shown_records(&merged.hits, record);
+    (merged, shown)
+}
+
+/// [`search_with_aur`] on the indexes themselves, building only the hits it shows: the
+/// same answer without materializing every match. `official` is the repositories' index
+/// (`None` to search the AUR alone), `aur` the AUR's (its summaries' repository is set to
+/// [`AUR_REPOSITORY`] in the hits), `aur_position` finds a name's position in `aur`, and
+/// `record` an AUR hit's record. This is what omgd answers with: a search with the AUR
+/// costs about what the two index searches cost, whatever the number of matches.
+pub fn search_indexes_with_aur(
+    official: Option<&Index>,
+    aur: &Index,
+    aur_position: impl Fn(&str) -> Option<usize>,
+    record: impl Fn(&str) -> Option<AurPackage>,
+    query: &SearchQuery,
+) -> Result<(SearchResults, Vec<AurPackage>)> {
+    let all = SearchQuery {
+        text: query.text.clone(),
+        limit: query.limit,
+        installed_only: false,
+    };
+    let mut aur_matches = aur.matches(&all, false, |_| true)?;
+    let official_matches = match official {
+        Some(index) => {
+            // A local package the AUR also matched is dropped; the AUR's hit gets its
+            // installed state.
+            let matched = std::cell::OnceCell::new();
+            let aur_hit = |idx: usize| -> Option<usize> {
+                let p = &index.packages()[idx];
+                if p.repository != PackageSummary::LOCAL {
+                    return None;
+                }
+                let at = aur_position(&p.name)?;
+                let matched = matched.get_or_init(|| {
+                    let mut set = Bits::new(aur.len());
+                    for at in aur_matches.positions() {
+                        set.insert(at);
+                    }
+                    set
+                });
+                matched.contains(at).then_some(at)
+            };
+            let shown = |idx: usize| {
+                aur_hit(idx).is_none()
+                    && (!query.installed_only || index.packages()[idx].installed.is_some())
+            };
+            let mut found = index.matches(&all, true, shown)?;
+            let mut moved = HashMap::new();
+            found.retain(|idx| match aur_hit(idx) {
+                Some(at) => {
+                    moved.insert(at, index.packages()[idx].installed.clone());
+                    false
+                }
+                None => !query.installed_only || index.packages()[idx].installed.is_some(),
+            });
+            Some((found, moved))
+        }
+        None => None,
+    };
+    let (official_hits, moved, official_total) = match official_matches {
+        Some((found, moved)) => {
+            let total = found.len();
+            (found.top(limit_of(query)), moved, total)
+        }
+        None => (Vec::new(), HashMap::new(), 0),
+    };
+    if query.installed_only {
+        aur_matches.retain(|at| moved.get(&at).is_some_and(Option::is_some));
+    }
+    let total = official_total + aur_matches.len();
+    let mut aur_hits = aur_matches.top(limit_of(query));
+    for hit in &mut aur_hits {
+        hit.package.repository = AUR_REPOSITORY.to_string();
+        if moved.is_empty() {
+            continue;
+        }
+        if let Some(at) = aur_position(&hit.package.name) {
+            if let Some(state) = moved.get(&at) {
+                hit.package.installed = state.clone();
+            }
+        }
+    }
+    let hits = interleave(official_hits, aur_hits, limit_of(query));
+    let shown = shown_records(&hits, record);
+    Ok((SearchResults { hits, total }, shown))
+}
+
+fn limit_of(query: &SearchQuery) -> usize {
+    query.limit.unwrap_or(usize::MAX)
+}
+
+/// The records (in [`search_shape`]) of the AUR's hits among `hits`.
+fn shown_records(
+    hits: &[SearchHit],
+    record: impl Fn(&str) -> Option<AurPackage>,
+) -> Vec<AurPackage> {
+    hits.iter()
         .filter(|h| h.package.repository == AUR_REPOSITORY)
         .filter_map(|h| record(&h.package.name))
-        .map(|p| search_shape(&p))
-        .collect();
-    (merged, shown)
+        .map(search_shape)
+        .collect()
 }
 
 /// The index's ranking without its tie-breaks (repository order, name), which differ

@@ -22,7 +22,11 @@ mod column;
 mod fuzzy;
 mod index;
 mod merge;
+#[cfg(test)]
+mod merge_props;
 mod trigram;
 
-pub use index::Index;
-pub use merge::{aur_summary, merge_aur, search_shape, search_with_aur, AUR_REPOSITORY};
+pub use index::{Index, Matches};
+pub use merge::{
+    aur_summary, merge_aur, search_indexes_with_aur, search_shape, search_with_aur, AUR_REPOSITORY,
+};
