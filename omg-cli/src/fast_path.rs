@@ -2,11 +2,13 @@
 //! its answer exactly as direct mode would, or report that it is not available (then `omg`
 //! falls back to direct mode).
 
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use omg_domain::family::{family_from_os_release, Family, OS_RELEASE_FILES};
 use omg_ports::{BackendInfo, Error, ListKind};
+use omg_transport_uds::shared_file::{check_file, copy_file, FileError};
 use omg_transport_uds::{
     default_socket_path, BlockingClient, ClientConfig, ClientError, InfoEntry, Request, Response,
     TextOutput,
@@ -25,20 +27,21 @@ const DAEMON_TIMEOUT: Duration = Duration::from_secs(2);
 /// Ask omgd for `read`: what to print and the exit code. `None` when no daemon answers or
 /// it serves another configuration: the caller uses direct mode. A search comes back
 /// rendered (protocol 4.5's `SearchText`), so that thousands of hits cost this process one
-/// copy of their text.
+/// copy of their text; a large one (4.6's `SearchTextFd`) as a sealed memory file that the
+/// kernel copies to stdout.
 pub fn try_daemon(global: &Global, read: Read<'_>, out: &Output) -> Option<Answer> {
     if global.no_daemon {
         return None;
     }
     let expected = Expected::from_global(global)?;
     let request = as_text(request_for(read, &expected, global.offline)?, out);
-    let request_was_aur = matches!(request, Request::SearchText { aur: Some(_), .. });
-    let as_text = matches!(request, Request::SearchText { .. });
+    let request_was_aur = matches!(request, Request::SearchTextFd { aur: Some(_), .. });
+    let as_text = matches!(request, Request::SearchTextFd { .. });
     let info_aur = matches!(request, Request::InfoAur { .. });
     let socket = global.socket.clone().unwrap_or_else(default_socket_path);
     let verbose = global.verbose > 0;
-    let response = match ask(&socket, request, &expected) {
-        Ok(Some(response)) => response,
+    let (response, file) = match ask(&socket, request, &expected) {
+        Ok(Some(answer)) => answer,
         // A daemon for another configuration.
         Ok(None) => return None,
         // No daemon runs: the ordinary case, nothing to say.
@@ -100,6 +103,28 @@ pub fn try_daemon(global: &Global, read: Read<'_>, out: &Output) -> Option<Answe
                 stderr,
                 code,
             }),
+            Response::TextFd { len, stderr, code } => {
+                let checked = match file {
+                    Some(file) => check_file(&file, len).map(|()| file),
+                    None => Err(FileError::Missing),
+                };
+                let file = match checked {
+                    Ok(file) => file,
+                    Err(e) => {
+                        if verbose {
+                            eprintln!("omg: warning: {e}; searching directly");
+                        }
+                        return None;
+                    }
+                };
+                // A closed pipe (`omg search x | head`) is not an error worth reporting.
+                let _ = copy_file(&file, len, &mut std::io::stdout().lock());
+                Some(Answer {
+                    stdout: String::new(),
+                    stderr,
+                    code,
+                })
+            }
             other => {
                 if verbose && !(request_was_aur && matches!(other, Response::InvalidRequest(_))) {
                     eprintln!(
@@ -138,8 +163,8 @@ fn info_aur_answer(out: &Output, entries: Vec<InfoEntry>) -> Answer {
     Answer::from(render::info_records(out, &records))
 }
 
-/// A search asked for as text (protocol 4.5): omgd renders it as this client prints, and
-/// caches the text.
+/// A search asked for as text (protocol 4.5), a large one as a sealed memory file beside
+/// the answer (4.6): omgd renders it as this client prints, and caches the text.
 fn as_text(request: Request, out: &Output) -> Request {
     let output = TextOutput {
         json: out.json,
@@ -148,12 +173,12 @@ fn as_text(request: Request, out: &Output) -> Request {
         width: out.width.and_then(|w| u32::try_from(w).ok()),
     };
     match request {
-        Request::Search(query) => Request::SearchText {
+        Request::Search(query) => Request::SearchTextFd {
             query,
             aur: None,
             output,
         },
-        Request::SearchAur { query, aur_only } => Request::SearchText {
+        Request::SearchAur { query, aur_only } => Request::SearchTextFd {
             query,
             aur: Some(aur_only),
             output,
@@ -171,7 +196,7 @@ fn ask(
     socket: &Path,
     request: Request,
     expected: &Expected,
-) -> Result<Option<Response>, ClientError> {
+) -> Result<Option<(Response, Option<OwnedFd>)>, ClientError> {
     let config = ClientConfig {
         timeout: Some(DAEMON_TIMEOUT),
         // A request of a later minor (a search as text, 4.5) goes behind the Hello too: an
@@ -186,12 +211,13 @@ fn ask(
             return Ok(None);
         }
         client.set_timeout(None)?;
-        return client.request(request).map(Some);
+        return client.request(request).map(|r| Some((r, None)));
     }
-    let (client, response) = BlockingClient::connect_and_request(socket, &config, request)?;
+    let (mut client, response) = BlockingClient::connect_and_request(socket, &config, request)?;
+    let file = client.take_file();
     Ok(expected
         .matches(&client.daemon().backend)
-        .then_some(response))
+        .then_some((response, file)))
 }
 
 /// The request for `read`, `None` for what omgd does not answer. On Arch (unless `--repo`

@@ -134,6 +134,61 @@ fn daemon_answers_are_byte_identical_to_direct_mode() {
     assert_same_as_direct(&backend, &commands, &daemon.socket);
 }
 
+/// A search whose output passes 64 KiB comes from omgd as a sealed memory file copied to
+/// stdout (protocol 4.6); it prints what direct mode prints, to a file and to a pipe that
+/// closes early. The helper is unreachable, so a refused file would fail the command.
+#[test]
+fn large_searches_come_as_a_file_and_print_as_direct_mode_prints() {
+    let Some(omgd) = omgd_bin() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut root = FixtureRoot::create(&dir.path().join("root")).expect("fixture root");
+    let many: Vec<FixturePackage> = (0..1200)
+        .map(|i| {
+            FixturePackage::new(format!("libtest-{i:04}"), "1.0-1").desc(format!(
+                "A library for testing answers that come as a file, number {i}"
+            ))
+        })
+        .collect();
+    root.add_sync_db("extra", &many).expect("extra");
+    let conf = root.config_path().to_str().expect("UTF-8").to_string();
+    let daemon = start(&omgd, &root.config_path(), dir.path());
+    let backend = ["--backend", "alpm", "--config", conf.as_str()];
+    let commands = vec![
+        vec!["search", "libtest"],
+        vec!["--json", "search", "libtest"],
+        vec!["search", "libtest", "--limit", "10"],
+    ];
+    assert_same_as_direct(&backend, &commands, &daemon.socket);
+    let served = via_daemon(
+        &[&backend[..], &["search", "libtest"]].concat(),
+        &daemon.socket,
+    );
+    assert!(
+        served.stdout.len() > 64 * 1024,
+        "{} bytes",
+        served.stdout.len()
+    );
+    // Into a pipe that closes after the first line: no error, nothing on stderr.
+    let socket = daemon.socket.to_str().expect("UTF-8");
+    let script = format!(
+        "set -o pipefail; {} {} search libtest | head -n 1",
+        omg_bin().display(),
+        backend.join(" ")
+    );
+    let mut bash = std::process::Command::new("bash");
+    let out = common::isolate(&mut bash)
+        .args(["-c", &script])
+        .env("OMG_SOCKET", socket)
+        .env("OMG_BACKEND_BIN", "/nonexistent")
+        .output()
+        .expect("bash");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "extra/libtest-0000 1.0-1\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
 #[test]
 fn a_daemon_for_another_configuration_is_not_used() {
     let Some(omgd) = omgd_bin() else { return };

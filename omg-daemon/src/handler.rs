@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use omg::{ListKind, SearchQuery};
-use omg_transport_uds::{AuditRequest, DaemonInfo, Handler, Request, Response, TextOutput};
+use omg_transport_uds::{AuditRequest, DaemonInfo, Handler, Reply, Request, Response, TextOutput};
 
 use crate::aur::AurHolder;
 use crate::refresh::Refresher;
@@ -46,6 +46,10 @@ impl DaemonHandler {
                 return self.search_aur(&snap, query, aur_only)
             }
             Request::SearchText { query, aur, output } => {
+                return self.search_text(&snap, query, aur, output)
+            }
+            // Answered by `handle` (it comes with a file); here as `SearchText`.
+            Request::SearchTextFd { query, aur, output } => {
                 return self.search_text(&snap, query, aur, output)
             }
             Request::InfoAur { names, aur_only } => {
@@ -141,6 +145,18 @@ impl DaemonHandler {
         aur: Option<bool>,
         output: TextOutput,
     ) -> Arc<Response> {
+        self.search_text_keyed(snap, query, aur, output).1
+    }
+
+    /// [`Self::search_text`] with its cache key (`None` for the answer given when omgd
+    /// holds no AUR metadata).
+    fn search_text_keyed(
+        &self,
+        snap: &Snapshot,
+        query: SearchQuery,
+        aur: Option<bool>,
+        output: TextOutput,
+    ) -> (Option<CacheKey>, Arc<Response>) {
         let (hits_key, hits): (CacheKey, Box<dyn FnOnce() -> Response + '_>) = match aur {
             None => (search_key(snap, &query), Box::new(|| search(snap, &query))),
             Some(aur_only) => match self.search_aur_key(snap, &query, aur_only) {
@@ -148,14 +164,24 @@ impl DaemonHandler {
                     key,
                     Box::new(move || aur.search((!aur_only).then_some(&snap.index), &query)),
                 ),
-                Err(no_aur) => return no_aur,
+                Err(no_aur) => return (None, no_aur),
             },
         };
         let key = CacheKey::Text {
             search: Box::new(hits_key),
             output,
         };
-        self.through_cache(key, || crate::text::search(&hits(), output))
+        let text = self.through_cache(key.clone(), || crate::text::search(&hits(), output));
+        (Some(key), text)
+    }
+
+    /// [`Request::SearchTextFd`]: the text of [`Self::search_text`], a large stdout as a
+    /// sealed memory file beside the answer.
+    fn search_text_fd(&self, query: SearchQuery, aur: Option<bool>, output: TextOutput) -> Reply {
+        self.state.count_request();
+        let snap = self.state.current();
+        let (key, text) = self.search_text_keyed(&snap, query, aur, output);
+        self.state.shared().reply(key, text)
     }
 
     /// The cache key of a search of the AUR, and the AUR's index; the answer to give when
@@ -254,12 +280,17 @@ impl Handler for DaemonHandler {
         }
     }
 
-    fn handle(&self, request: Request) -> impl Future<Output = Arc<Response>> + Send {
+    fn handle(&self, request: Request) -> impl Future<Output = Reply> + Send {
         let name = request.name();
         async move {
-            let answer = self.answer(request).await;
-            tracing::debug!(request = name, answer = answer.name(), "answered");
-            answer
+            let reply = match request {
+                Request::SearchTextFd { query, aur, output } => {
+                    self.search_text_fd(query, aur, output)
+                }
+                other => self.answer(other).await.into(),
+            };
+            tracing::debug!(request = name, answer = reply.response.name(), "answered");
+            reply
         }
     }
 }

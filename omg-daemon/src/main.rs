@@ -17,6 +17,7 @@ mod housekeeping;
 mod man;
 mod memory;
 mod refresh;
+mod shared;
 mod signals;
 mod state;
 mod suggest;

@@ -13,6 +13,8 @@ use omg_ports::{BackendInfo, Fingerprint};
 use omg_transport_uds::{DaemonStats, Response, TextOutput};
 use tokio::sync::OnceCell;
 
+use crate::shared::SharedTexts;
+
 /// Bytes of answers the cache may hold (estimated): thousands of pages of search results,
 /// and a bound that keeps omgd inside its resident-memory budget (80 MB with the host's whole
 /// apt index) whatever is asked.
@@ -92,6 +94,8 @@ pub struct State {
     /// starting another (the first status of 60,000 apt packages takes seconds, and clients
     /// that gave up on it ask again).
     computing: Mutex<HashMap<CacheKey, Arc<OnceCell<Arc<Response>>>>>,
+    /// Large cached texts as sealed memory files.
+    shared: SharedTexts,
 }
 
 impl State {
@@ -111,7 +115,13 @@ impl State {
             backend_used_ms: AtomicU64::new(0),
             audit: tokio::sync::Mutex::new(()),
             computing: Mutex::new(HashMap::new()),
+            shared: SharedTexts::new(CACHE_TTL),
         }
+    }
+
+    /// Large cached texts as sealed memory files.
+    pub fn shared(&self) -> &SharedTexts {
+        &self.shared
     }
 
     /// The snapshot being served now.
@@ -128,6 +138,7 @@ impl State {
     pub fn swap(&self, snapshot: Snapshot) {
         self.snapshot.store(Arc::new(snapshot));
         self.cache.invalidate_all();
+        self.shared.clear();
     }
 
     /// Drop the cached status answers (the security summary changed).
@@ -225,6 +236,8 @@ impl State {
             self.cache.invalidate(&*key);
         }
         self.cache.run_pending_tasks();
+        // Every file is of a large answer.
+        self.shared.clear();
     }
 
     /// The counters.

@@ -7,9 +7,9 @@
 //! connection from its backlog). [`ClientConfig::timeout`] then bounds every read and write,
 //! the handshake included.
 
-use std::collections::HashMap;
-use std::io::{BufReader, Write};
-use std::os::fd::AsRawFd;
+use std::collections::{HashMap, VecDeque};
+use std::io::{BufReader, Read, Write};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::time::Duration;
@@ -35,7 +35,7 @@ pub struct BlockingClient {
 /// The connection under a [`BlockingClient`]: frames out, answers in.
 #[derive(Debug)]
 struct Conn {
-    reader: BufReader<UnixStream>,
+    reader: BufReader<FileStream>,
     out: Vec<u8>,
     next_id: u64,
     config: ClientConfig,
@@ -109,7 +109,7 @@ impl BlockingClient {
     /// [`ClientError::ConnectionLost`] when the socket refuses the setting.
     pub fn set_timeout(&mut self, timeout: Option<Duration>) -> Result<(), ClientError> {
         let timeout = timeout.filter(|d| !d.is_zero());
-        let stream = self.conn.reader.get_ref();
+        let stream = &self.conn.reader.get_ref().stream;
         let set = stream
             .set_read_timeout(timeout)
             .and_then(|()| stream.set_write_timeout(timeout));
@@ -120,6 +120,13 @@ impl BlockingClient {
         }
         self.conn.config.timeout = timeout;
         Ok(())
+    }
+
+    /// The next file received beside an answer, in the order they came: the one of a
+    /// [`Response::TextFd`] just read (check it with
+    /// [`crate::shared_file::check_file`] before use).
+    pub fn take_file(&mut self) -> Option<OwnedFd> {
+        self.conn.reader.get_mut().files.pop_front()
     }
 
     /// One `Ping` round trip: the smallest request, for liveness checks and benchmarks.
@@ -170,7 +177,10 @@ impl BlockingClient {
             source,
         })?;
         let mut conn = Conn {
-            reader: BufReader::new(stream),
+            reader: BufReader::new(FileStream {
+                stream,
+                files: VecDeque::new(),
+            }),
             out: Vec::new(),
             next_id: 1,
             config: config.clone(),
@@ -330,7 +340,7 @@ impl Conn {
 
     /// Write the output buffer in one go.
     fn flush_out(&mut self) -> Result<(), ClientError> {
-        let result = self.reader.get_ref().write_all(&self.out);
+        let result = (&self.reader.get_ref().stream).write_all(&self.out);
         self.out.clear();
         if let Err(e) = result {
             // A refused peer is told why before the daemon closes; when the daemon has closed
@@ -355,7 +365,8 @@ impl Conn {
     fn read_answer(&mut self) -> Result<Envelope<Response>, ClientError> {
         self.check_usable()?;
         if self.reader.buffer().is_empty() {
-            crate::poll::spin_until_readable(self.reader.get_ref().as_raw_fd(), self.config.spin);
+            let fd = self.reader.get_ref().stream.as_raw_fd();
+            crate::poll::spin_until_readable(fd, self.config.spin);
         }
         let payload = match read_frame(&mut self.reader, self.config.max_frame) {
             Ok(Some(p)) => p,
@@ -387,5 +398,43 @@ impl Conn {
             self.broken = Some(format!("an earlier error: {e}"));
         }
         e
+    }
+}
+
+/// Files a daemon may send ahead of their answers before omg stops keeping them.
+const MAX_PENDING_FILES: usize = 4;
+
+/// The socket, read with `recvmsg` so that files sent beside answers (`SCM_RIGHTS`) are
+/// kept, in order, instead of being dropped by a plain `read`.
+#[derive(Debug)]
+struct FileStream {
+    stream: UnixStream,
+    files: VecDeque<OwnedFd>,
+}
+
+impl Read for FileStream {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use rustix::net::{recvmsg, RecvAncillaryBuffer, RecvAncillaryMessage, RecvFlags};
+        let mut space = [std::mem::MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(2))];
+        let mut control = RecvAncillaryBuffer::new(&mut space);
+        let mut iov = [std::io::IoSliceMut::new(buf)];
+        let got = recvmsg(
+            &self.stream,
+            &mut iov,
+            &mut control,
+            RecvFlags::CMSG_CLOEXEC,
+        )
+        .map_err(std::io::Error::from)?;
+        for message in control.drain() {
+            if let RecvAncillaryMessage::ScmRights(fds) = message {
+                for fd in fds {
+                    // More than a well-behaved daemon sends: closed (dropped) at once.
+                    if self.files.len() < MAX_PENDING_FILES {
+                        self.files.push_back(fd);
+                    }
+                }
+            }
+        }
+        Ok(got.bytes)
     }
 }

@@ -27,6 +27,7 @@ mod poll;
 mod request;
 mod response;
 mod server;
+pub mod shared_file;
 pub mod socket;
 
 pub use client::{ClientConfig, ClientError, Session};
@@ -37,7 +38,7 @@ pub use frame::{FrameError, DEFAULT_MAX_FRAME};
 pub use message::{DecodeError, Envelope, ProtocolVersion, CONNECTION_ID, MAGIC, PROTOCOL_VERSION};
 pub use request::{AuditRequest, Request, TextOutput};
 pub use response::{DaemonInfo, DaemonStats, InfoEntry, Response};
-pub use server::{serve, Handler, ServeReport, ServerConfig};
+pub use server::{serve, Handler, Reply, ServeReport, ServerConfig};
 pub use socket::{
     bind_secure, default_socket_path, peer_uid, socket_path_for, BoundSocket, SocketError,
     SocketGuard,

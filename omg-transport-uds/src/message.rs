@@ -19,8 +19,9 @@ pub type ProtocolVersion = (u16, u16);
 /// The protocol version this crate speaks. 4.1 added the requests `Audit` and `Why` (and
 /// their answers), 4.2 the request `Complete` (answered by 4.0's `Suggestions`), 4.3
 /// `SearchAur` and its answer, 4.4 `InfoAur` and its answer, 4.5 `SearchText` and its
-/// answer `Text`; a daemon of 4.5 serves clients of 4.0 to 4.4 as before.
-pub const PROTOCOL_VERSION: ProtocolVersion = (4, 5);
+/// answer `Text`, 4.6 `SearchTextFd` and its answer `TextFd` (with a sealed memory file
+/// beside the frame); a daemon of 4.6 serves clients of 4.0 to 4.5 as before.
+pub const PROTOCOL_VERSION: ProtocolVersion = (4, 6);
 
 /// The first field of `Hello`: tells omgd that the peer speaks this protocol at all.
 pub const MAGIC: u32 = u32::from_be_bytes(*b"omgd");

@@ -95,6 +95,20 @@ pub enum Request {
         /// How the client prints.
         output: TextOutput,
     },
+    // Protocol 4.6.
+    /// [`Request::SearchText`] from a client that takes a large stdout as a sealed memory
+    /// file sent with the answer (`SCM_RIGHTS`): answered by [`crate::Response::TextFd`]
+    /// when stdout is [`crate::shared_file::SHARED_TEXT_MIN`] bytes or more, else as
+    /// `SearchText` is. Only a client that reads its socket with `recvmsg` and takes the
+    /// file ([`crate::BlockingClient::take_file`]) may send it.
+    SearchTextFd {
+        /// The query, as for `Search`.
+        query: SearchQuery,
+        /// As in [`Request::SearchText`].
+        aur: Option<bool>,
+        /// How the client prints.
+        output: TextOutput,
+    },
 }
 
 /// How a client prints an answer it asks for as text ([`Request::SearchText`]): its
@@ -142,6 +156,7 @@ impl Request {
             Request::SearchAur { .. } => (4, 3),
             Request::InfoAur { .. } => (4, 4),
             Request::SearchText { .. } => (4, 5),
+            Request::SearchTextFd { .. } => (4, 6),
             _ => (4, 0),
         }
     }
@@ -164,6 +179,7 @@ impl Request {
             Request::SearchAur { .. } => "search-aur",
             Request::InfoAur { .. } => "info-aur",
             Request::SearchText { .. } => "search-text",
+            Request::SearchTextFd { .. } => "search-text-fd",
         }
     }
 }

@@ -126,6 +126,17 @@ pub enum Response {
         /// The exit code.
         code: u8,
     },
+    // Protocol 4.6.
+    /// Answer to `SearchTextFd` with a large stdout: its `len` bytes are in the sealed
+    /// memory file sent with this frame ([`crate::shared_file`]).
+    TextFd {
+        /// The bytes of stdout in the file.
+        len: u64,
+        /// For stderr.
+        stderr: String,
+        /// The exit code.
+        code: u8,
+    },
 }
 
 /// One record of [`Response::InfoAur`].
@@ -189,6 +200,7 @@ impl Response {
             Response::SearchAur { .. } => "search-aur",
             Response::InfoAur(_) => "info-aur",
             Response::Text { .. } => "text",
+            Response::TextFd { .. } => "text-fd",
         }
     }
 }

@@ -20,6 +20,7 @@ mod linger;
 mod spin;
 
 use std::future::Future;
+use std::os::fd::OwnedFd;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,8 +53,34 @@ pub trait Handler: Send + Sync + 'static {
     /// responses; `Response::from(omg_ports::Error)` converts a backend's error.
     ///
     /// Shared, so that an answer kept in a cache is encoded from there instead of being
-    /// copied first (`Arc::new(response)`, or `response.into()`, for one made now).
-    fn handle(&self, request: Request) -> impl Future<Output = Arc<Response>> + Send;
+    /// copied first (`Arc::new(response).into()`, or `response.into()`, for one made now).
+    /// A [`Reply`] may carry a file to send beside the answer ([`Response::TextFd`]).
+    fn handle(&self, request: Request) -> impl Future<Output = Reply> + Send;
+}
+
+/// An answer, and the file sent beside its frame (`SCM_RIGHTS` on the frame's first byte)
+/// when the answer announces one ([`Response::TextFd`]).
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// The answer.
+    pub response: Arc<Response>,
+    /// The file that comes with it (a sealed memory file: [`crate::shared_file`]).
+    pub file: Option<Arc<OwnedFd>>,
+}
+
+impl From<Arc<Response>> for Reply {
+    fn from(response: Arc<Response>) -> Self {
+        Reply {
+            response,
+            file: None,
+        }
+    }
+}
+
+impl From<Response> for Reply {
+    fn from(response: Response) -> Self {
+        Arc::new(response).into()
+    }
 }
 
 /// Limits and policies of [`serve`].

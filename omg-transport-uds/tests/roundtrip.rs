@@ -435,19 +435,24 @@ fn request() -> impl Strategy<Value = Request> {
             any::<[bool; 3]>(),
             option::of(any::<u32>())
         )
-            .prop_map(|(text, limit, aur, flags, width)| Request::SearchText {
-                query: SearchQuery {
+            .prop_map(|(text, limit, aur, flags, width)| {
+                let query = SearchQuery {
                     text,
                     limit,
                     installed_only: flags[0],
-                },
-                aur,
-                output: TextOutput {
+                };
+                let output = TextOutput {
                     json: flags[1],
                     quiet: flags[2],
                     color: !flags[1],
                     width,
-                },
+                };
+                // Both requests as text: with and without a file for a large stdout.
+                if flags[2] && flags[0] {
+                    Request::SearchTextFd { query, aur, output }
+                } else {
+                    Request::SearchText { query, aur, output }
+                }
             }),
     ]
 }
@@ -504,6 +509,11 @@ fn response() -> impl Strategy<Value = Response> {
             stderr,
             code
         }),
+        (any::<u64>(), text(), any::<u8>()).prop_map(|(len, stderr, code)| Response::TextFd {
+            len,
+            stderr,
+            code
+        }),
     ]
 }
 
@@ -525,6 +535,7 @@ fn request_variant(r: &Request) -> usize {
         Request::SearchAur { .. } => 12,
         Request::InfoAur { .. } => 13,
         Request::SearchText { .. } => 14,
+        Request::SearchTextFd { .. } => 15,
     }
 }
 
@@ -550,11 +561,12 @@ fn response_variant(r: &Response) -> usize {
         Response::SearchAur { .. } => 17,
         Response::InfoAur(_) => 18,
         Response::Text { .. } => 19,
+        Response::TextFd { .. } => 20,
     }
 }
 
-const REQUEST_VARIANTS: usize = 15;
-const RESPONSE_VARIANTS: usize = 20;
+const REQUEST_VARIANTS: usize = 16;
+const RESPONSE_VARIANTS: usize = 21;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::os::fd::{AsFd, OwnedFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
@@ -14,7 +15,7 @@ use tokio::sync::{watch, Notify};
 use tokio::task::{JoinError, JoinSet};
 
 use super::linger::close_with;
-use super::{Handler, Shared};
+use super::{Handler, Reply, Shared};
 use crate::frame::{append_frame, FrameBuffer, FrameError};
 use crate::message::{
     check_hello, decode_request, encode_response, Envelope, CONNECTION_ID, PROTOCOL_VERSION,
@@ -60,6 +61,7 @@ pub(crate) async fn run<H: Handler>(
         inflight: JoinSet::new(),
         ids: HashMap::new(),
         out: Vec::new(),
+        files: Vec::new(),
         conn,
     };
     session.push(id, Response::welcome(shared.handler.welcome()));
@@ -222,11 +224,13 @@ async fn handshake(
 /// The state of a connection past its handshake.
 struct Session<H> {
     shared: Arc<Shared<H>>,
-    inflight: JoinSet<Arc<Response>>,
+    inflight: JoinSet<Reply>,
     /// Request id of each running task.
     ids: HashMap<tokio::task::Id, u64>,
     /// Encoded answers not yet written.
     out: Vec<u8>,
+    /// Files to send beside answers in `out`: where each answer's frame starts.
+    files: Vec<(usize, Arc<OwnedFd>)>,
     conn: u64,
 }
 
@@ -303,7 +307,7 @@ impl<H: Handler> Session<H> {
     }
 
     /// Queue the answer of a finished task.
-    fn finished(&mut self, done: Result<(tokio::task::Id, Arc<Response>), JoinError>) {
+    fn finished(&mut self, done: Result<(tokio::task::Id, Reply), JoinError>) {
         match done {
             Ok((task, response)) => {
                 if let Some(id) = self.ids.remove(&task) {
@@ -319,11 +323,17 @@ impl<H: Handler> Session<H> {
         }
     }
 
-    /// Encode an answer into the output buffer.
-    fn push(&mut self, id: u64, response: impl Into<Arc<Response>>) {
+    /// Encode an answer into the output buffer (and note its file).
+    fn push(&mut self, id: u64, reply: impl Into<Reply>) {
+        let Reply { response, file } = reply.into();
         let max = self.shared.config.max_frame;
         let payload = encode_response(id, response);
-        if append_frame(&mut self.out, &payload, max).is_err() {
+        let start = self.out.len();
+        if append_frame(&mut self.out, &payload, max).is_ok() {
+            if let Some(file) = file {
+                self.files.push((start, file));
+            }
+        } else {
             tracing::warn!(
                 conn = self.conn,
                 id,
@@ -347,10 +357,11 @@ impl<H: Handler> Session<H> {
         }
     }
 
-    /// Write the output buffer.
+    /// Write the output buffer, each file with the first byte of its answer's frame.
     async fn flush(&mut self, write: &mut WriteHalf<'_>) -> Result<(), ()> {
         let limit = self.shared.config.write_timeout;
-        let result = tokio::time::timeout(limit, write.write_all(&self.out)).await;
+        let files = std::mem::take(&mut self.files);
+        let result = tokio::time::timeout(limit, write_out(write, &self.out, &files)).await;
         self.out.clear();
         // A burst of large answers leaves a large buffer behind: give it back rather than
         // keep it for the connection's lifetime.
@@ -370,6 +381,54 @@ impl<H: Handler> Session<H> {
                 );
                 Err(())
             }
+        }
+    }
+}
+
+/// Write `out`, sending each file of `files` with the first bytes of the frame starting at
+/// its offset.
+async fn write_out(
+    write: &mut WriteHalf<'_>,
+    out: &[u8],
+    files: &[(usize, Arc<OwnedFd>)],
+) -> std::io::Result<()> {
+    let mut at = 0;
+    for (i, (start, file)) in files.iter().enumerate() {
+        let end = files.get(i + 1).map_or(out.len(), |(next, _)| *next);
+        let (Some(before), Some(frame)) = (out.get(at..*start), out.get(*start..end)) else {
+            continue;
+        };
+        write.write_all(before).await?;
+        let sent = send_with_file(write.as_ref(), frame, file).await?;
+        at = start + sent;
+    }
+    write.write_all(out.get(at..).unwrap_or_default()).await
+}
+
+/// Send the first bytes of `frame` (at least one) with `file` as `SCM_RIGHTS`; returns how
+/// many were sent.
+async fn send_with_file(
+    stream: &UnixStream,
+    frame: &[u8],
+    file: &OwnedFd,
+) -> std::io::Result<usize> {
+    use rustix::net::{sendmsg, SendAncillaryBuffer, SendAncillaryMessage, SendFlags};
+    loop {
+        stream.writable().await?;
+        let sent = stream.try_io(tokio::io::Interest::WRITABLE, || {
+            let fds = [file.as_fd()];
+            let mut space = [std::mem::MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
+            let mut control = SendAncillaryBuffer::new(&mut space);
+            if !control.push(SendAncillaryMessage::ScmRights(&fds)) {
+                return Err(std::io::Error::other("no room for the file descriptor"));
+            }
+            let iov = [std::io::IoSlice::new(frame)];
+            sendmsg(stream, &iov, &mut control, SendFlags::NOSIGNAL).map_err(std::io::Error::from)
+        });
+        match sent {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e),
         }
     }
 }

@@ -6,6 +6,8 @@ pub mod fake;
 pub mod raw;
 pub mod v4_0;
 
+use std::io::Write;
+use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -16,7 +18,8 @@ use omg_ports::{
     WhyReport,
 };
 use omg_transport_uds::{
-    serve, DaemonInfo, DaemonStats, Handler, Request, Response, ServeReport, ServerConfig,
+    serve, shared_file, DaemonInfo, DaemonStats, Handler, Reply, Request, Response, ServeReport,
+    ServerConfig,
 };
 use tokio::runtime::Runtime;
 use tokio::sync::{oneshot, Semaphore};
@@ -111,8 +114,47 @@ impl Handler for TestHandler {
         }
     }
 
-    async fn handle(&self, request: Request) -> Arc<Response> {
-        Arc::new(self.answer(request).await)
+    async fn handle(&self, request: Request) -> Reply {
+        if let Request::SearchTextFd { query, .. } = &request {
+            return text_with_file(&query.text);
+        }
+        Arc::new(self.answer(request).await).into()
+    }
+}
+
+/// The answer to `SearchTextFd` for `text`: `big:N` gives N bytes of stdout in a sealed
+/// file; `unsealed:N` the same in a file without seals; `liar:N` announces one byte more
+/// than the file has; anything else a short `Text`.
+fn text_with_file(text: &str) -> Reply {
+    let (kind, n) = text.split_once(':').unwrap_or((text, "0"));
+    let n: usize = n.parse().unwrap_or(0);
+    let stdout: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+    let file = match kind {
+        "big" | "liar" => shared_file::sealed_file("omg-test", &stdout).expect("memfd"),
+        "unsealed" => {
+            let fd = rustix::fs::memfd_create("omg-test", rustix::fs::MemfdFlags::CLOEXEC)
+                .expect("memfd");
+            let mut f = std::fs::File::from(fd);
+            f.write_all(&stdout).expect("write");
+            OwnedFd::from(f)
+        }
+        _ => {
+            return Response::Text {
+                stdout: text.to_string(),
+                stderr: String::new(),
+                code: 0,
+            }
+            .into()
+        }
+    };
+    let len = n as u64 + u64::from(kind == "liar");
+    Reply {
+        response: Arc::new(Response::TextFd {
+            len,
+            stderr: "a note\n".into(),
+            code: 3,
+        }),
+        file: Some(Arc::new(file)),
     }
 }
 
@@ -203,6 +245,7 @@ impl TestHandler {
                 aur: Vec::new(),
             },
             Request::Hello { .. } => Response::InvalidRequest("hello reached the handler".into()),
+            Request::SearchTextFd { .. } => Response::InvalidRequest("answered by handle".into()),
         }
     }
 }
