@@ -40,10 +40,17 @@ fn main() {
         aur.server().url("/packages-meta-ext-v1.json.gz")
     );
     println!("export OMG_AUR_URL={}", aur.base_url());
-    println!(
-        "export OMG_AUR_NEWS_URL={}",
-        aur.server().url("/feeds/news/")
+    // The Arch news, with no item: `omg update` reads it first.
+    let news = omg_testkit::http::Server::start();
+    news.put(
+        "/feeds/news/",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>\
+         <title>Arch Linux: Recent news updates</title>\
+         <link>https://archlinux.org/news/</link></channel></rss>\n",
+        None,
+        None,
     );
+    println!("export OMG_AUR_NEWS_URL={}", news.url("/feeds/news/"));
     println!("export XDG_CACHE_HOME={}", dir.join("cache").display());
     println!(
         "export OMG_HISTORY_FILE={}",
