@@ -10,7 +10,10 @@
 //! - [`BlockingClient`]: for the CLI, std only, no runtime; pipelining and `Overloaded` retry.
 //! - [`AsyncClient`]: tokio, many concurrent requests on one connection.
 //! - [`serve`]: the async server with handshake, pipelining, backpressure, peer checks and
-//!   graceful shutdown, answering through a [`Handler`].
+//!   graceful shutdown, answering through a [`Handler`] with a [`Reply`] (an answer, and a
+//!   file to send beside it).
+//! - [`shared_file`]: a large text answer as a sealed memory file sent beside its frame
+//!   (protocol 4.6), and the checks a client makes before using one.
 //!
 //! Only this crate knows bytes on the wire.
 
