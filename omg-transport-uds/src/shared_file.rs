@@ -152,6 +152,18 @@ mod tests {
     }
 
     #[test]
+    fn the_fallback_copies_the_rest_from_where_sendfile_stopped() {
+        let text: Vec<u8> = (0..150_000u32).map(|i| (i % 251) as u8).collect();
+        let fd = sealed_file("omg-test", &text).unwrap();
+        let mut out = Vec::new();
+        copy_by_reads(&fd, 70_000, 150_000, &mut out).unwrap();
+        assert_eq!(out, &text[70_000..]);
+        // A file shorter than announced ends in an error, not a short copy taken as whole.
+        let err = copy_by_reads(&fd, 0, 150_001, &mut Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::UnexpectedEof);
+    }
+
+    #[test]
     fn other_sizes_unsealed_files_and_pipes_are_refused() {
         let fd = sealed_file("omg-test", b"hello").unwrap();
         assert!(matches!(check_file(&fd, 4), Err(FileError::Refused(_))));
