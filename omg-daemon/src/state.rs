@@ -2,7 +2,7 @@
 //! cache, and the counters.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -23,6 +23,9 @@ const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 const LARGEST_CACHED: u64 = CACHE_BYTES / 2;
 /// The largest answer an idle omgd keeps (estimated as the cache's bound is).
 const IDLE_LARGEST_KEPT: u64 = 256 * 1024;
+/// An answer at least this large (estimated as the cache's bound is) leaves enough freed
+/// memory behind to give it back at the next housekeeping tick rather than after 30 s idle.
+const LARGE_BUILT: u64 = 1024 * 1024;
 /// How long a cached answer lives at most.
 const CACHE_TTL: Duration = Duration::from_secs(600);
 
@@ -96,6 +99,8 @@ pub struct State {
     computing: Mutex<HashMap<CacheKey, Arc<OnceCell<Arc<Response>>>>>,
     /// Large cached texts as sealed memory files.
     shared: SharedTexts,
+    /// Set when a large answer was computed ([`State::take_large_built`]).
+    large_built: AtomicBool,
 }
 
 impl State {
@@ -116,6 +121,7 @@ impl State {
             audit: tokio::sync::Mutex::new(()),
             computing: Mutex::new(HashMap::new()),
             shared: SharedTexts::new(CACHE_TTL),
+            large_built: AtomicBool::new(false),
         }
     }
 
@@ -215,9 +221,18 @@ impl State {
     /// more than [`LARGEST_CACHED`]: `search lib` with the AUR is 60,000 hits,
     /// tens of megabytes, and cheaper to compute again than to keep).
     pub fn remember(&self, key: CacheKey, answer: Arc<Response>) {
+        if u64::from(weight(&key, &answer)) >= LARGE_BUILT {
+            self.large_built.store(true, Ordering::Relaxed);
+        }
         if cacheable(&key, &answer) {
             self.cache.insert(key, answer);
         }
+    }
+
+    /// True once after an answer of [`LARGE_BUILT`] bytes or more was computed: building
+    /// it left its hits' memory freed behind (the housekeeping then gives it back).
+    pub fn take_large_built(&self) -> bool {
+        self.large_built.swap(false, Ordering::Relaxed)
     }
 
     /// Apply the cache's pending evictions now (moka applies them as it is used; an idle
