@@ -123,7 +123,8 @@ fn interleave(official: Vec<SearchHit>, aur: Vec<SearchHit>, limit: usize) -> Ve
 /// [`crate::Index::search_literal`] over the summaries of the records `record` finds by
 /// name) merged by [`merge_aur`], kept
 /// to installed packages when `query` says so, counted, cut to its limit; with the records
-/// (in [`search_shape`]) of the AUR hits shown. Direct mode and omgd both answer with it.
+/// (in [`search_shape`]) of the AUR hits shown. Direct mode answers with it (over the
+/// RPC's answer); omgd with [`search_indexes_with_aur`], which gives the same.
 pub fn search_with_aur(
     official: SearchResults,
     aur: SearchResults,
