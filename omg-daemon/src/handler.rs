@@ -122,14 +122,14 @@ impl DaemonHandler {
     /// encoded from there, not copied first.
     fn search(&self, snap: &Snapshot, query: SearchQuery) -> Arc<Response> {
         let key = search_key(snap, &query);
-        self.through_cache(key, || search(snap, &query))
+        self.through_cache(&key, || search(snap, &query))
     }
 
     /// The answer of a search of the AUR (beside the repositories unless `aur_only`),
     /// through the cache as [`Self::search`].
     fn search_aur(&self, snap: &Snapshot, query: SearchQuery, aur_only: bool) -> Arc<Response> {
         match self.search_aur_key(snap, &query, aur_only) {
-            Ok((key, aur)) => self.through_cache(key, || {
+            Ok((key, aur)) => self.through_cache(&key, || {
                 aur.search((!aur_only).then_some(&snap.index), &query)
             }),
             Err(no_aur) => no_aur,
@@ -171,7 +171,7 @@ impl DaemonHandler {
             search: Box::new(hits_key),
             output,
         };
-        let text = self.through_cache(key.clone(), || crate::text::search(&hits(), output));
+        let text = self.through_cache(&key, || crate::text::search(&hits(), output));
         (Some(key), text)
     }
 
@@ -211,13 +211,14 @@ impl DaemonHandler {
         Ok((key, aur))
     }
 
-    /// The cached answer for `key`, else `compute`'s, remembered.
-    fn through_cache(&self, key: CacheKey, compute: impl FnOnce() -> Response) -> Arc<Response> {
-        if let Some(hit) = self.state.cached(&key) {
+    /// The cached answer for `key`, else `compute`'s, remembered (the key is copied only
+    /// then: a hit costs no allocation).
+    fn through_cache(&self, key: &CacheKey, compute: impl FnOnce() -> Response) -> Arc<Response> {
+        if let Some(hit) = self.state.cached(key) {
             return hit;
         }
         let answer = Arc::new(compute());
-        self.state.remember(key, Arc::clone(&answer));
+        self.state.remember(key.clone(), Arc::clone(&answer));
         answer
     }
 
