@@ -37,6 +37,14 @@ fn a_fresh_clone_shows_everything_as_added() {
     assert_eq!(repo.dir(), cache.join("aur-base"));
     assert!(repo.dir().join("PKGBUILD").is_file());
     assert_eq!(repo.seen().unwrap(), None);
+    // Over git's smart HTTP protocol, as the AUR serves it: one POST for the pack.
+    let hits = aur.server().hits();
+    assert!(
+        hits.iter().any(|h| h.method == "POST"
+            && h.url == "/aur-base.git/git-upload-pack"
+            && h.status == 200),
+        "{hits:?}"
+    );
 
     let head = repo.remote_head().unwrap();
     assert_eq!(head, git(&aur.work_dir("aur-base"), &["rev-parse", "HEAD"]));

@@ -27,6 +27,7 @@
 mod client;
 mod fixture;
 mod git;
+mod git_http;
 mod makepkg;
 mod pkgbuild;
 pub mod query;

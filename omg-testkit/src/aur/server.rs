@@ -1,15 +1,16 @@
 //! [`AurServer`]: a test AUR on 127.0.0.1 (tiny_http) — RPC v5, the metadata dumps and
-//! the package repositories over git's dumb HTTP protocol.
+//! the package repositories over git's smart HTTP protocol.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::git_http;
 use super::query::Url;
 use super::record::AurRecord;
 use super::rpc::Rpc;
@@ -19,6 +20,9 @@ pub const DEFAULT_MAX_RESULTS: usize = 5000;
 
 /// Bodies of POST requests are read up to this size.
 const MAX_BODY: u64 = 1 << 20;
+
+/// Bodies of git's requests (its wants and haves) are read up to this size.
+const MAX_GIT_BODY: u64 = 16 << 20;
 
 /// What the server answered to one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,9 +56,9 @@ struct State {
 ///   to a matching `If-None-Match`;
 /// - `/packages-meta-v1.json.gz`, `/packages-meta-ext-v1.json.gz`, `/packages.gz`,
 ///   `/pkgbase.gz`: gzip, ETag, 304;
-/// - `/<name>.git/...`: the files of the bare repositories in the directory given to
-///   [`AurServer::serve_git_from`] (git's dumb HTTP protocol: run `git update-server-info`
-///   after each push).
+/// - `/<name>.git/...`: the bare repositories in the directory given to
+///   [`AurServer::serve_git_from`], over git's smart HTTP protocol (`git http-backend`),
+///   each request on a thread of its own.
 ///
 /// Switches: [`AurServer::set_rate_limited`] (429 to RPC requests),
 /// [`AurServer::set_truncated_dump`], [`AurServer::set_max_results`], and the package set
@@ -117,6 +121,14 @@ impl AurServer {
             for mut req in s.incoming_requests() {
                 let method = req.method().as_str().to_owned();
                 let url = req.url().to_owned();
+                let parsed = Url::parse(&url);
+                let git_root = st.lock().unwrap().git_root.clone();
+                if let Some(root) = git_root.filter(|_| git_http::is_repo_path(&parsed.path)) {
+                    // Each git request on a thread of its own: a slow clone holds up no other.
+                    let (l, path) = (l.clone(), parsed.path);
+                    thread::spawn(move || serve_git(req, &root, [method, url, path], &l));
+                    continue;
+                }
                 let if_none_match = req
                     .headers()
                     .iter()
@@ -316,11 +328,42 @@ fn answer(st: &State, method: &str, url: &str, body: &[u8]) -> Answer {
         }
         "/packages.gz" => names(false),
         "/pkgbase.gz" => names(true),
-        _ => match &st.git_root {
-            Some(root) if method == "GET" || method == "HEAD" => git_file(root, &parsed.path),
-            _ => Answer::plain(404, "not found"),
-        },
+        _ => Answer::plain(404, "not found"),
     }
+}
+
+/// Answers a request under `/<name>.git/` with `git http-backend` and logs it.
+fn serve_git(
+    mut req: tiny_http::Request,
+    root: &Path,
+    [method, url, path]: [String; 3],
+    log: &Mutex<Vec<AurHit>>,
+) {
+    let headers: Vec<(String, String)> = req
+        .headers()
+        .iter()
+        .map(|h| {
+            (
+                h.field.as_str().as_str().to_ascii_lowercase(),
+                h.value.as_str().to_owned(),
+            )
+        })
+        .collect();
+    let mut body = Vec::new();
+    let _ = req.as_reader().take(MAX_GIT_BODY).read_to_end(&mut body);
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let answer = git_http::answer(root, &method, &path, query, &headers, body);
+    log.lock().unwrap().push(AurHit {
+        method,
+        url,
+        status: answer.status,
+        if_none_match: None,
+    });
+    let r = tiny_http::Response::from_data(answer.body)
+        .with_status_code(answer.status)
+        .with_chunked_threshold(usize::MAX)
+        .with_header(header("Content-Type", &answer.content_type));
+    let _ = req.respond(r);
 }
 
 fn gzip_answer(bytes: &[u8], truncated: bool) -> Answer {
@@ -331,41 +374,6 @@ fn gzip_answer(bytes: &[u8], truncated: bool) -> Answer {
         body.truncate(body.len() / 2);
     }
     Answer::tagged(body, "application/gzip")
-}
-
-/// A file of a bare repository under `root`: `/<name>.git/<relative path>`, every
-/// component plain (no `..`), a regular file (no symlink followed at the end).
-fn git_file(root: &Path, path: &str) -> Answer {
-    let Some(rel) = path.strip_prefix('/') else {
-        return Answer::plain(404, "not found");
-    };
-    let rel = Path::new(rel);
-    let plain = rel.components().all(|c| matches!(c, Component::Normal(_)));
-    let in_repo = rel
-        .components()
-        .next()
-        .and_then(|c| c.as_os_str().to_str())
-        .is_some_and(|first| first.ends_with(".git") && first.len() > 4);
-    if !plain || !in_repo || rel.components().count() < 2 {
-        return Answer::plain(404, "not found");
-    }
-    let file = root.join(rel);
-    match std::fs::symlink_metadata(&file) {
-        Ok(m) if m.is_file() => match std::fs::read(&file) {
-            Ok(body) => Answer {
-                status: 200,
-                body,
-                content_type: if rel.ends_with("info/refs") {
-                    "text/plain"
-                } else {
-                    "application/octet-stream"
-                },
-                etag: None,
-            },
-            Err(_) => Answer::plain(404, "not found"),
-        },
-        _ => Answer::plain(404, "not found"),
-    }
 }
 
 fn hex(bytes: &[u8]) -> String {
