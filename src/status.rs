@@ -4,7 +4,7 @@
 
 use omg_adapters_runtimes::{GlobalDefaults, RuntimesHome};
 use omg_domain::runtime::{select, VersionSpec};
-use omg_ports::{RemoteVersion, Result, RuntimeStatus, Status};
+use omg_ports::{PackageSummary, RemoteVersion, Result, RuntimeStatus, Status};
 
 use crate::{audit, Engine};
 
@@ -15,7 +15,21 @@ use crate::{audit, Engine};
 /// As [`Engine::status`]; the audit summary and the runtimes are left empty when they
 /// cannot be read.
 pub async fn status(engine: &Engine) -> Result<Status> {
-    let mut status = engine.status().await?;
+    complete(engine, engine.status().await?).await
+}
+
+/// As [`status`], counting the available packages in `packages`: the backend's whole list
+/// (omgd's index holds it), not listed again.
+///
+/// # Errors
+///
+/// As [`Engine::status_of`].
+pub async fn status_of(engine: &Engine, packages: &[PackageSummary]) -> Result<Status> {
+    complete(engine, engine.status_of(packages).await?).await
+}
+
+/// Adds the audit summary and the runtimes to the engine's counts.
+async fn complete(engine: &Engine, mut status: Status) -> Result<Status> {
     if let Ok(cache) = audit::default_cache_path() {
         status.security = audit::last_summary(&engine.backend_info(), &cache).await;
     }

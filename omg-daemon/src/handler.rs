@@ -361,7 +361,7 @@ async fn with_current_runtimes(answer: Response) -> Response {
 }
 
 async fn status(snap: &Snapshot) -> Response {
-    match omg::status::status(&snap.engine).await {
+    match omg::status::status_of(&snap.engine, snap.index.packages()).await {
         Ok(s) => Response::Status(s),
         Err(e) => Response::from(e),
     }

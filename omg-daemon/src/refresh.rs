@@ -319,7 +319,7 @@ async fn persist(state: &State, store: &RedbStore, index_too: bool) {
             Err(e) => tracing::warn!(error = %e, "could not save the index snapshot"),
         }
     }
-    match omg::status::status(&snap.engine).await {
+    match omg::status::status_of(&snap.engine, snap.index.packages()).await {
         Ok(status) => {
             // The next `omg status` of this generation is answered from memory.
             state.remember(

@@ -97,11 +97,15 @@ impl Engine {
 
     /// Counts of available, installed, explicit, orphaned and upgradable packages.
     pub async fn status(&self) -> Result<Status> {
+        self.status_of(&self.backend.packages().await?).await
+    }
+
+    /// As [`Engine::status`], counting the available packages in `packages`, the backend's
+    /// whole list as [`PackageBackend::packages`] gave
+    /// it (a search index holds it already), instead of listing them again.
+    pub async fn status_of(&self, packages: &[PackageSummary]) -> Result<Status> {
         // What the repositories offer (`pacman -Sl | wc -l`): not what only is installed.
-        let available = self
-            .backend
-            .packages()
-            .await?
+        let available = packages
             .iter()
             .filter(|p| p.repository != PackageSummary::LOCAL)
             .count();

@@ -85,6 +85,34 @@ async fn status_counts() {
 }
 
 #[tokio::test]
+async fn status_of_counts_the_packages_given_without_listing_them_again() {
+    let mut b = MockPackageBackend::new();
+    b.expect_info().returning(|| BackendInfo {
+        name: "mock".into(),
+        root: "/".into(),
+        config: None,
+        version_scheme: VersionScheme::Alpm,
+    });
+    b.expect_packages().never();
+    b.expect_installed().returning(|| {
+        Ok(vec![
+            summary("readline", Some(InstallReason::Dependency)),
+            summary("bash", Some(InstallReason::Explicit)),
+        ])
+    });
+    b.expect_orphans().returning(|| Ok(vec![]));
+    b.expect_upgradable().returning(|| Ok(vec![]));
+    let engine = Engine::new(Arc::new(b));
+    let mut given = vec![summary("bash", None), summary("zsh", None)];
+    given.push(PackageSummary {
+        repository: PackageSummary::LOCAL.into(),
+        ..summary("built-here", None)
+    });
+    let s = engine.status_of(&given).await.unwrap();
+    assert_eq!((s.available, s.installed, s.explicit), (2, 2, 1));
+}
+
+#[tokio::test]
 async fn list_explicit_sorted() {
     let engine = Engine::new(Arc::new(backend()));
     let all: Vec<_> = engine
