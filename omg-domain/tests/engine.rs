@@ -29,14 +29,18 @@ fn summary(name: &str, reason: Option<InstallReason>) -> PackageSummary {
     }
 }
 
-fn backend() -> MockPackageBackend {
-    let mut b = MockPackageBackend::new();
-    b.expect_info().returning(|| BackendInfo {
+fn mock_info() -> BackendInfo {
+    BackendInfo {
         name: "mock".into(),
         root: "/".into(),
         config: None,
         version_scheme: VersionScheme::Alpm,
-    });
+    }
+}
+
+fn backend() -> MockPackageBackend {
+    let mut b = MockPackageBackend::new();
+    b.expect_info().returning(mock_info);
     b.expect_packages().returning(|| {
         Ok(vec![
             summary("bash", Some(InstallReason::Explicit)),
@@ -87,12 +91,7 @@ async fn status_counts() {
 #[tokio::test]
 async fn status_of_counts_the_packages_given_without_listing_them_again() {
     let mut b = MockPackageBackend::new();
-    b.expect_info().returning(|| BackendInfo {
-        name: "mock".into(),
-        root: "/".into(),
-        config: None,
-        version_scheme: VersionScheme::Alpm,
-    });
+    b.expect_info().returning(mock_info);
     b.expect_packages().never();
     b.expect_installed().returning(|| {
         Ok(vec![
