@@ -7,7 +7,8 @@
 #     against /bin/true, and a thousand others timed inside one connection (miss_bench:
 #     omgd's own time for a cache-missing search, against a Ping on the same connection);
 #   - omgd's first start with a fresh state file, with libapt's binary cache in omg's cache
-#     directory already built, and with none (fully cold).
+#     directory already built, and with none (fully cold); the peer: apt-cache building the
+#     same binary caches, and building them in memory only.
 # Needs: a Debian/Ubuntu host with apt lists (`apt-get update` done), hyperfine.
 # Usage: bench/daemon-apt.sh [runs] [distinct-terms]. Writes bench/out/daemon-apt/.
 set -euo pipefail
@@ -45,6 +46,18 @@ first_start() { # label, cache dir
   echo "| $1 | $(((t1 - t0) / 1000000)) ms | $(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -o 'total_ms=[0-9]*' | head -1) |"
   rm -rf "$dir"
 }
+# The peer on the same lists: apt-cache building the two binary caches omgd builds (the same
+# libapt work, written to files), and building them in memory only (this container's apt
+# configuration keeps no pkgcache.bin); a name search that matches nothing, so that the
+# time is the cache's.
+peer_start() { # label, apt-cache options...
+  local label=$1 t0 t1
+  shift
+  t0=$(date +%s%N)
+  apt-cache "$@" search --names-only omg-matches-nothing-here >/dev/null
+  t1=$(date +%s%N)
+  echo "| $label | $(((t1 - t0) / 1000000)) ms | (peer) |"
+}
 cold_cache=$(mktemp -d)
 {
   echo "| omgd first start (fresh state file) | until ready | omgd's own count |"
@@ -53,6 +66,11 @@ cold_cache=$(mktemp -d)
     rm -rf "$cold_cache" && mkdir -p "$cold_cache"
     first_start "libapt's binary cache cold (run $i)" "$cold_cache"
     first_start "libapt's binary cache warm (run $i)" "$cold_cache"
+    rm -rf "$cold_cache" && mkdir -p "$cold_cache"
+    peer_start "apt-cache, building both binary caches in files (run $i)" \
+      -o Dir::Cache::pkgcache="$cold_cache/p.bin" -o Dir::Cache::srcpkgcache="$cold_cache/s.bin"
+    peer_start "apt-cache, building the cache in memory (run $i)" \
+      -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
   done
 } >"$out/first-start.md"
 rm -rf "$cold_cache"
