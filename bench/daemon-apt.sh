@@ -25,9 +25,15 @@ omgd=$PWD/target/release/omgd
 miss_bench=$PWD/target/release/examples/miss_bench
 
 # Name prefixes of 3 to 6 characters of real names: a few hundred for the shell loop, a
-# thousand others for miss_bench (each set asked once: every search a cache miss).
-apt-cache pkgnames 2>/dev/null | sort | awk 'length($1) >= 6' | shuf --random-source=<(yes) |
-  awk '{ t = substr($1, 1, 3 + NR % 4) } !seen[t]++ { print t }' | head -n $((nterms + 1000)) >"$out/all-terms.txt"
+# thousand others for miss_bench (each set asked once: every search a cache miss). `head`
+# closes the pipe early: the writers' SIGPIPE is expected, so no pipefail here.
+(
+  set +o pipefail
+  apt-cache pkgnames 2>/dev/null | sort | awk 'length($1) >= 6' | shuf --random-source=<(yes) |
+    awk '{ t = substr($1, 1, 3 + NR % 4) } !seen[t]++ { print t }' | head -n $((nterms + 1000))
+) >"$out/all-terms.txt"
+[ "$(wc -l <"$out/all-terms.txt")" -eq $((nterms + 1000)) ] ||
+  { echo "too few distinct name prefixes" >&2; exit 1; }
 head -n "$nterms" "$out/all-terms.txt" >"$out/terms.txt"
 tail -n +$((nterms + 1)) "$out/all-terms.txt" >"$out/miss-terms.txt"
 
