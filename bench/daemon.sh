@@ -57,6 +57,16 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/e2e-lib.json" \
   -n "/bin/true" "/bin/true" \
   -n "omg search lib (daemon, repeated)" "$omg ${lib[*]}" \
   -n "pacman -Ss lib" "pacman --config $conf -Ss lib" >&2
+# The same three in five rounds, one after the other within each round: this machine's
+# speed drifts by tens of percent within a minute, and a ratio of two medians taken a
+# minute apart carries that drift. Each round gives its own ratio; the report shows all
+# five and their median. 10x the runs of the fast commands (they cost ~1 ms each).
+for round in 1 2 3 4 5; do
+  hyperfine -N --warmup 10 --runs $((runs * 10)) --export-json "$out/e2e-lib-round$round.json" \
+    -n "/bin/true" "/bin/true" -n "omg search lib (daemon, repeated)" "$omg ${lib[*]}" >&2
+  hyperfine -N --warmup 1 --runs "$runs" --export-json "$out/e2e-lib-pacman$round.json" \
+    -n "pacman -Ss lib" "pacman --config $conf -Ss lib" >&2
+done
 
 # Distinct queries (cache misses): name prefixes of 3 to 5 characters from the fixture,
 # each asked once, timed from the shell like /bin/true in the same loop.
@@ -102,6 +112,23 @@ PY
   echo "### A large answer: \`search lib\`, $nlib packages, hyperfine -N ($runs runs)"
   echo
   e2e_table "$out/e2e-lib.json" "omg search lib (daemon, repeated)"
+  echo
+  echo "The same in five rounds, each round's commands back to back:"
+  echo
+  python3 - "$out" <<'PY'
+import json, statistics, sys
+out = sys.argv[1]
+print("| round | /bin/true | omg search lib | pacman -Ss lib | pacman / omg | omg / /bin/true |")
+print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+ratios = []
+for r in range(1, 6):
+    fast = {x["command"]: x["median"] for x in json.load(open(f"{out}/e2e-lib-round{r}.json"))["results"]}
+    pac = json.load(open(f"{out}/e2e-lib-pacman{r}.json"))["results"][0]["median"]
+    t, o = fast["/bin/true"], fast["omg search lib (daemon, repeated)"]
+    ratios.append(pac / o)
+    print(f"| {r} | {t*1e3:.2f} ms | {o*1e3:.2f} ms | {pac*1e3:.1f} ms | {pac/o:.1f}x | {o/t:.2f}x |")
+print(f"\npacman -Ss lib / omg search lib, median of the rounds: {statistics.median(ratios):.1f}x")
+PY
   echo
   echo "### Distinct queries (cache misses): $(wc -l <"$out/terms.txt") name prefixes, each once"
   echo
