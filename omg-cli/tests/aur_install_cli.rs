@@ -237,7 +237,6 @@ fn a_missing_validpgpkey_stops_the_build_and_says_how_to_import_it() {
             bare.to_str().unwrap(),
         ],
     );
-    git(&bare, &["update-server-info"]);
     w.aur
         .server()
         .put(omg_testkit::aur::AurRecord::new("aur-signed", "1.0-1"));

@@ -39,8 +39,7 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 /// Commits everything in the work tree `work` (a repository, created if needed) and pushes
-/// `master` to the bare repository `bare` (created if needed), then refreshes the files
-/// git's dumb HTTP protocol reads. Returns the new commit.
+/// `master` to the bare repository `bare` (created if needed). Returns the new commit.
 pub fn commit_and_publish(work: &Path, bare: &Path, message: &str) -> String {
     if !work.join(".git").exists() {
         git(work, &["init", "-q"]);
@@ -56,6 +55,5 @@ pub fn commit_and_publish(work: &Path, bare: &Path, message: &str) -> String {
         work,
         &["push", "-q", "-f", bare_s, "HEAD:refs/heads/master"],
     );
-    git(bare, &["update-server-info"]);
     git(work, &["rev-parse", "HEAD"])
 }
