@@ -5,12 +5,20 @@
 /// Each thread that allocates (tokio's workers, the blocking pool, the backend's library
 /// thread) otherwise gets an arena of its own, and memory freed in one is kept there for that
 /// thread: measured on the host's 63,682 apt packages, omgd's resident size was 75 MiB after
-/// start and 78 MiB after 300 searches with the default, 56 and 59 MiB with two arenas. With
-/// the AUR's 100,000 records beside 21,232 official packages, after 100 searches that
-/// answered up to 60,000 records each and 36 s of idleness: 171 MB with two arenas, 135 MB
-/// with one (bench/aur.sh's data; the same 113 MB after loading either way). Contention is
-/// no concern at omgd's allocation rate (a search allocates its answer).
-const ARENAS: libc::c_int = 1;
+/// start and 78 MiB after 300 searches with the default, 56 and 59 MiB with two arenas.
+///
+/// Two, not one: while omgd builds its index, the backend's library thread walks libapt's
+/// cache and another thread reads the descriptions from the lists, both allocating for every
+/// package, and with one arena they queue on its lock. On the host's 63,713 apt packages,
+/// ready after 460–542 ms from nothing and 168–211 ms with libapt's binary cache built, with
+/// two; 567–608 and 267–296 ms with one (three runs each, alternating). With the AUR's
+/// 100,000 records beside 21,232 official packages (bench/aur.sh's data; 60 large searches,
+/// 1,000 cache misses, then idle), the resident size with two arenas against one: 98 / 96
+/// MiB after loading, 125 / 119 MiB right after the searches, 101 / 98 MiB idle; misses p50
+/// 74 / 71 µs, p99 514 / 504 µs. (One arena had been chosen before the mmap threshold and
+/// the trim after large answers below, when two cost 171 MB against 135 MB after large
+/// searches.)
+const ARENAS: libc::c_int = 2;
 
 /// Blocks at least this large are mapped on their own, and unmapped when freed.
 ///
