@@ -132,7 +132,7 @@ impl AptBackend {
         let descriptions_rx = read_descriptions_elsewhere(files);
         let entries = entries_rx.await.map_err(|_| gone())??;
         let descriptions = descriptions_rx.await.map_err(|_| gone())??;
-        let summaries = describe(entries, &descriptions);
+        let summaries = describe(entries, descriptions);
         tracing::debug!(
             ?filter,
             count = summaries.len(),
@@ -167,14 +167,14 @@ fn read_descriptions_elsewhere(
 }
 
 /// Fills each entry's description and provided names; the entries come sorted by name.
-fn describe(entries: Vec<Entry>, descriptions: &Descriptions) -> Vec<PackageSummary> {
+fn describe(entries: Vec<Entry>, mut descriptions: Descriptions) -> Vec<PackageSummary> {
     let mut key = String::new();
     let mut missing = 0usize;
     let out: Vec<PackageSummary> = entries
         .into_iter()
         .map(|entry| {
             let found = entry.versions().find_map(|(version, arch)| {
-                descriptions.summary(&mut key, entry.list_name(), version, arch)
+                descriptions.take_summary(&mut key, entry.list_name(), version, arch)
             });
             // What the shown version (the candidate) provides, as apt-cache search matches.
             let provides = entry.versions().next().map(|(version, arch)| {
@@ -182,7 +182,7 @@ fn describe(entries: Vec<Entry>, descriptions: &Descriptions) -> Vec<PackageSumm
             });
             let mut summary = entry.summary;
             match found {
-                Some(text) => summary.description = text.to_owned(),
+                Some(text) => summary.description = text,
                 None => missing += 1,
             }
             summary.provides = provides.unwrap_or_default();
@@ -192,11 +192,25 @@ fn describe(entries: Vec<Entry>, descriptions: &Descriptions) -> Vec<PackageSumm
     if missing > 0 {
         tracing::debug!(
             missing,
-            known = descriptions.len(),
+            left = descriptions.len(),
             "packages without a description in the list files"
         );
     }
+    // What no package took (other architectures, older versions): freed off this path.
+    drop_elsewhere(descriptions);
     out
+}
+
+/// Drops `value` on a thread of its own (here when none can be started): freeing tens of
+/// thousands of strings need not hold up the answer.
+fn drop_elsewhere<T: Send + 'static>(value: T) {
+    // When no thread can be started, the closure, and `value` with it, is dropped here.
+    let spawned = std::thread::Builder::new()
+        .name("omg-apt-free".to_owned())
+        .spawn(move || drop(value));
+    if let Err(e) = spawned {
+        tracing::debug!(error = %e, "no thread to free the descriptions: freed them here");
+    }
 }
 
 #[async_trait]

@@ -158,20 +158,22 @@ pub(crate) fn version_key(out: &mut String, name: &str, version: &str, arch: &st
 }
 
 impl Descriptions {
-    /// The summary line of `name` at `version` for `arch`, when a list file had it.
-    pub(crate) fn summary(
-        &self,
+    /// The summary line of `name` at `version` for `arch`, when a list file had it, taken
+    /// out: a version's own line is moved, not copied (each version is asked for once); a
+    /// translated line, which versions share, is copied.
+    pub(crate) fn take_summary(
+        &mut self,
         key: &mut String,
         name: &str,
         version: &str,
         arch: &str,
-    ) -> Option<&str> {
+    ) -> Option<String> {
         version_key(key, name, version, arch);
-        if let Some(summary) = self.by_version.get(key.as_str()) {
+        if let Some(summary) = self.by_version.remove(key.as_str()) {
             return Some(summary);
         }
         let md5 = self.md5_by_version.get(key.as_str())?;
-        self.by_md5.get(md5).map(String::as_str)
+        self.by_md5.get(md5).cloned()
     }
 
     /// The names `name` at `version` for `arch` provides, when a list file had it.
@@ -357,18 +359,19 @@ mod tests {
             ("a_Packages.zst", zst),
         ] {
             let path = write(dir.path(), name, &bytes);
-            let d = read_descriptions(&[ListFile {
+            let mut d = read_descriptions(&[ListFile {
                 path,
                 kind: ListKind::Packages,
             }])
             .unwrap();
             let mut key = String::new();
             assert_eq!(
-                d.summary(&mut key, "hello", "2.10-3", "amd64"),
+                d.take_summary(&mut key, "hello", "2.10-3", "amd64")
+                    .as_deref(),
                 Some("example package"),
                 "{name}"
             );
-            assert_eq!(d.summary(&mut key, "hello", "2.10-2", "amd64"), None);
+            assert_eq!(d.take_summary(&mut key, "hello", "2.10-2", "amd64"), None);
             assert_eq!(
                 d.provides(&mut key, "hello", "2.10-3", "amd64"),
                 ["greeting", "libhello1"],
@@ -391,13 +394,15 @@ mod tests {
                 kind: ListKind::Translation,
             },
         ];
-        let d = read_descriptions(&files).unwrap();
-        let mut key = String::new();
-        assert_eq!(
-            d.summary(&mut key, "tr", "1", "all"),
-            Some("translated summary")
-        );
+        let mut d = read_descriptions(&files).unwrap();
         assert_eq!(d.len(), 2);
+        let mut key = String::new();
+        for _ in 0..2 {
+            assert_eq!(
+                d.take_summary(&mut key, "tr", "1", "all").as_deref(),
+                Some("translated summary")
+            );
+        }
     }
 
     #[test]
