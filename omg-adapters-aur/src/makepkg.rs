@@ -212,8 +212,11 @@ impl Makepkg {
     }
 
     /// Builds the package base in `dir` (a reviewed clone, readable by the user) the way
-    /// paru does: `makepkg --verifysource -Af`, `makepkg -ofA` (pkgver() may bump the
-    /// version), `makepkg --packagelist`, `makepkg -feA --noconfirm --noprepare --holdver`.
+    /// paru does: `makepkg -ofA` (fetches and verifies the sources, extracts them, runs
+    /// prepare(); pkgver() may bump the version), `makepkg --packagelist`, `makepkg -feA
+    /// --noconfirm --noprepare --holdver`. paru first runs `makepkg --verifysource -Af`
+    /// for every base before building any; run right before `-ofA`, which verifies the
+    /// same sources, it would only cost another makepkg start (a second of shell here).
     /// The four directories are created (and given to the user); makepkg's output goes to
     /// the end of `log_file`, never to the terminal. Returns the package files of the
     /// package list that now exist in `PKGDEST`.
@@ -258,11 +261,8 @@ impl Makepkg {
         };
 
         let nodeps: &[&str] = if self.nodeps { &["-d"] } else { &[] };
-        let verify = ["--verifysource", "-Af"];
         let fetch: Vec<&str> = ["-ofA"].iter().chain(nodeps).copied().collect();
-        for args in [&verify[..], &fetch[..]] {
-            self.step(dir, &pkgdest, args, &mut log, log_file, &fail)?;
-        }
+        self.step(dir, &pkgdest, &fetch, &mut log, log_file, &fail)?;
 
         let list_args = ["--packagelist"];
         let cmd = self.command(dir, &pkgdest, &list_args);
