@@ -1,5 +1,6 @@
 //! The apt side of the differential suite: omg with `--backend apt` on the host, and the
-//! peers' commands in the same, plain environment.
+//! peers' commands in the same, plain environment (`apt-cache` and `apt-get` on a
+//! decompressed copy of the host's lists: [`apt_options`]).
 
 // Each module uses its own subset.
 #![allow(dead_code)]
