@@ -196,21 +196,7 @@ fn describe(entries: Vec<Entry>, mut descriptions: Descriptions) -> Vec<PackageS
             "packages without a description in the list files"
         );
     }
-    // What no package took (other architectures, older versions): freed off this path.
-    drop_elsewhere(descriptions);
     out
-}
-
-/// Drops `value` on a thread of its own (here when none can be started): freeing tens of
-/// thousands of strings need not hold up the answer.
-fn drop_elsewhere<T: Send + 'static>(value: T) {
-    // When no thread can be started, the closure, and `value` with it, is dropped here.
-    let spawned = std::thread::Builder::new()
-        .name("omg-apt-free".to_owned())
-        .spawn(move || drop(value));
-    if let Err(e) = spawned {
-        tracing::debug!(error = %e, "no thread to free the descriptions: freed them here");
-    }
 }
 
 #[async_trait]

@@ -9,13 +9,13 @@
 ///
 /// Two, not one: while omgd builds its index, the backend's library thread walks libapt's
 /// cache and another thread reads the descriptions from the lists, both allocating for every
-/// package, and with one arena they queue on its lock. On the host's 63,713 apt packages,
-/// ready after 460–542 ms from nothing and 168–211 ms with libapt's binary cache built, with
-/// two; 567–608 and 267–296 ms with one (three runs each, alternating). With the AUR's
-/// 100,000 records beside 21,232 official packages (bench/aur.sh's data; 60 large searches,
-/// 1,000 cache misses, then idle), the resident size with two arenas against one: 98 / 96
-/// MiB after loading, 125 / 119 MiB right after the searches, 101 / 98 MiB idle; misses p50
-/// 74 / 71 µs, p99 514 / 504 µs. (One arena had been chosen before the mmap threshold and
+/// package, and with one arena they queue on its lock. On the host's 63,713 apt packages
+/// (scratch A/B, alternating; BENCHMARKS.md, stop 27): ready after 467–476 ms from nothing
+/// and 170–194 ms with libapt's binary cache built, with two; 510–589 and 198–227 ms with
+/// one. With the AUR's 100,000 records beside 21,232 official packages (bench/aur.sh's
+/// data; 60 large searches, 1,000 cache misses, then idle), the resident size with two
+/// arenas against one: 98 / 96 MiB after loading, 125 / 119 MiB right after the searches,
+/// 101 / 98 MiB idle; misses p50 74 / 71 µs, p99 514 / 504 µs. (One arena had been chosen before the mmap threshold and
 /// the trim after large answers below, when two cost 171 MB against 135 MB after large
 /// searches.)
 const ARENAS: libc::c_int = 2;

@@ -101,8 +101,8 @@ impl Engine {
     }
 
     /// As [`Engine::status`], counting the available packages in `packages`, the backend's
-    /// whole list as [`PackageBackend::packages`] gave
-    /// it (a search index holds it already), instead of listing them again.
+    /// whole list as [`PackageBackend::packages`] gave it (a search index holds it already),
+    /// instead of listing them again.
     pub async fn status_of(&self, packages: &[PackageSummary]) -> Result<Status> {
         // What the repositories offer (`pacman -Sl | wc -l`): not what only is installed.
         let available = packages

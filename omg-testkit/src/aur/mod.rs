@@ -2,8 +2,8 @@
 //!
 //! - [`AurServer`]: aurweb's RPC v5 (search, info, suggest, errors, the legacy `/rpc`
 //!   form), the metadata dumps with ETags, and the package repositories over git's smart
-//!   HTTP protocol (`git http-backend`); switches for rate limiting (429), a truncated dump, the result cap, and
-//!   a package set that changes at run time. Its JSON is written here by hand in aurweb's
+//!   HTTP protocol (`git http-backend`); switches for rate limiting (429), a truncated
+//!   dump, the result cap, and a package set that changes at run time. Its JSON is written here by hand in aurweb's
 //!   field names ([`AurRecord`]), never through omg's own types.
 //! - [`AurFixture`]: the catalogue of packages (a dependency chain down to a repository
 //!   package, a split base, a provider choice, a VCS package with its upstream, an update
