@@ -3,7 +3,8 @@
 # Idempotent: packages already present are left alone, libalpm 16 is built only when missing.
 #
 #   - Debian's build dependencies (libapt-pkg-dev and libalpm 16's own), and the tools the tests
-#     and benchmarks use (zstd, bsdtar, fakeroot, hyperfine).
+#     and benchmarks use (zstd, bsdtar, fakeroot, hyperfine); musl-tools and Rust's musl target
+#     for the thin client (scripts/static-client.sh).
 #   - libalpm 16 with pacman 7.1's pacman, repo-add, makepkg and vercmp, from the upstream tarball
 #     of Debian's `pacman-package-manager` source package (suite sid), installed under /usr/local.
 #     Debian bookworm ships only libalpm 13, which the `alpm` crate 5.x does not bind, so Debian's
@@ -31,6 +32,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   log "installing: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The thin client is linked against musl where the toolchain has the target (scripts/static-client.sh;
+# musl-gcc comes with musl-tools above); without it, against glibc.
+if command -v rustup >/dev/null; then
+  rustup target list --installed | grep -qx "$(uname -m)-unknown-linux-musl" ||
+    rustup target add "$(uname -m)-unknown-linux-musl" >/dev/null 2>&1 ||
+    log "could not add the $(uname -m)-unknown-linux-musl target: omg will be linked against glibc"
 fi
 
 # The apt tests read the host's package lists: a fresh image may have none yet.

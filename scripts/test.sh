@@ -38,11 +38,12 @@ cargo run -q -p omg --example ipc_client -- bash >/dev/null
 # dependency rules and the thin client's graph).
 step "omg, apt only" cargo test -q -p omg --no-default-features --features apt
 step "omg, alpm only" cargo test -q -p omg --no-default-features --features alpm
-# The thin client as scripts/build-release.sh ships it (linked statically, its own C `main`):
-# the CLI's tests again against that build, with omg-backend and omgd beside it.
-step "static build" cargo rustc -q -p omg-cli --bin omg -- -C target-feature=+crt-static -C relocation-model=static
+# The thin client as scripts/build-release.sh ships it (linked statically, against musl where
+# the toolchain has it; its own C `main`): the CLI's tests again against that build, with
+# omg-backend and omgd beside it.
+static_omg=$(step "static build" scripts/static-client.sh debug -q)
 rm -rf target/static-client && mkdir -p target/static-client
-cp target/debug/omg target/debug/omg-backend target/debug/omgd target/static-client/
+cp "$static_omg" target/debug/omg-backend target/debug/omgd target/static-client/
 # The differential suites (tests/parity_*/) are not run again: they test the backends
 # through omg, which the first run did, and take minutes. Nor are the AUR build suites
 # (aur_install_cli, aur_install_more, aur_build_cli: minutes of makepkg), alpm_tx_cli (40 s

@@ -35,23 +35,45 @@ static ALLOCATOR: omg_cli::arena::Arena = omg_cli::arena::Arena::new();
 /// The helper's file name, looked up beside this executable.
 const HELPER: &str = "omg-backend";
 
-/// The process entry point, called by the C runtime; the arguments are read through
-/// `std::env::args_os`, which glibc hands to std before `main` runs.
+/// The process entry point, called by the C runtime with the command line. The arguments
+/// are read from `argv` here: `std::env::args_os` is filled before `main` only by glibc
+/// (musl's start-up, which a static `omg` may use, leaves it empty without Rust's runtime).
+///
+/// # Safety
+/// Called by the C runtime only: `argv` holds `argc` NUL-terminated strings.
 #[no_mangle]
-pub extern "C" fn main(
-    _argc: std::ffi::c_int,
-    _argv: *const *const std::ffi::c_char,
+pub unsafe extern "C" fn main(
+    argc: std::ffi::c_int,
+    argv: *const *const std::ffi::c_char,
 ) -> std::ffi::c_int {
-    let code = run();
+    // SAFETY: this function's own contract, kept by the C runtime; the strings live as long
+    // as the process.
+    let args = unsafe { args_from(argc, argv) };
+    let code = run(args);
     // Flush what `print` buffered before the C runtime's exit.
     let _ = std::io::stdout().flush();
     std::ffi::c_int::from(code)
 }
 
-fn run() -> u8 {
+/// The arguments after the program name.
+///
+/// # Safety
+/// `argv` holds `argc` pointers to NUL-terminated strings (the C runtime's `main` contract).
+unsafe fn args_from(argc: std::ffi::c_int, argv: *const *const std::ffi::c_char) -> Vec<OsString> {
+    use std::os::unix::ffi::OsStrExt;
+    let n = usize::try_from(argc).unwrap_or(0);
+    (1..n)
+        .map(|i| {
+            // SAFETY: i < argc, and each entry is a C string (the caller's contract).
+            let arg = unsafe { std::ffi::CStr::from_ptr(*argv.add(i)) };
+            std::ffi::OsStr::from_bytes(arg.to_bytes()).to_os_string()
+        })
+        .collect()
+}
+
+fn run(args: Vec<OsString>) -> u8 {
     // Validate the command line here so usage errors and --help cost no helper start.
     // The plain lines of the daemon path skip clap's command tree (see quick_args).
-    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
     // The shell hook's per-prompt call: answered before clap builds its command tree.
     if args.len() == 2 && args[0] == "hook-env" {
         if let Some(shell) = hook::parse_shell(args[1].to_str()) {
@@ -70,7 +92,9 @@ fn run() -> u8 {
             return print(Answer::from(complete::answer(&words, index)));
         }
     }
-    let cli = omg_cli::quick_args::parse(&args).unwrap_or_else(Cli::parse);
+    let cli = omg_cli::quick_args::parse(&args).unwrap_or_else(|| {
+        Cli::parse_from(std::iter::once(OsString::from("omg")).chain(args.iter().cloned()))
+    });
     match cli.command.route() {
         Route::Client(ClientCommand::Daemon(action)) => {
             return print(daemon_cmd::run(&cli, action))
