@@ -7,8 +7,9 @@
 #     against /bin/true, and a thousand others timed inside one connection (miss_bench:
 #     omgd's own time for a cache-missing search, against a Ping on the same connection);
 #   - omgd's first start with a fresh state file, with libapt's binary cache in omg's cache
-#     directory already built, and with none (fully cold); the peer: apt-cache building the
-#     same binary caches, and building them in memory only.
+#     directory already built, with none (fully cold), and with none of omg's but apt's own
+#     (which omg copies); the peer: apt-cache building the same binary caches, and building
+#     them in memory only.
 # Needs: a Debian/Ubuntu host with apt lists (`apt-get update` done), hyperfine.
 # Usage: bench/daemon-apt.sh [runs] [distinct-terms]. Writes bench/out/daemon-apt/.
 set -euo pipefail
@@ -39,17 +40,18 @@ tail -n +$((nterms + 1)) "$out/all-terms.txt" >"$out/miss-terms.txt"
 
 # First start: omgd's log says when the index was built (total_ms, from the start of the
 # backend's opening); measured with omg's binary cache of libapt warm and cold.
-first_start() { # label, cache dir
-  local dir log
+first_start() { # label, cache dir, more omgd options...
+  local dir log label=$1 cache=$2
+  shift 2
   dir=$(mktemp -d) && chmod 700 "$dir" && log=$dir/omgd.log
-  XDG_CACHE_HOME=$2 RUST_LOG=info "$omgd" --backend apt --audit-secs 0 --socket "$dir/s" \
-    --state "$dir/state.redb" 2>"$log" &
+  XDG_CACHE_HOME=$cache RUST_LOG=info "$omgd" --backend apt --audit-secs 0 --socket "$dir/s" \
+    --state "$dir/state.redb" "$@" 2>"$log" &
   local p=$! t0 t1
   t0=$(date +%s%N)
   until grep -q "omgd ready" "$log" 2>/dev/null; do sleep 0.005; done
   t1=$(date +%s%N)
   kill -TERM "$p"; wait "$p" || true
-  echo "| $1 | $(((t1 - t0) / 1000000)) ms | $(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -o 'total_ms=[0-9]*' | head -1) |"
+  echo "| $label | $(((t1 - t0) / 1000000)) ms | $(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -o 'total_ms=[0-9]*' | head -1) |"
   rm -rf "$dir"
 }
 # The peer on the same lists: apt-cache building the two binary caches omgd builds (the same
@@ -65,6 +67,13 @@ peer_start() { # label, apt-cache options...
   echo "| $label | $(((t1 - t0) / 1000000)) ms | (peer) |"
 }
 cold_cache=$(mktemp -d)
+# apt's own binary caches, as a host that keeps /var/cache/apt/*.bin has them after `apt
+# update` (this container's configuration keeps none): built by apt-cache into a directory
+# of their own, which an apt.conf given to omgd names as the configuration's.
+apt_cache=$(mktemp -d)
+printf 'Dir::Cache "%s/";\nDir::Cache::pkgcache "pkgcache.bin";\nDir::Cache::srcpkgcache "srcpkgcache.bin";\n' \
+  "$apt_cache" >"$apt_cache/apt.conf"
+apt-cache -c "$apt_cache/apt.conf" gencaches >/dev/null
 {
   echo "| omgd first start (fresh state file) | until ready | omgd's own count |"
   echo "| --- | ---: | --- |"
@@ -73,13 +82,15 @@ cold_cache=$(mktemp -d)
     first_start "libapt's binary cache cold (run $i)" "$cold_cache"
     first_start "libapt's binary cache warm (run $i)" "$cold_cache"
     rm -rf "$cold_cache" && mkdir -p "$cold_cache"
+    first_start "none of omg's, apt's own present (run $i)" "$cold_cache" --config "$apt_cache/apt.conf"
+    rm -rf "$cold_cache" && mkdir -p "$cold_cache"
     peer_start "apt-cache, building both binary caches in files (run $i)" \
       -o Dir::Cache::pkgcache="$cold_cache/p.bin" -o Dir::Cache::srcpkgcache="$cold_cache/s.bin"
     peer_start "apt-cache, building the cache in memory (run $i)" \
       -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
   done
 } >"$out/first-start.md"
-rm -rf "$cold_cache"
+rm -rf "$cold_cache" "$apt_cache"
 
 # A fresh state file: the index is built from the databases, not loaded from a snapshot.
 source bench/omgd.sh

@@ -119,6 +119,104 @@ fn path_bytes(path: &Path) -> &[u8] {
     path.as_os_str().as_bytes()
 }
 
+/// The largest system cache omg copies: libapt's caches of the biggest archives are a few
+/// hundred MB; anything larger is not one.
+const MAX_SEED_BYTES: u64 = 1 << 30;
+
+/// Seeds omg's two files from the configuration's own (`/var/cache/apt/pkgcache.bin` and
+/// `srcpkgcache.bin` on most hosts, which apt rebuilds as root after each `apt update`)
+/// when omg's are missing or older: the first open then maps what apt already built
+/// instead of parsing every list (a second or more for a Debian archive). libapt checks the
+/// copy exactly as it checks its own file, and rebuilds it when it does not match the
+/// lists, dpkg's status or the architectures. Only regular files of root's or this user's
+/// that nobody else may write are copied (no symlink is followed); anything that fails is
+/// logged and leaves the open to build as before.
+pub(crate) fn seed(files: &CacheFiles, paths: &Paths) {
+    let pairs = [
+        (&files.srcpkgcache, &paths.system_srcpkgcache),
+        (&files.pkgcache, &paths.system_pkgcache),
+    ];
+    for (ours, system) in pairs {
+        if system.as_os_str().is_empty() {
+            continue;
+        }
+        match seed_one(ours, system) {
+            Ok(true) => {
+                tracing::debug!(from = %system.display(), to = %ours.display(), "seeded omg's binary apt cache from the system's")
+            }
+            Ok(false) => {}
+            Err(e) => {
+                tracing::debug!(from = %system.display(), error = %e, "cannot seed omg's binary apt cache from the system's")
+            }
+        }
+    }
+}
+
+/// Copies `system` over `ours` (through a temporary file beside it, renamed into place,
+/// with `system`'s modification time) when `system` is a regular file of at most
+/// [`MAX_SEED_BYTES`] newer than `ours`; false when there was nothing to copy.
+fn seed_one(ours: &Path, system: &Path) -> std::io::Result<bool> {
+    use std::fs::{File, OpenOptions};
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+
+    let mut source = match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(system)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let meta = source.metadata()?;
+    if !meta.is_file() || meta.len() > MAX_SEED_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "not a regular file of at most 1 GiB",
+        ));
+    }
+    // libapt maps its cache trusting what is in it: only a file that root (apt) or this
+    // user wrote, and nobody else may write, is taken.
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if !(meta.uid() == 0 || meta.uid() == me) || meta.mode() & 0o022 != 0 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "owned by another user, or writable by others",
+        ));
+    }
+    if let Ok(current) = std::fs::metadata(ours) {
+        if current.modified()? >= meta.modified()? {
+            return Ok(false);
+        }
+    }
+    let mut name = ours.as_os_str().to_owned();
+    name.push(format!(".seed{}", std::process::id()));
+    let temporary = PathBuf::from(name);
+    let copied = (|| {
+        let mut target = File::create(&temporary)?;
+        // Bounded: the file may grow while it is copied.
+        let n = std::io::copy(
+            &mut std::io::Read::take(&mut source, MAX_SEED_BYTES),
+            &mut target,
+        )?;
+        if n != meta.len() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the file changed while it was copied",
+            ));
+        }
+        // The copy keeps apt's time: it is as old as what it was built from, and a later
+        // `apt update` (a newer file of apt's) is seeded again.
+        target.set_modified(meta.modified()?)?;
+        std::fs::rename(&temporary, ours)
+    })();
+    if copied.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    copied.map(|()| true)
+}
+
 /// True when libapt's `messages` are about a file in `files`' directory: the binary cache
 /// could not be written or read, and the open is worth retrying without it.
 pub(crate) fn is_about(files: &CacheFiles, messages: &[String]) -> bool {
@@ -167,6 +265,8 @@ mod tests {
             architectures: Vec::new(),
             pkgcache: String::new(),
             srcpkgcache: String::new(),
+            system_pkgcache: PathBuf::new(),
+            system_srcpkgcache: PathBuf::new(),
         }
     }
 

@@ -77,6 +77,11 @@ pub(crate) struct Paths {
     pub(crate) pkgcache: String,
     /// `Dir::Cache::srcpkgcache` as the configuration sets it (empty: no file).
     pub(crate) srcpkgcache: String,
+    /// The configuration's own `pkgcache.bin`, as a whole path (empty: none), which apt
+    /// keeps current as root; omg seeds its own file from it (see `binary_cache::seed`).
+    pub(crate) system_pkgcache: PathBuf,
+    /// The configuration's own `srcpkgcache.bin`, as a whole path (empty: none).
+    pub(crate) system_srcpkgcache: PathBuf,
 }
 
 /// A value for `Dir::Etc::parts` no configuration uses: tells whether the file set it.
@@ -165,6 +170,8 @@ pub(crate) fn apply(config: &AptConfig) -> Result<Paths> {
         architectures: apt::find_vector("APT::Architectures".to_owned()),
         pkgcache: find(PKGCACHE),
         srcpkgcache: find(SRCPKGCACHE),
+        system_pkgcache: find_file(PKGCACHE),
+        system_srcpkgcache: find_file(SRCPKGCACHE),
     };
     tracing::debug!(?config, ?paths, "loaded apt configuration");
     Ok(paths)

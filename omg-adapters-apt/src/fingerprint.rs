@@ -85,6 +85,8 @@ mod tests {
             architectures: Vec::new(),
             pkgcache: String::new(),
             srcpkgcache: String::new(),
+            system_pkgcache: PathBuf::new(),
+            system_srcpkgcache: PathBuf::new(),
         };
         let fp = stamps(&paths);
         let names: Vec<_> = fp.stamps.iter().map(|s| s.path.clone()).collect();

@@ -198,6 +198,9 @@ impl State {
 /// them (a full disk, say), opens it again with the configuration's own.
 fn open(paths: &Paths, files: Option<&CacheFiles>) -> Result<Cache> {
     error::take_messages();
+    if let Some(files) = files {
+        binary_cache::seed(files, paths);
+    }
     config::use_binary_caches(paths, files);
     let started = Instant::now();
     let opened = Cache::new::<&str>(&[]);
@@ -228,6 +231,9 @@ fn open(paths: &Paths, files: Option<&CacheFiles>) -> Result<Cache> {
 /// [`omg_ports::Error::InvalidRequest`] naming it.
 fn open_with(paths: &Paths, files: Option<&CacheFiles>, debs: &[PathBuf]) -> Result<Cache> {
     error::take_messages();
+    if let Some(files) = files {
+        binary_cache::seed(files, paths);
+    }
     config::use_binary_caches(paths, files);
     config::build_pkgcache_in_memory();
     let names: Vec<String> = debs

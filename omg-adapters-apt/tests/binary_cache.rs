@@ -174,3 +174,122 @@ async fn cache_files_libapt_cannot_write_or_read_are_worked_around() {
     assert_eq!(files_in(&dir).len(), 2, "{:?}", files_in(&dir));
     assert!(pkgcache.is_dir() && srcpkgcache.is_dir());
 }
+
+/// Makes `root` keep apt's own binary caches in its `var/cache/apt` (as most hosts do in
+/// `/var/cache/apt`) and has the peer, `apt-cache gencaches`, build them; their paths.
+/// As on a host, the sources were written long before and apt built its files since: the
+/// sources are dated two hours back, apt's files one hour back, so that a copy of them
+/// (which keeps their date) is told apart from a file libapt writes now.
+fn apt_builds_its_own_caches(root: &TestRoot) -> (PathBuf, PathBuf) {
+    let hour = std::time::Duration::from_secs(3600);
+    fs::write(
+        root.path().join("etc/apt/apt.conf.d/20cache"),
+        "Dir::Cache::pkgcache \"pkgcache.bin\";\nDir::Cache::srcpkgcache \"srcpkgcache.bin\";\n",
+    )
+    .unwrap();
+    for source in ["etc/apt/sources.list", "etc/apt/sources.list.d"] {
+        let f = fs::File::open(root.path().join(source)).unwrap();
+        f.set_modified(std::time::SystemTime::now() - 2 * hour)
+            .unwrap();
+    }
+    let conf = root.path().join("apt-cache.conf");
+    fs::write(&conf, format!("Dir \"{}/\";\n", root.path().display())).unwrap();
+    let out = std::process::Command::new("apt-cache")
+        .env("APT_CONFIG", &conf)
+        .arg("gencaches")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let cache = root.path().join("var/cache/apt");
+    let files = (cache.join("pkgcache.bin"), cache.join("srcpkgcache.bin"));
+    for file in [&files.0, &files.1] {
+        let f = fs::File::options().write(true).open(file).unwrap();
+        f.set_modified(std::time::SystemTime::now() - hour).unwrap();
+    }
+    files
+}
+
+/// Whether `ours` carries the date of `apts`: a copy of apt's file, not one libapt built.
+fn copied(ours: &Path, apts: &Path) -> bool {
+    let date = |f: &Path| fs::metadata(f).unwrap().modified().unwrap();
+    date(ours) == date(apts)
+}
+
+#[tokio::test]
+async fn the_first_open_starts_from_the_caches_apt_built_itself() {
+    let root = big_root("1.0");
+    let home = tempfile::tempdir().unwrap();
+    let (pkgcache, srcpkgcache) = apt_builds_its_own_caches(&root);
+
+    // A new cache directory: its first open copies apt's files, and libapt maps them as
+    // they are (a file libapt wrote would be dated now).
+    let dir = home.path().join("omg");
+    let apt = backend(&root, CacheDir::At(dir.clone()));
+    let first = apt.packages().await.unwrap();
+    assert_eq!(first.len(), 9007);
+    assert_eq!(files_in(&dir).len(), 2, "{:?}", files_in(&dir));
+    for (ours, apts) in [("pkgcache-", &pkgcache), ("srcpkgcache-", &srcpkgcache)] {
+        let ours = cache_file(&dir, ours);
+        assert!(
+            copied(&ours, apts),
+            "{} was built, not copied",
+            ours.display()
+        );
+        assert!(fs::read(&ours).unwrap() == fs::read(apts).unwrap());
+    }
+    // Without apt's files or omg's, the same answers.
+    serve_another_root().await;
+    assert_eq!(
+        backend(&root, CacheDir::Off).packages().await.unwrap(),
+        first
+    );
+
+    // apt's files gone stale (a list changed since): the copy does not match, and libapt
+    // builds omg's file again from the lists.
+    write_big_list(&root, "2.0.1");
+    fs::remove_dir_all(&dir).unwrap();
+    serve_another_root().await;
+    let changed = apt.packages().await.unwrap();
+    assert_eq!(version_of(&changed, "filler5"), "2.0.1");
+    assert!(!copied(&cache_file(&dir, "pkgcache-"), &pkgcache));
+}
+
+#[tokio::test]
+async fn only_a_regular_file_nobody_else_may_write_is_taken_from_apt() {
+    let root = big_root("1.0");
+    let (pkgcache, srcpkgcache) = apt_builds_its_own_caches(&root);
+    let mut targets = Vec::new();
+    for file in [&pkgcache, &srcpkgcache] {
+        let target = file.with_extension("target");
+        fs::rename(file, &target).unwrap();
+        std::os::unix::fs::symlink(&target, file).unwrap();
+        targets.push(target);
+    }
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().to_path_buf();
+    let apt = backend(&root, CacheDir::At(dir.clone()));
+    assert_eq!(apt.packages().await.unwrap().len(), 9007);
+    // libapt built omg's own: nothing was copied through the links.
+    assert!(!copied(&cache_file(&dir, "pkgcache-"), &targets[0]));
+    assert!(!copied(&cache_file(&dir, "srcpkgcache-"), &targets[1]));
+
+    // Regular files that others may write are not taken either.
+    for (file, target) in [&pkgcache, &srcpkgcache].into_iter().zip(&targets) {
+        fs::remove_file(file).unwrap();
+        fs::rename(target, file).unwrap();
+        fs::set_permissions(file, fs::Permissions::from_mode(0o666)).unwrap();
+    }
+    fs::remove_dir_all(&dir).unwrap();
+    serve_another_root().await;
+    assert_eq!(apt.packages().await.unwrap().len(), 9007);
+    assert!(!copied(&cache_file(&dir, "pkgcache-"), &pkgcache));
+
+    // Once only their owner may write them, they are.
+    for file in [&pkgcache, &srcpkgcache] {
+        fs::set_permissions(file, fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    fs::remove_dir_all(&dir).unwrap();
+    serve_another_root().await;
+    assert_eq!(apt.packages().await.unwrap().len(), 9007);
+    assert!(copied(&cache_file(&dir, "pkgcache-"), &pkgcache));
+}
