@@ -28,11 +28,18 @@ trap 'kill "$decoy_pid" 2>/dev/null || true; rm -rf "$decoy"' EXIT
 for _ in $(seq 100); do [ -S "$XDG_RUNTIME_DIR/omg/omgd.sock" ] && break; sleep 0.1; done
 [ -S "$XDG_RUNTIME_DIR/omg/omgd.sock" ] || { cat "$decoy/omgd.log" >&2; echo "the decoy omgd did not start" >&2; exit 1; }
 step "workspace tests" cargo test --workspace --all-features
+# No test reached the decoy: the one request it has served is this check's own.
+decoy_requests() {
+  cargo run -q -p omg-daemon --example ipc_bench -- --socket "$XDG_RUNTIME_DIR/omg/omgd.sock" --stats |
+    cut -d' ' -f1
+}
+[ "$(decoy_requests)" = 1 ] || { echo "a test reached the decoy omgd (requests: $(decoy_requests))" >&2; exit 1; }
 # The SDK's three uses, each built and run: a direct search, a backend of your own, and
 # omgd's async client (against the decoy omgd above, on this script's private socket).
 cargo run -q -p omg --example search -- bash >/dev/null
 cargo run -q -p omg --example custom_backend -- edit >/dev/null
 cargo run -q -p omg --example ipc_client -- bash >/dev/null
+decoy_seen=$(decoy_requests)
 # The SDK and the helper with one backend each (an Ubuntu user's `cargo add omg
 # --no-default-features --features apt` needs no libalpm; tests/architecture.rs checks the
 # dependency rules and the thin client's graph).
@@ -63,6 +70,8 @@ mapfile -t suites < <(for t in omg-cli/tests/*.rs; do
   echo "--test=${t%.rs}"
 done)
 OMG_TEST_OMG=$PWD/target/static-client/omg step "static omg" cargo test -p omg-cli --all-features --lib "${suites[@]}"
+[ "$(decoy_requests)" = $((decoy_seen + 1)) ] ||
+  { echo "a test reached the decoy omgd (requests: $(decoy_requests), expected $((decoy_seen + 1)))" >&2; exit 1; }
 # The helper and omgd with one backend each, last: these builds replace target/debug/omg-backend
 # and omgd, which the last line puts back as the workspace builds them. The apt-only ones make
 # the Debian package (no libalpm), installed into a throw-away dpkg root (scripts/deb-check.sh).

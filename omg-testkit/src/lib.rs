@@ -85,4 +85,46 @@ mod tests {
     fn a_tool_on_path_is_found() {
         assert!(require_tool("sh").is_some());
     }
+
+    /// Run by [`a_skip_fails_under_ci_and_notes_elsewhere`] in a child process of its own
+    /// (the environment is the process's): skips when asked to.
+    #[test]
+    fn skipping_child() {
+        if std::env::var_os("OMG_TESTKIT_SKIP_CHILD").is_some() {
+            if require_tool("omg-testkit-no-such-tool").is_none() {
+                return;
+            }
+            panic!("a tool that does not exist was found");
+        }
+    }
+
+    #[test]
+    fn a_skip_fails_under_ci_and_notes_elsewhere() {
+        let child = |ci: bool| {
+            let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+            cmd.args(["--exact", "tests::skipping_child", "--nocapture"])
+                .env("OMG_TESTKIT_SKIP_CHILD", "1")
+                .env_remove("CI");
+            if ci {
+                cmd.env("CI", "true");
+            }
+            cmd.output().unwrap()
+        };
+        let outside = child(false);
+        let stderr = String::from_utf8_lossy(&outside.stderr);
+        assert!(outside.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("note: skipped: omg-testkit-no-such-tool is not installed"),
+            "{stderr}"
+        );
+        let under_ci = child(true);
+        let stderr = String::from_utf8_lossy(&under_ci.stderr);
+        assert!(!under_ci.status.success(), "{stderr}");
+        assert!(
+            stderr.contains(
+                "a check was skipped under CI (omg-testkit-no-such-tool is not installed)"
+            ),
+            "{stderr}"
+        );
+    }
 }

@@ -109,3 +109,98 @@ fn another_uid_is_refused_and_our_own_accepted() {
     assert_eq!(report.refused, 1);
     assert_eq!(report.accepted, 1);
 }
+
+/// Set in the child: listen on fd 3 (a socket the parent bound) and wait for stdin to close.
+const LISTEN_ENV: &str = "OMG_UDS_TEST_PEERCRED_LISTEN";
+
+/// The child's daemon mode; does nothing in a normal run.
+#[test]
+fn child_daemon_mode() {
+    if std::env::var_os(LISTEN_ENV).is_none() {
+        return;
+    }
+    // SAFETY: fd 3 is the socket the parent bound and passed; listen touches no memory.
+    let listened = unsafe { libc::listen(3, 8) };
+    assert_eq!(listened, 0, "{}", std::io::Error::last_os_error());
+    println!("LISTENING uid={}", current_uid());
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+}
+
+/// A daemon of another uid listening in a directory of ours (0700) is still not ours: the
+/// client reads the listening process's uid with SO_PEERCRED and sends it nothing.
+#[test]
+fn a_daemon_of_another_uid_is_not_trusted_even_in_our_directory() {
+    use std::io::{BufRead, BufReader};
+    use std::os::fd::AsRawFd;
+    if !omg_testkit::require_root("cannot start a process of another uid") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let path = dir.path().join("omgd.sock");
+    // Bound here, where uid 65534 may not create files; listened on by the child, whose
+    // credentials the kernel records at listen(2).
+    let socket = rustix::net::socket(
+        rustix::net::AddressFamily::UNIX,
+        rustix::net::SocketType::STREAM,
+        None,
+    )
+    .unwrap();
+    rustix::net::bind(&socket, &rustix::net::SocketAddrUnix::new(&path).unwrap()).unwrap();
+    let fd = socket.as_raw_fd();
+
+    let exe = std::env::current_exe().unwrap();
+    let mut cmd = Command::new(&exe);
+    cmd.args([
+        "--exact",
+        "child_daemon_mode",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env(LISTEN_ENV, "1")
+    .uid(65534)
+    .gid(65534)
+    .stdin(std::process::Stdio::piped())
+    .stdout(std::process::Stdio::piped());
+    // SAFETY: dup2 is async-signal-safe; the closure touches nothing else.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::dup2(fd, 3) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = match cmd.spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            return omg_testkit::skip(&format!("cannot run {} as uid 65534 ({e})", exe.display()));
+        }
+    };
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let listening = stdout
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains("LISTENING"));
+    assert_eq!(
+        listening
+            .as_deref()
+            .and_then(|l| l.split("LISTENING ").nth(1)),
+        Some("uid=65534"),
+        "the child did not listen"
+    );
+
+    let outcome = BlockingClient::connect(&path, &ClientConfig::default());
+    drop(child.stdin.take());
+    // The rest of what the child prints, so that it does not write into a closed pipe.
+    stdout.for_each(drop);
+    child.wait().unwrap();
+    match outcome {
+        Err(ClientError::Untrusted { reason, .. }) => {
+            assert!(reason.contains("runs as uid 65534"), "{reason}")
+        }
+        Err(e) => panic!("expected an untrusted daemon, got {e}"),
+        Ok(_) => panic!("the client trusted a daemon of uid 65534"),
+    }
+}
