@@ -16,6 +16,7 @@ fn run(args: &[&str]) -> std::process::Output {
         .env("XDG_CACHE_HOME", dir.path().join("cache"))
         .env("XDG_STATE_HOME", dir.path().join("state"))
         .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_RUNTIME_DIR", dir.path().join("run"))
         .output()
         .expect("run omg-backend")
 }

@@ -797,9 +797,8 @@ fn colours_on_a_terminal_unless_no_color() {
     );
     let tty = |no_color: Option<&str>| {
         let mut c = std::process::Command::new("script");
-        c.args(["-qec", &cmd, "/dev/null"])
-            .env_remove("NO_COLOR")
-            .env_remove("OMG_BACKEND_BIN");
+        // The omg that `script` runs inherits this environment: isolated like every other.
+        common::isolate(&mut c).args(["-qec", &cmd, "/dev/null"]);
         if let Some(v) = no_color {
             c.env("NO_COLOR", v);
         }

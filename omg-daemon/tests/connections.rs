@@ -89,3 +89,45 @@ fn idle_connections_give_way_to_a_new_client() {
     );
     assert!(daemon.terminate().success());
 }
+
+/// Whether `stream` is closed by the other end within `wait`: end of stream, or a reset.
+fn closed_within(stream: &UnixStream, wait: Duration) -> bool {
+    stream.set_read_timeout(Some(wait)).expect("timeout");
+    let mut s = stream;
+    match blocking::read_frame(&mut s, DEFAULT_MAX_FRAME) {
+        Ok(None) => true,
+        Ok(Some(frame)) => panic!("an idle connection got a frame of {} bytes", frame.len()),
+        Err(e) => !e.is_timeout(),
+    }
+}
+
+/// `[daemon] idle_secs` (here 1 s, by `OMG_DAEMON_IDLE_SECS`; 60 s by default): omgd closes a
+/// connection idle that long after its handshake and keeps one that keeps asking.
+#[test]
+fn an_idle_connection_is_closed_after_the_configured_time() {
+    let fx = Fixture::new();
+    let daemon = fx.spawn_with(
+        1,
+        &fx.socket(),
+        Some(&fx.state()),
+        &[("OMG_DAEMON_IDLE_SECS", std::path::Path::new("1"))],
+    );
+    daemon.wait_ready();
+    let idle = idle_client(&fx.socket());
+    let mut busy = daemon.client();
+    assert!(
+        !closed_within(&idle, Duration::from_millis(200)),
+        "closed long before its idle time"
+    );
+    let start = std::time::Instant::now();
+    while start.elapsed() < Duration::from_millis(2500) {
+        busy.ping().expect("a connection in use is kept");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    assert!(
+        closed_within(&idle, Duration::from_secs(10)),
+        "an idle connection was kept past idle_secs"
+    );
+    busy.ping().expect("a connection in use is kept");
+    assert!(daemon.terminate().success());
+}

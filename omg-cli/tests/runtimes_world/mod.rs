@@ -29,6 +29,10 @@ impl World {
             ("XDG_DATA_HOME".to_string(), p("data")),
             ("XDG_CONFIG_HOME".to_string(), p("config")),
             ("XDG_CACHE_HOME".to_string(), p("cache")),
+            // No omgd of the user's (its socket is under the runtime directory, else
+            // /tmp/omg-$UID) and no state of theirs.
+            ("XDG_RUNTIME_DIR".to_string(), p("run")),
+            ("XDG_STATE_HOME".to_string(), p("state")),
             // No mise unless a test puts one there.
             ("PATH".to_string(), "/usr/bin:/bin".to_string()),
             // omg's own mise is never downloaded from the network: a test that wants it
