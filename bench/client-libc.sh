@@ -14,11 +14,8 @@ out=bench/out/client-libc
 mkdir -p "$out"
 
 # The two clients, each written in one pass (see scripts/build-release.sh).
-cargo rustc --release -q -p omg-cli --bin omg -- \
-  -C target-feature=+crt-static -C relocation-model=static
-cp target/release/omg "$out/omg-glibc"
+cp "$(OMG_CLIENT_LIBC=glibc scripts/static-client.sh release -q)" "$out/omg-glibc"
 bash scripts/build-release.sh -q
-file target/release/omg | grep -q "statically linked" || { echo "omg is not static" >&2; exit 1; }
 cmp -s target/release/omg "$out/omg-glibc" && { echo "no musl target: nothing to compare" >&2; exit 1; }
 cp target/release/omg "$out/omg-musl"
 

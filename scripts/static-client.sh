@@ -17,6 +17,8 @@
 # a 0700 directory; everything privileged runs in omg-backend, which is built as usual).
 # Only the final link of `omg` takes the extra flags (`cargo rustc` passes them to that one
 # crate).
+# OMG_CLIENT_LIBC=glibc links against glibc even where musl is there (bench/client-libc.sh
+# compares the two).
 # Usage: scripts/static-client.sh debug|release [cargo options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,12 +28,14 @@ flags=()
 [ "$profile" = release ] && flags+=(--release)
 target_dir=${CARGO_TARGET_DIR:-target}
 musl=$(uname -m)-unknown-linux-musl
-if [ -d "$(rustc --print sysroot)/lib/rustlib/$musl/lib" ] && command -v "$(uname -m)-linux-musl-gcc" >/dev/null; then
+if [ "${OMG_CLIENT_LIBC:-}" != glibc ] && [ -d "$(rustc --print sysroot)/lib/rustlib/$musl/lib" ] &&
+  command -v "$(uname -m)-linux-musl-gcc" >/dev/null; then
   cargo rustc "${flags[@]}" "$@" -p omg-cli --bin omg --target "$musl" -- -C relocation-model=static
   omg=$target_dir/$musl/$profile/omg
 else
-  echo "note: no $musl target or musl-gcc: omg is linked statically against glibc" \
-    "(rustup target add $musl; apt-get install musl-tools)" >&2
+  [ "${OMG_CLIENT_LIBC:-}" = glibc ] ||
+    echo "note: no $musl target or musl-gcc: omg is linked statically against glibc" \
+      "(rustup target add $musl; apt-get install musl-tools)" >&2
   cargo rustc "${flags[@]}" "$@" -p omg-cli --bin omg -- \
     -C target-feature=+crt-static -C relocation-model=static
   omg=$target_dir/$profile/omg

@@ -43,6 +43,17 @@ fn child_client_mode() {
     println!("OUTCOME uid={} {outcome}", current_uid());
 }
 
+/// This test binary, run as uid 65534 in the child mode `test` (one of the tests below that
+/// does nothing in a normal run), with `env` set.
+fn as_nobody(test: &str, env: (&str, &std::ffi::OsStr)) -> Command {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(env.0, env.1)
+        .uid(65534)
+        .gid(65534);
+    cmd
+}
+
 #[test]
 fn another_uid_is_refused_and_our_own_accepted() {
     if !omg_testkit::require_root("cannot start a process of another uid") {
@@ -61,22 +72,11 @@ fn another_uid_is_refused_and_our_own_accepted() {
     );
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o777)).unwrap();
 
-    let exe = std::env::current_exe().unwrap();
-    let output = Command::new(&exe)
-        .args([
-            "--exact",
-            "child_client_mode",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD_ENV, &path)
-        .uid(65534)
-        .gid(65534)
-        .output();
+    let output = as_nobody("child_client_mode", (CHILD_ENV, path.as_os_str())).output();
     let output = match output {
         Ok(o) => o,
         Err(e) => {
-            return omg_testkit::skip(&format!("cannot run {} as uid 65534 ({e})", exe.display()));
+            return omg_testkit::skip(&format!("cannot run this test binary as uid 65534 ({e})"));
         }
     };
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -150,19 +150,9 @@ fn a_daemon_of_another_uid_is_not_trusted_even_in_our_directory() {
     rustix::net::bind(&socket, &rustix::net::SocketAddrUnix::new(&path).unwrap()).unwrap();
     let fd = socket.as_raw_fd();
 
-    let exe = std::env::current_exe().unwrap();
-    let mut cmd = Command::new(&exe);
-    cmd.args([
-        "--exact",
-        "child_daemon_mode",
-        "--nocapture",
-        "--test-threads=1",
-    ])
-    .env(LISTEN_ENV, "1")
-    .uid(65534)
-    .gid(65534)
-    .stdin(std::process::Stdio::piped())
-    .stdout(std::process::Stdio::piped());
+    let mut cmd = as_nobody("child_daemon_mode", (LISTEN_ENV, "1".as_ref()));
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
     // SAFETY: dup2 is async-signal-safe; the closure touches nothing else.
     unsafe {
         cmd.pre_exec(move || {
@@ -175,7 +165,7 @@ fn a_daemon_of_another_uid_is_not_trusted_even_in_our_directory() {
     let mut child = match cmd.spawn() {
         Ok(child) => child,
         Err(e) => {
-            return omg_testkit::skip(&format!("cannot run {} as uid 65534 ({e})", exe.display()));
+            return omg_testkit::skip(&format!("cannot run this test binary as uid 65534 ({e})"));
         }
     };
     let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
